@@ -1,0 +1,47 @@
+"""The rules core's exception hierarchy, in one place.
+
+Every error carries enough to tell a clerk or an IT person exactly what is wrong:
+the file, the key or field, and the problem.
+"""
+
+from __future__ import annotations
+
+
+class RulesError(Exception):
+    """Base class for everything the rules core raises on purpose."""
+
+
+class PackError(RulesError):
+    """A policy pack that cannot be used: unreadable, malformed or invalid."""
+
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        self.file = file
+        self.key = key
+        self.problem = problem
+        where = f"{file}: {key}" if key else file
+        super().__init__(f"{where}: {problem}")
+
+
+class CatalogError(RulesError):
+    """A catalogue file that cannot be used."""
+
+    def __init__(self, file: str, line: int, field: str, problem: str) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+        where = f"{file}:{line}" + (f": {field}" if field else "")
+        super().__init__(f"{where}: {problem}")
+
+
+class RequestError(RulesError):
+    """A settlement request that is malformed or does not fit the chosen pack."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+class NoPackError(RulesError):
+    """No policy pack covers the request's region, insurance type and date."""

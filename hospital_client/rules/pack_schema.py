@@ -1,0 +1,250 @@
+"""The policy-pack format: what a TOML pack may say, validated on load.
+
+Every model forbids unknown keys so that a typo in a pack is an error that names the key,
+not a silently ignored rule. Numbers are read from TOML as Decimal (never binary float).
+docs/policy-packs.md documents each key with an example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Ratio = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
+HOSP_LEVELS = ("1", "2", "3")
+ASSISTANCE_GROUPS = ("tekun", "dibao", "dibao_edge", "poverty", "orphan", "disabled", "other")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _by_level(value: dict[str, Decimal], what: str) -> dict[str, Decimal]:
+    keys = set(value)
+    if keys != set(HOSP_LEVELS):
+        missing = sorted(set(HOSP_LEVELS) - keys)
+        extra = sorted(keys - set(HOSP_LEVELS))
+        parts = []
+        if missing:
+            parts.append(f"missing hospital level(s) {', '.join(missing)}")
+        if extra:
+            parts.append(f"unknown hospital level(s) {', '.join(extra)} (use 1, 2, 3)")
+        raise ValueError(f"{what} must give a value for hospital levels 1, 2 and 3: {'; '.join(parts)}")
+    return value
+
+
+class PackInfo(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="The policy text the rules come from")
+    admdvs: list[str] = Field(min_length=1, description="Insured-place division codes covered")
+    insutypes: list[str] = Field(min_length=1)
+    med_types: list[str] = Field(default=["21"], min_length=1)
+    valid_from: dt.date
+    valid_to: dt.date
+    demo: bool = False
+    illustrative: list[str] = Field(
+        default=[], description="Keys whose figures the policy text leaves open (illustrative values)"
+    )
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> PackInfo:
+        if self.valid_to < self.valid_from:
+            raise ValueError("valid_to is before valid_from")
+        return self
+
+
+class ItemRules(_Strict):
+    class_b_selfpay: Ratio = Decimal(0)
+    price_caps: bool = True
+
+
+class AdmissionRule(_Strict):
+    from_nth: int = Field(ge=2, description="applies to this admission of the year and later ones")
+    factor: Ratio | None = None
+    amount: Money | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> AdmissionRule:
+        if (self.factor is None) == (self.amount is None):
+            raise ValueError("give exactly one of 'factor' or 'amount'")
+        return self
+
+
+class OutOfArea(_Strict):
+    deductible_factor: Annotated[Decimal, Field(ge=0, le=10)] = Decimal(1)
+    ratio_minus_registered: Ratio = Decimal(0)
+    ratio_minus_unregistered: Ratio = Decimal(0)
+
+
+class RatioBand(_Strict):
+    upto: Money | None = None
+    ratio: dict[str, Ratio]
+
+    @field_validator("ratio")
+    @classmethod
+    def _levels(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+        return _by_level(v, "ratio")
+
+
+class BasicRules(_Strict):
+    annual_cap: Money
+    deductible: dict[str, Money]
+    deductible_mode: Literal["per_admission", "once_per_year_highest"] = "per_admission"
+    admission_rules: list[AdmissionRule] = []
+    referral: Literal["difference", "full"] = "difference"
+    ratio: dict[str, Ratio] | None = None
+    bands: list[RatioBand] = []
+    group_ratio_plus: dict[str, Ratio] = Field(default={}, description="psn_type -> ratio points added")
+    out_of_area: OutOfArea = OutOfArea()
+
+    @field_validator("deductible", "ratio")
+    @classmethod
+    def _levels(cls, v: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        return None if v is None else _by_level(v, "this table")
+
+    @model_validator(mode="after")
+    def _ratio_or_bands(self) -> BasicRules:
+        if (self.ratio is None) == (not self.bands):
+            raise ValueError("give exactly one of [basic.ratio] or [[basic.bands]]")
+        _check_bands([b.upto for b in self.bands], "bands")
+        nths = [r.from_nth for r in self.admission_rules]
+        if nths != sorted(set(nths)):
+            raise ValueError("admission_rules must be in increasing from_nth order, each once")
+        return self
+
+
+def _check_bands(uptos: list[Decimal | None], what: str) -> None:
+    if not uptos:
+        return
+    if uptos[-1] is not None:
+        raise ValueError(f"the last of {what} must have no 'upto' (it runs to infinity)")
+    bounds = [u for u in uptos[:-1]]
+    if any(u is None for u in bounds):
+        raise ValueError(f"only the last of {what} may omit 'upto'")
+    if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
+        raise ValueError(f"'upto' of {what} must increase strictly")
+
+
+class DeductibleSpec(_Strict):
+    amount: Money | None = None
+    income_share: Ratio | None = None
+    last_year_income: Money | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> DeductibleSpec:
+        by_income = self.income_share is not None or self.last_year_income is not None
+        if self.amount is not None and by_income:
+            raise ValueError("give either 'amount' or 'income_share' with 'last_year_income', not both")
+        if self.amount is None and (self.income_share is None or self.last_year_income is None):
+            raise ValueError("give 'amount', or both 'income_share' and 'last_year_income'")
+        return self
+
+
+class Segment(_Strict):
+    upto: Money | None = None
+    ratio: Ratio
+
+
+class Rising(_Strict):
+    start: Ratio
+    step: Annotated[Decimal, Field(gt=0)]
+    points: Ratio
+    max: Ratio
+
+    @model_validator(mode="after")
+    def _max_not_below_start(self) -> Rising:
+        if self.max < self.start:
+            raise ValueError("max is below start")
+        return self
+
+
+class PoorConcession(_Strict):
+    groups: list[str] = Field(min_length=1)
+    deductible_factor: Ratio = Decimal(1)
+    ratio_plus: Ratio = Decimal(0)
+
+
+class HifmiRules(_Strict):
+    base: Literal["after_pool", "after_pool_with_deductible"]
+    include_preselfpay: bool = False
+    deductible: DeductibleSpec
+    deductible_urban: DeductibleSpec | None = None
+    deductible_rural: DeductibleSpec | None = None
+    measure: Literal["above_deductible", "cumulative"] = "above_deductible"
+    segments: list[Segment] = []
+    rising: Rising | None = None
+    annual_cap: Money | None = None
+    poor: PoorConcession | None = None
+
+    @model_validator(mode="after")
+    def _segments_or_rising(self) -> HifmiRules:
+        if (self.rising is None) == (not self.segments):
+            raise ValueError("give exactly one of [[hifmi.segments]] or [hifmi.rising]")
+        _check_bands([s.upto for s in self.segments], "segments")
+        return self
+
+
+class AssistanceGroup(_Strict):
+    deductible: Money = Decimal(0)
+    ratio: Ratio
+    annual_cap: Money
+
+
+class SecondTier(_Strict):
+    groups: list[str] = Field(min_length=1)
+    threshold: Money
+    ratio: Ratio
+    annual_cap: Money
+
+
+class AssistanceRules(_Strict):
+    base: Literal["compliant", "compliant_with_preselfpay", "all"] = "compliant"
+    groups: dict[str, AssistanceGroup]
+    second_tier: SecondTier | None = None
+
+    @field_validator("groups")
+    @classmethod
+    def _known_groups(cls, v: dict[str, AssistanceGroup]) -> dict[str, AssistanceGroup]:
+        unknown = sorted(set(v) - set(ASSISTANCE_GROUPS))
+        if unknown:
+            raise ValueError(f"unknown assistance group(s) {unknown}; known: {list(ASSISTANCE_GROUPS)}")
+        return v
+
+
+class FundName(_Strict):
+    code: str = Field(pattern=r"^[0-9A-Za-z]{1,10}$")
+    name: str = Field(min_length=1)
+
+
+class Funds(_Strict):
+    basic: FundName
+    basic_by_insutype: dict[str, FundName] = Field(default={}, description="insutype -> basic fund, if it differs")
+    hifmi: FundName | None = None
+    maf: FundName | None = None
+    maf2: FundName | None = None
+
+
+class PackModel(_Strict):
+    pack: PackInfo
+    items: ItemRules = ItemRules()
+    basic: BasicRules
+    hifmi: HifmiRules | None = None
+    assistance: AssistanceRules | None = None
+    funds: Funds
+
+    @model_validator(mode="after")
+    def _funds_for_every_tier(self) -> PackModel:
+        if self.hifmi is not None and self.funds.hifmi is None:
+            raise ValueError("[hifmi] is given but [funds.hifmi] is not")
+        if self.assistance is not None and self.funds.maf is None:
+            raise ValueError("[assistance] is given but [funds.maf] is not")
+        if self.assistance is not None and self.assistance.second_tier is not None and self.funds.maf2 is None:
+            raise ValueError("[assistance.second_tier] is given but [funds.maf2] is not")
+        return self

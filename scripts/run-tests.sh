@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite (installs what it needs first). Extra arguments go to pytest.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$ROOT/scripts/bootstrap.sh"
+cd "$ROOT"
+export QT_QPA_PLATFORM=offscreen
+exec python -m pytest "$@"
