@@ -185,7 +185,8 @@ def _basic_deductible(pack: Pack, enc: Encounter, ytd: YearToDate) -> tuple[Deci
     if rules.deductible_mode == "once_per_year_highest":
         if ytd.act_pay_dedc:
             amount = max(ZERO, amount - ytd.act_pay_dedc)
-            why += f"；本年度已付起付线 {fmt_yuan(ytd.act_pay_dedc)} 元，按最高级别补足差额 {fmt_yuan(amount)} 元"
+            why += (f"；本年度已付起付线 {fmt_yuan(ytd.act_pay_dedc)} 元，"
+                    f"按最高级别补足差额 {fmt_yuan(amount)} 元")
         return amount, why
     nth = ytd.admissions + 1
     rule = None
@@ -203,7 +204,8 @@ def _basic_deductible(pack: Pack, enc: Encounter, ytd: YearToDate) -> tuple[Deci
         ref = enc.referral
         if enc.hosp_lv > ref.from_hosp_lv:
             amount = max(ZERO, amount - ref.dedc_paid)
-            why += f"；由{_LEVEL_NAMES[ref.from_hosp_lv]}医院转诊，已付 {fmt_yuan(ref.dedc_paid)} 元，补足差额 {fmt_yuan(amount)} 元"
+            why += (f"；由{_LEVEL_NAMES[ref.from_hosp_lv]}医院转诊，已付 {fmt_yuan(ref.dedc_paid)} 元，"
+                    f"补足差额 {fmt_yuan(amount)} 元")
         else:
             amount = ZERO
             why += f"；由{_LEVEL_NAMES[ref.from_hosp_lv]}医院转至同级或下级医院，不再计起付线"
@@ -219,7 +221,8 @@ def _basic_pool(
     if inscp > 0:
         full, why = _basic_deductible(pack, enc, ytd)
         deductible = min(full, inscp)
-        explain.append(ExplainStep("act_pay_dedc", f"{why}；本次由个人负担起付线 {fmt_yuan(deductible)} 元", deductible))
+        text = f"{why}；本次由个人负担起付线 {fmt_yuan(deductible)} 元"
+        explain.append(ExplainStep("act_pay_dedc", text, deductible))
     base = inscp - deductible
 
     delta = rules.group_ratio_plus.get(person.psn_type, ZERO)
@@ -258,7 +261,8 @@ def _basic_pool(
         room = max(ZERO, rules.annual_cap - ytd.hifp_pay)
         if pay > room:
             pay = room
-            capped = f"，达到年度最高支付限额 {fmt_yuan(rules.annual_cap)} 元（本年度已支付 {fmt_yuan(ytd.hifp_pay)} 元）"
+            capped = (f"，达到年度最高支付限额 {fmt_yuan(rules.annual_cap)} 元"
+                      f"（本年度此前已支付 {fmt_yuan(ytd.hifp_pay)} 元）")
     ratio_text = "/".join(parts) if parts else fmt_pct(bands[0][1])
     how = " 分段" if len(parts) > 1 else " "
     note_text = f"（{'，'.join(notes)}）" if notes else ""
@@ -322,6 +326,19 @@ def hifmi_annual(rules: HifmiRules, segments: list[tuple[Decimal, Decimal]], ded
     return total
 
 
+def _reached_segments(rules: HifmiRules, segments: list[tuple[Decimal, Decimal]], deductible: Decimal,
+                      cumulative: Decimal) -> list[Decimal]:
+    """The ratios of the segments the cumulative base reaches into (for the explanation)."""
+    reached: list[Decimal] = []
+    lower = deductible
+    for upto, ratio in segments:
+        top = deductible + upto if rules.measure == "above_deductible" else upto
+        if cumulative > lower and top > deductible:
+            reached.append(ratio)
+        lower = max(lower, top)
+    return reached or [segments[0][1]]
+
+
 def _segments(pack: Pack) -> list[tuple[Decimal, Decimal]]:
     return [(s.upto if s.upto is not None else _INFINITY, s.ratio) for s in pack.hifmi_segments()]
 
@@ -342,12 +359,13 @@ def _critical_illness(
     cumulative = ytd.hifmi_base + base
     target = round_fen(hifmi_annual(rules, segments, deductible, plus, cumulative))
     pay = _telescoped(target, ytd.hifmi_pay, base)
-    ratios = "/".join(fmt_pct(min(ONE, r + plus)) for _, r in segments)
-    how = "分段" if len(segments) > 1 else ""
-    poor_text = "（困难群体起付线和支付比例倾斜）" if poor and (plus or rules.poor and rules.poor.deductible_factor != ONE) else ""
+    reached = _reached_segments(rules, segments, deductible, cumulative)
+    ratios = "/".join(fmt_pct(min(ONE, r + plus)) for r in reached)
+    how = " 分段" if len(reached) > 1 else " "
+    poor_text = "（困难群体起付线和支付比例倾斜）" if poor else ""
     if cumulative > deductible:
         text = (f"大病保险：年度累计合规费用 {fmt_yuan(cumulative)} 元，超过起付线 {fmt_yuan(deductible)} 元部分"
-                f"按 {ratios} {how}支付{poor_text}，本次支付 {fmt_yuan(pay)} 元")
+                f"按 {ratios}{how}支付{poor_text}，本次支付 {fmt_yuan(pay)} 元")
         if ytd.hifmi_pay:
             text += f"（本年度此前已支付 {fmt_yuan(ytd.hifmi_pay)} 元）"
         if rules.annual_cap is not None and target >= rules.annual_cap:

@@ -125,9 +125,9 @@ def _check_bands(uptos: list[Decimal | None], what: str) -> None:
         return
     if uptos[-1] is not None:
         raise ValueError(f"the last of {what} must have no 'upto' (it runs to infinity)")
-    bounds = [u for u in uptos[:-1]]
-    if any(u is None for u in bounds):
+    if any(u is None for u in uptos[:-1]):
         raise ValueError(f"only the last of {what} may omit 'upto'")
+    bounds = [u for u in uptos[:-1] if u is not None]
     if bounds != sorted(bounds) or len(set(bounds)) != len(bounds):
         raise ValueError(f"'upto' of {what} must increase strictly")
 
