@@ -5,4 +5,4 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/bootstrap.sh"
 cd "$ROOT"
 export QT_QPA_PLATFORM=offscreen
-exec python -m pytest "$@"
+exec bash "$ROOT/scripts/with-test-keyring.sh" python -m pytest "$@"

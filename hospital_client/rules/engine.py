@@ -179,15 +179,6 @@ def _basic_deductible(pack: Pack, enc: Encounter, ytd: YearToDate) -> tuple[Deci
     level = _LEVEL_NAMES[enc.hosp_lv]
     amount = rules.deductible[str(enc.hosp_lv)]
     why = f"{level}医院起付线 {fmt_yuan(amount)} 元"
-    if enc.out_of_area and rules.out_of_area.deductible_factor != ONE:
-        amount = round_fen(amount * rules.out_of_area.deductible_factor)
-        why += f"，异地就医按 {fmt_pct(rules.out_of_area.deductible_factor)} 计为 {fmt_yuan(amount)} 元"
-    if rules.deductible_mode == "once_per_year_highest":
-        if ytd.act_pay_dedc:
-            amount = max(ZERO, amount - ytd.act_pay_dedc)
-            why += (f"；本年度已付起付线 {fmt_yuan(ytd.act_pay_dedc)} 元，"
-                    f"按最高级别补足差额 {fmt_yuan(amount)} 元")
-        return amount, why
     nth = ytd.admissions + 1
     rule = None
     for candidate in rules.admission_rules:
@@ -200,6 +191,15 @@ def _basic_deductible(pack: Pack, enc: Encounter, ytd: YearToDate) -> tuple[Deci
         elif rule.amount is not None:
             amount = rule.amount
             why += f"；本年度第 {nth} 次住院起付线为 {fmt_yuan(amount)} 元"
+    if enc.out_of_area and rules.out_of_area.deductible_factor != ONE:
+        amount = round_fen(amount * rules.out_of_area.deductible_factor)
+        why += f"；异地就医按 {fmt_pct(rules.out_of_area.deductible_factor)} 计为 {fmt_yuan(amount)} 元"
+    if rules.deductible_mode == "once_per_year_highest":
+        if ytd.act_pay_dedc:
+            amount = max(ZERO, amount - ytd.act_pay_dedc)
+            why += (f"；本年度已付起付线 {fmt_yuan(ytd.act_pay_dedc)} 元，"
+                    f"按最高级别补足差额 {fmt_yuan(amount)} 元")
+        return amount, why
     if enc.referral is not None and rules.referral == "difference":
         ref = enc.referral
         if enc.hosp_lv > ref.from_hosp_lv:

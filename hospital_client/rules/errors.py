@@ -35,11 +35,16 @@ class CatalogError(RulesError):
 
 
 class RequestError(RulesError):
-    """A settlement request that is malformed or does not fit the chosen pack."""
+    """A settlement request that is malformed or does not fit the chosen pack.
 
-    def __init__(self, field: str, problem: str) -> None:
+    `code` is a stable machine-readable kind of problem (e.g. "missing", "not_number",
+    "amount_mismatch") that the UI turns into a translated message; `problem` is English detail.
+    """
+
+    def __init__(self, field: str, problem: str, code: str = "invalid") -> None:
         self.field = field
         self.problem = problem
+        self.code = code
         super().__init__(f"{field}: {problem}" if field else problem)
 
 

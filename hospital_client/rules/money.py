@@ -33,3 +33,60 @@ def fmt_pct(ratio: Decimal) -> str:
 
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
     return max(low, min(high, value))
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_UNITS = ("", "拾", "佰", "仟")
+_GROUPS = ("", "万", "亿", "万亿")
+
+
+def _group_words(n: int) -> str:
+    """Words for 0 < n < 10000, with inner zeros collapsed to one 零 and trailing zeros dropped."""
+    words, zero = "", False
+    for position in range(3, -1, -1):
+        digit = n // 10**position % 10
+        if digit == 0:
+            zero = bool(words)
+            continue
+        if zero:
+            words += "零"
+            zero = False
+        words += _DIGITS[digit] + _UNITS[position]
+    return words
+
+
+def amount_in_words(value: Decimal) -> str:
+    """The amount in Chinese capital numerals for slips and receipts (大写金额): 1347.01 -> 壹仟叁佰肆拾柒元零壹分."""
+    value = round_fen(value)
+    sign = "负" if value < 0 else ""
+    fen_total = int(abs(value) * 100)
+    yuan, jiao, fen = fen_total // 100, fen_total // 10 % 10, fen_total % 10
+    if yuan >= 10**16:
+        raise ValueError("amount too large for words")
+    text = ""
+    groups = []
+    n = yuan
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    pending_zero = False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            pending_zero = bool(text)
+            continue
+        if text and (pending_zero or group < 1000):
+            text += "零"
+        text += _group_words(group) + _GROUPS[index]
+        pending_zero = False
+    if text:
+        text += "元"
+    if jiao == 0 and fen == 0:
+        return sign + (text or "零元") + "整"
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif text:
+        text += "零"
+    if fen:
+        text += _DIGITS[fen] + "分"
+    return sign + text

@@ -117,6 +117,10 @@ class BasicRules(_Strict):
         nths = [r.from_nth for r in self.admission_rules]
         if nths != sorted(set(nths)):
             raise ValueError("admission_rules must be in increasing from_nth order, each once")
+        if self.deductible_mode == "once_per_year_highest" and self.admission_rules:
+            raise ValueError(
+                "admission_rules do not apply with deductible_mode = \"once_per_year_highest\"; remove them"
+            )
         return self
 
 
@@ -165,8 +169,20 @@ class Rising(_Strict):
         return self
 
 
+def _known_group_names(groups: list[str]) -> list[str]:
+    unknown = sorted(set(groups) - set(ASSISTANCE_GROUPS))
+    if unknown:
+        raise ValueError(f"unknown assistance group(s) {unknown}; known: {list(ASSISTANCE_GROUPS)}")
+    return groups
+
+
 class PoorConcession(_Strict):
     groups: list[str] = Field(min_length=1)
+
+    @field_validator("groups")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        return _known_group_names(v)
     deductible_factor: Ratio = Decimal(1)
     ratio_plus: Ratio = Decimal(0)
 
@@ -199,6 +215,11 @@ class AssistanceGroup(_Strict):
 
 class SecondTier(_Strict):
     groups: list[str] = Field(min_length=1)
+
+    @field_validator("groups")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        return _known_group_names(v)
     threshold: Money
     ratio: Ratio
     annual_cap: Money
@@ -212,10 +233,16 @@ class AssistanceRules(_Strict):
     @field_validator("groups")
     @classmethod
     def _known_groups(cls, v: dict[str, AssistanceGroup]) -> dict[str, AssistanceGroup]:
-        unknown = sorted(set(v) - set(ASSISTANCE_GROUPS))
-        if unknown:
-            raise ValueError(f"unknown assistance group(s) {unknown}; known: {list(ASSISTANCE_GROUPS)}")
+        _known_group_names(list(v))
         return v
+
+    @model_validator(mode="after")
+    def _second_tier_within_groups(self) -> AssistanceRules:
+        if self.second_tier is not None:
+            outside = sorted(set(self.second_tier.groups) - set(self.groups))
+            if outside:
+                raise ValueError(f"second_tier.groups {outside} have no [assistance.groups.<name>] table")
+        return self
 
 
 class FundName(_Strict):

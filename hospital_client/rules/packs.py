@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -50,7 +51,8 @@ class Pack:
 
 
 def expand_rising(rule: Rising) -> list[Segment]:
-    """'Start at 60%, +5 points per 50,000, at most 70%' as segments of the base above the deductible."""
+    """'Start at 60%, +5 points per 50,000, at most 70%' as segments. Their bounds are measured as
+    [hifmi] measure says: above the deductible (the default) or on the whole cumulative base."""
     segments: list[Segment] = []
     ratio, upto = rule.start, rule.step
     while ratio < rule.max and rule.points > 0:
@@ -86,7 +88,7 @@ def parse_pack(data: bytes, source_name: str) -> Pack:
     except ValidationError as exc:
         first = exc.errors()[0]
         key = _format_loc(first["loc"])
-        problem = first["msg"]
+        problem = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
             problem = "unknown key (not part of the pack format; see docs/policy-packs.md)"
         elif first["type"] == "missing":
@@ -95,7 +97,19 @@ def parse_pack(data: bytes, source_name: str) -> Pack:
         if more:
             problem += f" (and {more} more problem{'s' if more > 1 else ''})"
         raise PackError(source_name, key, problem) from None
+    for index, dotted in enumerate(model.pack.illustrative):
+        if not _has_key(raw, dotted):
+            raise PackError(source_name, f"pack.illustrative[{index}]", f"'{dotted}' is not a key of this pack")
     return Pack(model=model, sha256=hashlib.sha256(data).hexdigest(), source_name=source_name)
+
+
+def _has_key(raw: dict[str, Any], dotted: str) -> bool:
+    node: Any = raw
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return False
+        node = node[part]
+    return True
 
 
 def load_pack(path: str | Path) -> Pack:

@@ -7,7 +7,6 @@ Field names follow the national platform's interface spec. Money arrives as JSON
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from operator import mul, sub
@@ -103,11 +102,6 @@ class Fee:
 
 
 _FEE_FIELDS = frozenset(Fee.__dataclass_fields__)
-# Plain decimal strings with at most 2 / 4 / 6 decimals take a fast path; anything else gets the
-# full checks of _decimal with their precise error messages.
-_PLAIN_2 = re.compile(r"-?[0-9]{1,14}(?:\.[0-9]{1,2})?").fullmatch
-_PLAIN_4 = re.compile(r"-?[0-9]{1,14}(?:\.[0-9]{1,4})?").fullmatch
-_PLAIN_6 = re.compile(r"[0-9]{1,14}(?:\.[0-9]{1,6})?").fullmatch
 # det_item_fee_sumamt may differ from pric × cnt by one fen of rounding, not more.
 _TOLERANCE = Decimal("0.015")
 _MAX_ADJUSTED = 13  # amounts below 10^14 yuan
@@ -118,7 +112,7 @@ _MAX_ADJUSTED = 13  # amounts below 10^14 yuan
 def _decimal(value: Any, field: str, places: int, *, nonneg: bool, ratio: bool = False) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise RequestError(
-            field, "binary floating-point is not accepted for money; write it as a string, e.g. \"12.50\""
+            field, "binary floating-point is not accepted for money; write it as a string, e.g. \"12.50\"", "float"
         )
     if isinstance(value, Decimal):
         number = value
@@ -126,22 +120,22 @@ def _decimal(value: Any, field: str, places: int, *, nonneg: bool, ratio: bool =
         try:
             number = Decimal(value.strip() if isinstance(value, str) else value)
         except (InvalidOperation, ValueError):
-            raise RequestError(field, f"'{value}' is not a number") from None
+            raise RequestError(field, f"'{value}' is not a number", "not_number") from None
     elif value is None:
-        raise RequestError(field, "required field is missing")
+        raise RequestError(field, "required field is missing", "missing")
     else:
-        raise RequestError(field, "must be a number written as a string, e.g. \"12.50\"")
+        raise RequestError(field, "must be a number written as a string, e.g. \"12.50\"", "not_number")
     if not number.is_finite():
-        raise RequestError(field, "must be a finite number")
+        raise RequestError(field, "must be a finite number", "not_number")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
-        raise RequestError(field, f"{number} has more than {places} decimal places")
+        raise RequestError(field, f"{number} has more than {places} decimal places", "too_many_decimals")
     if number and number.adjusted() > _MAX_ADJUSTED:
-        raise RequestError(field, f"{number} is too large")
+        raise RequestError(field, f"{number} is too large", "too_large")
     if nonneg and number < 0:
-        raise RequestError(field, f"{number} must not be negative")
+        raise RequestError(field, f"{number} must not be negative", "negative")
     if ratio and number > 1:
-        raise RequestError(field, f"{number} must be between 0 and 1")
+        raise RequestError(field, f"{number} must be between 0 and 1", "not_ratio")
     return number
 
 
@@ -150,12 +144,14 @@ def _text(value: Any, field: str, *, required: bool) -> str:
         value = str(value)
     if value is None and not required:
         return ""
+    if value is None:
+        raise RequestError(field, "required field is missing", "missing")
     if not isinstance(value, str):
-        raise RequestError(field, "required field is missing" if value is None else "must be a string")
+        raise RequestError(field, "must be a string", "not_text")
     if required and not value.strip():
-        raise RequestError(field, "must not be empty")
+        raise RequestError(field, "must not be empty", "missing")
     if len(value) > 200:
-        raise RequestError(field, "is longer than 200 characters")
+        raise RequestError(field, "is longer than 200 characters", "too_long")
     return value
 
 
@@ -229,63 +225,48 @@ def _parse_fees_each(raw: list[Any]) -> list[Fee]:
     fees: list[Fee] = []
     seen: set[str] = set()
     for i, line in enumerate(raw):
-        # Field names for error messages are formatted only on the (rare) error paths.
-        if type(line) is not dict:
-            raise RequestError(f"fees[{i}]", "each fee line must be an object")
-        if not line.keys() <= _FEE_FIELDS:
-            unknown = line.keys() - _FEE_FIELDS
-            raise RequestError(f"fees[{i}].{sorted(map(str, unknown))[0]}", "unknown field")
-        sn = line.get("feedetl_sn")
-        if type(sn) is not str or not sn.strip() or len(sn) > 200:
-            sn = _text(sn, f"fees[{i}].feedetl_sn", required=True)
-        if sn in seen:
-            raise RequestError(f"fees[{i}].feedetl_sn", f"duplicate serial {sn}")
-        seen.add(sn)
-        raw_pric, raw_cnt, raw_amount = line.get("pric"), line.get("cnt"), line.get("det_item_fee_sumamt")
-        if type(raw_pric) is str and _PLAIN_6(raw_pric):
-            pric = Decimal(raw_pric)
-        else:
-            pric = _decimal(raw_pric, f"fees[{i}].pric", 6, nonneg=True)
-        if type(raw_cnt) is str and _PLAIN_4(raw_cnt):
-            cnt = Decimal(raw_cnt)
-        else:
-            cnt = _decimal(raw_cnt, f"fees[{i}].cnt", 4, nonneg=False)
-        if type(raw_amount) is str and _PLAIN_2(raw_amount):
-            amount = Decimal(raw_amount)
-        else:
-            amount = _decimal(raw_amount, f"fees[{i}].det_item_fee_sumamt", 2, nonneg=False)
-        if abs(pric * cnt - amount) > _TOLERANCE:
-            expected = round_fen(pric * cnt)
-            raise RequestError(
-                f"fees[{i}].det_item_fee_sumamt", f"{amount} does not match pric × cnt = {expected}"
-            )
-        level = line.get("chrgitm_lv")
-        if level is not None and level not in ("01", "02", "03"):
-            raise RequestError(f"fees[{i}].chrgitm_lv", f"'{level}' is not 01 (甲), 02 (乙) or 03 (丙)")
-        code = line.get("med_list_codg")
-        if type(code) is not str or not code.strip() or len(code) > 200:
-            code = _text(code, f"fees[{i}].med_list_codg", required=True)
-        name = line.get("name", "")
-        if type(name) is not str or len(name) > 200:
-            name = _text(name, f"fees[{i}].name", required=False)
-        prop = line.get("selfpay_prop")
-        cap = line.get("pric_uplmt_amt")
-        fees.append(
-            Fee(
-                feedetl_sn=sn,
-                med_list_codg=code,
-                name=name,
-                pric=pric,
-                cnt=cnt,
-                det_item_fee_sumamt=amount,
-                chrgitm_lv=level,
-                selfpay_prop=None if prop is None else _decimal(
-                    prop, f"fees[{i}].selfpay_prop", 6, nonneg=True, ratio=True),
-                pric_uplmt_amt=None if cap is None else _decimal(
-                    cap, f"fees[{i}].pric_uplmt_amt", 6, nonneg=True),
-            )
-        )
+        fee = parse_fee_line(line, f"fees[{i}]")
+        if fee.feedetl_sn in seen:
+            raise RequestError(f"fees[{i}].feedetl_sn", f"duplicate serial {fee.feedetl_sn}", "duplicate")
+        seen.add(fee.feedetl_sn)
+        fees.append(fee)
     return fees
+
+
+def parse_fee_line(line: Any, where: str) -> Fee:
+    """One fee line, every field checked; errors name `where` + the field (e.g. fees[3].pric)."""
+    if type(line) is not dict:
+        raise RequestError(where, "each fee line must be an object", "not_object")
+    if not line.keys() <= _FEE_FIELDS:
+        unknown = sorted(map(str, line.keys() - _FEE_FIELDS))[0]
+        raise RequestError(f"{where}.{unknown}", "unknown field", "unknown_field")
+    sn = _text(line.get("feedetl_sn"), f"{where}.feedetl_sn", required=True)
+    code = _text(line.get("med_list_codg"), f"{where}.med_list_codg", required=True)
+    name = _text(line.get("name", ""), f"{where}.name", required=False)
+    pric = _decimal(line.get("pric"), f"{where}.pric", 6, nonneg=True)
+    cnt = _decimal(line.get("cnt"), f"{where}.cnt", 4, nonneg=False)
+    amount = _decimal(line.get("det_item_fee_sumamt"), f"{where}.det_item_fee_sumamt", 2, nonneg=False)
+    if abs(pric * cnt - amount) > _TOLERANCE:
+        raise RequestError(
+            f"{where}.det_item_fee_sumamt", f"{amount} does not match pric × cnt = {round_fen(pric * cnt)}",
+            "amount_mismatch",
+        )
+    level = line.get("chrgitm_lv")
+    if level is not None and level not in ("01", "02", "03"):
+        raise RequestError(f"{where}.chrgitm_lv", f"'{level}' is not 01 (甲), 02 (乙) or 03 (丙)", "bad_level")
+    prop = line.get("selfpay_prop")
+    cap = line.get("pric_uplmt_amt")
+    return Fee(
+        feedetl_sn=sn,
+        med_list_codg=code,
+        name=name,
+        pric=pric,
+        cnt=cnt,
+        det_item_fee_sumamt=amount,
+        chrgitm_lv=level,
+        selfpay_prop=None if prop is None else _decimal(prop, f"{where}.selfpay_prop", 6, nonneg=True, ratio=True),
+        pric_uplmt_amt=None if cap is None else _decimal(cap, f"{where}.pric_uplmt_amt", 6, nonneg=True),
+    )
 
 
 class YearToDate(_Model):
@@ -330,11 +311,12 @@ def parse_request(data: Any) -> SettlementRequest:
         first = exc.errors()[0]
         field = _format_loc(first["loc"])
         problem = first["msg"].removeprefix("Value error, ")
+        code = "invalid"
         if first["type"] == "extra_forbidden":
-            problem = "unknown field"
+            problem, code = "unknown field", "unknown_field"
         elif first["type"] == "missing":
-            problem = "required field is missing"
-        raise RequestError(field, problem) from None
+            problem, code = "required field is missing", "missing"
+        raise RequestError(field, problem, code) from None
     except RecursionError:
         raise RequestError("", "the request is nested too deeply") from None
     if "fees" not in data:
