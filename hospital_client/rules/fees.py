@@ -64,6 +64,8 @@ def classify_fees(fees: list[Fee], catalog: Catalog, rules: ItemRules) -> tuple[
         over = _ZERO
         if use_caps and cap is not None and fee.pric > cap:
             over = ((fee.pric - cap) * fee.cnt).quantize(FEN, ROUND_HALF_UP)
+            # The line amount may differ from pric × cnt by a fen; the excess never exceeds it.
+            over = min(over, amount) if amount >= 0 else max(over, amount)
             over_total += over
         rest = amount - over
         pre = _ZERO

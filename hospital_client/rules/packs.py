@@ -86,7 +86,10 @@ def parse_pack(data: bytes, source_name: str) -> Pack:
     try:
         model = PackModel.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        errors = exc.errors()
+        # A misspelt key shows up twice: as unknown, and as the required key it should have been.
+        # Name the misspelling.
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         key = _format_loc(first["loc"])
         problem = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":

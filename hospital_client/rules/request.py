@@ -27,6 +27,17 @@ def _exact_number(value: Any) -> Any:
     return value
 
 
+def _bounded_integer(value: Any) -> Any:
+    # An integer field given as a Decimal with a huge exponent (JSON 1e99999999) would make a
+    # 100-million-digit int before any range check; refuse it first.
+    if isinstance(value, Decimal) and (not value.is_finite() or value.adjusted() > 9):
+        raise ValueError("number out of range")
+    return value
+
+
+SmallInt = Annotated[int, BeforeValidator(_bounded_integer)]
+
+
 def _code_text(value: Any) -> Any:
     # HIS exports sometimes give serial numbers and codes as JSON integers.
     if isinstance(value, int) and not isinstance(value, bool):
@@ -64,7 +75,7 @@ class Person(_Model):
 
 
 class Referral(_Model):
-    from_hosp_lv: Annotated[int, Field(ge=1, le=3)]
+    from_hosp_lv: Annotated[SmallInt, Field(ge=1, le=3)]
     dedc_paid: NonNegAmount = Decimal(0)
 
 
@@ -72,7 +83,7 @@ class Encounter(_Model):
     mdtrt_id: Code
     med_type: Code
     fixmedins_code: str = ""
-    hosp_lv: Annotated[int, Field(ge=1, le=3)]
+    hosp_lv: Annotated[SmallInt, Field(ge=1, le=3)]
     mdtrtarea_admvs: str = ""
     begntime: Day
     endtime: Day
@@ -104,12 +115,19 @@ class Fee:
 _FEE_FIELDS = frozenset(Fee.__dataclass_fields__)
 # det_item_fee_sumamt may differ from pric × cnt by one fen of rounding, not more.
 _TOLERANCE = Decimal("0.015")
-_MAX_ADJUSTED = 13  # amounts below 10^14 yuan
+# Magnitude limits (Decimal.adjusted(), i.e. the power of ten of the leading digit): amounts
+# below 10^14 yuan, unit prices below 10^10, counts below 10^8, so that pric × cnt and every
+# sum stay far inside the 28-digit decimal context and are computed exactly.
+_MAX_ADJUSTED = 13
+_MAX_PRICE_ADJUSTED = 9
+_MAX_COUNT_ADJUSTED = 7
 
 
 # Fee lines are parsed by hand rather than by pydantic: a 2,000-line bill must parse and settle
 # in a few milliseconds, and pydantic's Decimal validation alone takes longer than that.
-def _decimal(value: Any, field: str, places: int, *, nonneg: bool, ratio: bool = False) -> Decimal:
+def _decimal(
+    value: Any, field: str, places: int, *, nonneg: bool, ratio: bool = False, max_adjusted: int = _MAX_ADJUSTED
+) -> Decimal:
     if isinstance(value, bool) or isinstance(value, float):
         raise RequestError(
             field, "binary floating-point is not accepted for money; write it as a string, e.g. \"12.50\"", "float"
@@ -130,7 +148,7 @@ def _decimal(value: Any, field: str, places: int, *, nonneg: bool, ratio: bool =
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -places:
         raise RequestError(field, f"{number} has more than {places} decimal places", "too_many_decimals")
-    if number and number.adjusted() > _MAX_ADJUSTED:
+    if number and number.adjusted() > max_adjusted:
         raise RequestError(field, f"{number} is too large", "too_large")
     if nonneg and number < 0:
         raise RequestError(field, f"{number} must not be negative", "negative")
@@ -167,21 +185,22 @@ def parse_fees(raw: Any) -> list[Fee]:
     return _parse_fees_each(raw)
 
 
-def _decimal_column(values: list[Any], places: int, nonneg: bool) -> list[Decimal] | None:
+def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: int) -> list[Decimal] | None:
     """A whole column of plain decimal strings at C speed, or None to fall back to line checks."""
     if set(map(type, values)) != {str}:
         return None
     try:
         numbers = list(map(Decimal, values))
+        # The sum keeps the finest exponent of its terms and is NaN/infinite if any term is
+        # (a signalling NaN raises instead).
+        total = sum(numbers, Decimal(0))
+        low, high = min(numbers), max(numbers)
     except InvalidOperation:
         return None
-    # The sum keeps the finest exponent of its terms and is NaN/infinite if any term is.
-    total = sum(numbers, Decimal(0))
     exponent = total.as_tuple().exponent
     if not isinstance(exponent, int) or exponent < -places:
         return None
-    low, high = min(numbers), max(numbers)
-    if (high and high.adjusted() > _MAX_ADJUSTED) or (low and low.adjusted() > _MAX_ADJUSTED):
+    if (high and high.adjusted() > max_adjusted) or (low and low.adjusted() > max_adjusted):
         return None
     if nonneg and low < 0:
         return None
@@ -204,9 +223,9 @@ def _parse_fees_bulk(raw: list[Any]) -> list[Fee] | None:
         return None
     if len(set(serials)) != len(serials) or not all(serials) or not all(codes):
         return None
-    prices = _decimal_column([line.get("pric") for line in raw], 6, nonneg=True)
-    counts = _decimal_column([line.get("cnt") for line in raw], 4, nonneg=False)
-    amounts = _decimal_column([line.get("det_item_fee_sumamt") for line in raw], 2, nonneg=False)
+    prices = _decimal_column([line.get("pric") for line in raw], 6, True, _MAX_PRICE_ADJUSTED)
+    counts = _decimal_column([line.get("cnt") for line in raw], 4, False, _MAX_COUNT_ADJUSTED)
+    amounts = _decimal_column([line.get("det_item_fee_sumamt") for line in raw], 2, False, _MAX_ADJUSTED)
     if prices is None or counts is None or amounts is None:
         return None
     if any(map(_TOLERANCE.__lt__, map(abs, map(sub, map(mul, prices, counts), amounts)))):
@@ -214,8 +233,11 @@ def _parse_fees_bulk(raw: list[Any]) -> list[Fee] | None:
     levels = [line.get("chrgitm_lv") for line in raw]
     props = [line.get("selfpay_prop") for line in raw]
     caps = [line.get("pric_uplmt_amt") for line in raw]
-    if set(levels) - {None, "01", "02", "03"} or set(props) != {None} or set(caps) != {None}:
-        return None  # overrides present: check them line by line
+    try:
+        if set(levels) - {None, "01", "02", "03"} or set(props) != {None} or set(caps) != {None}:
+            return None  # overrides present: check them line by line
+    except TypeError:  # an unhashable value (list, object) where a code or number belongs
+        return None
     if max(map(len, serials)) > 200 or max(map(len, codes)) > 200 or max(map(len, names)) > 200:
         return None
     return list(map(Fee, serials, codes, names, prices, counts, amounts, levels, props, caps))
@@ -243,8 +265,8 @@ def parse_fee_line(line: Any, where: str) -> Fee:
     sn = _text(line.get("feedetl_sn"), f"{where}.feedetl_sn", required=True)
     code = _text(line.get("med_list_codg"), f"{where}.med_list_codg", required=True)
     name = _text(line.get("name", ""), f"{where}.name", required=False)
-    pric = _decimal(line.get("pric"), f"{where}.pric", 6, nonneg=True)
-    cnt = _decimal(line.get("cnt"), f"{where}.cnt", 4, nonneg=False)
+    pric = _decimal(line.get("pric"), f"{where}.pric", 6, nonneg=True, max_adjusted=_MAX_PRICE_ADJUSTED)
+    cnt = _decimal(line.get("cnt"), f"{where}.cnt", 4, nonneg=False, max_adjusted=_MAX_COUNT_ADJUSTED)
     amount = _decimal(line.get("det_item_fee_sumamt"), f"{where}.det_item_fee_sumamt", 2, nonneg=False)
     if abs(pric * cnt - amount) > _TOLERANCE:
         raise RequestError(
@@ -265,12 +287,13 @@ def parse_fee_line(line: Any, where: str) -> Fee:
         det_item_fee_sumamt=amount,
         chrgitm_lv=level,
         selfpay_prop=None if prop is None else _decimal(prop, f"{where}.selfpay_prop", 6, nonneg=True, ratio=True),
-        pric_uplmt_amt=None if cap is None else _decimal(cap, f"{where}.pric_uplmt_amt", 6, nonneg=True),
+        pric_uplmt_amt=None if cap is None else _decimal(
+            cap, f"{where}.pric_uplmt_amt", 6, nonneg=True, max_adjusted=_MAX_PRICE_ADJUSTED),
     )
 
 
 class YearToDate(_Model):
-    admissions: Annotated[int, Field(ge=0, le=1000)] = 0
+    admissions: Annotated[SmallInt, Field(ge=0, le=1000)] = 0
     act_pay_dedc: NonNegAmount = Decimal(0)
     hifp_pay: NonNegAmount = Decimal(0)
     hifmi_base: NonNegAmount = Decimal(0)

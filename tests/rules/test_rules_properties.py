@@ -1,0 +1,367 @@
+"""Property tests (hypothesis) of the invariants of DESIGN.md 4.1, on every bundled pack.
+
+- every amount >= 0 for a bill without negative counts
+- medfee_sumamt = fulamt_ownpay_amt + overlmt_selfpay + preselfpay_amt + inscp_scp_amt
+- medfee_sumamt = fund_pay_sumamt + psn_part_amt;  fund_pay_sumamt = sum of setldetail
+- each fee line's parts add up to the line
+- no fund pays more than its annual cap allows
+- a year settled bill by bill with year_to_date carried forward gives 大病保险 and 医疗救助 exactly
+  their annual amounts on the year's cumulative base (computed here independently of the engine)
+- the same request gives byte-identical JSON
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from rules_helpers import BUNDLED_IDS, CATALOG, KNOWN_CODES, fen, pack, request
+
+from hospital_client.rules import parse_request, settle
+from hospital_client.rules.pack_schema import ASSISTANCE_GROUPS, PackModel
+
+D = Decimal
+ZERO = D(0)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+YEAR_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# (first admission day, last admission day) inside each pack's validity and one calendar year;
+# every encounter lasts 7 days.
+YEAR_WINDOW = {
+    "demo": (dt.date(2026, 1, 1), dt.date(2026, 12, 24)),
+    "fuxin-2020": (dt.date(2020, 1, 1), dt.date(2020, 12, 24)),
+    "huizhou-2013-resident": (dt.date(2013, 1, 1), dt.date(2013, 12, 24)),
+    "huizhou-2013-employee": (dt.date(2013, 1, 1), dt.date(2013, 12, 24)),
+    "xuzhou-2013": (dt.date(2013, 7, 1), dt.date(2013, 12, 24)),
+    "anhui-2015-pilot": (dt.date(2016, 1, 1), dt.date(2016, 12, 24)),
+}
+assert set(YEAR_WINDOW) == set(BUNDLED_IDS)
+
+
+# --- strategies ----------------------------------------------------------------------------------
+
+def cents(lo: int, hi: int) -> st.SearchStrategy[Decimal]:
+    return st.integers(lo, hi).map(lambda c: D(c) / 100)
+
+
+prices = st.one_of(cents(1, 50_000), cents(1, 10_000_000))                 # 0.01 .. 100,000.00
+counts = st.one_of(st.integers(1, 30).map(D), st.integers(1, 400).map(lambda n: D(n) / 4))
+ratios = st.integers(0, 100).map(lambda n: D(n) / 100)
+
+
+@st.composite
+def fee_lines(draw: Any, *, refunds: bool = False) -> list[dict[str, Any]]:
+    n = draw(st.integers(1, 8))
+    lines = []
+    for i in range(n):
+        pric = draw(prices)
+        cnt = draw(counts)
+        if refunds and draw(st.booleans()):
+            cnt = -cnt
+        line: dict[str, Any] = {
+            "feedetl_sn": f"{i + 1:04d}", "med_list_codg": draw(st.sampled_from((*KNOWN_CODES, "ZZ-UNKNOWN"))),
+            "name": "项目", "pric": str(pric), "cnt": str(cnt), "det_item_fee_sumamt": f"{fen(pric * cnt):.2f}",
+        }
+        if draw(st.integers(0, 3)) == 0:
+            line["chrgitm_lv"] = draw(st.sampled_from(("01", "02", "03")))
+        if draw(st.integers(0, 3)) == 0:
+            line["selfpay_prop"] = str(draw(ratios))
+        if draw(st.integers(0, 3)) == 0:
+            line["pric_uplmt_amt"] = str(draw(prices))
+        lines.append(line)
+    return lines
+
+
+@st.composite
+def persons(draw: Any, pack_id: str) -> dict[str, Any]:
+    return {
+        "insutype": draw(st.sampled_from(pack(pack_id).model.pack.insutypes)),
+        "group": draw(st.one_of(st.none(), st.sampled_from(ASSISTANCE_GROUPS))),
+        "residence": draw(st.sampled_from(("urban", "rural"))),
+        "psn_type": draw(st.sampled_from(("1101", "1201", "1501"))),
+    }
+
+
+@st.composite
+def encounters(draw: Any, pack_id: str, day: dt.date) -> dict[str, Any]:
+    referral = None
+    if draw(st.integers(0, 3)) == 0:
+        referral = {"from_hosp_lv": draw(st.integers(1, 3)), "dedc_paid": str(draw(cents(0, 200_000)))}
+    return {
+        "pack_id": pack_id, "day": day.isoformat(), "hosp_lv": draw(st.integers(1, 3)), "referral": referral,
+        "out_of_area": draw(st.booleans()), "registered": draw(st.booleans()),
+    }
+
+
+@st.composite
+def year_to_date(draw: Any) -> dict[str, Any]:
+    amount = st.one_of(st.just(ZERO), cents(0, 50_000_000))
+    ytd: dict[str, Any] = {"admissions": draw(st.integers(0, 6))}
+    for key in ("act_pay_dedc", "hifp_pay", "hifmi_base", "hifmi_pay", "maf_base", "maf_pay", "maf2_base",
+                "maf2_pay"):
+        ytd[key] = str(draw(amount))
+    return ytd
+
+
+@st.composite
+def single_requests(draw: Any, *, refunds: bool = False) -> tuple[str, dict[str, Any]]:
+    pack_id = draw(st.sampled_from(BUNDLED_IDS))
+    first, last = YEAR_WINDOW[pack_id]
+    day = first + dt.timedelta(days=draw(st.integers(0, (last - first).days)))
+    ytd = draw(st.one_of(st.none(), year_to_date()))
+    req = request(draw(fee_lines(refunds=refunds)), **draw(persons(pack_id)), **draw(encounters(pack_id, day)),
+                  ytd=ytd)
+    return pack_id, req
+
+
+@st.composite
+def years(draw: Any) -> tuple[str, dict[str, Any], list[tuple[dt.date, list[dict[str, Any]], dict[str, Any]]]]:
+    pack_id = draw(st.sampled_from(BUNDLED_IDS))
+    first, last = YEAR_WINDOW[pack_id]
+    n = draw(st.integers(1, 6))
+    offsets = sorted(draw(st.lists(st.integers(0, (last - first).days), min_size=n, max_size=n)))
+    person = draw(persons(pack_id))
+    bills = []
+    for off in offsets:
+        day = first + dt.timedelta(days=off)
+        bills.append((day, draw(fee_lines()), draw(encounters(pack_id, day))))
+    return pack_id, person, bills
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+def amounts(data: dict[str, Any]) -> dict[str, Decimal]:
+    return {k: D(v) for k, v in data["setlinfo"].items()}
+
+
+def check_sums(req: dict[str, Any], data: dict[str, Any]) -> None:
+    s = amounts(data)
+    parts = s["fulamt_ownpay_amt"] + s["overlmt_selfpay"] + s["preselfpay_amt"] + s["inscp_scp_amt"]
+    assert s["medfee_sumamt"] == parts
+    assert s["medfee_sumamt"] == s["fund_pay_sumamt"] + s["psn_part_amt"]
+    assert s["fund_pay_sumamt"] == sum((D(d["fund_payamt"]) for d in data["setldetail"]), ZERO)
+    assert s["fund_pay_sumamt"] == s["hifp_pay"] + s["hifmi_pay"] + s["maf_pay"] + s["oth_pay"]
+    assert s["psn_part_amt"] == s["psn_cash_pay"] + s["acct_pay"]
+    assert s["pool_prop_selfpay"] == s["inscp_scp_amt"] - s["act_pay_dedc"] - s["hifp_pay"]
+    assert s["medfee_sumamt"] == sum((D(f["det_item_fee_sumamt"]) for f in req["fees"]), ZERO)
+    by_sn = {f["feedetl_sn"]: D(f["det_item_fee_sumamt"]) for f in req["fees"]}
+    assert [f["feedetl_sn"] for f in data["fees"]] == list(by_sn)
+    for f in data["fees"]:
+        parts = D(f["fulamt_ownpay_amt"]) + D(f["overlmt_amt"]) + D(f["preselfpay_amt"]) + D(f["inscp_scp_amt"])
+        assert parts == by_sn[f["feedetl_sn"]], f
+
+
+def check_caps_for_one_bill(model: PackModel, req: dict[str, Any], data: dict[str, Any]) -> None:
+    ytd = {k: D(str(v)) for k, v in (req.get("year_to_date") or {}).items()}
+    s = amounts(data)
+    room = max(ZERO, model.basic.annual_cap - ytd.get("hifp_pay", ZERO))
+    assert s["hifp_pay"] <= room
+    if model.hifmi is not None and model.hifmi.annual_cap is not None:
+        assert s["hifmi_pay"] <= max(ZERO, model.hifmi.annual_cap - ytd.get("hifmi_pay", ZERO))
+    group = req["person"]["assistance_group"]
+    if model.assistance is None or group not in model.assistance.groups:
+        assert s["maf_pay"] == 0
+        return
+    funds = {d["fund_pay_type"]: D(d["fund_payamt"]) for d in data["setldetail"]}
+    assert model.funds.maf is not None
+    tier1 = funds.get(model.funds.maf.code, ZERO)
+    assert tier1 <= max(ZERO, model.assistance.groups[group].annual_cap - ytd.get("maf_pay", ZERO))
+    second = model.assistance.second_tier
+    if second is not None and group in second.groups:
+        assert model.funds.maf2 is not None
+        tier2 = funds.get(model.funds.maf2.code, ZERO)
+        assert tier2 <= max(ZERO, second.annual_cap - ytd.get("maf2_pay", ZERO))
+        assert s["maf_pay"] == tier1 + tier2
+    else:
+        assert s["maf_pay"] == tier1
+
+
+@SETTINGS
+@given(single_requests())
+def test_invariants_of_one_bill(case):
+    pack_id, req = case
+    data = settle(req, pack(pack_id), CATALOG).to_dict()
+    check_sums(req, data)
+    check_caps_for_one_bill(pack(pack_id).model, req, data)
+    negative = {k: v for k, v in data["setlinfo"].items() if D(v) < 0}
+    assert not negative
+    for line in data["fees"]:
+        assert all(D(v) >= 0 for k, v in line.items() if k not in ("feedetl_sn", "chrgitm_lv")), line
+    for d in data["setldetail"]:
+        assert D(d["fund_payamt"]) >= 0 and D(d["inscp_scp_amt"]) >= 0, d
+    for k, v in data["year_to_date_after"].items():
+        assert D(str(v)) >= 0, k
+    for e in data["explain"]:
+        assert D(e["amount"]) >= 0, e
+
+
+@SETTINGS
+@given(single_requests(refunds=True))
+def test_sums_hold_with_refund_lines(case):
+    pack_id, req = case
+    check_sums(req, settle(req, pack(pack_id), CATALOG).to_dict())
+
+
+@SETTINGS
+@given(single_requests(refunds=True))
+def test_same_request_gives_byte_identical_json(case):
+    pack_id, req = case
+    first = settle(req, pack(pack_id), CATALOG).to_json()
+    again = settle(copy.deepcopy(req), pack(pack_id), CATALOG).to_json()
+    parsed = settle(parse_request(req), pack(pack_id), CATALOG).to_json()
+    assert first.encode() == again.encode() == parsed.encode()
+
+
+# --- a year, bill by bill ------------------------------------------------------------------------
+
+def expanded_segments(model: PackModel) -> list[tuple[Decimal | None, Decimal]]:
+    """The pack's 大病 segments; a [hifmi.rising] rule written out here independently of the engine."""
+    h = model.hifmi
+    assert h is not None
+    if h.rising is None:
+        return [(s.upto, s.ratio) for s in h.segments]
+    r = h.rising
+    out: list[tuple[Decimal | None, Decimal]] = []
+    k = 0
+    while r.start + k * r.points < r.max:
+        out.append(((k + 1) * r.step, r.start + k * r.points))
+        k += 1
+    out.append((None, r.max))
+    return out
+
+
+def annual_hifmi(model: PackModel, person: dict[str, Any], base: Decimal) -> Decimal:
+    h = model.hifmi
+    assert h is not None
+    spec = h.deductible
+    if person["residence"] == "urban" and h.deductible_urban is not None:
+        spec = h.deductible_urban
+    if person["residence"] == "rural" and h.deductible_rural is not None:
+        spec = h.deductible_rural
+    if spec.amount is not None:
+        deductible = spec.amount
+    else:
+        assert spec.income_share is not None and spec.last_year_income is not None
+        deductible = fen(spec.income_share * spec.last_year_income)
+    plus = ZERO
+    if h.poor is not None and person["group"] in h.poor.groups:
+        deductible = fen(deductible * h.poor.deductible_factor)
+        plus = h.poor.ratio_plus
+    total = ZERO
+    lower = deductible
+    for upto, ratio in expanded_segments(model):
+        if upto is None:
+            top = None
+        else:
+            top = deductible + upto if h.measure == "above_deductible" else upto
+        hi = base if top is None else min(base, top)
+        if hi > lower:
+            total += (hi - lower) * min(D(1), ratio + plus)
+        if top is not None:
+            lower = max(lower, top)
+    if h.annual_cap is not None:
+        total = min(total, h.annual_cap)
+    return fen(total)
+
+
+def annual_assistance(deductible: Decimal, ratio: Decimal, cap: Decimal, base: Decimal) -> Decimal:
+    return fen(min(cap, ratio * max(ZERO, base - deductible)))
+
+
+@YEAR_SETTINGS
+@given(years())
+def test_a_year_bill_by_bill_gives_the_annual_amounts(case):
+    pack_id, person, bills = case
+    p = pack(pack_id)
+    model = p.model
+    ytd = None
+    results = []
+    for _day, fees, enc in bills:
+        req = request(fees, **person, **enc, ytd=ytd)
+        data = settle(req, p, CATALOG).to_dict()
+        check_sums(req, data)
+        results.append(data)
+        ytd = data["year_to_date_after"]
+    s = [amounts(d) for d in results]
+    after = {k: D(str(v)) for k, v in results[-1]["year_to_date_after"].items()}
+
+    # the accumulators are the sums of the bills
+    assert after["admissions"] == sum(1 for x in s if x["medfee_sumamt"] > 0)
+    assert after["hifp_pay"] == sum(x["hifp_pay"] for x in s)
+    assert after["act_pay_dedc"] == sum(x["act_pay_dedc"] for x in s)
+    # basic pool: never above the annual cap
+    assert after["hifp_pay"] <= model.basic.annual_cap
+    event(f"bills: {len(s)}")
+    event(f"basic cap reached: {after['hifp_pay'] == model.basic.annual_cap}")
+    event(f"hifmi paid: {after['hifmi_pay'] > 0}")
+    event(f"maf paid: {after['maf_pay'] > 0}; maf2 paid: {after['maf2_pay'] > 0}")
+
+    # 大病保险: its base per bill is what the patient carries of the policy-range cost after the pool
+    h = model.hifmi
+    if h is not None:
+        bases = []
+        for x in s:
+            b = x["inscp_scp_amt"] - x["hifp_pay"]                 # incl. the basic deductible
+            if h.base == "after_pool":
+                b -= x["act_pay_dedc"]
+            if h.include_preselfpay:
+                b += x["preselfpay_amt"]
+            bases.append(b)
+        year_base = sum(bases, ZERO)
+        paid = sum((x["hifmi_pay"] for x in s), ZERO)
+        assert after["hifmi_base"] == year_base
+        assert paid == after["hifmi_pay"] == annual_hifmi(model, person, year_base)
+        if h.annual_cap is not None:
+            assert paid <= h.annual_cap
+
+    # 医疗救助, both tiers
+    a = model.assistance
+    group = person["group"]
+    if a is None or group not in a.groups:
+        assert all(x["maf_pay"] == 0 for x in s)
+        return
+    tier = a.groups[group]
+    assert model.funds.maf is not None
+    code1 = model.funds.maf.code
+    code2 = model.funds.maf2.code if model.funds.maf2 is not None else None
+    left = []
+    tier1 = []
+    tier2 = []
+    for x, d in zip(s, results, strict=True):
+        rest = x["inscp_scp_amt"] - x["hifp_pay"] - x["hifmi_pay"]
+        if a.base == "compliant_with_preselfpay":
+            rest += x["preselfpay_amt"]
+        elif a.base == "all":
+            rest = x["medfee_sumamt"] - x["hifp_pay"] - x["hifmi_pay"]
+        left.append(max(ZERO, rest))
+        by_code = {f["fund_pay_type"]: D(f["fund_payamt"]) for f in d["setldetail"]}
+        tier1.append(by_code.get(code1, ZERO))
+        tier2.append(by_code.get(code2, ZERO) if code2 else ZERO)
+    year_left = sum(left, ZERO)
+    assert after["maf_base"] == year_left
+    assert sum(tier1, ZERO) == after["maf_pay"] == annual_assistance(tier.deductible, tier.ratio, tier.annual_cap,
+                                                                     year_left)
+    assert after["maf_pay"] <= tier.annual_cap
+    second = a.second_tier
+    if second is not None and group in second.groups:
+        year_left2 = year_left - after["maf_pay"]
+        assert after["maf2_base"] == year_left2
+        assert sum(tier2, ZERO) == after["maf2_pay"] == annual_assistance(second.threshold, second.ratio,
+                                                                          second.annual_cap, year_left2)
+        assert after["maf2_pay"] <= second.annual_cap
+    else:
+        assert sum(tier2, ZERO) == 0
+
+
+def test_year_property_checker_agrees_with_a_hand_figure():
+    """The independent annual calculator itself, on the 阜新 example: 11,000 deductible, 60/65/70%."""
+    model = pack("fuxin-2020").model
+    person = {"residence": "rural", "group": None}
+    assert expanded_segments(model) == [(D(50000), D("0.60")), (D(100000), D("0.65")), (None, D("0.70"))]
+    # 250,900: 50,000 × 60% + 50,000 × 65% + 139,900 × 70% = 160,430
+    assert annual_hifmi(model, person, D("250900")) == D("160430.00")
+    assert annual_hifmi(model, person, D("11000")) == D("0.00")
