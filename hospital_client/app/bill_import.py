@@ -18,8 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..rules import RequestError
-from ..rules.request import parse_fee_line
+from ..rules import RequestError, parse_fee_line
 
 MAX_LINES = 20_000
 

@@ -4,10 +4,10 @@ Pure Python and deterministic; imports nothing of the project outside this packa
 """
 
 from .catalog import Catalog, CatalogItem, load_catalog, parse_catalog
-from .engine import settle
+from .engine import hifmi_annual, hifmi_deductible, settle
 from .errors import CatalogError, NoPackError, PackError, RequestError, RulesError
 from .packs import Pack, find_pack, load_pack, load_pack_dir, parse_pack, select_pack
-from .request import YTD_KEYS, SettlementRequest, parse_request
+from .request import YTD_KEYS, Person, SettlementRequest, parse_fee_line, parse_request
 from .result import SETLINFO_KEYS, SettlementResult, result_json
 
 __all__ = [
@@ -19,15 +19,19 @@ __all__ = [
     "NoPackError",
     "Pack",
     "PackError",
+    "Person",
     "RequestError",
     "RulesError",
     "SettlementRequest",
     "SettlementResult",
     "find_pack",
+    "hifmi_annual",
+    "hifmi_deductible",
     "load_catalog",
     "load_pack",
     "load_pack_dir",
     "parse_catalog",
+    "parse_fee_line",
     "parse_pack",
     "parse_request",
     "result_json",

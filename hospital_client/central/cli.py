@@ -1,0 +1,303 @@
+"""The reference central system's commands (`hospital-client central ...`, or `python -m hospital_client.central`).
+
+    central init     --db PATH [--roster FILE] [--policies DIR] [--catalog FILE]
+    central site add --db PATH --code CODE --name NAME     (the secret alone on the last line)
+    central site list --db PATH [--json]
+    central serve    --db PATH [--host 127.0.0.1] [--port 8400]
+    central report   --db PATH [--json]
+    central true-up  --year Y --db PATH [--json] [--apply]
+
+Exit codes: 0 success, 2 bad input (arguments, files, database state) with one line on stderr,
+1 anything else (still one line, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import socket
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ..rules import RulesError
+from ..sync.protocol import CST, format_time
+from .store import StoreError
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+PROG = "hospital-client central"
+
+
+class CentralInputError(Exception):
+    """Input the operator must fix; the message says what."""
+
+
+def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """argparse errors as one line on stderr and exit 2 (no usage block)."""
+
+    def error(message: str) -> NoReturn:
+        sys.stderr.write(f"{parser.prog}: error: {message}\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
+
+
+def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except (CentralInputError, StoreError, RulesError) as exc:
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except KeyboardInterrupt:
+            return EXIT_FAILURE
+        except Exception as exc:  # the last line of defence: a message, never a traceback
+            print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return EXIT_FAILURE
+
+    run.__name__ = func.__name__
+    return run
+
+
+def _open(path: str, *, create: bool = False) -> Any:
+    from .sqlite_store import SQLiteStore
+
+    target = Path(path)
+    if not create and not target.is_file():
+        raise CentralInputError(f"--db {path}: no central database there; create it with `central init --db {path}`")
+    if create and target.parent and not target.parent.exists():
+        raise CentralInputError(f"--db {path}: folder {target.parent} does not exist")
+    return SQLiteStore(target, create=create)
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .bootstrap import initialise
+
+    for option, value, want_dir in (("--roster", args.roster, False), ("--policies", args.policies, True),
+                                    ("--catalog", args.catalog, False)):
+        if value is not None and (Path(value).is_dir() != want_dir or not Path(value).exists()):
+            kind = "folder" if want_dir else "file"
+            raise CentralInputError(f"{option} {value}: no such {kind}")
+    target = Path(args.db)
+    existed = target.exists()
+    if not existed and target.parent.is_dir():
+        # The database holds every site's secret: readable by its owner only (SQLite gives the
+        # -wal and -shm files the same permissions).
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+    store = _open(args.db, create=True)
+    try:
+        summary = initialise(store, roster=_path(args.roster), policies=_path(args.policies),
+                             catalog=_path(args.catalog))
+    except BaseException:
+        store.close()
+        if not existed:  # leave nothing behind for a failed first init
+            for leftover in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    store.close()
+    print(f"initialised {args.db}: {len(summary['packs'])} policy packs ({', '.join(summary['packs'])}), "
+          f"{summary['catalogue_items']} catalogue items, {summary['persons']} persons, "
+          f"{summary['accumulators']} year-to-date records")
+    return EXIT_OK
+
+
+def _path(value: str | None) -> Path | None:
+    return None if value is None else Path(value)
+
+
+def cmd_site_add(args: argparse.Namespace) -> int:
+    from .bootstrap import add_site
+
+    store = _open(args.db)
+    try:
+        secret = add_site(store, args.code, args.name)
+    finally:
+        store.close()
+    print(f"site {args.code} ({args.name.strip()}) added. Its secret follows on the last line; it is shown once.")
+    print("Give it to the site's IT staff for `hospital-client setup --secret-stdin`; it cannot be shown again.")
+    print(secret)
+    return EXIT_OK
+
+
+def cmd_site_list(args: argparse.Namespace) -> int:
+    store = _open(args.db)
+    try:
+        sites = store.list_sites()
+    finally:
+        store.close()
+    rows = [{"code": s.code, "name": s.name, "created_at": s.created_at, "active": s.active} for s in sites]
+    if args.json:
+        _print_json(rows)
+    else:
+        for row in rows:
+            print(f"{row['code']}  {row['name']}  {row['created_at']}{'' if row['active'] else '  (disabled)'}")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+    from .service import API_PATH
+
+    if not 0 < args.port < 65536:
+        raise CentralInputError(f"--port {args.port}: must be between 1 and 65535")
+    if not Path(args.db).is_file():
+        raise CentralInputError(f"--db {args.db}: no central database there; create it with `central init`")
+    _check_can_listen(args.host, args.port)
+    app = create_app(args.db)
+    print(f"central: serving {args.db} on http://{args.host}:{args.port}{API_PATH}", flush=True)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                            lifespan="on", timeout_graceful_shutdown=10)
+    server = uvicorn.Server(config)
+    try:
+        server.run()
+    except SystemExit as exc:  # uvicorn exits when it cannot bind
+        print(f"{PROG}: error: cannot serve on {args.host}:{args.port} (exit {exc.code})", file=sys.stderr)
+        return EXIT_FAILURE
+    return EXIT_OK if server.started else EXIT_FAILURE
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse early, in one line, a host or port that cannot be listened on (in use, not ours)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise CentralInputError(f"--host {host}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise CentralInputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import report_text, settlements_report
+
+    store = _open(args.db)
+    try:
+        report = settlements_report(store)
+    finally:
+        store.close()
+    if args.json:
+        _print_json(report)
+    else:
+        print(report_text(report))
+    return EXIT_OK
+
+
+def cmd_true_up(args: argparse.Namespace) -> int:
+    from ..rules import parse_pack
+    from .trueup import true_up
+
+    if not 1990 <= args.year <= 2100:
+        raise CentralInputError(f"--year {args.year}: not a plausible insurance year")
+    store = _open(args.db)
+    try:
+        if not store.is_initialised():
+            raise CentralInputError(f"--db {args.db}: the central database is not initialised")
+        packs = [parse_pack(b.data, b.source_name) for b in store.list_packs()]
+        result = true_up(store, packs, args.year, apply=args.apply, at=format_time(dt.datetime.now(CST)))
+    finally:
+        store.close()
+    if args.json:
+        _print_json(result)
+    else:
+        for row in result["shortfalls"]:
+            print(f"{row['psn_no']}  {row['pack_id']}  annual {row['hifmi_annual']}  paid {row['hifmi_paid']}  "
+                  f"shortfall {row['shortfall']}")
+        verb = "recorded as paid" if args.apply else "to pay"
+        print(f"{result['year']}: {result['persons_checked']} persons checked, {len(result['shortfalls'])} shortfalls, "
+              f"total {result['total_shortfall']} {verb}")
+    return EXIT_OK
+
+
+# --- parsers ----------------------------------------------------------------------------------
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", required=True, metavar="PATH", help="the central SQLite database file")
+
+
+def _add_subcommands(parser: argparse.ArgumentParser) -> None:
+    _one_line_errors(parser)
+    sub = parser.add_subparsers(dest="central_command", required=True, metavar="COMMAND")
+
+    p = _one_line_errors(sub.add_parser("init", help="create a central database with the demo roster, packs and "
+                                                     "catalogue"))
+    _add_db(p)
+    p.add_argument("--roster", metavar="FILE", help="roster JSON (default: resources/demo/roster.json)")
+    p.add_argument("--policies", metavar="DIR", help="policy pack folder (default: resources/policies)")
+    p.add_argument("--catalog", metavar="FILE", help="catalogue CSV (default: resources/catalog/demo_catalog.csv)")
+    p.set_defaults(func=_guarded(cmd_init))
+
+    site = _one_line_errors(sub.add_parser("site", help="site credentials"))
+    site_sub = site.add_subparsers(dest="site_command", required=True, metavar="COMMAND")
+    p = _one_line_errors(site_sub.add_parser("add", help="register a site; prints its secret once, on the last line"))
+    _add_db(p)
+    p.add_argument("--code", required=True, help="the site's fixmedins_code (12 letters or digits)")
+    p.add_argument("--name", required=True, help="the site's name (fixmedins_name)")
+    p.set_defaults(func=_guarded(cmd_site_add))
+    p = _one_line_errors(site_sub.add_parser("list", help="list the registered sites (no secrets)"))
+    _add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guarded(cmd_site_list))
+
+    p = _one_line_errors(sub.add_parser("serve", help="serve the central system over HTTP (uvicorn)"))
+    _add_db(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8400)
+    p.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(func=_guarded(cmd_serve))
+
+    p = _one_line_errors(sub.add_parser("report", help="every settlement with final figures, adjustments, msgid"))
+    _add_db(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guarded(cmd_report))
+
+    p = _one_line_errors(sub.add_parser("true-up", help="year-end 大病保险 true-up: list (or --apply) shortfalls"))
+    _add_db(p)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--apply", action="store_true", help="record the shortfalls as paid (moves hifmi_pay)")
+    p.set_defaults(func=_guarded(cmd_true_up))
+
+
+def add_central_commands(subparsers: Any) -> argparse.ArgumentParser:
+    """Add `central ...` to a parent CLI's subparsers (argparse); each leaf sets args.func -> int exit code."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "central", help="the reference central system (server, sites, reports, true-up)")
+    _add_subcommands(parser)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="参考中心系统 reference central system")
+    _add_subcommands(parser)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,502 @@
+"""The central system's SQLite store (sqlite-utils): WAL, synchronous=FULL, migrations.
+
+One connection, used by one thread at a time (the service serialises requests). Settlements,
+reversals, local keys and stored answers are append-only: triggers refuse UPDATE and DELETE.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database, Migrations
+
+from ..rules import SETLINFO_KEYS
+from .store import (
+    Accumulators,
+    CatalogBlob,
+    LocalKey,
+    PackBlob,
+    PersonRecord,
+    ReversalRecord,
+    SettlementRecord,
+    Site,
+    StoredMessage,
+    StoreError,
+)
+
+MIGRATIONS = Migrations("hospital_client_central")
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _append_only(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be changed'); END;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be deleted'); END;
+"""
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    money = ",\n  ".join(f"{k} TEXT NOT NULL" for k in SETLINFO_KEYS)
+    db.executescript(f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE site (
+  code TEXT PRIMARY KEY, name TEXT NOT NULL, secret TEXT NOT NULL, created_at TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE sign_in (sign_no TEXT PRIMARY KEY, site TEXT NOT NULL REFERENCES site (code),
+  opter TEXT NOT NULL, sign_time TEXT NOT NULL);
+CREATE TABLE nonce (site TEXT NOT NULL, nonce TEXT NOT NULL, ts INTEGER NOT NULL,
+  PRIMARY KEY (site, nonce)) WITHOUT ROWID;
+CREATE INDEX nonce_ts ON nonce (ts);
+CREATE TABLE message (
+  msgid TEXT PRIMARY KEY, site TEXT NOT NULL, infno TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  infcode INTEGER NOT NULL, inf_refmsgid TEXT NOT NULL, refmsg_time TEXT NOT NULL, err_msg TEXT NOT NULL,
+  output TEXT NOT NULL
+);
+CREATE TABLE pack (id TEXT PRIMARY KEY, version TEXT NOT NULL, sha256 TEXT NOT NULL,
+  source_name TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE catalog (id INTEGER PRIMARY KEY CHECK (id = 1), sha256 TEXT NOT NULL, source_name TEXT NOT NULL,
+  data BLOB NOT NULL);
+CREATE TABLE catalog_item (
+  med_list_codg TEXT PRIMARY KEY, name TEXT NOT NULL, list_type TEXT NOT NULL, chrgitm_lv TEXT NOT NULL,
+  selfpay_prop TEXT, pric_uplmt_amt TEXT, unit TEXT NOT NULL
+);
+CREATE TABLE person (
+  psn_no TEXT PRIMARY KEY, certno TEXT NOT NULL, card_no TEXT NOT NULL, ecard_code TEXT NOT NULL,
+  data TEXT NOT NULL, rev INTEGER NOT NULL
+);
+CREATE INDEX person_certno ON person (certno);
+CREATE INDEX person_card_no ON person (card_no);
+CREATE INDEX person_ecard_code ON person (ecard_code);
+CREATE INDEX person_rev ON person (rev);
+CREATE TABLE accumulator (
+  psn_no TEXT NOT NULL REFERENCES person (psn_no), year INTEGER NOT NULL, ytd TEXT NOT NULL,
+  updated_at TEXT NOT NULL, PRIMARY KEY (psn_no, year)
+);
+CREATE INDEX accumulator_year ON accumulator (year);
+CREATE TABLE admission (
+  site TEXT NOT NULL, mdtrt_id TEXT NOT NULL, psn_no TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY (site, mdtrt_id)
+);
+CREATE TABLE fee_upload (
+  site TEXT NOT NULL, mdtrt_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL, data TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL, PRIMARY KEY (site, mdtrt_id, feedetl_sn)
+);
+CREATE TABLE local_key (
+  site TEXT NOT NULL, local_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('settlement', 'reversal')),
+  fingerprint TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (site, local_id)
+);
+CREATE TABLE settlement (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  setl_id TEXT NOT NULL UNIQUE, site TEXT NOT NULL REFERENCES site (code), local_id TEXT NOT NULL,
+  msgid TEXT NOT NULL, psn_no TEXT NOT NULL, mdtrt_id TEXT NOT NULL, year INTEGER NOT NULL,
+  setl_time TEXT NOT NULL, adjudicated_at TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  pack_id TEXT NOT NULL, pack_version TEXT NOT NULL, pack_sha256 TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('accepted', 'adjusted')),
+  request TEXT NOT NULL, person TEXT NOT NULL, provisional TEXT NOT NULL, final TEXT NOT NULL, summary TEXT NOT NULL,
+  ytd_before TEXT NOT NULL, ytd_after TEXT NOT NULL, adjustment TEXT NOT NULL,
+  {money},
+  UNIQUE (site, local_id)
+);
+CREATE INDEX settlement_site_time ON settlement (site, setl_time);
+CREATE TABLE reversal (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  rev_setl_id TEXT NOT NULL UNIQUE, setl_id TEXT NOT NULL UNIQUE REFERENCES settlement (setl_id),
+  site TEXT NOT NULL REFERENCES site (code), local_id TEXT NOT NULL, msgid TEXT NOT NULL, psn_no TEXT NOT NULL,
+  year INTEGER NOT NULL, rev_time TEXT NOT NULL, processed_at TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  ytd_before TEXT NOT NULL, ytd_after TEXT NOT NULL,
+  {money},
+  UNIQUE (site, local_id)
+);
+CREATE INDEX reversal_site_time ON reversal (site, rev_time);
+CREATE TABLE true_up (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, psn_no TEXT NOT NULL, year INTEGER NOT NULL, amount TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+);
+CREATE TABLE sink (seq INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL, received_at TEXT NOT NULL,
+  body BLOB NOT NULL);
+{_append_only("message")}
+{_append_only("local_key")}
+{_append_only("settlement")}
+{_append_only("reversal")}
+{_append_only("true_up")}
+""")
+
+
+def _ytd_text(values: Accumulators) -> str:
+    return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
+                      separators=(",", ":"))
+
+
+def _ytd_values(text: str) -> Accumulators:
+    raw = json.loads(text)
+    return {k: (v if isinstance(v, int) else Decimal(v)) for k, v in raw.items()}
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+_SETTLEMENT_COLUMNS = (
+    "seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint, "
+    "pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, "
+    "ytd_after, adjustment, "
+    + ", ".join(SETLINFO_KEYS)
+)
+_REVERSAL_COLUMNS = (
+    "seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint, "
+    "ytd_before, ytd_after, " + ", ".join(SETLINFO_KEYS)
+)
+
+
+def _settlement(row: sqlite3.Row | tuple[Any, ...]) -> SettlementRecord:
+    (seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint,
+     pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, ytd_after,
+     adjustment, *money) = row
+    return SettlementRecord(
+        seq=seq, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid, psn_no=psn_no, mdtrt_id=mdtrt_id,
+        year=year, setl_time=setl_time, adjudicated_at=adjudicated_at, fingerprint=fingerprint, pack_id=pack_id,
+        pack_version=pack_version, pack_sha256=pack_sha256, status=status, request_json=request,
+        person_json=person, provisional_json=provisional, final_json=final, summary_json=summary,
+        ytd_before=_ytd_values(ytd_before),
+        ytd_after=_ytd_values(ytd_after), adjustment_json=adjustment,
+        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
+    )
+
+
+def _reversal(row: sqlite3.Row | tuple[Any, ...]) -> ReversalRecord:
+    (seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint,
+     ytd_before, ytd_after, *money) = row
+    return ReversalRecord(
+        seq=seq, rev_setl_id=rev_setl_id, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid,
+        psn_no=psn_no, year=year, rev_time=rev_time, processed_at=processed_at, fingerprint=fingerprint,
+        ytd_before=_ytd_values(ytd_before), ytd_after=_ytd_values(ytd_after),
+        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
+    )
+
+
+class SQLiteStore:
+    """CentralStore on one SQLite file."""
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if not create and not self.path.is_file():
+            raise StoreError(f"{self.path}: no central database here; create it with `central init --db {path}`")
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a database file")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                                   isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database: {exc}") from None
+        if mode.lower() != "wal":
+            raise StoreError(f"{self.path}: cannot switch the database to WAL mode (got {mode})")
+        self.conn = conn
+        self.db = Database(conn)
+        try:
+            MIGRATIONS.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot prepare the schema: {exc}") from None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT; inside another transaction, a savepoint."""
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(sql, params).fetchone()
+
+    def is_initialised(self) -> bool:
+        return self._one("SELECT 1 FROM meta WHERE key = 'initialised_at'") is not None
+
+    def mark_initialised(self, at: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) VALUES ('initialised_at', ?)", (at,))
+
+    def next_value(self, counter: str) -> int:
+        row = self._one(
+            "INSERT INTO meta (key, value) VALUES (?, '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value",
+            (f"seq:{counter}",),
+        )
+        return int(row[0])
+
+    # --- sites, sign-ins, nonces -----------------------------------------------------------
+
+    def add_site(self, site: Site) -> None:
+        if self.get_site(site.code) is not None:
+            raise StoreError(f"site {site.code} already exists")
+        self.conn.execute("INSERT INTO site (code, name, secret, created_at, active) VALUES (?, ?, ?, ?, ?)",
+                          (site.code, site.name, site.secret, site.created_at, int(site.active)))
+
+    def get_site(self, code: str) -> Site | None:
+        row = self._one("SELECT code, name, secret, created_at, active FROM site WHERE code = ?", (code,))
+        return None if row is None else Site(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def list_sites(self) -> list[Site]:
+        rows = self.conn.execute("SELECT code, name, secret, created_at, active FROM site ORDER BY code")
+        return [Site(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def add_sign_in(self, sign_no: str, site: str, opter: str, at: str) -> None:
+        self.conn.execute("INSERT INTO sign_in (sign_no, site, opter, sign_time) VALUES (?, ?, ?, ?)",
+                          (sign_no, site, opter, at))
+
+    def sign_in_site(self, sign_no: str) -> str | None:
+        row = self._one("SELECT site FROM sign_in WHERE sign_no = ?", (sign_no,))
+        return None if row is None else str(row[0])
+
+    def use_nonce(self, site: str, nonce: str, timestamp: int) -> bool:
+        cursor = self.conn.execute("INSERT OR IGNORE INTO nonce (site, nonce, ts) VALUES (?, ?, ?)",
+                                   (site, nonce, timestamp))
+        return cursor.rowcount == 1
+
+    def prune_nonces(self, older_than: int) -> None:
+        self.conn.execute("DELETE FROM nonce WHERE ts < ?", (older_than,))
+
+    # --- stored answers --------------------------------------------------------------------
+
+    def get_message(self, msgid: str) -> StoredMessage | None:
+        row = self._one("SELECT msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, output "
+                        "FROM message WHERE msgid = ?", (msgid,))
+        return None if row is None else StoredMessage(*row)
+
+    def put_message(self, message: StoredMessage) -> None:
+        self.conn.execute(
+            "INSERT INTO message (msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, "
+            "output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (message.msgid, message.site, message.infno, message.fingerprint, message.infcode,
+             message.inf_refmsgid, message.refmsg_time, message.err_msg, message.output_json),
+        )
+
+    # --- reference data --------------------------------------------------------------------
+
+    def put_pack(self, pack: PackBlob) -> None:
+        self.conn.execute(
+            "INSERT INTO pack (id, version, sha256, source_name, data) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
+            "source_name = excluded.source_name, data = excluded.data",
+            (pack.id, pack.version, pack.sha256, pack.source_name, pack.data),
+        )
+
+    def list_packs(self) -> list[PackBlob]:
+        rows = self.conn.execute("SELECT id, version, sha256, source_name, data FROM pack ORDER BY id")
+        return [PackBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
+
+    def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None:
+        self.conn.execute(
+            "INSERT INTO catalog (id, sha256, source_name, data) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+            "SET sha256 = excluded.sha256, source_name = excluded.source_name, data = excluded.data",
+            (catalog.sha256, catalog.source_name, catalog.data),
+        )
+        self.conn.execute("DELETE FROM catalog_item")
+        self.db["catalog_item"].insert_all(items)  # type: ignore[union-attr]
+
+    def get_catalog(self) -> CatalogBlob | None:
+        row = self._one("SELECT sha256, source_name, data FROM catalog WHERE id = 1")
+        return None if row is None else CatalogBlob(row[0], row[1], bytes(row[2]))
+
+    def query_catalog(self, *, code: str, name: str, list_type: str, offset: int,
+                      limit: int) -> tuple[list[dict[str, Any]], int]:
+        where, params = ["1 = 1"], []
+        if code:
+            where.append("med_list_codg = ?")
+            params.append(code)
+        if name:
+            where.append("instr(name, ?) > 0")
+            params.append(name)
+        if list_type:
+            where.append("list_type = ?")
+            params.append(list_type)
+        clause = " AND ".join(where)
+        total = int(self._one(f"SELECT count(*) FROM catalog_item WHERE {clause}", params)[0])
+        cursor = self.conn.execute(
+            "SELECT med_list_codg, name, list_type, chrgitm_lv, selfpay_prop, pric_uplmt_amt, unit "
+            f"FROM catalog_item WHERE {clause} ORDER BY med_list_codg LIMIT ? OFFSET ?", [*params, limit, offset])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor], total
+
+    # --- persons and accumulators ----------------------------------------------------------
+
+    def put_person(self, person: PersonRecord) -> None:
+        data = person.data
+        rev = self.next_value("roster_rev")
+        self.conn.execute(
+            "INSERT INTO person (psn_no, certno, card_no, ecard_code, data, rev) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (psn_no) DO UPDATE SET certno = excluded.certno, card_no = excluded.card_no, "
+            "ecard_code = excluded.ecard_code, data = excluded.data, rev = excluded.rev",
+            (person.psn_no, data.get("certno") or "", data.get("card_no") or "", data.get("ecard_code") or "",
+             json.dumps(data, ensure_ascii=False, sort_keys=True), rev),
+        )
+
+    def find_person(self, *, psn_no: str = "", certno: str = "", card_no: str = "",
+                    ecard_code: str = "") -> PersonRecord | None:
+        for column, value in (("psn_no", psn_no), ("certno", certno), ("card_no", card_no),
+                              ("ecard_code", ecard_code)):
+            if value:
+                row = self._one(f"SELECT psn_no, data, rev FROM person WHERE {column} = ? ORDER BY psn_no LIMIT 1",
+                                (value,))
+                return None if row is None else PersonRecord(row[0], json.loads(row[1]), row[2])
+        return None
+
+    def persons_since(self, cursor: int, limit: int) -> list[PersonRecord]:
+        rows = self.conn.execute("SELECT psn_no, data, rev FROM person WHERE rev > ? ORDER BY rev LIMIT ?",
+                                 (cursor, limit))
+        return [PersonRecord(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+    def get_accumulators(self, psn_no: str, year: int) -> Accumulators | None:
+        row = self._one("SELECT ytd FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year))
+        return None if row is None else _ytd_values(row[0])
+
+    def put_accumulators(self, psn_no: str, year: int, values: Accumulators, at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
+            (psn_no, year, _ytd_text(values), at),
+        )
+        # The person's roster entry now carries new year-to-date figures: it is part of the next delta.
+        self.conn.execute("UPDATE person SET rev = ? WHERE psn_no = ?", (self.next_value("roster_rev"), psn_no))
+
+    def accumulators_of_year(self, year: int) -> Iterator[tuple[str, Accumulators]]:
+        rows = self.conn.execute("SELECT psn_no, ytd FROM accumulator WHERE year = ? ORDER BY psn_no", (year,))
+        for psn_no, ytd in rows.fetchall():
+            yield psn_no, _ytd_values(ytd)
+
+    def latest_accumulators(self, psn_no: str) -> tuple[int, Accumulators] | None:
+        row = self._one("SELECT year, ytd FROM accumulator WHERE psn_no = ? ORDER BY year DESC LIMIT 1", (psn_no,))
+        return None if row is None else (int(row[0]), _ytd_values(row[1]))
+
+    # --- admissions and fee uploads --------------------------------------------------------
+
+    def get_admission(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT data FROM admission WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_admission(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO admission (site, mdtrt_id, psn_no, data, created_at) VALUES (?, ?, ?, ?, ?)",
+            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
+        )
+
+    def put_fee_upload(self, site: str, mdtrt_id: str, fees: Sequence[dict[str, Any]], at: str) -> None:
+        self.conn.executemany(
+            "INSERT INTO fee_upload (site, mdtrt_id, feedetl_sn, data, uploaded_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (site, mdtrt_id, feedetl_sn) DO UPDATE SET data = excluded.data, "
+            "uploaded_at = excluded.uploaded_at",
+            [(site, mdtrt_id, str(f["feedetl_sn"]), json.dumps(f, ensure_ascii=False, sort_keys=True, default=str),
+              at) for f in fees],
+        )
+
+    # --- settlements and reversals ---------------------------------------------------------
+
+    def get_local_key(self, site: str, local_id: str) -> LocalKey | None:
+        row = self._one("SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = ? AND local_id = ?",
+                        (site, local_id))
+        return None if row is None else LocalKey(*row)
+
+    def add_settlement(self, record: SettlementRecord) -> None:
+        self.conn.execute(
+            "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (?, ?, 'settlement', ?, ?)",
+            (record.site, record.local_id, record.fingerprint, record.setl_id),
+        )
+        names = _SETTLEMENT_COLUMNS.split(", ")[1:]
+        values = [
+            record.setl_id, record.site, record.local_id, record.msgid, record.psn_no, record.mdtrt_id, record.year,
+            record.setl_time, record.adjudicated_at, record.fingerprint, record.pack_id, record.pack_version,
+            record.pack_sha256, record.status, record.request_json, record.person_json, record.provisional_json,
+            record.final_json, record.summary_json,
+            _ytd_text(record.ytd_before), _ytd_text(record.ytd_after), record.adjustment_json,
+            *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
+        ]
+        self.conn.execute(f"INSERT INTO settlement ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                          values)
+
+    def get_settlement(self, setl_id: str) -> SettlementRecord | None:
+        row = self._one(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = ?", (setl_id,))
+        return None if row is None else _settlement(row)
+
+    def add_reversal(self, record: ReversalRecord) -> None:
+        self.conn.execute(
+            "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (?, ?, 'reversal', ?, ?)",
+            (record.site, record.local_id, record.fingerprint, record.rev_setl_id),
+        )
+        names = _REVERSAL_COLUMNS.split(", ")[1:]
+        values = [
+            record.rev_setl_id, record.setl_id, record.site, record.local_id, record.msgid, record.psn_no,
+            record.year, record.rev_time, record.processed_at, record.fingerprint, _ytd_text(record.ytd_before),
+            _ytd_text(record.ytd_after), *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
+        ]
+        self.conn.execute(f"INSERT INTO reversal ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                          values)
+
+    def get_reversal_of(self, setl_id: str) -> ReversalRecord | None:
+        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = ?", (setl_id,))
+        return None if row is None else _reversal(row)
+
+    def get_reversal(self, rev_setl_id: str) -> ReversalRecord | None:
+        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id = ?", (rev_setl_id,))
+        return None if row is None else _reversal(row)
+
+    def settlements(self, *, site: str | None = None, after_seq: int = 0,
+                    limit: int | None = None) -> list[SettlementRecord]:
+        sql = f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE seq > ?"
+        params: list[Any] = [after_seq]
+        if site is not None:
+            sql += " AND site = ?"
+            params.append(site)
+        sql += " ORDER BY seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_settlement(row) for row in self.conn.execute(sql, params)]
+
+    def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]:
+        rows = self.conn.execute(
+            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE site = ? AND substr(setl_time, 1, 10) BETWEEN ? AND ? "
+            "ORDER BY seq", (site, first_day, last_day))
+        return [_settlement(row) for row in rows]
+
+    def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]:
+        rows = self.conn.execute(
+            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE site = ? AND substr(rev_time, 1, 10) BETWEEN ? AND ? "
+            "ORDER BY seq", (site, first_day, last_day))
+        return [_reversal(row) for row in rows]
+
+    def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None:
+        self.conn.execute("INSERT INTO true_up (psn_no, year, amount, applied_at) VALUES (?, ?, ?, ?)",
+                          (psn_no, year, _money(amount), at))
+
+    def add_sink(self, site: str, body: bytes, at: str) -> None:
+        self.conn.execute("INSERT INTO sink (site, received_at, body) VALUES (?, ?, ?)", (site, at, body))

@@ -1,0 +1,195 @@
+"""The central system's storage interface, and the records that cross it.
+
+The service (service.py) talks only to ``CentralStore``; ``SQLiteStore`` (sqlite_store.py) is
+the implementation shipped now, and a PostgreSQL store can follow by implementing the same
+methods. Every write happens inside ``transaction()``; a nested ``transaction()`` is a savepoint
+that rolls back on its own when its block raises, leaving the outer transaction usable.
+
+Money crosses this interface as Decimal and is stored as TEXT with two decimals.
+Accumulators are dicts of the rules core's YTD keys: ``admissions`` an int, the rest Decimal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol
+
+Accumulators = dict[str, Decimal | int]
+
+
+class StoreError(Exception):
+    """Something the store cannot do (not initialised, duplicate key); the message says what."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    code: str
+    name: str
+    secret: str
+    created_at: str
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """The first answer to a msgid, kept to be returned again for a repeat."""
+
+    msgid: str
+    site: str
+    infno: str
+    fingerprint: str
+    infcode: int
+    inf_refmsgid: str
+    refmsg_time: str
+    err_msg: str
+    output_json: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """A roster entry, as in resources/demo/roster.json (without year_to_date)."""
+
+    psn_no: str
+    data: dict[str, Any]
+    rev: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PackBlob:
+    id: str
+    version: str
+    sha256: str
+    source_name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogBlob:
+    sha256: str
+    source_name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SettlementRecord:
+    """One adjudicated settlement. Never updated: a reversal is its own record."""
+
+    setl_id: str
+    site: str
+    local_id: str
+    msgid: str
+    psn_no: str
+    mdtrt_id: str
+    year: int
+    setl_time: str
+    adjudicated_at: str
+    fingerprint: str
+    pack_id: str
+    pack_version: str
+    pack_sha256: str
+    status: str  # accepted | adjusted
+    request_json: str  # the client's request, canonical JSON (what the fingerprint covers)
+    person_json: str  # the central roster's person block the final result was computed with
+    provisional_json: str  # policy, setlinfo, setldetail of the client's result; "null" without one
+    final_json: str  # the full result (DESIGN.md 4.1)
+    summary_json: str  # policy, setlinfo, setldetail, year_to_date_after, warnings of the result
+    ytd_before: Accumulators
+    ytd_after: Accumulators
+    adjustment_json: str  # "null" without a provisional result
+    amounts: dict[str, Decimal]  # the final setlinfo
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ReversalRecord:
+    rev_setl_id: str
+    setl_id: str
+    site: str
+    local_id: str
+    msgid: str
+    psn_no: str
+    year: int
+    rev_time: str
+    processed_at: str
+    fingerprint: str
+    ytd_before: Accumulators
+    ytd_after: Accumulators
+    amounts: dict[str, Decimal]  # the reversed settlement's setlinfo, negated
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LocalKey:
+    """A site's local journal key, bound once to what it named (per-settlement idempotency)."""
+
+    site: str
+    local_id: str
+    kind: str  # settlement | reversal
+    fingerprint: str
+    ref: str  # setl_id or rev_setl_id
+
+
+class CentralStore(Protocol):
+    """What the central service needs from its database."""
+
+    # lifecycle and transactions
+    def close(self) -> None: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def is_initialised(self) -> bool: ...
+    def mark_initialised(self, at: str) -> None: ...
+    def next_value(self, counter: str) -> int: ...
+
+    # sites, sign-ins, nonces
+    def add_site(self, site: Site) -> None: ...
+    def get_site(self, code: str) -> Site | None: ...
+    def list_sites(self) -> list[Site]: ...
+    def add_sign_in(self, sign_no: str, site: str, opter: str, at: str) -> None: ...
+    def sign_in_site(self, sign_no: str) -> str | None: ...
+    def use_nonce(self, site: str, nonce: str, timestamp: int) -> bool: ...
+    def prune_nonces(self, older_than: int) -> None: ...
+
+    # the msgid answers
+    def get_message(self, msgid: str) -> StoredMessage | None: ...
+    def put_message(self, message: StoredMessage) -> None: ...
+
+    # reference data
+    def put_pack(self, pack: PackBlob) -> None: ...
+    def list_packs(self) -> list[PackBlob]: ...
+    def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None: ...
+    def get_catalog(self) -> CatalogBlob | None: ...
+    def query_catalog(self, *, code: str, name: str, list_type: str, offset: int,
+                      limit: int) -> tuple[list[dict[str, Any]], int]: ...
+
+    # persons and accumulators
+    def put_person(self, person: PersonRecord) -> None: ...
+    def find_person(self, *, psn_no: str = "", certno: str = "", card_no: str = "",
+                    ecard_code: str = "") -> PersonRecord | None: ...
+    def persons_since(self, cursor: int, limit: int) -> list[PersonRecord]: ...
+    def get_accumulators(self, psn_no: str, year: int) -> Accumulators | None: ...
+    def put_accumulators(self, psn_no: str, year: int, values: Accumulators, at: str) -> None: ...
+    def accumulators_of_year(self, year: int) -> Iterator[tuple[str, Accumulators]]: ...
+    def latest_accumulators(self, psn_no: str) -> tuple[int, Accumulators] | None: ...
+
+    # admissions and fee uploads
+    def get_admission(self, site: str, mdtrt_id: str) -> dict[str, Any] | None: ...
+    def put_admission(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None: ...
+    def put_fee_upload(self, site: str, mdtrt_id: str, fees: Sequence[dict[str, Any]], at: str) -> None: ...
+
+    # settlements and reversals
+    def get_local_key(self, site: str, local_id: str) -> LocalKey | None: ...
+    def add_settlement(self, record: SettlementRecord) -> None: ...
+    def get_settlement(self, setl_id: str) -> SettlementRecord | None: ...
+    def add_reversal(self, record: ReversalRecord) -> None: ...
+    def get_reversal_of(self, setl_id: str) -> ReversalRecord | None: ...
+    def get_reversal(self, rev_setl_id: str) -> ReversalRecord | None: ...
+    def settlements(self, *, site: str | None = None, after_seq: int = 0,
+                    limit: int | None = None) -> list[SettlementRecord]: ...
+    def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]: ...
+    def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]: ...
+    def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None: ...
+
+    # the benchmark floor (store the bytes, nothing else)
+    def add_sink(self, site: str, body: bytes, at: str) -> None: ...

@@ -1,0 +1,1 @@
+"""Synchronisation with the central system: protocol messages (``protocol``), later the client."""
