@@ -60,3 +60,7 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
+
+# The build step of the translations: .ts (committed) -> .qm (generated, ignored by git).
+"$VENV/bin/python" -c "from hospital_client.ui.i18n import compile_translations as c; c()" \
+  || echo "bootstrap: could not compile translations; the interface will be in English" >&2

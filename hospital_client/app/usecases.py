@@ -1,0 +1,339 @@
+"""The use cases the CLI and the desk window share. No SQL and no Qt here: only calls into
+``store`` and ``rules``.
+
+Logging: only local ids, queue numbers and counts; never a name, an ID number or a psn_no.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import store
+from ..privacy import mask_id, mask_name
+from ..rules import (
+    Catalog,
+    Pack,
+    SettlementRequest,
+    SettlementResult,
+    find_pack,
+    parse_request,
+    select_pack,
+)
+from ..rules import (
+    settle as compute,
+)
+from ..store import accumulators, caches, journal, operators
+from ..store import outbox as store_outbox
+from ..store.money import money_text
+from ..store.operators import Operator
+from .errors import PermissionDenied, UnknownPerson
+
+log = logging.getLogger(__name__)
+
+DAY_END_KEYS = (
+    "medfee_sumamt", "hifp_pay", "hifmi_pay", "maf_pay", "oth_pay", "fund_pay_sumamt", "acct_pay", "psn_cash_pay",
+)
+
+__all__ = [
+    "DAY_END_KEYS",
+    "DayEndTotals",
+    "PersonView",
+    "SettleOutcome",
+    "day_end_totals",
+    "list_journal",
+    "list_outbox",
+    "login",
+    "lookup_person",
+    "record_print",
+    "require_role",
+    "reverse",
+    "settle",
+    "show_entry",
+]
+
+
+# --- operators ----------------------------------------------------------------------------------
+
+def login(db: Database, name: str, password: str, *, via: str = "desk") -> Operator:
+    """Check an operator's password (audited either way)."""
+    return operators.authenticate(db, name, password, via=via)
+
+
+def require_role(operator: Operator, role: str, action: str) -> None:
+    if not operator.has_role(role):
+        raise PermissionDenied(f"{action} needs the {role} role; operator {operator.name!r} is {operator.role}")
+
+
+# --- persons ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    """A roster person as shown at the desk: ID, card and e-card numbers masked unless asked."""
+
+    psn_no: str
+    psn_name: str
+    certno: str
+    gend: str
+    brdy: str
+    insutype: str
+    psn_type: str
+    insuplc_admdvs: str
+    assistance_group: str | None
+    residence: str | None
+    card_no: str
+    ecard_code: str
+    year_to_date: dict[str, str | int]
+    ytd_year: int
+    masked: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+def lookup_person(
+    db: Database, key: str, *, year: int | None = None, unmasked: bool = False, operator: str = "desk"
+) -> list[PersonView]:
+    """Find persons by psn_no, certno, card_no or e-card code, with their current year-to-date
+    (roster as pulled plus this desk's settlements and reversals)."""
+    year = year or dt.date.today().year
+    found = caches.find_person(db, key)
+    views: list[PersonView] = []
+    for p in found:
+        ytd = accumulators.year_to_date(db, p.psn_no, year) or accumulators.zero()
+        views.append(PersonView(
+            psn_no=p.psn_no,
+            psn_name=p.psn_name if unmasked else mask_name(p.psn_name),
+            certno=p.certno if unmasked else mask_id(p.certno),
+            gend=p.gend, brdy=p.brdy if unmasked else p.brdy[:4], insutype=p.insutype, psn_type=p.psn_type,
+            insuplc_admdvs=p.insuplc_admdvs, assistance_group=p.assistance_group, residence=p.residence,
+            card_no=(p.card_no or "") if unmasked else mask_id(p.card_no),
+            ecard_code=(p.ecard_code or "") if unmasked else mask_id(p.ecard_code),
+            year_to_date={k: (v if isinstance(v, int) else money_text(v)) for k, v in ytd.items()},
+            ytd_year=year,
+            masked=not unmasked,
+        ))
+    if unmasked and views:
+        store.audit.append(db, "view_unmasked", operator, "person", {"count": len(views)})
+    return views
+
+
+# --- settle and reverse -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class SettleOutcome:
+    committed: store.Committed
+    result: SettlementResult | None
+    ytd_source: str
+    setlinfo: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.committed
+        out: dict[str, Any] = {
+            "local_id": c.local_id,
+            "queue_no": c.queue_no,
+            "kind": c.kind,
+            "state": c.state,
+            "msgid": c.msgid,
+            "created_at": c.created_at,
+        }
+        if c.reverses_local_id is not None:
+            out["reverses_local_id"] = c.reverses_local_id
+            out["setlinfo"] = self.setlinfo
+        else:
+            out["ytd_source"] = self.ytd_source
+            out["result"] = self.result.to_dict() if self.result is not None else None
+        return out
+
+
+def _ytd_json(values: Mapping[str, Decimal | int]) -> dict[str, str | int]:
+    return {k: (v if isinstance(v, int) else money_text(v)) for k, v in values.items()}
+
+
+def choose_pack(db: Database, request: SettlementRequest, pack_id: str | None) -> Pack:
+    """A cached pack (hash re-verified): the given id, or by insured place, insurance type and date."""
+    packs = caches.load_packs(db)
+    if pack_id:
+        matching = [p for p in packs if p.id == pack_id]
+        if len(matching) > 1:
+            # Several cached versions of one id: the one valid on the discharge date, newest first.
+            dated = [p for p in matching if p.covers_date(request.encounter.endtime)]
+            matching = sorted(dated or matching, key=lambda p: p.model.pack.valid_from)
+            return matching[-1]
+        return find_pack(packs, pack_id)
+    person = request.person
+    return select_pack(packs, person.insuplc_admdvs, person.insutype, request.encounter.endtime)
+
+
+def settle(
+    db: Database,
+    operator: Operator,
+    request: Mapping[str, Any],
+    *,
+    pack_id: str | None = None,
+    pack: Pack | None = None,
+    catalog: Catalog | None = None,
+) -> SettleOutcome:
+    """Compute and commit one settlement; returns once the commit is durable.
+
+    Without ``year_to_date`` in the request, the person's accumulators come from the local
+    roster cache plus this desk's journal, read under the same write lock as the commit so that
+    two settlements of one person can never both start from the same figures.
+    """
+    require_role(operator, "clerk", "settling")
+    parsed = parse_request(request)
+    catalog = catalog or caches.load_catalog(db)
+    pack = pack or choose_pack(db, parsed, pack_id)
+    year = parsed.encounter.endtime.year
+    psn_no = parsed.person.psn_no
+    data = copy.deepcopy(dict(request))
+    with store.transaction(db):
+        if parsed.year_to_date is None:
+            ytd = accumulators.year_to_date(db, psn_no, year)
+            if ytd is None:
+                raise UnknownPerson(
+                    f"person {psn_no} is not in the local roster and the request has no year_to_date; "
+                    "sync the roster or give year_to_date in the request"
+                )
+            data["year_to_date"] = _ytd_json(ytd)
+            parsed = parse_request(data)
+            source = "local"
+        else:
+            source = "request"
+        ytd_model = parsed.year_to_date
+        ytd_before = ytd_model.model_dump() if ytd_model is not None else {}
+        result = compute(parsed, pack, catalog)
+        committed = journal.record_settlement(db, journal.NewSettlement(
+            request=data,
+            result=result.to_dict(),
+            ytd_before=ytd_before,
+            ytd_source=source,
+            catalog_sha256=catalog.sha256,
+            operator=operator.name,
+        ))
+    log.info("settlement committed local_id=%d queue_no=%s lines=%d ytd=%s pack=%s",
+             committed.local_id, committed.queue_no, len(parsed.fees), source, pack.id)
+    return SettleOutcome(committed, result, source)
+
+
+def reverse(db: Database, operator: Operator, local_id: int, reason: str) -> SettleOutcome:
+    """Reverse a settlement (supervisor): a new journal entry with the figures negated."""
+    require_role(operator, "supervisor", "a reversal")
+    if not reason.strip():
+        raise ValueError("a reversal needs a reason")
+    committed = journal.record_reversal(db, local_id, operator=operator.name, reason=reason)
+    entry = journal.get_entry(db, committed.local_id, full=False)
+    log.info("reversal committed local_id=%d reverses=%d queue_no=%s", committed.local_id, local_id,
+             committed.queue_no)
+    return SettleOutcome(committed, None, "original", {k: money_text(v) for k, v in entry.amounts.items()})
+
+
+def record_print(db: Database, operator: Operator, local_id: int, *, copies: int = 1, reprint: bool = False) -> None:
+    """Record that a slip was printed (the audit log keeps every print and reprint)."""
+    entry = journal.get_entry(db, local_id, full=False)
+    store.audit.append(db, "print", operator.name, f"settlement:{local_id}",
+                       {"queue_no": entry.queue_no, "copies": copies, "reprint": reprint, "state": entry.state})
+
+
+# --- listings -----------------------------------------------------------------------------------
+
+def _unmask(entry: store.JournalEntry, full: store.JournalEntry | None) -> dict[str, Any]:
+    out = entry.to_dict()
+    if full is not None and full.request is not None and "person" in full.request:
+        person = full.request["person"]
+        out["certno"] = person.get("certno", "")
+        out["psn_name"] = person.get("psn_name", "")
+    return out
+
+
+def list_journal(
+    db: Database, *, day_from: str | None = None, day_to: str | None = None, unmasked: bool = False,
+    operator: str = "desk",
+) -> list[dict[str, Any]]:
+    """Every settlement and reversal with its current state; ID numbers and names masked unless asked."""
+    entries = journal.list_entries(db, day_from=day_from, day_to=day_to)
+    if not unmasked:
+        return [e.to_dict() for e in entries]
+    rows = []
+    originals: dict[int, store.JournalEntry] = {}
+    for e in entries:
+        source_id = e.reverses_local_id or e.local_id
+        if source_id not in originals:
+            originals[source_id] = journal.get_entry(db, source_id)
+        rows.append(_unmask(e, originals[source_id]))
+    if rows:
+        store.audit.append(db, "view_unmasked", operator, "journal", {"count": len(rows)})
+    return rows
+
+
+def show_entry(db: Database, local_id: int, *, unmasked: bool = False, operator: str = "desk") -> dict[str, Any]:
+    """One journal entry with its stored request, result and fee lines."""
+    entry = journal.get_entry(db, local_id)
+    out = entry.to_dict()
+    out["fee_lines"] = journal.fee_lines(db, local_id)
+    request = out.get("request")
+    if isinstance(request, dict) and "person" in request:
+        person = dict(request["person"])
+        if unmasked:
+            store.audit.append(db, "view_unmasked", operator, f"settlement:{local_id}", {})
+            out["certno"] = person.get("certno", "")
+            out["psn_name"] = person.get("psn_name", "")
+        else:
+            person["certno"] = mask_id(person.get("certno", ""))
+            person["psn_name"] = mask_name(person.get("psn_name", ""))
+            out["request"] = {**request, "person": person}
+    return out
+
+
+def list_outbox(db: Database, *, status: str | None = None) -> list[dict[str, Any]]:
+    return [m.to_dict() for m in store_outbox.list_messages(db, status=status)]
+
+
+# --- day end ------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class DayEndTotals:
+    operator: str
+    settlements: int = 0
+    reversals: int = 0
+    sums: dict[str, Decimal] = field(default_factory=lambda: {k: Decimal("0.00") for k in DAY_END_KEYS})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"operator": self.operator, "settlements": self.settlements, "reversals": self.reversals,
+                **{k: money_text(v) for k, v in self.sums.items()}}
+
+
+def day_end_totals(db: Database, day_from: str, day_to: str | None = None) -> list[DayEndTotals]:
+    """Per operator, and a final 'total' row: each fund and the cash over the business days
+    [day_from, day_to], settlements minus reversals (a reversal counts on the day and for the
+    operator that made it, as the cash is refunded then)."""
+    day_to = day_to or day_from
+    per: dict[str, DayEndTotals] = {}
+    total = DayEndTotals("total")
+    for entry in journal.list_entries(db, day_from=day_from, day_to=day_to):
+        row = per.setdefault(entry.operator, DayEndTotals(entry.operator))
+        for target in (row, total):
+            if entry.kind == "reversal":
+                target.reversals += 1
+            else:
+                target.settlements += 1
+            for key in DAY_END_KEYS:
+                target.sums[key] += entry.amounts[key]
+    return [per[k] for k in sorted(per)] + [total]
+
+
+# --- maintenance --------------------------------------------------------------------------------
+
+def backup(db: Database, dest: str | Path, *, operator: str) -> store.backup.BackupInfo:
+    info = store.backup.backup(db, dest, operator=operator)
+    log.info("backup written (%d bytes, %d journal entries)", info.bytes, info.counts.get("settlement", 0))
+    return info

@@ -1,0 +1,78 @@
+"""The local SQLite database (DESIGN.md 4.3): schema and migrations, the append-only settlement
+journal, the outbox, the caches (packs, catalogue, roster, operators, settings) and the audit log.
+
+Everything opens the database through ``open_database`` and raises the typed errors of
+``store.errors``. Importing the store does not import the rules core (the crash-safety child
+and other tools start fast); the caches import it when they parse a pack or catalogue.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from . import accumulators, audit, backup, caches, check, journal, operators, outbox
+from .db import SCHEMA_VERSION, LocalDatabase, guard, now, open_database, schema_version, transaction
+from .errors import (
+    AlreadyReversed,
+    AppendOnlyViolation,
+    CacheIntegrityError,
+    DatabaseCorrupt,
+    DatabaseLocked,
+    DatabaseMissing,
+    DatabaseReadOnly,
+    DatabaseTooNew,
+    DatabaseUnavailable,
+    DiskFull,
+    DuplicateSettlement,
+    NotADatabase,
+    NotFound,
+    NotReversible,
+    RecordError,
+    StorageFailure,
+    StoreError,
+)
+from .journal import Committed, JournalEntry, NewSettlement
+from .operators import AuthenticationFailed, Operator
+
+# A library stays silent unless the program configures logging (config.setup_logging).
+logging.getLogger("hospital_client").addHandler(logging.NullHandler())
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AlreadyReversed",
+    "AppendOnlyViolation",
+    "AuthenticationFailed",
+    "CacheIntegrityError",
+    "Committed",
+    "DatabaseCorrupt",
+    "DatabaseLocked",
+    "DatabaseMissing",
+    "DatabaseReadOnly",
+    "DatabaseTooNew",
+    "DatabaseUnavailable",
+    "DiskFull",
+    "DuplicateSettlement",
+    "JournalEntry",
+    "LocalDatabase",
+    "NewSettlement",
+    "NotADatabase",
+    "NotFound",
+    "NotReversible",
+    "Operator",
+    "RecordError",
+    "StorageFailure",
+    "StoreError",
+    "accumulators",
+    "audit",
+    "backup",
+    "caches",
+    "check",
+    "guard",
+    "journal",
+    "now",
+    "open_database",
+    "operators",
+    "outbox",
+    "schema_version",
+    "transaction",
+]

@@ -1,0 +1,137 @@
+"""Year-to-date accumulators: as last pulled (roster cache) plus the local movements.
+
+``accumulator_delta`` holds one row per journal entry (append-only: a settlement's change and a
+reversal's opposite change), ``accumulator`` the running local total per (psn_no, year). The
+year-to-date a settlement starts from is the roster's figures for that year (zero for another
+year) plus the local total. ``check`` recomputes the totals from the deltas.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from sqlite_utils import Database
+
+from .db import guarded
+from .money import money_text, to_decimal
+from .schema import ACCUMULATOR_KEYS, MONEY_ACCUMULATOR_KEYS
+
+__all__ = ["Accumulators", "local_totals", "year_to_date", "zero"]
+
+Accumulators = dict[str, Decimal | int]
+
+_COLS = ", ".join(ACCUMULATOR_KEYS)
+_DELTA_INSERT = (
+    f"INSERT INTO accumulator_delta (local_id, psn_no, year, {_COLS}) "
+    f"VALUES (?, ?, ?, {', '.join('?' for _ in ACCUMULATOR_KEYS)})"
+)
+_TOTAL_UPSERT = (
+    f"INSERT INTO accumulator (psn_no, year, {_COLS}, last_local_id, updated_at) "
+    f"VALUES (?, ?, {', '.join('?' for _ in ACCUMULATOR_KEYS)}, ?, ?) "
+    f"ON CONFLICT (psn_no, year) DO UPDATE SET "
+    + ", ".join(f"{k} = excluded.{k}" for k in ACCUMULATOR_KEYS)
+    + ", last_local_id = excluded.last_local_id, updated_at = excluded.updated_at"
+)
+
+
+def zero() -> Accumulators:
+    out: Accumulators = {k: Decimal("0.00") for k in MONEY_ACCUMULATOR_KEYS}
+    out["admissions"] = 0
+    return out
+
+
+def _row_to_acc(row: tuple[Any, ...] | None) -> Accumulators:
+    if row is None:
+        return zero()
+    out: Accumulators = {"admissions": int(row[0])}
+    for key, value in zip(MONEY_ACCUMULATOR_KEYS, row[1:], strict=True):
+        out[key] = to_decimal(value)
+    return out
+
+
+def delta_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> Accumulators:
+    """after - before, key by key (keys missing on either side count as zero)."""
+    out: Accumulators = {"admissions": int(after.get("admissions", 0)) - int(before.get("admissions", 0))}
+    for key in MONEY_ACCUMULATOR_KEYS:
+        out[key] = to_decimal(after.get(key, "0")) - to_decimal(before.get(key, "0"))
+    return out
+
+
+def read_delta(conn: sqlite3.Connection, local_id: int) -> tuple[str, int, Accumulators] | None:
+    row = conn.execute(
+        f"SELECT psn_no, year, {_COLS} FROM accumulator_delta WHERE local_id = ?", (local_id,)
+    ).fetchone()
+    if row is None:
+        return None
+    return row[0], int(row[1]), _row_to_acc(row[2:])
+
+
+def apply_delta_in_transaction(
+    conn: sqlite3.Connection, local_id: int, psn_no: str, year: int, delta: Mapping[str, Any], stamp: str
+) -> None:
+    """Write the delta row and move the running total; the caller holds the write transaction."""
+    admissions = int(delta.get("admissions", 0))
+    money = [money_text(delta.get(k, 0)) for k in MONEY_ACCUMULATOR_KEYS]
+    conn.execute(_DELTA_INSERT, (local_id, psn_no, year, admissions, *money))
+    current = _row_to_acc(conn.execute(
+        f"SELECT {_COLS} FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year)
+    ).fetchone())
+    totals = [money_text(to_decimal(current[k]) + to_decimal(v))
+              for k, v in zip(MONEY_ACCUMULATOR_KEYS, money, strict=True)]
+    conn.execute(_TOTAL_UPSERT, (psn_no, year, int(current["admissions"]) + admissions, *totals, local_id, stamp))
+
+
+@guarded
+def local_totals(db: Database, psn_no: str, year: int) -> Accumulators:
+    """The sum of this desk's settlements and reversals for the person and year."""
+    row = db.conn.execute(
+        f"SELECT {_COLS} FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year)
+    ).fetchone()
+    return _row_to_acc(row)
+
+
+def _roster_base(ytd_json: str, ytd_year: int | None, year: int) -> Accumulators:
+    base = zero()
+    if ytd_year != year:
+        return base
+    data = json.loads(ytd_json or "{}")
+    for key in ACCUMULATOR_KEYS:
+        if key in data:
+            base[key] = int(data[key]) if key == "admissions" else to_decimal(data[key])
+    return base
+
+
+@guarded
+def year_to_date(db: Database, psn_no: str, year: int) -> Accumulators | None:
+    """Roster figures for ``year`` plus local movements; None for a person not in the roster."""
+    row = db.conn.execute("SELECT ytd_json, ytd_year FROM person WHERE psn_no = ?", (psn_no,)).fetchone()
+    if row is None:
+        return None
+    base = _roster_base(row[0], row[1], year)
+    local = local_totals(db, psn_no, year)
+    out: Accumulators = {}
+    for key in ACCUMULATOR_KEYS:
+        out[key] = base[key] + local[key]
+    return out
+
+
+def totals_from_deltas(conn: sqlite3.Connection) -> dict[tuple[str, int], Accumulators]:
+    sums: dict[tuple[str, int], Accumulators] = {}
+    for row in conn.execute(f"SELECT psn_no, year, {_COLS} FROM accumulator_delta"):
+        key = (row[0], int(row[1]))
+        acc = sums.setdefault(key, zero())
+        delta = _row_to_acc(row[2:])
+        for k in ACCUMULATOR_KEYS:
+            acc[k] = acc[k] + delta[k]
+    return sums
+
+
+def stored_totals(conn: sqlite3.Connection) -> dict[tuple[str, int], Accumulators]:
+    return {
+        (row[0], int(row[1])): _row_to_acc(row[2:])
+        for row in conn.execute(f"SELECT psn_no, year, {_COLS} FROM accumulator")
+    }

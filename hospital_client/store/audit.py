@@ -1,0 +1,139 @@
+"""The audit log: who did what, chained by hash so that tampering shows.
+
+Each entry's hash is ``sha256(previous hash + canonical JSON of the entry)``, where the entry
+is ``{seq, at, operator, action, subject, detail}`` and canonical JSON has sorted keys, no
+spaces and UTF-8 text. The first entry chains from 64 zeros. Entries hold local ids, queue
+numbers, amounts and masked identifiers only: never a name or an ID number.
+
+``verify`` walks the chain and names the first entry that does not fit: a changed entry, a
+deleted one (a gap in the sequence), or an inserted one (its previous hash does not match).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+from .db import guarded, now, transaction
+
+GENESIS = "0" * 64
+ACTIONS = frozenset({
+    "init", "login", "login_failed", "settle", "reverse", "state", "print", "import", "sync",
+    "setting", "backup", "restore", "view_unmasked", "operator",
+})
+
+__all__ = ["ACTIONS", "GENESIS", "AuditEntry", "AuditReport", "append", "entries", "verify"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    at: str
+    operator: str
+    action: str
+    subject: str
+    detail: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    entries: int
+    first_broken: int | None = None
+    problem: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken is None
+
+
+def canonical(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, operator: str, action: str, subject: str, detail: str) -> str:
+    body = canonical({"seq": seq, "at": at, "operator": operator, "action": action, "subject": subject,
+                      "detail": json.loads(detail)})
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def append_in_transaction(
+    conn: sqlite3.Connection,
+    action: str,
+    operator: str,
+    subject: str = "",
+    detail: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """Append one entry; the caller holds the write transaction. Returns its seq."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    row = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
+    stamp = (at or now()).isoformat()
+    detail_text = canonical(detail or {})
+    digest = entry_hash(prev, seq, stamp, operator, action, subject, detail_text)
+    conn.execute(
+        "INSERT INTO audit (seq, at, operator, action, subject, detail, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)",
+        (seq, stamp, operator, action, subject, detail_text, prev, digest),
+    )
+    return seq
+
+
+@guarded
+def append(
+    db: Database,
+    action: str,
+    operator: str,
+    subject: str = "",
+    detail: Mapping[str, Any] | None = None,
+    *,
+    at: dt.datetime | None = None,
+) -> int:
+    """Append one audit entry in its own transaction (or the caller's). Returns its seq."""
+    with transaction(db):
+        return append_in_transaction(db.conn, action, operator, subject, detail, at)
+
+
+@guarded
+def entries(db: Database, *, limit: int | None = None) -> list[AuditEntry]:
+    sql = "SELECT seq, at, operator, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq"
+    if limit is not None:
+        sql += f" DESC LIMIT {int(limit)}"
+    rows = db.conn.execute(sql).fetchall()
+    out = [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7]) for r in rows]
+    return sorted(out, key=lambda e: e.seq)
+
+
+@guarded
+def verify(db: Database) -> AuditReport:
+    """Walk the whole chain; report the first entry that is not what the chain says."""
+    prev = GENESIS
+    expected_seq = 1
+    count = 0
+    cursor = db.conn.execute(
+        "SELECT seq, at, operator, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq"
+    )
+    for seq, at, operator, action, subject, detail, prev_hash, digest in cursor:
+        count += 1
+        if seq != expected_seq:
+            return AuditReport(count, expected_seq, f"entry {expected_seq} is missing (next entry is {seq})")
+        if prev_hash != prev:
+            return AuditReport(count, seq, f"entry {seq} ({action}, {at}) does not follow entry {seq - 1}")
+        try:
+            recomputed = entry_hash(prev, seq, at, operator, action, subject, detail)
+        except (ValueError, TypeError):
+            return AuditReport(count, seq, f"entry {seq} ({action}, {at}) has unreadable detail")
+        if recomputed != digest:
+            return AuditReport(count, seq, f"entry {seq} ({action}, {at}) was altered after it was written")
+        prev = digest
+        expected_seq += 1
+    return AuditReport(count)

@@ -1,0 +1,118 @@
+"""Operator accounts: argon2id password hashes (argon2-cffi), roles clerk < supervisor < admin.
+
+Every login attempt, good or bad, goes into the audit log. A hash made with older parameters
+is replaced by a fresh one at the next good login.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlite_utils import Database
+
+from . import audit
+from .db import guarded, now, transaction
+from .errors import NotFound, RecordError
+
+ROLES = ("clerk", "supervisor", "admin")
+_RANK = {role: i for i, role in enumerate(ROLES)}
+
+__all__ = ["ROLES", "AuthenticationFailed", "Operator", "add_operator", "authenticate", "has_role", "list_operators"]
+
+_hasher = PasswordHasher()
+
+
+class AuthenticationFailed(RecordError):
+    """Unknown operator, inactive account or wrong password (deliberately not told apart)."""
+
+    zh = "操作员或密码错误。"
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    name: str
+    display_name: str
+    role: str
+
+    def has_role(self, role: str) -> bool:
+        return has_role(self.role, role)
+
+
+def has_role(actual: str, required: str) -> bool:
+    """A supervisor may do what a clerk may; an admin what a supervisor may."""
+    return _RANK.get(actual, -1) >= _RANK[required]
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+@guarded
+def add_operator(
+    db: Database, name: str, password: str, role: str, *, display_name: str = "", by: str,
+    password_hash: str | None = None, at: dt.datetime | None = None,
+) -> Operator:
+    """Create an operator account (``password_hash`` lets a caller hash outside the transaction)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    name = name.strip()
+    if not name:
+        raise ValueError("an operator needs a name")
+    if password_hash is None:
+        if len(password) < 6:
+            raise ValueError("a password needs at least 6 characters")
+        password_hash = hash_password(password)
+    stamp = (at or now()).isoformat()
+    with transaction(db):
+        db.conn.execute(
+            "INSERT INTO operator (name, display_name, role, password_hash, active, created_at) "
+            "VALUES (?, ?, ?, ?, 1, ?)",
+            (name, display_name or name, role, password_hash, stamp),
+        )
+        audit.append_in_transaction(db.conn, "operator", by, f"operator:{name}", {"added": True, "role": role}, at)
+    return Operator(name, display_name or name, role)
+
+
+@guarded
+def list_operators(db: Database) -> list[Operator]:
+    return [
+        Operator(*row)
+        for row in db.conn.execute("SELECT name, display_name, role FROM operator WHERE active = 1 ORDER BY name")
+    ]
+
+
+@guarded
+def get_operator(db: Database, name: str) -> Operator:
+    row = db.conn.execute(
+        "SELECT name, display_name, role FROM operator WHERE name = ? AND active = 1", (name,)
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no active operator {name!r}")
+    return Operator(*row)
+
+
+@guarded
+def authenticate(db: Database, name: str, password: str, *, via: str = "", at: dt.datetime | None = None) -> Operator:
+    """Check a password; audit the attempt either way. Raises AuthenticationFailed."""
+    row = db.conn.execute(
+        "SELECT name, display_name, role, password_hash FROM operator WHERE name = ? AND active = 1", (name,)
+    ).fetchone()
+    ok = False
+    if row is not None:
+        try:
+            ok = _hasher.verify(row[3], password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+    with transaction(db):
+        if not ok:
+            audit.append_in_transaction(db.conn, "login_failed", name[:64], f"operator:{name[:64]}", {"via": via}, at)
+        else:
+            if _hasher.check_needs_rehash(row[3]):
+                db.conn.execute("UPDATE operator SET password_hash = ? WHERE name = ?", (hash_password(password), name))
+            audit.append_in_transaction(db.conn, "login", name, f"operator:{name}", {"via": via, "role": row[2]}, at)
+    if not ok:
+        raise AuthenticationFailed(f"operator {name!r}: unknown, inactive or wrong password")
+    return Operator(row[0], row[1], row[2])

@@ -1,0 +1,252 @@
+"""The local database schema, as sqlite-utils migrations.
+
+Each migration also sets ``PRAGMA user_version`` to its number, so a newer database is
+recognised before anything is read. Never edit a released migration: add a new one.
+
+Money is TEXT with two decimals (Decimal in Python), never REAL. A settlement's request and
+result are stored as JSON in its header without their fee lines; each fee line (as requested,
+with its optional overrides ``req_*``, and as computed) is a ``fee_line`` row, and
+``journal.get_entry`` puts the full request and result back together. The settlement journal,
+its fee lines, accumulator deltas, state rows, outbox events and the audit log are
+append-only: triggers refuse UPDATE and DELETE. The outbox allows its status columns to
+change and nothing else.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("hospital_client")
+
+SETLINFO_COLUMNS = (
+    "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
+    "act_pay_dedc", "hifp_pay", "pool_prop_selfpay", "hifmi_pay", "maf_pay", "oth_pay",
+    "fund_pay_sumamt", "psn_part_amt", "acct_pay", "psn_cash_pay",
+)
+# The year-to-date accumulators of the rules core (hospital_client.rules.YTD_KEYS; a test keeps
+# them equal). Kept here so that the store does not import the rules core at start-up.
+ACCUMULATOR_KEYS = (
+    "admissions", "act_pay_dedc", "hifp_pay", "hifmi_base", "hifmi_pay",
+    "maf_base", "maf_pay", "maf2_base", "maf2_pay",
+)
+MONEY_ACCUMULATOR_KEYS = ACCUMULATOR_KEYS[1:]
+
+
+def _append_only(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be changed'); END;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be deleted'); END;
+"""
+
+
+def _set_version(db: Database, version: int) -> None:
+    db.execute(f"PRAGMA user_version = {int(version)}")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    money = ",\n  ".join(f"{c} TEXT NOT NULL" for c in SETLINFO_COLUMNS)
+    acc_money = ",\n  ".join(f"{c} TEXT NOT NULL DEFAULT '0.00'" for c in MONEY_ACCUMULATOR_KEYS)
+    db.executescript(f"""
+CREATE TABLE operator (
+  name TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'admin')),
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE policy_pack (
+  sha256 TEXT PRIMARY KEY,
+  pack_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  data BLOB NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE INDEX policy_pack_id ON policy_pack (pack_id, version);
+
+CREATE TABLE catalog (
+  sha256 TEXT PRIMARY KEY,
+  source_name TEXT NOT NULL,
+  data BLOB NOT NULL,
+  items INTEGER NOT NULL,
+  imported_at TEXT NOT NULL
+);
+
+CREATE TABLE person (
+  psn_no TEXT PRIMARY KEY,
+  psn_name TEXT NOT NULL,
+  certno TEXT NOT NULL,
+  gend TEXT NOT NULL DEFAULT '',
+  brdy TEXT NOT NULL DEFAULT '',
+  insutype TEXT NOT NULL,
+  psn_type TEXT NOT NULL DEFAULT '',
+  insuplc_admdvs TEXT NOT NULL,
+  assistance_group TEXT,
+  residence TEXT,
+  card_no TEXT,
+  ecard_code TEXT,
+  ytd_year INTEGER,
+  ytd_json TEXT NOT NULL DEFAULT '{{}}',
+  pulled_at TEXT NOT NULL
+);
+CREATE INDEX person_certno ON person (certno);
+CREATE INDEX person_card_no ON person (card_no);
+CREATE INDEX person_ecard_code ON person (ecard_code);
+
+CREATE TABLE settlement (
+  local_id INTEGER PRIMARY KEY,
+  queue_no TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('settlement', 'reversal')),
+  reverses_local_id INTEGER UNIQUE REFERENCES settlement (local_id),
+  psn_no TEXT NOT NULL,
+  certno_masked TEXT NOT NULL,
+  psn_name_masked TEXT NOT NULL,
+  insutype TEXT NOT NULL,
+  insuplc_admdvs TEXT NOT NULL,
+  mdtrt_id TEXT NOT NULL,
+  med_type TEXT NOT NULL,
+  fixmedins_code TEXT NOT NULL,
+  setl_year INTEGER NOT NULL,
+  setl_date TEXT NOT NULL,
+  pack_id TEXT NOT NULL,
+  pack_version TEXT NOT NULL,
+  pack_sha256 TEXT NOT NULL,
+  catalog_sha256 TEXT NOT NULL,
+  ytd_source TEXT NOT NULL CHECK (ytd_source IN ('request', 'local', 'original')),
+  line_count INTEGER NOT NULL,
+  {money},
+  request_json TEXT NOT NULL,
+  result_json TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  operator TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  business_day TEXT NOT NULL,
+  CHECK ((kind = 'reversal') = (reverses_local_id IS NOT NULL))
+);
+CREATE INDEX settlement_mdtrt ON settlement (mdtrt_id);
+CREATE INDEX settlement_psn ON settlement (psn_no, setl_year);
+{_append_only("settlement")}
+CREATE TRIGGER settlement_reverse_once BEFORE INSERT ON settlement
+WHEN NEW.kind = 'reversal'
+BEGIN
+  SELECT RAISE(ABORT, 'reversal: the original is missing or is itself a reversal')
+  WHERE NOT EXISTS (SELECT 1 FROM settlement WHERE local_id = NEW.reverses_local_id AND kind = 'settlement');
+END;
+
+CREATE TABLE fee_line (
+  local_id INTEGER NOT NULL REFERENCES settlement (local_id),
+  seq INTEGER NOT NULL,
+  feedetl_sn TEXT NOT NULL,
+  med_list_codg TEXT NOT NULL,
+  name TEXT NOT NULL,
+  pric TEXT NOT NULL,
+  cnt TEXT NOT NULL,
+  det_item_fee_sumamt TEXT NOT NULL,
+  chrgitm_lv TEXT NOT NULL,
+  fulamt_ownpay_amt TEXT NOT NULL,
+  overlmt_amt TEXT NOT NULL,
+  preselfpay_amt TEXT NOT NULL,
+  inscp_scp_amt TEXT NOT NULL,
+  req_chrgitm_lv TEXT,
+  req_selfpay_prop TEXT,
+  req_pric_uplmt_amt TEXT,
+  PRIMARY KEY (local_id, seq)
+) WITHOUT ROWID;
+{_append_only("fee_line")}
+
+CREATE TABLE settlement_state (
+  id INTEGER PRIMARY KEY,
+  local_id INTEGER NOT NULL REFERENCES settlement (local_id),
+  state TEXT NOT NULL CHECK (state IN ('provisional', 'final')),
+  at TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX settlement_state_local ON settlement_state (local_id, id);
+{_append_only("settlement_state")}
+
+CREATE TABLE accumulator_delta (
+  local_id INTEGER PRIMARY KEY REFERENCES settlement (local_id),
+  psn_no TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  admissions INTEGER NOT NULL DEFAULT 0,
+  {acc_money}
+);
+CREATE INDEX accumulator_delta_psn ON accumulator_delta (psn_no, year);
+{_append_only("accumulator_delta")}
+
+CREATE TABLE accumulator (
+  psn_no TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  admissions INTEGER NOT NULL DEFAULT 0,
+  {acc_money},
+  last_local_id INTEGER NOT NULL REFERENCES settlement (local_id),
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (psn_no, year)
+);
+CREATE TRIGGER accumulator_no_delete BEFORE DELETE ON accumulator
+BEGIN SELECT RAISE(ABORT, 'append-only: accumulator rows cannot be deleted'); END;
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  local_id INTEGER NOT NULL UNIQUE REFERENCES settlement (local_id),
+  infno TEXT NOT NULL,
+  msgid TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'accepted', 'adjusted', 'rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TRIGGER outbox_fixed BEFORE UPDATE OF id, local_id, infno, msgid, created_at ON outbox
+BEGIN SELECT RAISE(ABORT, 'append-only: an outbox message cannot be changed, only its status'); END;
+CREATE TRIGGER outbox_no_delete BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'append-only: outbox rows cannot be deleted'); END;
+
+CREATE TABLE outbox_event (
+  id INTEGER PRIMARY KEY,
+  outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+  status TEXT NOT NULL,
+  at TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_event_outbox ON outbox_event (outbox_id);
+{_append_only("outbox_event")}
+
+CREATE TABLE audit (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_subject ON audit (subject);
+{_append_only("audit")}
+""")
+    _set_version(db, 1)
+
+
+@MIGRATIONS()
+def m002_settings_and_day_end(db: Database) -> None:
+    """Site settings (with their changes audited) and indexes for day-end and outbox drains."""
+    db.executescript("""
+CREATE TABLE setting (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX settlement_day_operator ON settlement (business_day, operator);
+CREATE INDEX outbox_status ON outbox (status, id);
+""")
+    _set_version(db, 2)
+
+
+SCHEMA_VERSION = len(MIGRATIONS._migrations)
+MIGRATION_NAMES = tuple(m.name for m in MIGRATIONS._migrations)

@@ -1,0 +1,1 @@
+"""The PySide6 desk window. Imports Qt; nothing below ui/ does."""

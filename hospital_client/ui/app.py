@@ -1,0 +1,78 @@
+"""Starting the desk: Qt application, translations, the database, log in, the main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+
+from .. import config
+from ..app.desk import Desk
+from .i18n import DEFAULT_LANGUAGE, install_translators
+from .login_dialog import LoginDialog
+from .main_window import MainWindow
+from .messages import error_text
+from .tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
+# Benchmarks only: log in as a demo operator without the dialog (refused on a configured site)
+# and print READY once the main window has processed its first events, then quit.
+ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"
+ENV_EXIT_WHEN_READY = "HOSPITAL_CLIENT_EXIT_WHEN_READY"
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName("hospital-client")
+    app.setOrganizationName("hospital-client")
+    font = QFont("WenQuanYi Micro Hei")
+    font.setPointSize(10)
+    app.setFont(font)
+    return app
+
+
+def run_gui(argv: list[str] | None = None) -> int:
+    config.setup_logging()
+    app = make_application(argv)
+    language = os.environ.get(ENV_LANGUAGE, DEFAULT_LANGUAGE)
+    translators = install_translators(app, language)  # noqa: F841 - must stay referenced
+    try:
+        site = config.load_site_config()
+        desk = Desk(config.resolve_db_path(None), site)
+    except Exception as exc:  # a clear message, never a traceback, never an empty new database
+        log.error("cannot open the desk: %s", type(exc).__name__)
+        QMessageBox.critical(None, "hospital-client", error_text(exc))
+        return 1
+    tasks = TaskRunner()
+    autologin = os.environ.get(ENV_DEMO_AUTOLOGIN, "")
+    if autologin and desk.demo:
+        name, _, password = autologin.partition(":")
+        operator = desk.login(name, password)
+    else:
+        login = LoginDialog(desk, tasks)
+        if os.environ.get(ENV_EXIT_WHEN_READY):
+            _report_ready(login)
+        if login.exec() != QDialog.DialogCode.Accepted or login.operator is None:
+            return 0
+        operator = login.operator
+    window = MainWindow(desk, tasks, operator)
+    window.show()
+    if os.environ.get(ENV_EXIT_WHEN_READY):
+        _report_ready(window)
+    return int(app.exec())
+
+
+def _report_ready(widget: QWidget) -> None:
+    """Print READY when the event loop has run with the widget shown (it takes input from here)."""
+    def ready() -> None:
+        print("READY", flush=True)
+        widget.close()
+        QApplication.quit()
+
+    QTimer.singleShot(0, ready)

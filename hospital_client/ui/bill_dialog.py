@@ -1,0 +1,53 @@
+"""Preview of an imported bill before anything is accepted: totals, and every bad line with why."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..app.bill_import import ImportedBill
+from .messages import field_name, problem_text
+
+
+class BillPreviewDialog(QDialog):
+    def __init__(self, bill: ImportedBill, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Import bill — %1").replace("%1", bill.source))
+        self.resize(720, 420)
+        layout = QVBoxLayout(self)
+        summary = QLabel()
+        summary.setObjectName("bill_summary")
+        summary.setWordWrap(True)
+        lines = self.tr("%1 lines, format %2, encoding %3").replace("%1", str(len(bill.fees))) \
+            .replace("%2", bill.format.upper()).replace("%3", bill.encoding)
+        if bill.ok:
+            summary.setText(lines + "　" + self.tr("Total %1 yuan. Accept this bill?").replace("%1", f"{bill.total:,.2f}"))
+        else:
+            summary.setText(lines + "\n" + self.tr("%1 problem(s) found: the bill is refused whole. Correct the file in the hospital system and import it again.").replace("%1", str(len(bill.errors))))
+            summary.setStyleSheet("color:#b00000")
+        layout.addWidget(summary)
+        self.errors = QTableWidget(len(bill.errors), 3)
+        self.errors.setObjectName("bill_errors")
+        self.errors.setHorizontalHeaderLabels([self.tr("Line"), self.tr("Field"), self.tr("Problem")])
+        for row, error in enumerate(bill.errors):
+            self.errors.setItem(row, 0, QTableWidgetItem(str(error.line)))
+            self.errors.setItem(row, 1, QTableWidgetItem(field_name(error.field) if error.field else ""))
+            self.errors.setItem(row, 2, QTableWidgetItem(f"{problem_text(error.code)}（{error.detail}）"))
+        self.errors.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.errors.setVisible(not bill.ok)
+        layout.addWidget(self.errors, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Accept bill"))
+        ok.setEnabled(bill.ok)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

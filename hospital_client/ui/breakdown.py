@@ -1,0 +1,74 @@
+"""The breakdown panel: every figure of setlinfo and the Chinese explanation of each step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
+
+
+class BreakdownPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figures: dict[str, QLabel] = {}
+        names = [
+            ("medfee_sumamt", self.tr("Total bill")),
+            ("fulamt_ownpay_amt", self.tr("Fully self-paid (class C, not listed)")),
+            ("overlmt_selfpay", self.tr("Over price cap")),
+            ("preselfpay_amt", self.tr("First self-pay of class B")),
+            ("inscp_scp_amt", self.tr("Policy-range amount")),
+            ("act_pay_dedc", self.tr("Deductible")),
+            ("hifp_pay", self.tr("Basic insurance pool")),
+            ("pool_prop_selfpay", self.tr("Patient's share in the pool band")),
+            ("hifmi_pay", self.tr("Critical-illness insurance")),
+            ("maf_pay", self.tr("Medical assistance")),
+            ("fund_pay_sumamt", self.tr("Funds in total")),
+            ("psn_part_amt", self.tr("Patient's share")),
+            ("psn_cash_pay", self.tr("Patient pays in cash")),
+        ]
+        box = QGroupBox(self.tr("Split of the bill"))
+        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        form = QFormLayout(box)
+        form.setVerticalSpacing(3)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        for key, label in names:
+            value = QLabel("—")
+            value.setObjectName(f"fig_{key}")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if key in ("hifp_pay", "hifmi_pay", "maf_pay", "psn_cash_pay"):
+                value.setStyleSheet("font-weight:bold")
+            self.figures[key] = value
+            form.addRow(label, value)
+        self.explain = QListWidget()
+        self.explain.setObjectName("explain_list")
+        self.explain.setWordWrap(True)
+        self.explain.setAlternatingRowColors(True)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("warnings_label")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color:#8a5a00")
+        explain_box = QGroupBox(self.tr("How it was computed"))
+        explain_layout = QVBoxLayout(explain_box)
+        explain_layout.addWidget(self.explain)
+        explain_layout.addWidget(self.warnings)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(box)
+        layout.addWidget(explain_box, 1)
+
+    def show_result(self, result: dict[str, Any] | None) -> None:
+        self.explain.clear()
+        if result is None:
+            for label in self.figures.values():
+                label.setText("—")
+            self.warnings.clear()
+            return
+        setlinfo = result["setlinfo"]
+        for key, label in self.figures.items():
+            label.setText(setlinfo.get(key, ""))
+        for step in result.get("explain", []):
+            self.explain.addItem(step["text"])
+        warnings = result.get("warnings", [])
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))

@@ -1,0 +1,184 @@
+"""Day-end (日结) per operator and in total, and the monthly statement per fund; on screen, as
+PDF and as Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import store
+from ..app.desk import DAY_END_TITLES, Desk
+from ..app.usecases import DAY_END_KEYS
+from .messages import error_text
+from .models import DictTableModel
+from .report_pdf import write_pdf
+from .tasks import TaskRunner
+
+
+class DayEndPage(QWidget):
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk, self.tasks, self.operator = desk, tasks, operator
+        today = QDate.currentDate()
+        self.day_from = QDateEdit(today)
+        self.day_to = QDateEdit(today)
+        for edit in (self.day_from, self.day_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        show = QPushButton(self.tr("Show"))
+        show.clicked.connect(self.refresh)
+        pdf = QPushButton(self.tr("Export PDF…"))
+        pdf.clicked.connect(lambda: self.export_day_end_pdf())
+        xlsx = QPushButton(self.tr("Export Excel…"))
+        xlsx.clicked.connect(lambda: self.export_day_end_xlsx())
+        bar = QHBoxLayout()
+        for widget in (QLabel(self.tr("From")), self.day_from, QLabel(self.tr("to")), self.day_to, show):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        bar.addWidget(pdf)
+        bar.addWidget(xlsx)
+        self.day_headers = [self.tr("Operator"), self.tr("Settlements"), self.tr("Reversals")] + \
+            [DAY_END_TITLES[k] for k in DAY_END_KEYS]
+        spec = [(self.day_headers[0], "operator_text", False), (self.day_headers[1], "settlements", True),
+                (self.day_headers[2], "reversals", True)] + \
+            [(DAY_END_TITLES[k], k, True) for k in DAY_END_KEYS]
+        self.day_model = DictTableModel(spec, self)
+        self.day_view = QTableView()
+        self.day_view.setObjectName("dayend_table")
+        self.day_view.setModel(self.day_model)
+        self.day_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        day_box = QGroupBox(self.tr("Day-end by operator"))
+        dl = QVBoxLayout(day_box)
+        dl.addLayout(bar)
+        dl.addWidget(self.day_view)
+
+        self.month = QDateEdit(today)
+        self.month.setDisplayFormat("yyyy-MM")
+        month_show = QPushButton(self.tr("Show"))
+        month_show.clicked.connect(self.refresh_funds)
+        month_pdf = QPushButton(self.tr("Export PDF…"))
+        month_pdf.clicked.connect(lambda: self.export_funds_pdf())
+        month_xlsx = QPushButton(self.tr("Export Excel…"))
+        month_xlsx.clicked.connect(lambda: self.export_funds_xlsx())
+        mbar = QHBoxLayout()
+        for widget in (QLabel(self.tr("Month")), self.month, month_show):
+            mbar.addWidget(widget)
+        mbar.addStretch(1)
+        mbar.addWidget(month_pdf)
+        mbar.addWidget(month_xlsx)
+        self.fund_headers = [self.tr("Fund type"), self.tr("Fund"), self.tr("Settlements"), self.tr("Reversals"),
+                             self.tr("Amount")]
+        self.fund_model = DictTableModel([
+            (self.fund_headers[0], "fund_pay_type", False), (self.fund_headers[1], "fund_pay_type_name", False),
+            (self.fund_headers[2], "settlements", True), (self.fund_headers[3], "reversals", True),
+            (self.fund_headers[4], "amount", True),
+        ], self)
+        self.fund_view = QTableView()
+        self.fund_view.setObjectName("fund_table")
+        self.fund_view.setModel(self.fund_model)
+        self.fund_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fund_box = QGroupBox(self.tr("Monthly statement per fund (to claim advanced payments)"))
+        fl = QVBoxLayout(fund_box)
+        fl.addLayout(mbar)
+        fl.addWidget(self.fund_view)
+        self.message = QLabel()
+        self.message.setObjectName("dayend_message")
+        self.message.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(day_box, 1)
+        layout.addWidget(fund_box, 1)
+        layout.addWidget(self.message)
+
+    def _range(self) -> tuple[str, str]:
+        return self.day_from.date().toString("yyyy-MM-dd"), self.day_to.date().toString("yyyy-MM-dd")
+
+    def _error(self, exc: BaseException) -> None:
+        self.message.setStyleSheet("color:#b00000")
+        self.message.setText(error_text(exc))
+
+    def _done(self, path: object) -> None:
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Written to %1").replace("%1", str(path)))
+
+    def refresh(self) -> None:
+        day_from, day_to = self._range()
+
+        def rows() -> list[dict[str, Any]]:
+            out = []
+            for r in self.desk.day_end(day_from, day_to):
+                row = r.to_dict()
+                row["operator_text"] = self.tr("Total") if r.operator == "total" else r.operator
+                out.append(row)
+            return out
+
+        self.tasks.run(rows, self.day_model.set_rows, self._error)
+
+    def refresh_funds(self) -> None:
+        month = self.month.date().toString("yyyy-MM")
+        self.tasks.run(lambda: [f.to_dict() for f in self.desk.fund_statement(month)], self.fund_model.set_rows,
+                       self._error)
+
+    def _ask(self, suggested: str, pattern: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as"), suggested, pattern)
+        return path
+
+    def export_day_end_xlsx(self, path: str | Path | None = None) -> None:
+        day_from, day_to = self._range()
+        target = path or self._ask(f"dayend-{day_from}.xlsx", "Excel (*.xlsx)")
+        if target:
+            self.tasks.run(lambda: self.desk.export_day_end(target, day_from, day_to, self.operator.name),
+                           self._done, self._error)
+
+    def export_day_end_pdf(self, path: str | Path | None = None) -> None:
+        day_from, day_to = self._range()
+        target = path or self._ask(f"dayend-{day_from}.pdf", "PDF (*.pdf)")
+        if not target:
+            return
+        keys = ["operator_text", "settlements", "reversals", *DAY_END_KEYS]
+
+        def work() -> Path:
+            rows = []
+            for r in self.desk.day_end(day_from, day_to):
+                row = r.to_dict()
+                row["operator_text"] = "合计" if r.operator == "total" else r.operator
+                rows.append([row[k] for k in keys])
+            stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+            return write_pdf(target, f"{self.desk.site_name} 日结 {day_from} 至 {day_to}",
+                             f"打印：{self.operator.name} {stamp}", self.day_headers, rows)
+
+        self.tasks.run(work, self._done, self._error)
+
+    def export_funds_xlsx(self, path: str | Path | None = None) -> None:
+        month = self.month.date().toString("yyyy-MM")
+        target = path or self._ask(f"funds-{month}.xlsx", "Excel (*.xlsx)")
+        if target:
+            self.tasks.run(lambda: self.desk.export_fund_statement(target, month, self.operator.name),
+                           self._done, self._error)
+
+    def export_funds_pdf(self, path: str | Path | None = None) -> None:
+        month = self.month.date().toString("yyyy-MM")
+        target = path or self._ask(f"funds-{month}.pdf", "PDF (*.pdf)")
+        if not target:
+            return
+
+        def work() -> Path:
+            rows = [[f.fund_pay_type, f.fund_pay_type_name, f.settlements, f.reversals, f.to_dict()["amount"]]
+                    for f in self.desk.fund_statement(month)]
+            return write_pdf(target, f"{self.desk.site_name} {month} 基金支付月报", "", self.fund_headers, rows)
+
+        self.tasks.run(work, self._done, self._error)

@@ -1,0 +1,224 @@
+"""History: find settlements by date, patient and state; open one, reprint its slip, reverse it
+(a supervisor approves with their password and a reason)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import store
+from ..app.desk import Desk
+from .breakdown import BreakdownPanel
+from .messages import Notice, error_text
+from .models import DictTableModel
+from .settle_page import slip_info_from
+from .slip import print_to_pdf
+from .tasks import TaskRunner
+
+
+class ReverseDialog(QDialog):
+    """A supervisor's approval: name, password and the reason, all required."""
+
+    def __init__(self, local_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Reverse settlement %1").replace("%1", str(local_id)))
+        self.supervisor = QLineEdit()
+        self.supervisor.setObjectName("reverse_supervisor")
+        self.password = QLineEdit()
+        self.password.setObjectName("reverse_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reverse_reason")
+        form = QFormLayout()
+        form.addRow(self.tr("Supervisor"), self.supervisor)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Reason"), self.reason)
+        note = QLabel(self.tr("A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back."))
+        note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Reverse"))
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def _check(self) -> None:
+        if self.supervisor.text().strip() and self.password.text() and self.reason.text().strip():
+            self.accept()
+
+
+class EntryDialog(QDialog):
+    def __init__(self, entry: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settlement %1").replace("%1", str(entry["local_id"])))
+        self.resize(620, 640)
+        layout = QVBoxLayout(self)
+        head = QLabel(f"{entry['psn_name']}　{entry['certno']}　{entry['mdtrt_id']}　{entry['queue_no']}　"
+                      f"{entry['state']}　{entry['created_at'][:19]}")
+        head.setWordWrap(True)
+        layout.addWidget(head)
+        panel = BreakdownPanel()
+        panel.show_result(entry.get("result") or {"setlinfo": entry["setlinfo"]})
+        layout.addWidget(panel, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class HistoryPage(QWidget):
+    reversed = Signal(object)
+
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk, self.tasks, self.operator = desk, tasks, operator
+        today = QDate.currentDate()
+        self.day_from = QDateEdit(today)
+        self.day_to = QDateEdit(today)
+        for edit in (self.day_from, self.day_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("Person no., admission no. or settlement no."))
+        self.text.returnPressed.connect(self.search)
+        self.state = QComboBox()
+        for key, label in (("", self.tr("All")), ("provisional", self.tr("Provisional (offline)")),
+                           ("final", self.tr("Final")), ("reversed", self.tr("Reversed")),
+                           ("reversal", self.tr("Reversal entries"))):
+            self.state.addItem(label, key)
+        search = QPushButton(self.tr("Search"))
+        search.clicked.connect(self.search)
+        filters = QHBoxLayout()
+        for widget in (QLabel(self.tr("From")), self.day_from, QLabel(self.tr("to")), self.day_to, self.text,
+                       self.state, search):
+            filters.addWidget(widget)
+        self.model = DictTableModel([
+            (self.tr("No."), "local_id", True), (self.tr("Queue no."), "queue_no", False),
+            (self.tr("Kind"), "kind_text", False), (self.tr("State"), "state_text", False),
+            (self.tr("Day"), "business_day", False), (self.tr("Name"), "psn_name", False),
+            (self.tr("ID number"), "certno", False), (self.tr("Admission no."), "mdtrt_id", False),
+            (self.tr("Total"), "medfee", True), (self.tr("Funds"), "funds", True), (self.tr("Cash"), "cash", True),
+            (self.tr("Operator"), "operator", False), (self.tr("Upload"), "upload_text", False),
+        ], self)
+        self.view = QTableView()
+        self.view.setObjectName("history_table")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.doubleClicked.connect(lambda _: self.open_selected())
+        self.message = QLabel()
+        self.message.setObjectName("history_message")
+        self.message.setWordWrap(True)
+        open_button = QPushButton(self.tr("Open"))
+        open_button.clicked.connect(self.open_selected)
+        reprint = QPushButton(self.tr("Reprint slip"))
+        reprint.clicked.connect(lambda: self.reprint_selected())
+        reverse = QPushButton(self.tr("Reverse…"))
+        reverse.clicked.connect(self.reverse_selected)
+        actions = QHBoxLayout()
+        actions.addWidget(self.message, 1)
+        for button in (open_button, reprint, reverse):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(actions)
+
+    def search(self) -> None:
+        day_from = self.day_from.date().toString("yyyy-MM-dd")
+        day_to = self.day_to.date().toString("yyyy-MM-dd")
+        text, state = self.text.text(), self.state.currentData()
+        self.tasks.run(lambda: self.desk.search_journal(day_from, day_to, text, state), self._found, self._error)
+
+    def _found(self, rows: list[dict[str, Any]]) -> None:
+        kinds = {"settlement": self.tr("Settlement"), "reversal": self.tr("Reversal")}
+        states = {"provisional": self.tr("Provisional"), "final": self.tr("Final")}
+        uploads = {"queued": self.tr("Queued"), "sent": self.tr("Sent"), "accepted": self.tr("Accepted"),
+                   "adjusted": self.tr("Adjusted"), "rejected": self.tr("Rejected")}
+        for row in rows:
+            info = row["setlinfo"]
+            row["kind_text"] = kinds.get(row["kind"], row["kind"])
+            row["state_text"] = states.get(row["state"], row["state"]) + (
+                self.tr(" (reversed)") if row.get("reversed_by") else "")
+            row["medfee"], row["funds"], row["cash"] = (info["medfee_sumamt"], info["fund_pay_sumamt"],
+                                                        info["psn_cash_pay"])
+            row["upload_text"] = uploads.get(row.get("outbox_status") or "", row.get("outbox_status") or "")
+        self.model.set_rows(rows)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("%1 entries").replace("%1", str(len(rows))))
+
+    def _error(self, exc: BaseException) -> None:
+        self.message.setStyleSheet("color:#b00000")
+        self.message.setText(error_text(exc))
+
+    def selected(self) -> dict[str, Any] | None:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        if not rows:
+            self._error(Notice(self.tr("Select a settlement first.")))
+            return None
+        return self.model.row_at(rows[0].row())
+
+    def open_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        local_id = int(row["local_id"])
+        self.tasks.run(lambda: self.desk.entry(local_id), lambda e: EntryDialog(e, self).exec(), self._error)
+
+    def reprint_selected(self, path: str | Path | None = None) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        local_id = int(row["reverses_local_id"] or row["local_id"])
+        target = Path(path) if path else self.desk.db_path.parent / "slips" / f"slip-{local_id}-reprint.pdf"
+        printed_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        operator = self.operator.name
+
+        def work() -> str:
+            data = self.desk.slip_data(local_id, operator, reprint=True)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return str(print_to_pdf(slip_info_from(data, printed_at, True), target))
+
+        self.tasks.run(work, lambda p: self.message.setText(self.tr("Slip written to %1").replace("%1", p)),
+                       self._error)
+
+    def reverse_selected(self, dialog: ReverseDialog | None = None) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if row["kind"] != "settlement" or row.get("reversed_by"):
+            self._error(Notice(self.tr("Only a settlement that is not yet reversed (冲正) can be reversed.")))
+            return
+        local_id = int(row["local_id"])
+        dialog = dialog or ReverseDialog(local_id, self)
+        if dialog.result() != QDialog.DialogCode.Accepted and dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        name, password, reason = dialog.supervisor.text().strip(), dialog.password.text(), dialog.reason.text()
+        self.tasks.run(lambda: self.desk.reverse(name, password, local_id, reason), self._reversed, self._error)
+
+    def _reversed(self, outcome: object) -> None:
+        self.message.setStyleSheet("")
+        committed = getattr(outcome, "committed", None)
+        self.message.setText(self.tr("Reversed: new entry %1.").replace("%1", str(getattr(committed, "local_id", ""))))
+        self.reversed.emit(outcome)
+        self.search()

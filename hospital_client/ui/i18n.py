@@ -1,0 +1,75 @@
+"""Translations: Qt Linguist .ts sources in resources/i18n, compiled to .qm by the build.
+
+Source strings are English; Chinese (zh_CN) is the default language of the desk. Qt's own
+qtbase_zh_CN.qm is loaded too so standard dialogs (file chooser, print dialog) speak Chinese.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from .. import paths
+
+log = logging.getLogger(__name__)
+LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh_CN"
+CATALOG = "hospital_client"
+
+
+def i18n_dir() -> Path:
+    return paths.resources_dir() / "i18n"
+
+
+def compile_translations(directory: Path | None = None) -> list[Path]:
+    """Build .qm from .ts where missing or older (the source tree; a frozen app ships .qm)."""
+    directory = directory or i18n_dir()
+    built: list[Path] = []
+    for ts in sorted(directory.glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
+            continue
+        subprocess.run([_lrelease(), "-silent", str(ts), "-qm", str(qm)], check=True)
+        built.append(qm)
+    return built
+
+
+def _lrelease() -> str:
+    beside_python = Path(sys.executable).parent / "pyside6-lrelease"
+    found = str(beside_python) if beside_python.exists() else shutil.which("pyside6-lrelease")
+    if not found:
+        raise OSError("pyside6-lrelease not found")
+    return found
+
+
+def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    """Install Qt's and our translators for `language` ("zh_CN" or "en"); returns them (keep a reference)."""
+    translators: list[QTranslator] = []
+    if language == "en":
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return translators
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qtbase = QTranslator(app)
+    if qtbase.load(f"qtbase_{language}", qt_dir):
+        app.installTranslator(qtbase)
+        translators.append(qtbase)
+    ours = QTranslator(app)
+    qm = i18n_dir() / f"{CATALOG}_{language}.qm"
+    if not qm.exists():
+        try:
+            compile_translations()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            log.warning("cannot compile translations: %s", exc)
+    if ours.load(str(qm)):
+        app.installTranslator(ours)
+        translators.append(ours)
+    else:
+        log.warning("translation %s not found; the interface falls back to English", qm.name)
+    return translators

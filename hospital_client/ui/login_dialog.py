@@ -1,0 +1,80 @@
+"""Log in: operator name and password. The check runs off the GUI thread (argon2 is slow on purpose)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import store
+from ..app.desk import Desk
+from .messages import error_text
+from .tasks import TaskRunner
+
+
+class LoginDialog(QDialog):
+    def __init__(self, desk: Desk, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.tasks = tasks
+        self.operator: store.Operator | None = None
+        self.setWindowTitle(self.tr("Log in — Discharge settlement"))
+        self.setMinimumWidth(380)
+
+        title = QLabel(desk.site_name)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size:16pt;font-weight:bold;margin:8px")
+        self.name = QLineEdit()
+        self.name.setObjectName("login_name")
+        self.password = QLineEdit()
+        self.password.setObjectName("login_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel()
+        self.message.setObjectName("login_message")
+        self.message.setStyleSheet("color:#b00000")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Operator"), self.name)
+        form.addRow(self.tr("Password"), self.password)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        if desk.demo:
+            hint = QLabel(self.tr("Demo site: operator demo / demo123 (clerk), super / super123 (supervisor), admin / admin123 (admin)."))
+            hint.setWordWrap(True)
+            hint.setStyleSheet("color:#555")
+            layout.addWidget(hint)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.name.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.try_login)
+
+    def try_login(self) -> None:
+        name, password = self.name.text().strip(), self.password.text()
+        if not name or not password:
+            self.message.setText(self.tr("Enter operator name and password."))
+            return
+        self.buttons.setEnabled(False)
+        self.message.setText(self.tr("Checking…"))
+        self.tasks.run(lambda: self.desk.login(name, password), self._logged_in, self._failed)
+
+    def _logged_in(self, operator: store.Operator) -> None:
+        self.operator = operator
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.password.clear()
+        self.password.setFocus()
+        self.message.setText(error_text(exc))

@@ -1,0 +1,120 @@
+"""The desk's main window: the settle screen and the other pages, the status bar and the keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from .. import store
+from ..app.desk import Desk
+from .dayend_page import DayEndPage
+from .history_page import HistoryPage
+from .settle_page import SettlePage
+from .tasks import TaskRunner
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk, self.tasks, self.operator = desk, tasks, operator
+        self.setWindowTitle(self.tr("Discharge settlement — %1").replace("%1", desk.site_name))
+        self.resize(1280, 800)
+        self.tabs = QTabWidget()
+        self.settle_page = SettlePage(desk, tasks, operator)
+        self.history_page = HistoryPage(desk, tasks, operator)
+        self.dayend_page = DayEndPage(desk, tasks, operator)
+        self.tabs.addTab(self.settle_page, self.tr("Settle"))
+        self.tabs.addTab(self.history_page, self.tr("History"))
+        self.tabs.addTab(self.dayend_page, self.tr("Day-end"))
+        self.setCentralWidget(self.tabs)
+        self.tabs.currentChanged.connect(self._page_shown)
+
+        self._add_key(self.tr("Identify patient"), "F2", self._identify)
+        self._add_key(self.tr("Import bill"), "F4", self._on_settle(self.settle_page.choose_bill))
+        self._add_key(self.tr("Compute"), "F5", self._on_settle(self.settle_page.compute))
+        self._add_key(self.tr("Settle"), "F9", self._on_settle(self.settle_page.settle))
+        self._add_key(self.tr("Print slip"), "F12", self._on_settle(lambda: self.settle_page.print_slip()))
+        self._add_key(self.tr("New patient"), "Esc", self._on_settle(self.settle_page.clear))
+
+        # Status bar: site and operator, online state, queue, last sync, pack, clock.
+        self.site_status = QLabel(f"{desk.site_name}　{operator.display_name or operator.name}")
+        self.online_status = QLabel()
+        self.online_status.setObjectName("online_status")
+        self.queue_status = QLabel()
+        self.queue_status.setObjectName("queue_status")
+        self.sync_status = QLabel()
+        self.pack_status = QLabel()
+        self.clock_status = QLabel()
+        self.clock_status.setObjectName("clock_status")
+        bar = self.statusBar()
+        bar.addWidget(self.site_status)
+        for label in (self.online_status, self.queue_status, self.sync_status, self.pack_status, self.clock_status):
+            bar.addPermanentWidget(label)
+        tasks.busy_changed.connect(self._busy)
+        self.settle_page.settled.connect(lambda _: self.refresh_status())
+        self.history_page.reversed.connect(lambda _: self.refresh_status())
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh_status)
+        self._timer.start(30_000)
+        self.refresh_status()
+
+    def _add_key(self, text: str, key: str, slot: object) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _on_settle(self, fn: object) -> object:
+        def run() -> None:
+            self.tabs.setCurrentWidget(self.settle_page)
+            fn()  # type: ignore[operator]
+        return run
+
+    def _page_shown(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is self.history_page:
+            self.history_page.search()
+        elif page is self.dayend_page:
+            self.dayend_page.refresh()
+            self.dayend_page.refresh_funds()
+
+    def _identify(self) -> None:
+        self.tabs.setCurrentWidget(self.settle_page)
+        self.settle_page.focus_identify()
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def refresh_status(self) -> None:
+        def read() -> tuple[int, list[dict[str, str]]]:
+            return self.desk.queued_count(), self.desk.pack_summaries()
+
+        self.tasks.run(read, self._status_read, lambda exc: None)
+
+    def _status_read(self, data: tuple[int, list[dict[str, str]]]) -> None:
+        queued, packs = data
+        if self.desk.site is None or not self.desk.site.server_url:
+            self.online_status.setText(self.tr("Offline (no server configured)"))
+            self.online_status.setStyleSheet("color:#8a5a00")
+        self.queue_status.setText(self.tr("Queued: %1").replace("%1", str(queued)))
+        self.sync_status.setText(self.tr("Last sync: never"))
+        ids = sorted({p.get("id", "") for p in packs})
+        self.pack_status.setText(self.tr("Packs: %1").replace("%1", ", ".join(ids[:3]) + ("…" if len(ids) > 3 else "")))
+        self.clock_status.setText(dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.settle_page.focus_identify)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._timer.stop()
+        self.tasks.wait(10_000)
+        super().closeEvent(event)

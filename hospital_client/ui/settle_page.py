@@ -1,0 +1,462 @@
+"""The settle screen: identify the patient, load the bill, see the split at once, settle, print.
+
+Keyboard: F2 identify, F4 import bill, F5 compute, F9 settle, F12 print, Esc clear. Every step
+that touches the database or a file runs in a worker; the window stays responsive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import store
+from ..app.bill_import import ImportedBill, import_bill
+from ..app.desk import Desk, EncounterInput, Preview
+from ..app.usecases import PersonView, SettleOutcome
+from ..rules.money import amount_in_words
+from .bill_dialog import BillPreviewDialog
+from .breakdown import BreakdownPanel
+from .messages import Notice, error_text
+from .models import FeeTableModel
+from .slip import SlipInfo, print_to_pdf
+from .tasks import TaskRunner
+
+GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡", None: ""}
+INSUTYPE_NAMES = {"390": "城乡居民医保", "310": "职工医保"}
+
+
+def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> SlipInfo:
+    return SlipInfo(
+        hospital_name=data["hospital_name"], fixmedins_code=data["fixmedins_code"], psn_name=data["psn_name"],
+        certno_masked=data["certno_masked"], psn_no=data["psn_no"], insutype=data["insutype"],
+        mdtrt_id=data["mdtrt_id"], begntime=data["begntime"], endtime=data["endtime"], hosp_lv=data["hosp_lv"],
+        local_id=data["local_id"], queue_no=data["queue_no"], state=data["state"], operator=data["operator"],
+        printed_at=printed_at, result=data["result"], reprint=reprint,
+        assistance_group_name=GROUP_NAMES.get(data.get("assistance_group") or None, ""),
+    )
+
+
+class ConfirmDialog(QDialog):
+    """The last look before committing: the amount the patient pays, in large type. Enter confirms."""
+
+    def __init__(self, person: PersonView, result: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Confirm settlement"))
+        info = result["setlinfo"]
+        cash = Decimal(info["psn_cash_pay"])
+        layout = QVBoxLayout(self)
+        who = QLabel(f"{person.psn_name}　{person.certno}　{INSUTYPE_NAMES.get(person.insutype, person.insutype)}")
+        who.setStyleSheet("font-size:12pt")
+        layout.addWidget(who)
+        layout.addWidget(QLabel(self.tr("Total %1 yuan; funds pay %2 yuan.")
+                                .replace("%1", f"{Decimal(info['medfee_sumamt']):,.2f}")
+                                .replace("%2", f"{Decimal(info['fund_pay_sumamt']):,.2f}")))
+        big = QLabel(self.tr("Patient pays") + f"　¥ {cash:,.2f}")
+        big.setObjectName("confirm_amount")
+        big.setStyleSheet("font-size:28pt;font-weight:bold;color:#0b5394;margin:12px")
+        layout.addWidget(big)
+        words = QLabel(self.tr("In words:") + " " + amount_in_words(cash))
+        words.setStyleSheet("font-size:13pt")
+        layout.addWidget(words)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Settle (Enter)"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Back (Esc)"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        layout.addWidget(buttons)
+
+
+class SettlePage(QWidget):
+    settled = Signal(object)        # SettleOutcome
+    printed = Signal(str)           # path of the PDF written
+
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.desk, self.tasks, self.operator = desk, tasks, operator
+        self.person: PersonView | None = None
+        self.bill: ImportedBill | None = None
+        self.preview: Preview | None = None
+        self.outcome: SettleOutcome | None = None
+        self.slip_dir = desk.db_path.parent / "slips"
+        self.confirm_settle = True     # tests switch the confirmation dialog off
+
+        # --- patient ---------------------------------------------------------------------------
+        self.identify = QLineEdit()
+        self.identify.setObjectName("identify_input")
+        self.identify.setPlaceholderText(self.tr("Scan the e-voucher or social security card, or type the ID number (F2)"))
+        self.identify.returnPressed.connect(self.lookup)
+        find = QPushButton(self.tr("Find"))
+        find.clicked.connect(self.lookup)
+        self.person_label = QLabel(self.tr("No patient yet."))
+        self.person_label.setObjectName("person_label")
+        self.person_label.setWordWrap(True)
+        person_box = QGroupBox(self.tr("Patient"))
+        pl = QGridLayout(person_box)
+        pl.addWidget(self.identify, 0, 0)
+        pl.addWidget(find, 0, 1)
+        pl.addWidget(self.person_label, 1, 0, 1, 2)
+
+        # --- stay --------------------------------------------------------------------------------
+        today = QDate.currentDate()
+        self.mdtrt_id = QLineEdit()
+        self.mdtrt_id.setObjectName("mdtrt_id")
+        self.hosp_lv = QComboBox()
+        self.hosp_lv.setObjectName("hosp_lv")
+        for lv, text in ((1, self.tr("Level 1")), (2, self.tr("Level 2")), (3, self.tr("Level 3"))):
+            self.hosp_lv.addItem(text, lv)
+        self.hosp_lv.setCurrentIndex(1)
+        self.begin = QDateEdit(today.addDays(-7))
+        self.begin.setCalendarPopup(True)
+        self.begin.setDisplayFormat("yyyy-MM-dd")
+        self.end = QDateEdit(today)
+        self.end.setCalendarPopup(True)
+        self.end.setDisplayFormat("yyyy-MM-dd")
+        self.diagnosis = QLineEdit()
+        self.diagnosis.setPlaceholderText(self.tr("ICD-10, e.g. J18.900"))
+        self.referral = QCheckBox(self.tr("Referred from"))
+        self.referral_lv = QComboBox()
+        for lv, text in ((1, self.tr("Level 1")), (2, self.tr("Level 2")), (3, self.tr("Level 3"))):
+            self.referral_lv.addItem(text, lv)
+        self.referral_paid = QLineEdit("0.00")
+        self.referral_paid.setMaximumWidth(90)
+        self.registered = QCheckBox(self.tr("Out-of-area stay registered (异地备案)"))
+        stay_box = QGroupBox(self.tr("Stay"))
+        sl = QGridLayout(stay_box)
+        sl.addWidget(QLabel(self.tr("Admission no.")), 0, 0)
+        sl.addWidget(self.mdtrt_id, 0, 1)
+        sl.addWidget(QLabel(self.tr("Hospital level")), 0, 2)
+        sl.addWidget(self.hosp_lv, 0, 3)
+        sl.addWidget(QLabel(self.tr("Admitted")), 1, 0)
+        sl.addWidget(self.begin, 1, 1)
+        sl.addWidget(QLabel(self.tr("Discharged")), 1, 2)
+        sl.addWidget(self.end, 1, 3)
+        sl.addWidget(QLabel(self.tr("Diagnosis")), 2, 0)
+        sl.addWidget(self.diagnosis, 2, 1)
+        referral_row = QHBoxLayout()
+        referral_row.addWidget(self.referral)
+        referral_row.addWidget(self.referral_lv)
+        referral_row.addWidget(QLabel(self.tr("deductible paid")))
+        referral_row.addWidget(self.referral_paid)
+        sl.addLayout(referral_row, 2, 2, 1, 2)
+        sl.addWidget(self.registered, 3, 0, 1, 4)
+
+        top = QHBoxLayout()
+        top.addWidget(person_box, 3)
+        top.addWidget(stay_box, 4)
+
+        # --- bill and breakdown -------------------------------------------------------------------
+        self.import_button = QPushButton(self.tr("Import bill (F4)"))
+        self.import_button.clicked.connect(self.choose_bill)
+        self.bill_label = QLabel(self.tr("No bill loaded."))
+        self.bill_label.setObjectName("bill_label")
+        self.fee_model = FeeTableModel(self)
+        self.fee_view = QTableView()
+        self.fee_view.setObjectName("fee_table")
+        self.fee_view.setModel(self.fee_model)
+        self.fee_view.setAlternatingRowColors(True)
+        self.fee_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        header = self.fee_view.horizontalHeader()
+        header.setResizeContentsPrecision(60)  # measure the first rows only: bills can have thousands
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 220)
+        self.fee_view.verticalHeader().setDefaultSectionSize(22)
+        bill_box = QWidget()
+        bl = QVBoxLayout(bill_box)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.bill_label, 1)
+        bl.addLayout(bar)
+        bl.addWidget(self.fee_view, 1)
+        self.breakdown = BreakdownPanel()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(bill_box)
+        split.addWidget(self.breakdown)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        # --- the amount and the actions -----------------------------------------------------------
+        self.cash_label = QLabel(self.tr("Patient pays") + "　—")
+        self.cash_label.setObjectName("cash_label")
+        self.cash_label.setStyleSheet("font-size:24pt;font-weight:bold;color:#0b5394")
+        self.state_label = QLabel()
+        self.state_label.setObjectName("state_label")
+        self.state_label.setWordWrap(True)
+        self.compute_button = QPushButton(self.tr("Compute (F5)"))
+        self.compute_button.clicked.connect(self.compute)
+        self.settle_button = QPushButton(self.tr("Settle (F9)"))
+        self.settle_button.setObjectName("settle_button")
+        self.settle_button.clicked.connect(self.settle)
+        self.print_button = QPushButton(self.tr("Print slip (F12)"))
+        self.print_button.clicked.connect(lambda: self.print_slip())
+        self.clear_button = QPushButton(self.tr("New patient (Esc)"))
+        self.clear_button.clicked.connect(self.clear)
+        bottom = QHBoxLayout()
+        amount_box = QVBoxLayout()
+        amount_box.addWidget(self.cash_label)
+        amount_box.addWidget(self.state_label)
+        bottom.addLayout(amount_box, 1)
+        for button in (self.compute_button, self.settle_button, self.print_button, self.clear_button):
+            button.setMinimumHeight(40)
+            bottom.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.setTabOrder(self.identify, self.mdtrt_id)
+        self.setTabOrder(self.mdtrt_id, self.hosp_lv)
+        self.setTabOrder(self.hosp_lv, self.begin)
+        self.setTabOrder(self.begin, self.end)
+        self.setTabOrder(self.end, self.diagnosis)
+        self.setTabOrder(self.diagnosis, self.import_button)
+        self.setTabOrder(self.import_button, self.compute_button)
+        self.setTabOrder(self.compute_button, self.settle_button)
+        self.setTabOrder(self.settle_button, self.print_button)
+        for widget in (self.hosp_lv, self.begin, self.end, self.referral, self.referral_lv, self.registered):
+            signal = getattr(widget, "currentIndexChanged", None) or getattr(widget, "dateChanged", None) \
+                or getattr(widget, "toggled", None)
+            signal.connect(self._stay_changed)
+        self.diagnosis.textEdited.connect(self._stay_changed)
+        self.referral_paid.textEdited.connect(self._stay_changed)
+        self.clear()
+
+    # --- helpers --------------------------------------------------------------------------------
+    def _busy(self, busy: bool) -> None:
+        for button in (self.compute_button, self.settle_button, self.import_button):
+            button.setEnabled(not busy)
+
+    def _error(self, exc: BaseException) -> None:
+        self._busy(False)
+        self.state_label.setStyleSheet("color:#b00000")
+        self.state_label.setText(error_text(exc))
+
+    def _info(self, text: str) -> None:
+        self.state_label.setStyleSheet("color:#333")
+        self.state_label.setText(text)
+
+    def _stay_changed(self, *_: object) -> None:
+        if self.outcome is None and self.preview is not None:
+            self.preview = None
+            self.breakdown.show_result(None)
+            self.cash_label.setText(self.tr("Patient pays") + "　—")
+            self._info(self.tr("The stay changed: press F5 to compute again."))
+
+    def clear(self) -> None:
+        self.person = None
+        self.bill = None
+        self.preview = None
+        self.outcome = None
+        self.identify.clear()
+        self.person_label.setText(self.tr("No patient yet."))
+        self.mdtrt_id.setText("ZY" + dt.datetime.now().strftime("%Y%m%d%H%M%S"))
+        self.diagnosis.clear()
+        self.referral.setChecked(False)
+        self.referral_paid.setText("0.00")
+        self.registered.setChecked(False)
+        self.fee_model.set_rows([])
+        self.bill_label.setText(self.tr("No bill loaded."))
+        self.breakdown.show_result(None)
+        self.cash_label.setText(self.tr("Patient pays") + "　—")
+        self._info(self.tr("Scan or type the patient's code, then import the bill (F4)."))
+        self._busy(False)
+        self.identify.setFocus()
+
+    # --- identify ---------------------------------------------------------------------------
+    def focus_identify(self) -> None:
+        self.identify.setFocus()
+        self.identify.selectAll()
+
+    def lookup(self) -> None:
+        key = self.identify.text().strip()
+        if not key:
+            return
+        self._info(self.tr("Looking up…"))
+        self.tasks.run(lambda: self.desk.lookup(key), self._found, self._error)
+
+    def _found(self, people: list[PersonView]) -> None:
+        if not people:
+            self.person = None
+            self.person_label.setText(self.tr("Not found in the roster. Check the code, or sync the roster."))
+            self._error(Notice(self.tr("No insured person with this code.")))
+            return
+        person = people[0]
+        self.person = person
+        self.outcome = None
+        ytd = person.year_to_date
+        group = GROUP_NAMES.get(person.assistance_group, person.assistance_group or "")
+        area = "" if person.insuplc_admdvs == self.desk.region else self.tr("out-of-area insured (%1)").replace("%1", person.insuplc_admdvs)
+        group_html = f"<span style='color:#8a5a00'>{group}</span>" if group else ""
+        self.person_label.setText(
+            f"<b style='font-size:14pt'>{person.psn_name}</b>　{person.certno}　"
+            f"{INSUTYPE_NAMES.get(person.insutype, person.insutype)}　{group_html}　{area}<br/>"
+            + self.tr("This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4")
+            .replace("%1", str(ytd.get("admissions", 0))).replace("%2", str(ytd.get("hifp_pay", "0.00")))
+            .replace("%3", str(ytd.get("hifmi_base", "0.00"))).replace("%4", str(ytd.get("hifmi_pay", "0.00")))
+        )
+        self._stay_changed()
+        self._info(self.tr("Patient found. Import the bill (F4)."))
+        if self.bill is not None:
+            self.compute()
+
+    # --- bill -------------------------------------------------------------------------------
+    def choose_bill(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import bill"), "", self.tr("Bills (*.json *.csv *.txt *.xlsx);;All files (*)"))
+        if path:
+            self.import_file(path)
+
+    def import_file(self, path: str | Path, *, ask: bool = True) -> None:
+        self._info(self.tr("Reading the bill…"))
+        self._busy(True)
+        self.tasks.run(lambda: import_bill(path), lambda bill: self._bill_read(bill, ask), self._error)
+
+    def _bill_read(self, bill: ImportedBill, ask: bool) -> None:
+        self._busy(False)
+        if ask or not bill.ok:
+            dialog = BillPreviewDialog(bill, self)
+            self._last_bill_dialog = dialog
+            if not ask:
+                dialog.show()
+                self._error(Notice(self.tr("The bill has %1 problem(s) and was refused.").replace("%1", str(len(bill.errors)))))
+                return
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                self._info(self.tr("Bill not accepted."))
+                return
+        self.bill = bill
+        self.outcome = None
+        self.preview = None
+        self.bill_label.setText(self.tr("%1: %2 lines, total %3 yuan").replace("%1", bill.source)
+                                .replace("%2", str(len(bill.fees))).replace("%3", f"{bill.total:,.2f}"))
+        self.tasks.run(lambda: self.desk.rows(bill.fees), self.fee_model.set_rows, self._error)
+        if self.person is not None:
+            self.compute()
+        else:
+            self._info(self.tr("Bill loaded. Identify the patient (F2)."))
+
+    # --- compute and settle -------------------------------------------------------------------
+    def _encounter(self) -> EncounterInput:
+        return EncounterInput(
+            mdtrt_id=self.mdtrt_id.text().strip(),
+            hosp_lv=int(self.hosp_lv.currentData()),
+            begntime=self.begin.date().toPython(),
+            endtime=self.end.date().toPython(),
+            diagnoses=tuple(d.strip() for d in self.diagnosis.text().replace("，", ",").split(",") if d.strip()),
+            referral_from_lv=int(self.referral_lv.currentData()) if self.referral.isChecked() else None,
+            referral_dedc_paid=self.referral_paid.text().strip() or "0.00",
+            out_of_area_registered=self.registered.isChecked(),
+        )
+
+    def _request(self) -> dict[str, Any] | None:
+        if self.person is None:
+            self._error(Notice(self.tr("Identify the patient first (F2).")))
+            return None
+        if self.bill is None:
+            self._error(Notice(self.tr("Import the bill first (F4).")))
+            return None
+        return self.desk.build_request(self.person.psn_no, self._encounter(), self.bill.fees)
+
+    def compute(self) -> None:
+        if self.person is None or self.bill is None:
+            self._request()
+            return
+        psn_no, encounter, fees = self.person.psn_no, self._encounter(), self.bill.fees
+        self._info(self.tr("Computing…"))
+        self.tasks.run(lambda: self.desk.preview(self.desk.build_request(psn_no, encounter, fees)),
+                       self._computed, self._error)
+
+    def _computed(self, preview: Preview) -> None:
+        self.preview = preview
+        self._show(preview.result)
+        self._info(self.tr("Check the split, then settle (F9)."))
+
+    def _show(self, result: dict[str, Any]) -> None:
+        self.breakdown.show_result(result)
+        cash = Decimal(result["setlinfo"]["psn_cash_pay"])
+        self.cash_label.setText(self.tr("Patient pays") + f"　¥ {cash:,.2f}")
+        if self.bill is not None:
+            self.tasks.run(lambda: self.desk.rows(self.bill.fees if self.bill else [], result),
+                           self.fee_model.set_rows, self._error)
+
+    def settle(self) -> None:
+        if self.outcome is not None:
+            self._info(self.tr("Already settled (no. %1). Press Esc for the next patient.").replace("%1", str(self.outcome.committed.local_id)))
+            return
+        if self.preview is None:
+            self.compute()
+            return
+        if self.person is None:
+            return
+        if self.confirm_settle:
+            dialog = ConfirmDialog(self.person, self.preview.result, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+        request = self.preview.request
+        self._busy(True)
+        self._info(self.tr("Saving…"))
+        self.tasks.run(lambda: self.desk.settle(self.operator, request), self._settled, self._error)
+
+    def _settled(self, outcome: SettleOutcome) -> None:
+        self._busy(False)
+        self.outcome = outcome
+        if outcome.result is not None:
+            self._show(outcome.result.to_dict())
+        c = outcome.committed
+        if c.state == "final":
+            text = self.tr("Settled: no. %1. Print the slip (F12).").replace("%1", str(c.local_id))
+        else:
+            text = self.tr("Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).") \
+                .replace("%1", str(c.local_id)).replace("%2", c.queue_no)
+        self._info(text)
+        self.settled.emit(outcome)
+
+    # --- print --------------------------------------------------------------------------------
+    def print_slip(self, path: str | Path | None = None, *, local_id: int | None = None, reprint: bool = False) -> None:
+        local_id = local_id or (self.outcome.committed.local_id if self.outcome else None)
+        if local_id is None:
+            self._error(Notice(self.tr("Nothing to print yet: settle first (F9).")))
+            return
+        target = Path(path) if path else self.slip_dir / f"slip-{local_id}{'-reprint' if reprint else ''}.pdf"
+        printed_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        operator = self.operator.name
+
+        def work() -> str:
+            data = self.desk.slip_data(local_id, operator, reprint=reprint)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return str(print_to_pdf(slip_info_from(data, printed_at, reprint), target))
+
+        self._info(self.tr("Printing…"))
+        self.tasks.run(work, self._printed, self._error)
+
+    def _printed(self, path: str) -> None:
+        self._info(self.tr("Slip written to %1").replace("%1", path))
+        self.printed.emit(path)
+
+    def show_message(self, text: str) -> None:
+        QMessageBox.information(self, self.windowTitle(), text)

@@ -1,0 +1,153 @@
+"""The settlement slip (结算单): one page that shows the patient how the bill was split.
+
+Rendered from the settlement result (the JSON contract of DESIGN.md 4.1) into a QTextDocument
+and printed to a PDF file or a real printer through QPrinter. The slip is an official Chinese
+document, so its text is Chinese whatever the interface language.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtPrintSupport import QPrinter
+
+from ..rules.money import amount_in_words
+
+_FIGURES = (
+    ("medfee_sumamt", "医疗费用总额"),
+    ("fulamt_ownpay_amt", "全自费金额（丙类及目录外）"),
+    ("overlmt_selfpay", "超限价自费"),
+    ("preselfpay_amt", "乙类先行自付"),
+    ("inscp_scp_amt", "政策范围内费用"),
+    ("act_pay_dedc", "起付线"),
+    ("hifp_pay", "基本医保统筹支付"),
+    ("pool_prop_selfpay", "统筹段个人自付"),
+    ("hifmi_pay", "大病保险支付"),
+    ("maf_pay", "医疗救助支付"),
+    ("fund_pay_sumamt", "基金支付合计"),
+    ("psn_part_amt", "个人负担合计"),
+    ("psn_cash_pay", "个人现金支付"),
+)
+INSUTYPE_NAMES = {"390": "城乡居民基本医疗保险", "310": "职工基本医疗保险"}
+LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级"}
+
+
+@dataclass(slots=True)
+class SlipInfo:
+    hospital_name: str
+    fixmedins_code: str
+    psn_name: str
+    certno_masked: str
+    psn_no: str
+    insutype: str
+    mdtrt_id: str
+    begntime: str
+    endtime: str
+    hosp_lv: int
+    local_id: int
+    queue_no: str
+    state: str                      # provisional | final
+    operator: str
+    printed_at: str
+    result: dict[str, Any]
+    setl_id: str = ""
+    assistance_group_name: str = ""
+    reprint: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text))
+
+
+def slip_html(info: SlipInfo) -> str:
+    result = info.result
+    setlinfo = result["setlinfo"]
+    policy = result["policy"]
+    cash = setlinfo["psn_cash_pay"]
+    provisional = info.state != "final"
+    title = "住院费用结算单" + ("（离线结算·暂定）" if provisional else "")
+    mark = ""
+    if provisional:
+        mark = (
+            f'<p style="color:#b00000;font-size:13pt;font-weight:bold;border:2px solid #b00000;padding:4px">'
+            f"离线结算 暂定结果　排队号 {_e(info.queue_no)}<br/>"
+            f'<span style="font-size:9pt;font-weight:normal">联网后由医保中心复核，如有差额将通知补费或退费。</span></p>'
+        )
+    cells = [f"<td>{_e(label)}</td><td align='right'>{_e(setlinfo[key])}</td>" for key, label in _FIGURES]
+    if len(cells) % 2:
+        cells.append("<td></td><td></td>")
+    rows = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
+    funds = "".join(
+        f"<tr><td>{_e(d['fund_pay_type'])}</td><td>{_e(d['fund_pay_type_name'])}</td>"
+        f"<td align='right'>{_e(d['fund_payamt'])}</td></tr>"
+        for d in result.get("setldetail", [])
+    )
+    explain = "".join(f"<li>{_e(step['text'])}</li>" for step in result.get("explain", []))
+    warnings = "".join(f"<li>{_e(w)}</li>" for w in result.get("warnings", []))
+    reprint = "<span style='color:#555'>（补打）</span>" if info.reprint else ""
+    header = (
+        f"<table width='100%' cellspacing='0' cellpadding='2' style='font-size:9pt'>"
+        f"<tr><td>定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）</td>"
+        f"<td>结算流水号：{_e(info.local_id)}　{_e(info.setl_id or '')}</td></tr>"
+        f"<tr><td>姓名：{_e(info.psn_name)}　证件号码：{_e(info.certno_masked)}</td>"
+        f"<td>人员编号：{_e(info.psn_no)}</td></tr>"
+        f"<tr><td>险种：{_e(INSUTYPE_NAMES.get(info.insutype, info.insutype))}"
+        f"{'　救助类别：' + _e(info.assistance_group_name) if info.assistance_group_name else ''}</td>"
+        f"<td>医院等级：{_e(LEVEL_NAMES.get(info.hosp_lv, info.hosp_lv))}</td></tr>"
+        f"<tr><td>就诊号：{_e(info.mdtrt_id)}</td><td>住院日期：{_e(info.begntime)} 至 {_e(info.endtime)}</td></tr>"
+        f"</table>"
+    )
+    return f"""<html><body style="font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif">
+<h2 align="center" style="margin:0">{_e(title)}{reprint}</h2>
+{mark}{header}
+<table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
+<tr><th align="left">项目</th><th align="right">金额（元）</th><th align="left">项目</th><th align="right">金额（元）</th></tr>
+{rows}</table>
+<p style="font-size:13pt"><b>个人现金支付：{_e(cash)} 元　大写：{_e(amount_in_words(Decimal(cash)))}</b></p>
+<table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
+<tr><th align="left">基金类型</th><th align="left">基金名称</th><th align="right">支付金额（元）</th></tr>{funds}</table>
+<p style="font-size:9pt;margin-bottom:0"><b>计算说明</b></p><ol style="font-size:8pt;margin-top:0">{explain}</ol>
+{'<p style="font-size:9pt;margin-bottom:0"><b>提示</b></p><ul style="font-size:8.5pt;margin-top:0">' + warnings + '</ul>'
+ if warnings else ''}
+<p style="font-size:8pt;color:#444">政策包：{_e(policy['id'])} 版本 {_e(policy['version'])}
+　SHA-256 {_e(policy['sha256'][:16])}…　经办人：{_e(info.operator)}　打印时间：{_e(info.printed_at)}</p>
+<p style="font-size:9.5pt">患者（家属）签字：＿＿＿＿＿＿＿＿　　收款人：＿＿＿＿＿＿＿＿</p>
+</body></html>"""
+
+
+def slip_document(info: SlipInfo) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setHtml(slip_html(info))
+    return doc
+
+
+def _a4_layout(printer: QPrinter) -> None:
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                      QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
+
+
+def print_to_pdf(info: SlipInfo, path: str | Path) -> Path:
+    """Write the slip as a PDF file (the PDF 'printer' for desks without one, and for archiving)."""
+    path = Path(path)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    _a4_layout(printer)
+    doc = slip_document(info)
+    doc.setPageSize(QSizeF(printer.pageRect(QPrinter.Unit.Point).size()))
+    doc.print_(printer)
+    if not path.exists() or path.stat().st_size == 0:
+        raise OSError(f"the PDF was not written: {path}")
+    return path
+
+
+def print_to_printer(info: SlipInfo, printer: QPrinter) -> None:
+    _a4_layout(printer)
+    slip_document(info).print_(printer)

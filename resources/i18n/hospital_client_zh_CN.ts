@@ -1,0 +1,1204 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>BillPreviewDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="23" />
+        <source>Import bill — %1</source>
+        <translation>导入费用明细 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="29" />
+        <source>%1 lines, format %2, encoding %3</source>
+        <translation>共 %1 条，格式 %2，编码 %3</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="32" />
+        <source>Total %1 yuan. Accept this bill?</source>
+        <translation>合计 %1 元。确认导入此费用明细？</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="34" />
+        <source>%1 problem(s) found: the bill is refused whole. Correct the file in the hospital system and import it again.</source>
+        <translation>发现 %1 处问题，整单拒收。请在医院信息系统中更正后重新导出、导入。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="39" />
+        <source>Line</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="39" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="39" />
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="49" />
+        <source>Accept bill</source>
+        <translation>确认导入</translation>
+    </message>
+</context>
+<context>
+    <name>BreakdownPanel</name>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="16" />
+        <source>Total bill</source>
+        <translation>医疗费用总额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="17" />
+        <source>Fully self-paid (class C, not listed)</source>
+        <translation>全自费（丙类及目录外）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="18" />
+        <source>Over price cap</source>
+        <translation>超限价自费</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="19" />
+        <source>First self-pay of class B</source>
+        <translation>乙类先行自付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="20" />
+        <source>Policy-range amount</source>
+        <translation>政策范围内费用</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="21" />
+        <source>Deductible</source>
+        <translation>起付线</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="22" />
+        <source>Basic insurance pool</source>
+        <translation>基本医保统筹支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="23" />
+        <source>Patient's share in the pool band</source>
+        <translation>统筹段个人自付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="24" />
+        <source>Critical-illness insurance</source>
+        <translation>大病保险支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="25" />
+        <source>Medical assistance</source>
+        <translation>医疗救助支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="26" />
+        <source>Funds in total</source>
+        <translation>基金支付合计</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="27" />
+        <source>Patient's share</source>
+        <translation>个人负担合计</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="28" />
+        <source>Patient pays in cash</source>
+        <translation>个人现金支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="30" />
+        <source>Split of the bill</source>
+        <translation>费用分割</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/breakdown.py" line="52" />
+        <source>How it was computed</source>
+        <translation>计算说明</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="68" />
+        <source>Confirm settlement</source>
+        <translation>确认结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="75" />
+        <source>Total %1 yuan; funds pay %2 yuan.</source>
+        <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="78" />
+        <source>Patient pays</source>
+        <translation>个人现金支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="82" />
+        <source>In words:</source>
+        <translation>大写：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="86" />
+        <source>Settle (Enter)</source>
+        <translation>确认结算（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
+        <source>Back (Esc)</source>
+        <translation>返回（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>DayEndPage</name>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="72" />
+        <source>Show</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="45" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="74" />
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="76" />
+        <source>Export Excel…</source>
+        <translation>导出 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="50" />
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="50" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="55" />
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="55" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <source>Settlements</source>
+        <translation>结算笔数</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="55" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <source>Reversals</source>
+        <translation>冲正笔数</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="65" />
+        <source>Day-end by operator</source>
+        <translation>日结（按操作员）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="79" />
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <source>Fund type</source>
+        <translation>基金类型</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <source>Fund</source>
+        <translation>基金名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="85" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="95" />
+        <source>Monthly statement per fund (to claim advanced payments)</source>
+        <translation>基金支付月报（用于申报垫付资金）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="116" />
+        <source>Written to %1</source>
+        <translation>已输出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="125" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="137" />
+        <source>Save as</source>
+        <translation>另存为</translation>
+    </message>
+</context>
+<context>
+    <name>EntryDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="73" />
+        <source>Settlement %1</source>
+        <translation>结算 %1</translation>
+    </message>
+</context>
+<context>
+    <name>FeeTableModel</name>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="81" />
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="82" />
+        <source>Code</source>
+        <translation>医保编码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="83" />
+        <source>Item</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="84" />
+        <source>Class</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="85" />
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="86" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="87" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="88" />
+        <source>Self-pay share</source>
+        <translation>自付比例</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="89" />
+        <source>Over cap</source>
+        <translation>超限价</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="90" />
+        <source>First self-pay</source>
+        <translation>先行自付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="91" />
+        <source>In policy range</source>
+        <translation>政策范围内</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="92" />
+        <source>Flags</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="96" />
+        <source>A (甲)</source>
+        <translation>甲类</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="96" />
+        <source>B (乙)</source>
+        <translation>乙类</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="96" />
+        <source>C (丙)</source>
+        <translation>丙类</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="101" />
+        <source>not in catalogue: self-paid</source>
+        <translation>目录外，全自费</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="103" />
+        <source>over price cap</source>
+        <translation>超限价</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="105" />
+        <source>returned item</source>
+        <translation>退费</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="101" />
+        <source>Person no., admission no. or settlement no.</source>
+        <translation>人员编号、住院号或流水号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <source>Provisional (offline)</source>
+        <translation>暂定（离线）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="105" />
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <source>Final</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="105" />
+        <source>Reversed</source>
+        <translation>已冲正</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="106" />
+        <source>Reversal entries</source>
+        <translation>冲正记录</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="108" />
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <source>Queue no.</source>
+        <translation>排队号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <source>Admission no.</source>
+        <translation>住院号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <source>Funds</source>
+        <translation>基金支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <source>Cash</source>
+        <translation>个人现金</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <source>Upload</source>
+        <translation>上传状态</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="132" />
+        <source>Open</source>
+        <translation>查看</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="134" />
+        <source>Reprint slip</source>
+        <translation>补打结算单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="136" />
+        <source>Reverse…</source>
+        <translation>冲正…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <source>Settlement</source>
+        <translation>结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <source>Reversal</source>
+        <translation>冲正</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <source>Provisional</source>
+        <translation>暂定</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <source>Queued</source>
+        <translation>待上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <source>Accepted</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="157" />
+        <source>Adjusted</source>
+        <translation>有差额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="157" />
+        <source>Rejected</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="162" />
+        <source> (reversed)</source>
+        <translation>（已冲正）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="168" />
+        <source>%1 entries</source>
+        <translation>共 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="177" />
+        <source>Select a settlement first.</source>
+        <translation>请先选择一笔结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="202" />
+        <source>Slip written to %1</source>
+        <translation>结算单已输出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="210" />
+        <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
+        <translation>只能冲正尚未冲正的结算记录。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="222" />
+        <source>Reversed: new entry %1.</source>
+        <translation>已冲正：新记录流水号 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="28" />
+        <source>Log in — Discharge settlement</source>
+        <translation>登录 — 出院结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="44" />
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="45" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="47" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="53" />
+        <source>Demo site: operator demo / demo123 (clerk), super / super123 (supervisor), admin / admin123 (admin).</source>
+        <translation>演示站点：收费员 demo / demo123，主管 super / super123，管理员 admin / admin123。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="66" />
+        <source>Enter operator name and password.</source>
+        <translation>请输入操作员和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="69" />
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="23" />
+        <source>Discharge settlement — %1</source>
+        <translation>出院结算 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="29" />
+        <location filename="../../hospital_client/ui/main_window.py" line="38" />
+        <source>Settle</source>
+        <translation>结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="30" />
+        <source>History</source>
+        <translation>结算记录</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="31" />
+        <source>Day-end</source>
+        <translation>日结与月报</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="35" />
+        <source>Identify patient</source>
+        <translation>识别患者</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="36" />
+        <source>Import bill</source>
+        <translation>导入费用明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="37" />
+        <source>Compute</source>
+        <translation>试算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="39" />
+        <source>Print slip</source>
+        <translation>打印结算单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="40" />
+        <source>New patient</source>
+        <translation>下一位患者</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="105" />
+        <source>Offline (no server configured)</source>
+        <translation>离线（未配置医保中心）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="107" />
+        <source>Queued: %1</source>
+        <translation>待上传：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="108" />
+        <source>Last sync: never</source>
+        <translation>最近同步：无</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="110" />
+        <source>Packs: %1</source>
+        <translation>政策包：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReverseDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="42" />
+        <source>Reverse settlement %1</source>
+        <translation>冲正结算 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="51" />
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="52" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="53" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="54" />
+        <source>A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back.</source>
+        <translation>冲正会新增一条金额取反的记录，原记录保留；患者的年度累计随之回退。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="57" />
+        <source>Reverse</source>
+        <translation>冲正</translation>
+    </message>
+</context>
+<context>
+    <name>SettlePage</name>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="111" />
+        <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
+        <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="113" />
+        <source>Find</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
+        <source>No patient yet.</source>
+        <translation>尚未识别患者。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="118" />
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <source>Level 1</source>
+        <translation>一级</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <source>Level 2</source>
+        <translation>二级</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <source>Level 3</source>
+        <translation>三级</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
+        <source>ICD-10, e.g. J18.900</source>
+        <translation>ICD-10 编码，如 J18.900</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="141" />
+        <source>Referred from</source>
+        <translation>转诊自</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="147" />
+        <source>Out-of-area stay registered (异地备案)</source>
+        <translation>已办理异地就医备案</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="148" />
+        <source>Stay</source>
+        <translation>住院信息</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="150" />
+        <source>Admission no.</source>
+        <translation>住院号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="152" />
+        <source>Hospital level</source>
+        <translation>医院等级</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
+        <source>Admitted</source>
+        <translation>入院日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
+        <source>Discharged</source>
+        <translation>出院日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
+        <source>Diagnosis</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="163" />
+        <source>deductible paid</source>
+        <translation>已付起付线</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="173" />
+        <source>Import bill (F4)</source>
+        <translation>导入明细（F4）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="175" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="284" />
+        <source>No bill loaded.</source>
+        <translation>尚未导入费用明细。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="205" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="402" />
+        <source>Patient pays</source>
+        <translation>个人现金支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
+        <source>Compute (F5)</source>
+        <translation>试算（F5）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="213" />
+        <source>Settle (F9)</source>
+        <translation>结算（F9）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
+        <source>Print slip (F12)</source>
+        <translation>打印结算单（F12）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
+        <source>New patient (Esc)</source>
+        <translation>下一位（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="269" />
+        <source>The stay changed: press F5 to compute again.</source>
+        <translation>住院信息已修改，请按 F5 重新试算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="287" />
+        <source>Scan or type the patient's code, then import the bill (F4).</source>
+        <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="300" />
+        <source>Looking up…</source>
+        <translation>正在查询…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <source>Not found in the roster. Check the code, or sync the roster.</source>
+        <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
+        <source>No insured person with this code.</source>
+        <translation>没有此号码的参保人员。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
+        <source>out-of-area insured (%1)</source>
+        <translation>异地参保（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
+        <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
+        <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="324" />
+        <source>Patient found. Import the bill (F4).</source>
+        <translation>已识别患者。请导入费用明细（F4）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="331" />
+        <source>Import bill</source>
+        <translation>导入费用明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="331" />
+        <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
+        <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="336" />
+        <source>Reading the bill…</source>
+        <translation>正在读取费用明细…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="347" />
+        <source>The bill has %1 problem(s) and was refused.</source>
+        <translation>费用明细有 %1 处问题，已整单拒收。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="350" />
+        <source>Bill not accepted.</source>
+        <translation>未导入费用明细。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="355" />
+        <source>%1: %2 lines, total %3 yuan</source>
+        <translation>%1：共 %2 条，合计 %3 元</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
+        <source>Bill loaded. Identify the patient (F2).</source>
+        <translation>已导入费用明细。请识别患者（F2）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="378" />
+        <source>Identify the patient first (F2).</source>
+        <translation>请先识别患者（F2）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="381" />
+        <source>Import the bill first (F4).</source>
+        <translation>请先导入费用明细（F4）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="390" />
+        <source>Computing…</source>
+        <translation>正在试算…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="397" />
+        <source>Check the split, then settle (F9).</source>
+        <translation>请核对费用分割，然后结算（F9）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="409" />
+        <source>Already settled (no. %1). Press Esc for the next patient.</source>
+        <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="422" />
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="432" />
+        <source>Settled: no. %1. Print the slip (F12).</source>
+        <translation>结算完成：流水号 %1。请打印结算单（F12）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="434" />
+        <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
+        <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="443" />
+        <source>Nothing to print yet: settle first (F9).</source>
+        <translation>还没有可打印的结算单，请先结算（F9）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="454" />
+        <source>Printing…</source>
+        <translation>正在打印…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="458" />
+        <source>Slip written to %1</source>
+        <translation>结算单已输出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>messages</name>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <source>serial no.</source>
+        <translation>明细流水号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <source>catalogue code</source>
+        <translation>医保目录编码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <source>item name</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <source>unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <source>quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <source>amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <source>charge class</source>
+        <translation>收费项目等级</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <source>self-pay share</source>
+        <translation>自付比例</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <source>price cap</source>
+        <translation>限价</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="34" />
+        <source>is missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="35" />
+        <source>is not a number</source>
+        <translation>不是有效数字</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="36" />
+        <source>must be written as a decimal number</source>
+        <translation>必须写成十进制数字</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="37" />
+        <source>has too many decimal places</source>
+        <translation>小数位数过多</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="38" />
+        <source>is too large</source>
+        <translation>数值过大</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="39" />
+        <source>must not be negative</source>
+        <translation>不能为负数</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="40" />
+        <source>must be between 0 and 1</source>
+        <translation>必须在 0 到 1 之间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="41" />
+        <source>must be text</source>
+        <translation>必须是文字</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="42" />
+        <source>is too long</source>
+        <translation>过长</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="43" />
+        <source>does not equal unit price × quantity</source>
+        <translation>与单价×数量不符</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="44" />
+        <source>must be 01 (A), 02 (B) or 03 (C)</source>
+        <translation>必须是 01（甲类）、02（乙类）或 03（丙类）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="45" />
+        <source>is used twice in this bill</source>
+        <translation>在本单中重复</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="46" />
+        <source>is not a known column</source>
+        <translation>不是可识别的列</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="47" />
+        <source>is not a fee line</source>
+        <translation>不是费用明细行</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="49" />
+        <source>is not valid</source>
+        <translation>无效</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="53" />
+        <source>line %1</source>
+        <translation>第 %1 行</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="65" />
+        <source>Wrong operator name or password.</source>
+        <translation>操作员或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="67" />
+        <source>Your role does not allow this.</source>
+        <translation>您的角色无权执行此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="69" />
+        <source>This person is not in the local roster. Check the number, or sync the roster.</source>
+        <translation>本地参保名册中没有此人。请核对号码，或同步名册。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="72" />
+        <source>The file is empty.</source>
+        <translation>文件是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="73" />
+        <source>The file is neither UTF-8 nor GBK text.</source>
+        <translation>文件既不是 UTF-8 也不是 GBK 编码的文本。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="74" />
+        <source>The file is not valid JSON.</source>
+        <translation>文件不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="75" />
+        <source>The file is not a readable Excel (XLSX) workbook.</source>
+        <translation>文件不是可读取的 Excel（XLSX）工作簿。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="76" />
+        <source>Unsupported file type; use JSON, CSV or XLSX.</source>
+        <translation>不支持的文件类型，请使用 JSON、CSV 或 XLSX。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="77" />
+        <source>Required columns are missing from the header row.</source>
+        <translation>表头缺少必需的列。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="78" />
+        <source>The file contains no fee lines.</source>
+        <translation>文件中没有费用明细。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="79" />
+        <source>The bill has too many lines.</source>
+        <translation>费用明细行数过多。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="80" />
+        <source>The file cannot be read.</source>
+        <translation>无法读取文件。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="82" />
+        <source>The bill file cannot be used.</source>
+        <translation>无法使用此费用明细文件。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="84" />
+        <source>The settlement data is not valid:</source>
+        <translation>结算数据无效：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="86" />
+        <source>No usable policy pack for this settlement. Ask IT to check the site's policy packs.</source>
+        <translation>没有适用于此次结算的政策包。请联系信息科检查本站点的政策包。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="88" />
+        <source>The database is in use by another program. Close it, then try again.</source>
+        <translation>数据库正被其他程序占用。请关闭该程序后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="90" />
+        <source>The disk is full. Nothing was saved; free space, then try again.</source>
+        <translation>磁盘已满，未保存任何数据。请清理空间后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="92" />
+        <source>The database cannot be written (read-only). Ask IT to check permissions.</source>
+        <translation>数据库无法写入（只读）。请联系信息科检查权限。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="94" />
+        <source>The database file is damaged. Do not delete it; call IT to restore from a backup.</source>
+        <translation>数据库文件已损坏。请勿删除，请联系信息科从备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="96" />
+        <source>The database was written by a newer version of this program. Install the newer version.</source>
+        <translation>数据库由本程序的更新版本写入。请安装新版本。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="99" />
+        <source>This settlement has already been reversed.</source>
+        <translation>此笔结算已经冲正。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="101" />
+        <source>This stay has already been settled; reverse it first to settle again.</source>
+        <translation>此次住院已结算；如需重新结算，请先冲正。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="103" />
+        <source>The operation failed:</source>
+        <translation>操作失败：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="105" />
+        <source>A file or device could not be used:</source>
+        <translation>无法使用文件或设备：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="106" />
+        <source>Unexpected error; nothing was saved. Please tell IT:</source>
+        <translation>发生意外错误，未保存任何数据。请告知信息科：</translation>
+    </message>
+</context>
+</TS>

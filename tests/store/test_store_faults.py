@@ -1,0 +1,307 @@
+"""Faults: a damaged, read-only, locked, newer or full database gives a clear message saying
+what is wrong and what to do, loses nothing, and is never silently replaced.
+
+Full disk: a 2 MiB tmpfs mounted for the test when the tests run as root and may mount (as
+here and in CI); otherwise SQLite's ``PRAGMA max_page_count`` makes the same SQLITE_FULL.
+Read-only: a tmpfs remounted read-only (as root), and a read-only file and folder (as root the
+CLI then runs under ``setpriv`` without the capabilities that override file permissions).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from store_helpers import load_request
+
+from hospital_client import app, cli, store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _count(path: Path) -> int:
+    db = store.open_database(path)
+    try:
+        return int(db.conn.execute("SELECT COUNT(*) FROM settlement").fetchone()[0])
+    finally:
+        db.close()
+
+
+def _settle_once(path: Path, mdtrt_id: str, name: str = "req_basic_urban.json") -> store.Committed:
+    db = store.open_database(path)
+    try:
+        request = load_request(name)
+        request["encounter"]["mdtrt_id"] = mdtrt_id
+        return app.settle(db, app.login(db, "demo", "demo123"), request).committed
+    finally:
+        db.close()
+
+
+def _run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = cli.main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@contextlib.contextmanager
+def tmpfs(where: Path, size: str) -> Iterator[Path | None]:
+    """A small tmpfs at ``where`` if this process may mount one, else None."""
+    where.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        yield None
+        return
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(where)],
+                          capture_output=True)
+    if done.returncode != 0:
+        yield None
+        return
+    try:
+        yield where
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(where)], capture_output=True)
+        subprocess.run(["umount", "-l", str(where)], capture_output=True)
+
+
+# --- damaged ----------------------------------------------------------------------------------
+
+def test_damaged_pages_give_the_damaged_message_and_the_file_is_kept(
+    demo_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _settle_once(demo_path, "C-1")
+    data = bytearray(demo_path.read_bytes())
+    page = 4096
+    rng = random.Random(7)
+    for offset in range(page, len(data), page):  # every page but the first: b-tree pages become junk
+        data[offset:offset + page] = bytes(rng.getrandbits(8) for _ in range(page))
+    demo_path.write_bytes(bytes(data))
+    before = demo_path.read_bytes()
+
+    code, out, err = _run_cli(["journal", "list", "--json", "--db", str(demo_path)], capsys)
+    assert code == 1 and out == ""
+    assert "damaged" in err and "restore" in err and "Nothing more was written" in err
+
+    code, out, err = _run_cli(["settle", str(ROOT / "resources/demo/requests/req_referral.json"), "--commit",
+                               "--db", str(demo_path)], capsys)
+    assert code == 1 and out == ""
+    assert "damaged" in err
+    assert demo_path.read_bytes() == before
+
+
+def test_damaged_header_is_refused_as_not_ours(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = bytearray(demo_path.read_bytes())
+    data[0:16] = b"\x00" * 16
+    demo_path.write_bytes(bytes(data))
+    code, _out, err = _run_cli(["journal", "list", "--db", str(demo_path)], capsys)
+    assert code == 1
+    assert "not a hospital-client database" in err and "not touched" in err
+    assert demo_path.read_bytes() == bytes(data)
+
+
+# --- read-only --------------------------------------------------------------------------------
+
+def test_read_only_filesystem(demo_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with tmpfs(tmp_path / "ro", "8m") as mount:
+        if mount is None:
+            pytest.skip("cannot mount a tmpfs here (not root); the unprivileged test covers read-only files")
+        path = mount / "desk.db"
+        shutil.copyfile(demo_template, path)
+        _settle_once(path, "RO-1")
+        subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        before = path.read_bytes()
+        code, out, err = _run_cli(["settle", str(ROOT / "resources/demo/requests/req_referral.json"), "--commit",
+                                   "--db", str(path)], capsys)
+        assert code == 1 and out == ""
+        assert "read-only" in err and "Nothing was changed" in err and "write permission" in err
+        assert path.read_bytes() == before
+        subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=True)
+        assert _count(path) == 1
+
+
+def test_read_only_file_for_an_unprivileged_user(demo_template: Path) -> None:
+    base = Path(tempfile.mkdtemp(prefix="hc-ro-"))
+    try:
+        os.chmod(base, 0o755)
+        folder = base / "data"
+        folder.mkdir()
+        path = folder / "desk.db"
+        shutil.copyfile(demo_template, path)
+        _settle_once(path, "RO-2")
+        logs = base / "log"
+        logs.mkdir(mode=0o777)
+        os.chmod(logs, 0o777)
+        os.chmod(path, 0o444)
+        os.chmod(folder, 0o555)
+        before = path.read_bytes()
+        env = {**os.environ, "HOSPITAL_CLIENT_LOG_DIR": str(logs), "HOSPITAL_CLIENT_CONFIG": str(base / "none"),
+               "PYTHONPATH": str(ROOT)}
+        prefix: list[str] = []
+        if os.geteuid() == 0:
+            setpriv = shutil.which("setpriv")
+            if setpriv is None:
+                pytest.skip("running as root without setpriv: root ignores file permissions")
+            prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+        done = subprocess.run(
+            [*prefix, sys.executable, "-m", "hospital_client", "settle",
+             str(ROOT / "resources/demo/requests/req_referral.json"), "--commit", "--db", str(path)],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "read-only" in done.stderr and "Nothing was changed" in done.stderr
+        assert done.stdout == ""
+        assert path.read_bytes() == before
+        os.chmod(folder, 0o755)
+        os.chmod(path, 0o644)
+        assert _count(path) == 1
+    finally:
+        for p in base.rglob("*"):
+            with contextlib.suppress(OSError):
+                os.chmod(p, stat.S_IRWXU)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# --- locked -----------------------------------------------------------------------------------
+
+_HOLDER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+if sys.argv[2] == "exclusive":
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+    conn.execute("BEGIN EXCLUSIVE")
+else:
+    conn.execute("BEGIN IMMEDIATE")
+conn.execute("INSERT INTO setting VALUES ('held', 'by another process', 'now')")
+print("locked", flush=True)
+sys.stdin.readline()
+conn.execute("ROLLBACK")
+"""
+
+
+@contextlib.contextmanager
+def held(path: Path, how: str) -> Iterator[None]:
+    child = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path), how], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        assert child.stdin is not None
+        child.stdin.write("\n")
+        child.stdin.close()
+        child.wait(timeout=30)
+
+
+def test_exclusive_lock_by_another_process(demo_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    _settle_once(demo_path, "L-1")
+    monkeypatch.setenv("HOSPITAL_CLIENT_BUSY_TIMEOUT_MS", "300")
+    with held(demo_path, "exclusive"):
+        code, out, err = _run_cli(["journal", "list", "--db", str(demo_path)], capsys)
+        assert code == 1 and out == ""
+        assert "in use by another program" in err and "300 ms" in err and "Close the other program" in err
+        with pytest.raises(store.DatabaseLocked):
+            store.open_database(demo_path, busy_timeout_ms=200)
+    assert _count(demo_path) == 1
+    _settle_once(demo_path, "L-2")
+    assert _count(demo_path) == 2
+
+
+def test_write_lock_held_while_settling(demo_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HOSPITAL_CLIENT_BUSY_TIMEOUT_MS", "300")
+    with held(demo_path, "immediate"):
+        code, out, err = _run_cli(["settle", str(ROOT / "resources/demo/requests/req_referral.json"), "--commit",
+                                   "--db", str(demo_path)], capsys)
+        assert code == 1 and out == ""
+        assert "in use by another program" in err
+        assert "Nothing was changed" in err
+    assert _count(demo_path) == 0
+    code, out, _err = _run_cli(["settle", str(ROOT / "resources/demo/requests/req_referral.json"), "--commit",
+                                "--db", str(demo_path)], capsys)
+    assert code == 0 and json.loads(out)["local_id"] == 1
+
+
+# --- newer schema -----------------------------------------------------------------------------
+
+def test_newer_schema_via_the_cli(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = store.open_database(demo_path)
+    db.conn.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 5}")
+    db.close()
+    before = demo_path.read_bytes()
+    code, out, err = _run_cli(["settle", str(ROOT / "resources/demo/requests/req_referral.json"), "--commit",
+                               "--db", str(demo_path)], capsys)
+    assert code == 1 and out == ""
+    assert "newer version of hospital-client" in err and "Install the newer version" in err
+    assert demo_path.read_bytes() == before
+
+
+# --- full disk --------------------------------------------------------------------------------
+
+def _fill(mount: Path, leave: int) -> Path:
+    filler = mount / "filler"
+    st = os.statvfs(mount)
+    free = st.f_bavail * st.f_frsize
+    with open(filler, "wb") as fh:
+        fh.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def test_full_disk(demo_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with tmpfs(tmp_path / "full", "2m") as mount:
+        if mount is not None:
+            path = mount / "desk.db"
+            shutil.copyfile(demo_template, path)
+            _settle_once(path, "F-1")
+            filler = _fill(mount, 96 * 1024)
+            request = load_request("req_dibao_large.json")
+            committed = 1
+            for i in range(20):  # a few may still fit; one of them meets the full disk
+                request["encounter"]["mdtrt_id"] = f"F-{i + 2}"
+                request_file = tmp_path / f"req-{i}.json"
+                request_file.write_text(json.dumps(request, ensure_ascii=False), encoding="utf-8")
+                code, out, err = _run_cli(["settle", str(request_file), "--commit", "--db", str(path)], capsys)
+                if code != 0:
+                    break
+                committed += 1
+            assert code == 1 and out == ""
+            assert "disk holding the database is full" in err and "NOT saved" in err and "Free disk space" in err
+            db = store.open_database(path)
+            try:
+                assert store.check.check_database(db).ok
+                assert int(db.conn.execute("SELECT COUNT(*) FROM settlement").fetchone()[0]) == committed
+            finally:
+                db.close()
+            filler.unlink()
+            code, out, _err = _run_cli(["settle", str(request_file), "--commit", "--db", str(path)], capsys)
+            assert code == 0 and json.loads(out)["local_id"] == committed + 1
+            return
+    pytest.skip("cannot mount a tmpfs here (not root); test_full_disk_page_limit covers SQLITE_FULL")
+
+
+def test_full_disk_page_limit(demo_template: Path, tmp_path: Path) -> None:
+    """The same SQLITE_FULL without a filesystem: cap the file at its current size."""
+    path = tmp_path / "desk.db"
+    shutil.copyfile(demo_template, path)
+    _settle_once(path, "F-1")
+    db = store.open_database(path)
+    try:
+        pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
+        db.conn.execute(f"PRAGMA max_page_count = {pages}")
+        db.conn.execute("PRAGMA wal_autocheckpoint = 1")
+        request = load_request("req_dibao_large.json")
+        with pytest.raises(store.DiskFull, match="NOT saved"):
+            for i in range(50):
+                request["encounter"]["mdtrt_id"] = f"F-{i + 2}"
+                app.settle(db, app.login(db, "demo", "demo123"), request)
+        assert store.check.check_database(db).ok
+    finally:
+        db.close()
