@@ -53,7 +53,8 @@ class LineError:
     line: int          # physical line (CSV), row (XLSX) or item number (JSON), 1-based
     field: str         # platform field name, "" for the whole line
     code: str          # stable kind of problem, translated by the UI
-    detail: str        # English detail, e.g. the offending value
+    detail: str        # English detail for logs and the CLI
+    value: str = ""    # the offending cell as read, shown beside the translated problem
 
 
 @dataclass(slots=True)
@@ -226,11 +227,12 @@ def _check_lines(bill: ImportedBill) -> None:
             parsed = parse_fee_line(fee, "line")
         except RequestError as exc:
             field_name = exc.field.removeprefix("line").lstrip(".")
-            bill.errors.append(LineError(line, field_name, exc.code, exc.problem))
+            raw = fee.get(field_name) if isinstance(fee, dict) and field_name else None
+            bill.errors.append(LineError(line, field_name, exc.code, exc.problem, "" if raw is None else str(raw)))
             continue
         if parsed.feedetl_sn in seen:
             bill.errors.append(LineError(
                 line, "feedetl_sn", "duplicate",
-                f"serial {parsed.feedetl_sn} already used on line {seen[parsed.feedetl_sn]}"))
+                f"serial {parsed.feedetl_sn} already used on line {seen[parsed.feedetl_sn]}", parsed.feedetl_sn))
         else:
             seen[parsed.feedetl_sn] = line

@@ -18,14 +18,14 @@ from typing import Any
 from .. import config, store
 from ..config import SiteConfig
 from ..privacy import mask_id
-from ..rules import Catalog, SettlementResult, parse_request
+from ..rules import Catalog, SettlementResult
 from ..rules import settle as compute
-from ..store import accumulators, caches, journal
+from ..store import caches, history, journal
 from ..store.money import money_text
 from . import reports, usecases
 from .fee_rows import FeeRow, fee_rows
 from .site import DEMO_FIXMEDINS_CODE, is_demo, open_desk
-from .usecases import PersonView, SettleOutcome, _ytd_json, choose_pack
+from .usecases import PersonView, SettleOutcome, choose_pack
 
 DEMO_SITE_NAME = "示例县人民医院（演示站点）"
 DAY_END_TITLES = {
@@ -142,16 +142,7 @@ class Desk:
     def preview(self, request: Mapping[str, Any]) -> Preview:
         """Compute without committing, from the same accumulators a settlement would use now."""
         db = self.db()
-        parsed = parse_request(request)
-        data = dict(request)
-        source = "request"
-        if parsed.year_to_date is None:
-            ytd = accumulators.year_to_date(db, parsed.person.psn_no, parsed.encounter.endtime.year)
-            if ytd is None:
-                raise usecases.UnknownPerson(f"person {parsed.person.psn_no} is not in the local roster")
-            data["year_to_date"] = _ytd_json(ytd)
-            parsed = parse_request(data)
-            source = "local"
+        parsed, _, source = usecases.with_year_to_date(db, request)
         pack = choose_pack(db, parsed, self.site.policy if self.site and self.site.policy else None)
         result: SettlementResult = compute(parsed, pack, self.catalog())
         return Preview(dict(request), result.to_dict(), source)
@@ -169,21 +160,14 @@ class Desk:
     def journal(self, day_from: str | None = None, day_to: str | None = None) -> list[dict[str, Any]]:
         return usecases.list_journal(self.db(), day_from=day_from, day_to=day_to)
 
-    def search_journal(self, day_from: str, day_to: str, text: str = "", state: str = "") -> list[dict[str, Any]]:
-        """History: entries in a date range, optionally matching a person (psn_no, admission no.
-        or the masked name/ID as shown) and a state: provisional, final, reversed, reversal."""
-        rows = usecases.list_journal(self.db(), day_from=day_from, day_to=day_to)
-        text = text.strip()
-        if text:
-            rows = [r for r in rows if text in r["psn_no"] or text in r["mdtrt_id"] or text in r["psn_name"]
-                    or text in r["certno"] or text == str(r["local_id"])]
-        if state == "reversed":
-            rows = [r for r in rows if r["reversed_by"] is not None]
-        elif state == "reversal":
-            rows = [r for r in rows if r["kind"] == "reversal"]
-        elif state:
-            rows = [r for r in rows if r["state"] == state and r["kind"] == "settlement"]
-        return rows
+    def history_count(self, flt: history.HistoryFilter) -> int:
+        return history.count_entries(self.db(), flt)
+
+    def history_page(self, flt: history.HistoryFilter, after: Mapping[str, Any] | None,
+                     limit: int) -> list[dict[str, Any]]:
+        """The next page of history rows (newest first) after the given last row; masked."""
+        before = int(after["local_id"]) if after else None
+        return [e.to_dict() for e in history.entries_page(self.db(), flt, before_local_id=before, limit=limit)]
 
     def fund_statement(self, month: str) -> list[reports.FundLine]:
         return reports.fund_statement(self.db(), month)

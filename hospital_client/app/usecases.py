@@ -6,12 +6,11 @@ Logging: only local ids, queue numbers and counts; never a name, an ID number or
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from ..rules import (
     Pack,
     SettlementRequest,
     SettlementResult,
+    YearToDate,
     find_pack,
     parse_request,
     select_pack,
@@ -59,6 +59,8 @@ __all__ = [
     "reverse",
     "settle",
     "show_entry",
+    "with_year_to_date",
+    "ytd_json",
 ]
 
 
@@ -136,6 +138,12 @@ class SettleOutcome:
     ytd_source: str
     setlinfo: dict[str, str] = field(default_factory=dict)
 
+    def setlinfo_text(self) -> dict[str, str]:
+        """The committed figures as the contract's two-decimal strings."""
+        if self.result is not None:
+            return {k: money_text(v) for k, v in self.result.setlinfo.items()}
+        return dict(self.setlinfo)
+
     def to_dict(self) -> dict[str, Any]:
         c = self.committed
         out: dict[str, Any] = {
@@ -155,8 +163,26 @@ class SettleOutcome:
         return out
 
 
-def _ytd_json(values: Mapping[str, Decimal | int]) -> dict[str, str | int]:
+def ytd_json(values: Mapping[str, Decimal | int]) -> dict[str, str | int]:
     return {k: (v if isinstance(v, int) else money_text(v)) for k, v in values.items()}
+
+
+def with_year_to_date(db: Database, request: Mapping[str, Any]) -> tuple[SettlementRequest, dict[str, Any], str]:
+    """The parsed request, the request as it will be stored, and where its year-to-date came
+    from: the request itself, or (when it has none) the local roster plus this desk's journal."""
+    parsed = parse_request(request)
+    data = dict(request)  # only the top-level year_to_date is added; the rest is not modified
+    if parsed.year_to_date is not None:
+        return parsed, data, "request"
+    psn_no = parsed.person.psn_no
+    ytd = accumulators.year_to_date(db, psn_no, parsed.encounter.endtime.year)
+    if ytd is None:
+        raise UnknownPerson(
+            f"person {psn_no} is not in the local roster and the request has no year_to_date; "
+            "sync the roster or give year_to_date in the request"
+        )
+    data["year_to_date"] = ytd_json(ytd)
+    return replace(parsed, year_to_date=YearToDate.model_validate(data["year_to_date"])), data, "local"
 
 
 def choose_pack(db: Database, request: SettlementRequest, pack_id: str | None) -> Pack:
@@ -190,25 +216,10 @@ def settle(
     two settlements of one person can never both start from the same figures.
     """
     require_role(operator, "clerk", "settling")
-    parsed = parse_request(request)
     catalog = catalog or caches.load_catalog(db)
-    pack = pack or choose_pack(db, parsed, pack_id)
-    year = parsed.encounter.endtime.year
-    psn_no = parsed.person.psn_no
-    data = copy.deepcopy(dict(request))
     with store.transaction(db):
-        if parsed.year_to_date is None:
-            ytd = accumulators.year_to_date(db, psn_no, year)
-            if ytd is None:
-                raise UnknownPerson(
-                    f"person {psn_no} is not in the local roster and the request has no year_to_date; "
-                    "sync the roster or give year_to_date in the request"
-                )
-            data["year_to_date"] = _ytd_json(ytd)
-            parsed = parse_request(data)
-            source = "local"
-        else:
-            source = "request"
+        parsed, data, source = with_year_to_date(db, request)
+        pack = pack or choose_pack(db, parsed, pack_id)
         ytd_model = parsed.year_to_date
         ytd_before = ytd_model.model_dump() if ytd_model is not None else {}
         result = compute(parsed, pack, catalog)

@@ -7,7 +7,7 @@ from .catalog import Catalog, CatalogItem, load_catalog, parse_catalog
 from .engine import hifmi_annual, hifmi_deductible, settle
 from .errors import CatalogError, NoPackError, PackError, RequestError, RulesError
 from .packs import Pack, find_pack, load_pack, load_pack_dir, parse_pack, select_pack
-from .request import YTD_KEYS, Person, SettlementRequest, parse_fee_line, parse_request
+from .request import YTD_KEYS, Person, SettlementRequest, YearToDate, parse_fee_line, parse_request
 from .result import SETLINFO_KEYS, SettlementResult, result_json
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "RulesError",
     "SettlementRequest",
     "SettlementResult",
+    "YearToDate",
     "find_pack",
     "hifmi_annual",
     "hifmi_deductible",

@@ -76,6 +76,11 @@ def put_pack(db: Database, data: bytes, source_name: str, *, operator: str, at: 
     return pack
 
 
+# Parsed packs by sha256: the bytes are re-verified on every load, the (slow) TOML parse and
+# validation happen once per process. Packs are immutable.
+_PARSED_PACKS: dict[tuple[str, str], Pack] = {}
+
+
 @guarded
 def load_packs(db: Database) -> list[Pack]:
     """Every cached pack, each re-verified against its recorded hash; sorted by id and version."""
@@ -91,7 +96,11 @@ def load_packs(db: Database) -> list[Pack]:
                 f"cached policy pack {pack_id} ({source_name}) does not match its recorded sha256; "
                 "re-import it (hospital-client init on the demo site, or the next sync)"
             )
-        packs.append(parse_pack(bytes(data), source_name))
+        key = (sha, source_name)
+        pack = _PARSED_PACKS.get(key)
+        if pack is None:
+            pack = _PARSED_PACKS[key] = parse_pack(bytes(data), source_name)
+        packs.append(pack)
     return packs
 
 

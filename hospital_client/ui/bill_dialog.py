@@ -40,7 +40,10 @@ class BillPreviewDialog(QDialog):
         for row, error in enumerate(bill.errors):
             self.errors.setItem(row, 0, QTableWidgetItem(str(error.line)))
             self.errors.setItem(row, 1, QTableWidgetItem(field_name(error.field) if error.field else ""))
-            self.errors.setItem(row, 2, QTableWidgetItem(f"{problem_text(error.code)}（{error.detail}）"))
+            shown = f"{problem_text(error.code)}（“{error.value}”）" if error.value else problem_text(error.code)
+            item = QTableWidgetItem(shown)
+            item.setToolTip(error.detail)
+            self.errors.setItem(row, 2, item)
         self.errors.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.errors.setVisible(not bill.ok)
         layout.addWidget(self.errors, 1)

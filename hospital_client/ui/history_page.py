@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from .. import store
 from ..app.desk import Desk
+from ..store.history import HistoryFilter
 from .breakdown import BreakdownPanel
 from .messages import Notice, error_text
-from .models import DictTableModel
+from .models import LazyDictTableModel
 from .settle_page import slip_info_from
 from .slip import print_to_pdf
 from .tasks import TaskRunner
@@ -111,14 +113,20 @@ class HistoryPage(QWidget):
         for widget in (QLabel(self.tr("From")), self.day_from, QLabel(self.tr("to")), self.day_to, self.text,
                        self.state, search):
             filters.addWidget(widget)
-        self.model = DictTableModel([
+        self.model = LazyDictTableModel([
             (self.tr("No."), "local_id", True), (self.tr("Queue no."), "queue_no", False),
             (self.tr("Kind"), "kind_text", False), (self.tr("State"), "state_text", False),
             (self.tr("Day"), "business_day", False), (self.tr("Name"), "psn_name", False),
             (self.tr("ID number"), "certno", False), (self.tr("Admission no."), "mdtrt_id", False),
             (self.tr("Total"), "medfee", True), (self.tr("Funds"), "funds", True), (self.tr("Cash"), "cash", True),
             (self.tr("Operator"), "operator", False), (self.tr("Upload"), "upload_text", False),
-        ], self)
+        ], tasks, page_size=200, parent=self, decorate=self._decorate,
+            keep=("local_id", "kind", "reverses_local_id", "reversed_by", "state"))
+        self._kinds = {"settlement": self.tr("Settlement"), "reversal": self.tr("Reversal")}
+        self._states = {"provisional": self.tr("Provisional"), "final": self.tr("Final")}
+        self._uploads = {"queued": self.tr("Queued"), "sent": self.tr("Sent"), "accepted": self.tr("Accepted"),
+                         "adjusted": self.tr("Adjusted"), "rejected": self.tr("Rejected")}
+        self._reversed_mark = self.tr(" (reversed)")
         self.view = QTableView()
         self.view.setObjectName("history_table")
         self.view.setModel(self.model)
@@ -145,27 +153,29 @@ class HistoryPage(QWidget):
         layout.addLayout(actions)
 
     def search(self) -> None:
-        day_from = self.day_from.date().toString("yyyy-MM-dd")
-        day_to = self.day_to.date().toString("yyyy-MM-dd")
-        text, state = self.text.text(), self.state.currentData()
-        self.tasks.run(lambda: self.desk.search_journal(day_from, day_to, text, state), self._found, self._error)
+        flt = HistoryFilter(day_from=self.day_from.date().toString("yyyy-MM-dd"),
+                            day_to=self.day_to.date().toString("yyyy-MM-dd"),
+                            text=self.text.text(), state=self.state.currentData() or "")
+        self.model.reset_source(lambda after, limit: self.desk.history_page(flt, after, limit))
+        self.tasks.run(lambda: self.desk.history_count(flt), self._counted, self._error)
 
-    def _found(self, rows: list[dict[str, Any]]) -> None:
-        kinds = {"settlement": self.tr("Settlement"), "reversal": self.tr("Reversal")}
-        states = {"provisional": self.tr("Provisional"), "final": self.tr("Final")}
-        uploads = {"queued": self.tr("Queued"), "sent": self.tr("Sent"), "accepted": self.tr("Accepted"),
-                   "adjusted": self.tr("Adjusted"), "rejected": self.tr("Rejected")}
-        for row in rows:
-            info = row["setlinfo"]
-            row["kind_text"] = kinds.get(row["kind"], row["kind"])
-            row["state_text"] = states.get(row["state"], row["state"]) + (
-                self.tr(" (reversed)") if row.get("reversed_by") else "")
-            row["medfee"], row["funds"], row["cash"] = (info["medfee_sumamt"], info["fund_pay_sumamt"],
-                                                        info["psn_cash_pay"])
-            row["upload_text"] = uploads.get(row.get("outbox_status") or "", row.get("outbox_status") or "")
-        self.model.set_rows(rows)
+    def _counted(self, count: int) -> None:
         self.message.setStyleSheet("")
-        self.message.setText(self.tr("%1 entries").replace("%1", str(len(rows))))
+        self.message.setText(self.tr("%1 entries").replace("%1", str(count)))
+
+    def _decorate(self, row: dict[str, Any]) -> dict[str, Any]:
+        # Runs in the worker that fetched the page; low-cardinality texts are interned.
+        for key in ("kind", "state", "business_day", "operator", "outbox_status"):
+            if isinstance(row.get(key), str):
+                row[key] = sys.intern(row[key])
+        info = row["setlinfo"]
+        row["kind_text"] = self._kinds.get(row["kind"], row["kind"])
+        row["state_text"] = sys.intern(self._states.get(row["state"], row["state"]) + (
+            self._reversed_mark if row.get("reversed_by") else ""))
+        row["medfee"], row["funds"], row["cash"] = (info["medfee_sumamt"], info["fund_pay_sumamt"],
+                                                    info["psn_cash_pay"])
+        row["upload_text"] = self._uploads.get(row.get("outbox_status") or "", row.get("outbox_status") or "")
+        return row
 
     def _error(self, exc: BaseException) -> None:
         self.message.setStyleSheet("color:#b00000")

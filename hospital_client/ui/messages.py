@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication as Q
 
 from .. import store
-from ..app.bill_import import BillFileError, LineError
+from ..app.bill_import import BillFileError
 from ..app.errors import AppError, PermissionDenied, UnknownPerson
 from ..config import ConfigError
 from ..rules import NoPackError, PackError, RequestError
@@ -47,13 +47,6 @@ def problem_text(code: str) -> str:
         "not_object": Q.translate("messages", "is not a fee line"),
     }
     return texts.get(code, Q.translate("messages", "is not valid"))
-
-
-def line_error_text(error: LineError) -> str:
-    where = Q.translate("messages", "line %1").replace("%1", str(error.line))
-    if error.field:
-        return f"{where}：{field_name(error.field)} {problem_text(error.code)}（{error.detail}）"
-    return f"{where}：{problem_text(error.code)}（{error.detail}）"
 
 
 def error_text(exc: BaseException) -> str:

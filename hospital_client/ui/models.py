@@ -125,3 +125,85 @@ class DictTableModel(RowTableModel[dict[str, Any]]):
 
     def columns(self) -> list[tuple[str, Callable[[dict[str, Any]], Any], bool]]:
         return [(header, (lambda r, k=key: r.get(k)), numeric) for header, key, numeric in self._spec]
+
+
+class LazyDictTableModel(DictTableModel):
+    """Rows fetched a page at a time in a worker as the view scrolls (canFetchMore/fetchMore).
+
+    `fetch(after_row, limit)` runs off the GUI thread and returns the next page of row dicts
+    after the given last row (None for the first page); a short page means the end. A reset
+    (new filter) discards pages still in flight for the old one. Rows are kept as tuples of
+    the shown columns plus `keep` keys, so 100,000 of them stay small.
+    """
+
+    def __init__(self, spec: list[tuple[str, str, bool]], tasks: Any, page_size: int = 200, parent: Any = None,
+                 decorate: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                 keep: tuple[str, ...] = ()) -> None:
+        self._keys = tuple(dict.fromkeys([key for _, key, _ in spec] + list(keep)))
+        super().__init__(spec, parent)
+        self._tasks = tasks
+        self._page_size = page_size
+        self._decorate = decorate or (lambda row: row)
+        self._fetch: Callable[[dict[str, Any] | None, int], list[dict[str, Any]]] | None = None
+        self._tuples: list[tuple[Any, ...]] = []
+        self._exhausted = True
+        self._fetching = False
+        self._generation = 0
+
+    def columns(self) -> list[tuple[str, Callable[[Any], Any], bool]]:
+        index = {key: i for i, key in enumerate(self._keys)}
+        return [(header, (lambda r, i=index[key]: r[i]), numeric) for header, key, numeric in self._spec]
+
+    def row_at(self, row: int) -> dict[str, Any]:
+        return dict(zip(self._keys, self._rows[row], strict=True))  # type: ignore[arg-type]
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [self.row_at(i) for i in range(len(self._rows))]
+
+    def reset_source(self, fetch: Callable[[dict[str, Any] | None, int], list[dict[str, Any]]]) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._fetch = fetch
+        self._exhausted = False
+        self._fetching = False
+        self._generation += 1
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    @property
+    def fetching(self) -> bool:
+        return self._fetching
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._exhausted and self._fetch is not None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid() or self._fetching or self._exhausted or self._fetch is None:
+            return
+        self._fetching = True
+        fetch, limit, generation = self._fetch, self._page_size, self._generation
+        last = self.row_at(len(self._rows) - 1) if self._rows else None
+        keys, decorate = self._keys, self._decorate
+
+        def page() -> list[tuple[Any, ...]]:
+            return [tuple(decorate(r).get(k) for k in keys) for r in fetch(last, limit)]
+
+        self._tasks.run(page, lambda rows: self._arrived(generation, rows), lambda exc: self._failed(generation, exc))
+
+    def _arrived(self, generation: int, rows: list[tuple[Any, ...]]) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        if len(rows) < self._page_size:
+            self._exhausted = True
+        if rows:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
+            self._rows.extend(rows)  # type: ignore[arg-type]
+            self.endInsertRows()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self._fetching = False
+            self._exhausted = True
+            self.fetch_failed = exc

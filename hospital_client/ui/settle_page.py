@@ -425,8 +425,12 @@ class SettlePage(QWidget):
     def _settled(self, outcome: SettleOutcome) -> None:
         self._busy(False)
         self.outcome = outcome
-        if outcome.result is not None:
-            self._show(outcome.result.to_dict())
+        committed = outcome.setlinfo_text()
+        # The committed figures are normally the ones on screen already (same bill, same
+        # year-to-date); they are redrawn only if the commit computed something else.
+        if self.preview is None or committed != self.preview.result["setlinfo"]:
+            if outcome.result is not None:
+                self._show(outcome.result.to_dict())
         c = outcome.committed
         if c.state == "final":
             text = self.tr("Settled: no. %1. Print the slip (F12).").replace("%1", str(c.local_id))

@@ -38,7 +38,7 @@
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="49" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="52" />
         <source>Accept bill</source>
         <translation>确认导入</translation>
     </message>
@@ -250,7 +250,7 @@
 <context>
     <name>EntryDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="73" />
+        <location filename="../../hospital_client/ui/history_page.py" line="75" />
         <source>Settlement %1</source>
         <translation>结算 %1</translation>
     </message>
@@ -351,198 +351,198 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="101" />
+        <location filename="../../hospital_client/ui/history_page.py" line="103" />
         <source>Person no., admission no. or settlement no.</source>
         <translation>人员编号、住院号或流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <location filename="../../hospital_client/ui/history_page.py" line="106" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <location filename="../../hospital_client/ui/history_page.py" line="106" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="105" />
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="107" />
+        <location filename="../../hospital_client/ui/history_page.py" line="126" />
         <source>Final</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="105" />
+        <location filename="../../hospital_client/ui/history_page.py" line="107" />
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="106" />
+        <location filename="../../hospital_client/ui/history_page.py" line="108" />
         <source>Reversal entries</source>
         <translation>冲正记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="108" />
+        <location filename="../../hospital_client/ui/history_page.py" line="110" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <location filename="../../hospital_client/ui/history_page.py" line="113" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <location filename="../../hospital_client/ui/history_page.py" line="113" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="120" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="120" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="121" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="121" />
         <source>Funds</source>
         <translation>基金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="121" />
         <source>Cash</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <location filename="../../hospital_client/ui/history_page.py" line="122" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <location filename="../../hospital_client/ui/history_page.py" line="122" />
         <source>Upload</source>
         <translation>上传状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="132" />
+        <location filename="../../hospital_client/ui/history_page.py" line="140" />
         <source>Open</source>
         <translation>查看</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="134" />
+        <location filename="../../hospital_client/ui/history_page.py" line="142" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="136" />
+        <location filename="../../hospital_client/ui/history_page.py" line="144" />
         <source>Reverse…</source>
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="125" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="125" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="126" />
         <source>Provisional</source>
         <translation>暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <location filename="../../hospital_client/ui/history_page.py" line="127" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <location filename="../../hospital_client/ui/history_page.py" line="127" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <location filename="../../hospital_client/ui/history_page.py" line="127" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="157" />
+        <location filename="../../hospital_client/ui/history_page.py" line="128" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="157" />
+        <location filename="../../hospital_client/ui/history_page.py" line="128" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="162" />
+        <location filename="../../hospital_client/ui/history_page.py" line="129" />
         <source> (reversed)</source>
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="168" />
+        <location filename="../../hospital_client/ui/history_page.py" line="164" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="177" />
+        <location filename="../../hospital_client/ui/history_page.py" line="187" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="202" />
+        <location filename="../../hospital_client/ui/history_page.py" line="212" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="210" />
+        <location filename="../../hospital_client/ui/history_page.py" line="220" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="222" />
+        <location filename="../../hospital_client/ui/history_page.py" line="232" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -657,32 +657,32 @@
 <context>
     <name>ReverseDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="42" />
+        <location filename="../../hospital_client/ui/history_page.py" line="44" />
         <source>Reverse settlement %1</source>
         <translation>冲正结算 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="51" />
+        <location filename="../../hospital_client/ui/history_page.py" line="53" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="52" />
+        <location filename="../../hospital_client/ui/history_page.py" line="54" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="53" />
+        <location filename="../../hospital_client/ui/history_page.py" line="55" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="54" />
+        <location filename="../../hospital_client/ui/history_page.py" line="56" />
         <source>A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back.</source>
         <translation>冲正会新增一条金额取反的记录，原记录保留；患者的年度累计随之回退。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="57" />
+        <location filename="../../hospital_client/ui/history_page.py" line="59" />
         <source>Reverse</source>
         <translation>冲正</translation>
     </message>
@@ -923,27 +923,27 @@
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="432" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="436" />
         <source>Settled: no. %1. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="434" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="443" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="447" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="454" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="458" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="458" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="462" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -1071,132 +1071,127 @@
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="53" />
-        <source>line %1</source>
-        <translation>第 %1 行</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="65" />
+        <location filename="../../hospital_client/ui/messages.py" line="58" />
         <source>Wrong operator name or password.</source>
         <translation>操作员或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="67" />
+        <location filename="../../hospital_client/ui/messages.py" line="60" />
         <source>Your role does not allow this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="69" />
+        <location filename="../../hospital_client/ui/messages.py" line="62" />
         <source>This person is not in the local roster. Check the number, or sync the roster.</source>
         <translation>本地参保名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="72" />
+        <location filename="../../hospital_client/ui/messages.py" line="65" />
         <source>The file is empty.</source>
         <translation>文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="73" />
+        <location filename="../../hospital_client/ui/messages.py" line="66" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>文件既不是 UTF-8 也不是 GBK 编码的文本。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="74" />
+        <location filename="../../hospital_client/ui/messages.py" line="67" />
         <source>The file is not valid JSON.</source>
         <translation>文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="75" />
+        <location filename="../../hospital_client/ui/messages.py" line="68" />
         <source>The file is not a readable Excel (XLSX) workbook.</source>
         <translation>文件不是可读取的 Excel（XLSX）工作簿。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="76" />
+        <location filename="../../hospital_client/ui/messages.py" line="69" />
         <source>Unsupported file type; use JSON, CSV or XLSX.</source>
         <translation>不支持的文件类型，请使用 JSON、CSV 或 XLSX。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="77" />
+        <location filename="../../hospital_client/ui/messages.py" line="70" />
         <source>Required columns are missing from the header row.</source>
         <translation>表头缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="78" />
+        <location filename="../../hospital_client/ui/messages.py" line="71" />
         <source>The file contains no fee lines.</source>
         <translation>文件中没有费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="79" />
+        <location filename="../../hospital_client/ui/messages.py" line="72" />
         <source>The bill has too many lines.</source>
         <translation>费用明细行数过多。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="80" />
+        <location filename="../../hospital_client/ui/messages.py" line="73" />
         <source>The file cannot be read.</source>
         <translation>无法读取文件。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="82" />
+        <location filename="../../hospital_client/ui/messages.py" line="75" />
         <source>The bill file cannot be used.</source>
         <translation>无法使用此费用明细文件。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="84" />
+        <location filename="../../hospital_client/ui/messages.py" line="77" />
         <source>The settlement data is not valid:</source>
         <translation>结算数据无效：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="86" />
+        <location filename="../../hospital_client/ui/messages.py" line="79" />
         <source>No usable policy pack for this settlement. Ask IT to check the site's policy packs.</source>
         <translation>没有适用于此次结算的政策包。请联系信息科检查本站点的政策包。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="88" />
+        <location filename="../../hospital_client/ui/messages.py" line="81" />
         <source>The database is in use by another program. Close it, then try again.</source>
         <translation>数据库正被其他程序占用。请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="90" />
+        <location filename="../../hospital_client/ui/messages.py" line="83" />
         <source>The disk is full. Nothing was saved; free space, then try again.</source>
         <translation>磁盘已满，未保存任何数据。请清理空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="92" />
+        <location filename="../../hospital_client/ui/messages.py" line="85" />
         <source>The database cannot be written (read-only). Ask IT to check permissions.</source>
         <translation>数据库无法写入（只读）。请联系信息科检查权限。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="94" />
+        <location filename="../../hospital_client/ui/messages.py" line="87" />
         <source>The database file is damaged. Do not delete it; call IT to restore from a backup.</source>
         <translation>数据库文件已损坏。请勿删除，请联系信息科从备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="96" />
+        <location filename="../../hospital_client/ui/messages.py" line="89" />
         <source>The database was written by a newer version of this program. Install the newer version.</source>
         <translation>数据库由本程序的更新版本写入。请安装新版本。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="99" />
+        <location filename="../../hospital_client/ui/messages.py" line="92" />
         <source>This settlement has already been reversed.</source>
         <translation>此笔结算已经冲正。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="101" />
+        <location filename="../../hospital_client/ui/messages.py" line="94" />
         <source>This stay has already been settled; reverse it first to settle again.</source>
         <translation>此次住院已结算；如需重新结算，请先冲正。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="103" />
+        <location filename="../../hospital_client/ui/messages.py" line="96" />
         <source>The operation failed:</source>
         <translation>操作失败：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="105" />
+        <location filename="../../hospital_client/ui/messages.py" line="98" />
         <source>A file or device could not be used:</source>
         <translation>无法使用文件或设备：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="106" />
+        <location filename="../../hospital_client/ui/messages.py" line="99" />
         <source>Unexpected error; nothing was saved. Please tell IT:</source>
         <translation>发生意外错误，未保存任何数据。请告知信息科：</translation>
     </message>

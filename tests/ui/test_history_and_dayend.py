@@ -71,15 +71,17 @@ def test_reversal_by_a_supervisor_and_reprint(qtbot: QtBot, desk: Desk, tasks: T
 
     dialog.supervisor.setText("super")
     dialog.password.setText("super123")
+    reversed_id = page.selected()["local_id"]
     page.reverse_selected(dialog)
     settle_done()
     assert page.model.rowCount() == 3
-    kinds = [page.model.row_at(i)["kind"] for i in range(3)]
-    assert kinds.count("reversal") == 1
-    assert journal_sum(desk, "psn_cash_pay") == Decimal(desk.journal()[1]["setlinfo"]["psn_cash_pay"])
+    newest = page.model.row_at(0)  # newest first: the reversal entry
+    assert newest["kind"] == "reversal" and newest["reverses_local_id"] == reversed_id
+    kept = next(r for r in desk.journal() if r["local_id"] not in (reversed_id, newest["local_id"]))
+    assert journal_sum(desk, "psn_cash_pay") == Decimal(kept["setlinfo"]["psn_cash_pay"])
 
     # Reversing it again is refused.
-    page.view.selectRow(0)
+    page.view.selectRow(next(i for i in range(3) if page.model.row_at(i)["local_id"] == reversed_id))
     page.reverse_selected(dialog)
     settle_done()
     assert "冲正" in page.message.text()
