@@ -206,6 +206,12 @@ class Desk:
     def pack_summaries(self) -> list[dict[str, str]]:
         return caches.pack_summaries(self.db())
 
+    def packs_info(self) -> list[dict[str, Any]]:
+        """The cached policy packs as the settings page lists them."""
+        return [{"id": p.id, "version": p.version, "name": p.model.pack.name, "sha256": p.sha256,
+                 "valid_from": p.model.pack.valid_from.isoformat(), "valid_to": p.model.pack.valid_to.isoformat(),
+                 "illustrative": ", ".join(p.model.pack.illustrative)} for p in caches.load_packs(self.db())]
+
     def audit(self, action: str, operator: str, subject: str, detail: Mapping[str, Any] | None = None) -> None:
         store.audit.append(self.db(), action, operator, subject, dict(detail or {}))
 

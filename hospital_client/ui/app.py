@@ -40,7 +40,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_gui(argv: list[str] | None = None) -> int:
     config.setup_logging()
     app = make_application(argv)
-    language = os.environ.get(ENV_LANGUAGE, DEFAULT_LANGUAGE)
+    from .settings_page import SETTING_LANGUAGE, preferences
+
+    language = os.environ.get(ENV_LANGUAGE) or str(preferences().value(SETTING_LANGUAGE, DEFAULT_LANGUAGE))
     translators = install_translators(app, language)  # noqa: F841 - must stay referenced
     try:
         site = config.load_site_config()

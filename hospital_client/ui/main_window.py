@@ -12,6 +12,7 @@ from .. import store
 from ..app.desk import Desk
 from .dayend_page import DayEndPage
 from .history_page import HistoryPage
+from .settings_page import SettingsPage
 from .settle_page import SettlePage
 from .tasks import TaskRunner
 
@@ -29,6 +30,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.settle_page, self.tr("Settle"))
         self.tabs.addTab(self.history_page, self.tr("History"))
         self.tabs.addTab(self.dayend_page, self.tr("Day-end"))
+        self.settings_page: SettingsPage | None = None
+        if operator.has_role("admin"):
+            self.settings_page = SettingsPage(desk, tasks, operator)
+            self.tabs.addTab(self.settings_page, self.tr("Settings"))
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._page_shown)
 
@@ -82,6 +87,8 @@ class MainWindow(QMainWindow):
         elif page is self.dayend_page:
             self.dayend_page.refresh()
             self.dayend_page.refresh_funds()
+        elif page is not None and page is self.settings_page:
+            self.settings_page.refresh()
 
     def _identify(self) -> None:
         self.tabs.setCurrentWidget(self.settle_page)

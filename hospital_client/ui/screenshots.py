@@ -99,6 +99,13 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         window.tabs.setCurrentWidget(widget)
         pump(0.8)
         save(window, name)
+    admin_window = MainWindow(desk, tasks, desk.login("admin", "admin123"))
+    admin_window.show()
+    if admin_window.settings_page is not None:
+        admin_window.tabs.setCurrentWidget(admin_window.settings_page)
+        pump(0.8)
+        save(admin_window, "09-settings")
+    admin_window.close()
     reverse = ReverseDialog(1, window)
     reverse.show()
     pump(0.2)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +43,8 @@ from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
 from .messages import Notice, error_text
 from .models import FeeTableModel
-from .slip import SlipInfo, print_to_pdf
+from .settings_page import PDF_PRINTER, SETTING_PRINTER, preferences
+from .slip import SlipInfo, print_to_pdf, print_to_printer
 from .tasks import TaskRunner
 
 GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡", None: ""}
@@ -449,11 +451,17 @@ class SettlePage(QWidget):
         target = Path(path) if path else self.slip_dir / f"slip-{local_id}{'-reprint' if reprint else ''}.pdf"
         printed_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
         operator = self.operator.name
+        printer_name = "" if path else str(preferences().value(SETTING_PRINTER, PDF_PRINTER) or "")
 
         def work() -> str:
             data = self.desk.slip_data(local_id, operator, reprint=reprint)
+            info = slip_info_from(data, printed_at, reprint)
+            if printer_name:
+                printer = QPrinter(QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution)
+                print_to_printer(info, printer)
+                return printer_name
             target.parent.mkdir(parents=True, exist_ok=True)
-            return str(print_to_pdf(slip_info_from(data, printed_at, reprint), target))
+            return str(print_to_pdf(info, target))
 
         self._info(self.tr("Printing…"))
         self.tasks.run(work, self._printed, self._error)

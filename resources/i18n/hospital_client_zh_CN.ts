@@ -124,32 +124,32 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="68" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="75" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="77" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="78" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="80" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="82" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="84" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="86" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -588,68 +588,73 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="23" />
+        <location filename="../../hospital_client/ui/main_window.py" line="24" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="29" />
-        <location filename="../../hospital_client/ui/main_window.py" line="38" />
+        <location filename="../../hospital_client/ui/main_window.py" line="30" />
+        <location filename="../../hospital_client/ui/main_window.py" line="43" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="30" />
+        <location filename="../../hospital_client/ui/main_window.py" line="31" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="31" />
+        <location filename="../../hospital_client/ui/main_window.py" line="32" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="35" />
+        <location filename="../../hospital_client/ui/main_window.py" line="36" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="40" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="36" />
+        <location filename="../../hospital_client/ui/main_window.py" line="41" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="37" />
+        <location filename="../../hospital_client/ui/main_window.py" line="42" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="39" />
+        <location filename="../../hospital_client/ui/main_window.py" line="44" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="40" />
+        <location filename="../../hospital_client/ui/main_window.py" line="45" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="105" />
+        <location filename="../../hospital_client/ui/main_window.py" line="112" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="107" />
+        <location filename="../../hospital_client/ui/main_window.py" line="114" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="108" />
+        <location filename="../../hospital_client/ui/main_window.py" line="115" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="110" />
+        <location filename="../../hospital_client/ui/main_window.py" line="117" />
         <source>Packs: %1</source>
         <translation>政策包：%1</translation>
     </message>
@@ -688,262 +693,386 @@
     </message>
 </context>
 <context>
+    <name>SettingsPage</name>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="45" />
+        <source>Site</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="47" />
+        <source>Medical institution code</source>
+        <translation>定点医疗机构编码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="48" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="96" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="49" />
+        <source>Region (admdvs)</source>
+        <translation>所在统筹区（区划代码）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="50" />
+        <source>Site file</source>
+        <translation>站点配置文件</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="50" />
+        <source>none: embedded demo site</source>
+        <translation>无：内置演示站点</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="51" />
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="52" />
+        <source>not configured (offline)</source>
+        <translation>未配置（离线）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="56" />
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="63" />
+        <source>Central server</source>
+        <translation>医保中心服务器</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="65" />
+        <source>IT changes the site, the server and its secret with `hospital-client setup` (see docs/operations.md); the secret is kept in the system keyring.</source>
+        <translation>站点、服务器及其密钥由信息科用 `hospital-client setup` 修改（见 docs/operations.md）；密钥保存在系统密钥环中。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="71" />
+        <source>This desk</source>
+        <translation>本窗口</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="75" />
+        <source>PDF file (no printer)</source>
+        <translation>PDF 文件（无打印机）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="88" />
+        <source>Slip printer</source>
+        <translation>结算单打印机</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="89" />
+        <source>Interface language</source>
+        <translation>界面语言</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="92" />
+        <source>Policy packs</source>
+        <translation>政策包</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="94" />
+        <source>Pack</source>
+        <translation>政策包</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="94" />
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="95" />
+        <source>Valid from</source>
+        <translation>生效日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="95" />
+        <source>Valid to</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="96" />
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="125" />
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="130" />
+        <source>Saved. The new language applies when the program starts again.</source>
+        <translation>已保存。新语言在程序重新启动后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settings_page.py" line="136" />
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+</context>
+<context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="111" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="113" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="113" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="117" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="279" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="118" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="120" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="145" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="145" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="145" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="141" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="147" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="148" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="150" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="150" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="152" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="152" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="163" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="165" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="173" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="175" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="175" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="284" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="177" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="205" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="402" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="207" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="270" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="288" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="404" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="213" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="213" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="220" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="269" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="287" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="289" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="300" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="302" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="316" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="324" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="326" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="331" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="333" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="331" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="333" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="336" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="338" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="347" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="349" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="350" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="352" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="355" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="357" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="363" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="378" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="380" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="381" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="383" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="390" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="392" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="397" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="399" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="409" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="411" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="422" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="424" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="436" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
         <source>Settled: no. %1. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="440" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="447" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="449" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="458" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="466" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="462" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="470" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>

@@ -58,3 +58,12 @@ def settle_done(qtbot: QtBot, tasks: TaskRunner):  # type: ignore[no-untyped-def
         qtbot.waitUntil(lambda: tasks.running == 0, timeout=timeout)
 
     return wait
+
+
+@pytest.fixture(autouse=True)
+def private_preferences(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interface preferences (QSettings) go to a temporary directory, not the user's."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "prefs"))

@@ -1,0 +1,22 @@
+"""The `hospital-client` entry point. Opening the desk window (no arguments, or `gui`) goes
+straight to the Qt application without loading the command-line machinery (argparse parsers,
+the central system's commands), which keeps the clerk's start-up short."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args == ["gui"]:
+        from .ui.app import run_gui
+
+        return run_gui()
+    from .cli import main as cli_main
+
+    return cli_main(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
