@@ -1,15 +1,21 @@
-"""Benchmark: committing one settlement of 500 fee lines, against its floor.
+"""Benchmark: committing one settlement of 500 fee lines, encrypted and plaintext, against its floor.
 
-    .venv/bin/python bench/commit.py [--runs N] [--dir DIR]
+    bash scripts/with-test-keyring.sh .venv/bin/python bench/commit.py [--runs N] [--dir DIR]
+
+(The encrypted database's key lives in the OS keyring: run it in a desktop session, or inside
+the throwaway keyring of scripts/with-test-keyring.sh as above.)
 
 Measured: ``store.journal.record_settlement`` — header with request and result JSON, 500 fee
 lines, state row, accumulator delta and running total, outbox message and event, audit entry,
 in ONE transaction on a database opened by ``store.open_database`` (WAL, synchronous=FULL).
 The serialisation of the request and result is inside the measured time.
 
-Floor, same run, same disk: raw ``sqlite3`` inserts of the same rows (already serialised) into
-an identical schema, one transaction, the same pragmas. Runs alternate between the two so that
-disk noise hits both alike; each figure is the median. Target: store <= 1.5 x floor.
+The same commit on a plaintext database (as an older version made it), and the floor, same
+run, same disk: raw ``sqlite3`` inserts of the same rows (already serialised) into an identical
+schema, one transaction, the same pragmas (and the same raw inserts on an encrypted file, to
+show what SQLCipher itself costs). Runs interleave, alternating the order, so that disk noise
+hits all alike; each figure is the median. Targets: encrypted store <= 1.3 x plaintext store;
+store <= 1.5 x floor.
 """
 
 from __future__ import annotations
@@ -21,18 +27,23 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sqlite_utils import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hospital_client import paths  # noqa: E402
 from hospital_client.rules import load_catalog, load_pack_dir, parse_request, select_pack, settle  # noqa: E402
-from hospital_client.store import audit, journal, open_database  # noqa: E402
+from hospital_client.store import LocalDatabase, audit, journal, open_database  # noqa: E402
 from hospital_client.store.accumulators import delta_between  # noqa: E402
+from hospital_client.store.db import PlaintextDatabaseWarning, raw_connection  # noqa: E402
 from hospital_client.store.money import money_text  # noqa: E402
-from hospital_client.store.schema import ACCUMULATOR_KEYS, SETLINFO_COLUMNS  # noqa: E402
+from hospital_client.store.schema import ACCUMULATOR_KEYS, MIGRATIONS, SETLINFO_COLUMNS  # noqa: E402
 
 LINES = 500
 
@@ -79,7 +90,7 @@ def floor_rows(new: journal.NewSettlement, local_id: int, mdtrt_id: str) -> dict
     }
 
 
-def floor_commit(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
+def floor_commit(conn: Any, rows: dict[str, Any]) -> None:
     cols = len(rows["header"])
     conn.execute("BEGIN IMMEDIATE")
     conn.execute(f"INSERT INTO settlement VALUES ({', '.join('?' * cols)})", rows["header"])
@@ -98,10 +109,21 @@ def floor_commit(conn: sqlite3.Connection, rows: dict[str, Any]) -> None:
     conn.execute("COMMIT")
 
 
+def _plaintext_store(path: Path) -> LocalDatabase:
+    """The same store code on a plaintext database (as an older version made it)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    MIGRATIONS.apply(Database(conn, execute_plugins=False))
+    conn.close()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PlaintextDatabaseWarning)
+        return open_database(path)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--dir", help="directory for the two databases (default: a temp dir under /tmp)")
+    parser.add_argument("--dir", help="directory for the databases (default: a temp dir under /tmp)")
     args = parser.parse_args()
 
     request = build_request(LINES)
@@ -115,45 +137,72 @@ def main() -> int:
 
     workdir = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="bench-commit-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    store_db = open_database(workdir / "store.db", create=True)
-    floor_setup = open_database(workdir / "floor.db", create=True)  # the identical schema
+    encrypted_db = open_database(workdir / "store-encrypted.db", create=True)   # a new database: encrypted
+    plain_db = _plaintext_store(workdir / "store-plain.db")
+    assert encrypted_db.encrypted and not plain_db.encrypted
+    floor_setup = open_database(workdir / "floor-encrypted.db", create=True)    # the identical schema
+    floor_enc = raw_connection(workdir / "floor-encrypted.db")                  # the same key, raw inserts
     floor_setup.close()
+    _plaintext_store(workdir / "floor.db").close()
     floor = sqlite3.connect(workdir / "floor.db", isolation_level=None)
-    for pragma in ("busy_timeout = 5000", "foreign_keys = ON", "journal_mode = WAL", "synchronous = FULL"):
-        floor.execute(f"PRAGMA {pragma}")
-    for pragma in ("journal_mode", "synchronous", "foreign_keys"):
-        a = store_db.conn.execute(f"PRAGMA {pragma}").fetchone()[0]
-        b = floor.execute(f"PRAGMA {pragma}").fetchone()[0]
-        assert a == b, (pragma, a, b)
+    for conn in (floor, floor_enc):
+        for pragma in ("busy_timeout = 5000", "foreign_keys = ON", "journal_mode = WAL", "synchronous = FULL"):
+            conn.execute(f"PRAGMA {pragma}")
+    for pragma in ("journal_mode", "synchronous", "foreign_keys", "page_size"):
+        values = {str(c.execute(f"PRAGMA {pragma}").fetchone()[0])
+                  for c in (encrypted_db.conn, plain_db.conn, floor, floor_enc)}
+        assert len(values) == 1, (pragma, values)
 
     floor_data = [floor_rows(journal.NewSettlement(request, result.to_dict(), ytd_before, "request", "0" * 64, "demo"),
                              i, f"BENCH-{i}") for i in range(1, args.runs + 6)]
-    store_times: list[float] = []
-    floor_times: list[float] = []
+    times: dict[str, list[float]] = {"enc": [], "plain": [], "floor": [], "floor_enc": []}
+
+    result_dict = result.to_dict()
+    settlements = []
     for i in range(args.runs + 5):
         data = dict(request)
         data["encounter"] = {**request["encounter"], "mdtrt_id": f"BENCH-{i}"}
-        new = journal.NewSettlement(data, result.to_dict(), ytd_before, "request", catalog.sha256, "demo")
-        t0 = time.perf_counter()
-        journal.record_settlement(store_db, new)
-        t1 = time.perf_counter()
-        floor_commit(floor, floor_data[i])
-        t2 = time.perf_counter()
-        if i >= 5:  # warm-up
-            store_times.append(t1 - t0)
-            floor_times.append(t2 - t1)
-    check_audit = audit.verify(store_db)
-    store_db.close()
-    floor.close()
+        settlements.append(journal.NewSettlement(data, result_dict, ytd_before, "request", catalog.sha256, "demo"))
 
-    s, f = statistics.median(store_times), statistics.median(floor_times)
-    print(f"commit of one settlement with {LINES} fee lines, WAL + synchronous=FULL, {args.runs} runs each, median")
-    print(f"  store.record_settlement (journal+lines+accumulators+outbox+audit): {s * 1000:8.2f} ms")
-    print(f"  floor: raw sqlite3 inserts of the same rows, same pragmas:          {f * 1000:8.2f} ms")
-    print(f"  ratio store/floor: {s / f:.2f}  (target <= 1.5)")
-    print(f"  p90 store {statistics.quantiles(store_times, n=10)[-1] * 1000:.2f} ms, "
-          f"p90 floor {statistics.quantiles(floor_times, n=10)[-1] * 1000:.2f} ms; audit chain intact: "
-          f"{check_audit.intact}; databases in {workdir}")
+    def store_commit(db: LocalDatabase, i: int) -> None:
+        journal.record_settlement(db, settlements[i])
+
+    steps: list[tuple[str, Callable[[int], None]]] = [
+        ("enc", lambda i: store_commit(encrypted_db, i)),
+        ("plain", lambda i: store_commit(plain_db, i)),
+        ("floor", lambda i: floor_commit(floor, floor_data[i])),
+        ("floor_enc", lambda i: floor_commit(floor_enc, floor_data[i])),
+    ]
+    for i in range(args.runs + 5):
+        order = steps if i % 2 == 0 else steps[::-1]  # alternate the order: disk noise hits all alike
+        for name, step in order:
+            t0 = time.perf_counter()
+            step(i)
+            if i >= 5:  # warm-up
+                times[name].append(time.perf_counter() - t0)
+    check_audit = audit.verify(encrypted_db)
+    for db in (encrypted_db, plain_db):
+        db.close()
+    floor.close()
+    floor_enc.close()
+
+    med = {k: statistics.median(v) for k, v in times.items()}
+    p90 = {k: statistics.quantiles(v, n=10)[-1] for k, v in times.items()}
+    print(f"commit of one settlement with {LINES} fee lines, WAL + synchronous=FULL, {args.runs} runs each, "
+          "median (p90)")
+    print(f"  store.record_settlement, ENCRYPTED database (SQLCipher): {med['enc'] * 1000:8.2f} ms "
+          f"({p90['enc'] * 1000:.2f})")
+    print(f"  store.record_settlement, plaintext database:             {med['plain'] * 1000:8.2f} ms "
+          f"({p90['plain'] * 1000:.2f})")
+    print(f"  floor: raw sqlite3 inserts of the same rows, plaintext:  {med['floor'] * 1000:8.2f} ms "
+          f"({p90['floor'] * 1000:.2f})")
+    print(f"  floor: the same raw inserts on an encrypted file:        {med['floor_enc'] * 1000:8.2f} ms "
+          f"({p90['floor_enc'] * 1000:.2f})")
+    print(f"  ratio encrypted/plaintext store: {med['enc'] / med['plain']:.2f}  (target <= 1.3)")
+    print(f"  ratio encrypted store/raw sqlite3 floor: {med['enc'] / med['floor']:.2f}; plaintext store/floor: "
+          f"{med['plain'] / med['floor']:.2f}  (target <= 1.5); encrypted floor/floor: "
+          f"{med['floor_enc'] / med['floor']:.2f}")
+    print(f"  audit chain intact: {check_audit.intact}; databases in {workdir}")
     return 0
 
 

@@ -511,6 +511,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"])
     p.set_defaults(func=cmd_screenshots)
 
+    __import__(f"{__package__}.cli_keys", fromlist=["add_key_commands"]).add_key_commands(sub)  # key, encrypt
+    __import__(f"{__package__}.cli_sync", fromlist=["add_sync_commands"]).add_sync_commands(sub)  # setup, sync, ...
     # The server side lives in central/; the desk's own code never imports it, only this dispatcher.
     from .central.cli import add_central_commands
 

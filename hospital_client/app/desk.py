@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import config, store
 from ..config import SiteConfig
@@ -26,6 +26,10 @@ from . import reports, usecases
 from .fee_rows import FeeRow, fee_rows
 from .site import DEMO_FIXMEDINS_CODE, is_demo, open_desk
 from .usecases import PersonView, SettleOutcome, choose_pack
+
+if TYPE_CHECKING:  # the sync is imported on first use (httpx and friends stay out of start-up)
+    from ..sync.client import CentralClient
+    from .sync_usecases import ConnectionCheck, OnlineOutcome, SyncStatus, SyncSummary
 
 DEMO_SITE_NAME = "示例县人民医院（演示站点）"
 DAY_END_TITLES = {
@@ -87,6 +91,12 @@ class Desk:
     @property
     def region(self) -> str:
         return self.site.region if self.site else DEMO_REGION
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether the database file is encrypted (an old plaintext one keeps working until
+        IT runs `hospital-client encrypt`)."""
+        return bool(getattr(self.db(), "encrypted", True))
 
     def catalog(self) -> Catalog:
         with self._catalog_lock:
@@ -240,3 +250,89 @@ class Desk:
         if db is not None:
             db.close()
             self._local.db = None
+
+    # --- sync -------------------------------------------------------------------------------------
+    # The central system (issue 4). Each method may wait for the network: call it from a worker
+    # thread. One long-lived client per desk (httpx keeps its connections); the site's secret is
+    # read from the OS keyring when the client is first needed.
+    _sync_client: CentralClient | None = None
+    _sync_client_lock = threading.Lock()
+
+    def central_client(self) -> CentralClient:
+        """The desk's CentralClient. Raises NotConfigured (demo site, no server_url),
+        CredentialsMissing (run setup) or CredentialsUnavailable (no OS keyring)."""
+        from . import sync_usecases as su
+
+        with self._sync_client_lock:
+            if self._sync_client is None:
+                self._sync_client = su.open_client(self.site)
+            return self._sync_client
+
+    def _central_client_or_none(self) -> CentralClient | None:
+        from ..sync.errors import SyncError
+
+        try:
+            return self.central_client()
+        except SyncError:
+            return None
+
+    def settle_online(self, operator: store.Operator, request: Mapping[str, Any], *,
+                      wait: float | None = None) -> OnlineOutcome:
+        """Settle and commit locally, then send 2304 at once and wait at most ``wait`` s (default 3):
+        .state is final or provisional, .message_zh says so for the slip and the window."""
+        from . import sync_usecases as su
+
+        pack_id = self.site.policy if self.site and self.site.policy else None
+        return su.settle_online(self.db(), self.site, operator, request, client=self._central_client_or_none(),
+                                wait=wait, pack_id=pack_id, catalog=self.catalog())
+
+    def sync_now(self, operator: str = "desk") -> SyncSummary:
+        """One sync: sign in, drain the outbox, pull packs, catalogue and roster (.ok, .busy, .to_dict())."""
+        from . import sync_usecases as su
+
+        summary = su.sync_now(self.db(), self.central_client(), operator=operator)
+        if summary.pulls is not None and summary.pulls.catalogue == "updated":
+            with self._catalog_lock:
+                self._catalog = None  # the next settlement uses the new catalogue
+        return summary
+
+    def test_connection(self) -> ConnectionCheck:
+        """Reach the central system and sign in (.ok, .message_zh; checks address, secret and clock)."""
+        from . import sync_usecases as su
+
+        return su.test_connection(self.central_client())
+
+    def sync_status(self) -> SyncStatus:
+        """Queue sizes, open adjustments, the last sync and its error, the clock warning."""
+        from . import sync_usecases as su
+
+        return su.sync_status(self.db(), self.site)
+
+    def adjustments(self, *, open_only: bool = True) -> list[dict[str, Any]]:
+        """Adjustments (补费/退费) to resolve with the patient, oldest first; names masked."""
+        from . import sync_usecases as su
+
+        return su.list_adjustments(self.db(), open_only=open_only)
+
+    def resolve_adjustment(self, operator: store.Operator, local_id: int, note: str = "") -> dict[str, Any]:
+        """Record that the difference was collected or refunded (once; who and when are kept)."""
+        from . import sync_usecases as su
+
+        return su.resolve_adjustment(self.db(), operator, local_id, note)
+
+    def parked_messages(self) -> list[dict[str, Any]]:
+        """Messages the central system refused (status rejected) with their reason."""
+        return usecases.list_outbox(self.db(), status="rejected")
+
+    def retry_message(self, operator: store.Operator, outbox_id: int) -> dict[str, Any]:
+        """Put a parked message back in the queue; the next sync sends it again."""
+        from . import sync_usecases as su
+
+        return su.retry_message(self.db(), operator, outbox_id)
+
+    def close_sync(self) -> None:
+        """Close the central-system client (its connections); it is opened again when needed."""
+        with self._sync_client_lock:
+            client, self._sync_client = self._sync_client, None
+        if client is not None:
+            client.close()

@@ -5,11 +5,16 @@
 
 Message processing runs in a worker thread, one message at a time (arrival order), so the
 event loop stays free and settlements are adjudicated strictly in the order they arrive.
+Batches uploaded with ack "stored" (9511) are adjudicated by a background thread, oldest first,
+in small chunks that give way to arriving messages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +30,31 @@ from .service import API_PATH, MAX_BODY_BYTES, CentralService, Reply
 from .sqlite_store import SQLiteStore
 
 JSON = "application/json; charset=utf-8"
+log = logging.getLogger("hospital_client.central")
+
+
+# While uploads keep arriving the worker defers to them (ingestion first: a site's upload is
+# acknowledged as soon as it is stored), but it adjudicates a chunk at least this often.
+MAX_DEFER_SECONDS = 5.0
+
+
+def run_queue_worker(service: CentralService, stop: threading.Event) -> None:
+    """Adjudicate queued batches until ``stop`` is set; arriving messages go first."""
+    last_chunk = time.monotonic()
+    while not stop.is_set():
+        if service.messages_waiting or (service.busy() and time.monotonic() - last_chunk < MAX_DEFER_SECONDS):
+            time.sleep(0.005)
+            continue
+        service.queue_wakeup.clear()
+        try:
+            done = service.process_queue()
+        except Exception:  # a database problem: log it and try again later, never die silently
+            log.exception("the adjudication queue worker failed; retrying in 1 s")
+            stop.wait(1.0)
+            continue
+        last_chunk = time.monotonic()
+        if not done:
+            service.queue_wakeup.wait(1.0)
 
 
 def _response(reply: Reply) -> Response:
@@ -42,6 +72,13 @@ def create_app(db_path: str | Path) -> Starlette:
     limiter = anyio.CapacityLimiter(1)
 
     async def call_service(request: Request) -> Response:
+        service.request_started()
+        try:
+            return await _call_service(request)
+        finally:
+            service.request_finished()
+
+    async def _call_service(request: Request) -> Response:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             too_large = PayloadTooLarge(f"报文过大（{declared} 字节，上限 {MAX_BODY_BYTES} 字节）")
@@ -63,9 +100,16 @@ def create_app(db_path: str | Path) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = threading.Thread(target=run_queue_worker, args=(service, stop), name="adjudication-queue",
+                                  daemon=True)
+        worker.start()
         try:
             yield
         finally:
+            stop.set()
+            service.queue_wakeup.set()
+            worker.join(timeout=30)
             store.close()
 
     return Starlette(

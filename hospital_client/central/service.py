@@ -47,6 +47,7 @@ from .store import (
     Accumulators,
     CentralStore,
     PersonRecord,
+    QueuedBatch,
     ReversalRecord,
     SettlementRecord,
     StoredMessage,
@@ -63,6 +64,16 @@ _KIND_NAMES = {"settlement": "结算", "reversal": "撤销"}
 SUMMARY_KEYS = ("policy", "setlinfo", "setldetail", "year_to_date_after", "warnings")
 # Nonces are remembered for this long: a message older than the allowed skew is refused anyway.
 NONCE_RETENTION_SECONDS = 2 * p.MAX_SKEW_SECONDS + 60
+# Transactions that adjudicate or move accumulators: a queued batch (9511 ack "stored") received
+# before them is adjudicated first, so that everything stays in arrival order.
+ORDERED = frozenset({p.SETTLEMENT, p.REVERSAL, p.BATCH_UPLOAD})
+ACK_STORED = "stored"
+# The worker adjudicates queued items in one transaction for up to this long (seconds), and stops
+# earlier as soon as a message waits for the lock: a message waits for one item at most.
+QUEUE_SLICE_SECONDS = 0.2
+# The worker leaves the lock alone while requests arrive less than this many seconds apart (a
+# site uploading its batches one after the other), up to app.MAX_DEFER_SECONDS.
+QUIET_SECONDS = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +173,10 @@ def _fingerprint(*parts: Any) -> str:
     return hashlib.sha256(p.canonical_json(list(parts))).hexdigest()
 
 
+def _queued_mode(env: p.RequestEnvelope) -> bool:
+    return env.infno == p.BATCH_UPLOAD and isinstance(env.input, dict) and env.input.get("ack") == ACK_STORED
+
+
 def request_of(raw: Any) -> dict[str, Any]:
     return raw if isinstance(raw, dict) else {}
 
@@ -184,6 +199,12 @@ class CentralService:
         self.lock = threading.Lock()
         self._refseq = itertools.count(1)
         self._handled = 0
+        self._waiting = 0  # messages waiting for the lock (the queue worker gives way to them)
+        self._in_flight = 0  # HTTP requests being received or processed (app.py counts them)
+        self._last_activity = 0.0
+        self._count_lock = threading.Lock()
+        self.queue_wakeup = threading.Event()
+        self._parsed_batch: tuple[int, list[Any]] | None = None
         self.packs: list[Pack] = []
         self.catalog: Catalog | None = None
         self.reload()
@@ -221,8 +242,12 @@ class CentralService:
         now = dt.datetime.fromtimestamp(stamp, p.CST)
         received = p.format_time(now)
         refmsgid = f"CENTRAL00000{now:%Y%m%d%H%M%S}{next(self._refseq) % 10000:04d}"
+        with self._count_lock:
+            self._waiting += 1
         try:
             with self.lock:
+                with self._count_lock:
+                    self._waiting -= 1
                 return self._handle(headers, body, stamp, now, received, refmsgid)
         except ProtocolError as exc:
             return self._refusal(exc, refmsgid, received)
@@ -270,6 +295,8 @@ class CentralService:
         if handler is None:
             raise p.UnknownInfno(f"不支持的交易编号 infno={env.infno}")
         fingerprint = p.message_fingerprint(env.infno, env.fixmedins_code, env.input_bytes)
+        if env.infno in ORDERED and not _queued_mode(env) and self.store.has_queued():
+            self._drain_queue_locked()
         ctx = Context(site=site.code, env=env, now=now, received=received)
         with self.store.transaction():
             stored = self.store.get_message(env.msgid)
@@ -395,9 +422,9 @@ class CentralService:
         person = self.store.find_person(**query)
         if person is None:
             raise NotFound("中心名册中没有该参保人员")
-        return self._person_view(person, ctx.now.date())
+        return self._person_view(person, ctx.now.date(), ctx.site)
 
-    def _person_view(self, person: PersonRecord, today: dt.date) -> dict[str, Any]:
+    def _person_view(self, person: PersonRecord, today: dt.date, site: str) -> dict[str, Any]:
         d = person.data
         age: int | str = ""
         try:
@@ -416,6 +443,7 @@ class CentralService:
             "idetinfo": [{"psn_idet_type": group}] if group else [],
             "person": adj.request_person(person),
             "year_to_date": None if latest is None else {"year": latest[0], **adj.accumulators_json(latest[1])},
+            "site_local_ids": [] if latest is None else self.store.site_local_ids(site, person.psn_no, latest[0]),
         }
 
     def person_accumulators(self, ctx: Context, input_: dict[str, Any]) -> dict[str, Any]:
@@ -427,7 +455,8 @@ class CentralService:
         self._person(psn_no)
         values = self.store.get_accumulators(psn_no, year)
         return {"psn_no": psn_no, "year": year, "exists": values is not None,
-                "year_to_date": adj.accumulators_json(values or adj.zero_accumulators())}
+                "year_to_date": adj.accumulators_json(values or adj.zero_accumulators()),
+                "site_local_ids": self.store.site_local_ids(ctx.site, psn_no, year)}
 
     # --- 1312, 9503, 9501, 9502 ------------------------------------------------------------
 
@@ -487,6 +516,9 @@ class CentralService:
             latest = self.store.latest_accumulators(person.psn_no)
             entry["year_to_date"] = None if latest is None else {"year": latest[0],
                                                                   **adj.accumulators_json(latest[1])}
+            # This site's settlements and reversals those figures already include (the site's rebase).
+            entry["site_local_ids"] = [] if latest is None else self.store.site_local_ids(
+                ctx.site, person.psn_no, latest[0])
             out.append(entry)
         return {"persons": out, "next_cursor": persons[-1].rev if persons else cursor, "more": more}
 
@@ -564,13 +596,18 @@ class CentralService:
     def reversal(self, ctx: Context, input_: dict[str, Any]) -> bytes:
         return self._reverse_item(ctx, _data(input_), "")
 
-    def batch_upload(self, ctx: Context, input_: dict[str, Any]) -> bytes:
+    def batch_upload(self, ctx: Context, input_: dict[str, Any]) -> dict[str, Any] | bytes:
         items = input_.get("data")
         if not isinstance(items, list) or not items:
             raise BadInput("input.data 应为非空的结算/撤销列表")
         if len(items) > MAX_BATCH_ITEMS:
             raise BadInput(f"一批最多 {MAX_BATCH_ITEMS} 笔，本批 {len(items)} 笔")
         full = _detail(input_)
+        ack = input_.get("ack", "adjudicated")
+        if ack not in ("adjudicated", ACK_STORED):
+            raise BadInput("ack 应为 adjudicated 或 stored")
+        if ack == ACK_STORED:
+            return self._queue_batch(ctx, items, full)
         results: list[bytes] = []
         for i, item in enumerate(items):
             where = f"data[{i}]."
@@ -590,6 +627,107 @@ class CentralService:
                 results.append(p.dumps({"local_id": None if local_id is None else str(local_id), "kind": kind,
                                         "status": "rejected", "infcode": exc.infcode, "err_msg": exc.err_msg}))
         return b'{"results":[' + b",".join(results) + b"]}"
+
+    def _queue_batch(self, ctx: Context, items: list[Any], full: bool) -> dict[str, Any]:
+        """9511 with ack "stored": check each item's shape and site, store the batch durably, answer.
+
+        The items are adjudicated later by the queue worker, in arrival order; their results
+        (or refusals) are fetched with 9512. A settlement or reversal message arriving after
+        this batch is adjudicated after it.
+        """
+        local_ids: list[str] = []
+        for i, item in enumerate(items):
+            where = f"data[{i}]."
+            if not isinstance(item, dict):
+                raise BadInput(f"data[{i}] 应为对象")
+            if item.get("kind", "settlement") not in _KIND_NAMES:
+                raise BadInput(f"{where}kind 应为 settlement 或 reversal")
+            local_ids.append(_local_id(item, where))
+            request = item.get("request")
+            encounter = request.get("encounter") if isinstance(request, dict) else None
+            claimed = encounter.get("fixmedins_code") if isinstance(encounter, dict) else None
+            if claimed and claimed != ctx.site:
+                raise WrongSite(f"{where}request.encounter.fixmedins_code={claimed} 不是本凭证所属机构 {ctx.site}")
+        seq = self.store.queue_batch(ctx.site, ctx.env.msgid, ctx.received, full, ctx.env.input_bytes, local_ids)
+        self.queue_wakeup.set()
+        return {"ack": ACK_STORED, "batch_seq": seq, "queued": len(local_ids)}
+
+    # --- the adjudication queue ------------------------------------------------------------
+
+    def process_queue(self, max_items: int = MAX_BATCH_ITEMS, *,
+                      slice_seconds: float = QUEUE_SLICE_SECONDS) -> int:
+        """Adjudicate queued items (oldest batch first) for at most ``slice_seconds`` or ``max_items``,
+        stopping early when a message waits; returns how many were done."""
+        with self.lock:
+            return self._process_queue_locked(max_items, time.monotonic() + slice_seconds)
+
+    @property
+    def messages_waiting(self) -> bool:
+        """A message is waiting for the lock (the queue worker lets it go first)."""
+        return self._waiting > 0
+
+    def request_started(self) -> None:
+        with self._count_lock:
+            self._in_flight += 1
+
+    def request_finished(self) -> None:
+        with self._count_lock:
+            self._in_flight -= 1
+            self._last_activity = time.monotonic()
+
+    def busy(self, quiet: float = QUIET_SECONDS) -> bool:
+        """A request is in flight, or one finished less than ``quiet`` seconds ago (more may follow)."""
+        return self._in_flight > 0 or time.monotonic() - self._last_activity < quiet
+
+    def _drain_queue_locked(self) -> None:
+        while self._process_queue_locked(MAX_BATCH_ITEMS, None):
+            pass
+
+    def _batch_items(self, batch: QueuedBatch) -> list[Any]:
+        if self._parsed_batch is not None and self._parsed_batch[0] == batch.seq:
+            return self._parsed_batch[1]
+        items = p.loads(batch.input).get("data") or []
+        self._parsed_batch = (batch.seq, items)
+        return list(items)
+
+    def _process_queue_locked(self, max_items: int, deadline: float | None) -> int:
+        batch = self.store.next_queued_batch()
+        if batch is None:
+            self._parsed_batch = None
+            return 0
+        items = self._batch_items(batch)
+        now = self._now()
+        received = p.format_time(now)
+        env = p.RequestEnvelope(infno=p.BATCH_UPLOAD, msgid=batch.msgid, fixmedins_code=batch.site, input={})
+        ctx = Context(site=batch.site, env=env, now=now, received=received)
+        last = min(len(items), batch.done_items + max_items)
+        end = batch.done_items
+        with self.store.transaction():
+            for i in range(batch.done_items, last):
+                if i > batch.done_items and deadline is not None and (
+                        self._waiting or time.monotonic() > deadline):
+                    break
+                end = i + 1
+                item = items[i]
+                where = f"data[{i}]."
+                kind = str(item.get("kind", "settlement"))
+                try:
+                    with self.store.transaction():  # one savepoint per item
+                        if kind == "settlement":
+                            self._settle_item(ctx, item, where, full=batch.full)
+                        else:
+                            self._reverse_item(ctx, item, where)
+                except (BusinessError, WrongSite) as exc:
+                    self.store.add_rejection(batch.site, str(item.get("local_id")), kind, batch.msgid, exc.infcode,
+                                             exc.err_msg, received)
+                except Exception:  # a defect must not wedge the queue: the item is refused, the rest go on
+                    log.exception("internal error while adjudicating a queued item")
+                    self.store.add_rejection(batch.site, str(item.get("local_id")), kind, batch.msgid,
+                                             p.ServerError.infcode, "中心系统内部错误；请重新上传此笔", received)
+            self.store.advance_batch(batch.seq, end, received if end >= len(items) else None)
+        if end >= len(items):
+            self._parsed_batch = None
+        return max(end - batch.done_items, 1 if end >= len(items) else 0)
 
     def _settle_item(self, ctx: Context, item: dict[str, Any], where: str, *, full: bool = True) -> bytes:
         local_id = _local_id(item, where)
@@ -734,7 +872,12 @@ class CentralService:
             for raw in local_ids:
                 local_id = str(raw)
                 key = self.store.get_local_key(ctx.site, local_id)
-                if key is None:
+                if key is None and self.store.is_queued(ctx.site, local_id):
+                    results.append(p.dumps({"local_id": local_id, "status": "queued"}))
+                elif key is None and (refused := self.store.last_rejection(ctx.site, local_id)) is not None:
+                    results.append(p.dumps({"local_id": local_id, "kind": refused[0], "status": "rejected",
+                                            "infcode": refused[1], "err_msg": refused[2]}))
+                elif key is None:
                     results.append(p.dumps({"local_id": local_id, "status": "unknown"}))
                 elif key.kind == "settlement" and (record := self.store.get_settlement(key.ref)) is not None:
                     results.append(self._settlement_view(record, repeat=True, full=full))

@@ -2,11 +2,19 @@
 
 One connection, used by one thread at a time (the service serialises requests). Settlements,
 reversals, local keys and stored answers are append-only: triggers refuse UPDATE and DELETE.
+
+Encryption at rest (optional): with ``encrypt=True``, or ``HOSPITAL_CENTRAL_ENCRYPT=1`` in the
+environment of ``central init``, a new central database is made the way the desk's is
+(SQLCipher, a random key in the OS keyring of the user running the server, named after the
+database id; ``hospital-client key export/import --db`` escrow it). An existing file is opened
+as it is: plaintext, or encrypted (keyed from the keyring) when it has no SQLite header.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -23,6 +31,7 @@ from .store import (
     LocalKey,
     PackBlob,
     PersonRecord,
+    QueuedBatch,
     ReversalRecord,
     SettlementRecord,
     Site,
@@ -32,6 +41,32 @@ from .store import (
 
 MIGRATIONS = Migrations("hospital_client_central")
 BUSY_TIMEOUT_MS = 10_000
+ENV_ENCRYPT = "HOSPITAL_CENTRAL_ENCRYPT"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _encrypted_connect(path: Path, *, create: bool) -> Any:
+    """An SQLCipher connection through the desk store's one connection factory (keys from the
+    OS keyring). Imported by name: the central system depends on it only when encrypted."""
+    db = importlib.import_module("hospital_client.store.db")
+    errors = importlib.import_module("hospital_client.store.errors")
+    try:
+        return db.raw_connection(path, mode="rwc" if create else "rw", busy_timeout_ms=BUSY_TIMEOUT_MS)
+    except errors.StoreError as exc:
+        raise StoreError(str(exc)) from None
+
+
+def _wants_encryption(path: Path, create: bool, encrypt: bool | None) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except FileNotFoundError:
+        head = b""
+    if head:
+        return not head.startswith(_SQLITE_MAGIC)
+    if not create:
+        return False
+    return encrypt if encrypt is not None else os.environ.get(ENV_ENCRYPT, "") in ("1", "true", "yes")
 
 
 def _append_only(table: str) -> str:
@@ -132,6 +167,29 @@ CREATE TABLE sink (seq INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL, re
 """)
 
 
+@MIGRATIONS()
+def m002_adjudication_queue(db: Database) -> None:
+    """9511 with ack "stored": batches kept durably and adjudicated later, in arrival order; item
+    refusals kept for 9512; indexes for the per-site entries a person's accumulators include."""
+    db.executescript("""
+CREATE TABLE queued_batch (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL REFERENCES site (code), msgid TEXT NOT NULL,
+  received_at TEXT NOT NULL, full INTEGER NOT NULL, items INTEGER NOT NULL, input BLOB NOT NULL,
+  done_items INTEGER NOT NULL DEFAULT 0, finished_at TEXT
+);
+CREATE INDEX queued_batch_open ON queued_batch (finished_at, seq);
+CREATE TABLE queued_item (site TEXT NOT NULL, local_id TEXT NOT NULL, batch_seq INTEGER NOT NULL,
+  PRIMARY KEY (site, local_id, batch_seq)) WITHOUT ROWID;
+CREATE TABLE item_rejection (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL, local_id TEXT NOT NULL, kind TEXT NOT NULL,
+  msgid TEXT NOT NULL, infcode INTEGER NOT NULL, err_msg TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX item_rejection_key ON item_rejection (site, local_id, id);
+CREATE INDEX settlement_site_psn ON settlement (site, psn_no, year);
+CREATE INDEX reversal_site_psn ON reversal (site, psn_no, year);
+""")
+
+
 def _ytd_text(values: Accumulators) -> str:
     return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
                       separators=(",", ":"))
@@ -187,15 +245,20 @@ def _reversal(row: sqlite3.Row | tuple[Any, ...]) -> ReversalRecord:
 class SQLiteStore:
     """CentralStore on one SQLite file."""
 
-    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False, encrypt: bool | None = None) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise StoreError(f"{self.path}: no central database here; create it with `central init --db {path}`")
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a folder, not a database file")
+        self.encrypted = _wants_encryption(self.path, create, encrypt)
+        conn: sqlite3.Connection  # an sqlcipher3 connection when encrypted: the same API
         try:
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
-                                   isolation_level=None)
+            if self.encrypted:
+                conn = _encrypted_connect(self.path, create=create)
+            else:
+                conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                                       isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             conn.execute("PRAGMA synchronous = FULL")
@@ -500,3 +563,58 @@ class SQLiteStore:
 
     def add_sink(self, site: str, body: bytes, at: str) -> None:
         self.conn.execute("INSERT INTO sink (site, received_at, body) VALUES (?, ?, ?)", (site, at, body))
+
+    # --- the adjudication queue (9511 with ack "stored") ------------------------------------
+
+    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool, input_bytes: bytes,
+                    local_ids: Sequence[str]) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO queued_batch (site, msgid, received_at, full, items, input) VALUES (?, ?, ?, ?, ?, ?)",
+            (site, msgid, received_at, int(full), len(local_ids), input_bytes))
+        seq = int(cursor.lastrowid or 0)
+        self.conn.executemany("INSERT OR IGNORE INTO queued_item (site, local_id, batch_seq) VALUES (?, ?, ?)",
+                              [(site, local_id, seq) for local_id in local_ids])
+        return seq
+
+    def next_queued_batch(self) -> QueuedBatch | None:
+        row = self._one("SELECT seq, site, msgid, received_at, full, items, input, done_items FROM queued_batch "
+                        "WHERE finished_at IS NULL ORDER BY seq LIMIT 1")
+        if row is None:
+            return None
+        return QueuedBatch(seq=row[0], site=row[1], msgid=row[2], received_at=row[3], full=bool(row[4]),
+                           items=row[5], input=bytes(row[6]), done_items=row[7])
+
+    def has_queued(self) -> bool:
+        return self._one("SELECT 1 FROM queued_batch WHERE finished_at IS NULL LIMIT 1") is not None
+
+    def advance_batch(self, seq: int, done_items: int, finished_at: str | None) -> None:
+        if finished_at is None:
+            self.conn.execute("UPDATE queued_batch SET done_items = ? WHERE seq = ?", (done_items, seq))
+            return
+        # Adjudicated: every item is now a settlement, a reversal or a refusal; the bytes are not kept twice.
+        self.conn.execute("UPDATE queued_batch SET done_items = ?, finished_at = ?, input = x'' WHERE seq = ?",
+                          (done_items, finished_at, seq))
+        self.conn.execute("DELETE FROM queued_item WHERE batch_seq = ?", (seq,))
+
+    def is_queued(self, site: str, local_id: str) -> bool:
+        return self._one("SELECT 1 FROM queued_item WHERE site = ? AND local_id = ? LIMIT 1",
+                         (site, local_id)) is not None
+
+    def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
+                      at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (site, local_id, kind, msgid, infcode, err_msg, at))
+
+    def last_rejection(self, site: str, local_id: str) -> tuple[str, int, str] | None:
+        row = self._one("SELECT kind, infcode, err_msg FROM item_rejection WHERE site = ? AND local_id = ? "
+                        "ORDER BY id DESC LIMIT 1", (site, local_id))
+        return None if row is None else (str(row[0]), int(row[1]), str(row[2]))
+
+    def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT local_id FROM settlement WHERE site = ? AND psn_no = ? AND year = ? "
+            "UNION ALL SELECT local_id FROM reversal WHERE site = ? AND psn_no = ? AND year = ?",
+            (site, psn_no, year, site, psn_no, year))
+        return [str(r[0]) for r in rows]

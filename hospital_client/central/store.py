@@ -132,6 +132,20 @@ class LocalKey:
     ref: str  # setl_id or rev_setl_id
 
 
+@dataclass(frozen=True, slots=True)
+class QueuedBatch:
+    """A 9511 batch acknowledged after a durable store and adjudicated later (ack "stored")."""
+
+    seq: int
+    site: str
+    msgid: str
+    received_at: str
+    full: bool
+    items: int
+    input: bytes  # the exact bytes of the message's ``input``
+    done_items: int
+
+
 class CentralStore(Protocol):
     """What the central service needs from its database."""
 
@@ -193,3 +207,15 @@ class CentralStore(Protocol):
 
     # the benchmark floor (store the bytes, nothing else)
     def add_sink(self, site: str, body: bytes, at: str) -> None: ...
+
+    # the adjudication queue (9511 with ack "stored"), refusals of queued items, rebase support
+    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool, input_bytes: bytes,
+                    local_ids: Sequence[str]) -> int: ...
+    def next_queued_batch(self) -> QueuedBatch | None: ...
+    def has_queued(self) -> bool: ...
+    def advance_batch(self, seq: int, done_items: int, finished_at: str | None) -> None: ...
+    def is_queued(self, site: str, local_id: str) -> bool: ...
+    def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
+                      at: str) -> None: ...
+    def last_rejection(self, site: str, local_id: str) -> tuple[str, int, str] | None: ...
+    def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]: ...

@@ -1,9 +1,10 @@
 """The local SQLite database (DESIGN.md 4.3): schema and migrations, the append-only settlement
 journal, the outbox, the caches (packs, catalogue, roster, operators, settings) and the audit log.
 
-Everything opens the database through ``open_database`` and raises the typed errors of
-``store.errors``. Importing the store does not import the rules core (the crash-safety child
-and other tools start fast); the caches import it when they parse a pack or catalogue.
+Everything opens the database through ``open_database`` (encrypted with SQLCipher, the key in
+the OS keyring: ``store.keys``) and raises the typed errors of ``store.errors``. Importing the
+store does not import the rules core (the crash-safety child and other tools start fast); the
+caches import it when they parse a pack or catalogue.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from .errors import (
     AppendOnlyViolation,
     CacheIntegrityError,
     DatabaseCorrupt,
+    DatabaseKeyMissing,
+    DatabaseKeyringUnavailable,
+    DatabaseKeyWrong,
     DatabaseLocked,
     DatabaseMissing,
     DatabaseReadOnly,
@@ -45,6 +49,9 @@ __all__ = [
     "CacheIntegrityError",
     "Committed",
     "DatabaseCorrupt",
+    "DatabaseKeyMissing",
+    "DatabaseKeyWrong",
+    "DatabaseKeyringUnavailable",
     "DatabaseLocked",
     "DatabaseMissing",
     "DatabaseReadOnly",

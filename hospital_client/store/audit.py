@@ -26,7 +26,7 @@ from .db import guarded, now, transaction
 GENESIS = "0" * 64
 ACTIONS = frozenset({
     "init", "login", "login_failed", "settle", "reverse", "state", "print", "import", "sync",
-    "setting", "backup", "restore", "view_unmasked", "operator",
+    "setting", "backup", "restore", "view_unmasked", "operator", "encrypt", "key_export", "key_import",
 })
 
 __all__ = ["ACTIONS", "GENESIS", "AuditEntry", "AuditReport", "append", "entries", "verify"]

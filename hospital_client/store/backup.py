@@ -1,5 +1,10 @@
 """Backups with SQLite's online backup API, and restoring one safely.
 
+A backup is encrypted exactly like the database it copies: the same key and the same database
+id (``store.keys``), so it opens with the desk's keyring entry, and on another PC after one
+``hospital-client key import`` of the desk's escrowed key. (A plaintext database of an older
+version gives a plaintext backup: SQLCipher copies pages between files of the same key only.)
+
 ``backup`` copies a consistent snapshot while the desk keeps working, into a temporary file
 beside the destination, checks the copy (integrity_check, schema version, row counts) and
 only then renames it into place, so DEST is either the old file or a complete backup.
@@ -15,14 +20,22 @@ import contextlib
 import datetime as dt
 import os
 import sqlite3
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from . import audit
-from .db import SCHEMA_VERSION, guard, guarded, now, open_database, raw_connection
-from .errors import DatabaseCorrupt, DatabaseTooNew, NotADatabase, StorageFailure
+from .db import SCHEMA_VERSION, check_file, guard, guarded, now, open_database, raw_connection
+from .errors import (
+    DatabaseCorrupt,
+    DatabaseKeyMissing,
+    DatabaseKeyWrong,
+    DatabaseTooNew,
+    NotADatabase,
+    StorageFailure,
+)
 
 __all__ = ["BackupInfo", "backup", "inspect_file", "restore"]
 
@@ -35,10 +48,12 @@ class BackupInfo:
     bytes: int
     schema_version: int
     counts: dict[str, int]
+    key_id: str | None = None  # the database id of an encrypted file; None: plaintext
 
     def to_dict(self) -> dict[str, object]:
         return {"path": str(self.path), "bytes": self.bytes, "schema_version": self.schema_version,
-                "counts": self.counts, "integrity": "ok"}
+                "counts": self.counts, "integrity": "ok", "encrypted": self.key_id is not None,
+                "database_id": self.key_id}
 
 
 def _counts(conn: sqlite3.Connection) -> dict[str, int]:
@@ -50,10 +65,9 @@ def inspect_file(path: Path) -> BackupInfo:
     with guard(path):
         if not path.is_file():
             raise NotADatabase(path, "no such file")
-        with path.open("rb") as fh:
-            if not fh.read(16).startswith(b"SQLite format 3"):
-                raise NotADatabase(path, "the file does not start with the SQLite header")
+        check_file(path, create=False)
         conn = raw_connection(path, mode="ro")
+        key_id = conn.db_key.id if conn.db_key is not None else None
         try:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             if result != [("ok",)]:
@@ -66,11 +80,15 @@ def inspect_file(path: Path) -> BackupInfo:
             counts = _counts(conn)
         finally:
             conn.close()
-    return BackupInfo(path, path.stat().st_size, version, counts)
+    return BackupInfo(path, path.stat().st_size, version, counts, key_id)
 
 
 def _copy(source: sqlite3.Connection, target: Path) -> None:
-    dest = raw_connection(target, mode="rwc")
+    """A new file at ``target`` (any leftover there is removed first), encrypted like ``source``."""
+    for leftover in (target, target.with_name(target.name + "-journal"), target.with_name(target.name + "-wal")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+    dest = raw_connection(target, mode="rwc", like=source)
     try:
         source.backup(dest, pages=1024)
         # A self-contained single file: no -wal beside the backup.
@@ -101,7 +119,7 @@ def backup(db: Database, dest: str | os.PathLike[str], *, operator: str, at: dt.
         finally:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
-    return BackupInfo(target, target.stat().st_size, info.schema_version, info.counts)
+    return BackupInfo(target, target.stat().st_size, info.schema_version, info.counts, info.key_id)
 
 
 def _quiesce(target: Path) -> None:
@@ -111,8 +129,10 @@ def _quiesce(target: Path) -> None:
     -wal), which is exactly what restoring is for.
     """
     try:
-        old = open_database(target, busy_timeout_ms=1000)
-    except (DatabaseCorrupt, NotADatabase, StorageFailure, DatabaseTooNew):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a plaintext database being replaced: no advice to encrypt it
+            old = open_database(target, busy_timeout_ms=1000)
+    except (DatabaseCorrupt, NotADatabase, StorageFailure, DatabaseTooNew, DatabaseKeyMissing, DatabaseKeyWrong):
         return
     try:
         with guard(target, 1000):
@@ -129,7 +149,8 @@ def restore(source: str | os.PathLike[str], db_path: str | os.PathLike[str], *, 
 
     The current database (if any) and its -wal/-shm are moved aside first, never deleted.
     Returns the backup's info and where the replaced database went. The caller must make sure
-    no other program has the database open.
+    no other program has the database open. The restored database keeps the backup's key and
+    id: on another PC, import the desk's key (``hospital-client key import``) first.
     """
     src = Path(source).expanduser()
     target = Path(db_path).expanduser()

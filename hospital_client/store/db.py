@@ -1,9 +1,19 @@
 """The one place that opens the local database.
 
-Every connection of the client goes through ``open_database``: WAL, ``synchronous=FULL``,
+Every connection of the client goes through ``raw_connection`` (and the live database through
+``open_database`` on top of it): SQLCipher (the ``sqlcipher3`` module, CPython's sqlite3 built
+against SQLCipher 4), keyed from the OS keyring (``store.keys``); WAL, ``synchronous=FULL``,
 ``busy_timeout``, foreign keys, and the schema version check (with pending migrations applied
-after a safety copy). Issue 7 swaps the SQLite connection for an SQLCipher one here and only
-here (``_connect``).
+after a safety copy). The live database, the safety copy before an upgrade, backups and
+restores all come from here, so all of them are encrypted with the database's own key and
+carry its id.
+
+A new database gets a new random key (stored in the keyring before the file exists). An
+existing file is opened by what its first bytes say: the SQLite header means a plaintext
+database of an older version (it still opens, with a ``PlaintextDatabaseWarning`` that names
+``hospital-client encrypt``); anything else is an encrypted database whose first 16 bytes are
+its id: no key for it raises ``DatabaseKeyMissing``, a key that does not open it
+``DatabaseKeyWrong``, in both cases before anything is written.
 
 Every SQLite or OS error that leaves the store is translated into the typed errors of
 ``store.errors`` by ``guard`` / ``guarded``; a missing file is created only when the caller
@@ -20,16 +30,20 @@ import logging
 import os
 import sqlite3
 import urllib.parse
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from sqlcipher3 import dbapi2 as sqlcipher  # type: ignore[import-untyped]
 from sqlite_utils import Database
 
+from . import keys
 from .errors import (
     AppendOnlyViolation,
     DatabaseCorrupt,
+    DatabaseKeyWrong,
     DatabaseLocked,
     DatabaseMissing,
     DatabaseReadOnly,
@@ -53,7 +67,10 @@ _SQLITE_CONSTRAINT, _SQLITE_NOTADB = 19, 26
 
 __all__ = [
     "SCHEMA_VERSION",
+    "CipherConnection",
     "LocalDatabase",
+    "PlaintextDatabaseWarning",
+    "check_file",
     "guard",
     "guarded",
     "now",
@@ -63,11 +80,51 @@ __all__ = [
 ]
 
 
+# SQLCipher pages are whole multiples of this; a file of another size is not an encrypted database.
+_MIN_PAGE = 512
+
+
+def _graft_exceptions() -> None:
+    """sqlcipher3 has its own copies of the DB-API exception classes. Make each also a subclass
+    of its sqlite3 namesake, so that ``except sqlite3.IntegrityError`` (in our code, in
+    sqlite-utils and in tests) catches what an SQLCipher connection raises. (The base classes
+    ``Error`` and ``Warning`` cannot take another base; ``guard`` names them itself.)"""
+    for name in ("DatabaseError", "InterfaceError", "DataError", "OperationalError", "IntegrityError",
+                 "InternalError", "ProgrammingError", "NotSupportedError"):
+        ours, theirs = getattr(sqlcipher, name), getattr(sqlite3, name)
+        if not issubclass(ours, theirs):
+            ours.__bases__ = (*ours.__bases__, theirs)
+
+
+_graft_exceptions()
+_DB_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, sqlcipher.Error)
+_GUARDED: tuple[type[BaseException], ...] = (*_DB_ERRORS, OSError)
+
+
+class PlaintextDatabaseWarning(UserWarning):
+    """A database of an older version that is not encrypted yet; it still opens."""
+
+
+class CipherConnection(sqlcipher.Connection):  # type: ignore[misc]
+    """An SQLCipher connection that knows its key (None: a plaintext file)."""
+
+    db_key: keys.DatabaseKey | None = None
+
+
 class LocalDatabase(Database):
     """A sqlite-utils Database that knows its file (for error messages and backups)."""
 
     path: Path
     busy_timeout_ms: int
+
+    @property
+    def encrypted(self) -> bool:
+        return getattr(self.conn, "db_key", None) is not None
+
+    @property
+    def key_id(self) -> str | None:
+        key = getattr(self.conn, "db_key", None)
+        return key.id if key is not None else None
 
 
 def now() -> dt.datetime:
@@ -78,7 +135,7 @@ def now() -> dt.datetime:
 def _translate(exc: BaseException, path: Path, busy_ms: int | None = None) -> StoreError | None:
     if isinstance(exc, StoreError):
         return exc
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, _DB_ERRORS):
         code = getattr(exc, "sqlite_errorcode", None)
         text = str(exc)
         primary = code & 0xFF if isinstance(code, int) else None
@@ -98,6 +155,9 @@ def _translate(exc: BaseException, path: Path, busy_ms: int | None = None) -> St
         if primary == _SQLITE_CORRUPT:
             return DatabaseCorrupt(path, text)
         if primary == _SQLITE_NOTADB:
+            if _encrypted_file(path):
+                # The key opened page 1 (raw_connection checks that); a later page failed its HMAC.
+                return DatabaseCorrupt(path, f"{text}: a page failed its integrity check")
             return NotADatabase(path, text)
         if primary in (_SQLITE_READONLY, _SQLITE_PERM):
             return DatabaseReadOnly(path, text)
@@ -124,7 +184,7 @@ def guard(path: Path, busy_ms: int | None = None) -> Iterator[None]:
     """Translate SQLite and OS errors raised inside the block into StoreError subclasses."""
     try:
         yield
-    except (sqlite3.Error, OSError) as exc:
+    except _GUARDED as exc:
         translated = _translate(exc, path, busy_ms)
         if translated is None:
             raise
@@ -173,7 +233,7 @@ def transaction(db: Database) -> Iterator[Database]:
             if conn.in_transaction:
                 try:
                     conn.execute("ROLLBACK")
-                except sqlite3.Error:
+                except _DB_ERRORS:
                     pass
             raise
         try:
@@ -182,12 +242,30 @@ def transaction(db: Database) -> Iterator[Database]:
             if conn.in_transaction:
                 try:
                     conn.execute("ROLLBACK")
-                except sqlite3.Error:
+                except _DB_ERRORS:
                     pass
             raise
 
 
-def _check_file(path: Path, create: bool) -> None:
+def _head(path: Path) -> bytes:
+    """The first 100 bytes of the file (b"" when there is none)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(100)
+    except FileNotFoundError:
+        return b""
+
+
+def _encrypted_file(path: Path) -> bool:
+    try:
+        head = _head(path)
+    except OSError:
+        return False
+    return bool(head) and not head.startswith(SQLITE_MAGIC)
+
+
+def check_file(path: Path, create: bool) -> None:
+    """Refuse what is not a database of ours before any connection touches it (typed errors)."""
     if path.is_dir():
         raise NotADatabase(path, "it is a folder")
     try:
@@ -211,8 +289,15 @@ def _check_file(path: Path, create: bool) -> None:
         if not create:
             raise NotADatabase(path, "the file is empty (0 bytes); run init only if this is a new installation")
         return
-    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
-        raise NotADatabase(path, "the file does not start with the SQLite header")
+    if head.startswith(SQLITE_MAGIC):
+        if len(head) < 100:
+            raise NotADatabase(path, "the file does not start with the SQLite header (it is cut short)")
+        return
+    # No SQLite header: an encrypted database is whole pages of ciphertext.
+    size = path.stat().st_size
+    if size < _MIN_PAGE or size % _MIN_PAGE:
+        raise NotADatabase(path, "the file does not start with the SQLite header and is not an encrypted "
+                                 "database either (its size is not a whole number of pages)")
 
 
 def _writable(path: Path) -> bool:
@@ -221,24 +306,78 @@ def _writable(path: Path) -> bool:
 
 
 def raw_connection(
-    path: Path, *, mode: str = "rw", busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
-) -> sqlite3.Connection:
-    """The one place that makes an SQLite connection: the live database (``rw``/``rwc``) and
+    path: Path,
+    *,
+    mode: str = "rw",
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    like: sqlite3.Connection | None = None,
+    key: keys.DatabaseKey | None = None,
+) -> CipherConnection:
+    """The one place that makes a database connection: the live database (``rw``/``rwc``) and
     backup files (``ro`` for checking a finished copy, ``rwc`` for writing one).
 
-    Issue 7 swaps this for an SQLCipher connection keyed from the keyring, so the database,
-    its safety copies and its backups are all encrypted the same way.
+    An existing file is opened as its first bytes say: plaintext SQLite as it is, anything else
+    as an SQLCipher database keyed from the keyring by its id (``DatabaseKeyMissing`` /
+    ``DatabaseKeyWrong`` before anything is read or written). A file that does not exist yet
+    (``rwc``) is made encrypted ``like`` the given connection: the same key and the same id
+    (or plaintext, if that one is plaintext), which is how safety copies, backups and restores
+    are written. Without ``like`` a new file is a new database: a new random key, kept in the
+    keyring before the file is made. ``key`` opens an existing encrypted file with that key
+    instead of the keyring's (``key import`` tries a key before keeping it).
     """
     if mode not in ("ro", "rw", "rwc"):
         raise ValueError(f"unknown mode {mode!r}")
+    path = Path(path)
+    head = _head(path)
+    created: keys.DatabaseKey | None = None
+    new_file = False
+    if head.startswith(SQLITE_MAGIC):
+        key = None
+    elif head:
+        key_id = keys.database_id(head)
+        if key is None:
+            key = keys.load(key_id, path)
+        elif key.id != key_id:
+            raise DatabaseKeyWrong(path, key_id)
+    elif mode != "rwc":
+        key = None  # SQLite itself reports the missing file
+    elif like is not None:
+        key, new_file = getattr(like, "db_key", None), True
+    else:
+        key = created = keys.new_key()
+        keys.save(key, path)
+        new_file = True
     uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode={mode}"
     if mode == "ro":
         uri += "&immutable=1"
-    return sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False,
-                           isolation_level=None)
+    conn: CipherConnection | None = None
+    try:
+        conn = sqlcipher.connect(uri, uri=True, timeout=busy_timeout_ms / 1000, check_same_thread=False,
+                                 isolation_level=None, factory=CipherConnection)
+        conn.db_key = key
+        if key is not None:
+            conn.execute("PRAGMA cipher_log_level = NONE")  # our errors say it; no lines on stderr
+            conn.execute(f'PRAGMA key = "{key.pragma_value(new_file=new_file)}"')
+            conn.execute("PRAGMA cipher_compatibility = 4")  # pinned: later SQLCipher versions still open it
+            try:
+                conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlcipher.DatabaseError as exc:
+                code = getattr(exc, "sqlite_errorcode", 0) or 0
+                if code & 0xFF == _SQLITE_NOTADB and not new_file:
+                    keys.forget(key.id)
+                    raise DatabaseKeyWrong(path, key.id) from None
+                raise
+            keys.remember(key)
+        return conn
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        if created is not None and not _head(path):
+            keys.delete(created.id)  # no file was made with it
+        raise
 
 
-def _connect(path: Path, *, create: bool, busy_timeout_ms: int) -> sqlite3.Connection:
+def _connect(path: Path, *, create: bool, busy_timeout_ms: int) -> CipherConnection:
     return raw_connection(path, mode="rwc" if create else "rw", busy_timeout_ms=busy_timeout_ms)
 
 
@@ -287,7 +426,7 @@ def _check_schema(conn: sqlite3.Connection, path: Path, create: bool) -> tuple[i
 def _safety_copy(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     stamp = now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.schema-v{version}-{stamp}.bak")
-    dest = raw_connection(target, mode="rwc")
+    dest = raw_connection(target, mode="rwc", like=conn)  # encrypted with the database's own key
     try:
         conn.backup(dest)
     finally:
@@ -305,14 +444,31 @@ def open_database(
 
     Raises a ``DatabaseUnavailable`` subclass, never returns a half-usable database:
     missing file without ``create``, a file that is not ours, damaged, read-only, locked,
-    from a newer schema, or a full disk. A database with an older schema is copied beside
-    itself (``NAME.schema-vN-STAMP.bak``) before its migrations are applied.
+    from a newer schema, or a full disk; an encrypted one whose key is not in the keyring
+    (``DatabaseKeyMissing``) or does not open it (``DatabaseKeyWrong``). A database with an
+    older schema is copied beside itself (``NAME.schema-vN-STAMP.bak``, encrypted like it)
+    before its migrations are applied. ``create=True`` on a missing or empty file makes a new
+    encrypted database with a new key in the keyring; it never replaces an existing file.
+    A plaintext database of an older version opens with a ``PlaintextDatabaseWarning``.
     """
     db_path = Path(path).expanduser()
-    _check_file(db_path, create)
+    check_file(db_path, create)
     if not _writable(db_path):
         raise DatabaseReadOnly(db_path, "no write permission or a read-only disk")
-    conn: sqlite3.Connection | None = None
+    if create and not _head(db_path):
+        try:
+            return _open(db_path, create=True, busy_timeout_ms=busy_timeout_ms)
+        except (DatabaseCorrupt, NotADatabase, DatabaseKeyWrong):
+            # Two first starts at once: the other process made the file (with its own new key)
+            # first; this one's pages do not decrypt it. Open what the other one made.
+            if not _encrypted_file(db_path):
+                raise
+            log.info("the database was created by another process meanwhile; opening that one")
+    return _open(db_path, create=create, busy_timeout_ms=busy_timeout_ms)
+
+
+def _open(db_path: Path, *, create: bool, busy_timeout_ms: int) -> LocalDatabase:
+    conn: CipherConnection | None = None
     try:
         with guard(db_path, busy_timeout_ms):
             conn = _connect(db_path, create=create, busy_timeout_ms=busy_timeout_ms)
@@ -324,11 +480,23 @@ def open_database(
             db.busy_timeout_ms = busy_timeout_ms
             if version < SCHEMA_VERSION:
                 _upgrade(db, conn, db_path, version)
-            return db
+        if conn.db_key is None:
+            _warn_plaintext(db_path)
+        return db
     except BaseException:
         if conn is not None:
             conn.close()
         raise
+
+
+def _warn_plaintext(path: Path) -> None:
+    log.warning("the database is not encrypted; run `hospital-client encrypt`")
+    # An explicit location: one line on stderr in a terminal ("hospital-client:0: ..."), no source line.
+    warnings.warn_explicit(PlaintextDatabaseWarning(
+        f"{path}: this database is not encrypted (made by an older version). It still works, but "
+        f"patients' names and ID numbers are readable by anyone with the file. Close the desk and run "
+        f"`hospital-client encrypt --db {path}` (docs/operations.md, 'Database key')."),
+        PlaintextDatabaseWarning, filename="hospital-client", lineno=0, module=__name__)
 
 
 def _upgrade(db: LocalDatabase, conn: sqlite3.Connection, path: Path, version: int) -> None:

@@ -8,6 +8,9 @@
         DatabaseReadOnly            the file, its folder or the disk cannot be written
         DatabaseLocked              another program holds the database
         DatabaseTooNew              written by a newer version of the program
+        DatabaseKeyMissing          encrypted, and its key is not in this user's OS keyring
+        DatabaseKeyWrong            encrypted, and the key in the keyring does not open it
+        DatabaseKeyringUnavailable  no OS keyring to read or keep the database key in
         DiskFull                    the disk is full; the action was rolled back
         StorageFailure              another I/O problem (disk error, cannot open)
       RecordError                   a refusal about records; the database is fine
@@ -31,6 +34,9 @@ __all__ = [
     "AppendOnlyViolation",
     "CacheIntegrityError",
     "DatabaseCorrupt",
+    "DatabaseKeyMissing",
+    "DatabaseKeyWrong",
+    "DatabaseKeyringUnavailable",
     "DatabaseLocked",
     "DatabaseMissing",
     "DatabaseReadOnly",
@@ -134,6 +140,48 @@ class DatabaseTooNew(DatabaseUnavailable):
             f"version knows schema versions up to {known}). Nothing was changed. Install the newer "
             "version of the program; do not use this one on this database.",
             "本地数据库由更新版本的程序创建，当前程序版本过旧，未做任何改动。请联系信息科升级程序。",
+        )
+
+
+class DatabaseKeyMissing(DatabaseUnavailable):
+    def __init__(self, path: Path | str, key_id: str) -> None:
+        self.key_id = key_id
+        super().__init__(
+            path,
+            f"the database is encrypted and its key (database id {key_id}) is not in this user's OS "
+            "keyring: the keyring was reset, another OS user is logged in, or the file was copied from "
+            "another PC. Nothing was written and no new database was made. Import the key that IT "
+            "exported for this desk: `hospital-client key import KEYFILE --db PATH` (recovery passphrase "
+            "on standard input; docs/operations.md, 'Database key'). Do not run init on this path.",
+            "本地数据库已加密，但当前系统用户的密钥库中没有它的密钥（密钥库被清空、换了系统用户或数据库文件"
+            "是从其他电脑复制的），未做任何改动。请联系信息科用备份的密钥文件导入密钥（hospital-client key import）。",
+        )
+
+
+class DatabaseKeyWrong(DatabaseUnavailable):
+    def __init__(self, path: Path | str, key_id: str) -> None:
+        self.key_id = key_id
+        super().__init__(
+            path,
+            f"the database is encrypted and the key in the OS keyring for database id {key_id} does not "
+            "open it (a key file of another desk was imported, or the file's first page is damaged). "
+            "Nothing was written. Import this desk's own key file with `hospital-client key import "
+            "KEYFILE --db PATH`; if that key does not open it either, keep the file and restore the "
+            "latest backup (docs/operations.md, 'Database key').",
+            "本地数据库已加密，密钥库中的密钥无法打开它（导入了其他电脑的密钥，或文件已损坏），未做任何改动。"
+            "请联系信息科重新导入本机的密钥文件，或从备份恢复。",
+        )
+
+
+class DatabaseKeyringUnavailable(DatabaseUnavailable):
+    def __init__(self, path: Path | str, detail: str) -> None:
+        super().__init__(
+            path,
+            f"the database key cannot be read from or kept in the OS keyring ({detail}). Nothing was "
+            "written and no database was made. On Linux start and unlock a Secret Service keyring "
+            "(gnome-keyring, or the desktop's own) in this user's session; on Windows log in as a user "
+            "who has Credential Manager (docs/operations.md, 'Database key').",
+            "无法访问系统密钥库，读取或保存数据库密钥失败，未做任何改动。请联系信息科检查系统密钥库（钥匙环/凭据管理器）。",
         )
 
 

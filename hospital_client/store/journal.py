@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,18 +27,23 @@ from .accumulators import apply_delta_in_transaction, delta_between, read_delta
 from .db import guarded, now, transaction
 from .errors import AlreadyReversed, DuplicateSettlement, NotFound, NotReversible
 from .money import money_text, negate_text, to_decimal
-from .outbox import INFNO_REVERSAL, INFNO_SETTLEMENT, enqueue_in_transaction, msgid_for
+from .outbox import INFNO_REVERSAL, INFNO_SETTLEMENT, enqueue_in_transaction, mark_many_in_transaction, msgid_for
 from .schema import SETLINFO_COLUMNS
 
 __all__ = [
     "Committed",
     "JournalEntry",
     "NewSettlement",
+    "RemoteResult",
+    "UploadSource",
     "get_entry",
     "list_entries",
     "mark_final",
+    "record_remote_results",
     "record_reversal",
     "record_settlement",
+    "remote_result",
+    "upload_sources",
 ]
 
 STATES = ("provisional", "final")
@@ -458,3 +463,152 @@ def fee_lines(db: Database, local_id: int) -> list[dict[str, Any]]:
     cursor = db.conn.execute("SELECT * FROM fee_line WHERE local_id = ? ORDER BY seq", (local_id,))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+# --- sync (issue 4): what is uploaded, and what the central system answered ----------------------
+
+@dataclass(frozen=True, slots=True)
+class UploadSource:
+    """A journal entry as the sync uploads it (docs/protocol.md, 9511 items), as JSON text that
+    SQLite builds from the committed rows: a settlement's ``request`` exactly as settled with its
+    fee lines put back and its ``provisional`` result (policy, setlinfo, setldetail,
+    year_to_date_after); a reversal's ``reverses_local_id``; the time it was committed in China
+    Standard Time. Built the same way every time, so a re-sent settlement is the same request
+    (the central system binds each local id to its request's fingerprint)."""
+
+    local_id: int
+    kind: str
+    item_json: str
+
+
+# Everything in SQLite's JSON functions: a batch of hundreds of entries is read in milliseconds,
+# without decoding and encoding in Python. The fee lines as requested (the optional overrides
+# only when given), in order (an aggregate's ORDER BY needs SQLite 3.44; the order of the lines is
+# part of the request). Times: created_at carries its UTC offset; CST is UTC+8 (no summer time).
+_FEES_SQL = """
+    SELECT json_group_array(CASE
+      WHEN req_chrgitm_lv IS NULL AND req_selfpay_prop IS NULL AND req_pric_uplmt_amt IS NULL THEN
+        json_object('feedetl_sn', feedetl_sn, 'med_list_codg', med_list_codg, 'name', name, 'pric', pric, 'cnt', cnt,
+                    'det_item_fee_sumamt', det_item_fee_sumamt)
+      ELSE json_patch(  -- a merge patch leaves out the overrides that are NULL
+        json_object('feedetl_sn', feedetl_sn, 'med_list_codg', med_list_codg, 'name', name, 'pric', pric, 'cnt', cnt,
+                    'det_item_fee_sumamt', det_item_fee_sumamt),
+        json_object('chrgitm_lv', req_chrgitm_lv, 'selfpay_prop', req_selfpay_prop,
+                    'pric_uplmt_amt', req_pric_uplmt_amt)) END ORDER BY seq)
+    FROM fee_line f WHERE f.local_id = s.local_id"""
+_UPLOAD_SQL = f"""
+SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN json_object(
+    'kind', 'settlement', 'local_id', CAST(s.local_id AS TEXT),
+    'setl_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours'),
+    'request', json_set(s.request_json, '$.fees', json(coalesce(({_FEES_SQL}), '[]'))),
+    'provisional', json_object(
+      'policy', s.result_json -> '$.policy', 'setlinfo', s.result_json -> '$.setlinfo',
+      'setldetail', s.result_json -> '$.setldetail', 'year_to_date_after', s.result_json -> '$.year_to_date_after'))
+  ELSE json_object(
+    'kind', 'reversal', 'local_id', CAST(s.local_id AS TEXT), 'reverses_local_id', CAST(s.reverses_local_id AS TEXT),
+    'rev_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours')) END
+FROM settlement s WHERE s.local_id IN ({{marks}})
+"""
+
+
+@guarded
+def upload_sources(db: Database, local_ids: Sequence[int]) -> list[UploadSource]:
+    """Entries as the sync uploads them (see UploadSource), in the order asked."""
+    if not local_ids:
+        return []
+    wanted = [int(x) for x in local_ids]
+    marks = ", ".join("?" for _ in wanted)
+    rows = {row[0]: row for row in db.conn.execute(_UPLOAD_SQL.format(marks=marks), wanted)}
+    out: list[UploadSource] = []
+    for local_id in wanted:
+        row = rows.get(local_id)
+        if row is None:
+            raise NotFound(f"no journal entry {local_id}")
+        out.append(UploadSource(*row))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteResult:
+    """The central system's answer for one journal entry it adjudicated."""
+
+    local_id: int
+    status: str                         # accepted | adjusted
+    central_id: str                     # setl_id, or rev_setl_id for a reversal
+    msgid: str                          # the message the central system recorded it under
+    final: Mapping[str, Any]            # its figures: setlinfo (and setldetail, policy)
+    adjustment: Mapping[str, Any] | None = None   # final - provisional (adjusted only)
+
+
+_ADJUSTMENT_INSERT = (
+    "INSERT INTO adjustment (local_id, central_id, psn_cash_pay, hifp_pay, hifmi_pay, maf_pay, fund_pay_sumamt, "
+    "funds_json, reasons, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@guarded
+def record_remote_results(db: Database, results: Sequence[RemoteResult], *, operator: str = "sync",
+                          at: dt.datetime | None = None) -> list[int]:
+    """Record the central system's answers in ONE transaction: for each entry not confirmed yet,
+    the answer (sync_result), its adjustment (for the clerk to resolve), the outbox status and
+    event, a 'final' state row and an audit entry. An entry already confirmed is left alone (an
+    answer can arrive twice: the online path and a drain). Returns the local ids recorded."""
+    if not results:
+        return []
+    when = at or now()
+    stamp = when.isoformat()
+    conn = db.conn
+    recorded: list[int] = []
+    with transaction(db):
+        ids = [r.local_id for r in results]
+        marks = ", ".join("?" for _ in ids)
+        boxes = {row[0]: (row[1], row[2]) for row in conn.execute(
+            f"SELECT local_id, id, status FROM outbox WHERE local_id IN ({marks})", ids)}
+        done = {row[0]: (row[1], row[2]) for row in conn.execute(
+            f"SELECT local_id, status, central_id FROM sync_result WHERE local_id IN ({marks})", ids)}
+        changes: list[tuple[int, str, str]] = []
+        for r in results:
+            if r.status not in ("accepted", "adjusted"):
+                raise ValueError(f"entry {r.local_id}: a final answer is accepted or adjusted, not {r.status!r}")
+            if r.local_id not in boxes:
+                continue
+            outbox_id, box_status = boxes[r.local_id]
+            if r.local_id in done:
+                # Confirmed before (the answer came twice): only an outbox status put back (e.g. by
+                # a retry) returns to what was recorded; nothing else is written again.
+                status, central_id = done[r.local_id]
+                if box_status != status:
+                    changes.append((outbox_id, status, central_id))
+                    boxes[r.local_id] = (outbox_id, status)
+                continue
+            done[r.local_id] = (r.status, r.central_id)
+            boxes[r.local_id] = (outbox_id, r.status)
+            conn.execute("INSERT INTO sync_result (local_id, status, central_id, msgid, final_json, received_at) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (r.local_id, r.status, r.central_id, r.msgid, compact_json(r.final), stamp))
+            adj = r.adjustment
+            if r.status == "adjusted" and adj:
+                conn.execute(_ADJUSTMENT_INSERT, (
+                    r.local_id, r.central_id, *(money_text(adj.get(k, "0")) for k in (
+                        "psn_cash_pay", "hifp_pay", "hifmi_pay", "maf_pay", "fund_pay_sumamt")),
+                    compact_json(adj.get("funds") or []), compact_json(adj.get("reasons") or []), stamp))
+            conn.execute(_STATE_INSERT, (r.local_id, "final", stamp, f"{r.status} {r.central_id}"))
+            changes.append((outbox_id, r.status, r.central_id))
+            detail: dict[str, Any] = {"state": "final", "central": r.status, "central_id": r.central_id}
+            if r.status == "adjusted" and adj:
+                detail["adjustment_psn_cash_pay"] = money_text(adj.get("psn_cash_pay", "0"))
+            audit.append_in_transaction(conn, "sync", operator, f"settlement:{r.local_id}", detail, when)
+            recorded.append(r.local_id)
+        mark_many_in_transaction(conn, changes, stamp)
+    return recorded
+
+
+@guarded
+def remote_result(db: Database, local_id: int) -> dict[str, Any] | None:
+    """What the central system answered for an entry (status, central id, msgid, final figures), or None."""
+    row = db.conn.execute("SELECT status, central_id, msgid, final_json, received_at FROM sync_result "
+                          "WHERE local_id = ?", (local_id,)).fetchone()
+    if row is None:
+        return None
+    return {"status": row[0], "central_id": row[1], "msgid": row[2], "final": json.loads(row[3]),
+            "received_at": row[4]}

@@ -11,19 +11,42 @@ columns change (queued -> sent -> accepted / adjusted / rejected); each change a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
+from . import audit
 from .db import guarded, now, transaction
-from .errors import NotFound
+from .errors import NotFound, RecordError
 
 STATUSES = ("queued", "sent", "accepted", "adjusted", "rejected")
 INFNO_SETTLEMENT, INFNO_REVERSAL = "2304", "2305"
 
-__all__ = ["STATUSES", "OutboxMessage", "list_messages", "mark", "msgid_for"]
+__all__ = [
+    "PENDING",
+    "STATUSES",
+    "Adjustment",
+    "OutboxMessage",
+    "Pending",
+    "get_adjustment",
+    "get_message",
+    "list_adjustments",
+    "list_messages",
+    "mark",
+    "mark_many",
+    "message_for",
+    "msgid_for",
+    "older_pending",
+    "pending",
+    "pending_brief",
+    "requeue",
+    "resolve_adjustment",
+    "status_counts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +122,187 @@ def mark(db: Database, outbox_id: int, status: str, detail: str = "", *, at: dt.
             "INSERT INTO outbox_event (outbox_id, status, at, detail) VALUES (?, ?, ?, ?)",
             (outbox_id, status, stamp, detail),
         )
+
+
+# --- sync (issue 4): the drain's view of the outbox, and the adjustments to resolve --------------
+
+PENDING = ("queued", "sent")  # still to be confirmed by the central system ('rejected' is parked)
+
+
+@guarded
+def pending(db: Database, *, limit: int | None = None) -> list[OutboxMessage]:
+    """Messages still to confirm (queued, or sent without an answer yet), FIFO by local sequence."""
+    sql = _SELECT + " WHERE o.status IN ('queued', 'sent') ORDER BY o.local_id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return [OutboxMessage(*row) for row in db.conn.execute(sql).fetchall()]
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """What the drain needs of a message it is about to send (read quickly for large queues)."""
+
+    id: int
+    local_id: int
+    status: str
+    msgid: str
+
+
+@guarded
+def pending_brief(db: Database) -> list[Pending]:
+    """The messages still to confirm (queued or sent), FIFO by local sequence, outbox columns only."""
+    rows = db.conn.execute("SELECT id, local_id, status, msgid FROM outbox WHERE status IN ('queued', 'sent') "
+                           "ORDER BY local_id").fetchall()
+    return [Pending(*row) for row in rows]
+
+
+@guarded
+def message_for(db: Database, local_id: int) -> OutboxMessage | None:
+    """The outbox message of a journal entry."""
+    row = db.conn.execute(_SELECT + " WHERE o.local_id = ?", (local_id,)).fetchone()
+    return None if row is None else OutboxMessage(*row)
+
+
+@guarded
+def get_message(db: Database, outbox_id: int) -> OutboxMessage:
+    row = db.conn.execute(_SELECT + " WHERE o.id = ?", (outbox_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no outbox message {outbox_id}")
+    return OutboxMessage(*row)
+
+
+@guarded
+def older_pending(db: Database, local_id: int) -> int:
+    """How many messages before this journal entry still wait for the central system."""
+    row = db.conn.execute(
+        "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sent') AND local_id < ?", (local_id,)
+    ).fetchone()
+    return int(row[0])
+
+
+@guarded
+def status_counts(db: Database) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for status, count in db.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
+        counts[str(status)] = int(count)
+    return counts
+
+
+def mark_many_in_transaction(conn: sqlite3.Connection, changes: Sequence[tuple[int, str, str]], stamp: str) -> None:
+    """Status changes (outbox id, status, detail) and their events; the caller holds the transaction."""
+    for _, status, _ in changes:
+        if status not in STATUSES:
+            raise ValueError(f"unknown outbox status {status!r}")
+    conn.executemany(
+        "UPDATE outbox SET status = ?, attempts = attempts + ?, "
+        "last_error = CASE WHEN ? = 'rejected' THEN ? ELSE '' END, updated_at = ? WHERE id = ?",
+        [(status, 1 if status == "sent" else 0, status, detail, stamp, outbox_id)
+         for outbox_id, status, detail in changes],
+    )
+    conn.executemany(
+        "INSERT INTO outbox_event (outbox_id, status, at, detail) VALUES (?, ?, ?, ?)",
+        [(outbox_id, status, stamp, detail) for outbox_id, status, detail in changes],
+    )
+
+
+@guarded
+def mark_many(db: Database, changes: Sequence[tuple[int, str, str]], *, at: dt.datetime | None = None) -> None:
+    """Several status changes in ONE transaction (a whole batch marked sent, or its refusals)."""
+    if not changes:
+        return
+    with transaction(db):
+        mark_many_in_transaction(db.conn, changes, (at or now()).isoformat())
+
+
+@guarded
+def requeue(db: Database, outbox_id: int, *, operator: str, at: dt.datetime | None = None) -> OutboxMessage:
+    """Put a parked (rejected) message back in the queue, e.g. after its cause was fixed (audited)."""
+    when = at or now()
+    with transaction(db):
+        message = get_message(db, outbox_id)
+        if message.status != "rejected":
+            raise RecordError(f"outbox message {outbox_id} is {message.status}, not rejected: nothing to retry")
+        mark_many_in_transaction(db.conn, [(outbox_id, "queued", f"retry by {operator}")], when.isoformat())
+        audit.append_in_transaction(db.conn, "sync", operator, f"outbox:{outbox_id}",
+                                    {"retry": message.local_id, "was": message.last_error[:200]}, when)
+    return get_message(db, outbox_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """Final minus provisional for one settlement: psn_cash_pay > 0 the patient pays more (补费),
+    < 0 the patient gets money back (退费); per fund too. Resolved once, by whom and when."""
+
+    local_id: int
+    queue_no: str
+    central_id: str
+    psn_cash_pay: str
+    hifp_pay: str
+    hifmi_pay: str
+    maf_pay: str
+    fund_pay_sumamt: str
+    funds: list[dict[str, Any]]
+    reasons: list[str]
+    created_at: str
+    resolved_by: str | None
+    resolved_at: str | None
+    resolution_note: str
+    psn_no: str
+    psn_name_masked: str
+    setl_date: str
+
+    @property
+    def resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["resolved"] = self.resolved
+        return out
+
+
+_ADJ_SELECT = (
+    "SELECT a.local_id, s.queue_no, a.central_id, a.psn_cash_pay, a.hifp_pay, a.hifmi_pay, a.maf_pay, "
+    "a.fund_pay_sumamt, a.funds_json, a.reasons, a.created_at, a.resolved_by, a.resolved_at, a.resolution_note, "
+    "s.psn_no, s.psn_name_masked, s.setl_date FROM adjustment a JOIN settlement s ON s.local_id = a.local_id"
+)
+
+
+def _adjustment(row: tuple[Any, ...]) -> Adjustment:
+    values = list(row)
+    values[8] = json.loads(values[8])
+    values[9] = json.loads(values[9])
+    return Adjustment(*values)
+
+
+@guarded
+def list_adjustments(db: Database, *, open_only: bool = False) -> list[Adjustment]:
+    """Adjustments in local order; with ``open_only`` only those not resolved yet."""
+    sql = _ADJ_SELECT + (" WHERE a.resolved_at IS NULL" if open_only else "") + " ORDER BY a.local_id"
+    return [_adjustment(row) for row in db.conn.execute(sql).fetchall()]
+
+
+@guarded
+def get_adjustment(db: Database, local_id: int) -> Adjustment:
+    row = db.conn.execute(_ADJ_SELECT + " WHERE a.local_id = ?", (local_id,)).fetchone()
+    if row is None:
+        raise NotFound(f"no adjustment for journal entry {local_id}")
+    return _adjustment(row)
+
+
+@guarded
+def resolve_adjustment(db: Database, local_id: int, *, operator: str, note: str = "",
+                       at: dt.datetime | None = None) -> Adjustment:
+    """Record that the clerk settled the difference with the patient (once; audited)."""
+    when = at or now()
+    stamp = when.isoformat()
+    with transaction(db):
+        current = get_adjustment(db, local_id)
+        if current.resolved:
+            raise RecordError(f"the adjustment of entry {local_id} was already resolved by {current.resolved_by} "
+                              f"at {current.resolved_at}")
+        db.conn.execute("UPDATE adjustment SET resolved_by = ?, resolved_at = ?, resolution_note = ? "
+                        "WHERE local_id = ?", (operator, stamp, note.strip(), local_id))
+        audit.append_in_transaction(db.conn, "sync", operator, f"settlement:{local_id}",
+                                    {"adjustment_resolved": current.psn_cash_pay}, when)
+    return get_adjustment(db, local_id)

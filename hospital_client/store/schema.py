@@ -248,5 +248,72 @@ CREATE INDEX outbox_status ON outbox (status, id);
     _set_version(db, 2)
 
 
+def _ordinal(name: str) -> int:
+    """A migration's number from its place in the list (each sets user_version to it)."""
+    return 1 + [m.name for m in MIGRATIONS._migrations].index(name)
+
+
+_ADJUSTMENT_FIXED = (
+    "local_id", "central_id", "psn_cash_pay", "hifp_pay", "hifmi_pay", "maf_pay", "fund_pay_sumamt",
+    "funds_json", "reasons", "created_at",
+)
+
+
+@MIGRATIONS()
+def m003_sync(db: Database) -> None:
+    """The central system's answers (issue 4): final results, adjustments for the clerk to
+    resolve, sync cursors, and what each pulled year-to-date already includes (the rebase)."""
+    db.executescript(f"""
+CREATE TABLE sync_result (
+  local_id INTEGER PRIMARY KEY REFERENCES settlement (local_id),
+  status TEXT NOT NULL CHECK (status IN ('accepted', 'adjusted')),
+  central_id TEXT NOT NULL,
+  msgid TEXT NOT NULL,
+  final_json TEXT NOT NULL,
+  received_at TEXT NOT NULL
+);
+{_append_only("sync_result")}
+
+CREATE TABLE adjustment (
+  local_id INTEGER PRIMARY KEY REFERENCES settlement (local_id),
+  central_id TEXT NOT NULL,
+  psn_cash_pay TEXT NOT NULL,
+  hifp_pay TEXT NOT NULL,
+  hifmi_pay TEXT NOT NULL,
+  maf_pay TEXT NOT NULL,
+  fund_pay_sumamt TEXT NOT NULL,
+  funds_json TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  resolved_by TEXT,
+  resolved_at TEXT,
+  resolution_note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX adjustment_open ON adjustment (resolved_at, local_id);
+CREATE TRIGGER adjustment_fixed BEFORE UPDATE OF {", ".join(_ADJUSTMENT_FIXED)} ON adjustment
+BEGIN SELECT RAISE(ABORT, 'append-only: an adjustment cannot be changed, only resolved once'); END;
+CREATE TRIGGER adjustment_resolve_once BEFORE UPDATE ON adjustment WHEN OLD.resolved_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'append-only: the adjustment was already resolved'); END;
+CREATE TRIGGER adjustment_no_delete BEFORE DELETE ON adjustment
+BEGIN SELECT RAISE(ABORT, 'append-only: adjustment rows cannot be deleted'); END;
+
+CREATE TABLE sync_state (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE roster_rebase (
+  psn_no TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  central_json TEXT NOT NULL,
+  included_json TEXT NOT NULL,
+  pulled_at TEXT NOT NULL,
+  PRIMARY KEY (psn_no, year)
+);
+""")
+    _set_version(db, _ordinal("m003_sync"))
+
+
 SCHEMA_VERSION = len(MIGRATIONS._migrations)
 MIGRATION_NAMES = tuple(m.name for m in MIGRATIONS._migrations)

@@ -1,1 +1,65 @@
-"""Synchronisation with the central system: protocol messages (``protocol``), later the client."""
+"""The central-system client (DESIGN.md 4.4, 4.5; docs/protocol.md).
+
+    protocol    the wire protocol, shared with the reference central system (pure)
+    client      CentralClient: one long-lived signed httpx client with retries and a clock check
+    drain       the outbox drain (one per database, FIFO, batches, parking) and the online send
+    pulls       packs, catalogue, roster deltas, person info and accumulators (with the rebase)
+    lock        DrainLock: the per-database lock file
+    errors      SyncError and its subclasses
+
+The use cases over these (settle online, sync now, setup) are in ``app.sync_usecases``.
+
+The names below are loaded on first use: the reference central system imports
+``sync.protocol`` and must not pull in httpx or the local store with it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "Answer": "client", "CentralClient": "client", "ClientSettings": "client",
+    "DrainReport": "drain", "DrainSettings": "drain", "OnlineAnswer": "drain", "drain": "drain", "send_now": "drain",
+    "BadAnswer": "errors", "CentralRefused": "errors", "CentralUnreachable": "errors", "CredentialsMissing": "errors",
+    "CredentialsUnavailable": "errors", "DrainBusy": "errors", "NotConfigured": "errors",
+    "PulledDataRejected": "errors", "SyncError": "errors",
+    "DrainLock": "lock",
+    "PullReport": "pulls", "pull_accumulators": "pulls", "pull_all": "pulls", "pull_catalogue": "pulls",
+    "pull_packs": "pulls", "pull_person": "pulls", "pull_roster": "pulls",
+}
+
+__all__ = [
+    "Answer",
+    "BadAnswer",
+    "CentralClient",
+    "CentralRefused",
+    "CentralUnreachable",
+    "ClientSettings",
+    "CredentialsMissing",
+    "CredentialsUnavailable",
+    "DrainBusy",
+    "DrainLock",
+    "DrainReport",
+    "DrainSettings",
+    "NotConfigured",
+    "OnlineAnswer",
+    "PullReport",
+    "PulledDataRejected",
+    "SyncError",
+    "drain",
+    "pull_accumulators",
+    "pull_all",
+    "pull_catalogue",
+    "pull_packs",
+    "pull_person",
+    "pull_roster",
+    "send_now",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -12,6 +12,8 @@ from .. import store
 from ..app.desk import Desk
 from .dayend_page import DayEndPage
 from .history_page import HistoryPage
+from .messages import error_text
+from .queue_page import QueuePage
 from .settings_page import SettingsPage
 from .settle_page import SettlePage
 from .tasks import TaskRunner
@@ -30,6 +32,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.settle_page, self.tr("Settle"))
         self.tabs.addTab(self.history_page, self.tr("History"))
         self.tabs.addTab(self.dayend_page, self.tr("Day-end"))
+        self.queue_page = QueuePage(desk, tasks, operator)
+        self.tabs.insertTab(2, self.queue_page, self.tr("Upload and sync"))
         self.settings_page: SettingsPage | None = None
         if operator.has_role("admin"):
             self.settings_page = SettingsPage(desk, tasks, operator)
@@ -43,6 +47,7 @@ class MainWindow(QMainWindow):
         self._add_key(self.tr("Settle"), "F9", self._on_settle(self.settle_page.settle))
         self._add_key(self.tr("Print slip"), "F12", self._on_settle(lambda: self.settle_page.print_slip()))
         self._add_key(self.tr("New patient"), "Esc", self._on_settle(self.settle_page.clear))
+        self._add_key(self.tr("Sync now"), "F8", self._sync_now)
 
         # Status bar: site and operator, online state, queue, last sync, pack, clock.
         self.site_status = QLabel(f"{desk.site_name}　{operator.display_name or operator.name}")
@@ -56,11 +61,18 @@ class MainWindow(QMainWindow):
         self.clock_status.setObjectName("clock_status")
         bar = self.statusBar()
         bar.addWidget(self.site_status)
+        if not desk.encrypted:
+            plaintext = QLabel("⚠ " + self.tr("Database not encrypted"))
+            plaintext.setObjectName("plaintext_warning")
+            plaintext.setStyleSheet("color:#b00000")
+            plaintext.setToolTip(self.tr("Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)"))
+            bar.addWidget(plaintext)
         for label in (self.online_status, self.queue_status, self.sync_status, self.pack_status, self.clock_status):
             bar.addPermanentWidget(label)
         tasks.busy_changed.connect(self._busy)
         self.settle_page.settled.connect(lambda _: self.refresh_status())
         self.history_page.reversed.connect(lambda _: self.refresh_status())
+        self.queue_page.synced.connect(lambda _: self.refresh_status())
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh_status)
         self._timer.start(30_000)
@@ -84,11 +96,17 @@ class MainWindow(QMainWindow):
         page = self.tabs.widget(index)
         if page is self.history_page:
             self.history_page.search()
+        elif page is self.queue_page:
+            self.queue_page.refresh()
         elif page is self.dayend_page:
             self.dayend_page.refresh()
             self.dayend_page.refresh_funds()
         elif page is not None and page is self.settings_page:
             self.settings_page.refresh()
+
+    def _sync_now(self) -> None:
+        self.tabs.setCurrentWidget(self.queue_page)
+        self.queue_page.sync_now()
 
     def _identify(self) -> None:
         self.tabs.setCurrentWidget(self.settle_page)
@@ -101,21 +119,33 @@ class MainWindow(QMainWindow):
             self.unsetCursor()
 
     def refresh_status(self) -> None:
-        def read() -> tuple[int, list[dict[str, str]]]:
-            return self.desk.queued_count(), self.desk.pack_summaries()
+        def read() -> tuple[object, list[dict[str, str]]]:
+            return self.desk.sync_status(), self.desk.pack_summaries()
 
-        self.tasks.run(read, self._status_read, lambda exc: None)
+        self.tasks.run(read, self._status_read, lambda exc: self.online_status.setText(error_text(exc)))
 
-    def _status_read(self, data: tuple[int, list[dict[str, str]]]) -> None:
-        queued, packs = data
-        if self.desk.site is None or not self.desk.site.server_url:
+    def _status_read(self, data: tuple[object, list[dict[str, str]]]) -> None:
+        status, packs = data
+        if not getattr(status, "configured", False):
             self.online_status.setText(self.tr("Offline (no server configured)"))
             self.online_status.setStyleSheet("color:#8a5a00")
-        self.queue_status.setText(self.tr("Queued: %1").replace("%1", str(queued)))
-        self.sync_status.setText(self.tr("Last sync: never"))
+        elif getattr(status, "last_error", ""):
+            self.online_status.setText(self.tr("Offline: last sync failed"))
+            self.online_status.setStyleSheet("color:#b00000")
+        else:
+            self.online_status.setText(self.tr("Online"))
+            self.online_status.setStyleSheet("color:#1e7b34")
+        self.queue_status.setText(self.tr("Queued: %1").replace("%1", str(getattr(status, "waiting", 0))))
+        last = str(getattr(status, "last_success_at", "") or "")
+        self.sync_status.setText(self.tr("Last sync: %1").replace("%1", last[:16].replace("T", " ")) if last
+                                 else self.tr("Last sync: never"))
         ids = sorted({p.get("id", "") for p in packs})
         self.pack_status.setText(self.tr("Packs: %1").replace("%1", ", ".join(ids[:3]) + ("…" if len(ids) > 3 else "")))
-        self.clock_status.setText(dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+        warning = getattr(status, "clock_warning", None)
+        self.clock_status.setText(("⚠ " + self.tr("Clock differs from the centre")) if warning
+                                  else dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+        self.clock_status.setToolTip(warning or "")
+        self.clock_status.setStyleSheet("color:#b00000" if warning else "")
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

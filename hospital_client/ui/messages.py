@@ -7,6 +7,7 @@ sentence that says what is wrong and what to do, with the detail (file, line, fi
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication as Q
+from PySide6.QtCore import QLocale
 
 from .. import store
 from ..app.bill_import import BillFileError
@@ -54,6 +55,11 @@ def error_text(exc: BaseException) -> str:
     detail = str(exc)
     if isinstance(exc, Notice):
         return detail
+    # The store and the sync carry their own Chinese sentence for the desk (exc.zh).
+    zh = getattr(exc, "zh", None)
+    if isinstance(zh, str) and zh and QLocale().language() == QLocale.Language.Chinese \
+            and not isinstance(exc, store.AuthenticationFailed):
+        return f"{zh}\n{detail}"
     if isinstance(exc, store.AuthenticationFailed):
         return Q.translate("messages", "Wrong operator name or password.")
     if isinstance(exc, PermissionDenied):

@@ -34,7 +34,7 @@ PDF_PRINTER = ""  # no printer chosen: slips are written as PDF files
 
 def preferences() -> QSettings:
     """Per-user interface preferences (language, printer); site settings live in the site file."""
-    return QSettings("hospital-client", "desk")
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "hospital-client", "desk")
 
 
 class SettingsPage(QWidget):
@@ -119,15 +119,19 @@ class SettingsPage(QWidget):
 
         self.tasks.run(rows, self.packs.set_rows, lambda exc: self.saved.setText(error_text(exc)))
 
+    def _audit(self, subject: str, value: str, done: str) -> None:
+        self.tasks.run(lambda: self.desk.audit("setting", self.operator.name, subject, {subject: value}),
+                       lambda _: self.saved.setText(done), lambda exc: self.saved.setText(error_text(exc)))
+
     def _save_printer(self) -> None:
-        preferences().setValue(SETTING_PRINTER, self.printer.currentData())
-        self.desk.audit("setting", self.operator.name, "printer", {"printer": self.printer.currentData()})
-        self.saved.setText(self.tr("Saved."))
+        value = str(self.printer.currentData())
+        preferences().setValue(SETTING_PRINTER, value)
+        self._audit("printer", value, self.tr("Saved."))
 
     def _save_language(self) -> None:
-        preferences().setValue(SETTING_LANGUAGE, self.language.currentData())
-        self.desk.audit("setting", self.operator.name, "language", {"language": self.language.currentData()})
-        self.saved.setText(self.tr("Saved. The new language applies when the program starts again."))
+        value = str(self.language.currentData())
+        preferences().setValue(SETTING_LANGUAGE, value)
+        self._audit("language", value, self.tr("Saved. The new language applies when the program starts again."))
 
     def test_connection(self) -> None:
         tester = getattr(self.desk, "test_connection", None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
@@ -46,6 +46,9 @@ from .models import FeeTableModel
 from .settings_page import PDF_PRINTER, SETTING_PRINTER, preferences
 from .slip import SlipInfo, print_to_pdf, print_to_printer
 from .tasks import TaskRunner
+
+if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
+    from ..app.sync_usecases import OnlineOutcome
 
 GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡", None: ""}
 INSUTYPE_NAMES = {"390": "城乡居民医保", "310": "职工医保"}
@@ -104,6 +107,7 @@ class SettlePage(QWidget):
         self.bill: ImportedBill | None = None
         self.preview: Preview | None = None
         self.outcome: SettleOutcome | None = None
+        self.online: OnlineOutcome | None = None
         self.slip_dir = desk.db_path.parent / "slips"
         self.confirm_settle = True     # tests switch the confirmation dialog off
 
@@ -422,11 +426,13 @@ class SettlePage(QWidget):
         request = self.preview.request
         self._busy(True)
         self._info(self.tr("Saving…"))
-        self.tasks.run(lambda: self.desk.settle(self.operator, request), self._settled, self._error)
+        self.tasks.run(lambda: self.desk.settle_online(self.operator, request), self._settled, self._error)
 
-    def _settled(self, outcome: SettleOutcome) -> None:
+    def _settled(self, online: OnlineOutcome) -> None:
         self._busy(False)
+        outcome = online.outcome
         self.outcome = outcome
+        self.online = online
         committed = outcome.setlinfo_text()
         # The committed figures are normally the ones on screen already (same bill, same
         # year-to-date); they are redrawn only if the commit computed something else.
@@ -434,8 +440,15 @@ class SettlePage(QWidget):
             if outcome.result is not None:
                 self._show(outcome.result.to_dict())
         c = outcome.committed
-        if c.state == "final":
-            text = self.tr("Settled: no. %1. Print the slip (F12).").replace("%1", str(c.local_id))
+        if online.final and online.central_status == "adjusted":
+            cash = str((online.adjustment or {}).get("psn_cash_pay", "0.00"))
+            text = self.tr("Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).") \
+                .replace("%1", str(c.local_id)).replace("%2", cash)
+        elif online.final:
+            text = self.tr("Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).").replace("%1", str(c.local_id))
+        elif online.central_status == "rejected":
+            text = self.tr("Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it: %3. See Upload and sync.") \
+                .replace("%1", str(c.local_id)).replace("%2", c.queue_no).replace("%3", online.reason)
         else:
             text = self.tr("Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).") \
                 .replace("%1", str(c.local_id)).replace("%2", c.queue_no)

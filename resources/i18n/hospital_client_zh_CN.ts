@@ -124,32 +124,32 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="73" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="77" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="80" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="80" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="83" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="84" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="91" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="92" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -588,75 +588,337 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="24" />
+        <location filename="../../hospital_client/ui/main_window.py" line="26" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="30" />
-        <location filename="../../hospital_client/ui/main_window.py" line="43" />
+        <location filename="../../hospital_client/ui/main_window.py" line="32" />
+        <location filename="../../hospital_client/ui/main_window.py" line="47" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="31" />
+        <location filename="../../hospital_client/ui/main_window.py" line="33" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="32" />
+        <location filename="../../hospital_client/ui/main_window.py" line="34" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
         <location filename="../../hospital_client/ui/main_window.py" line="36" />
+        <source>Upload and sync</source>
+        <translation>上传与同步</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="40" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="40" />
+        <location filename="../../hospital_client/ui/main_window.py" line="44" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="41" />
+        <location filename="../../hospital_client/ui/main_window.py" line="45" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="42" />
+        <location filename="../../hospital_client/ui/main_window.py" line="46" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="44" />
+        <location filename="../../hospital_client/ui/main_window.py" line="48" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="45" />
+        <location filename="../../hospital_client/ui/main_window.py" line="49" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="112" />
+        <location filename="../../hospital_client/ui/main_window.py" line="50" />
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="65" />
+        <source>Database not encrypted</source>
+        <translation>数据库未加密</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="68" />
+        <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
+        <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="130" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="114" />
+        <location filename="../../hospital_client/ui/main_window.py" line="133" />
+        <source>Offline: last sync failed</source>
+        <translation>离线：上次同步失败</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="136" />
+        <source>Online</source>
+        <translation>联网</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="138" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="115" />
+        <location filename="../../hospital_client/ui/main_window.py" line="140" />
+        <source>Last sync: %1</source>
+        <translation>最近同步：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="141" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="117" />
+        <location filename="../../hospital_client/ui/main_window.py" line="143" />
         <source>Packs: %1</source>
         <translation>政策包：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="145" />
+        <source>Clock differs from the centre</source>
+        <translation>本机时钟与医保中心不一致</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePage</name>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="54" />
+        <source>Sync now (F8)</source>
+        <translation>立即同步（F8）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="60" />
+        <source>Queued</source>
+        <translation>待上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="60" />
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="60" />
+        <source>Accepted</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
+        <source>Adjusted</source>
+        <translation>有差额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
+        <source>Rejected</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="70" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="74" />
+        <source>Settlement no.</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
+        <source>Transaction</source>
+        <translation>交易</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="70" />
+        <source>Message id</source>
+        <translation>报文编号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="67" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="71" />
+        <source>Updated</source>
+        <translation>更新时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="71" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="74" />
+        <source>Queue no.</source>
+        <translation>排队号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
+        <source>Patient pays more (+) / gets back (−)</source>
+        <translation>个人补交（+）/ 退还（−）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="77" />
+        <source>Pool</source>
+        <translation>统筹</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="77" />
+        <source>Critical illness</source>
+        <translation>大病保险</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="78" />
+        <source>Assistance</source>
+        <translation>医疗救助</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="78" />
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="79" />
+        <source>Resolved by</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="84" />
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="86" />
+        <source>Mark as settled with the patient…</source>
+        <translation>标记为已与患者结清…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="88" />
+        <source>Print notice for the patient</source>
+        <translation>打印患者调整通知单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="103" />
+        <source>Upload queue</source>
+        <translation>上传队列</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="104" />
+        <source>Refused by the centre</source>
+        <translation>医保中心拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="105" />
+        <source>Adjustments to resolve</source>
+        <translation>待处理差额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="130" />
+        <source>Waiting %1 · accepted %2 · with a difference %3 · refused %4 · adjustments open %5</source>
+        <translation>待上传 %1 · 已确认 %2 · 有差额 %3 · 被拒绝 %4 · 待处理差额 %5</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="134" />
+        <source>Last successful sync: %1</source>
+        <translation>最近成功同步：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="135" />
+        <source>Never synced.</source>
+        <translation>尚未同步。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="137" />
+        <source>Last error: %1</source>
+        <translation>最近错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="139" />
+        <source>No central server is configured: this desk works offline (demo site).</source>
+        <translation>未配置医保中心：本窗口离线工作（演示站点）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="159" />
+        <source>Syncing with the insurance centre…</source>
+        <translation>正在与医保中心同步…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="166" />
+        <source>Another sync of this desk is running; try again in a moment.</source>
+        <translation>本窗口的另一次同步正在进行，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="168" />
+        <source>Sync done: sent %1, accepted %2, with a difference %3, refused %4, still waiting %5.</source>
+        <translation>同步完成：发送 %1，确认 %2，有差额 %3，被拒绝 %4，仍待上传 %5。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="183" />
+        <source>Select a line first.</source>
+        <translation>请先选择一行。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="193" />
+        <source>Queued again for the next sync.</source>
+        <translation>已重新排队，下次同步时上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="200" />
+        <source>This adjustment is already resolved.</source>
+        <translation>此差额已处理。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="203" />
+        <source>Resolve adjustment</source>
+        <translation>处理差额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="204" />
+        <source>How was the difference settled (receipt no., note)?</source>
+        <translation>差额如何结清（收据号、备注）？</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="209" />
+        <source>Adjustment resolved.</source>
+        <translation>差额已处理。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="227" />
+        <source>Notice written to %1</source>
+        <translation>通知单已输出到 %1</translation>
     </message>
 </context>
 <context>
@@ -801,17 +1063,17 @@
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="125" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="129" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="130" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="134" />
         <source>Saved. The new language applies when the program starts again.</source>
         <translation>已保存。新语言在程序重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="136" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="140" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -819,260 +1081,270 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="113" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="117" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="119" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="117" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="279" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="121" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="120" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="124" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="145" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="145" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="145" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="146" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="147" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="153" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="150" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="152" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="162" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="165" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="169" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="175" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="179" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="177" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="181" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="207" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="270" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="288" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="404" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="274" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="292" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="408" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="213" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="219" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="222" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="220" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="224" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="275" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="289" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="302" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="312" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="313" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="316" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="320" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="325" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="326" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="330" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="333" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="333" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="338" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="349" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="353" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="352" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="356" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="357" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="363" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="367" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="380" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="384" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="383" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="387" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="392" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="396" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="399" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="411" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="415" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="424" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="428" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
-        <source>Settled: no. %1. Print the slip (F12).</source>
-        <translation>结算完成：流水号 %1。请打印结算单（F12）。</translation>
+        <location filename="../../hospital_client/ui/settle_page.py" line="445" />
+        <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
+        <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="440" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="448" />
+        <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
+        <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="450" />
+        <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it: %3. See Upload and sync.</source>
+        <translation>本机暂定结算：流水号 %1，排队号 %2；医保中心拒绝：%3。请到“上传与同步”查看。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="453" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="449" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="462" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="466" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="479" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="470" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="483" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -1080,247 +1352,247 @@
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
         <source>serial no.</source>
         <translation>明细流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
         <source>catalogue code</source>
         <translation>医保目录编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
         <source>item name</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
         <source>unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
         <source>quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
         <source>amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="27" />
         <source>charge class</source>
         <translation>收费项目等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="27" />
         <source>self-pay share</source>
         <translation>自付比例</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="27" />
         <source>price cap</source>
         <translation>限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="34" />
+        <location filename="../../hospital_client/ui/messages.py" line="35" />
         <source>is missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="35" />
+        <location filename="../../hospital_client/ui/messages.py" line="36" />
         <source>is not a number</source>
         <translation>不是有效数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="36" />
+        <location filename="../../hospital_client/ui/messages.py" line="37" />
         <source>must be written as a decimal number</source>
         <translation>必须写成十进制数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="37" />
+        <location filename="../../hospital_client/ui/messages.py" line="38" />
         <source>has too many decimal places</source>
         <translation>小数位数过多</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="38" />
+        <location filename="../../hospital_client/ui/messages.py" line="39" />
         <source>is too large</source>
         <translation>数值过大</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="39" />
+        <location filename="../../hospital_client/ui/messages.py" line="40" />
         <source>must not be negative</source>
         <translation>不能为负数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="40" />
+        <location filename="../../hospital_client/ui/messages.py" line="41" />
         <source>must be between 0 and 1</source>
         <translation>必须在 0 到 1 之间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="41" />
+        <location filename="../../hospital_client/ui/messages.py" line="42" />
         <source>must be text</source>
         <translation>必须是文字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="42" />
+        <location filename="../../hospital_client/ui/messages.py" line="43" />
         <source>is too long</source>
         <translation>过长</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="43" />
+        <location filename="../../hospital_client/ui/messages.py" line="44" />
         <source>does not equal unit price × quantity</source>
         <translation>与单价×数量不符</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="44" />
+        <location filename="../../hospital_client/ui/messages.py" line="45" />
         <source>must be 01 (A), 02 (B) or 03 (C)</source>
         <translation>必须是 01（甲类）、02（乙类）或 03（丙类）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="45" />
+        <location filename="../../hospital_client/ui/messages.py" line="46" />
         <source>is used twice in this bill</source>
         <translation>在本单中重复</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="46" />
+        <location filename="../../hospital_client/ui/messages.py" line="47" />
         <source>is not a known column</source>
         <translation>不是可识别的列</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="47" />
+        <location filename="../../hospital_client/ui/messages.py" line="48" />
         <source>is not a fee line</source>
         <translation>不是费用明细行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="49" />
+        <location filename="../../hospital_client/ui/messages.py" line="50" />
         <source>is not valid</source>
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="58" />
+        <location filename="../../hospital_client/ui/messages.py" line="64" />
         <source>Wrong operator name or password.</source>
         <translation>操作员或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="60" />
+        <location filename="../../hospital_client/ui/messages.py" line="66" />
         <source>Your role does not allow this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="62" />
+        <location filename="../../hospital_client/ui/messages.py" line="68" />
         <source>This person is not in the local roster. Check the number, or sync the roster.</source>
         <translation>本地参保名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="65" />
+        <location filename="../../hospital_client/ui/messages.py" line="71" />
         <source>The file is empty.</source>
         <translation>文件是空的。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="66" />
+        <location filename="../../hospital_client/ui/messages.py" line="72" />
         <source>The file is neither UTF-8 nor GBK text.</source>
         <translation>文件既不是 UTF-8 也不是 GBK 编码的文本。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="67" />
+        <location filename="../../hospital_client/ui/messages.py" line="73" />
         <source>The file is not valid JSON.</source>
         <translation>文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="68" />
+        <location filename="../../hospital_client/ui/messages.py" line="74" />
         <source>The file is not a readable Excel (XLSX) workbook.</source>
         <translation>文件不是可读取的 Excel（XLSX）工作簿。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="69" />
+        <location filename="../../hospital_client/ui/messages.py" line="75" />
         <source>Unsupported file type; use JSON, CSV or XLSX.</source>
         <translation>不支持的文件类型，请使用 JSON、CSV 或 XLSX。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="70" />
+        <location filename="../../hospital_client/ui/messages.py" line="76" />
         <source>Required columns are missing from the header row.</source>
         <translation>表头缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="71" />
+        <location filename="../../hospital_client/ui/messages.py" line="77" />
         <source>The file contains no fee lines.</source>
         <translation>文件中没有费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="72" />
+        <location filename="../../hospital_client/ui/messages.py" line="78" />
         <source>The bill has too many lines.</source>
         <translation>费用明细行数过多。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="73" />
+        <location filename="../../hospital_client/ui/messages.py" line="79" />
         <source>The file cannot be read.</source>
         <translation>无法读取文件。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="75" />
+        <location filename="../../hospital_client/ui/messages.py" line="81" />
         <source>The bill file cannot be used.</source>
         <translation>无法使用此费用明细文件。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="77" />
+        <location filename="../../hospital_client/ui/messages.py" line="83" />
         <source>The settlement data is not valid:</source>
         <translation>结算数据无效：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="79" />
+        <location filename="../../hospital_client/ui/messages.py" line="85" />
         <source>No usable policy pack for this settlement. Ask IT to check the site's policy packs.</source>
         <translation>没有适用于此次结算的政策包。请联系信息科检查本站点的政策包。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="81" />
+        <location filename="../../hospital_client/ui/messages.py" line="87" />
         <source>The database is in use by another program. Close it, then try again.</source>
         <translation>数据库正被其他程序占用。请关闭该程序后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="83" />
+        <location filename="../../hospital_client/ui/messages.py" line="89" />
         <source>The disk is full. Nothing was saved; free space, then try again.</source>
         <translation>磁盘已满，未保存任何数据。请清理空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="85" />
+        <location filename="../../hospital_client/ui/messages.py" line="91" />
         <source>The database cannot be written (read-only). Ask IT to check permissions.</source>
         <translation>数据库无法写入（只读）。请联系信息科检查权限。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="87" />
+        <location filename="../../hospital_client/ui/messages.py" line="93" />
         <source>The database file is damaged. Do not delete it; call IT to restore from a backup.</source>
         <translation>数据库文件已损坏。请勿删除，请联系信息科从备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="89" />
+        <location filename="../../hospital_client/ui/messages.py" line="95" />
         <source>The database was written by a newer version of this program. Install the newer version.</source>
         <translation>数据库由本程序的更新版本写入。请安装新版本。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="92" />
+        <location filename="../../hospital_client/ui/messages.py" line="98" />
         <source>This settlement has already been reversed.</source>
         <translation>此笔结算已经冲正。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="94" />
+        <location filename="../../hospital_client/ui/messages.py" line="100" />
         <source>This stay has already been settled; reverse it first to settle again.</source>
         <translation>此次住院已结算；如需重新结算，请先冲正。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="96" />
+        <location filename="../../hospital_client/ui/messages.py" line="102" />
         <source>The operation failed:</source>
         <translation>操作失败：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="98" />
+        <location filename="../../hospital_client/ui/messages.py" line="104" />
         <source>A file or device could not be used:</source>
         <translation>无法使用文件或设备：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="99" />
+        <location filename="../../hospital_client/ui/messages.py" line="105" />
         <source>Unexpected error; nothing was saved. Please tell IT:</source>
         <translation>发生意外错误，未保存任何数据。请告知信息科：</translation>
     </message>

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from app_helpers import ROOT, load_request, roster, write_request
 
 from hospital_client import cli, store
+from hospital_client.store.db import raw_connection
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None,
@@ -56,7 +56,7 @@ def test_output_appears_only_after_the_commit(demo_path: Path, tmp_path: Path) -
                               "--db", str(demo_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     assert child.stdout is not None
     first = child.stdout.read(1)  # blocks until the child prints anything
-    conn = sqlite3.connect(demo_path)
+    conn = raw_connection(demo_path)
     try:
         assert conn.execute("SELECT COUNT(*) FROM settlement").fetchone()[0] == 1
     finally:
@@ -153,7 +153,8 @@ def test_backup_restore_and_audit_verify(demo_path: Path, tmp_path: Path, capsys
 
     code, out, _ = run(["audit", "verify", "--db", str(demo_path)], capsys)
     assert code == 0 and "audit chain intact" in out
-    conn = sqlite3.connect(demo_path)
+    conn = raw_connection(demo_path)
+    conn.execute("BEGIN")
     conn.execute("DROP TRIGGER audit_no_update")
     seq = conn.execute("SELECT seq FROM audit WHERE action = 'settle' ORDER BY seq LIMIT 1").fetchone()[0]
     conn.execute("UPDATE audit SET operator = 'intruder' WHERE seq = ?", (seq,))

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from store_helpers import new_settlement
 
 from hospital_client import store
+from hospital_client.store.db import raw_connection
 
 
 def test_backup_is_a_verified_standalone_copy(demo_db: store.LocalDatabase, tmp_path: Path) -> None:
@@ -19,7 +19,9 @@ def test_backup_is_a_verified_standalone_copy(demo_db: store.LocalDatabase, tmp_
     assert info.counts["settlement"] == 1 and info.counts["person"] >= 60
     assert info.path.exists() and not Path(str(info.path) + "-wal").exists()
     assert not list(info.path.parent.glob("*.partial"))
-    conn = sqlite3.connect(info.path)
+    assert info.key_id == demo_db.key_id is not None  # encrypted with the desk's own key and id
+    assert info.path.read_bytes()[:16] == demo_db.path.read_bytes()[:16]
+    conn = raw_connection(info.path, mode="rw")
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert conn.execute("SELECT COUNT(*) FROM audit WHERE action = 'backup'").fetchone()[0] == 1

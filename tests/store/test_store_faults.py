@@ -1,5 +1,7 @@
 """Faults: a damaged, read-only, locked, newer or full database gives a clear message saying
-what is wrong and what to do, loses nothing, and is never silently replaced.
+what is wrong and what to do, loses nothing, and is never silently replaced. The databases are
+encrypted (as every database the client makes); a damaged page fails its HMAC and reads as
+damaged. (Wrong and missing keys: test_store_encryption_keys.py.)
 
 Full disk: a 2 MiB tmpfs mounted for the test when the tests run as root and may mount (as
 here and in CI); otherwise SQLite's ``PRAGMA max_page_count`` makes the same SQLITE_FULL.
@@ -14,6 +16,7 @@ import json
 import os
 import random
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -22,9 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 from store_helpers import load_request
 
 from hospital_client import app, cli, store
+from hospital_client.store.schema import MIGRATIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -97,14 +102,42 @@ def test_damaged_pages_give_the_damaged_message_and_the_file_is_kept(
     assert demo_path.read_bytes() == before
 
 
-def test_damaged_header_is_refused_as_not_ours(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_damaged_header_is_refused_and_untouched(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The first 16 bytes of an encrypted database are its id: wiped, no key matches them."""
     data = bytearray(demo_path.read_bytes())
     data[0:16] = b"\x00" * 16
     demo_path.write_bytes(bytes(data))
     code, _out, err = _run_cli(["journal", "list", "--db", str(demo_path)], capsys)
     assert code == 1
-    assert "not a hospital-client database" in err and "not touched" in err
+    assert "is not in this user's OS keyring" in err and "Nothing was written" in err
     assert demo_path.read_bytes() == bytes(data)
+    assert not Path(f"{demo_path}-wal").exists()
+
+
+def test_damaged_first_page_is_refused_and_untouched(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Past the id, page 1 fails its HMAC: the key in the keyring does not open it."""
+    data = bytearray(demo_path.read_bytes())
+    data[200:260] = b"\xff" * 60
+    demo_path.write_bytes(bytes(data))
+    code, _out, err = _run_cli(["journal", "list", "--db", str(demo_path)], capsys)
+    assert code == 1
+    assert "does not open it" in err and "restore the latest backup" in err and "Nothing was written" in err
+    assert demo_path.read_bytes() == bytes(data)
+
+
+def test_damaged_header_of_a_plaintext_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "plain.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    MIGRATIONS.apply(Database(conn, execute_plugins=False))
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[16:100] = b"\x00" * 84  # the rest of the SQLite header
+    path.write_bytes(bytes(data))
+    code, _out, err = _run_cli(["journal", "list", "--db", str(path)], capsys)
+    assert code == 1
+    assert "not a hospital-client database" in err and "not touched" in err
+    assert path.read_bytes() == bytes(data)
 
 
 # --- read-only --------------------------------------------------------------------------------
@@ -172,8 +205,10 @@ def test_read_only_file_for_an_unprivileged_user(demo_template: Path) -> None:
 # --- locked -----------------------------------------------------------------------------------
 
 _HOLDER = """
-import sqlite3, sys, time
-conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+import sys
+from pathlib import Path
+from hospital_client.store.db import raw_connection
+conn = raw_connection(Path(sys.argv[1]))
 if sys.argv[2] == "exclusive":
     conn.execute("PRAGMA locking_mode = EXCLUSIVE")
     conn.execute("BEGIN EXCLUSIVE")
@@ -189,7 +224,8 @@ conn.execute("ROLLBACK")
 @contextlib.contextmanager
 def held(path: Path, how: str) -> Iterator[None]:
     child = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path), how], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
+                             stdout=subprocess.PIPE, text=True, cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "locked"
         yield

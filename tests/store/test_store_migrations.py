@@ -1,5 +1,7 @@
 """Schema under sqlite-utils migrations: a first-version database is upgraded (after a safety
-copy) with its data intact; a database from a newer schema is refused untouched."""
+copy, encrypted like the database) with its data intact; a database from a newer schema is
+refused untouched. A first-version database of an older, unencrypting version (plaintext) is
+upgraded too, with a warning that names `hospital-client encrypt`."""
 
 from __future__ import annotations
 
@@ -11,11 +13,18 @@ from sqlite_utils import Database
 from store_helpers import new_settlement
 
 from hospital_client import store
+from hospital_client.store.db import PlaintextDatabaseWarning, raw_connection
 from hospital_client.store.schema import MIGRATION_NAMES, MIGRATIONS
 
 
-def _first_version(path: Path) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
+def _connect(path: Path, encrypted: bool) -> sqlite3.Connection:
+    if encrypted:
+        return raw_connection(path, mode="rwc")
+    return sqlite3.connect(path, isolation_level=None)
+
+
+def _first_version(path: Path, encrypted: bool) -> None:
+    conn = _connect(path, encrypted)
     conn.execute("PRAGMA journal_mode = WAL")
     db = Database(conn, execute_plugins=False)
     MIGRATIONS.apply(db, stop_before=MIGRATION_NAMES[1])
@@ -23,20 +32,26 @@ def _first_version(path: Path) -> None:
     db.close()
 
 
-def test_first_schema_version_is_upgraded_with_its_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encrypted", [True, False], ids=["encrypted", "plaintext"])
+def test_first_schema_version_is_upgraded_with_its_data(tmp_path: Path, encrypted: bool) -> None:
     path = tmp_path / "old.db"
-    _first_version(path)
+    _first_version(path, encrypted)
     # A version-1 database in use: write a settlement with the current store code, which only
     # needs version-1 tables, through a raw connection (open_database would upgrade first).
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = _connect(path, encrypted)
     old = store.LocalDatabase(conn, execute_plugins=False)
     old.path = path
     committed = store.journal.record_settlement(old, new_settlement("OLD-1"))
     assert "setting" not in old.table_names()
     old.close()
 
-    db = store.open_database(path)
+    if encrypted:
+        db = store.open_database(path)
+    else:
+        with pytest.warns(PlaintextDatabaseWarning, match="hospital-client encrypt"):
+            db = store.open_database(path)
     try:
+        assert db.encrypted is encrypted
         assert store.schema_version(db) == store.SCHEMA_VERSION == len(MIGRATION_NAMES)
         assert "setting" in db.table_names()
         assert [m.name for m in MIGRATIONS.applied(db)] == list(MIGRATION_NAMES)
@@ -49,7 +64,9 @@ def test_first_schema_version_is_upgraded_with_its_data(tmp_path: Path) -> None:
         db.close()
     copies = list(tmp_path.glob("old.db.schema-v1-*.bak"))
     assert len(copies) == 1
-    copy = sqlite3.connect(copies[0])
+    assert (copies[0].read_bytes()[:15] == b"SQLite format 3") is not encrypted
+    assert copies[0].read_bytes()[:16] == path.read_bytes()[:16]  # the same key and id as the database
+    copy = raw_connection(copies[0], mode="ro")
     assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
     assert copy.execute("SELECT mdtrt_id FROM settlement").fetchall() == [("OLD-1",)]
     copy.close()

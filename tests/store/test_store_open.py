@@ -40,8 +40,9 @@ def test_missing_file_is_not_created_without_asking(tmp_path: Path) -> None:
 def test_create_makes_folders_and_schema(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "new.db"
     db = store.open_database(path, create=True)
+    assert db.encrypted and db.key_id
     db.close()
-    assert path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert path.read_bytes()[:16] == bytes.fromhex(db.key_id)  # the id; the rest is ciphertext
 
 
 @pytest.mark.parametrize(

@@ -32,4 +32,5 @@ def test_packs_listed_and_language_saved(qtbot: QtBot, desk: Desk, tasks: TaskRu
     assert {"demo", "fuxin-2020", "xuzhou-2013", "anhui-2015-pilot"} <= ids
     page.language.setCurrentIndex(page.language.findData("en"))
     assert preferences().value(SETTING_LANGUAGE) == "en"
+    settle_done()
     assert "重新启动" in page.saved.text() or "starts again" in page.saved.text()

@@ -1,0 +1,455 @@
+"""Use cases of the central-system sync that the CLI and the desk window share: settle online,
+sync now (drain + pulls), test the connection, the sync status, adjustments, retrying a parked
+message, and the site setup with its secret in the OS keyring. No SQL and no Qt here.
+
+Logging: counts, local ids and error types only; never a name, an ID number or the secret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .. import config, secrets
+from ..config import SiteConfig
+from ..rules import Catalog, Pack
+from ..store import caches, journal
+from ..store import outbox as store_outbox
+from ..store.operators import Operator
+from ..sync import protocol as p
+from ..sync.client import CentralClient, ClientSettings
+from ..sync.drain import DrainReport, DrainSettings, drain, send_now
+from ..sync.errors import (
+    CentralRefused,
+    CentralUnreachable,
+    CredentialsMissing,
+    CredentialsUnavailable,
+    DrainBusy,
+    NotConfigured,
+    SyncError,
+)
+from ..sync.lock import DrainLock
+from ..sync.pulls import PullReport, pull_all
+from . import usecases
+from .usecases import SettleOutcome, require_role
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_ONLINE_WAIT",
+    "ConnectionCheck",
+    "OnlineOutcome",
+    "SetupResult",
+    "SyncStatus",
+    "SyncSummary",
+    "list_adjustments",
+    "online_wait",
+    "open_client",
+    "resolve_adjustment",
+    "retry_message",
+    "secret_name",
+    "settle_online",
+    "setup_site",
+    "sync_now",
+    "sync_status",
+    "test_connection",
+    "write_site_file",
+]
+
+DEFAULT_ONLINE_WAIT = 3.0
+ENV_ONLINE_WAIT = "HOSPITAL_CLIENT_ONLINE_WAIT"
+
+
+def secret_name(code: str) -> str:
+    """The keyring entry of a site's signing secret (service ``hospital-client``)."""
+    return f"site:{code}"
+
+
+def online_wait() -> float:
+    """How long the online path waits for the central answer (s): HOSPITAL_CLIENT_ONLINE_WAIT or 3."""
+    raw = os.environ.get(ENV_ONLINE_WAIT, "").strip()
+    try:
+        value = float(raw) if raw else DEFAULT_ONLINE_WAIT
+    except ValueError:
+        return DEFAULT_ONLINE_WAIT
+    return min(max(value, 0.2), 30.0)
+
+
+def open_client(site: SiteConfig | None, *, settings: ClientSettings | None = None, operator: str = "",
+                operator_name: str = "") -> CentralClient:
+    """The site's central-system client, with its secret from the OS keyring."""
+    if site is None:
+        raise NotConfigured("the demo site has no central system (no site file); settlements stay local")
+    if not site.server_url:
+        raise NotConfigured(f"{site.source or 'the site file'}: site.server_url is empty; run hospital-client setup")
+    try:
+        secret = secrets.get_secret(secret_name(site.code))
+    except secrets.KeyringUnavailable as exc:
+        raise CredentialsUnavailable(str(exc)) from None
+    if not secret:
+        raise CredentialsMissing(
+            f"no secret for site {site.code} in the OS keyring; run `hospital-client setup --site-code {site.code} "
+            "... --secret-stdin` as the user who runs the desk")
+    return CentralClient(site, secret, settings=settings, operator=operator, operator_name=operator_name)
+
+
+# --- the online path -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class OnlineOutcome:
+    """A settlement committed locally, and what became of sending it at once (DESIGN.md 4.5)."""
+
+    outcome: SettleOutcome
+    state: str                     # final | provisional (what the slip says)
+    central_status: str            # accepted | adjusted | rejected | queued (no answer yet) | offline
+    central_id: str = ""           # the central setl_id once final
+    adjustment: dict[str, Any] | None = None
+    reason: str = ""
+
+    @property
+    def final(self) -> bool:
+        return self.state == "final"
+
+    @property
+    def message_zh(self) -> str:
+        queue_no = self.outcome.committed.queue_no
+        if self.central_status == "accepted":
+            return f"医保中心已确认，最终结算（中心结算号 {self.central_id}）"
+        if self.central_status == "adjusted" and self.adjustment:
+            cash = self.adjustment.get("psn_cash_pay", "0.00")
+            side = "补交" if not str(cash).startswith("-") else "退还"
+            return (f"医保中心已结算，最终结算与本机计算不同：个人需{side} {str(cash).lstrip('-')} 元"
+                    f"（中心结算号 {self.central_id}），请按调整单处理")
+        if self.central_status == "rejected":
+            return f"离线结算（临时），排队号 {queue_no}；医保中心拒绝：{self.reason}，请联系信息科"
+        return f"离线结算（临时），排队号 {queue_no}；联网后自动上传医保中心"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.outcome.to_dict()
+        out.update({"state": self.state, "central_status": self.central_status, "central_id": self.central_id,
+                    "adjustment": self.adjustment, "reason": self.reason, "message": self.message_zh})
+        return out
+
+
+def settle_online(db: Database, site: SiteConfig | None, operator: Operator, request: Mapping[str, Any], *,
+                  client: CentralClient | None, wait: float | None = None, pack_id: str | None = None,
+                  pack: Pack | None = None, catalog: Catalog | None = None) -> OnlineOutcome:
+    """Settle locally and commit (instant figures; usecases.settle), then send 2304 at once and wait
+    at most ``wait`` seconds (default ``online_wait()``). Accepted within the wait: the entry is
+    final (journal state row) and any adjustment is recorded; otherwise it stays provisional and
+    queued for the drain. Sent at once only when no older message waits (the central system
+    adjudicates in arrival order); never blocks longer than the wait."""
+    outcome = usecases.settle(db, operator, request, pack_id=pack_id, pack=pack, catalog=catalog)
+    local_id = outcome.committed.local_id
+    if client is None:
+        return OnlineOutcome(outcome, "provisional", "offline", reason="no central system configured")
+    if store_outbox.older_pending(db, local_id):
+        return OnlineOutcome(outcome, "provisional", "queued", reason="older settlements are still queued")
+    started = time.monotonic()
+    answer = send_now(db, client, local_id, deadline=wait if wait is not None else online_wait(),
+                      operator=operator.name)
+    log.info("online settlement local_id=%d: %s in %.2f s", local_id, answer.status, time.monotonic() - started)
+    if answer.result is None:
+        status = "rejected" if answer.status == "rejected" else "queued"
+        return OnlineOutcome(outcome, "provisional", status, reason=answer.reason)
+    adjustment = dict(answer.result.adjustment) if answer.result.adjustment else None
+    return OnlineOutcome(outcome, "final", answer.result.status, answer.result.central_id, adjustment)
+
+
+# --- sync now ------------------------------------------------------------------------------------
+
+@dataclass
+class SyncSummary:
+    drain: DrainReport = field(default_factory=DrainReport)
+    pulls: PullReport | None = None
+    busy: bool = False
+    error: str = ""
+    clock_warning: str | None = None
+    clock_skew: float | None = None
+    started_at: str = ""
+    finished_at: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.busy and not self.error and self.drain.ok
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.drain
+        return {
+            "ok": self.ok, "busy": self.busy, "error": self.error or d.error,
+            "sent": d.sent, "accepted": d.accepted, "adjusted": d.adjusted, "rejected": d.rejected,
+            "still_queued": d.still_queued, "parked": d.parked, "batches": d.batches, "rejections": d.rejections,
+            "pulls": None if self.pulls is None else self.pulls.to_dict(),
+            "clock_warning": self.clock_warning,
+            "clock_skew_seconds": None if self.clock_skew is None else round(self.clock_skew, 1),
+            "started_at": self.started_at, "finished_at": self.finished_at,
+        }
+
+
+def _now_text() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def sync_now(db: Database, client: CentralClient, *, operator: str = "sync", pulls: bool = True,
+             drain_settings: DrainSettings | None = None) -> SyncSummary:
+    """One sync: sign in (9001), drain the outbox, then pull packs, catalogue and roster.
+
+    Returns a summary; never raises for the central system's or the network's problems (they are
+    in ``error``). ``busy`` when another sync of this database is running."""
+    summary = SyncSummary(started_at=_now_text())
+    path = getattr(db, "path", None)
+    if not isinstance(path, Path):
+        raise SyncError("sync needs the database's file (for its lock)")
+    lock = DrainLock(path)
+    try:
+        lock.acquire()
+    except DrainBusy as exc:
+        summary.busy, summary.error, summary.finished_at = True, str(exc), _now_text()
+        return summary
+    try:
+        try:
+            client.sign_in()
+        except (CentralUnreachable, CentralRefused, SyncError) as exc:
+            summary.error = str(exc)
+        if not summary.error:
+            summary.drain = drain(db, client, settings=drain_settings, operator=operator, lock=lock)
+            summary.error = summary.drain.error
+        if pulls and not summary.error:
+            try:
+                summary.pulls = pull_all(db, client, operator=operator)
+            except SyncError as exc:
+                summary.error = str(exc)
+        else:
+            counts = store_outbox.status_counts(db)
+            summary.drain.still_queued = counts["queued"] + counts["sent"]
+            summary.drain.parked = counts["rejected"]
+    finally:
+        lock.release()
+    summary.clock_skew, summary.clock_warning = client.clock_skew, client.clock_warning
+    summary.finished_at = _now_text()
+    state = {"last_sync_at": summary.finished_at, "last_sync_ok": "1" if summary.ok else "0",
+             "last_error": summary.error[:500]}
+    if summary.ok:
+        state["last_success_at"] = summary.finished_at
+    if client.clock_skew is not None:
+        state["clock_skew"] = f"{client.clock_skew:.1f}"
+    if client.sign_no:
+        state["sign_no"] = client.sign_no
+    caches.set_sync_state(db, state)
+    log.info("sync: sent=%d accepted=%d adjusted=%d rejected=%d queued=%d error=%s", summary.drain.sent,
+             summary.drain.accepted, summary.drain.adjusted, summary.drain.rejected, summary.drain.still_queued,
+             "yes" if summary.error else "no")
+    return summary
+
+
+# --- connection test and status ------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ConnectionCheck:
+    ok: bool
+    server_url: str
+    latency_ms: float | None = None
+    sign_no: str = ""
+    clock_skew: float | None = None
+    clock_warning: str | None = None
+    error: str = ""
+    message_zh: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def test_connection(client: CentralClient) -> ConnectionCheck:
+    """Reach the central system and sign in (9001): checks the address, the certificate, the
+    secret and the clock in one go."""
+    started = time.monotonic()
+    try:
+        client.health()
+        sign_no = client.sign_in()
+    except CentralRefused as exc:
+        zh = "接入密钥不正确，请信息科重新运行 setup" if exc.infcode == p.BadSignature.infcode else exc.zh
+        if exc.infcode == p.StaleTimestamp.infcode:
+            zh = "本机时钟与医保中心相差超过 5 分钟，请校准本机时间"
+        return ConnectionCheck(False, client.site.server_url, error=str(exc), clock_skew=client.clock_skew,
+                               clock_warning=client.clock_warning, message_zh=zh)
+    except SyncError as exc:
+        return ConnectionCheck(False, client.site.server_url, error=str(exc), clock_skew=client.clock_skew,
+                               clock_warning=client.clock_warning, message_zh=exc.zh)
+    latency = (time.monotonic() - started) * 1000
+    zh = "连接正常" if client.clock_warning is None else f"连接正常；{client.clock_warning}"
+    return ConnectionCheck(True, client.site.server_url, round(latency, 1), sign_no, client.clock_skew,
+                           client.clock_warning, message_zh=zh)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    configured: bool
+    server_url: str
+    outbox: dict[str, int]         # count per status
+    open_adjustments: int
+    last_sync_at: str
+    last_success_at: str
+    last_error: str
+    clock_skew: float | None
+    clock_warning: str | None
+
+    @property
+    def waiting(self) -> int:
+        return self.outbox.get("queued", 0) + self.outbox.get("sent", 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["waiting"] = self.waiting
+        return out
+
+
+def sync_status(db: Database, site: SiteConfig | None) -> SyncStatus:
+    """What the window's status bar shows: queue sizes, open adjustments, the last sync, the clock."""
+    state = caches.sync_state(db)
+    skew = float(state["clock_skew"]) if state.get("clock_skew") else None
+    warning = None
+    if skew is not None and abs(skew) > 300:
+        warning = f"上次同步时本机时钟与医保中心相差 {abs(int(skew))} 秒（超过 5 分钟），请校准本机时间"
+    return SyncStatus(
+        configured=bool(site and site.server_url), server_url=site.server_url if site else "",
+        outbox=store_outbox.status_counts(db), open_adjustments=len(store_outbox.list_adjustments(db, open_only=True)),
+        last_sync_at=state.get("last_sync_at", ""), last_success_at=state.get("last_success_at", ""),
+        last_error=state.get("last_error", ""), clock_skew=skew, clock_warning=warning,
+    )
+
+
+# --- adjustments and parked messages -------------------------------------------------------------
+
+def list_adjustments(db: Database, *, open_only: bool = False) -> list[dict[str, Any]]:
+    """Differences between final and provisional figures, oldest first (names masked)."""
+    return [a.to_dict() for a in store_outbox.list_adjustments(db, open_only=open_only)]
+
+
+def resolve_adjustment(db: Database, operator: Operator, local_id: int, note: str = "") -> dict[str, Any]:
+    """The clerk collected (补费) or paid back (退费) the difference: recorded once, with who and when."""
+    require_role(operator, "clerk", "resolving an adjustment")
+    return store_outbox.resolve_adjustment(db, local_id, operator=operator.name, note=note).to_dict()
+
+
+def retry_message(db: Database, operator: Operator, outbox_id: int) -> dict[str, Any]:
+    """Put a parked (rejected) message back in the queue for the next sync."""
+    require_role(operator, "clerk", "retrying a parked message")
+    return store_outbox.requeue(db, outbox_id, operator=operator.name).to_dict()
+
+
+def central_result(db: Database, local_id: int) -> dict[str, Any] | None:
+    return journal.remote_result(db, local_id)
+
+
+# --- setup: the site file and the secret ---------------------------------------------------------
+
+_CODE = re.compile(r"[0-9A-Za-z]{12}")
+_REGION = re.compile(r"[0-9]{6}")
+
+
+@dataclass(frozen=True, slots=True)
+class SetupResult:
+    site_file: Path
+    site: SiteConfig
+    secret_in: str          # where the secret went (keyring backend and entry), never the secret
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"site_file": str(self.site_file), "code": self.site.code, "name": self.site.name,
+                "region": self.site.region, "server_url": self.site.server_url, "secret": self.secret_in}
+
+
+def _toml_string(value: str) -> str:
+    out = ['"']
+    for ch in value:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def write_site_file(path: Path, site: SiteConfig) -> Path:
+    """Write site.toml atomically (a temporary file renamed into place); it holds no secret."""
+    text = (
+        "# hospital-client site settings (written by `hospital-client setup`). The signing secret is\n"
+        "# in the OS keyring, never here.\n"
+        "[site]\n"
+        f"code = {_toml_string(site.code)}\n"
+        f"name = {_toml_string(site.name)}\n"
+        f"region = {_toml_string(site.region)}\n"
+        f"server_url = {_toml_string(site.server_url)}\n"
+        f"printer = {_toml_string(site.printer)}\n"
+        f"policy = {_toml_string(site.policy)}\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".site-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def setup_site(*, code: str, name: str, server_url: str, secret: str, region: str | None = None,
+               path: Path | None = None) -> SetupResult:
+    """Store the site's secret in the OS keyring, then write the site file (keeping its printer and
+    policy). Raises ValueError for bad values and CredentialsUnavailable without a keyring; in
+    either case nothing is written."""
+    code, name, server_url, secret = code.strip(), name.strip(), server_url.strip(), secret.strip()
+    if not _CODE.fullmatch(code):
+        raise ValueError(f"--site-code {code!r}: a fixmedins_code is 12 letters or digits")
+    if not name:
+        raise ValueError("--site-name must not be empty")
+    if not re.match(r"https?://[^\s/]+", server_url):
+        raise ValueError(f"--server {server_url!r}: an http:// or https:// address")
+    if not secret:
+        raise ValueError("--secret-stdin: no secret on standard input")
+    target = path or config.site_config_path()
+    existing = None
+    if target.exists():
+        try:
+            existing = config.load_site_config(target)
+        except config.ConfigError:
+            existing = None
+    if not region:
+        if existing is not None and existing.code == code:
+            region = existing.region
+        elif _REGION.fullmatch(code[1:7]):
+            region = code[1:7]  # a fixmedins_code is a letter, the 6-digit admdvs, then a number
+        else:
+            raise ValueError("--region ADMDVS is needed (it cannot be read from the site code)")
+    if not _REGION.fullmatch(region):
+        raise ValueError(f"--region {region!r}: an admdvs is 6 digits")
+    site = SiteConfig(code=code, name=name, region=region, server_url=server_url.rstrip("/"),
+                      printer=existing.printer if existing else "", policy=existing.policy if existing else "",
+                      source=str(target))
+    try:
+        secrets.set_secret(secret_name(code), secret)
+        if secrets.get_secret(secret_name(code)) != secret:
+            raise CredentialsUnavailable("the OS keyring did not keep the secret (read back differs)")
+        backend = secrets.backend_name()
+    except secrets.KeyringUnavailable as exc:
+        raise CredentialsUnavailable(str(exc)) from None
+    write_site_file(target, site)
+    config.load_site_config(target)  # what was written reads back
+    log.info("setup: site file written; secret stored in the OS keyring (%s)", backend)
+    return SetupResult(target, site, f"OS keyring ({backend}), entry hospital-client/{secret_name(code)}")

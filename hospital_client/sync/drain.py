@@ -1,0 +1,357 @@
+"""The outbox drain: every settlement and reversal the desk committed reaches the central system
+exactly once, in local order, and its answer is recorded locally.
+
+One drain per database at a time (``DrainLock``). A drain:
+
+1. asks 9512 about messages left ``sent`` by an earlier drain (its answer was lost, or the
+   central system had not adjudicated them yet), and records what is known;
+2. uploads the rest FIFO by local sequence, in 9511 batches: marked ``sent`` (one transaction
+   per batch) before the POST, so a crash never forgets a message in flight. With ack
+   ``stored`` (the default) the central system answers once the batch is durably stored and
+   adjudicates it in the background, in arrival order; with ``adjudicated`` the answer holds
+   the results;
+3. collects the results with 9512 until all are in or ``result_wait`` has passed (what is still
+   pending stays ``sent`` and is collected by the next drain).
+
+Each answer becomes ``accepted`` or ``adjusted`` (a final state row; an adjustment row for the
+clerk) or ``rejected``: parked with its reason, the rest goes on. A whole batch refused
+because of one item (a settlement naming another site, a batch too large) is split in halves
+until the item is found and parked. Credentials, clock or network problems stop the drain;
+nothing is parked for them and the next drain simply goes on. Resending is always safe: the
+central system binds each ``local_id`` to its first adjudication and answers repeats with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from ..store import journal, outbox
+from ..store.journal import RemoteResult, UploadSource
+from ..store.outbox import Pending
+from . import protocol as p
+from .client import Answer, CentralClient
+from .errors import BadAnswer, CentralRefused, CentralUnreachable, SyncError
+from .lock import DrainLock
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ACK_ADJUDICATED",
+    "ACK_STORED",
+    "DrainReport",
+    "DrainSettings",
+    "OnlineAnswer",
+    "batch_input",
+    "drain",
+    "send_now",
+    "upload_item",
+]
+
+ACK_STORED, ACK_ADJUDICATED = "stored", "adjudicated"
+MAX_BATCH = 1000  # the central system's limit per 9511 and per 9512 query
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class DrainSettings:
+    batch_size: int = 500
+    ack: str = ACK_STORED
+    result_wait: float = 60.0     # seconds one drain waits for the results of what it uploaded
+    poll_initial: float = 0.05
+    poll_max: float = 1.0
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0                 # items uploaded by this drain
+    accepted: int = 0             # answers recorded by this drain
+    adjusted: int = 0
+    rejected: int = 0             # parked by this drain
+    still_queued: int = 0         # after the drain: queued or sent, without a final answer
+    parked: int = 0               # after the drain: all rejected messages waiting for the clerk
+    batches: int = 0
+    error: str = ""               # why the drain stopped early; "" when it ran to the end
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def upload_item(src: UploadSource) -> str:
+    """The 9511 item of a journal entry, as JSON text (``kind`` and the fields of 2304/2305)."""
+    return src.item_json
+
+
+def batch_input(items: Sequence[str], ack: str = ACK_STORED) -> bytes:
+    """The ``input`` of a 9511 message holding these items (JSON text each), as JSON bytes."""
+    head = '{"ack":"stored",' if ack == ACK_STORED else "{"
+    return (head + '"data":[' + ",".join(items) + "]}").encode("utf-8")
+
+
+def _remote_result(view: Mapping[str, Any], local_id: int) -> RemoteResult:
+    """A settlement or reversal view (2304, 2305, 9511, 9512) as the journal records it."""
+    try:
+        if view.get("kind") == "reversal":
+            return RemoteResult(local_id, "accepted", str(view["rev_setl_id"]), str(view.get("msgid") or ""),
+                                {"setlinfo": view["setlinfo"]})
+        final = view["final"]
+        kept = {k: final[k] for k in ("policy", "setlinfo", "setldetail") if k in final}
+        status = str(view["status"])
+        return RemoteResult(local_id, status, str(view["setl_id"]), str(view.get("msgid") or ""), kept,
+                            view.get("adjustment") if status == "adjusted" else None)
+    except (KeyError, TypeError) as exc:
+        raise BadAnswer(f"entry {local_id}: the central answer lacks {exc}") from None
+
+
+def _item_attributable(exc: CentralRefused) -> bool:
+    """A refusal of a whole batch that one of its items can cause (so splitting finds it)."""
+    error = exc.protocol_error
+    return isinstance(error, (p.WrongSite, p.PayloadTooLarge, p.BusinessError))
+
+
+class _Drain:
+    def __init__(self, db: Database, client: CentralClient, settings: DrainSettings, operator: str,
+                 report: DrainReport) -> None:
+        self.db = db
+        self.client = client
+        self.settings = settings
+        self.operator = operator
+        self.report = report
+        self.messages: dict[int, Pending] = {}
+        self.awaiting: dict[int, Pending] = {}
+
+    def run(self) -> None:
+        pending = outbox.pending_brief(self.db)
+        self.messages = {m.local_id: m for m in pending}
+        earlier = [m for m in pending if m.status == "sent"]
+        resend = {m.local_id for m in pending if m.status == "queued"}
+        for chunk in _chunks(earlier, MAX_BATCH):
+            resend.update(self.ask(chunk, unknown_means_resend=True))
+        self.upload_all([self.messages[i] for i in sorted(resend)])
+        self.collect()
+
+    # --- results ---------------------------------------------------------------------------
+
+    def apply(self, views: Iterable[Any]) -> set[int]:
+        """Record final answers and refusals; returns the local ids the central system does not know."""
+        finals: list[RemoteResult] = []
+        changes: list[tuple[int, str, str]] = []
+        unknown: set[int] = set()
+        for view in views:
+            if not isinstance(view, dict) or not str(view.get("local_id") or "").isdigit():
+                continue
+            local_id = int(view["local_id"])
+            message = self.messages.get(local_id)
+            if message is None:
+                continue
+            status = view.get("status")
+            if status in ("accepted", "adjusted"):
+                finals.append(_remote_result(view, local_id))
+                self.awaiting.pop(local_id, None)
+            elif status == "rejected":
+                reason = f"{view.get('infcode')} {view.get('err_msg') or ''}".strip()
+                changes.append((message.id, "rejected", reason))
+                self.report.rejected += 1
+                queue_no = outbox.get_message(self.db, message.id).queue_no
+                self.report.rejections.append({"local_id": local_id, "queue_no": queue_no,
+                                               "infcode": view.get("infcode"), "err_msg": view.get("err_msg")})
+                log.warning("central refused entry %d (infcode %s); parked", local_id, view.get("infcode"))
+                self.awaiting.pop(local_id, None)
+            elif status == "queued":
+                self.awaiting[local_id] = message
+            else:  # unknown: it never arrived (or the central system lost it): upload it again
+                unknown.add(local_id)
+                self.awaiting.pop(local_id, None)
+        recorded = journal.record_remote_results(self.db, finals, operator=self.operator)
+        done = set(recorded)
+        for result in finals:
+            if result.local_id in done:
+                if result.status == "adjusted":
+                    self.report.adjusted += 1
+                else:
+                    self.report.accepted += 1
+        outbox.mark_many(self.db, changes)
+        return unknown
+
+    def ask(self, chunk: Sequence[Pending], *, unknown_means_resend: bool) -> set[int]:
+        answer = self.client.call(p.ADJUDICATION_RESULTS, {"data": {"local_ids": [str(m.local_id) for m in chunk]}})
+        results = answer.output.get("results") if isinstance(answer.output, dict) else None
+        if not isinstance(results, list):
+            raise BadAnswer("9512: the answer has no results list")
+        unknown = self.apply(results)
+        if not unknown_means_resend and unknown:
+            # Acknowledged as stored, yet unknown: send again (the central system binds each
+            # local_id once, so a duplicate cannot adjudicate twice).
+            outbox.mark_many(self.db, [(self.messages[i].id, "queued", "unknown at central") for i in unknown])
+        return unknown
+
+    def collect(self) -> None:
+        if self.settings.result_wait <= 0:
+            return  # uploads only: the next drain asks for the results
+        deadline = time.monotonic() + self.settings.result_wait
+        delay = self.settings.poll_initial
+        while self.awaiting:
+            # The central system adjudicates in arrival order: once an answer says "queued", the
+            # later entries are queued too, so each round asks only up to there.
+            for chunk in _chunks(sorted(self.awaiting.values(), key=lambda m: m.local_id), MAX_BATCH):
+                self.ask(chunk, unknown_means_resend=False)
+                if any(m.local_id in self.awaiting for m in chunk):
+                    break
+            if not self.awaiting or time.monotonic() + delay > deadline:
+                break
+            time.sleep(delay)
+            delay = min(delay * 2, self.settings.poll_max)
+        if self.awaiting:
+            log.info("%d uploaded entries not adjudicated yet; the next sync collects them", len(self.awaiting))
+
+    # --- uploads ---------------------------------------------------------------------------
+
+    def upload_all(self, messages: Sequence[Pending]) -> None:
+        """Upload in batches, strictly one after the other (arrival order), but build the next
+        batch from the journal while the previous one is on the wire."""
+        size = max(1, min(self.settings.batch_size, MAX_BATCH))
+        chunks = list(_chunks(messages, size))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-upload") as wire:
+            in_flight: tuple[Sequence[Pending], list[str], Future[Answer]] | None = None
+            for chunk in chunks:
+                items = self.build(chunk)
+                # Marked sent before it can be on the wire (a crash after this asks about it next time).
+                outbox.mark_many(self.db, [(m.id, "sent", "") for m in chunk])
+                if in_flight is not None:
+                    self.finish(*in_flight)
+                in_flight = (chunk, items, wire.submit(self.post, items))
+            if in_flight is not None:
+                self.finish(*in_flight)
+
+    def build(self, chunk: Sequence[Pending]) -> list[str]:
+        return [src.item_json for src in journal.upload_sources(self.db, [m.local_id for m in chunk])]
+
+    def post(self, items: Sequence[str]) -> Answer:
+        body = batch_input(items, self.settings.ack)
+        for _ in range(2):
+            try:
+                return self.client.call_json(p.BATCH_UPLOAD, body)
+            except CentralRefused as exc:
+                if not isinstance(exc.protocol_error, p.MsgidConflict):
+                    raise
+                # another program of this site used the msgid in the same second: take a new one
+        return self.client.call_json(p.BATCH_UPLOAD, body)
+
+    def finish(self, chunk: Sequence[Pending], items: list[str], sent: Future[Answer]) -> None:
+        try:
+            answer = sent.result()
+        except CentralRefused as exc:
+            if not _item_attributable(exc):
+                raise
+            if len(items) == 1:
+                self.apply([{"local_id": str(chunk[0].local_id), "status": "rejected", "infcode": exc.infcode,
+                             "err_msg": exc.err_msg}])
+                return
+            # One item refuses the whole batch: send the halves, and so on, until it is found.
+            half = len(items) // 2
+            for part, part_items in ((chunk[:half], items[:half]), (chunk[half:], items[half:])):
+                done: Future[Answer] = Future()
+                try:
+                    done.set_result(self.post(part_items))
+                except Exception as error:  # handled by finish() like any answer
+                    done.set_exception(error)
+                self.finish(part, part_items, done)
+            return
+        self.report.batches += 1
+        self.report.sent += len(items)
+        output = answer.output if isinstance(answer.output, dict) else {}
+        if output.get("ack") == ACK_STORED:
+            for message in chunk:
+                self.awaiting[message.local_id] = message
+            return
+        results = output.get("results")
+        if not isinstance(results, list):
+            raise BadAnswer("9511: the answer has neither an acknowledgement nor results")
+        unknown = self.apply(results)
+        if unknown:  # cannot happen with a conforming server; never lose them
+            outbox.mark_many(self.db, [(self.messages[i].id, "queued", "no result") for i in unknown])
+
+
+def drain(db: Database, client: CentralClient, *, settings: DrainSettings | None = None,
+          operator: str = "sync", lock: DrainLock | None = None) -> DrainReport:
+    """Drain the outbox once (see the module docstring). Raises DrainBusy when another drain of
+    this database is running; a network, credential or clock problem ends the drain early and
+    is reported in ``DrainReport.error`` (nothing is lost: what was sent is asked about next time)."""
+    report = DrainReport()
+    if lock is None:
+        path = getattr(db, "path", None)
+        if not isinstance(path, Path):
+            raise SyncError("the drain needs the database's file (for its lock)")
+        lock = DrainLock(path)
+    held = lock
+    owned = not held.held
+    if owned:
+        held.acquire()
+    try:
+        try:
+            _Drain(db, client, settings or DrainSettings(), operator, report).run()
+        except (CentralUnreachable, CentralRefused, BadAnswer) as exc:
+            report.error = str(exc)
+            log.warning("drain stopped: %s", type(exc).__name__)
+        counts = outbox.status_counts(db)
+        report.still_queued = counts["queued"] + counts["sent"]
+        report.parked = counts["rejected"]
+    finally:
+        if owned:
+            held.release()
+    return report
+
+
+# --- the online path: one message at once, with a short wait -----------------------------------
+
+@dataclass(frozen=True, slots=True)
+class OnlineAnswer:
+    status: str                   # accepted | adjusted | rejected | sent (no answer within the wait)
+    result: RemoteResult | None = None
+    reason: str = ""
+
+
+def send_now(db: Database, client: CentralClient, local_id: int, *, deadline: float,
+             operator: str = "sync") -> OnlineAnswer:
+    """Send one journal entry at once (2304, or 2305 for a reversal) with its own msgid and at most
+    ``deadline`` seconds of waiting; record the answer. Without an answer it stays ``sent`` and the
+    next drain asks about it: never blocks longer than the deadline, never sends twice."""
+    message = outbox.message_for(db, local_id)
+    if message is None or message.status not in outbox.PENDING:
+        return OnlineAnswer("sent", reason="not pending")
+    source = journal.upload_sources(db, [local_id])[0]
+    infno = p.REVERSAL if source.kind == "reversal" else p.SETTLEMENT
+    input_json = f'{{"data":{source.item_json}}}'.encode()  # 2304/2305 take the item's fields (kind is ignored)
+    outbox.mark_many(db, [(message.id, "sent", "online")])
+    try:
+        answer = client.call_json(infno, input_json, msgid=message.msgid, deadline=deadline)
+    except CentralUnreachable as exc:
+        return OnlineAnswer("sent", reason=str(exc))
+    except CentralRefused as exc:
+        if isinstance(exc.protocol_error, p.BusinessError | p.WrongSite):
+            reason = f"{exc.infcode} {exc.err_msg}"
+            outbox.mark_many(db, [(message.id, "rejected", reason)])
+            return OnlineAnswer("rejected", reason=reason)
+        return OnlineAnswer("sent", reason=str(exc))  # credentials, clock, msgid: the drain goes on later
+    view = answer.output if isinstance(answer.output, dict) else {}
+    result = _remote_result(view, local_id)
+    journal.record_remote_results(db, [result], operator=operator)
+    return OnlineAnswer(result.status, result)
