@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,8 +30,8 @@ from ..store.history import HistoryFilter
 from .breakdown import BreakdownPanel
 from .messages import Notice, error_text
 from .models import LazyDictTableModel
-from .settle_page import slip_info_from
-from .slip import print_to_pdf
+from .settings_page import chosen_printer
+from .slip import produce_slip
 from .tasks import TaskRunner
 
 
@@ -200,17 +199,10 @@ class HistoryPage(QWidget):
         if row is None:
             return
         local_id = int(row["reverses_local_id"] or row["local_id"])
-        target = Path(path) if path else self.desk.db_path.parent / "slips" / f"slip-{local_id}-reprint.pdf"
-        printed_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        operator = self.operator.name
-
-        def work() -> str:
-            data = self.desk.slip_data(local_id, operator, reprint=True)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            return str(print_to_pdf(slip_info_from(data, printed_at, True), target))
-
-        self.tasks.run(work, lambda p: self.message.setText(self.tr("Slip written to %1").replace("%1", p)),
-                       self._error)
+        desk, operator, printer_name = self.desk, self.operator.name, "" if path else chosen_printer()
+        self.tasks.run(lambda: produce_slip(desk, local_id, operator, reprint=True, target=path,
+                                            printer_name=printer_name),
+                       lambda p: self.message.setText(self.tr("Slip written to %1").replace("%1", p)), self._error)
 
     def reverse_selected(self, dialog: ReverseDialog | None = None) -> None:
         row = self.selected()

@@ -37,6 +37,11 @@ def preferences() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "hospital-client", "desk")
 
 
+def chosen_printer() -> str:
+    """The printer chosen for slips on this desk, or "" to write PDF files."""
+    return str(preferences().value(SETTING_PRINTER, PDF_PRINTER) or "")
+
+
 class SettingsPage(QWidget):
     def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
         super().__init__(parent)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,26 +42,14 @@ from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
 from .messages import Notice, error_text
 from .models import FeeTableModel
-from .settings_page import PDF_PRINTER, SETTING_PRINTER, preferences
-from .slip import SlipInfo, print_to_pdf, print_to_printer
+from .settings_page import chosen_printer
+from .slip import GROUP_NAMES, produce_slip
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
     from ..app.sync_usecases import OnlineOutcome
 
-GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡", None: ""}
 INSUTYPE_NAMES = {"390": "城乡居民医保", "310": "职工医保"}
-
-
-def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> SlipInfo:
-    return SlipInfo(
-        hospital_name=data["hospital_name"], fixmedins_code=data["fixmedins_code"], psn_name=data["psn_name"],
-        certno_masked=data["certno_masked"], psn_no=data["psn_no"], insutype=data["insutype"],
-        mdtrt_id=data["mdtrt_id"], begntime=data["begntime"], endtime=data["endtime"], hosp_lv=data["hosp_lv"],
-        local_id=data["local_id"], queue_no=data["queue_no"], state=data["state"], operator=data["operator"],
-        printed_at=printed_at, result=data["result"], reprint=reprint,
-        assistance_group_name=GROUP_NAMES.get(data.get("assistance_group") or None, ""),
-    )
 
 
 class ConfirmDialog(QDialog):
@@ -316,7 +303,7 @@ class SettlePage(QWidget):
         self.person = person
         self.outcome = None
         ytd = person.year_to_date
-        group = GROUP_NAMES.get(person.assistance_group, person.assistance_group or "")
+        group = GROUP_NAMES.get(person.assistance_group or "", person.assistance_group or "")
         area = "" if person.insuplc_admdvs == self.desk.region else self.tr("out-of-area insured (%1)").replace("%1", person.insuplc_admdvs)
         group_html = f"<span style='color:#8a5a00'>{group}</span>" if group else ""
         self.person_label.setText(
@@ -461,23 +448,11 @@ class SettlePage(QWidget):
         if local_id is None:
             self._error(Notice(self.tr("Nothing to print yet: settle first (F9).")))
             return
-        target = Path(path) if path else self.slip_dir / f"slip-{local_id}{'-reprint' if reprint else ''}.pdf"
-        printed_at = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        operator = self.operator.name
-        printer_name = "" if path else str(preferences().value(SETTING_PRINTER, PDF_PRINTER) or "")
-
-        def work() -> str:
-            data = self.desk.slip_data(local_id, operator, reprint=reprint)
-            info = slip_info_from(data, printed_at, reprint)
-            if printer_name:
-                printer = QPrinter(QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution)
-                print_to_printer(info, printer)
-                return printer_name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            return str(print_to_pdf(info, target))
-
+        desk, operator, chosen = self.desk, self.operator.name, local_id
+        printer_name = "" if path else chosen_printer()
         self._info(self.tr("Printing…"))
-        self.tasks.run(work, self._printed, self._error)
+        self.tasks.run(lambda: produce_slip(desk, chosen, operator, reprint=reprint, target=path,
+                                            printer_name=printer_name), self._printed, self._error)
 
     def _printed(self, path: str) -> None:
         self._info(self.tr("Slip written to %1").replace("%1", path))

@@ -7,6 +7,7 @@ document, so its text is Chinese whatever the interface language.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,8 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
+from ..app.desk import Desk
 from ..rules.money import amount_in_words
 
 _FIGURES = (
@@ -35,6 +37,7 @@ _FIGURES = (
     ("psn_cash_pay", "个人现金支付"),
 )
 INSUTYPE_NAMES = {"390": "城乡居民基本医疗保险", "310": "职工基本医疗保险"}
+GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡"}
 LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级"}
 
 
@@ -151,3 +154,31 @@ def print_to_pdf(info: SlipInfo, path: str | Path) -> Path:
 def print_to_printer(info: SlipInfo, printer: QPrinter) -> None:
     _a4_layout(printer)
     slip_document(info).print_(printer)
+
+
+def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> SlipInfo:
+    return SlipInfo(
+        hospital_name=data["hospital_name"], fixmedins_code=data["fixmedins_code"], psn_name=data["psn_name"],
+        certno_masked=data["certno_masked"], psn_no=data["psn_no"], insutype=data["insutype"],
+        mdtrt_id=data["mdtrt_id"], begntime=data["begntime"], endtime=data["endtime"], hosp_lv=data["hosp_lv"],
+        local_id=data["local_id"], queue_no=data["queue_no"], state=data["state"], operator=data["operator"],
+        printed_at=printed_at, result=data["result"], reprint=reprint,
+        assistance_group_name=GROUP_NAMES.get(data.get("assistance_group") or "", ""),
+    )
+
+
+def produce_slip(desk: Desk, local_id: int, operator: str, *, reprint: bool, target: str | Path | None = None,
+                 printer_name: str = "") -> str:
+    """Read one settlement's slip (the print is audited) and print it, or write it as a PDF.
+
+    Blocking: run it in a worker (painting on a QPrinter is allowed off the GUI thread).
+    Returns the printer's name or the PDF's path.
+    """
+    data = desk.slip_data(local_id, operator, reprint=reprint)
+    info = slip_info_from(data, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), reprint)
+    if printer_name and target is None:
+        print_to_printer(info, QPrinter(QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution))
+        return printer_name
+    path = Path(target) if target else desk.db_path.parent / "slips" / f"slip-{local_id}{'-reprint' if reprint else ''}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return str(print_to_pdf(info, path))

@@ -25,11 +25,16 @@ def test_page_models(qtbot, qtmodeltester, desk: Desk, tasks: TaskRunner, settle
     settle_some(desk, 2)
     window = MainWindow(desk, tasks, desk.login("admin", "admin123"))
     qtbot.addWidget(window)
-    for page in (window.history_page, window.dayend_page):
+    assert window.settings_page is not None
+    for page in (window.history_page, window.dayend_page, window.queue_page, window.settings_page):
         window.tabs.setCurrentWidget(page)
         settle_done()
-    models: list[DictTableModel] = [window.history_page.model, window.dayend_page.day_model,
-                                    window.dayend_page.fund_model]
-    for model in models:
+    filled: list[DictTableModel] = [window.history_page.model, window.dayend_page.day_model,
+                                    window.dayend_page.fund_model, window.queue_page.outbox,
+                                    window.settings_page.packs]
+    for model in filled:
         assert model.rowCount() > 0
+        qtmodeltester.check(model, force_py=True)
+    # The demo site has nothing refused and no adjustments: the empty models are checked too.
+    for model in (window.queue_page.parked, window.queue_page.adjustments):
         qtmodeltester.check(model, force_py=True)

@@ -72,7 +72,7 @@ def _settle_in_window(qtbot: QtBot, window: MainWindow, tmp: Path, tasks: TaskRu
     page.settle()
 
 
-def test_offline_settlement_then_sync_shows_the_adjustment(qtbot: QtBot, tmp_path: Path) -> None:
+def test_offline_settlement_then_sync_shows_the_adjustment(qtbot: QtBot, qtmodeltester, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     tasks = TaskRunner()
     with central_db(tmp_path / "central") as central:
         desk_b, clerk_b = _open_desk(tmp_path, central, "desk-b.db")
@@ -105,6 +105,7 @@ def test_offline_settlement_then_sync_shows_the_adjustment(qtbot: QtBot, tmp_pat
             adjustment = queue.adjustments.row_at(0)
             assert adjustment["psn_cash_pay"] == "-187.50"
             assert adjustment["hifp_pay"] == "187.50"
+            qtmodeltester.check(queue.adjustments, force_py=True)
 
             queue.adjust_view.selectRow(0)
             notice = tmp_path / "notice.pdf"
