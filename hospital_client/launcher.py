@@ -9,6 +9,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--self-test"]:
+        from .selftest import run as self_test
+
+        return self_test(args)
     if not args or args == ["gui"]:
         from .ui.app import run_gui
 

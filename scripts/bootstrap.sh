@@ -8,10 +8,12 @@ VENV="$ROOT/.venv"
 
 # Qt's xcb platform plugin, a CJK font (or Chinese renders as boxes), Xvfb for screenshots,
 # poppler-utils to look at PDFs, and a real Secret Service (gnome-keyring on a private D-Bus)
-# so the tests exercise the OS keyring the way a desktop does.
+# so the tests exercise the OS keyring the way a desktop does; binutils, xz-utils and nsis for
+# building the installers (PyInstaller bundle, .deb, Windows NSIS script) in the test command.
 DEBS=(xvfb xauth fonts-wqy-microhei libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0
       libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1
-      libfontconfig1 libdbus-1-3 poppler-utils dbus-daemon gnome-keyring)
+      libfontconfig1 libdbus-1-3 poppler-utils dbus-daemon gnome-keyring
+      binutils xz-utils nsis)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -46,12 +48,12 @@ if [ ! -x "$VENV/bin/python" ]; then
   }
 fi
 
-# Reinstall only when pyproject.toml changed since the last successful install.
-STAMP="$VENV/.installed-$(sha256sum "$ROOT/pyproject.toml" | cut -c1-16)"
+# Reinstall only when pyproject.toml (or this script) changed since the last successful install.
+STAMP="$VENV/.installed-$(cat "$ROOT/pyproject.toml" "$ROOT/scripts/bootstrap.sh" | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMP" ]; then
   echo "bootstrap: installing Python packages into $VENV (log: $VENV/pip.log)" >&2
   if ! { "$VENV/bin/python" -m pip install --upgrade pip &&
-         "$VENV/bin/python" -m pip install -e "$ROOT[central,test]"; } >"$VENV/pip.log" 2>&1; then
+         "$VENV/bin/python" -m pip install -e "$ROOT[central,test,build]"; } >"$VENV/pip.log" 2>&1; then
     tail -n 40 "$VENV/pip.log" >&2
     echo "bootstrap: pip install failed" >&2
     exit 1

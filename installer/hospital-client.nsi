@@ -1,0 +1,273 @@
+; Windows installer for the desk client (NSIS 3, Unicode). Built by .github/workflows/windows.yml:
+;   makensis -WX -DVERSION=0.1.0 -DVERSION_QUAD=0.1.0.0 -DBUNDLE_DIR=..\dist\hospital-client installer\hospital-client.nsi
+;
+; Per-machine install in Program Files (administrator rights), Start menu entry, Simplified
+; Chinese and English pages. Silent install with the site settings on the command line, written
+; to the machine-wide site file %ProgramData%\hospital-client\site.toml (where the program looks):
+;   hospital-client-0.1.0-setup.exe /S /SITECODE=H99010000001 /SITENAME=某某县人民医院 /REGION=990100
+;       [/SERVER=https://central.example/api] [/PRINTER=收费处] [/POLICY=PACK_ID] [/D=C:\path]
+; Without /SITECODE an existing site file is left as it is (an upgrade never touches it).
+; The uninstaller keeps the settlement database (per user, %LOCALAPPDATA%\hospital-client) and
+; the site file unless they are ticked on its components page, or /PURGE is given with /S.
+; Exit codes: 0 done, 2 bad site settings on the command line (nothing installed).
+
+Unicode true
+ManifestDPIAware true
+RequestExecutionLevel admin
+SetCompressor /SOLID lzma
+
+!ifndef VERSION
+  !define VERSION "0.0.0"
+!endif
+!ifndef VERSION_QUAD
+  !define VERSION_QUAD "0.0.0.0"
+!endif
+!ifndef BUNDLE_DIR
+  !define BUNDLE_DIR "..\dist\hospital-client"
+!endif
+!ifndef OUTFILE
+  !define OUTFILE "..\dist\hospital-client-${VERSION}-setup.exe"
+!endif
+!define APP "hospital-client"
+!define EXE "hospital-client.exe"
+!define UNINST_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\${APP}"
+
+!include "MUI2.nsh"
+!include "FileFunc.nsh"
+!include "LogicLib.nsh"
+!include "x64.nsh"
+
+Name "$(APP_NAME)"
+OutFile "${OUTFILE}"
+InstallDir "$PROGRAMFILES64\${APP}"
+InstallDirRegKey HKLM "${UNINST_KEY}" "InstallLocation"
+BrandingText "${APP} ${VERSION}"
+
+VIProductVersion "${VERSION_QUAD}"
+VIAddVersionKey /LANG=2052 "ProductName" "出院结算 hospital-client"
+VIAddVersionKey /LANG=2052 "FileDescription" "出院结算客户端安装程序"
+VIAddVersionKey /LANG=2052 "FileVersion" "${VERSION}"
+VIAddVersionKey /LANG=2052 "ProductVersion" "${VERSION}"
+VIAddVersionKey /LANG=2052 "LegalCopyright" "hospital-client"
+VIAddVersionKey /LANG=1033 "ProductName" "hospital-client (Discharge Settlement)"
+VIAddVersionKey /LANG=1033 "FileDescription" "hospital-client installer"
+VIAddVersionKey /LANG=1033 "FileVersion" "${VERSION}"
+VIAddVersionKey /LANG=1033 "ProductVersion" "${VERSION}"
+VIAddVersionKey /LANG=1033 "LegalCopyright" "hospital-client"
+
+!define MUI_ABORTWARNING
+!define MUI_LANGDLL_ALLLANGUAGES
+!define MUI_LANGDLL_REGISTRY_ROOT HKLM
+!define MUI_LANGDLL_REGISTRY_KEY "${UNINST_KEY}"
+!define MUI_LANGDLL_REGISTRY_VALUENAME "InstallerLanguage"
+!define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
+!define MUI_UNCOMPONENTSPAGE_NODESC
+
+!insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_INSTFILES
+!insertmacro MUI_PAGE_FINISH
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_COMPONENTS
+!insertmacro MUI_UNPAGE_INSTFILES
+
+!insertmacro MUI_LANGUAGE "SimpChinese"
+!insertmacro MUI_LANGUAGE "English"
+!insertmacro MUI_RESERVEFILE_LANGDLL
+
+LangString APP_NAME ${LANG_SIMPCHINESE} "出院结算"
+LangString APP_NAME ${LANG_ENGLISH} "Discharge Settlement"
+LangString SHORTCUT ${LANG_SIMPCHINESE} "出院结算"
+LangString SHORTCUT ${LANG_ENGLISH} "Discharge Settlement"
+LangString SHORTCUT_SELFTEST ${LANG_SIMPCHINESE} "出院结算 自检"
+LangString SHORTCUT_SELFTEST ${LANG_ENGLISH} "Discharge Settlement self-test"
+LangString UN_DATA ${LANG_SIMPCHINESE} "删除本用户的结算数据库和日志（不可恢复）"
+LangString UN_DATA ${LANG_ENGLISH} "Delete this user's settlement database and logs (cannot be undone)"
+LangString UN_SITE ${LANG_SIMPCHINESE} "删除本机的站点配置文件"
+LangString UN_SITE ${LANG_ENGLISH} "Delete this machine's site settings file"
+LangString ERR_64 ${LANG_SIMPCHINESE} "本程序需要 64 位 Windows。"
+LangString ERR_64 ${LANG_ENGLISH} "This program needs 64-bit Windows."
+LangString ERR_SITE ${LANG_SIMPCHINESE} "站点参数不完整：/SITECODE、/SITENAME 和 /REGION 必须同时给出。"
+LangString ERR_SITE ${LANG_ENGLISH} "Incomplete site settings: /SITECODE, /SITENAME and /REGION are needed together."
+
+Var SiteCode
+Var SiteName
+Var SiteRegion
+Var SiteServer
+Var SitePrinter
+Var SitePolicy
+
+; --- a TOML basic string: quotes and backslashes escaped, every non-ASCII character as \uXXXX
+; (or \UXXXXXXXX), so the file is plain ASCII and therefore valid UTF-8 whatever the code page.
+Function TomlQuote ; in: $R0  out: $R0
+  Push $0
+  Push $R1
+  Push $R2
+  Push $R3
+  Push $R4
+  Push $R5
+  StrCpy $R1 ""
+  StrCpy $R2 0
+  loop:
+    StrCpy $R3 $R0 1 $R2
+    StrCmp $R3 "" done
+    System::Call "*(&t2 R3)p.r0"
+    System::Call "*$0(&i2 .R4)"
+    System::Free $0
+    IntOp $R4 $R4 & 0xFFFF
+    ${If} $R4 >= 0xD800
+    ${AndIf} $R4 <= 0xDBFF
+      ; a surrogate pair: combine with the next unit
+      IntOp $R2 $R2 + 1
+      StrCpy $R3 $R0 1 $R2
+      System::Call "*(&t2 R3)p.r0"
+      System::Call "*$0(&i2 .R5)"
+      System::Free $0
+      IntOp $R5 $R5 & 0xFFFF
+      IntOp $R4 $R4 - 0xD800
+      IntOp $R4 $R4 << 10
+      IntOp $R5 $R5 - 0xDC00
+      IntOp $R4 $R4 + $R5
+      IntOp $R4 $R4 + 0x10000
+      IntFmt $R3 "\U%08X" $R4
+    ${ElseIf} $R4 > 126
+    ${OrIf} $R4 < 32
+      IntFmt $R3 "\u%04X" $R4
+    ${ElseIf} $R3 == '"'
+      StrCpy $R3 '\"'
+    ${ElseIf} $R3 == "\"
+      StrCpy $R3 "\\"
+    ${EndIf}
+    StrCpy $R1 "$R1$R3"
+    IntOp $R2 $R2 + 1
+    Goto loop
+  done:
+  StrCpy $R0 '"$R1"'
+  Pop $R5
+  Pop $R4
+  Pop $R3
+  Pop $R2
+  Pop $R1
+  Pop $0
+FunctionEnd
+
+!macro WriteKey handle key value
+  StrCpy $R0 "${value}"
+  Call TomlQuote
+  FileWrite ${handle} "${key} = $R0$\r$\n"
+!macroend
+
+Function .onInit
+  ${IfNot} ${RunningX64}
+    MessageBox MB_ICONSTOP "$(ERR_64)" /SD IDOK
+    SetErrorLevel 2
+    Abort
+  ${EndIf}
+  SetRegView 64
+  ${GetParameters} $0
+  ${GetOptions} $0 "/SITECODE=" $SiteCode
+  ${GetOptions} $0 "/SITENAME=" $SiteName
+  ${GetOptions} $0 "/REGION=" $SiteRegion
+  ${GetOptions} $0 "/SERVER=" $SiteServer
+  ${GetOptions} $0 "/PRINTER=" $SitePrinter
+  ${GetOptions} $0 "/POLICY=" $SitePolicy
+  ClearErrors
+  ${If} "$SiteCode$SiteName$SiteRegion$SiteServer$SitePrinter$SitePolicy" != ""
+    ${If} $SiteCode == ""
+    ${OrIf} $SiteName == ""
+    ${OrIf} $SiteRegion == ""
+      MessageBox MB_ICONSTOP "$(ERR_SITE)" /SD IDOK
+      SetErrorLevel 2
+      Abort
+    ${EndIf}
+  ${EndIf}
+  ${IfNot} ${Silent}
+    !insertmacro MUI_LANGDLL_DISPLAY
+  ${EndIf}
+FunctionEnd
+
+Section "Program" SecProgram
+  SectionIn RO
+  SetShellVarContext all
+  SetOutPath "$INSTDIR"
+  ; An upgrade replaces the whole bundle (no stale libraries); no data lives here.
+  RMDir /r "$INSTDIR\_internal"
+  File /r "${BUNDLE_DIR}\*.*"
+  WriteUninstaller "$INSTDIR\uninstall.exe"
+
+  CreateShortcut "$SMPROGRAMS\$(SHORTCUT).lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
+  CreateShortcut "$SMPROGRAMS\$(SHORTCUT_SELFTEST).lnk" "$SYSDIR\cmd.exe" '/k ""$INSTDIR\${EXE}" --self-test"'
+
+  ; The machine-wide site file, only when the settings are given (silent installs by IT).
+  ${If} $SiteCode != ""
+    CreateDirectory "$APPDATA\${APP}"
+    FileOpen $1 "$APPDATA\${APP}\site.toml.tmp" w
+    FileWrite $1 "# Written by the installer ${VERSION}. See docs/operations.md ($\"Install$\").$\r$\n[site]$\r$\n"
+    !insertmacro WriteKey $1 "code" $SiteCode
+    !insertmacro WriteKey $1 "name" $SiteName
+    !insertmacro WriteKey $1 "region" $SiteRegion
+    !insertmacro WriteKey $1 "server_url" $SiteServer
+    !insertmacro WriteKey $1 "printer" $SitePrinter
+    !insertmacro WriteKey $1 "policy" $SitePolicy
+    FileClose $1
+    Delete "$APPDATA\${APP}\site.toml"
+    Rename "$APPDATA\${APP}\site.toml.tmp" "$APPDATA\${APP}\site.toml"
+  ${EndIf}
+
+  WriteRegStr HKLM "${UNINST_KEY}" "DisplayName" "$(APP_NAME) (hospital-client)"
+  WriteRegStr HKLM "${UNINST_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKLM "${UNINST_KEY}" "Publisher" "hospital-client"
+  WriteRegStr HKLM "${UNINST_KEY}" "DisplayIcon" "$INSTDIR\${EXE}"
+  WriteRegStr HKLM "${UNINST_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKLM "${UNINST_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
+  WriteRegStr HKLM "${UNINST_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
+  WriteRegDWORD HKLM "${UNINST_KEY}" "NoModify" 1
+  WriteRegDWORD HKLM "${UNINST_KEY}" "NoRepair" 1
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $2 $3
+  IntFmt $0 "0x%08X" $0
+  WriteRegDWORD HKLM "${UNINST_KEY}" "EstimatedSize" "$0"
+SectionEnd
+
+Section "un.Program" SecUnProgram
+  SectionIn RO
+  SetShellVarContext all
+  Delete "$SMPROGRAMS\出院结算.lnk"
+  Delete "$SMPROGRAMS\出院结算 自检.lnk"
+  Delete "$SMPROGRAMS\Discharge Settlement.lnk"
+  Delete "$SMPROGRAMS\Discharge Settlement self-test.lnk"
+  RMDir /r "$INSTDIR\_internal"
+  Delete "$INSTDIR\${EXE}"
+  Delete "$INSTDIR\VERSION"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
+  DeleteRegKey HKLM "${UNINST_KEY}"
+SectionEnd
+
+Section /o "un.$(UN_DATA)" SecUnData
+  ; The settlement database and logs of the user running the uninstaller (other users' data
+  ; dirs are left alone). Its key in Credential Manager is useless without it and stays.
+  SetShellVarContext current
+  RMDir /r "$LOCALAPPDATA\${APP}"
+  SetShellVarContext all
+SectionEnd
+
+Section /o "un.$(UN_SITE)" SecUnSite
+  SetShellVarContext all
+  Delete "$APPDATA\${APP}\site.toml"
+  RMDir "$APPDATA\${APP}"
+SectionEnd
+
+; After the sections: it selects them by index.
+Function un.onInit
+  SetRegView 64
+  ${IfNot} ${Silent}
+    !insertmacro MUI_UNGETLANGUAGE
+  ${EndIf}
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/PURGE" $1
+  ${IfNot} ${Errors}
+    SectionSetFlags ${SecUnData} ${SF_SELECTED}
+    SectionSetFlags ${SecUnSite} ${SF_SELECTED}
+  ${EndIf}
+FunctionEnd
