@@ -71,8 +71,8 @@ ACK_STORED = "stored"
 # The worker adjudicates queued items in one transaction for up to this long (seconds), and stops
 # earlier as soon as a message waits for the lock: a message waits for one item at most.
 QUEUE_SLICE_SECONDS = 0.2
-# The worker leaves the lock alone while requests arrive less than this many seconds apart (a
-# site uploading its batches one after the other), up to app.MAX_DEFER_SECONDS.
+# The worker leaves the lock alone while batches arrive less than this many seconds apart (a site
+# uploading its batches one after the other), up to app.MAX_DEFER_SECONDS.
 QUIET_SECONDS = 0.25
 
 
@@ -201,7 +201,7 @@ class CentralService:
         self._handled = 0
         self._waiting = 0  # messages waiting for the lock (the queue worker gives way to them)
         self._in_flight = 0  # HTTP requests being received or processed (app.py counts them)
-        self._last_activity = 0.0
+        self._last_upload = 0.0  # when the last batch was queued (monotonic)
         self._count_lock = threading.Lock()
         self.queue_wakeup = threading.Event()
         self._parsed_batch: tuple[int, list[Any]] | None = None
@@ -649,6 +649,7 @@ class CentralService:
             if claimed and claimed != ctx.site:
                 raise WrongSite(f"{where}request.encounter.fixmedins_code={claimed} 不是本凭证所属机构 {ctx.site}")
         seq = self.store.queue_batch(ctx.site, ctx.env.msgid, ctx.received, full, ctx.env.input_bytes, local_ids)
+        self._last_upload = time.monotonic()
         self.queue_wakeup.set()
         return {"ack": ACK_STORED, "batch_seq": seq, "queued": len(local_ids)}
 
@@ -673,11 +674,10 @@ class CentralService:
     def request_finished(self) -> None:
         with self._count_lock:
             self._in_flight -= 1
-            self._last_activity = time.monotonic()
 
     def busy(self, quiet: float = QUIET_SECONDS) -> bool:
-        """A request is in flight, or one finished less than ``quiet`` seconds ago (more may follow)."""
-        return self._in_flight > 0 or time.monotonic() - self._last_activity < quiet
+        """A request is in flight, or a batch was queued less than ``quiet`` seconds ago (more may follow)."""
+        return self._in_flight > 0 or time.monotonic() - self._last_upload < quiet
 
     def _drain_queue_locked(self) -> None:
         while self._process_queue_locked(MAX_BATCH_ITEMS, None):
@@ -686,7 +686,7 @@ class CentralService:
     def _batch_items(self, batch: QueuedBatch) -> list[Any]:
         if self._parsed_batch is not None and self._parsed_batch[0] == batch.seq:
             return self._parsed_batch[1]
-        items = p.loads(batch.input).get("data") or []
+        items = p.loads(self.store.queued_batch_input(batch.seq)).get("data") or []
         self._parsed_batch = (batch.seq, items)
         return list(items)
 

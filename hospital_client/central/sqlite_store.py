@@ -577,12 +577,16 @@ class SQLiteStore:
         return seq
 
     def next_queued_batch(self) -> QueuedBatch | None:
-        row = self._one("SELECT seq, site, msgid, received_at, full, items, input, done_items FROM queued_batch "
+        row = self._one("SELECT seq, site, msgid, received_at, full, items, done_items FROM queued_batch "
                         "WHERE finished_at IS NULL ORDER BY seq LIMIT 1")
         if row is None:
             return None
         return QueuedBatch(seq=row[0], site=row[1], msgid=row[2], received_at=row[3], full=bool(row[4]),
-                           items=row[5], input=bytes(row[6]), done_items=row[7])
+                           items=row[5], done_items=row[6])
+
+    def queued_batch_input(self, seq: int) -> bytes:
+        row = self._one("SELECT input FROM queued_batch WHERE seq = ?", (seq,))
+        return b"" if row is None else bytes(row[0])
 
     def has_queued(self) -> bool:
         return self._one("SELECT 1 FROM queued_batch WHERE finished_at IS NULL LIMIT 1") is not None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import re
 import secrets
 import ssl
 import threading
@@ -78,6 +79,10 @@ class _Transient(Exception):
         self.response = response
 
 
+# No attempt that would start after the limit (tenacity >= 8.3; older: none after the limit).
+_STOP_BEFORE: Callable[[float], tenacity.stop.stop_base] = getattr(
+    tenacity, "stop_before_delay", tenacity.stop_after_delay)
+_RESPOND_TIME = re.compile(rb'"respond_time"\s*:\s*"([0-9: -]{19})"')
 _RETRYABLE = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError, _Transient)
 
 
@@ -178,7 +183,7 @@ class CentralClient:
         started = time.monotonic()
         limit = s.max_elapsed if deadline is None else deadline
         stop: tenacity.stop.stop_base = tenacity.stop_after_attempt(s.attempts if retry else 1)
-        stop = stop | tenacity.stop_before_delay(limit)
+        stop = stop | _STOP_BEFORE(limit)
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception_type(_RETRYABLE),
             wait=tenacity.wait_exponential(multiplier=s.backoff_initial, max=s.backoff_max)
@@ -213,13 +218,15 @@ class CentralClient:
         return response
 
     def _check_clock(self, response: httpx.Response, local: float) -> None:
+        # respond_time comes before the (possibly large) output: read it from the head of the body.
+        match = _RESPOND_TIME.search(response.content, 0, 512)
+        if match is None:
+            return
         try:
-            text = p.loads(response.content).get("respond_time")
-            remote = p.parse_time(text).timestamp() if isinstance(text, str) and text else None
-        except (ValueError, AttributeError, RecursionError):
-            remote = None
-        if remote is not None:
-            self.clock_skew = remote - local
+            remote = p.parse_time(match.group(1).decode("ascii")).timestamp()
+        except (ValueError, UnicodeDecodeError):
+            return
+        self.clock_skew = remote - local
 
     @property
     def clock_warning(self) -> str | None:

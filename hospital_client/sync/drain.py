@@ -122,9 +122,14 @@ def _remote_result(view: Mapping[str, Any], local_id: int) -> RemoteResult:
 
 
 def _item_attributable(exc: CentralRefused) -> bool:
-    """A refusal of a whole batch that one of its items can cause (so splitting finds it)."""
+    """A refusal of a whole batch that one of its items causes (so splitting finds it): a batch too
+    large (2006), or a refusal that names an item (``data[i]…``), e.g. an item naming another
+    site (1006). Anything else (credentials, clock, the envelope itself) stops the drain and
+    parks nothing."""
     error = exc.protocol_error
-    return isinstance(error, (p.WrongSite, p.PayloadTooLarge, p.BusinessError))
+    if isinstance(error, p.PayloadTooLarge):
+        return True
+    return isinstance(error, (p.WrongSite, p.BusinessError)) and error.err_msg.startswith("data[")
 
 
 class _Drain:

@@ -3,7 +3,9 @@ pointed at each test's own folders."""
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,3 +20,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOSPITAL_CLIENT_CONFIG", str(tmp_path / "site.toml"))
     monkeypatch.delenv("HOSPITAL_CLIENT_DB", raising=False)
     monkeypatch.delenv("HOSPITAL_CLIENT_ONLINE_WAIT", raising=False)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _collect_garbage() -> Iterator[None]:
+    """Free this module's reference cycles before the next module runs (later tests count
+    references, e.g. tests/ui/test_tasks.py, and must not see these objects go meanwhile)."""
+    yield
+    gc.collect()

@@ -3,6 +3,9 @@ each refused and nothing is stored; a server clock more than 5 minutes off raise
 
 from __future__ import annotations
 
+import io
+import json
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +13,8 @@ from pathlib import Path
 import pytest
 from central_helpers import roster
 from sync_helpers import (
+    ADMIN,
+    ADMIN_PASSWORD,
     QUICK_DRAIN,
     Central,
     FaultProxy,
@@ -22,7 +27,7 @@ from sync_helpers import (
     site_config,
 )
 
-from hospital_client import store
+from hospital_client import cli, store
 from hospital_client.app import sync_usecases as su
 from hospital_client.app import usecases
 from hospital_client.store import journal
@@ -88,7 +93,8 @@ def test_replayed_nonce_and_stale_timestamp_are_refused(tmp_path: Path, central:
     db.close()
 
 
-def test_site_a_cannot_upload_for_site_b(tmp_path: Path, central: Central) -> None:
+def test_site_a_cannot_upload_for_site_b(tmp_path: Path, central: Central, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
     code_a, code_b = central.new_site(), central.new_site()
     # The envelope claims site B under site A's credentials.
     raw = central.raw(code_a)
@@ -114,8 +120,13 @@ def test_site_a_cannot_upload_for_site_b(tmp_path: Path, central: Central) -> No
     assert central.settlements(code_b) == []
     assert journal.get_entry(db, bad).state == "provisional"
     # The clerk may put it back in the queue; it is refused again and parked again, never lost.
-    retried = su.retry_message(db, clerk, parked["id"])
-    assert retried["status"] == "queued"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(ADMIN_PASSWORD + "\n"))
+    assert cli.main(["outbox", "retry", str(parked["id"]), "--db", str(db.path), "--operator", ADMIN,
+                     "--password-stdin"]) == 0
+    retried = json.loads(capsys.readouterr().out)
+    assert retried["status"] == "queued" and retried["local_id"] == bad
+    with pytest.raises(store.RecordError, match="not rejected"):
+        su.retry_message(db, clerk, parked["id"])
     with client_for(central, code_a) as client:
         again = drain(db, client, settings=QUICK_DRAIN)
     assert (again.rejected, again.parked) == (1, 1) and outbox_statuses(db)[bad] == "rejected"
