@@ -64,11 +64,11 @@ class QueuePage(QWidget):
             (self.tr("Settlement no."), "local_id", True), (self.tr("Transaction"), "infno", False),
             (self.tr("Message id"), "msgid", False), (self.tr("State"), "status_text", False),
             (self.tr("Attempts"), "attempts", True), (self.tr("Last error"), "last_error", False),
-            (self.tr("Updated"), "updated_at", False),
+            (self.tr("Updated"), "updated_text", False),
         ], self)
         self.parked = DictTableModel([
             (self.tr("Settlement no."), "local_id", True), (self.tr("Message id"), "msgid", False),
-            (self.tr("Reason"), "last_error", False), (self.tr("Updated"), "updated_at", False),
+            (self.tr("Reason"), "last_error", False), (self.tr("Updated"), "updated_text", False),
         ], self)
         self.adjustments = DictTableModel([
             (self.tr("Settlement no."), "local_id", True), (self.tr("Queue no."), "queue_no", False),
@@ -121,8 +121,9 @@ class QueuePage(QWidget):
 
     def _read(self, data: tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]) -> None:
         status, outbox, parked, adjustments = data
-        for row in outbox:
+        for row in (*outbox, *parked):
             row["status_text"] = self._statuses.get(row["status"], row["status"])
+            row["updated_text"] = str(row.get("updated_at", ""))[:19].replace("T", " ")
         self.outbox.set_rows(list(reversed(outbox)))
         self.parked.set_rows(parked)
         self.adjustments.set_rows(adjustments)

@@ -95,7 +95,8 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     save(preview, "05-bill-errors")
     preview.close()
 
-    for name, widget in (("06-history", window.history_page), ("07-dayend", window.dayend_page)):
+    for name, widget in (("06-history", window.history_page), ("07-dayend", window.dayend_page),
+                         ("10-queue", window.queue_page)):
         window.tabs.setCurrentWidget(widget)
         pump(0.8)
         save(window, name)
