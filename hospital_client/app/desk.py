@@ -210,9 +210,6 @@ class Desk:
     def day_end(self, day_from: str, day_to: str | None = None) -> list[usecases.DayEndTotals]:
         return usecases.day_end_totals(self.db(), day_from, day_to)
 
-    def queued_count(self) -> int:
-        return sum(1 for m in usecases.list_outbox(self.db()) if m.get("status") in ("queued", "sent"))
-
     def pack_summaries(self) -> list[dict[str, str]]:
         return caches.pack_summaries(self.db())
 
