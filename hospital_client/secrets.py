@@ -7,24 +7,62 @@ the same for every secret.
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
+
 import keyring
+import keyring.core
 import keyring.errors
+from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 SERVICE = "hospital-client"
+# The backend keyring itself would choose on a plain desktop of each system. Finding it by
+# name saves the desk's start-up a scan of every installed backend (each probing D-Bus).
+_NATIVE = {"win32": "keyring.backends.Windows.WinVaultKeyring", "linux": "keyring.backends.SecretService.Keyring",
+           "darwin": "keyring.backends.macOS.Keyring"}
 
 
 class KeyringUnavailable(Exception):
     """No usable keyring backend on this machine (e.g. a headless Linux without a Secret Service)."""
 
 
+def _native_backend() -> KeyringBackend | None:
+    """This system's own keyring, if nothing is configured that keyring would prefer (its
+    environment variable, its keyringrc file, KWallet on a KDE desktop) and it works here."""
+    name = _NATIVE.get(sys.platform)
+    if name is None or os.environ.get("PYTHON_KEYRING_BACKEND") or keyring.core.load_config() is not None:
+        return None
+    if "KDE" in os.environ.get("XDG_CURRENT_DESKTOP", "").upper():
+        return None
+    module_name, _, class_name = name.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+        if cls.priority < 1:  # keyring's own test for a recommended backend
+            return None
+    except Exception:  # not viable here (priority raises): let keyring look at all of them
+        return None
+    backend: KeyringBackend = cls()
+    return backend
+
+
+def _ensure_backend() -> KeyringBackend:
+    """keyring's backend, chosen the quick way on first use unless one is already set."""
+    if getattr(keyring.core, "_keyring_backend", "unknown") is None:  # not chosen yet
+        native = _native_backend()
+        if native is not None:
+            keyring.set_keyring(native)
+    return keyring.get_keyring()
+
+
 def backend_name() -> str:
-    backend = keyring.get_keyring()
+    backend = _ensure_backend()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
 def _check_backend() -> None:
-    if isinstance(keyring.get_keyring(), fail.Keyring):
+    if isinstance(_ensure_backend(), fail.Keyring):
         raise KeyringUnavailable(
             "no OS keyring is available (on Linux: install and unlock a Secret Service such as gnome-keyring; "
             "see docs/operations.md)"

@@ -18,7 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..rules import RequestError, parse_fee_line
+from .. import rules
+from ..rules import RequestError
 
 MAX_LINES = 20_000
 
@@ -224,7 +225,7 @@ def _check_lines(bill: ImportedBill) -> None:
     seen: dict[str, int] = {}
     for fee, line in zip(bill.fees, bill.line_numbers, strict=True):
         try:
-            parsed = parse_fee_line(fee, "line")
+            parsed = rules.parse_fee_line(fee, "line")
         except RequestError as exc:
             field_name = exc.field.removeprefix("line").lstrip(".")
             raw = fee.get(field_name) if isinstance(fee, dict) and field_name else None

@@ -15,11 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import config, store
+from .. import config, rules, store
 from ..config import SiteConfig
 from ..privacy import mask_id
-from ..rules import Catalog, SettlementResult
-from ..rules import settle as compute
 from ..store import caches, history, journal
 from ..store.money import money_text
 from . import reports, usecases
@@ -68,7 +66,7 @@ class Desk:
         opened = open_desk(self.db_path, site, first_start=first_start)
         self._local.db = opened.db
         self.demo = is_demo(opened.db)
-        self._catalog: Catalog | None = None
+        self._catalog: rules.Catalog | None = None
         self._catalog_lock = threading.Lock()
 
     # --- connection per thread --------------------------------------------------------------
@@ -98,11 +96,18 @@ class Desk:
         IT runs `hospital-client encrypt`)."""
         return bool(getattr(self.db(), "encrypted", True))
 
-    def catalog(self) -> Catalog:
+    def catalog(self) -> rules.Catalog:
         with self._catalog_lock:
             if self._catalog is None:
                 self._catalog = caches.load_catalog(self.db())
             return self._catalog
+
+    def warm_up(self) -> None:
+        """Load the engine, the packs and the catalogue now (in a worker, once the window is up)
+        so that the first bill computes as fast as the next."""
+        rules.load_all()
+        caches.load_packs(self.db())
+        self.catalog()
 
     # --- operators and persons ----------------------------------------------------------------
     def login(self, name: str, password: str) -> store.Operator:
@@ -154,7 +159,7 @@ class Desk:
         db = self.db()
         parsed, _, source = usecases.with_year_to_date(db, request)
         pack = choose_pack(db, parsed, self.site.policy if self.site and self.site.policy else None)
-        result: SettlementResult = compute(parsed, pack, self.catalog())
+        result: rules.SettlementResult = rules.settle(parsed, pack, self.catalog())
         return Preview(dict(request), result.to_dict(), source)
 
     def settle(self, operator: store.Operator, request: Mapping[str, Any]) -> SettleOutcome:

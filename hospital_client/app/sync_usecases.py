@@ -20,9 +20,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import config, secrets
+from .. import config, rules, secrets
 from ..config import SiteConfig
-from ..rules import Catalog, Pack
 from ..store import caches, journal
 from ..store import outbox as store_outbox
 from ..store.operators import Operator
@@ -143,7 +142,7 @@ class OnlineOutcome:
 
 def settle_online(db: Database, site: SiteConfig | None, operator: Operator, request: Mapping[str, Any], *,
                   client: CentralClient | None, wait: float | None = None, pack_id: str | None = None,
-                  pack: Pack | None = None, catalog: Catalog | None = None) -> OnlineOutcome:
+                  pack: rules.Pack | None = None, catalog: rules.Catalog | None = None) -> OnlineOutcome:
     """Settle locally and commit (instant figures; usecases.settle), then send 2304 at once and wait
     at most ``wait`` seconds (default ``online_wait()``). Accepted within the wait: the entry is
     final (journal state row) and any adjustment is recorded; otherwise it stays provisional and

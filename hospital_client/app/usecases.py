@@ -17,21 +17,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .. import store
+from .. import rules, store
 from ..privacy import mask_id, mask_name
-from ..rules import (
-    Catalog,
-    Pack,
-    SettlementRequest,
-    SettlementResult,
-    YearToDate,
-    find_pack,
-    parse_request,
-    select_pack,
-)
-from ..rules import (
-    settle as compute,
-)
 from ..store import accumulators, caches, journal, operators
 from ..store import outbox as store_outbox
 from ..store.money import money_text
@@ -134,7 +121,7 @@ def lookup_person(
 @dataclass(frozen=True, slots=True)
 class SettleOutcome:
     committed: store.Committed
-    result: SettlementResult | None
+    result: rules.SettlementResult | None
     ytd_source: str
     setlinfo: dict[str, str] = field(default_factory=dict)
 
@@ -167,10 +154,10 @@ def ytd_json(values: Mapping[str, Decimal | int]) -> dict[str, str | int]:
     return {k: (v if isinstance(v, int) else money_text(v)) for k, v in values.items()}
 
 
-def with_year_to_date(db: Database, request: Mapping[str, Any]) -> tuple[SettlementRequest, dict[str, Any], str]:
+def with_year_to_date(db: Database, request: Mapping[str, Any]) -> tuple[rules.SettlementRequest, dict[str, Any], str]:
     """The parsed request, the request as it will be stored, and where its year-to-date came
     from: the request itself, or (when it has none) the local roster plus this desk's journal."""
-    parsed = parse_request(request)
+    parsed = rules.parse_request(request)
     data = dict(request)  # only the top-level year_to_date is added; the rest is not modified
     if parsed.year_to_date is not None:
         return parsed, data, "request"
@@ -182,10 +169,10 @@ def with_year_to_date(db: Database, request: Mapping[str, Any]) -> tuple[Settlem
             "sync the roster or give year_to_date in the request"
         )
     data["year_to_date"] = ytd_json(ytd)
-    return replace(parsed, year_to_date=YearToDate.model_validate(data["year_to_date"])), data, "local"
+    return replace(parsed, year_to_date=rules.YearToDate.model_validate(data["year_to_date"])), data, "local"
 
 
-def choose_pack(db: Database, request: SettlementRequest, pack_id: str | None) -> Pack:
+def choose_pack(db: Database, request: rules.SettlementRequest, pack_id: str | None) -> rules.Pack:
     """A cached pack (hash re-verified): the given id, or by insured place, insurance type and date."""
     packs = caches.load_packs(db)
     if pack_id:
@@ -195,9 +182,9 @@ def choose_pack(db: Database, request: SettlementRequest, pack_id: str | None) -
             dated = [p for p in matching if p.covers_date(request.encounter.endtime)]
             matching = sorted(dated or matching, key=lambda p: p.model.pack.valid_from)
             return matching[-1]
-        return find_pack(packs, pack_id)
+        return rules.find_pack(packs, pack_id)
     person = request.person
-    return select_pack(packs, person.insuplc_admdvs, person.insutype, request.encounter.endtime)
+    return rules.select_pack(packs, person.insuplc_admdvs, person.insutype, request.encounter.endtime)
 
 
 def settle(
@@ -206,8 +193,8 @@ def settle(
     request: Mapping[str, Any],
     *,
     pack_id: str | None = None,
-    pack: Pack | None = None,
-    catalog: Catalog | None = None,
+    pack: rules.Pack | None = None,
+    catalog: rules.Catalog | None = None,
 ) -> SettleOutcome:
     """Compute and commit one settlement; returns once the commit is durable.
 
@@ -222,7 +209,7 @@ def settle(
         pack = pack or choose_pack(db, parsed, pack_id)
         ytd_model = parsed.year_to_date
         ytd_before = ytd_model.model_dump() if ytd_model is not None else {}
-        result = compute(parsed, pack, catalog)
+        result = rules.settle(parsed, pack, catalog)
         committed = journal.record_settlement(db, journal.NewSettlement(
             request=data,
             result=result.to_dict(),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
@@ -14,9 +16,11 @@ from .. import config
 from ..app.desk import Desk
 from .i18n import DEFAULT_LANGUAGE, install_translators
 from .login_dialog import LoginDialog
-from .main_window import MainWindow
 from .messages import error_text
 from .tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
 ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
@@ -24,6 +28,7 @@ ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
 # and print READY once the main window has processed its first events, then quit.
 ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"
 ENV_EXIT_WHEN_READY = "HOSPITAL_CLIENT_EXIT_WHEN_READY"
+WARM_UP_DELAY_MS = 300
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -55,19 +60,35 @@ def run_gui(argv: list[str] | None = None) -> int:
     autologin = os.environ.get(ENV_DEMO_AUTOLOGIN, "")
     if autologin and desk.demo:
         name, _, password = autologin.partition(":")
-        operator = desk.login(name, password)
+        # The password check (argon2: slow on purpose, and it releases the GIL) runs beside
+        # the loading of the window, as in the dialog flow where the window loads while the
+        # clerk types.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            checking = pool.submit(desk.login, name, password)
+            main_window_class()
+            operator = checking.result()
     else:
         login = LoginDialog(desk, tasks)
+        QTimer.singleShot(0, main_window_class)  # load the window's code while the clerk types
         if os.environ.get(ENV_EXIT_WHEN_READY):
             _report_ready(login)
         if login.exec() != QDialog.DialogCode.Accepted or login.operator is None:
             return 0
         operator = login.operator
-    window = MainWindow(desk, tasks, operator)
+    window = main_window_class()(desk, tasks, operator)
     window.show()
     if os.environ.get(ENV_EXIT_WHEN_READY):
         _report_ready(window)
+    # The engine and the catalogue load in a worker once the window has painted, before the first F5.
+    QTimer.singleShot(WARM_UP_DELAY_MS, lambda: tasks.run(desk.warm_up))
     return int(app.exec())
+
+
+def main_window_class() -> type[MainWindow]:
+    """The main window's module: imported after the first screen is up, not before it."""
+    from .main_window import MainWindow
+
+    return MainWindow
 
 
 def _report_ready(widget: QWidget) -> None:
