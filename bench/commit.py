@@ -78,7 +78,8 @@ def floor_rows(new: journal.NewSettlement, local_id: int, mdtrt_id: str) -> dict
         journal.compact_json(journal._without_fees(request)), journal.compact_json(journal._without_fees(new.result)),
         "", "demo", stamp, "2026-11-20",
     )
-    lines = journal._line_rows(local_id, request, new.result)
+    split = journal._line_rows(local_id, request, new.result)
+    lines = sorted([(*row, None, None, None) for row in split.plain] + split.overridden, key=lambda row: row[1])
     delta = delta_between(new.ytd_before, new.result["year_to_date_after"])
     dvals = [int(delta["admissions"])] + [money_text(delta[k]) for k in ACCUMULATOR_KEYS[1:]]
     return {
