@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from .catalog import CLASS_A, CLASS_B, CLASS_C, Catalog, CatalogItem
 from .money import FEN
@@ -26,13 +25,10 @@ class FeeTotals:
     has_negative_lines: bool
 
 
-class _LineRule(NamedTuple):
-    """How one line is split: its class, and the share and cap that apply to it (None: none)."""
-
-    level: str
-    share: Decimal | None
-    cap: Decimal | None
-    known: bool
+# How one line is split: (class, first self-paid share, price cap, whether the catalogue knows
+# the code); share and cap are None where none applies. A plain tuple: a bill's distinct codes
+# each need one, and a NamedTuple costs several times more to build.
+_LineRule = tuple[str, Decimal | None, Decimal | None, bool]
 
 
 def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[list[FeeResult], FeeTotals]:
@@ -53,10 +49,11 @@ def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[l
             append(FeeResult(sn, level, amount, _ZERO, _ZERO, _ZERO, known))
             continue
         over = _ZERO
+        rest = amount
         if cap is not None and pric > cap:
             over = _over_cap(pric, cap, cnt, amount)
             over_total += over
-        rest = amount - over
+            rest = amount - over
         pre = _ZERO
         if share is not None:
             pre = (rest * share).quantize(FEN, ROUND_HALF_UP)
@@ -101,20 +98,20 @@ def _rule(item: CatalogItem | None, level: str | None, share: Decimal | None, ca
         else:
             level = item.chrgitm_lv
     if level == CLASS_C:
-        return _LineRule(level, None, None, known)
+        return level, None, None, known
     if cap is None and item is not None:
         cap = item.pric_uplmt_amt
     if level != CLASS_B:
         share = None
     elif share is None:
         share = item.selfpay_prop if item is not None and item.selfpay_prop is not None else rules.class_b_selfpay
-    return _LineRule(level, share or None, cap if rules.price_caps else None, known)
+    return level, share or None, cap if rules.price_caps else None, known
 
 
 def _unknown_codes(fees: FeeLines, line_rules: list[_LineRule]) -> list[tuple[str, str]]:
     """The (code, name) of every line whose code the catalogue lacks, in bill order."""
     lines = zip(fees.med_list_codg, fees.name, line_rules, strict=True)
-    return [(code, name) for code, name, rule in lines if not rule.known]
+    return [(code, name) for code, name, (_, _, _, known) in lines if not known]
 
 
 __all__ = ["CLASS_A", "FeeTotals", "classify_fees"]

@@ -246,9 +246,10 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     except KeyError:
         return None
     names = [line.get("name", "") for line in raw] if "name" in keys else [""] * len(raw)
-    if not (_text_column(serials) and _text_column(codes) and _text_column(names)):
+    distinct_serials, distinct_codes = _distinct_texts(serials), _distinct_texts(codes)
+    if distinct_serials is None or distinct_codes is None or _distinct_texts(names) is None:
         return None
-    if len(set(serials)) != len(serials) or not all(serials) or not all(codes):
+    if len(distinct_serials) != len(serials) or "" in distinct_serials or "" in distinct_codes:
         return None
     pric = _decimal_column(prices, 6, True, _MAX_PRICE_ADJUSTED)
     cnt = _decimal_column(counts, 4, False, _MAX_COUNT_ADJUSTED)
@@ -269,19 +270,35 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     return FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
 
 
-def _text_column(values: list[Any]) -> bool:
-    """Whether every value is a str of at most 200 characters."""
-    return set(map(type, values)) == {str} and max(map(len, values)) <= 200
+def _distinct_texts(values: list[Any]) -> set[str] | None:
+    """The distinct values of a column if every one is a str of at most 200 characters.
+
+    The checks run on the distinct values only: a bill repeats codes (and names) on many lines.
+    A str never equals a value of another type, so no wrong type hides in the set.
+    """
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value (list, object) where text belongs
+        return None
+    if set(map(type, distinct)) != {str} or max(map(len, distinct)) > 200:
+        return None
+    return distinct
 
 
 def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: int) -> list[Decimal] | None:
-    """A whole column of plain decimal strings at C speed, or None to fall back to line checks."""
-    if set(map(type, values)) != {str}:
+    """A whole column of plain decimal strings at C speed, or None to fall back to line checks.
+
+    A bill repeats the same prices, counts and amounts on many lines (daily doses): each distinct
+    string is parsed and checked once, and the lines share the (immutable) Decimal.
+    """
+    try:
+        texts = set(values)
+    except TypeError:  # an unhashable value (list, object) where a number belongs
+        return None
+    if set(map(type, texts)) != {str}:  # as in _distinct_texts, no other type hides in the set
         return None
     try:
-        # A bill repeats the same prices, counts and amounts on many lines (daily doses):
-        # each distinct string is parsed and checked once. Decimals are immutable, so lines share them.
-        parsed = {text: Decimal(text) for text in set(values)}
+        parsed = {text: Decimal(text) for text in texts}
         distinct = parsed.values()
         # The sum keeps the finest exponent of its terms and is NaN/infinite if any term is
         # (a signalling NaN raises instead).
