@@ -29,6 +29,7 @@ class FeeTotals:
 # the code); share and cap are None where none applies. A plain tuple: a bill's distinct codes
 # each need one, and a NamedTuple costs several times more to build.
 _LineRule = tuple[str, Decimal | None, Decimal | None, bool]
+_UNKNOWN_CODE: _LineRule = (CLASS_C, None, None, False)
 
 
 def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[list[FeeResult], FeeTotals]:
@@ -79,33 +80,44 @@ def _over_cap(pric: Decimal, cap: Decimal, cnt: Decimal, amount: Decimal) -> Dec
 
 
 def _line_rules(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> list[_LineRule]:
-    items = catalog.items
+    codes = fees.med_list_codg
     if fees.has_overrides():
-        return list(map(_rule, map(items.get, fees.med_list_codg), fees.chrgitm_lv, fees.selfpay_prop,
+        return list(map(_rule, map(catalog.items.get, codes), fees.chrgitm_lv, fees.selfpay_prop,
                         fees.pric_uplmt_amt, [rules] * len(fees)))
-    # Without overrides a line's rule depends on its code alone, and bills repeat codes.
-    by_code = {code: _rule(items.get(code), None, None, None, rules) for code in set(fees.med_list_codg)}
-    return list(map(by_code.__getitem__, fees.med_list_codg))
+    # Without overrides a line's rule depends on its code alone.
+    by_code = _catalogue_rules(catalog, rules)
+    missing = set(codes).difference(by_code)
+    if missing:
+        by_code = by_code | dict.fromkeys(missing, _UNKNOWN_CODE)
+    return list(map(by_code.__getitem__, codes))
+
+
+def _catalogue_rules(catalog: Catalog, rules: ItemRules) -> dict[str, _LineRule]:
+    """Every catalogue code's rule under the pack's item rules, built once per catalogue and rules."""
+    key = ("line_rules", rules)
+    table: dict[str, _LineRule] | None = catalog.derived.get(key)
+    if table is None:
+        table = {code: _rule(item, None, None, None, rules) for code, item in catalog.items.items()}
+        catalog.derived[key] = table
+    return table
 
 
 def _rule(item: CatalogItem | None, level: str | None, share: Decimal | None, cap: Decimal | None,
           rules: ItemRules) -> _LineRule:
     """A line's rule from its overrides (None: not given) and else the catalogue and pack."""
-    known = True
     if level is None:
         if item is None:
-            level, known = CLASS_C, False
-        else:
-            level = item.chrgitm_lv
+            return _UNKNOWN_CODE
+        level = item.chrgitm_lv
     if level == CLASS_C:
-        return level, None, None, known
+        return level, None, None, True
     if cap is None and item is not None:
         cap = item.pric_uplmt_amt
     if level != CLASS_B:
         share = None
     elif share is None:
         share = item.selfpay_prop if item is not None and item.selfpay_prop is not None else rules.class_b_selfpay
-    return level, share or None, cap if rules.price_caps else None, known
+    return level, share or None, cap if rules.price_caps else None, True
 
 
 def _unknown_codes(fees: FeeLines, line_rules: list[_LineRule]) -> list[tuple[str, str]]:
