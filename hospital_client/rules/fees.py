@@ -26,8 +26,8 @@ class FeeTotals:
 
 
 # How one line is split: (class, first self-paid share, price cap, whether the catalogue knows
-# the code); share and cap are None where none applies. A plain tuple: a bill's distinct codes
-# each need one, and a NamedTuple costs several times more to build.
+# the code); share and cap are None where none applies. A plain tuple, as a line with overrides
+# needs its own and a NamedTuple costs several times more to build.
 _LineRule = tuple[str, Decimal | None, Decimal | None, bool]
 _UNKNOWN_CODE: _LineRule = (CLASS_C, None, None, False)
 
@@ -80,6 +80,7 @@ def _over_cap(pric: Decimal, cap: Decimal, cnt: Decimal, amount: Decimal) -> Dec
 
 
 def _line_rules(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> list[_LineRule]:
+    """Each line's rule, in bill order."""
     codes = fees.med_list_codg
     if fees.has_overrides():
         return list(map(_rule, map(catalog.items.get, codes), fees.chrgitm_lv, fees.selfpay_prop,
