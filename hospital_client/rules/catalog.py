@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from .errors import CatalogError
 
@@ -38,6 +39,9 @@ class Catalog:
     items: dict[str, CatalogItem]
     sha256: str
     source_name: str
+    # Tables derived from the items (the fee classification's per-code rules), built on first use
+    # and kept with the catalogue, which does not change once loaded.
+    derived: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, code: str) -> CatalogItem | None:
         return self.items.get(code)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .catalog import CLASS_A, CLASS_B, CLASS_C, Catalog
+from .catalog import CLASS_A, CLASS_B, CLASS_C, Catalog, CatalogItem
 from .money import FEN
 from .pack_schema import ItemRules
-from .request import Fee
+from .request import FeeLines
 from .result import FeeResult
 
 _ZERO = Decimal("0.00")
@@ -25,68 +25,106 @@ class FeeTotals:
     has_negative_lines: bool
 
 
-def classify_fees(fees: list[Fee], catalog: Catalog, rules: ItemRules) -> tuple[list[FeeResult], FeeTotals]:
+# How one line is split: (class, first self-paid share, price cap, whether the catalogue knows
+# the code); share and cap are None where none applies. A plain tuple, as a line with overrides
+# needs its own and a NamedTuple costs several times more to build.
+_LineRule = tuple[str, Decimal | None, Decimal | None, bool]
+_UNKNOWN_CODE: _LineRule = (CLASS_C, None, None, False)
+
+
+def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[list[FeeResult], FeeTotals]:
     """Split every line into fully self-paid, over-cap, first self-paid and policy-range amounts.
 
     Each line's parts are rounded to the fen and the policy-range part is derived by subtraction,
     so the four parts always add up to the line amount exactly.
     """
-    items = catalog.items
-    default_b = rules.class_b_selfpay
-    use_caps = rules.price_caps
+    line_rules = _line_rules(fees, catalog, rules)
     results: list[FeeResult] = []
     append = results.append
-    total = ful_total = over_total = pre_total = _ZERO
-    unknown: list[tuple[str, str]] = []
-    negative = False
-    for fee in fees:
-        amount = fee.det_item_fee_sumamt
-        total += amount
-        if fee.cnt < 0:
-            negative = True
-        item = items.get(fee.med_list_codg)
-        level = fee.chrgitm_lv
-        known = True
-        if level is None:
-            if item is None:
-                level = CLASS_C
-                known = False
-                unknown.append((fee.med_list_codg, fee.name))
-            else:
-                level = item.chrgitm_lv
+    ful_total = over_total = pre_total = _ZERO
+    for sn, amount, pric, cnt, (level, share, cap, known) in zip(
+        fees.feedetl_sn, fees.det_item_fee_sumamt, fees.pric, fees.cnt, line_rules, strict=True
+    ):
         if level == CLASS_C:
             ful_total += amount
-            append(FeeResult(fee.feedetl_sn, level, amount, _ZERO, _ZERO, _ZERO, known))
+            append(FeeResult(sn, level, amount, _ZERO, _ZERO, _ZERO, known))
             continue
-        cap = fee.pric_uplmt_amt
-        if cap is None and item is not None:
-            cap = item.pric_uplmt_amt
         over = _ZERO
-        if use_caps and cap is not None and fee.pric > cap:
-            over = ((fee.pric - cap) * fee.cnt).quantize(FEN, ROUND_HALF_UP)
-            # The line amount may differ from pric × cnt by a fen; the excess never exceeds it.
-            over = min(over, amount) if amount >= 0 else max(over, amount)
+        rest = amount
+        if cap is not None and pric > cap:
+            over = _over_cap(pric, cap, cnt, amount)
             over_total += over
-        rest = amount - over
+            rest = amount - over
         pre = _ZERO
-        if level == CLASS_B:
-            share = fee.selfpay_prop
-            if share is None:
-                share = item.selfpay_prop if item is not None and item.selfpay_prop is not None else default_b
-            if share:
-                pre = (rest * share).quantize(FEN, ROUND_HALF_UP)
-                pre_total += pre
-        append(FeeResult(fee.feedetl_sn, level, _ZERO, over, pre, rest - pre, known))
+        if share is not None:
+            pre = (rest * share).quantize(FEN, ROUND_HALF_UP)
+            pre_total += pre
+        append(FeeResult(sn, level, _ZERO, over, pre, rest - pre, known))
+    total = sum(fees.det_item_fee_sumamt, _ZERO)
     totals = FeeTotals(
         medfee_sumamt=total,
         fulamt_ownpay_amt=ful_total,
         overlmt_selfpay=over_total,
         preselfpay_amt=pre_total,
         inscp_scp_amt=total - ful_total - over_total - pre_total,
-        unknown_codes=unknown,
-        has_negative_lines=negative,
+        unknown_codes=_unknown_codes(fees, line_rules),
+        has_negative_lines=min(fees.cnt, default=_ZERO) < 0,
     )
     return results, totals
+
+
+def _over_cap(pric: Decimal, cap: Decimal, cnt: Decimal, amount: Decimal) -> Decimal:
+    over = ((pric - cap) * cnt).quantize(FEN, ROUND_HALF_UP)
+    # The line amount may differ from pric × cnt by a fen; the excess never exceeds it.
+    return min(over, amount) if amount >= 0 else max(over, amount)
+
+
+def _line_rules(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> list[_LineRule]:
+    """Each line's rule, in bill order."""
+    codes = fees.med_list_codg
+    if fees.has_overrides():
+        return list(map(_rule, map(catalog.items.get, codes), fees.chrgitm_lv, fees.selfpay_prop,
+                        fees.pric_uplmt_amt, [rules] * len(fees)))
+    # Without overrides a line's rule depends on its code alone.
+    by_code = _catalogue_rules(catalog, rules)
+    missing = set(codes).difference(by_code)
+    if missing:
+        by_code = by_code | dict.fromkeys(missing, _UNKNOWN_CODE)
+    return list(map(by_code.__getitem__, codes))
+
+
+def _catalogue_rules(catalog: Catalog, rules: ItemRules) -> dict[str, _LineRule]:
+    """Every catalogue code's rule under the pack's item rules, built once per catalogue and rules."""
+    key = ("line_rules", rules)
+    table: dict[str, _LineRule] | None = catalog.derived.get(key)
+    if table is None:
+        table = {code: _rule(item, None, None, None, rules) for code, item in catalog.items.items()}
+        catalog.derived[key] = table
+    return table
+
+
+def _rule(item: CatalogItem | None, level: str | None, share: Decimal | None, cap: Decimal | None,
+          rules: ItemRules) -> _LineRule:
+    """A line's rule from its overrides (None: not given) and else the catalogue and pack."""
+    if level is None:
+        if item is None:
+            return _UNKNOWN_CODE
+        level = item.chrgitm_lv
+    if level == CLASS_C:
+        return level, None, None, True
+    if cap is None and item is not None:
+        cap = item.pric_uplmt_amt
+    if level != CLASS_B:
+        share = None
+    elif share is None:
+        share = item.selfpay_prop if item is not None and item.selfpay_prop is not None else rules.class_b_selfpay
+    return level, share or None, cap if rules.price_caps else None, True
+
+
+def _unknown_codes(fees: FeeLines, line_rules: list[_LineRule]) -> list[tuple[str, str]]:
+    """The (code, name) of every line whose code the catalogue lacks, in bill order."""
+    lines = zip(fees.med_list_codg, fees.name, line_rules, strict=True)
+    return [(code, name) for code, name, (_, _, _, known) in lines if not known]
 
 
 __all__ = ["CLASS_A", "FeeTotals", "classify_fees"]

@@ -7,6 +7,7 @@ Field names follow the national platform's interface spec. Money arrives as JSON
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from operator import mul, sub
@@ -112,7 +113,46 @@ class Fee:
     pric_uplmt_amt: Decimal | None = None
 
 
-_FEE_FIELDS = frozenset(Fee.__dataclass_fields__)
+_FEE_FIELD_ORDER = tuple(Fee.__dataclass_fields__)
+_FEE_FIELDS = frozenset(_FEE_FIELD_ORDER)
+_OVERRIDE_FIELDS = frozenset({"chrgitm_lv", "selfpay_prop", "pric_uplmt_amt"})
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLines:
+    """A bill's fee lines held column by column: one list per Fee field, all of one length.
+
+    The engine works on whole columns: a 2,000-line bill must parse and settle in a few
+    milliseconds, and building an object per line alone would take a good part of that.
+    """
+
+    feedetl_sn: list[str]
+    med_list_codg: list[str]
+    name: list[str]
+    pric: list[Decimal]
+    cnt: list[Decimal]
+    det_item_fee_sumamt: list[Decimal]
+    chrgitm_lv: list[str | None]
+    selfpay_prop: list[Decimal | None]
+    pric_uplmt_amt: list[Decimal | None]
+
+    @classmethod
+    def from_fees(cls, fees: list[Fee]) -> FeeLines:
+        return cls(*([getattr(fee, name) for fee in fees] for name in _FEE_FIELD_ORDER))
+
+    def __len__(self) -> int:
+        return len(self.feedetl_sn)
+
+    def __iter__(self) -> Iterator[Fee]:
+        return map(Fee, *(getattr(self, name) for name in _FEE_FIELD_ORDER))
+
+    def has_overrides(self) -> bool:
+        """Whether any line sets its own class, first self-paid share or price cap."""
+        lines = len(self)
+        return (self.chrgitm_lv.count(None) != lines or self.selfpay_prop.count(None) != lines
+                or self.pric_uplmt_amt.count(None) != lines)
+
+
 # det_item_fee_sumamt may differ from pric × cnt by one fen of rounding, not more.
 _TOLERANCE = Decimal("0.015")
 # Magnitude limits (Decimal.adjusted(), i.e. the power of ten of the leading digit): amounts
@@ -173,7 +213,7 @@ def _text(value: Any, field: str, *, required: bool) -> str:
     return value
 
 
-def parse_fees(raw: Any) -> list[Fee]:
+def parse_fees(raw: Any) -> FeeLines:
     """Fee lines from decoded JSON. Raises RequestError naming the line and field."""
     if not isinstance(raw, list):
         raise RequestError("fees", "must be a list of fee lines")
@@ -182,19 +222,88 @@ def parse_fees(raw: Any) -> list[Fee]:
     fees = _parse_fees_bulk(raw)
     if fees is not None:
         return fees
-    return _parse_fees_each(raw)
+    return FeeLines.from_fees(_parse_fees_each(raw))
+
+
+def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
+    """The fast path for a well-formed bill: column-wise checks with C-level loops.
+
+    A 2,000-line bill must settle within a few milliseconds; a per-line Python loop of field
+    checks costs more than the whole settlement. Anything unusual returns None and the bill
+    goes through _parse_fees_each, which finds and names the offending line and field.
+    """
+    if set(map(type, raw)) != {dict}:
+        return None
+    keys: set[Any] = set().union(*raw)
+    if not keys <= _FEE_FIELDS:
+        return None
+    try:
+        serials = [line["feedetl_sn"] for line in raw]
+        codes = [line["med_list_codg"] for line in raw]
+        prices = [line["pric"] for line in raw]
+        counts = [line["cnt"] for line in raw]
+        amounts = [line["det_item_fee_sumamt"] for line in raw]
+    except KeyError:
+        return None
+    names = [line.get("name", "") for line in raw] if "name" in keys else [""] * len(raw)
+    distinct_serials, distinct_codes = _distinct_texts(serials), _distinct_texts(codes)
+    if distinct_serials is None or distinct_codes is None or _distinct_texts(names) is None:
+        return None
+    if len(distinct_serials) != len(serials) or "" in distinct_serials or "" in distinct_codes:
+        return None
+    pric = _decimal_column(prices, 6, True, _MAX_PRICE_ADJUSTED)
+    cnt = _decimal_column(counts, 4, False, _MAX_COUNT_ADJUSTED)
+    amount = _decimal_column(amounts, 2, False, _MAX_ADJUSTED)
+    if pric is None or cnt is None or amount is None or not _amounts_match(pric, cnt, amount):
+        return None
+    if keys.isdisjoint(_OVERRIDE_FIELDS):
+        lines = len(raw)
+        return FeeLines(serials, codes, names, pric, cnt, amount, [None] * lines, [None] * lines, [None] * lines)
+    levels = [line.get("chrgitm_lv") for line in raw]
+    props = [line.get("selfpay_prop") for line in raw]
+    caps = [line.get("pric_uplmt_amt") for line in raw]
+    try:
+        if set(levels) - {None, "01", "02", "03"} or set(props) != {None} or set(caps) != {None}:
+            return None  # share or cap overrides present: check them line by line
+    except TypeError:  # an unhashable value (list, object) where a code or number belongs
+        return None
+    return FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
+
+
+def _distinct_texts(values: list[Any]) -> set[str] | None:
+    """The distinct values of a column if every one is a str of at most 200 characters.
+
+    The checks run on the distinct values only: a bill repeats codes (and names) on many lines.
+    A str never equals a value of another type, so no wrong type hides in the set.
+    """
+    try:
+        distinct = set(values)
+    except TypeError:  # an unhashable value (list, object) where text belongs
+        return None
+    if set(map(type, distinct)) != {str} or max(map(len, distinct)) > 200:
+        return None
+    return distinct
 
 
 def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: int) -> list[Decimal] | None:
-    """A whole column of plain decimal strings at C speed, or None to fall back to line checks."""
-    if set(map(type, values)) != {str}:
+    """A whole column of plain decimal strings at C speed, or None to fall back to line checks.
+
+    A bill repeats the same prices, counts and amounts on many lines (daily doses): each distinct
+    string is parsed and checked once, and the lines share the (immutable) Decimal.
+    """
+    try:
+        texts = set(values)
+    except TypeError:  # an unhashable value (list, object) where a number belongs
+        return None
+    if set(map(type, texts)) != {str}:  # as in _distinct_texts, no other type hides in the set
         return None
     try:
-        numbers = list(map(Decimal, values))
+        parsed = {text: Decimal(text) for text in texts}
+        distinct = parsed.values()
         # The sum keeps the finest exponent of its terms and is NaN/infinite if any term is
         # (a signalling NaN raises instead).
-        total = sum(numbers, Decimal(0))
-        low, high = min(numbers), max(numbers)
+        total = sum(distinct, Decimal(0))
+        low, high = min(distinct), max(distinct)
     except InvalidOperation:
         return None
     exponent = total.as_tuple().exponent
@@ -204,43 +313,15 @@ def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: 
         return None
     if nonneg and low < 0:
         return None
-    return numbers
+    return list(map(parsed.__getitem__, values))
 
 
-def _parse_fees_bulk(raw: list[Any]) -> list[Fee] | None:
-    """The fast path for a well-formed bill: column-wise checks with C-level loops.
-
-    A 2,000-line bill must settle within a few milliseconds; a per-line Python loop of field
-    checks costs more than the whole settlement. Anything unusual returns None and the bill
-    goes through _parse_fees_each, which finds and names the offending line and field.
-    """
-    if set(map(type, raw)) != {dict} or not _FEE_FIELDS.issuperset(set().union(*raw)):
-        return None
-    serials = [line.get("feedetl_sn") for line in raw]
-    codes = [line.get("med_list_codg") for line in raw]
-    names = [line.get("name", "") for line in raw]
-    if set(map(type, serials)) != {str} or set(map(type, codes)) != {str} or set(map(type, names)) != {str}:
-        return None
-    if len(set(serials)) != len(serials) or not all(serials) or not all(codes):
-        return None
-    prices = _decimal_column([line.get("pric") for line in raw], 6, True, _MAX_PRICE_ADJUSTED)
-    counts = _decimal_column([line.get("cnt") for line in raw], 4, False, _MAX_COUNT_ADJUSTED)
-    amounts = _decimal_column([line.get("det_item_fee_sumamt") for line in raw], 2, False, _MAX_ADJUSTED)
-    if prices is None or counts is None or amounts is None:
-        return None
-    if any(map(_TOLERANCE.__lt__, map(abs, map(sub, map(mul, prices, counts), amounts)))):
-        return None
-    levels = [line.get("chrgitm_lv") for line in raw]
-    props = [line.get("selfpay_prop") for line in raw]
-    caps = [line.get("pric_uplmt_amt") for line in raw]
-    try:
-        if set(levels) - {None, "01", "02", "03"} or set(props) != {None} or set(caps) != {None}:
-            return None  # overrides present: check them line by line
-    except TypeError:  # an unhashable value (list, object) where a code or number belongs
-        return None
-    if max(map(len, serials)) > 200 or max(map(len, codes)) > 200 or max(map(len, names)) > 200:
-        return None
-    return list(map(Fee, serials, codes, names, prices, counts, amounts, levels, props, caps))
+def _amounts_match(prices: list[Decimal], counts: list[Decimal], amounts: list[Decimal]) -> bool:
+    """Whether every det_item_fee_sumamt is within _TOLERANCE of pric × cnt."""
+    products = list(map(mul, prices, counts))
+    if products == amounts:  # the usual case, and cheaper than the tolerance arithmetic
+        return True
+    return not any(map(_TOLERANCE.__lt__, map(abs, map(sub, products, amounts))))
 
 
 def _parse_fees_each(raw: list[Any]) -> list[Fee]:
@@ -317,7 +398,7 @@ class _Header(_Model):
 class SettlementRequest:
     person: Person
     encounter: Encounter
-    fees: list[Fee]
+    fees: FeeLines
     year_to_date: YearToDate | None
 
 
