@@ -43,7 +43,7 @@ from hospital_client.store import LocalDatabase, audit, journal, open_database  
 from hospital_client.store.accumulators import delta_between  # noqa: E402
 from hospital_client.store.db import PlaintextDatabaseWarning, raw_connection  # noqa: E402
 from hospital_client.store.money import money_text  # noqa: E402
-from hospital_client.store.schema import ACCUMULATOR_KEYS, MIGRATIONS, SETLINFO_COLUMNS  # noqa: E402
+from hospital_client.store.schema import ACCUMULATOR_KEYS, SETLINFO_COLUMNS, migrations  # noqa: E402
 
 LINES = 500
 
@@ -114,7 +114,7 @@ def _plaintext_store(path: Path) -> LocalDatabase:
     """The same store code on a plaintext database (as an older version made it)."""
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    MIGRATIONS.apply(Database(conn, execute_plugins=False))
+    migrations().apply(Database(conn, execute_plugins=False))
     conn.close()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PlaintextDatabaseWarning)

@@ -21,6 +21,7 @@ from ..privacy import mask_id
 from ..store import caches, history, journal
 from ..store.money import money_text
 from . import reports, usecases
+from .errors import UnknownPerson
 from .fee_rows import FeeRow, fee_rows
 from .site import DEMO_FIXMEDINS_CODE, is_demo, open_desk
 from .usecases import PersonView, SettleOutcome, choose_pack
@@ -132,7 +133,7 @@ class Desk:
     ) -> dict[str, Any]:
         person = caches.get_person(self.db(), psn_no)
         if person is None:
-            raise usecases.UnknownPerson(f"person {psn_no} is not in the local roster")
+            raise UnknownPerson(f"person {psn_no} is not in the local roster")
         referral = None
         if encounter.referral_from_lv is not None:
             referral = {"from_hosp_lv": encounter.referral_from_lv, "dedc_paid": encounter.referral_dedc_paid}

@@ -13,9 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from ..store import journal
+from ..store import LocalDatabase, journal
 from ..store.money import money_text
 
 
@@ -32,7 +30,7 @@ class FundLine:
                 "settlements": self.settlements, "reversals": self.reversals, "amount": money_text(self.amount)}
 
 
-def fund_statement(db: Database, month: str) -> list[FundLine]:
+def fund_statement(db: LocalDatabase, month: str) -> list[FundLine]:
     """Per fund for a month ("2026-11"): from each settlement's setldetail, reversals subtracted."""
     first = f"{month}-01"
     last = f"{month}-31"

@@ -14,11 +14,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from .. import paths, store
 from ..config import SiteConfig, busy_timeout_ms
-from ..store import caches, operators
+from ..store import LocalDatabase, caches, operators
 from .errors import NotInitialised
 
 log = logging.getLogger(__name__)
@@ -53,7 +51,7 @@ class DeskDatabase:
     initialised: bool       # this call loaded the site's initial data
 
 
-def is_demo(db: Database) -> bool:
+def is_demo(db: LocalDatabase) -> bool:
     return caches.get_setting(db, SITE_KIND) == "demo"
 
 
@@ -65,7 +63,7 @@ def _load_demo_roster() -> list[dict[str, object]]:
     return persons
 
 
-def init_site(db: Database, *, demo: bool, site: SiteConfig | None = None, operator: str = "system") -> None:
+def init_site(db: LocalDatabase, *, demo: bool, site: SiteConfig | None = None, operator: str = "system") -> None:
     """Load a new database's initial data in one transaction (idempotent for packs and catalogue).
 
     Demo: bundled packs, demo catalogue, demo roster, demo operators. Configured site: the

@@ -18,11 +18,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from .. import config, rules, secrets
 from ..config import SiteConfig
-from ..store import caches, journal
+from ..store import LocalDatabase, caches, journal
 from ..store import outbox as store_outbox
 from ..store.operators import Operator
 from ..sync import protocol as p
@@ -140,7 +138,7 @@ class OnlineOutcome:
         return out
 
 
-def settle_online(db: Database, site: SiteConfig | None, operator: Operator, request: Mapping[str, Any], *,
+def settle_online(db: LocalDatabase, site: SiteConfig | None, operator: Operator, request: Mapping[str, Any], *,
                   client: CentralClient | None, wait: float | None = None, pack_id: str | None = None,
                   pack: rules.Pack | None = None, catalog: rules.Catalog | None = None) -> OnlineOutcome:
     """Settle locally and commit (instant figures; usecases.settle), then send 2304 at once and wait
@@ -199,7 +197,7 @@ def _now_text() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def sync_now(db: Database, client: CentralClient, *, operator: str = "sync", pulls: bool = True,
+def sync_now(db: LocalDatabase, client: CentralClient, *, operator: str = "sync", pulls: bool = True,
              drain_settings: DrainSettings | None = None) -> SyncSummary:
     """One sync: sign in (9001), drain the outbox, then pull packs, catalogue and roster.
 
@@ -312,7 +310,7 @@ class SyncStatus:
         return out
 
 
-def sync_status(db: Database, site: SiteConfig | None) -> SyncStatus:
+def sync_status(db: LocalDatabase, site: SiteConfig | None) -> SyncStatus:
     """What the window's status bar shows: queue sizes, open adjustments, the last sync, the clock."""
     state = caches.sync_state(db)
     skew = float(state["clock_skew"]) if state.get("clock_skew") else None
@@ -329,24 +327,24 @@ def sync_status(db: Database, site: SiteConfig | None) -> SyncStatus:
 
 # --- adjustments and parked messages -------------------------------------------------------------
 
-def list_adjustments(db: Database, *, open_only: bool = False) -> list[dict[str, Any]]:
+def list_adjustments(db: LocalDatabase, *, open_only: bool = False) -> list[dict[str, Any]]:
     """Differences between final and provisional figures, oldest first (names masked)."""
     return [a.to_dict() for a in store_outbox.list_adjustments(db, open_only=open_only)]
 
 
-def resolve_adjustment(db: Database, operator: Operator, local_id: int, note: str = "") -> dict[str, Any]:
+def resolve_adjustment(db: LocalDatabase, operator: Operator, local_id: int, note: str = "") -> dict[str, Any]:
     """The clerk collected (补费) or paid back (退费) the difference: recorded once, with who and when."""
     require_role(operator, "clerk", "resolving an adjustment")
     return store_outbox.resolve_adjustment(db, local_id, operator=operator.name, note=note).to_dict()
 
 
-def retry_message(db: Database, operator: Operator, outbox_id: int) -> dict[str, Any]:
+def retry_message(db: LocalDatabase, operator: Operator, outbox_id: int) -> dict[str, Any]:
     """Put a parked (rejected) message back in the queue for the next sync."""
     require_role(operator, "clerk", "retrying a parked message")
     return store_outbox.requeue(db, outbox_id, operator=operator.name).to_dict()
 
 
-def central_result(db: Database, local_id: int) -> dict[str, Any] | None:
+def central_result(db: LocalDatabase, local_id: int) -> dict[str, Any] | None:
     return journal.remote_result(db, local_id)
 
 

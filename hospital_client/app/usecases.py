@@ -15,11 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from .. import rules, store
 from ..privacy import mask_id, mask_name
-from ..store import accumulators, caches, journal, operators
+from ..store import LocalDatabase, accumulators, caches, journal, operators
 from ..store import outbox as store_outbox
 from ..store.money import money_text
 from ..store.operators import Operator
@@ -53,7 +51,7 @@ __all__ = [
 
 # --- operators ----------------------------------------------------------------------------------
 
-def login(db: Database, name: str, password: str, *, via: str = "desk") -> Operator:
+def login(db: LocalDatabase, name: str, password: str, *, via: str = "desk") -> Operator:
     """Check an operator's password (audited either way)."""
     return operators.authenticate(db, name, password, via=via)
 
@@ -90,7 +88,7 @@ class PersonView:
 
 
 def lookup_person(
-    db: Database, key: str, *, year: int | None = None, unmasked: bool = False, operator: str = "desk"
+    db: LocalDatabase, key: str, *, year: int | None = None, unmasked: bool = False, operator: str = "desk"
 ) -> list[PersonView]:
     """Find persons by psn_no, certno, card_no or e-card code, with their current year-to-date
     (roster as pulled plus this desk's settlements and reversals)."""
@@ -154,7 +152,9 @@ def ytd_json(values: Mapping[str, Decimal | int]) -> dict[str, str | int]:
     return {k: (v if isinstance(v, int) else money_text(v)) for k, v in values.items()}
 
 
-def with_year_to_date(db: Database, request: Mapping[str, Any]) -> tuple[rules.SettlementRequest, dict[str, Any], str]:
+def with_year_to_date(
+    db: LocalDatabase, request: Mapping[str, Any]
+) -> tuple[rules.SettlementRequest, dict[str, Any], str]:
     """The parsed request, the request as it will be stored, and where its year-to-date came
     from: the request itself, or (when it has none) the local roster plus this desk's journal."""
     parsed = rules.parse_request(request)
@@ -172,7 +172,7 @@ def with_year_to_date(db: Database, request: Mapping[str, Any]) -> tuple[rules.S
     return replace(parsed, year_to_date=rules.YearToDate.model_validate(data["year_to_date"])), data, "local"
 
 
-def choose_pack(db: Database, request: rules.SettlementRequest, pack_id: str | None) -> rules.Pack:
+def choose_pack(db: LocalDatabase, request: rules.SettlementRequest, pack_id: str | None) -> rules.Pack:
     """A cached pack (hash re-verified): the given id, or by insured place, insurance type and date."""
     packs = caches.load_packs(db)
     if pack_id:
@@ -188,7 +188,7 @@ def choose_pack(db: Database, request: rules.SettlementRequest, pack_id: str | N
 
 
 def settle(
-    db: Database,
+    db: LocalDatabase,
     operator: Operator,
     request: Mapping[str, Any],
     *,
@@ -223,7 +223,7 @@ def settle(
     return SettleOutcome(committed, result, source)
 
 
-def reverse(db: Database, operator: Operator, local_id: int, reason: str) -> SettleOutcome:
+def reverse(db: LocalDatabase, operator: Operator, local_id: int, reason: str) -> SettleOutcome:
     """Reverse a settlement (supervisor): a new journal entry with the figures negated."""
     require_role(operator, "supervisor", "a reversal")
     if not reason.strip():
@@ -235,7 +235,9 @@ def reverse(db: Database, operator: Operator, local_id: int, reason: str) -> Set
     return SettleOutcome(committed, None, "original", {k: money_text(v) for k, v in entry.amounts.items()})
 
 
-def record_print(db: Database, operator: Operator, local_id: int, *, copies: int = 1, reprint: bool = False) -> None:
+def record_print(
+    db: LocalDatabase, operator: Operator, local_id: int, *, copies: int = 1, reprint: bool = False
+) -> None:
     """Record that a slip was printed (the audit log keeps every print and reprint)."""
     entry = journal.get_entry(db, local_id, full=False)
     store.audit.append(db, "print", operator.name, f"settlement:{local_id}",
@@ -254,7 +256,7 @@ def _unmask(entry: store.JournalEntry, full: store.JournalEntry | None) -> dict[
 
 
 def list_journal(
-    db: Database, *, day_from: str | None = None, day_to: str | None = None, unmasked: bool = False,
+    db: LocalDatabase, *, day_from: str | None = None, day_to: str | None = None, unmasked: bool = False,
     operator: str = "desk",
 ) -> list[dict[str, Any]]:
     """Every settlement and reversal with its current state; ID numbers and names masked unless asked."""
@@ -273,7 +275,7 @@ def list_journal(
     return rows
 
 
-def show_entry(db: Database, local_id: int, *, unmasked: bool = False, operator: str = "desk") -> dict[str, Any]:
+def show_entry(db: LocalDatabase, local_id: int, *, unmasked: bool = False, operator: str = "desk") -> dict[str, Any]:
     """One journal entry with its stored request, result and fee lines."""
     entry = journal.get_entry(db, local_id)
     out = entry.to_dict()
@@ -292,7 +294,7 @@ def show_entry(db: Database, local_id: int, *, unmasked: bool = False, operator:
     return out
 
 
-def list_outbox(db: Database, *, status: str | None = None) -> list[dict[str, Any]]:
+def list_outbox(db: LocalDatabase, *, status: str | None = None) -> list[dict[str, Any]]:
     return [m.to_dict() for m in store_outbox.list_messages(db, status=status)]
 
 
@@ -310,7 +312,7 @@ class DayEndTotals:
                 **{k: money_text(v) for k, v in self.sums.items()}}
 
 
-def day_end_totals(db: Database, day_from: str, day_to: str | None = None) -> list[DayEndTotals]:
+def day_end_totals(db: LocalDatabase, day_from: str, day_to: str | None = None) -> list[DayEndTotals]:
     """Per operator, and a final 'total' row: each fund and the cash over the business days
     [day_from, day_to], settlements minus reversals (a reversal counts on the day and for the
     operator that made it, as the cash is refunded then)."""
@@ -331,7 +333,7 @@ def day_end_totals(db: Database, day_from: str, day_to: str | None = None) -> li
 
 # --- maintenance --------------------------------------------------------------------------------
 
-def backup(db: Database, dest: str | Path, *, operator: str) -> store.backup.BackupInfo:
+def backup(db: LocalDatabase, dest: str | Path, *, operator: str) -> store.backup.BackupInfo:
     info = store.backup.backup(db, dest, operator=operator)
     log.info("backup written (%d bytes, %d journal entries)", info.bytes, info.counts.get("settlement", 0))
     return info

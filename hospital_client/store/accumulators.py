@@ -14,9 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from sqlite_utils import Database
-
-from .db import guarded
+from .db import LocalDatabase, guarded
 from .money import money_text, to_decimal
 from .schema import ACCUMULATOR_KEYS, MONEY_ACCUMULATOR_KEYS
 
@@ -86,7 +84,7 @@ def apply_delta_in_transaction(
 
 
 @guarded
-def local_totals(db: Database, psn_no: str, year: int) -> Accumulators:
+def local_totals(db: LocalDatabase, psn_no: str, year: int) -> Accumulators:
     """The sum of this desk's settlements and reversals for the person and year."""
     row = db.conn.execute(
         f"SELECT {_COLS} FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year)
@@ -106,7 +104,7 @@ def _roster_base(ytd_json: str, ytd_year: int | None, year: int) -> Accumulators
 
 
 @guarded
-def year_to_date(db: Database, psn_no: str, year: int) -> Accumulators | None:
+def year_to_date(db: LocalDatabase, psn_no: str, year: int) -> Accumulators | None:
     """Roster figures for ``year`` plus local movements; None for a person not in the roster."""
     row = db.conn.execute("SELECT ytd_json, ytd_year FROM person WHERE psn_no = ?", (psn_no,)).fetchone()
     if row is None:

@@ -19,9 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from .db import guarded, now, transaction
+from .db import LocalDatabase, guarded, now, transaction
 
 GENESIS = "0" * 64
 ACTIONS = frozenset({
@@ -90,7 +88,7 @@ def append_in_transaction(
 
 @guarded
 def append(
-    db: Database,
+    db: LocalDatabase,
     action: str,
     operator: str,
     subject: str = "",
@@ -104,7 +102,7 @@ def append(
 
 
 @guarded
-def entries(db: Database, *, limit: int | None = None) -> list[AuditEntry]:
+def entries(db: LocalDatabase, *, limit: int | None = None) -> list[AuditEntry]:
     sql = "SELECT seq, at, operator, action, subject, detail, prev_hash, hash FROM audit ORDER BY seq"
     if limit is not None:
         sql += f" DESC LIMIT {int(limit)}"
@@ -114,7 +112,7 @@ def entries(db: Database, *, limit: int | None = None) -> list[AuditEntry]:
 
 
 @guarded
-def verify(db: Database) -> AuditReport:
+def verify(db: LocalDatabase) -> AuditReport:
     """Walk the whole chain; report the first entry that is not what the chain says."""
     prev = GENESIS
     expected_seq = 1

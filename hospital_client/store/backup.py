@@ -24,10 +24,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from . import audit
-from .db import SCHEMA_VERSION, check_file, guard, guarded, now, open_database, raw_connection
+from .db import SCHEMA_VERSION, LocalDatabase, check_file, guard, guarded, now, open_database, raw_connection
 from .errors import (
     DatabaseCorrupt,
     DatabaseKeyMissing,
@@ -98,7 +96,9 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
 
 
 @guarded
-def backup(db: Database, dest: str | os.PathLike[str], *, operator: str, at: dt.datetime | None = None) -> BackupInfo:
+def backup(
+    db: LocalDatabase, dest: str | os.PathLike[str], *, operator: str, at: dt.datetime | None = None
+) -> BackupInfo:
     """Copy the live database to ``dest`` (online, consistent), verified before it is put in place."""
     target = Path(dest).expanduser()
     if target.is_dir():

@@ -16,11 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from . import audit
 from .accumulators import read_delta
-from .db import guarded, now, transaction
+from .db import LocalDatabase, guarded, now, transaction
 from .errors import CacheIntegrityError, NotFound
 from .money import money_text, to_decimal
 from .schema import ACCUMULATOR_KEYS
@@ -62,7 +60,7 @@ def _as_bytes(value: Any) -> bytes:
 # --- policy packs -----------------------------------------------------------------------------
 
 @guarded
-def put_pack(db: Database, data: bytes, source_name: str, *, operator: str, at: dt.datetime | None = None) -> Pack:
+def put_pack(db: LocalDatabase, data: bytes, source_name: str, *, operator: str, at: dt.datetime | None = None) -> Pack:
     """Validate a pack's bytes and cache them (idempotent by hash). Returns the parsed pack."""
     from ..rules import parse_pack
 
@@ -88,7 +86,7 @@ _PARSED_PACKS: dict[tuple[str, str], Pack] = {}
 
 
 @guarded
-def load_packs(db: Database) -> list[Pack]:
+def load_packs(db: LocalDatabase) -> list[Pack]:
     """Every cached pack, each re-verified against its recorded hash; sorted by id and version."""
     from ..rules import parse_pack
 
@@ -111,7 +109,7 @@ def load_packs(db: Database) -> list[Pack]:
 
 
 @guarded
-def pack_summaries(db: Database) -> list[dict[str, str]]:
+def pack_summaries(db: LocalDatabase) -> list[dict[str, str]]:
     return [
         {"id": r[0], "version": r[1], "sha256": r[2], "source_name": r[3], "imported_at": r[4]}
         for r in db.conn.execute(
@@ -124,7 +122,7 @@ def pack_summaries(db: Database) -> list[dict[str, str]]:
 
 @guarded
 def put_catalog(
-    db: Database, data: bytes, source_name: str, *, operator: str, activate: bool = True,
+    db: LocalDatabase, data: bytes, source_name: str, *, operator: str, activate: bool = True,
     at: dt.datetime | None = None,
 ) -> Catalog:
     """Validate and cache a catalogue (idempotent by hash); optionally make it the active one."""
@@ -148,12 +146,12 @@ def put_catalog(
 
 
 @guarded
-def active_catalog_sha256(db: Database) -> str | None:
+def active_catalog_sha256(db: LocalDatabase) -> str | None:
     return get_setting(db, ACTIVE_CATALOG)
 
 
 @guarded
-def load_catalog(db: Database, sha256: str | None = None) -> Catalog:
+def load_catalog(db: LocalDatabase, sha256: str | None = None) -> Catalog:
     """The active (or the given) cached catalogue, re-verified against its hash."""
     from ..rules import parse_catalog
 
@@ -204,7 +202,7 @@ def _ytd_text(ytd: Mapping[str, Any] | None) -> tuple[int | None, str]:
 
 @guarded
 def put_persons(
-    db: Database, persons: Iterable[Mapping[str, Any]], *, operator: str, source: str,
+    db: LocalDatabase, persons: Iterable[Mapping[str, Any]], *, operator: str, source: str,
     at: dt.datetime | None = None,
 ) -> int:
     """Insert or refresh roster persons with their accumulators as pulled. Returns the count."""
@@ -238,13 +236,13 @@ _PERSON_SELECT = f"SELECT {', '.join(PERSON_FIELDS)}, ytd_year, ytd_json, pulled
 
 
 @guarded
-def get_person(db: Database, psn_no: str) -> CachedPerson | None:
+def get_person(db: LocalDatabase, psn_no: str) -> CachedPerson | None:
     row = db.conn.execute(_PERSON_SELECT + " WHERE psn_no = ?", (psn_no,)).fetchone()
     return None if row is None else _person(row)
 
 
 @guarded
-def find_person(db: Database, key: str) -> list[CachedPerson]:
+def find_person(db: LocalDatabase, key: str) -> list[CachedPerson]:
     """Persons whose psn_no, certno, card_no or ecard_code equals the key (as scanned or typed)."""
     key = key.strip()
     if not key:
@@ -257,20 +255,20 @@ def find_person(db: Database, key: str) -> list[CachedPerson]:
 
 
 @guarded
-def count_persons(db: Database) -> int:
+def count_persons(db: LocalDatabase) -> int:
     return int(db.conn.execute("SELECT COUNT(*) FROM person").fetchone()[0])
 
 
 # --- settings ---------------------------------------------------------------------------------
 
 @guarded
-def get_setting(db: Database, key: str) -> str | None:
+def get_setting(db: LocalDatabase, key: str) -> str | None:
     row = db.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
 
 
 def _set_setting_in_transaction(
-    db: Database, key: str, value: str, operator: str, stamp: str, at: dt.datetime | None
+    db: LocalDatabase, key: str, value: str, operator: str, stamp: str, at: dt.datetime | None
 ) -> None:
     old = db.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
     if old is not None and old[0] == value:
@@ -286,7 +284,7 @@ def _set_setting_in_transaction(
 
 
 @guarded
-def set_setting(db: Database, key: str, value: str, *, operator: str, at: dt.datetime | None = None) -> None:
+def set_setting(db: LocalDatabase, key: str, value: str, *, operator: str, at: dt.datetime | None = None) -> None:
     """Change a site setting; the change (old and new value) goes into the audit log."""
     stamp = (at or now()).isoformat()
     with transaction(db):
@@ -294,20 +292,20 @@ def set_setting(db: Database, key: str, value: str, *, operator: str, at: dt.dat
 
 
 @guarded
-def all_settings(db: Database) -> dict[str, str]:
+def all_settings(db: LocalDatabase) -> dict[str, str]:
     return {k: v for k, v in db.conn.execute("SELECT key, value FROM setting ORDER BY key")}
 
 
 # --- sync (issue 4): cursors and the rebase of pulled year-to-date figures ----------------------
 
 @guarded
-def sync_state(db: Database) -> dict[str, str]:
+def sync_state(db: LocalDatabase) -> dict[str, str]:
     """The sync's bookkeeping (roster cursor, last sync, last error, clock skew): not settings, not audited."""
     return {k: v for k, v in db.conn.execute("SELECT key, value FROM sync_state ORDER BY key")}
 
 
 @guarded
-def set_sync_state(db: Database, values: Mapping[str, str], *, at: dt.datetime | None = None) -> None:
+def set_sync_state(db: LocalDatabase, values: Mapping[str, str], *, at: dt.datetime | None = None) -> None:
     stamp = (at or now()).isoformat()
     with transaction(db):
         db.conn.executemany(
@@ -327,7 +325,7 @@ class RosterRebase:
 
 
 @guarded
-def rebase_of(db: Database, psn_no: str, year: int) -> RosterRebase | None:
+def rebase_of(db: LocalDatabase, psn_no: str, year: int) -> RosterRebase | None:
     row = db.conn.execute("SELECT central_json, included_json, pulled_at FROM roster_rebase "
                           "WHERE psn_no = ? AND year = ?", (psn_no, year)).fetchone()
     if row is None:
@@ -337,7 +335,7 @@ def rebase_of(db: Database, psn_no: str, year: int) -> RosterRebase | None:
 
 @guarded
 def put_pulled_persons(
-    db: Database, persons: Iterable[Mapping[str, Any]], *, operator: str, source: str,
+    db: LocalDatabase, persons: Iterable[Mapping[str, Any]], *, operator: str, source: str,
     at: dt.datetime | None = None,
 ) -> int:
     """Roster entries pulled from the central system, rebased onto this desk's journal.

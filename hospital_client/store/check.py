@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from . import audit
 from .accumulators import stored_totals, totals_from_deltas
-from .db import guarded
+from .db import LocalDatabase, guarded
 
 __all__ = ["CheckReport", "check_database"]
 
@@ -70,7 +68,7 @@ _INCOMPLETE = {
 
 
 @guarded
-def check_database(db: Database, *, integrity: bool = True, audit_chain: bool = True) -> CheckReport:
+def check_database(db: LocalDatabase, *, integrity: bool = True, audit_chain: bool = True) -> CheckReport:
     conn = db.conn
     report = CheckReport()
     if integrity:

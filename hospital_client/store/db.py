@@ -34,10 +34,9 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlcipher3 import dbapi2 as sqlcipher  # type: ignore[import-untyped]
-from sqlite_utils import Database
 
 from . import keys
 from .errors import (
@@ -53,7 +52,7 @@ from .errors import (
     StorageFailure,
     StoreError,
 )
-from .schema import MIGRATION_NAMES, MIGRATIONS, SCHEMA_VERSION
+from .schema import MIGRATION_NAMES, MIGRATION_SET, SCHEMA_VERSION, migrations
 
 log = logging.getLogger(__name__)
 
@@ -111,11 +110,18 @@ class CipherConnection(sqlcipher.Connection):  # type: ignore[misc]
     db_key: keys.DatabaseKey | None = None
 
 
-class LocalDatabase(Database):
-    """A sqlite-utils Database that knows its file (for error messages and backups)."""
+class LocalDatabase:
+    """The open local database: its connection and its file (for error messages and backups).
 
-    path: Path
-    busy_timeout_ms: int
+    Store functions take it first and use ``conn``. (sqlite-utils, whose ``LocalDatabase`` this
+    used to be, is imported only to create or upgrade the schema: its import is a tenth of
+    the desk's start-up.)
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, busy_timeout_ms: int) -> None:
+        self.conn = conn
+        self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
 
     @property
     def encrypted(self) -> bool:
@@ -125,6 +131,15 @@ class LocalDatabase(Database):
     def key_id(self) -> str | None:
         key = getattr(self.conn, "db_key", None)
         return key.id if key is not None else None
+
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters)
+
+    def executescript(self, sql: str) -> sqlite3.Cursor:
+        return self.conn.executescript(sql)
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def now() -> dt.datetime:
@@ -196,24 +211,24 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def guarded(func: Callable[Concatenate[Database, P], R]) -> Callable[Concatenate[Database, P], R]:
+def guarded(func: Callable[Concatenate[LocalDatabase, P], R]) -> Callable[Concatenate[LocalDatabase, P], R]:
     """Decorator for store functions taking the database first: typed errors out."""
 
     @functools.wraps(func)
-    def wrapper(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
+    def wrapper(db: LocalDatabase, /, *args: P.args, **kwargs: P.kwargs) -> R:
         with guard(_path_of(db), getattr(db, "busy_timeout_ms", None)):
             return func(db, *args, **kwargs)
 
     return wrapper
 
 
-def _path_of(db: Database) -> Path:
+def _path_of(db: LocalDatabase) -> Path:
     path = getattr(db, "path", None)
     return path if isinstance(path, Path) else Path("<database>")
 
 
 @contextmanager
-def transaction(db: Database) -> Iterator[Database]:
+def transaction(db: LocalDatabase) -> Iterator[LocalDatabase]:
     """One write transaction (BEGIN IMMEDIATE); nested calls become savepoints.
 
     IMMEDIATE takes the write lock at the start, so a read-then-write inside the block (the
@@ -223,7 +238,7 @@ def transaction(db: Database) -> Iterator[Database]:
     conn = db.conn
     with guard(_path_of(db), getattr(db, "busy_timeout_ms", None)):
         if conn.in_transaction:
-            with db.atomic():
+            with _savepoint(conn):
                 yield db
             return
         conn.execute("BEGIN IMMEDIATE")
@@ -245,6 +260,20 @@ def transaction(db: Database) -> Iterator[Database]:
                 except _DB_ERRORS:
                     pass
             raise
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    """A nested transaction: undone alone on an error (unless the error ended the whole one)."""
+    conn.execute("SAVEPOINT nested")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK TO SAVEPOINT nested")
+            conn.execute("RELEASE SAVEPOINT nested")
+        raise
+    conn.execute("RELEASE SAVEPOINT nested")
 
 
 def _head(path: Path) -> bytes:
@@ -413,7 +442,7 @@ def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
     if not exists:
         return []
     rows = conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATIONS.name]
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET]
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -494,9 +523,7 @@ def _live(db_path: Path, *, create: bool, busy_timeout_ms: int) -> LocalDatabase
             _configure_connection(conn, busy_timeout_ms)
             version, _applied = _check_schema(conn, db_path, create)
             _configure_file(conn)
-            db = LocalDatabase(conn, execute_plugins=False)
-            db.path = db_path
-            db.busy_timeout_ms = busy_timeout_ms
+            db = LocalDatabase(conn, db_path, busy_timeout_ms)
             if version < SCHEMA_VERSION:
                 _upgrade(db, conn, db_path, version)
                 # The migrations' statements fill the statement cache (see _uncached): the
@@ -517,12 +544,14 @@ def _warn_plaintext(path: Path) -> None:
     warnings.warn_explicit(PlaintextDatabaseWarning(
         f"{path}: this database is not encrypted (made by an older version). It still works, but "
         f"patients' names and ID numbers are readable by anyone with the file. Close the desk and run "
-        f"`hospital-client encrypt --db {path}` (docs/operations.md, 'Database key')."),
+        f"`hospital-client encrypt --db {path}` (docs/operations.md, 'LocalDatabase key')."),
         PlaintextDatabaseWarning, filename="hospital-client", lineno=0, module=__name__)
 
 
 def _upgrade(db: LocalDatabase, conn: sqlite3.Connection, path: Path, version: int) -> None:
     """Apply pending migrations under the write lock, after a safety copy of a non-empty database."""
+    from sqlite_utils import Database
+
     if version > 0:
         copy = _safety_copy(conn, path, version)
         log.info("schema upgrade %d -> %d; safety copy %s", version, SCHEMA_VERSION, copy.name)
@@ -530,10 +559,10 @@ def _upgrade(db: LocalDatabase, conn: sqlite3.Connection, path: Path, version: i
         # Another process may have upgraded while this one waited for the lock.
         current = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if current < SCHEMA_VERSION:
-            MIGRATIONS.apply(db)
+            migrations().apply(Database(conn, execute_plugins=False))
     if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
         raise StorageFailure(path, "the schema upgrade did not complete")
 
 
-def schema_version(db: Database) -> int:
+def schema_version(db: LocalDatabase) -> int:
     return int(db.conn.execute("PRAGMA user_version").fetchone()[0])

@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
-from .db import guarded
+from .db import LocalDatabase, guarded
 from .journal import _LIST_COLUMNS, JournalEntry, _entry
 
 
@@ -47,14 +45,16 @@ class HistoryFilter:
 
 
 @guarded
-def count_entries(db: Database, flt: HistoryFilter) -> int:
+def count_entries(db: LocalDatabase, flt: HistoryFilter) -> int:
     where, params = flt.where()
     row = db.conn.execute(f"SELECT count(*) FROM settlement s{where}", params).fetchone()
     return int(row[0])
 
 
 @guarded
-def entries_page(db: Database, flt: HistoryFilter, *, before_local_id: int | None, limit: int) -> list[JournalEntry]:
+def entries_page(
+    db: LocalDatabase, flt: HistoryFilter, *, before_local_id: int | None, limit: int
+) -> list[JournalEntry]:
     """Newest first: up to `limit` entries with local_id below `before_local_id` (None: from the newest)."""
     where, params = flt.where()
     if before_local_id is not None:

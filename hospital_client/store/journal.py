@@ -19,12 +19,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..privacy import mask_id, mask_name
 from . import audit
 from .accumulators import apply_delta_in_transaction, delta_between, read_delta
-from .db import guarded, now, transaction
+from .db import LocalDatabase, guarded, now, transaction
 from .errors import AlreadyReversed, DuplicateSettlement, NotFound, NotReversible
 from .money import money_text, negate_text, to_decimal
 from .outbox import INFNO_REVERSAL, INFNO_SETTLEMENT, enqueue_in_transaction, mark_many_in_transaction, msgid_for
@@ -287,7 +285,7 @@ def _reassemble(conn: sqlite3.Connection, local_id: int, request: dict[str, Any]
 
 
 @guarded
-def record_settlement(db: Database, new: NewSettlement, *, at: dt.datetime | None = None) -> Committed:
+def record_settlement(db: LocalDatabase, new: NewSettlement, *, at: dt.datetime | None = None) -> Committed:
     """Commit a computed settlement durably; returns after the commit (or the caller's savepoint)."""
     person = new.request["person"]
     encounter = new.request["encounter"]
@@ -340,7 +338,7 @@ def record_settlement(db: Database, new: NewSettlement, *, at: dt.datetime | Non
 
 @guarded
 def record_reversal(
-    db: Database, original_local_id: int, *, operator: str, reason: str, at: dt.datetime | None = None
+    db: LocalDatabase, original_local_id: int, *, operator: str, reason: str, at: dt.datetime | None = None
 ) -> Committed:
     """Reverse a settlement: a new entry with its figures negated; refused for a second time."""
     reason = reason.strip()
@@ -399,7 +397,7 @@ def record_reversal(
 
 
 @guarded
-def mark_final(db: Database, local_id: int, note: str = "", *, operator: str = "sync",
+def mark_final(db: LocalDatabase, local_id: int, note: str = "", *, operator: str = "sync",
                at: dt.datetime | None = None) -> None:
     """Record that the central system confirmed the entry (a new state row; no amount changes)."""
     when = at or now()
@@ -440,7 +438,7 @@ def _entry(row: tuple[Any, ...], request: str | None = None, result: str | None 
 
 @guarded
 def list_entries(
-    db: Database,
+    db: LocalDatabase,
     *,
     day_from: str | None = None,
     day_to: str | None = None,
@@ -470,7 +468,7 @@ def list_entries(
 
 
 @guarded
-def get_entry(db: Database, local_id: int, *, full: bool = True) -> JournalEntry:
+def get_entry(db: LocalDatabase, local_id: int, *, full: bool = True) -> JournalEntry:
     """One entry; with ``full`` its stored request and result too."""
     row = db.conn.execute(
         f"SELECT {_LIST_COLUMNS}, s.request_json, s.result_json FROM settlement s WHERE s.local_id = ?",
@@ -487,7 +485,7 @@ def get_entry(db: Database, local_id: int, *, full: bool = True) -> JournalEntry
 
 
 @guarded
-def fee_lines(db: Database, local_id: int) -> list[dict[str, Any]]:
+def fee_lines(db: LocalDatabase, local_id: int) -> list[dict[str, Any]]:
     cursor = db.conn.execute("SELECT * FROM fee_line WHERE local_id = ? ORDER BY seq", (local_id,))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
@@ -540,7 +538,7 @@ FROM settlement s WHERE s.local_id IN ({{marks}})
 
 
 @guarded
-def upload_sources(db: Database, local_ids: Sequence[int]) -> list[UploadSource]:
+def upload_sources(db: LocalDatabase, local_ids: Sequence[int]) -> list[UploadSource]:
     """Entries as the sync uploads them (see UploadSource), in the order asked."""
     if not local_ids:
         return []
@@ -575,7 +573,7 @@ _ADJUSTMENT_INSERT = (
 
 
 @guarded
-def record_remote_results(db: Database, results: Sequence[RemoteResult], *, operator: str = "sync",
+def record_remote_results(db: LocalDatabase, results: Sequence[RemoteResult], *, operator: str = "sync",
                           at: dt.datetime | None = None) -> list[int]:
     """Record the central system's answers in ONE transaction: for each entry not confirmed yet,
     the answer (sync_result), its adjustment (for the clerk to resolve), the outbox status and
@@ -632,7 +630,7 @@ def record_remote_results(db: Database, results: Sequence[RemoteResult], *, oper
 
 
 @guarded
-def remote_result(db: Database, local_id: int) -> dict[str, Any] | None:
+def remote_result(db: LocalDatabase, local_id: int) -> dict[str, Any] | None:
     """What the central system answered for an entry (status, central id, msgid, final figures), or None."""
     row = db.conn.execute("SELECT status, central_id, msgid, final_json, received_at FROM sync_result "
                           "WHERE local_id = ?", (local_id,)).fetchone()

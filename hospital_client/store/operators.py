@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlite_utils import Database
 
 from . import audit
-from .db import guarded, now, transaction
+from .db import LocalDatabase, guarded, now, transaction
 from .errors import NotFound, RecordError
 
 ROLES = ("clerk", "supervisor", "admin")
@@ -52,7 +51,7 @@ def hash_password(password: str) -> str:
 
 @guarded
 def add_operator(
-    db: Database, name: str, password: str, role: str, *, display_name: str = "", by: str,
+    db: LocalDatabase, name: str, password: str, role: str, *, display_name: str = "", by: str,
     password_hash: str | None = None, at: dt.datetime | None = None,
 ) -> Operator:
     """Create an operator account (``password_hash`` lets a caller hash outside the transaction)."""
@@ -77,7 +76,7 @@ def add_operator(
 
 
 @guarded
-def list_operators(db: Database) -> list[Operator]:
+def list_operators(db: LocalDatabase) -> list[Operator]:
     return [
         Operator(*row)
         for row in db.conn.execute("SELECT name, display_name, role FROM operator WHERE active = 1 ORDER BY name")
@@ -85,7 +84,7 @@ def list_operators(db: Database) -> list[Operator]:
 
 
 @guarded
-def get_operator(db: Database, name: str) -> Operator:
+def get_operator(db: LocalDatabase, name: str) -> Operator:
     row = db.conn.execute(
         "SELECT name, display_name, role FROM operator WHERE name = ? AND active = 1", (name,)
     ).fetchone()
@@ -95,7 +94,9 @@ def get_operator(db: Database, name: str) -> Operator:
 
 
 @guarded
-def authenticate(db: Database, name: str, password: str, *, via: str = "", at: dt.datetime | None = None) -> Operator:
+def authenticate(
+    db: LocalDatabase, name: str, password: str, *, via: str = "", at: dt.datetime | None = None
+) -> Operator:
     """Check a password; audit the attempt either way. Raises AuthenticationFailed."""
     row = db.conn.execute(
         "SELECT name, display_name, role, password_hash FROM operator WHERE name = ? AND active = 1", (name,)

@@ -17,10 +17,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlite_utils import Database
-
 from . import audit
-from .db import guarded, now, transaction
+from .db import LocalDatabase, guarded, now, transaction
 from .errors import NotFound, RecordError
 
 STATUSES = ("queued", "sent", "accepted", "adjusted", "rejected")
@@ -95,7 +93,7 @@ _SELECT = (
 
 
 @guarded
-def list_messages(db: Database, *, status: str | None = None) -> list[OutboxMessage]:
+def list_messages(db: LocalDatabase, *, status: str | None = None) -> list[OutboxMessage]:
     """Every message in FIFO order (by local sequence), optionally of one status."""
     if status is not None:
         rows = db.conn.execute(_SELECT + " WHERE o.status = ? ORDER BY o.local_id", (status,)).fetchall()
@@ -105,7 +103,7 @@ def list_messages(db: Database, *, status: str | None = None) -> list[OutboxMess
 
 
 @guarded
-def mark(db: Database, outbox_id: int, status: str, detail: str = "", *, at: dt.datetime | None = None) -> None:
+def mark(db: LocalDatabase, outbox_id: int, status: str, detail: str = "", *, at: dt.datetime | None = None) -> None:
     """Record a status change (and, for 'sent', one more attempt). Money is never touched."""
     if status not in STATUSES:
         raise ValueError(f"unknown outbox status {status!r}")
@@ -130,7 +128,7 @@ PENDING = ("queued", "sent")  # still to be confirmed by the central system ('re
 
 
 @guarded
-def pending(db: Database, *, limit: int | None = None) -> list[OutboxMessage]:
+def pending(db: LocalDatabase, *, limit: int | None = None) -> list[OutboxMessage]:
     """Messages still to confirm (queued, or sent without an answer yet), FIFO by local sequence."""
     sql = _SELECT + " WHERE o.status IN ('queued', 'sent') ORDER BY o.local_id"
     if limit is not None:
@@ -149,7 +147,7 @@ class Pending:
 
 
 @guarded
-def pending_brief(db: Database) -> list[Pending]:
+def pending_brief(db: LocalDatabase) -> list[Pending]:
     """The messages still to confirm (queued or sent), FIFO by local sequence, outbox columns only."""
     rows = db.conn.execute("SELECT id, local_id, status, msgid FROM outbox WHERE status IN ('queued', 'sent') "
                            "ORDER BY local_id").fetchall()
@@ -157,14 +155,14 @@ def pending_brief(db: Database) -> list[Pending]:
 
 
 @guarded
-def message_for(db: Database, local_id: int) -> OutboxMessage | None:
+def message_for(db: LocalDatabase, local_id: int) -> OutboxMessage | None:
     """The outbox message of a journal entry."""
     row = db.conn.execute(_SELECT + " WHERE o.local_id = ?", (local_id,)).fetchone()
     return None if row is None else OutboxMessage(*row)
 
 
 @guarded
-def get_message(db: Database, outbox_id: int) -> OutboxMessage:
+def get_message(db: LocalDatabase, outbox_id: int) -> OutboxMessage:
     row = db.conn.execute(_SELECT + " WHERE o.id = ?", (outbox_id,)).fetchone()
     if row is None:
         raise NotFound(f"no outbox message {outbox_id}")
@@ -172,7 +170,7 @@ def get_message(db: Database, outbox_id: int) -> OutboxMessage:
 
 
 @guarded
-def older_pending(db: Database, local_id: int) -> int:
+def older_pending(db: LocalDatabase, local_id: int) -> int:
     """How many messages before this journal entry still wait for the central system."""
     row = db.conn.execute(
         "SELECT COUNT(*) FROM outbox WHERE status IN ('queued', 'sent') AND local_id < ?", (local_id,)
@@ -181,7 +179,7 @@ def older_pending(db: Database, local_id: int) -> int:
 
 
 @guarded
-def status_counts(db: Database) -> dict[str, int]:
+def status_counts(db: LocalDatabase) -> dict[str, int]:
     counts = dict.fromkeys(STATUSES, 0)
     for status, count in db.conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status"):
         counts[str(status)] = int(count)
@@ -206,7 +204,7 @@ def mark_many_in_transaction(conn: sqlite3.Connection, changes: Sequence[tuple[i
 
 
 @guarded
-def mark_many(db: Database, changes: Sequence[tuple[int, str, str]], *, at: dt.datetime | None = None) -> None:
+def mark_many(db: LocalDatabase, changes: Sequence[tuple[int, str, str]], *, at: dt.datetime | None = None) -> None:
     """Several status changes in ONE transaction (a whole batch marked sent, or its refusals)."""
     if not changes:
         return
@@ -215,7 +213,7 @@ def mark_many(db: Database, changes: Sequence[tuple[int, str, str]], *, at: dt.d
 
 
 @guarded
-def requeue(db: Database, outbox_id: int, *, operator: str, at: dt.datetime | None = None) -> OutboxMessage:
+def requeue(db: LocalDatabase, outbox_id: int, *, operator: str, at: dt.datetime | None = None) -> OutboxMessage:
     """Put a parked (rejected) message back in the queue, e.g. after its cause was fixed (audited)."""
     when = at or now()
     with transaction(db):
@@ -276,14 +274,14 @@ def _adjustment(row: tuple[Any, ...]) -> Adjustment:
 
 
 @guarded
-def list_adjustments(db: Database, *, open_only: bool = False) -> list[Adjustment]:
+def list_adjustments(db: LocalDatabase, *, open_only: bool = False) -> list[Adjustment]:
     """Adjustments in local order; with ``open_only`` only those not resolved yet."""
     sql = _ADJ_SELECT + (" WHERE a.resolved_at IS NULL" if open_only else "") + " ORDER BY a.local_id"
     return [_adjustment(row) for row in db.conn.execute(sql).fetchall()]
 
 
 @guarded
-def get_adjustment(db: Database, local_id: int) -> Adjustment:
+def get_adjustment(db: LocalDatabase, local_id: int) -> Adjustment:
     row = db.conn.execute(_ADJ_SELECT + " WHERE a.local_id = ?", (local_id,)).fetchone()
     if row is None:
         raise NotFound(f"no adjustment for journal entry {local_id}")
@@ -291,7 +289,7 @@ def get_adjustment(db: Database, local_id: int) -> Adjustment:
 
 
 @guarded
-def resolve_adjustment(db: Database, local_id: int, *, operator: str, note: str = "",
+def resolve_adjustment(db: LocalDatabase, local_id: int, *, operator: str, note: str = "",
                        at: dt.datetime | None = None) -> Adjustment:
     """Record that the clerk settled the difference with the patient (once; audited)."""
     when = at or now()

@@ -14,9 +14,19 @@ change and nothing else.
 
 from __future__ import annotations
 
-from sqlite_utils import Database, Migrations
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-MIGRATIONS = Migrations("hospital_client")
+if TYPE_CHECKING:
+    from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "hospital_client"
+_STEPS: list[Callable[[Database], None]] = []
+
+
+def _migration(step: Callable[[Database], None]) -> Callable[[Database], None]:
+    _STEPS.append(step)
+    return step
 
 SETLINFO_COLUMNS = (
     "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
@@ -45,7 +55,7 @@ def _set_version(db: Database, version: int) -> None:
     db.execute(f"PRAGMA user_version = {int(version)}")
 
 
-@MIGRATIONS()
+@_migration
 def m001_initial(db: Database) -> None:
     money = ",\n  ".join(f"{c} TEXT NOT NULL" for c in SETLINFO_COLUMNS)
     acc_money = ",\n  ".join(f"{c} TEXT NOT NULL DEFAULT '0.00'" for c in MONEY_ACCUMULATOR_KEYS)
@@ -233,7 +243,7 @@ CREATE INDEX audit_subject ON audit (subject);
     _set_version(db, 1)
 
 
-@MIGRATIONS()
+@_migration
 def m002_settings_and_day_end(db: Database) -> None:
     """Site settings (with their changes audited) and indexes for day-end and outbox drains."""
     db.executescript("""
@@ -250,7 +260,7 @@ CREATE INDEX outbox_status ON outbox (status, id);
 
 def _ordinal(name: str) -> int:
     """A migration's number from its place in the list (each sets user_version to it)."""
-    return 1 + [m.name for m in MIGRATIONS._migrations].index(name)
+    return 1 + [step.__name__ for step in _STEPS].index(name)
 
 
 _ADJUSTMENT_FIXED = (
@@ -259,7 +269,7 @@ _ADJUSTMENT_FIXED = (
 )
 
 
-@MIGRATIONS()
+@_migration
 def m003_sync(db: Database) -> None:
     """The central system's answers (issue 4): final results, adjustments for the clerk to
     resolve, sync cursors, and what each pulled year-to-date already includes (the rebase)."""
@@ -315,5 +325,17 @@ CREATE TABLE roster_rebase (
     _set_version(db, _ordinal("m003_sync"))
 
 
-SCHEMA_VERSION = len(MIGRATIONS._migrations)
-MIGRATION_NAMES = tuple(m.name for m in MIGRATIONS._migrations)
+SCHEMA_VERSION = len(_STEPS)
+MIGRATION_NAMES = tuple(step.__name__ for step in _STEPS)
+
+
+def migrations() -> Migrations:
+    """The steps as a sqlite-utils migration set (its applied steps are recorded in the
+    database). sqlite-utils is imported here, when a database is created or upgraded, and not
+    at every start of the desk."""
+    from sqlite_utils import Migrations
+
+    steps = Migrations(MIGRATION_SET)
+    for step in _STEPS:
+        steps()(step)
+    return steps

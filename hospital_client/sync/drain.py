@@ -31,9 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlite_utils import Database
-
-from ..store import journal, outbox
+from ..store import LocalDatabase, journal, outbox
 from ..store.journal import RemoteResult, UploadSource
 from ..store.outbox import Pending
 from . import protocol as p
@@ -133,7 +131,7 @@ def _item_attributable(exc: CentralRefused) -> bool:
 
 
 class _Drain:
-    def __init__(self, db: Database, client: CentralClient, settings: DrainSettings, operator: str,
+    def __init__(self, db: LocalDatabase, client: CentralClient, settings: DrainSettings, operator: str,
                  report: DrainReport) -> None:
         self.db = db
         self.client = client
@@ -295,7 +293,7 @@ class _Drain:
             outbox.mark_many(self.db, [(self.messages[i].id, "queued", "no result") for i in unknown])
 
 
-def drain(db: Database, client: CentralClient, *, settings: DrainSettings | None = None,
+def drain(db: LocalDatabase, client: CentralClient, *, settings: DrainSettings | None = None,
           operator: str = "sync", lock: DrainLock | None = None) -> DrainReport:
     """Drain the outbox once (see the module docstring). Raises DrainBusy when another drain of
     this database is running; a network, credential or clock problem ends the drain early and
@@ -334,7 +332,7 @@ class OnlineAnswer:
     reason: str = ""
 
 
-def send_now(db: Database, client: CentralClient, local_id: int, *, deadline: float,
+def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadline: float,
              operator: str = "sync") -> OnlineAnswer:
     """Send one journal entry at once (2304, or 2305 for a reversal) with its own msgid and at most
     ``deadline`` seconds of waiting; record the answer. Without an answer it stays ``sent`` and the

@@ -19,10 +19,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
-
 from ..rules import RulesError
-from ..store import caches
+from ..store import LocalDatabase, caches
 from ..store.caches import CachedPerson
 from . import protocol as p
 from .client import CentralClient
@@ -68,7 +66,7 @@ def _decoded(out: Mapping[str, Any], what: str) -> tuple[bytes, str]:
     return data, announced
 
 
-def pull_packs(db: Database, client: CentralClient, *, operator: str = "sync") -> list[str]:
+def pull_packs(db: LocalDatabase, client: CentralClient, *, operator: str = "sync") -> list[str]:
     """Cache every pack the central system lists that is not cached yet (validated, hash checked)."""
     listing = _output(client.call(p.PACK_DOWNLOAD, {"data": {}}).output, "9501").get("packs")
     if not isinstance(listing, list):
@@ -92,7 +90,7 @@ def pull_packs(db: Database, client: CentralClient, *, operator: str = "sync") -
     return added
 
 
-def pull_catalogue(db: Database, client: CentralClient, *, operator: str = "sync") -> bool:
+def pull_catalogue(db: LocalDatabase, client: CentralClient, *, operator: str = "sync") -> bool:
     """Download the catalogue when it changed; True when a new one was cached and activated."""
     known = caches.active_catalog_sha256(db) or ""
     out = _output(client.call(p.CATALOGUE_DOWNLOAD, {"data": {"known_sha256": known}}).output, "9503")
@@ -107,7 +105,7 @@ def pull_catalogue(db: Database, client: CentralClient, *, operator: str = "sync
     return True
 
 
-def pull_roster(db: Database, client: CentralClient, *, operator: str = "sync", page: int = ROSTER_PAGE) -> int:
+def pull_roster(db: LocalDatabase, client: CentralClient, *, operator: str = "sync", page: int = ROSTER_PAGE) -> int:
     """Follow the roster delta (9502) from the stored cursor; returns how many entries came."""
     state = caches.sync_state(db)
     cursor = int(state.get(ROSTER_CURSOR, "0") or 0)
@@ -138,7 +136,7 @@ def _merged(existing: CachedPerson | None, fresh: Mapping[str, Any]) -> dict[str
     return base
 
 
-def pull_person(db: Database, client: CentralClient, *, psn_no: str = "", cert_type: str = "",
+def pull_person(db: LocalDatabase, client: CentralClient, *, psn_no: str = "", cert_type: str = "",
                 cert_no: str = "", operator: str = "sync") -> CachedPerson:
     """1101 for one person (by psn_no, or by credential type 01/02/03 and number): cache and return it."""
     data: dict[str, str] = {"psn_no": psn_no} if psn_no else {"mdtrt_cert_type": cert_type, "mdtrt_cert_no": cert_no}
@@ -157,7 +155,7 @@ def pull_person(db: Database, client: CentralClient, *, psn_no: str = "", cert_t
     return cached
 
 
-def pull_accumulators(db: Database, client: CentralClient, psn_no: str, year: int, *,
+def pull_accumulators(db: LocalDatabase, client: CentralClient, psn_no: str, year: int, *,
                       operator: str = "sync") -> dict[str, Any]:
     """5206 for one person and year; a cached person of that year (or without one) is updated, rebased."""
     out = _output(client.call(p.PERSON_ACCUMULATORS, {"data": {"psn_no": psn_no, "year": year}}).output, "5206")
@@ -173,7 +171,7 @@ def pull_accumulators(db: Database, client: CentralClient, psn_no: str, year: in
     return out
 
 
-def pull_all(db: Database, client: CentralClient, *, operator: str = "sync") -> PullReport:
+def pull_all(db: LocalDatabase, client: CentralClient, *, operator: str = "sync") -> PullReport:
     report = PullReport()
     report.packs = pull_packs(db, client, operator=operator)
     report.catalogue = "updated" if pull_catalogue(db, client, operator=operator) else "unchanged"

@@ -29,7 +29,7 @@ from sqlite_utils import Database
 from store_helpers import load_request
 
 from hospital_client import app, cli, store
-from hospital_client.store.schema import MIGRATIONS
+from hospital_client.store.schema import migrations
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -129,7 +129,7 @@ def test_damaged_header_of_a_plaintext_database_is_refused(tmp_path: Path, capsy
     path = tmp_path / "plain.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    MIGRATIONS.apply(Database(conn, execute_plugins=False))
+    migrations().apply(Database(conn, execute_plugins=False))
     conn.close()
     data = bytearray(path.read_bytes())
     data[16:100] = b"\x00" * 84  # the rest of the SQLite header

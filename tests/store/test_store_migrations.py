@@ -14,7 +14,7 @@ from store_helpers import new_settlement
 
 from hospital_client import store
 from hospital_client.store.db import PlaintextDatabaseWarning, raw_connection
-from hospital_client.store.schema import MIGRATION_NAMES, MIGRATIONS
+from hospital_client.store.schema import MIGRATION_NAMES, migrations
 
 
 def _connect(path: Path, encrypted: bool) -> sqlite3.Connection:
@@ -27,7 +27,7 @@ def _first_version(path: Path, encrypted: bool) -> None:
     conn = _connect(path, encrypted)
     conn.execute("PRAGMA journal_mode = WAL")
     db = Database(conn, execute_plugins=False)
-    MIGRATIONS.apply(db, stop_before=MIGRATION_NAMES[1])
+    migrations().apply(db, stop_before=MIGRATION_NAMES[1])
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     db.close()
 
@@ -39,10 +39,9 @@ def test_first_schema_version_is_upgraded_with_its_data(tmp_path: Path, encrypte
     # A version-1 database in use: write a settlement with the current store code, which only
     # needs version-1 tables, through a raw connection (open_database would upgrade first).
     conn = _connect(path, encrypted)
-    old = store.LocalDatabase(conn, execute_plugins=False)
-    old.path = path
+    old = store.LocalDatabase(conn, path, 5000)
     committed = store.journal.record_settlement(old, new_settlement("OLD-1"))
-    assert "setting" not in old.table_names()
+    assert "setting" not in Database(conn, execute_plugins=False).table_names()
     old.close()
 
     if encrypted:
@@ -53,12 +52,13 @@ def test_first_schema_version_is_upgraded_with_its_data(tmp_path: Path, encrypte
     try:
         assert db.encrypted is encrypted
         assert store.schema_version(db) == store.SCHEMA_VERSION == len(MIGRATION_NAMES)
-        assert "setting" in db.table_names()
-        assert [m.name for m in MIGRATIONS.applied(db)] == list(MIGRATION_NAMES)
+        tables = Database(db.conn, execute_plugins=False)
+        assert "setting" in tables.table_names()
+        assert [m.name for m in migrations().applied(tables)] == list(MIGRATION_NAMES)
         entry = store.journal.get_entry(db, committed.local_id)
         assert entry.mdtrt_id == "OLD-1"
         assert store.check.check_database(db).ok
-        indexes = {i.name for i in db["settlement"].indexes}
+        indexes = {i.name for i in tables["settlement"].indexes}
         assert "settlement_day_operator" in indexes
     finally:
         db.close()

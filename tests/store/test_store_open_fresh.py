@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from hospital_client import store
 from hospital_client.store.db import PlaintextDatabaseWarning
-from hospital_client.store.schema import MIGRATION_NAMES, MIGRATIONS
+from hospital_client.store.schema import MIGRATION_NAMES, migrations
 
 
 def _assert_live(db: store.LocalDatabase, busy_timeout_ms: int) -> None:
@@ -37,7 +37,7 @@ def test_upgraded_plaintext_database_warns_once(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    MIGRATIONS.apply(Database(conn, execute_plugins=False), stop_before=MIGRATION_NAMES[1])
+    migrations().apply(Database(conn, execute_plugins=False), stop_before=MIGRATION_NAMES[1])
     conn.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
