@@ -29,6 +29,7 @@ ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
 ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"
 ENV_EXIT_WHEN_READY = "HOSPITAL_CLIENT_EXIT_WHEN_READY"
 WARM_UP_DELAY_MS = 300
+PRELOAD_DELAY_MS = 150
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -69,7 +70,8 @@ def run_gui(argv: list[str] | None = None) -> int:
             operator = checking.result()
     else:
         login = LoginDialog(desk, tasks)
-        QTimer.singleShot(0, main_window_class)  # load the window's code while the clerk types
+        # Load the window's code while the clerk types (once the dialog has painted).
+        QTimer.singleShot(PRELOAD_DELAY_MS, main_window_class)
         if os.environ.get(ENV_EXIT_WHEN_READY):
             _report_ready(login)
         if login.exec() != QDialog.DialogCode.Accepted or login.operator is None:

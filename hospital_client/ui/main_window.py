@@ -1,22 +1,49 @@
-"""The desk's main window: the settle screen and the other pages, the status bar and the keys."""
+"""The desk's main window: the settle screen and the other pages, the status bar and the keys.
+
+Only the settle screen is built at start-up; each other page (and its module) the first time
+it is opened, which keeps the clerk's wait for the window short.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from .. import store
 from ..app.desk import Desk
-from .dayend_page import DayEndPage
-from .history_page import HistoryPage
 from .messages import error_text
-from .queue_page import QueuePage
-from .settings_page import SettingsPage
 from .settle_page import SettlePage
 from .tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from .dayend_page import DayEndPage
+    from .history_page import HistoryPage
+    from .queue_page import QueuePage
+    from .settings_page import SettingsPage
+
+# The status bar is read once the window has painted (the first read loads the sync code).
+FIRST_STATUS_DELAY_MS = 200
+
+
+class PageSlot(QWidget):
+    """A tab's place; the page in it is built when first needed."""
+
+    def __init__(self, build: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self._build = build
+        self._page: QWidget | None = None
+        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def page(self) -> QWidget:
+        if self._page is None:
+            self._page = self._build()
+            self.layout().addWidget(self._page)
+        return self._page
 
 
 class MainWindow(QMainWindow):
@@ -27,17 +54,17 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.tabs = QTabWidget()
         self.settle_page = SettlePage(desk, tasks, operator)
-        self.history_page = HistoryPage(desk, tasks, operator)
-        self.dayend_page = DayEndPage(desk, tasks, operator)
         self.tabs.addTab(self.settle_page, self.tr("Settle"))
-        self.tabs.addTab(self.history_page, self.tr("History"))
-        self.tabs.addTab(self.dayend_page, self.tr("Day-end"))
-        self.queue_page = QueuePage(desk, tasks, operator)
-        self.tabs.insertTab(2, self.queue_page, self.tr("Upload and sync"))
-        self.settings_page: SettingsPage | None = None
+        self._history = PageSlot(self._make_history)
+        self.tabs.addTab(self._history, self.tr("History"))
+        self._queue = PageSlot(self._make_queue)
+        self.tabs.addTab(self._queue, self.tr("Upload and sync"))
+        self._dayend = PageSlot(self._make_dayend)
+        self.tabs.addTab(self._dayend, self.tr("Day-end"))
+        self._settings: PageSlot | None = None
         if operator.has_role("admin"):
-            self.settings_page = SettingsPage(desk, tasks, operator)
-            self.tabs.addTab(self.settings_page, self.tr("Settings"))
+            self._settings = PageSlot(self._make_settings)
+            self.tabs.addTab(self._settings, self.tr("Settings"))
         self.setCentralWidget(self.tabs)
         self.tabs.currentChanged.connect(self._page_shown)
 
@@ -71,12 +98,58 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
         tasks.busy_changed.connect(self._busy)
         self.settle_page.settled.connect(lambda _: self.refresh_status())
-        self.history_page.reversed.connect(lambda _: self.refresh_status())
-        self.queue_page.synced.connect(lambda _: self.refresh_status())
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh_status)
         self._timer.start(30_000)
-        self.refresh_status()
+        self._closed = False
+        QTimer.singleShot(FIRST_STATUS_DELAY_MS, self, self.refresh_status)  # dropped if the window goes first
+
+    # --- pages -----------------------------------------------------------------------------------
+    @property
+    def history_page(self) -> HistoryPage:
+        return cast("HistoryPage", self._history.page())
+
+    @property
+    def queue_page(self) -> QueuePage:
+        return cast("QueuePage", self._queue.page())
+
+    @property
+    def dayend_page(self) -> DayEndPage:
+        return cast("DayEndPage", self._dayend.page())
+
+    @property
+    def settings_page(self) -> SettingsPage | None:
+        """None for an operator who is not an admin."""
+        return cast("SettingsPage", self._settings.page()) if self._settings is not None else None
+
+    def show_page(self, page: QWidget) -> None:
+        """Bring a page to the front (``window.show_page(window.history_page)``)."""
+        holder = page.parentWidget()
+        self.tabs.setCurrentWidget(holder if isinstance(holder, PageSlot) else page)
+
+    def _make_history(self) -> QWidget:
+        from .history_page import HistoryPage
+
+        page = HistoryPage(self.desk, self.tasks, self.operator)
+        page.reversed.connect(lambda _: self.refresh_status())
+        return page
+
+    def _make_queue(self) -> QWidget:
+        from .queue_page import QueuePage
+
+        page = QueuePage(self.desk, self.tasks, self.operator)
+        page.synced.connect(lambda _: self.refresh_status())
+        return page
+
+    def _make_dayend(self) -> QWidget:
+        from .dayend_page import DayEndPage
+
+        return DayEndPage(self.desk, self.tasks, self.operator)
+
+    def _make_settings(self) -> QWidget:
+        from .settings_page import SettingsPage
+
+        return SettingsPage(self.desk, self.tasks, self.operator)
 
     def _add_key(self, text: str, key: str, slot: object) -> QAction:
         action = QAction(text, self)
@@ -93,19 +166,19 @@ class MainWindow(QMainWindow):
         return run
 
     def _page_shown(self, index: int) -> None:
-        page = self.tabs.widget(index)
-        if page is self.history_page:
+        slot = self.tabs.widget(index)
+        if slot is self._history:
             self.history_page.search()
-        elif page is self.queue_page:
+        elif slot is self._queue:
             self.queue_page.refresh()
-        elif page is self.dayend_page:
+        elif slot is self._dayend:
             self.dayend_page.refresh()
             self.dayend_page.refresh_funds()
-        elif page is not None and page is self.settings_page:
-            self.settings_page.refresh()
+        elif slot is not None and slot is self._settings:
+            cast("SettingsPage", self._settings.page()).refresh()
 
     def _sync_now(self) -> None:
-        self.tabs.setCurrentWidget(self.queue_page)
+        self.show_page(self.queue_page)
         self.queue_page.sync_now()
 
     def _identify(self) -> None:
@@ -122,9 +195,15 @@ class MainWindow(QMainWindow):
         def read() -> tuple[object, list[dict[str, str]]]:
             return self.desk.sync_status(), self.desk.pack_summaries()
 
-        self.tasks.run(read, self._status_read, lambda exc: self.online_status.setText(error_text(exc)))
+        self.tasks.run(read, self._status_read, self._status_failed)
+
+    def _status_failed(self, exc: BaseException) -> None:
+        if not self._closed:
+            self.online_status.setText(error_text(exc))
 
     def _status_read(self, data: tuple[object, list[dict[str, str]]]) -> None:
+        if self._closed:  # an answer that arrives after the window was closed
+            return
         status, packs = data
         if not getattr(status, "configured", False):
             self.online_status.setText(self.tr("Offline (no server configured)"))
@@ -152,6 +231,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.settle_page.focus_identify)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self._timer.stop()
         self.tasks.wait(10_000)
         super().closeEvent(event)

@@ -97,13 +97,13 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
 
     for name, widget in (("06-history", window.history_page), ("07-dayend", window.dayend_page),
                          ("10-queue", window.queue_page)):
-        window.tabs.setCurrentWidget(widget)
+        window.show_page(widget)
         pump(0.8)
         save(window, name)
     admin_window = MainWindow(desk, tasks, desk.login("admin", "admin123"))
     admin_window.show()
     if admin_window.settings_page is not None:
-        admin_window.tabs.setCurrentWidget(admin_window.settings_page)
+        admin_window.show_page(admin_window.settings_page)
         pump(0.8)
         save(admin_window, "09-settings")
     admin_window.close()

@@ -48,7 +48,7 @@ def test_reversal_by_a_supervisor_and_reprint(qtbot: QtBot, desk: Desk, tasks: T
     window = MainWindow(desk, tasks, desk.login("demo", "demo123"))
     qtbot.addWidget(window)
     page = window.history_page
-    window.tabs.setCurrentWidget(page)
+    window.show_page(page)
     settle_done()
     assert page.model.rowCount() == 2
     page.view.selectRow(0)
@@ -94,7 +94,7 @@ def test_day_end_equals_the_journal(qtbot: QtBot, desk: Desk, tasks: TaskRunner,
     window = MainWindow(desk, tasks, desk.login("admin", "admin123"))
     qtbot.addWidget(window)
     page = window.dayend_page
-    window.tabs.setCurrentWidget(page)
+    window.show_page(page)
     settle_done()
     model = page.day_model
     total = model.row_at(model.rowCount() - 1)

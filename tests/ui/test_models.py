@@ -27,7 +27,7 @@ def test_page_models(qtbot, qtmodeltester, desk: Desk, tasks: TaskRunner, settle
     qtbot.addWidget(window)
     assert window.settings_page is not None
     for page in (window.history_page, window.dayend_page, window.queue_page, window.settings_page):
-        window.tabs.setCurrentWidget(page)
+        window.show_page(page)
         settle_done()
     filled: list[DictTableModel] = [window.history_page.model, window.dayend_page.day_model,
                                     window.dayend_page.fund_model, window.queue_page.outbox,

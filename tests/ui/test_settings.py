@@ -26,7 +26,7 @@ def test_packs_listed_and_language_saved(qtbot: QtBot, desk: Desk, tasks: TaskRu
     qtbot.addWidget(window)
     page = window.settings_page
     assert page is not None
-    window.tabs.setCurrentWidget(page)
+    window.show_page(page)
     settle_done()
     ids = {page.packs.row_at(i)["id"] for i in range(page.packs.rowCount())}
     assert {"demo", "fuxin-2020", "xuzhou-2013", "anhui-2015-pilot"} <= ids

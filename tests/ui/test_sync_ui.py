@@ -96,7 +96,7 @@ def test_offline_settlement_then_sync_shows_the_adjustment(qtbot: QtBot, qtmodel
 
             central.start()
             queue = window.queue_page
-            window.tabs.setCurrentWidget(queue)
+            window.show_page(queue)
             qtbot.waitUntil(lambda: tasks.running == 0, timeout=10_000)
             queue.sync_now()
             qtbot.waitUntil(lambda: not queue.syncing and tasks.running == 0, timeout=60_000)
