@@ -356,7 +356,7 @@ def cmd_policy_check(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     """The desk window (the default command). Qt is imported only here."""
-    from .ui.app import run_gui
+    from .ui.startup import run_gui
 
     return run_gui()
 

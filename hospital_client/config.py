@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,6 +138,8 @@ def load_site_config(path: Path | None = None) -> SiteConfig | None:
         return None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    import tomllib  # here: the demo site, with no file, starts without it
+
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

@@ -14,7 +14,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return self_test(args)
     if not args or args == ["gui"]:
-        from .ui.app import run_gui
+        from .ui.startup import run_gui
 
         return run_gui()
     from .cli import main as cli_main

@@ -1,18 +1,18 @@
-"""Starting the desk: Qt application, translations, the database, log in, the main window."""
+"""Qt's part of starting the desk: the application, translations, log in, the main window
+(``ui.startup`` opens the database first)."""
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from .. import config
+from .. import store
 from ..app.desk import Desk
 from .i18n import DEFAULT_LANGUAGE, install_translators
 from .login_dialog import LoginDialog
@@ -22,11 +22,8 @@ from .tasks import TaskRunner
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-log = logging.getLogger(__name__)
 ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
-# Benchmarks only: log in as a demo operator without the dialog (refused on a configured site)
-# and print READY once the main window has processed its first events, then quit.
-ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"
+# Benchmarks only: print READY once the first window has processed its first events, then quit.
 ENV_EXIT_WHEN_READY = "HOSPITAL_CLIENT_EXIT_WHEN_READY"
 WARM_UP_DELAY_MS = 300
 PRELOAD_DELAY_MS = 150
@@ -43,31 +40,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(argv: list[str] | None = None) -> int:
-    config.setup_logging()
+def run_window(
+    desk: Desk | None, failure: Exception | None, checking: Future[store.Operator] | None,
+    argv: list[str] | None = None,
+) -> int:
+    """Qt's part of the start (``ui.startup.run_gui`` opened the desk): log in, then the window."""
     app = make_application(argv)
-    from .settings_page import SETTING_LANGUAGE, preferences
+    from .preferences import SETTING_LANGUAGE, preferences
 
     language = os.environ.get(ENV_LANGUAGE) or str(preferences().value(SETTING_LANGUAGE, DEFAULT_LANGUAGE))
     translators = install_translators(app, language)  # noqa: F841 - must stay referenced
-    try:
-        site = config.load_site_config()
-        desk = Desk(config.resolve_db_path(None), site)
-    except Exception as exc:  # a clear message, never a traceback, never an empty new database
-        log.error("cannot open the desk: %s", type(exc).__name__)
-        QMessageBox.critical(None, "hospital-client", error_text(exc))
+    if desk is None:  # a clear message, never a traceback, never an empty new database
+        QMessageBox.critical(None, "hospital-client", error_text(failure or RuntimeError("no database")))
         return 1
     tasks = TaskRunner()
-    autologin = os.environ.get(ENV_DEMO_AUTOLOGIN, "")
-    if autologin and desk.demo:
-        name, _, password = autologin.partition(":")
-        # The password check (argon2: slow on purpose, and it releases the GIL) runs beside
-        # the loading of the window, as in the dialog flow where the window loads while the
-        # clerk types.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            checking = pool.submit(desk.login, name, password)
-            main_window_class()
-            operator = checking.result()
+    if checking is not None:  # demo autologin: the password check ran while Qt loaded
+        main_window_class()
+        operator = checking.result()
     else:
         login = LoginDialog(desk, tasks)
         # Load the window's code while the clerk types (once the dialog has painted).

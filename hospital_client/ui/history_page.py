@@ -30,7 +30,7 @@ from ..store.history import HistoryFilter
 from .breakdown import BreakdownPanel
 from .messages import Notice, error_text
 from .models import LazyDictTableModel
-from .settings_page import chosen_printer
+from .preferences import chosen_printer
 from .slip import produce_slip
 from .tasks import TaskRunner
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,21 +24,8 @@ from ..app.desk import Desk
 from .i18n import LANGUAGES
 from .messages import error_text
 from .models import DictTableModel
+from .preferences import PDF_PRINTER, SETTING_LANGUAGE, SETTING_PRINTER, preferences
 from .tasks import TaskRunner
-
-SETTING_LANGUAGE = "ui/language"
-SETTING_PRINTER = "ui/printer"
-PDF_PRINTER = ""  # no printer chosen: slips are written as PDF files
-
-
-def preferences() -> QSettings:
-    """Per-user interface preferences (language, printer); site settings live in the site file."""
-    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "hospital-client", "desk")
-
-
-def chosen_printer() -> str:
-    """The printer chosen for slips on this desk, or "" to write PDF files."""
-    return str(preferences().value(SETTING_PRINTER, PDF_PRINTER) or "")
 
 
 class SettingsPage(QWidget):

@@ -42,7 +42,7 @@ from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
 from .messages import Notice, error_text
 from .models import FeeTableModel
-from .settings_page import chosen_printer
+from .preferences import chosen_printer
 from .slip import GROUP_NAMES, produce_slip
 from .tasks import TaskRunner
 

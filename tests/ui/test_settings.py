@@ -7,7 +7,7 @@ from pytestqt.qtbot import QtBot
 
 from hospital_client.app.desk import Desk
 from hospital_client.ui.main_window import MainWindow
-from hospital_client.ui.settings_page import SETTING_LANGUAGE, preferences
+from hospital_client.ui.preferences import SETTING_LANGUAGE, preferences
 from hospital_client.ui.tasks import TaskRunner
 
 
