@@ -176,3 +176,15 @@ def test_ico_check_notices_a_changed_svg(tmp_path: Path, monkeypatch: pytest.Mon
     problems = make_ico.stale(ICO, svg)
     assert problems and all("differs from the SVG" in p for p in problems)
     assert make_ico.stale(tmp_path / "none.ico") == [f"{tmp_path / 'none.ico'} is missing"]
+
+
+def test_workflow_runs_commands_with_the_console_exe() -> None:
+    """PowerShell does not wait for a windowed exe (nor sees its output or exit code): the
+    workflow's self-tests use hospital-client-cli.exe, and the windowed exe is started with
+    Start-Process -Wait."""
+    text = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    assert "& dist/hospital-client/hospital-client-cli.exe --self-test" in text
+    assert '$cli = "$dir\\hospital-client-cli.exe"' in text and "& $cli --self-test" in text
+    assert "hospital-client.exe --self-test" not in text
+    assert "Start-Process dist/hospital-client/hospital-client.exe -Wait -PassThru" in text
+    assert "hospital-client.exe 2" in text and "hospital-client-cli.exe 3" in text  # PE subsystems
