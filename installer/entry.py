@@ -33,12 +33,12 @@ def fix_missing_stdio(args: list[str], attach=_attach_parent_console) -> None:  
     console = bool(args) and args != ["gui"] and attach()
     out = "CONOUT$" if console else os.devnull
     if sys.stdout is None:
-        sys.stdout = open(out, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+        sys.stdout = open(out, "w", encoding="utf-8", errors="replace")
     if sys.stderr is None:
-        sys.stderr = open(out, "w", encoding="utf-8", errors="replace")  # noqa: SIM115
+        sys.stderr = open(out, "w", encoding="utf-8", errors="replace")
     if sys.stdin is None:
         # Never the console's input (cmd.exe reads it too, as the windowed exe does not block it).
-        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115
+        sys.stdin = open(os.devnull, encoding="utf-8")
 
 
 if __name__ == "__main__":

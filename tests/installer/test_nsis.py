@@ -49,7 +49,7 @@ def _pe_resources(exe: bytes) -> dict[int, dict[tuple[int, int], bytes]]:
     sections, opt_size = struct.unpack_from("<H", exe, pe + 6)[0], struct.unpack_from("<H", exe, pe + 20)[0]
     table = pe + 24 + opt_size
     for i in range(sections):
-        name, _, vaddr, raw_size, raw_ptr = struct.unpack_from("<8sIIII", exe, table + 40 * i)
+        name, _, vaddr, _, raw_ptr = struct.unpack_from("<8sIIII", exe, table + 40 * i)
         if name.rstrip(b"\0") == b".rsrc":
             break
     else:
