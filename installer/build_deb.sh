@@ -19,7 +19,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
+# The project's virtual env, else the python3 on PATH (e.g. a git worktree without its own .venv:
+# pass PYTHON=/path/to/.venv/bin/python).
+if [[ -z "${PYTHON:-}" ]]; then
+  if [[ -x "$ROOT/.venv/bin/python" ]]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON="$(command -v python3)"; fi
+fi
 MAX_DEB_MB="${MAX_DEB_MB:-60}"
 SITE=""
 OUT="$ROOT/dist"

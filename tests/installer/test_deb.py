@@ -51,6 +51,9 @@ def _project_version() -> str:
 def _env(drop_version: bool = False, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOSPITAL_CLIENT_")}
     env["QT_QPA_PLATFORM"] = "offscreen"
+    # The build scripts use the interpreter running the tests (which has PyInstaller), not
+    # whatever .venv is beside them (a git worktree has none).
+    env["PYTHON"] = sys.executable
     env.update(extra)
     if drop_version:
         env.pop("HOSPITAL_CLIENT_BUILD_VERSION", None)
