@@ -533,8 +533,11 @@ SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN json_object(
   ELSE json_object(
     'kind', 'reversal', 'local_id', CAST(s.local_id AS TEXT), 'reverses_local_id', CAST(s.reverses_local_id AS TEXT),
     'rev_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours')) END
-FROM settlement s WHERE s.local_id IN ({{marks}})
+FROM settlement s WHERE s.local_id IN (SELECT value FROM json_each(?))
 """
+# Id lists are passed as one JSON array (json_each), so that each query has one text whatever
+# the batch size: texts that vary fill the connection's statement cache, and a full cache makes
+# every later commit slower (see db._uncached).
 
 
 @guarded
@@ -543,8 +546,7 @@ def upload_sources(db: LocalDatabase, local_ids: Sequence[int]) -> list[UploadSo
     if not local_ids:
         return []
     wanted = [int(x) for x in local_ids]
-    marks = ", ".join("?" for _ in wanted)
-    rows = {row[0]: row for row in db.conn.execute(_UPLOAD_SQL.format(marks=marks), wanted)}
+    rows = {row[0]: row for row in db.conn.execute(_UPLOAD_SQL, (json.dumps(wanted),))}
     out: list[UploadSource] = []
     for local_id in wanted:
         row = rows.get(local_id)
@@ -586,12 +588,12 @@ def record_remote_results(db: LocalDatabase, results: Sequence[RemoteResult], *,
     conn = db.conn
     recorded: list[int] = []
     with transaction(db):
-        ids = [r.local_id for r in results]
-        marks = ", ".join("?" for _ in ids)
+        ids = json.dumps([r.local_id for r in results])
         boxes = {row[0]: (row[1], row[2]) for row in conn.execute(
-            f"SELECT local_id, id, status FROM outbox WHERE local_id IN ({marks})", ids)}
+            "SELECT local_id, id, status FROM outbox WHERE local_id IN (SELECT value FROM json_each(?))", (ids,))}
         done = {row[0]: (row[1], row[2]) for row in conn.execute(
-            f"SELECT local_id, status, central_id FROM sync_result WHERE local_id IN ({marks})", ids)}
+            "SELECT local_id, status, central_id FROM sync_result WHERE local_id IN (SELECT value FROM json_each(?))",
+            (ids,))}
         changes: list[tuple[int, str, str]] = []
         for r in results:
             if r.status not in ("accepted", "adjusted"):
