@@ -246,10 +246,10 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     except KeyError:
         return None
     names = [line.get("name", "") for line in raw] if "name" in keys else [""] * len(raw)
-    distinct_serials, distinct_codes = _distinct_texts(serials), _distinct_texts(codes)
-    if distinct_serials is None or distinct_codes is None or _distinct_texts(names) is None:
+    distinct_serials = _distinct_texts(serials, required=True)
+    if distinct_serials is None or len(distinct_serials) != len(serials):
         return None
-    if len(distinct_serials) != len(serials) or "" in distinct_serials or "" in distinct_codes:
+    if _distinct_texts(codes, required=True) is None or _distinct_texts(names, required=False) is None:
         return None
     pric = _decimal_column(prices, 6, True, _MAX_PRICE_ADJUSTED)
     cnt = _decimal_column(counts, 4, False, _MAX_COUNT_ADJUSTED)
@@ -270,8 +270,8 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     return FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
 
 
-def _distinct_texts(values: list[Any]) -> set[str] | None:
-    """The distinct values of a column if every one is a str of at most 200 characters.
+def _distinct_texts(values: list[Any], *, required: bool) -> set[str] | None:
+    """The distinct values of a column if every one passes _text as a str, else None.
 
     The checks run on the distinct values only: a bill repeats codes (and names) on many lines.
     A str never equals a value of another type, so no wrong type hides in the set.
@@ -282,7 +282,18 @@ def _distinct_texts(values: list[Any]) -> set[str] | None:
         return None
     if set(map(type, distinct)) != {str} or max(map(len, distinct)) > 200:
         return None
+    if required and _has_blank(distinct):
+        return None
     return distinct
+
+
+def _has_blank(texts: set[str]) -> bool:
+    """Whether any text is empty after strip(), as _text refuses a required one.
+
+    str.strip() and str.isspace() take the same characters for white space, and isspace() stops
+    at the first other character without building a new string.
+    """
+    return "" in texts or any(map(str.isspace, texts))
 
 
 def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: int) -> list[Decimal] | None:

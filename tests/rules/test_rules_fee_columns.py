@@ -8,6 +8,7 @@ also names a bad line's field), and the classification with the per-line loop wr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -20,7 +21,7 @@ from hospital_client.rules import Catalog, RequestError, parse_catalog
 from hospital_client.rules.catalog import CLASS_B, CLASS_C
 from hospital_client.rules.fees import classify_fees
 from hospital_client.rules.pack_schema import ItemRules
-from hospital_client.rules.request import FeeLines, _parse_fees_bulk, _parse_fees_each, parse_fees
+from hospital_client.rules.request import Fee, FeeLines, _parse_fees_bulk, _parse_fees_each, parse_fees
 
 D = Decimal
 ZERO = D("0.00")
@@ -31,14 +32,17 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 prices = st.integers(1, 2_000_000).map(lambda c: D(c) / 100)
 counts = st.one_of(st.integers(-6, 30).map(D), st.integers(-40, 400).map(lambda n: D(n) / 4))
 # Number spellings the parsers must read alike; none is refused by the line parser.
-spellings = st.sampled_from(["{:f}", "{:f}", "{:f}", " {:f} ", "{:E}"])
+spellings = st.sampled_from(["{:f}", "{:f}", "{:f}", " {:f} ", "\u3000{:f}\t", "{:E}"])
 odd_numbers = st.sampled_from([
     "NaN", "sNaN", "Infinity", "-1", "-0", "0.001", "1e-7", "12.3456789", "1e20", "abc", "", "1_0", 12.5, 7, True,
     None, [], D("1.5"),
 ])
-# Texts that are not only spaces: a serial or code of spaces alone is the one case where the
-# column parse (accepts) and the line parser (refuses) differ, kept as it was.
-odd_texts = st.sampled_from(["", "x", "A1", "ZZ", "x" * 201, 7, None, [], 1.5])
+# White space as str.strip() takes it (ASCII, the ideographic space, line separators) and one
+# character it does not (the zero-width space).
+blanks = st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000"), max_size=3)
+odd_texts = st.one_of(
+    st.sampled_from(["x", "A1", "ZZ", " A1 ", "\u200b", "x" * 201, " " * 201, 7, None, [], 1.5]), blanks,
+)
 
 
 @st.composite
@@ -101,15 +105,24 @@ def columns(lines: FeeLines) -> list[list[str]]:
 
 # --- parsing -------------------------------------------------------------------------------------
 
+def outcome(parse: Callable[[], FeeLines | list[Fee]]) -> list[list[str]] | tuple[str, str, str]:
+    """The parsed columns, or the error's field, wording and code."""
+    try:
+        parsed = parse()
+    except RequestError as exc:
+        return exc.field, exc.problem, exc.code
+    return columns(parsed if isinstance(parsed, FeeLines) else FeeLines.from_fees(parsed))
+
+
 @SETTINGS
 @given(bills())
 def test_the_column_parse_agrees_with_the_line_parser(raw):
+    by_lines = outcome(lambda: _parse_fees_each(raw))
     fast = _parse_fees_bulk(raw)
-    if fast is None:
-        event("left to the line parser")
-        return
-    event("parsed by columns")
-    assert columns(fast) == columns(FeeLines.from_fees(_parse_fees_each(raw)))
+    event("left to the line parser" if fast is None else "parsed by columns")
+    if fast is not None:
+        assert columns(fast) == by_lines
+    assert outcome(lambda: parse_fees(raw)) == by_lines
 
 
 GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1", "1.00", "1"),
@@ -134,10 +147,14 @@ GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1"
         ({"det_item_fee_sumamt": "1.02"}, "det_item_fee_sumamt"),                # 2 fen off pric × cnt
         ({"det_item_fee_sumamt": [1]}, "det_item_fee_sumamt"),
         ({"feedetl_sn": ""}, "feedetl_sn"),
+        ({"feedetl_sn": "   "}, "feedetl_sn"),
+        ({"feedetl_sn": "\u3000\t"}, "feedetl_sn"),
         ({"feedetl_sn": "1"}, "feedetl_sn"),                                      # duplicate serial
         ({"feedetl_sn": "x" * 201}, "feedetl_sn"),
         ({"feedetl_sn": ["3"]}, "feedetl_sn"),
         ({"med_list_codg": ""}, "med_list_codg"),
+        ({"med_list_codg": " "}, "med_list_codg"),
+        ({"med_list_codg": "\n\xa0"}, "med_list_codg"),
         ({"med_list_codg": "C" * 201}, "med_list_codg"),
         ({"med_list_codg": None}, "med_list_codg"),
         ({"name": "x" * 201}, "name"),
@@ -154,6 +171,26 @@ def test_the_column_parse_leaves_every_bad_line_to_the_line_parser(change, field
     with pytest.raises(RequestError) as err:
         parse_fees(raw)
     assert err.value.field == f"fees[2].{field}"
+
+
+@pytest.mark.parametrize("field", ["feedetl_sn", "med_list_codg"])
+@pytest.mark.parametrize("blank", ["", "  ", "\u3000"])
+def test_a_blank_serial_or_code_is_refused_whichever_path_the_bill_takes(field, blank):
+    raw = [fee(str(i), "A1", "1.00") for i in range(20)]
+    raw[12] = {**raw[12], field: blank}
+    on_the_line_path = [*raw, {**fee("", "A1", "1.00"), "feedetl_sn": 99}]   # only the line parser reads an int
+    for bill in (raw, on_the_line_path):
+        with pytest.raises(RequestError) as err:
+            parse_fees(bill)
+        assert (err.value.field, err.value.problem, err.value.code) == (f"fees[12].{field}", "must not be empty",
+                                                                        "missing")
+
+
+def test_a_blank_or_spaced_name_is_kept_on_either_path():
+    raw = [fee("1", "A1", "1.00", name="  "), fee("2", "A1", "1.00", name=""), fee("3", "A1", "1.00", name=" x ")]
+    assert _parse_fees_bulk(raw) is not None
+    on_the_line_path = [*raw, {**fee("", "A1", "1.00"), "feedetl_sn": 4}]
+    assert parse_fees(raw).name == parse_fees(on_the_line_path).name[:3] == ["  ", "", " x "]
 
 
 def test_the_column_parse_takes_a_good_bill_and_class_overrides():
