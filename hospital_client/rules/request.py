@@ -260,12 +260,14 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
         lines = len(raw)
         return FeeLines(serials, codes, names, pric, cnt, amount, [None] * lines, [None] * lines, [None] * lines)
     levels = [line.get("chrgitm_lv") for line in raw]
-    props = [line.get("selfpay_prop") for line in raw]
-    caps = [line.get("pric_uplmt_amt") for line in raw]
     try:
-        if set(levels) - {None, "01", "02", "03"} or set(props) != {None} or set(caps) != {None}:
-            return None  # share or cap overrides present: check them line by line
-    except TypeError:  # an unhashable value (list, object) where a code or number belongs
+        if set(levels) - {None, "01", "02", "03"}:
+            return None
+    except TypeError:  # an unhashable value (list, object) where a code belongs
+        return None
+    props = _override_column([line.get("selfpay_prop") for line in raw], _MAX_ADJUSTED, ratio=True)
+    caps = _override_column([line.get("pric_uplmt_amt") for line in raw], _MAX_PRICE_ADJUSTED)
+    if props is None or caps is None:
         return None
     return FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
 
@@ -297,15 +299,34 @@ def _has_blank(texts: set[str]) -> bool:
 
 
 def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: int) -> list[Decimal] | None:
-    """A whole column of plain decimal strings at C speed, or None to fall back to line checks.
+    """A whole column of plain decimal strings at C speed, or None to fall back to line checks."""
+    parsed = _parse_distinct(values, places, nonneg=nonneg, max_adjusted=max_adjusted)
+    return None if parsed is None else list(map(parsed.__getitem__, values))
+
+
+def _override_column(values: list[Any], max_adjusted: int, *, ratio: bool = False) -> list[Decimal | None] | None:
+    """A column of optional overrides (selfpay_prop, pric_uplmt_amt): None where a line gives none."""
+    parsed = _parse_distinct(values, 6, nonneg=True, max_adjusted=max_adjusted, ratio=ratio, optional=True)
+    return None if parsed is None else list(map(parsed.get, values))
+
+
+def _parse_distinct(
+    values: list[Any], places: int, *, nonneg: bool, max_adjusted: int, ratio: bool = False, optional: bool = False
+) -> dict[str, Decimal] | None:
+    """Each distinct value of a column parsed, if all are strings that pass _decimal's checks, else None.
 
     A bill repeats the same prices, counts and amounts on many lines (daily doses): each distinct
-    string is parsed and checked once, and the lines share the (immutable) Decimal.
+    string is parsed and checked once, and the lines share the (immutable) Decimal. With
+    `optional`, None stands for a value not given.
     """
     try:
         texts = set(values)
     except TypeError:  # an unhashable value (list, object) where a number belongs
         return None
+    if optional:
+        texts.discard(None)
+        if not texts:
+            return {}
     if set(map(type, texts)) != {str}:  # as in _distinct_texts, no other type hides in the set
         return None
     try:
@@ -322,9 +343,9 @@ def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: 
         return None
     if (high and high.adjusted() > max_adjusted) or (low and low.adjusted() > max_adjusted):
         return None
-    if nonneg and low < 0:
+    if (nonneg and low < 0) or (ratio and high > 1):
         return None
-    return list(map(parsed.__getitem__, values))
+    return parsed
 
 
 def _amounts_match(prices: list[Decimal], counts: list[Decimal], amounts: list[Decimal]) -> bool:

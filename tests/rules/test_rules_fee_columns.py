@@ -1,9 +1,10 @@
 """The fee lines' fast paths, held to their plain per-line definitions.
 
 A 2,000-line bill must settle in a few milliseconds (bench/engine.py), so a well-formed bill is
-parsed column by column (_parse_fees_bulk) and classified by one rule per catalogue code, kept
-with the catalogue. Here the column parse must agree with the line parser (parse_fee_line, which
-also names a bad line's field), and the classification with the per-line loop written out below.
+parsed column by column (_parse_fees_bulk) and, without per-line overrides, classified by one
+rule per catalogue code, kept with the catalogue. Here the column parse must agree with the line
+parser (parse_fee_line, which also names a bad line's field), and the classification with the
+per-line loop written out below.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -31,6 +33,8 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 prices = st.integers(1, 2_000_000).map(lambda c: D(c) / 100)
 counts = st.one_of(st.integers(-6, 30).map(D), st.integers(-40, 400).map(lambda n: D(n) / 4))
+shares = st.sampled_from([D("0"), D("0.1"), D("0.25"), D("0.000001"), D("1"), D("1.000000")])
+caps = st.sampled_from([D("0"), D("0.5"), D("10"), D("80.123456"), D("1000"), D("999999999")])
 # Number spellings the parsers must read alike; none is refused by the line parser.
 spellings = st.sampled_from(["{:f}", "{:f}", "{:f}", " {:f} ", "\u3000{:f}\t", "{:E}"])
 odd_numbers = st.sampled_from([
@@ -59,9 +63,9 @@ def fee_line(draw: Any, sn: int, codes: tuple[str, ...], overrides: bool) -> dic
     if draw(st.integers(0, 4)) == 0:
         line["chrgitm_lv"] = draw(st.sampled_from(["01", "02", "03", None]))
     if overrides and draw(st.integers(0, 4)) == 0:
-        line["selfpay_prop"] = draw(st.sampled_from(["0", "0.1", "0.25", "1", None]))
+        line["selfpay_prop"] = draw(st.one_of(st.none(), st.builds(str.format, spellings, shares)))
     if overrides and draw(st.integers(0, 4)) == 0:
-        line["pric_uplmt_amt"] = draw(st.sampled_from(["0", "0.5", "10", "1000", None]))
+        line["pric_uplmt_amt"] = draw(st.one_of(st.none(), st.builds(str.format, spellings, caps)))
     return line
 
 
@@ -162,6 +166,14 @@ GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1"
         ({"chrgitm_lv": "04"}, "chrgitm_lv"),
         ({"chrgitm_lv": []}, "chrgitm_lv"),
         ({"selfpay_prop": "1.5"}, "selfpay_prop"),
+        ({"selfpay_prop": "-0.1"}, "selfpay_prop"),
+        ({"selfpay_prop": "0.1234567"}, "selfpay_prop"),
+        ({"selfpay_prop": 0.5}, "selfpay_prop"),
+        ({"selfpay_prop": "NaN"}, "selfpay_prop"),
+        ({"pric_uplmt_amt": "-1"}, "pric_uplmt_amt"),
+        ({"pric_uplmt_amt": "1E+10"}, "pric_uplmt_amt"),
+        ({"pric_uplmt_amt": "abc"}, "pric_uplmt_amt"),
+        ({"pric_uplmt_amt": [2]}, "pric_uplmt_amt"),
         ({"colour": "red"}, "colour"),
     ],
 )
@@ -171,6 +183,7 @@ def test_the_column_parse_leaves_every_bad_line_to_the_line_parser(change, field
     with pytest.raises(RequestError) as err:
         parse_fees(raw)
     assert err.value.field == f"fees[2].{field}"
+    assert outcome(lambda: parse_fees(raw)) == outcome(lambda: _parse_fees_each(raw))
 
 
 @pytest.mark.parametrize("field", ["feedetl_sn", "med_list_codg"])
@@ -193,16 +206,25 @@ def test_a_blank_or_spaced_name_is_kept_on_either_path():
     assert parse_fees(raw).name == parse_fees(on_the_line_path).name[:3] == ["  ", "", " x "]
 
 
-def test_the_column_parse_takes_a_good_bill_and_class_overrides():
-    raw = [*GOOD[:3], {**GOOD[3], "chrgitm_lv": "03"}]
+def test_the_column_parse_takes_a_good_bill_and_its_overrides():
+    raw = [GOOD[0], {**GOOD[1], "selfpay_prop": "0.25", "pric_uplmt_amt": None},
+           {**GOOD[2], "pric_uplmt_amt": " 0.80 "}, {**GOOD[3], "chrgitm_lv": "03", "selfpay_prop": None}]
     lines = _parse_fees_bulk(raw)
-    assert lines is not None and lines.chrgitm_lv == [None, None, None, "03"]
+    assert lines is not None
+    assert (lines.chrgitm_lv, lines.selfpay_prop, lines.pric_uplmt_amt) == (
+        [None, None, None, "03"], [None, D("0.25"), None, None], [None, None, D("0.80"), None])
+    assert columns(lines) == columns(FeeLines.from_fees(_parse_fees_each(raw)))
 
 
-def test_a_bill_with_share_overrides_is_left_to_the_line_parser():
-    raw = [fee("1", "B1", "10.00", selfpay_prop="0.2")]
-    assert _parse_fees_bulk(raw) is None
-    assert parse_fees(raw).selfpay_prop == [D("0.2")]
+@SETTINGS
+@given(bills(clean=True), st.sampled_from(["demo", "fuxin-2020", "xuzhou-2013"]))
+def test_a_bill_settles_alike_by_columns_and_line_by_line(raw, pack_id):
+    bill = request(raw, pack_id=pack_id)
+    event("parsed by columns" if _parse_fees_bulk(raw) is not None else "left to the line parser")
+    by_columns = run(bill, pack_id).to_dict()
+    with patch("hospital_client.rules.request._parse_fees_bulk", return_value=None):
+        by_lines = run(bill, pack_id).to_dict()
+    assert by_columns == by_lines
 
 
 def test_fee_lines_give_back_their_fees():
