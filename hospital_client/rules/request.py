@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, Overflow
 from operator import mul, sub
 from typing import Annotated, Any, Literal
 
@@ -333,10 +333,10 @@ def _parse_distinct(
         parsed = {text: Decimal(text) for text in texts}
         distinct = parsed.values()
         # The sum keeps the finest exponent of its terms and is NaN/infinite if any term is
-        # (a signalling NaN raises instead).
+        # (a signalling NaN raises instead, and a term beyond the context's range overflows).
         total = sum(distinct, Decimal(0))
         low, high = min(distinct), max(distinct)
-    except InvalidOperation:
+    except (InvalidOperation, Overflow):
         return None
     exponent = total.as_tuple().exponent
     if not isinstance(exponent, int) or exponent < -places:

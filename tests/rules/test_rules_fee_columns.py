@@ -38,8 +38,8 @@ caps = st.sampled_from([D("0"), D("0.5"), D("10"), D("80.123456"), D("1000"), D(
 # Number spellings the parsers must read alike; none is refused by the line parser.
 spellings = st.sampled_from(["{:f}", "{:f}", "{:f}", " {:f} ", "\u3000{:f}\t", "{:E}"])
 odd_numbers = st.sampled_from([
-    "NaN", "sNaN", "Infinity", "-1", "-0", "0.001", "1e-7", "12.3456789", "1e20", "abc", "", "1_0", 12.5, 7, True,
-    None, [], D("1.5"),
+    "NaN", "sNaN", "Infinity", "-1", "-0", "0.001", "1e-7", "12.3456789", "1e20", "1e1000000", "1e-1000000",
+    "abc", "", "1_0", 12.5, 7, True, None, [], D("1.5"),
 ])
 # White space as str.strip() takes it (ASCII, the ideographic space, line separators) and one
 # character it does not (the zero-width space).
@@ -140,6 +140,7 @@ GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1"
         ({"pric": "0.0000001", "det_item_fee_sumamt": "0.00"}, "pric"),          # 7 decimal places
         ({"pric": "1E+10", "cnt": "1", "det_item_fee_sumamt": "10000000000.00"}, "pric"),   # too large
         ({"pric": 1.0}, "pric"),                                                  # binary float
+        ({"pric": "1E+1000000"}, "pric"),                                       # beyond the context's Emax
         ({"pric": None}, "pric"),
         ({"cnt": True}, "cnt"),
         ({"cnt": "NaN"}, "cnt"),
@@ -172,6 +173,8 @@ GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1"
         ({"selfpay_prop": "NaN"}, "selfpay_prop"),
         ({"pric_uplmt_amt": "-1"}, "pric_uplmt_amt"),
         ({"pric_uplmt_amt": "1E+10"}, "pric_uplmt_amt"),
+        ({"pric_uplmt_amt": "1E+1000000"}, "pric_uplmt_amt"),
+        ({"selfpay_prop": "1E-1000000"}, "selfpay_prop"),
         ({"pric_uplmt_amt": "abc"}, "pric_uplmt_amt"),
         ({"pric_uplmt_amt": [2]}, "pric_uplmt_amt"),
         ({"colour": "red"}, "colour"),
