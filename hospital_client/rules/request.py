@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, Overflow
 from operator import mul, sub
 from typing import Annotated, Any, Literal
 
@@ -246,10 +246,10 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     except KeyError:
         return None
     names = [line.get("name", "") for line in raw] if "name" in keys else [""] * len(raw)
-    distinct_serials, distinct_codes = _distinct_texts(serials), _distinct_texts(codes)
-    if distinct_serials is None or distinct_codes is None or _distinct_texts(names) is None:
+    distinct_serials = _distinct_texts(serials, required=True)
+    if distinct_serials is None or len(distinct_serials) != len(serials):
         return None
-    if len(distinct_serials) != len(serials) or "" in distinct_serials or "" in distinct_codes:
+    if _distinct_texts(codes, required=True) is None or _distinct_texts(names, required=False) is None:
         return None
     pric = _decimal_column(prices, 6, True, _MAX_PRICE_ADJUSTED)
     cnt = _decimal_column(counts, 4, False, _MAX_COUNT_ADJUSTED)
@@ -260,18 +260,20 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
         lines = len(raw)
         return FeeLines(serials, codes, names, pric, cnt, amount, [None] * lines, [None] * lines, [None] * lines)
     levels = [line.get("chrgitm_lv") for line in raw]
-    props = [line.get("selfpay_prop") for line in raw]
-    caps = [line.get("pric_uplmt_amt") for line in raw]
     try:
-        if set(levels) - {None, "01", "02", "03"} or set(props) != {None} or set(caps) != {None}:
-            return None  # share or cap overrides present: check them line by line
-    except TypeError:  # an unhashable value (list, object) where a code or number belongs
+        if set(levels) - {None, "01", "02", "03"}:
+            return None
+    except TypeError:  # an unhashable value (list, object) where a code belongs
+        return None
+    props = _override_column([line.get("selfpay_prop") for line in raw], _MAX_ADJUSTED, ratio=True)
+    caps = _override_column([line.get("pric_uplmt_amt") for line in raw], _MAX_PRICE_ADJUSTED)
+    if props is None or caps is None:
         return None
     return FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
 
 
-def _distinct_texts(values: list[Any]) -> set[str] | None:
-    """The distinct values of a column if every one is a str of at most 200 characters.
+def _distinct_texts(values: list[Any], *, required: bool) -> set[str] | None:
+    """The distinct values of a column if every one passes _text as a str, else None.
 
     The checks run on the distinct values only: a bill repeats codes (and names) on many lines.
     A str never equals a value of another type, so no wrong type hides in the set.
@@ -282,38 +284,68 @@ def _distinct_texts(values: list[Any]) -> set[str] | None:
         return None
     if set(map(type, distinct)) != {str} or max(map(len, distinct)) > 200:
         return None
+    if required and _has_blank(distinct):
+        return None
     return distinct
 
 
+def _has_blank(texts: set[str]) -> bool:
+    """Whether any text is empty after strip(), as _text refuses a required one.
+
+    str.strip() and str.isspace() take the same characters for white space, and isspace() stops
+    at the first other character without building a new string.
+    """
+    return "" in texts or any(map(str.isspace, texts))
+
+
 def _decimal_column(values: list[Any], places: int, nonneg: bool, max_adjusted: int) -> list[Decimal] | None:
-    """A whole column of plain decimal strings at C speed, or None to fall back to line checks.
+    """A whole column of plain decimal strings at C speed, or None to fall back to line checks."""
+    parsed = _parse_distinct(values, places, nonneg=nonneg, max_adjusted=max_adjusted)
+    return None if parsed is None else list(map(parsed.__getitem__, values))
+
+
+def _override_column(values: list[Any], max_adjusted: int, *, ratio: bool = False) -> list[Decimal | None] | None:
+    """A column of optional overrides (selfpay_prop, pric_uplmt_amt): None where a line gives none."""
+    parsed = _parse_distinct(values, 6, nonneg=True, max_adjusted=max_adjusted, ratio=ratio, optional=True)
+    return None if parsed is None else list(map(parsed.get, values))
+
+
+def _parse_distinct(
+    values: list[Any], places: int, *, nonneg: bool, max_adjusted: int, ratio: bool = False, optional: bool = False
+) -> dict[str, Decimal] | None:
+    """Each distinct value of a column parsed, if all are strings that pass _decimal's checks, else None.
 
     A bill repeats the same prices, counts and amounts on many lines (daily doses): each distinct
-    string is parsed and checked once, and the lines share the (immutable) Decimal.
+    string is parsed and checked once, and the lines share the (immutable) Decimal. With
+    `optional`, None stands for a value not given.
     """
     try:
         texts = set(values)
     except TypeError:  # an unhashable value (list, object) where a number belongs
         return None
+    if optional:
+        texts.discard(None)
+        if not texts:
+            return {}
     if set(map(type, texts)) != {str}:  # as in _distinct_texts, no other type hides in the set
         return None
     try:
         parsed = {text: Decimal(text) for text in texts}
         distinct = parsed.values()
         # The sum keeps the finest exponent of its terms and is NaN/infinite if any term is
-        # (a signalling NaN raises instead).
+        # (a signalling NaN raises instead, and a term beyond the context's range overflows).
         total = sum(distinct, Decimal(0))
         low, high = min(distinct), max(distinct)
-    except InvalidOperation:
+    except (InvalidOperation, Overflow):
         return None
     exponent = total.as_tuple().exponent
     if not isinstance(exponent, int) or exponent < -places:
         return None
     if (high and high.adjusted() > max_adjusted) or (low and low.adjusted() > max_adjusted):
         return None
-    if nonneg and low < 0:
+    if (nonneg and low < 0) or (ratio and high > 1):
         return None
-    return list(map(parsed.__getitem__, values))
+    return parsed
 
 
 def _amounts_match(prices: list[Decimal], counts: list[Decimal], amounts: list[Decimal]) -> bool:

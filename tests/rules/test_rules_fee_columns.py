@@ -1,15 +1,18 @@
 """The fee lines' fast paths, held to their plain per-line definitions.
 
 A 2,000-line bill must settle in a few milliseconds (bench/engine.py), so a well-formed bill is
-parsed column by column (_parse_fees_bulk) and classified by one rule per catalogue code, kept
-with the catalogue. Here the column parse must agree with the line parser (parse_fee_line, which
-also names a bad line's field), and the classification with the per-line loop written out below.
+parsed column by column (_parse_fees_bulk) and, without per-line overrides, classified by one
+rule per catalogue code, kept with the catalogue. Here the column parse must agree with the line
+parser (parse_fee_line, which also names a bad line's field), and the classification with the
+per-line loop written out below.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -20,7 +23,7 @@ from hospital_client.rules import Catalog, RequestError, parse_catalog
 from hospital_client.rules.catalog import CLASS_B, CLASS_C
 from hospital_client.rules.fees import classify_fees
 from hospital_client.rules.pack_schema import ItemRules
-from hospital_client.rules.request import FeeLines, _parse_fees_bulk, _parse_fees_each, parse_fees
+from hospital_client.rules.request import Fee, FeeLines, _parse_fees_bulk, _parse_fees_each, parse_fees
 
 D = Decimal
 ZERO = D("0.00")
@@ -30,15 +33,20 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 prices = st.integers(1, 2_000_000).map(lambda c: D(c) / 100)
 counts = st.one_of(st.integers(-6, 30).map(D), st.integers(-40, 400).map(lambda n: D(n) / 4))
+shares = st.sampled_from([D("0"), D("0.1"), D("0.25"), D("0.000001"), D("1"), D("1.000000")])
+caps = st.sampled_from([D("0"), D("0.5"), D("10"), D("80.123456"), D("1000"), D("999999999")])
 # Number spellings the parsers must read alike; none is refused by the line parser.
-spellings = st.sampled_from(["{:f}", "{:f}", "{:f}", " {:f} ", "{:E}"])
+spellings = st.sampled_from(["{:f}", "{:f}", "{:f}", " {:f} ", "\u3000{:f}\t", "{:E}"])
 odd_numbers = st.sampled_from([
-    "NaN", "sNaN", "Infinity", "-1", "-0", "0.001", "1e-7", "12.3456789", "1e20", "abc", "", "1_0", 12.5, 7, True,
-    None, [], D("1.5"),
+    "NaN", "sNaN", "Infinity", "-1", "-0", "0.001", "1e-7", "12.3456789", "1e20", "1e1000000", "1e-1000000",
+    "abc", "", "1_0", 12.5, 7, True, None, [], D("1.5"),
 ])
-# Texts that are not only spaces: a serial or code of spaces alone is the one case where the
-# column parse (accepts) and the line parser (refuses) differ, kept as it was.
-odd_texts = st.sampled_from(["", "x", "A1", "ZZ", "x" * 201, 7, None, [], 1.5])
+# White space as str.strip() takes it (ASCII, the ideographic space, line separators) and one
+# character it does not (the zero-width space).
+blanks = st.text(st.sampled_from(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000"), max_size=3)
+odd_texts = st.one_of(
+    st.sampled_from(["x", "A1", "ZZ", " A1 ", "\u200b", "x" * 201, " " * 201, 7, None, [], 1.5]), blanks,
+)
 
 
 @st.composite
@@ -55,9 +63,9 @@ def fee_line(draw: Any, sn: int, codes: tuple[str, ...], overrides: bool) -> dic
     if draw(st.integers(0, 4)) == 0:
         line["chrgitm_lv"] = draw(st.sampled_from(["01", "02", "03", None]))
     if overrides and draw(st.integers(0, 4)) == 0:
-        line["selfpay_prop"] = draw(st.sampled_from(["0", "0.1", "0.25", "1", None]))
+        line["selfpay_prop"] = draw(st.one_of(st.none(), st.builds(str.format, spellings, shares)))
     if overrides and draw(st.integers(0, 4)) == 0:
-        line["pric_uplmt_amt"] = draw(st.sampled_from(["0", "0.5", "10", "1000", None]))
+        line["pric_uplmt_amt"] = draw(st.one_of(st.none(), st.builds(str.format, spellings, caps)))
     return line
 
 
@@ -101,15 +109,24 @@ def columns(lines: FeeLines) -> list[list[str]]:
 
 # --- parsing -------------------------------------------------------------------------------------
 
+def outcome(parse: Callable[[], FeeLines | list[Fee]]) -> list[list[str]] | tuple[str, str, str]:
+    """The parsed columns, or the error's field, wording and code."""
+    try:
+        parsed = parse()
+    except RequestError as exc:
+        return exc.field, exc.problem, exc.code
+    return columns(parsed if isinstance(parsed, FeeLines) else FeeLines.from_fees(parsed))
+
+
 @SETTINGS
 @given(bills())
 def test_the_column_parse_agrees_with_the_line_parser(raw):
+    by_lines = outcome(lambda: _parse_fees_each(raw))
     fast = _parse_fees_bulk(raw)
-    if fast is None:
-        event("left to the line parser")
-        return
-    event("parsed by columns")
-    assert columns(fast) == columns(FeeLines.from_fees(_parse_fees_each(raw)))
+    event("left to the line parser" if fast is None else "parsed by columns")
+    if fast is not None:
+        assert columns(fast) == by_lines
+    assert outcome(lambda: parse_fees(raw)) == by_lines
 
 
 GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1", "1.00", "1"),
@@ -123,6 +140,7 @@ GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1"
         ({"pric": "0.0000001", "det_item_fee_sumamt": "0.00"}, "pric"),          # 7 decimal places
         ({"pric": "1E+10", "cnt": "1", "det_item_fee_sumamt": "10000000000.00"}, "pric"),   # too large
         ({"pric": 1.0}, "pric"),                                                  # binary float
+        ({"pric": "1E+1000000"}, "pric"),                                       # beyond the context's Emax
         ({"pric": None}, "pric"),
         ({"cnt": True}, "cnt"),
         ({"cnt": "NaN"}, "cnt"),
@@ -134,10 +152,14 @@ GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1"
         ({"det_item_fee_sumamt": "1.02"}, "det_item_fee_sumamt"),                # 2 fen off pric × cnt
         ({"det_item_fee_sumamt": [1]}, "det_item_fee_sumamt"),
         ({"feedetl_sn": ""}, "feedetl_sn"),
+        ({"feedetl_sn": "   "}, "feedetl_sn"),
+        ({"feedetl_sn": "\u3000\t"}, "feedetl_sn"),
         ({"feedetl_sn": "1"}, "feedetl_sn"),                                      # duplicate serial
         ({"feedetl_sn": "x" * 201}, "feedetl_sn"),
         ({"feedetl_sn": ["3"]}, "feedetl_sn"),
         ({"med_list_codg": ""}, "med_list_codg"),
+        ({"med_list_codg": " "}, "med_list_codg"),
+        ({"med_list_codg": "\n\xa0"}, "med_list_codg"),
         ({"med_list_codg": "C" * 201}, "med_list_codg"),
         ({"med_list_codg": None}, "med_list_codg"),
         ({"name": "x" * 201}, "name"),
@@ -145,6 +167,16 @@ GOOD = [fee("1", "A1", "10.00", "2"), fee("2", "B1", "2.50", "4"), fee("3", "C1"
         ({"chrgitm_lv": "04"}, "chrgitm_lv"),
         ({"chrgitm_lv": []}, "chrgitm_lv"),
         ({"selfpay_prop": "1.5"}, "selfpay_prop"),
+        ({"selfpay_prop": "-0.1"}, "selfpay_prop"),
+        ({"selfpay_prop": "0.1234567"}, "selfpay_prop"),
+        ({"selfpay_prop": 0.5}, "selfpay_prop"),
+        ({"selfpay_prop": "NaN"}, "selfpay_prop"),
+        ({"pric_uplmt_amt": "-1"}, "pric_uplmt_amt"),
+        ({"pric_uplmt_amt": "1E+10"}, "pric_uplmt_amt"),
+        ({"pric_uplmt_amt": "1E+1000000"}, "pric_uplmt_amt"),
+        ({"selfpay_prop": "1E-1000000"}, "selfpay_prop"),
+        ({"pric_uplmt_amt": "abc"}, "pric_uplmt_amt"),
+        ({"pric_uplmt_amt": [2]}, "pric_uplmt_amt"),
         ({"colour": "red"}, "colour"),
     ],
 )
@@ -154,18 +186,48 @@ def test_the_column_parse_leaves_every_bad_line_to_the_line_parser(change, field
     with pytest.raises(RequestError) as err:
         parse_fees(raw)
     assert err.value.field == f"fees[2].{field}"
+    assert outcome(lambda: parse_fees(raw)) == outcome(lambda: _parse_fees_each(raw))
 
 
-def test_the_column_parse_takes_a_good_bill_and_class_overrides():
-    raw = [*GOOD[:3], {**GOOD[3], "chrgitm_lv": "03"}]
+@pytest.mark.parametrize("field", ["feedetl_sn", "med_list_codg"])
+@pytest.mark.parametrize("blank", ["", "  ", "\u3000"])
+def test_a_blank_serial_or_code_is_refused_whichever_path_the_bill_takes(field, blank):
+    raw = [fee(str(i), "A1", "1.00") for i in range(20)]
+    raw[12] = {**raw[12], field: blank}
+    on_the_line_path = [*raw, {**fee("", "A1", "1.00"), "feedetl_sn": 99}]   # only the line parser reads an int
+    for bill in (raw, on_the_line_path):
+        with pytest.raises(RequestError) as err:
+            parse_fees(bill)
+        assert (err.value.field, err.value.problem, err.value.code) == (f"fees[12].{field}", "must not be empty",
+                                                                        "missing")
+
+
+def test_a_blank_or_spaced_name_is_kept_on_either_path():
+    raw = [fee("1", "A1", "1.00", name="  "), fee("2", "A1", "1.00", name=""), fee("3", "A1", "1.00", name=" x ")]
+    assert _parse_fees_bulk(raw) is not None
+    on_the_line_path = [*raw, {**fee("", "A1", "1.00"), "feedetl_sn": 4}]
+    assert parse_fees(raw).name == parse_fees(on_the_line_path).name[:3] == ["  ", "", " x "]
+
+
+def test_the_column_parse_takes_a_good_bill_and_its_overrides():
+    raw = [GOOD[0], {**GOOD[1], "selfpay_prop": "0.25", "pric_uplmt_amt": None},
+           {**GOOD[2], "pric_uplmt_amt": " 0.80 "}, {**GOOD[3], "chrgitm_lv": "03", "selfpay_prop": None}]
     lines = _parse_fees_bulk(raw)
-    assert lines is not None and lines.chrgitm_lv == [None, None, None, "03"]
+    assert lines is not None
+    assert (lines.chrgitm_lv, lines.selfpay_prop, lines.pric_uplmt_amt) == (
+        [None, None, None, "03"], [None, D("0.25"), None, None], [None, None, D("0.80"), None])
+    assert columns(lines) == columns(FeeLines.from_fees(_parse_fees_each(raw)))
 
 
-def test_a_bill_with_share_overrides_is_left_to_the_line_parser():
-    raw = [fee("1", "B1", "10.00", selfpay_prop="0.2")]
-    assert _parse_fees_bulk(raw) is None
-    assert parse_fees(raw).selfpay_prop == [D("0.2")]
+@SETTINGS
+@given(bills(clean=True), st.sampled_from(["demo", "fuxin-2020", "xuzhou-2013"]))
+def test_a_bill_settles_alike_by_columns_and_line_by_line(raw, pack_id):
+    bill = request(raw, pack_id=pack_id)
+    event("parsed by columns" if _parse_fees_bulk(raw) is not None else "left to the line parser")
+    by_columns = run(bill, pack_id).to_dict()
+    with patch("hospital_client.rules.request._parse_fees_bulk", return_value=None):
+        by_lines = run(bill, pack_id).to_dict()
+    assert by_columns == by_lines
 
 
 def test_fee_lines_give_back_their_fees():
