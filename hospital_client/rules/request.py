@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation, Overflow
 from operator import mul, sub
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import RequestError
 from .money import round_fen
@@ -46,6 +46,13 @@ def _code_text(value: Any) -> Any:
     return value
 
 
+def _not_blank(value: str) -> str:
+    # As for fee lines: an id of spaces only is no id (it would match nothing, or everything).
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
 def _date_part(value: Any) -> Any:
     # The platform sends "yyyy-MM-dd HH:mm:ss"; the rules need the day only.
     if isinstance(value, str) and len(value) > 10 and value[10] in " T":
@@ -56,7 +63,7 @@ def _date_part(value: Any) -> Any:
 NonNegAmount = Annotated[
     Decimal, BeforeValidator(_exact_number), Field(ge=0, allow_inf_nan=False, max_digits=16, decimal_places=2)
 ]
-Code = Annotated[str, BeforeValidator(_code_text), Field(min_length=1, max_length=64)]
+Code = Annotated[str, BeforeValidator(_code_text), Field(min_length=1, max_length=64), AfterValidator(_not_blank)]
 Day = Annotated[dt.date, BeforeValidator(_date_part)]
 
 

@@ -288,3 +288,14 @@ def test_cli_good_request_exits_0(tmp_path):
     proc = run_cli(tmp_path, json.dumps(VALID))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["setlinfo"]["medfee_sumamt"] == "345.00"
+
+
+@pytest.mark.parametrize(("part", "key"), [("person", "psn_no"), ("person", "insutype"), ("encounter", "mdtrt_id")])
+@pytest.mark.parametrize("blank", [" ", "\t ", "\u3000"])
+def test_an_id_of_spaces_only_is_refused_like_a_fee_line_serial(part, key, blank):
+    data = copy.deepcopy(VALID)
+    data[part][key] = blank
+    with pytest.raises(RequestError) as err:
+        parse_request(data)
+    assert err.value.field == f"{part}.{key}"
+    assert "must not be empty" in str(err.value)
