@@ -34,8 +34,8 @@ BARE_DIR = ROOT / "build" / "bench-bare"
 
 def build_bare() -> Path:
     exe = BARE_DIR / "dist" / "bare" / "bare"
-    if exe.exists():
-        return exe
+    if exe.exists() and (BARE_DIR / "dist" / "bare" / "_internal" / "PySide6" / "__init__.pyc").exists():
+        return exe  # built before, the same way (modules as files, optimize 1)
     BARE_DIR.mkdir(parents=True, exist_ok=True)
     script = BARE_DIR / "bare.py"
     script.write_text(BARE, encoding="utf-8")
@@ -46,7 +46,7 @@ def build_bare() -> Path:
     for name in re.findall(r'"(Qt\w+)"', block):
         excludes += ["--exclude-module", f"PySide6.{name}"]
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--onedir",
-                    "--noupx", "--name", "bare", "--workpath", str(BARE_DIR / "work"),
+                    "--noupx", "--debug", "noarchive", "--optimize", "1", "--name", "bare", "--workpath", str(BARE_DIR / "work"),
                     "--distpath", str(BARE_DIR / "dist"), "--specpath", str(BARE_DIR), *excludes, str(script)],
                    check=True)
     return exe

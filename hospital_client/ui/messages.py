@@ -15,6 +15,9 @@ from ..app.errors import AppError, PermissionDenied, UnknownPerson
 from ..config import ConfigError
 from ..rules import NoPackError, PackError, RequestError
 
+# Assistance groups as the desk and the slip name them (short forms).
+GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡"}
+
 
 class Notice(Exception):
     """Guidance for the clerk raised by the window itself (already translated): shown as is."""

@@ -40,10 +40,9 @@ from ..app.usecases import PersonView, SettleOutcome
 from ..rules.money import amount_in_words
 from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
-from .messages import Notice, error_text
+from .messages import GROUP_NAMES, Notice, error_text
 from .models import FeeTableModel
 from .preferences import chosen_printer
-from .slip import GROUP_NAMES, produce_slip
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
@@ -448,6 +447,8 @@ class SettlePage(QWidget):
         if local_id is None:
             self._error(Notice(self.tr("Nothing to print yet: settle first (F9).")))
             return
+        from .slip import produce_slip  # Qt's printing and text layout load on the first print
+
         desk, operator, chosen = self.desk, self.operator.name, local_id
         printer_name = "" if path else chosen_printer()
         self._info(self.tr("Printing…"))

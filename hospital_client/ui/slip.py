@@ -20,6 +20,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from ..app.desk import Desk
 from ..rules.money import amount_in_words
+from .messages import GROUP_NAMES
 
 _FIGURES = (
     ("medfee_sumamt", "医疗费用总额"),
@@ -37,7 +38,6 @@ _FIGURES = (
     ("psn_cash_pay", "个人现金支付"),
 )
 INSUTYPE_NAMES = {"390": "城乡居民基本医疗保险", "310": "职工基本医疗保险"}
-GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡"}
 LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级"}
 
 
