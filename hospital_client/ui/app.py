@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from concurrent.futures import Future
@@ -51,6 +52,7 @@ def run_window(
     language = os.environ.get(ENV_LANGUAGE) or str(preferences().value(SETTING_LANGUAGE, DEFAULT_LANGUAGE))
     translators = install_translators(app, language)  # noqa: F841 - must stay referenced
     if desk is None:  # a clear message, never a traceback, never an empty new database
+        _start_up_done()
         QMessageBox.critical(None, "hospital-client", error_text(failure or RuntimeError("no database")))
         return 1
     tasks = TaskRunner()
@@ -59,6 +61,7 @@ def run_window(
         operator = checking.result()
     else:
         login = LoginDialog(desk, tasks)
+        QTimer.singleShot(0, _start_up_done)
         # Load the window's code while the clerk types (once the dialog has painted).
         QTimer.singleShot(PRELOAD_DELAY_MS, main_window_class)
         if os.environ.get(ENV_EXIT_WHEN_READY):
@@ -70,9 +73,17 @@ def run_window(
     window.show()
     if os.environ.get(ENV_EXIT_WHEN_READY):
         _report_ready(window)
+    QTimer.singleShot(0, _start_up_done)
     # The engine and the catalogue load in a worker once the window has painted, before the first F5.
     QTimer.singleShot(WARM_UP_DELAY_MS, lambda: tasks.run(desk.warm_up))
     return int(app.exec())
+
+
+def _start_up_done() -> None:
+    """The first window is up: the objects made so far live as long as the process, so later
+    collections skip them (freeze); collection resumes (the launcher paused it)."""
+    gc.freeze()
+    gc.enable()
 
 
 def main_window_class() -> type[MainWindow]:
