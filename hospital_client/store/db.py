@@ -498,9 +498,11 @@ def open_database(
     if create and not _head(db_path):
         try:
             return _open(db_path, create=True, busy_timeout_ms=busy_timeout_ms)
-        except (DatabaseCorrupt, NotADatabase, DatabaseKeyWrong):
+        except (DatabaseCorrupt, NotADatabase, DatabaseKeyWrong, DatabaseLocked):
             # Two first starts at once: the other process made the file (with its own new key)
-            # first; this one's pages do not decrypt it. Open what the other one made.
+            # first; this one's pages do not decrypt it, or SQLite refused this one's switch to
+            # WAL at once (two connections wanting the file's exclusive lock: one must give way,
+            # without waiting). Open what the other one made.
             if not _encrypted_file(db_path):
                 raise
             log.info("the database was created by another process meanwhile; opening that one")

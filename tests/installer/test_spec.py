@@ -10,6 +10,7 @@ executables in one bundle, icons, version resources) is checked here; the real W
 from __future__ import annotations
 
 import io
+import json
 import os
 import struct
 import subprocess
@@ -163,19 +164,24 @@ def test_ico_has_every_size_and_is_up_to_date() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_ico_check_notices_a_changed_svg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
-    sys.path.insert(0, str(INSTALLER / "icons"))
-    try:
-        import make_ico
-    finally:
-        sys.path.remove(str(INSTALLER / "icons"))
+def test_ico_check_notices_a_changed_svg(tmp_path: Path) -> None:
+    # In a child process: make_ico makes a QGuiApplication, and the UI tests later in this
+    # process need to make a QApplication.
     svg = tmp_path / "changed.svg"
     svg.write_text((INSTALLER / "icons" / "hospital-client.svg").read_text(encoding="utf-8")
                    .replace("#1f6fb2", "#b21f1f"), encoding="utf-8")
-    problems = make_ico.stale(ICO, svg)
+    script = (
+        "import json, sys; from pathlib import Path; import make_ico; "
+        "print(json.dumps([make_ico.stale(Path(sys.argv[1]), Path(sys.argv[2])), "
+        "make_ico.stale(Path(sys.argv[3]))]))"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(ICO), str(svg), str(tmp_path / "none.ico")],
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(INSTALLER / "icons")},
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    problems, missing = json.loads(proc.stdout)
     assert problems and all("differs from the SVG" in p for p in problems)
-    assert make_ico.stale(tmp_path / "none.ico") == [f"{tmp_path / 'none.ico'} is missing"]
+    assert missing == [f"{tmp_path / 'none.ico'} is missing"]
 
 
 def test_workflow_runs_commands_with_the_console_exe() -> None:
