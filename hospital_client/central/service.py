@@ -169,6 +169,11 @@ def _local_id(item: dict[str, Any], where: str) -> str:
     return _text(item, "local_id", required=True, max_len=64, where=where)
 
 
+# The likely cause when a desk's number is taken by different content: two desks set up with one
+# site code (each numbers its settlements from 1). docs/operations.md, "Setting up a desk".
+_SHARED_SITE_HINT = "（若两台结算终端使用同一站点编码，会出现此情况：每台终端需各自的站点编码）"
+
+
 def _fingerprint(*parts: Any) -> str:
     return hashlib.sha256(p.canonical_json(list(parts))).hexdigest()
 
@@ -738,7 +743,7 @@ class CentralService:
         if known is not None:
             if known.kind != "settlement" or known.fingerprint != fingerprint:
                 raise Conflict(f"{where}local_id {local_id} 已用于另一笔{_KIND_NAMES[known.kind]}"
-                               f"（{known.ref}），内容不同")
+                               f"（{known.ref}），内容不同{_SHARED_SITE_HINT}")
             record = self.store.get_settlement(known.ref)
             if record is None:  # pragma: no cover - the foreign key makes this impossible
                 raise NotFound(f"结算 {known.ref} 不存在")
@@ -803,7 +808,7 @@ class CentralService:
         if known is not None:
             if known.kind != "reversal" or known.fingerprint != fingerprint:
                 raise Conflict(f"{where}local_id {local_id} 已用于另一笔{_KIND_NAMES[known.kind]}"
-                               f"（{known.ref}），内容不同")
+                               f"（{known.ref}），内容不同{_SHARED_SITE_HINT}")
             found = self.store.get_reversal(known.ref)
             if found is None:  # pragma: no cover
                 raise NotFound(f"撤销 {known.ref} 不存在")

@@ -35,6 +35,7 @@ __all__ = [
     "RemoteResult",
     "UploadSource",
     "get_entry",
+    "identities",
     "list_entries",
     "mark_final",
     "record_remote_results",
@@ -554,6 +555,15 @@ def upload_sources(db: LocalDatabase, local_ids: Sequence[int]) -> list[UploadSo
             raise NotFound(f"no journal entry {local_id}")
         out.append(UploadSource(*row))
     return out
+
+
+@guarded
+def identities(db: LocalDatabase, local_ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
+    """Kind, psn_no and mdtrt_id of these entries: what a central answer must match to be theirs."""
+    rows = db.conn.execute(
+        "SELECT local_id, kind, psn_no, mdtrt_id FROM settlement WHERE local_id IN (SELECT value FROM json_each(?))",
+        (json.dumps([int(x) for x in local_ids]),))
+    return {row[0]: (row[1], row[2], row[3]) for row in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,6 +119,26 @@ def _remote_result(view: Mapping[str, Any], local_id: int) -> RemoteResult:
         raise BadAnswer(f"entry {local_id}: the central answer lacks {exc}") from None
 
 
+def foreign_answer(view: Mapping[str, Any], local_id: int, identity: tuple[str, str, str] | None) -> str:
+    """Why a final answer is not for this desk's entry ("" when it is).
+
+    The central system knows an entry by site code and local number. Two desks set up with one
+    site code both have an entry 1, and the second one's answer would be the first one's
+    settlement: recording it would mark this settlement final with another patient's figures
+    while the central system never had it. It is parked instead, with this reason.
+    """
+    if identity is None:
+        return f"本地编号 {local_id} 不在本机的结算记录中"
+    kind, psn_no, mdtrt_id = identity
+    theirs_kind = str(view.get("kind") or "settlement")
+    if theirs_kind != kind or str(view.get("psn_no") or "") != psn_no or (
+            kind == "settlement" and str(view.get("mdtrt_id") or "") != mdtrt_id):
+        return (f"中心的本地编号 {local_id} 属于另一笔{'撤销' if theirs_kind == 'reversal' else '结算'}"
+                f"（中心编号 {view.get('setl_id') or view.get('rev_setl_id') or '?'}），不是本机的这一笔"
+                "（若两台结算终端使用同一站点编码，会出现此情况：每台终端需各自的站点编码）")
+    return ""
+
+
 def _item_attributable(exc: CentralRefused) -> bool:
     """A refusal of a whole batch that one of its items causes (so splitting finds it): a batch too
     large (2006), or a refusal that names an item (``data[i]…``), e.g. an item naming another
@@ -158,25 +178,29 @@ class _Drain:
         finals: list[RemoteResult] = []
         changes: list[tuple[int, str, str]] = []
         unknown: set[int] = set()
+        views = [v for v in views if isinstance(v, dict) and str(v.get("local_id") or "").isdigit()]
+        ours = journal.identities(self.db, [int(v["local_id"]) for v in views
+                                            if v.get("status") in ("accepted", "adjusted")])
         for view in views:
-            if not isinstance(view, dict) or not str(view.get("local_id") or "").isdigit():
-                continue
             local_id = int(view["local_id"])
             message = self.messages.get(local_id)
             if message is None:
                 continue
             status = view.get("status")
-            if status in ("accepted", "adjusted"):
+            foreign = foreign_answer(view, local_id, ours.get(local_id)) if status in ("accepted", "adjusted") else ""
+            if status in ("accepted", "adjusted") and not foreign:
                 finals.append(_remote_result(view, local_id))
                 self.awaiting.pop(local_id, None)
-            elif status == "rejected":
-                reason = f"{view.get('infcode')} {view.get('err_msg') or ''}".strip()
-                changes.append((message.id, "rejected", reason))
+            elif status == "rejected" or foreign:
+                infcode = p.Conflict.infcode if foreign else view.get("infcode")
+                err_msg = foreign or view.get("err_msg") or ""
+                changes.append((message.id, "rejected", f"{infcode} {err_msg}".strip()))
                 self.report.rejected += 1
                 queue_no = outbox.get_message(self.db, message.id).queue_no
                 self.report.rejections.append({"local_id": local_id, "queue_no": queue_no,
-                                               "infcode": view.get("infcode"), "err_msg": view.get("err_msg")})
-                log.warning("central refused entry %d (infcode %s); parked", local_id, view.get("infcode"))
+                                               "infcode": infcode, "err_msg": err_msg})
+                log.warning("central refused entry %d (infcode %s%s); parked", local_id, infcode,
+                            ", an answer for another desk's entry" if foreign else "")
                 self.awaiting.pop(local_id, None)
             elif status == "queued":
                 self.awaiting[local_id] = message
@@ -355,6 +379,11 @@ def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadlin
             return OnlineAnswer("rejected", reason=reason)
         return OnlineAnswer("sent", reason=str(exc))  # credentials, clock, msgid: the drain goes on later
     view = answer.output if isinstance(answer.output, dict) else {}
+    foreign = foreign_answer(view, local_id, journal.identities(db, [local_id]).get(local_id))
+    if foreign:
+        reason = f"{p.Conflict.infcode} {foreign}"
+        outbox.mark_many(db, [(message.id, "rejected", reason)])
+        return OnlineAnswer("rejected", reason=reason)
     result = _remote_result(view, local_id)
     journal.record_remote_results(db, [result], operator=operator)
     return OnlineAnswer(result.status, result)
