@@ -37,12 +37,13 @@ class PageSlot(QWidget):
         super().__init__()
         self._build = build
         self._page: QWidget | None = None
-        QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
 
     def page(self) -> QWidget:
         if self._page is None:
             self._page = self._build()
-            self.layout().addWidget(self._page)
+            self._layout.addWidget(self._page)
         return self._page
 
 

@@ -3,6 +3,7 @@ app/; the models only present them. Each model passes pytest-qt's qtmodeltester.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -124,7 +125,7 @@ class DictTableModel(RowTableModel[dict[str, Any]]):
         super().__init__(parent)
 
     def columns(self) -> list[tuple[str, Callable[[dict[str, Any]], Any], bool]]:
-        return [(header, (lambda r, k=key: r.get(k)), numeric) for header, key, numeric in self._spec]
+        return [(header, operator.methodcaller("get", key), numeric) for header, key, numeric in self._spec]
 
 
 class LazyDictTableModel(DictTableModel):
@@ -152,10 +153,10 @@ class LazyDictTableModel(DictTableModel):
 
     def columns(self) -> list[tuple[str, Callable[[Any], Any], bool]]:
         index = {key: i for i, key in enumerate(self._keys)}
-        return [(header, (lambda r, i=index[key]: r[i]), numeric) for header, key, numeric in self._spec]
+        return [(header, operator.itemgetter(index[key]), numeric) for header, key, numeric in self._spec]
 
     def row_at(self, row: int) -> dict[str, Any]:
-        return dict(zip(self._keys, self._rows[row], strict=True))  # type: ignore[arg-type]
+        return dict(zip(self._keys, self._rows[row], strict=True))
 
     def rows(self) -> list[dict[str, Any]]:
         return [self.row_at(i) for i in range(len(self._rows))]

@@ -191,7 +191,11 @@ class QueuePage(QWidget):
             return
         outbox_id = int(row["id"])
         self.tasks.run(lambda: self.desk.retry_message(self.operator, outbox_id),
-                       lambda _: (self._ok(self.tr("Queued again for the next sync.")), self.refresh()), self._error)
+                       lambda _: self._done(self.tr("Queued again for the next sync.")), self._error)
+
+    def _done(self, message: str) -> None:
+        self._ok(message)
+        self.refresh()
 
     def resolve_selected(self, note: str | None = None) -> None:
         row = self._selected(self.adjust_view, self.adjustments)
@@ -207,7 +211,7 @@ class QueuePage(QWidget):
                 return
         local_id = int(row["local_id"])
         self.tasks.run(lambda: self.desk.resolve_adjustment(self.operator, local_id, note or ""),
-                       lambda _: (self._ok(self.tr("Adjustment resolved.")), self.refresh()), self._error)
+                       lambda _: self._done(self.tr("Adjustment resolved.")), self._error)
 
     def print_notice(self, path: str | Path | None = None) -> None:
         row = self._selected(self.adjust_view, self.adjustments)

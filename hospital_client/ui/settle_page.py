@@ -51,6 +51,10 @@ if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at s
 INSUTYPE_NAMES = {"390": "城乡居民医保", "310": "职工医保"}
 
 
+def _day(date: QDate) -> dt.date:
+    return dt.date(date.year(), date.month(), date.day())
+
+
 class ConfirmDialog(QDialog):
     """The last look before committing: the amount the patient pays, in large type. Enter confirms."""
 
@@ -231,10 +235,12 @@ class SettlePage(QWidget):
         self.setTabOrder(self.import_button, self.compute_button)
         self.setTabOrder(self.compute_button, self.settle_button)
         self.setTabOrder(self.settle_button, self.print_button)
-        for widget in (self.hosp_lv, self.begin, self.end, self.referral, self.referral_lv, self.registered):
-            signal = getattr(widget, "currentIndexChanged", None) or getattr(widget, "dateChanged", None) \
-                or getattr(widget, "toggled", None)
-            signal.connect(self._stay_changed)
+        for combo in (self.hosp_lv, self.referral_lv):
+            combo.currentIndexChanged.connect(self._stay_changed)
+        for date_edit in (self.begin, self.end):
+            date_edit.dateChanged.connect(self._stay_changed)
+        for box in (self.referral, self.registered):
+            box.toggled.connect(self._stay_changed)
         self.diagnosis.textEdited.connect(self._stay_changed)
         self.referral_paid.textEdited.connect(self._stay_changed)
         self.clear()
@@ -357,8 +363,8 @@ class SettlePage(QWidget):
         return EncounterInput(
             mdtrt_id=self.mdtrt_id.text().strip(),
             hosp_lv=int(self.hosp_lv.currentData()),
-            begntime=self.begin.date().toPython(),
-            endtime=self.end.date().toPython(),
+            begntime=_day(self.begin.date()),
+            endtime=_day(self.end.date()),
             diagnoses=tuple(d.strip() for d in self.diagnosis.text().replace("，", ",").split(",") if d.strip()),
             referral_from_lv=int(self.referral_lv.currentData()) if self.referral.isChecked() else None,
             referral_dedc_paid=self.referral_paid.text().strip() or "0.00",

@@ -58,7 +58,7 @@ class TaskRunner(QObject):
     def run(
         self,
         fn: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
+        on_done: Callable[[Any], object] | None = None,  # its return value is ignored
         on_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         signals = _Signals()
