@@ -29,6 +29,7 @@ import functools
 import logging
 import os
 import sqlite3
+import time
 import urllib.parse
 import warnings
 from collections.abc import Callable, Iterator
@@ -58,6 +59,7 @@ log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+CREATE_ATTEMPTS = 3
 
 # Primary result codes (https://sqlite.org/rescode.html).
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
@@ -506,7 +508,20 @@ def open_database(
             if not _encrypted_file(db_path):
                 raise
             log.info("the database was created by another process meanwhile; opening that one")
-    return _open(db_path, create=create, busy_timeout_ms=busy_timeout_ms)
+    if not create:
+        return _open(db_path, create=False, busy_timeout_ms=busy_timeout_ms)
+    # A first start that finds another one creating the file waits for it: SQLite may refuse a
+    # lock at once rather than wait (to avoid a deadlock), and on a slow disk the other one's
+    # schema can take longer than one busy timeout. The schema step is idempotent.
+    for attempt in range(CREATE_ATTEMPTS):
+        try:
+            return _open(db_path, create=True, busy_timeout_ms=busy_timeout_ms)
+        except DatabaseLocked:
+            if attempt == CREATE_ATTEMPTS - 1:
+                raise
+            log.info("the database is being created by another process; waiting for it")
+            time.sleep(0.1 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _open(db_path: Path, *, create: bool, busy_timeout_ms: int) -> LocalDatabase:

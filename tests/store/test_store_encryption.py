@@ -155,6 +155,9 @@ def test_two_first_starts_at_once_share_one_database_and_key(tmp_path: Path) -> 
         start = str(time.time() + 1.5)
         children = [subprocess.Popen([sys.executable, "-c", _FIRST_START, str(path), start], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, env=env, cwd=root) for _ in range(3)]
-        results = [child.communicate(timeout=60) for child in children]
-        assert [c.returncode for c in children] == [0, 0, 0], [err[-3000:] for _out, err in results]
+        results = [child.communicate(timeout=90) for child in children]
+        if [c.returncode for c in children] != [0, 0, 0]:
+            for _out, err in results:
+                print(err)  # shown in full with the failure
+        assert [c.returncode for c in children] == [0, 0, 0], [err[-400:] for _out, err in results]
         assert {out.strip() for out, _err in results} == {f"{path.read_bytes()[:16].hex()} {store.SCHEMA_VERSION}"}
