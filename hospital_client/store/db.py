@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
-CREATE_ATTEMPTS = 3
+CREATE_RETRY_PAUSE_S = 0.05
 
 # Primary result codes (https://sqlite.org/rescode.html).
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
@@ -497,31 +497,31 @@ def open_database(
     check_file(db_path, create)
     if not _writable(db_path):
         raise DatabaseReadOnly(db_path, "no write permission or a read-only disk")
-    if create and not _head(db_path):
-        try:
-            return _open(db_path, create=True, busy_timeout_ms=busy_timeout_ms)
-        except (DatabaseCorrupt, NotADatabase, DatabaseKeyWrong, DatabaseLocked):
-            # Two first starts at once: the other process made the file (with its own new key)
-            # first; this one's pages do not decrypt it, or SQLite refused this one's switch to
-            # WAL at once (two connections wanting the file's exclusive lock: one must give way,
-            # without waiting). Open what the other one made.
-            if not _encrypted_file(db_path):
-                raise
-            log.info("the database was created by another process meanwhile; opening that one")
     if not create:
         return _open(db_path, create=False, busy_timeout_ms=busy_timeout_ms)
-    # A first start that finds another one creating the file waits for it: SQLite may refuse a
-    # lock at once rather than wait (to avoid a deadlock), and on a slow disk the other one's
-    # schema can take longer than one busy timeout. The schema step is idempotent.
-    for attempt in range(CREATE_ATTEMPTS):
+    # A first start (no database yet) may race another first start. The one that writes the
+    # file first wins (with its own new key); this one's pages then do not decrypt it, and it
+    # opens what the other one made. While the other one is still making it, SQLite may refuse
+    # this one a lock at once rather than wait (two connections switching the new file to WAL
+    # must not deadlock), so this start waits for it, for as long as one busy timeout, whether
+    # or not the file has its first page yet. The schema step is idempotent.
+    first_start = not _head(db_path)
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = CREATE_RETRY_PAUSE_S
+    while True:
         try:
             return _open(db_path, create=True, busy_timeout_ms=busy_timeout_ms)
+        except (DatabaseCorrupt, NotADatabase, DatabaseKeyWrong):
+            if not (first_start and _encrypted_file(db_path)):
+                raise
+            first_start = False
+            log.info("the database was created by another process meanwhile; opening that one")
         except DatabaseLocked:
-            if attempt == CREATE_ATTEMPTS - 1:
+            if time.monotonic() + pause > deadline:
                 raise
             log.info("the database is being created by another process; waiting for it")
-            time.sleep(0.1 * (attempt + 1))
-    raise AssertionError("unreachable")  # pragma: no cover
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def _open(db_path: Path, *, create: bool, busy_timeout_ms: int) -> LocalDatabase:
