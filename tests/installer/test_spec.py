@@ -194,3 +194,25 @@ def test_workflow_runs_commands_with_the_console_exe() -> None:
     assert "hospital-client.exe --self-test" not in text
     assert "Start-Process dist/hospital-client/hospital-client.exe -Wait -PassThru" in text
     assert "hospital-client.exe 2" in text and "hospital-client-cli.exe 3" in text  # PE subsystems
+
+
+def test_the_desk_bundle_leaves_out_multiprocessing_and_the_desk_never_uses_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """multiprocessing is excluded from the bundle (its PyInstaller runtime hook cost every start
+    about 25 ms); that is only safe while no desk code starts processes through it."""
+    import ast
+
+    calls = _run_spec("linux", tmp_path, monkeypatch)
+    (analysis,) = [kw for kind, _, kw in calls if kind == "Analysis"]
+    assert {"multiprocessing", "concurrent.futures.process"} <= set(analysis["excludes"])
+    users = []
+    for path in sorted((ROOT / "hospital_client").rglob("*.py")):
+        if "central" in path.relative_to(ROOT).parts:
+            continue  # the server side is not bundled
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] + [a.name for a in node.names] if isinstance(node, ast.ImportFrom)
+                     else [])
+            if any(n.split(".")[0] == "multiprocessing" or n == "ProcessPoolExecutor" for n in names):
+                users.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert users == []
