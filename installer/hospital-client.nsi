@@ -23,6 +23,12 @@
 ; 4 the site file could not be written.
 
 Unicode true
+; A 32-bit installer by default (the stubs every NSIS build has; it refuses to install on 32-bit
+; Windows). -DAMD64_STUBS makes a 64-bit one where makensis has those stubs (Debian's does): the
+; tests run it under wine64 (tests/installer/test_nsis_wine.py); the sections are the same.
+!ifdef AMD64_STUBS
+  Target amd64-unicode
+!endif
 ManifestDPIAware true
 RequestExecutionLevel admin
 SetCompressor /SOLID lzma

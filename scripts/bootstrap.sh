@@ -8,12 +8,16 @@ VENV="$ROOT/.venv"
 
 # Qt's xcb platform plugin, a CJK font (or Chinese renders as boxes), Xvfb for screenshots,
 # poppler-utils to look at PDFs, and a real Secret Service (gnome-keyring on a private D-Bus)
-# so the tests exercise the OS keyring the way a desktop does; binutils, xz-utils and nsis for
-# building the installers (PyInstaller bundle, .deb, Windows NSIS script) in the test command.
+# so the tests exercise the OS keyring the way a desktop does.
 DEBS=(xvfb xauth fonts-wqy-microhei libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0
       libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1
-      libfontconfig1 libdbus-1-3 poppler-utils dbus-daemon gnome-keyring
-      binutils xz-utils nsis)
+      libfontconfig1 libdbus-1-3 poppler-utils dbus-daemon gnome-keyring)
+# The test command (BOOTSTRAP_FOR=tests) also builds the installers: binutils and xz-utils for
+# the PyInstaller bundle and the .deb, nsis for the Windows installer, and wine64 to run that
+# installer and its uninstaller silently (tests/installer/test_nsis_wine.py).
+if [ "${BOOTSTRAP_FOR:-}" = tests ]; then
+  DEBS+=(binutils xz-utils nsis wine64)
+fi
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

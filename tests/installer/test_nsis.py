@@ -2,8 +2,8 @@
 
 The bundle is stood in for by a small directory of the same shape: what is checked here is the
 script (pages, languages, sections, the site-file writer), its icon and its Chinese strings in the
-compiled installer, not the Windows build nor running the installer, which the workflow
-.github/workflows/windows.yml does on a Windows runner.
+compiled installer. test_nsis_wine.py runs the installer and uninstaller under wine64; the
+Windows build itself is .github/workflows/windows.yml on a Windows runner.
 """
 
 from __future__ import annotations
