@@ -199,3 +199,38 @@ def test_incomplete_site_settings_exit_2_and_change_nothing(wine: WinePrefix, se
     assert (wine.program_dir / "hospital-client.exe").read_bytes() == b"MZ stand-in 0.1.0"
     entry = wine.uninstall_entry()
     assert entry is not None and entry["DisplayVersion"] == "0.1.0"
+
+
+def test_a_running_desk_makes_the_installer_exit_3_and_change_nothing(
+        wine: WinePrefix, setups: dict[str, Path]) -> None:
+    """Files of a running program cannot be replaced: the silent installer says so by its exit
+    code (3, "close it and retry") before touching anything, and the uninstaller leaves it too.
+    Wine's cmd.exe stands in for the desk's exe (a real Windows program that keeps running)."""
+    assert wine.install(setups["0.1.0"]) == 0
+    desk = wine.program_dir / "hospital-client.exe"
+    shutil.copyfile(wine.prefix / "drive_c" / "windows" / "system32" / "cmd.exe", desk)
+    stand_in = desk.read_bytes()
+    assert WINE is not None
+    running = subprocess.Popen([WINE, r"C:\Program Files\hospital-client\hospital-client.exe", "/c",
+                                "echo started& ping -n 120 127.0.0.1 >nul"],
+                               env=wine.env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert running.stdout is not None
+        assert running.stdout.readline().strip() == "started"  # it runs: Windows has its exe open
+        assert wine.install(setups["0.2.0"]) == 3
+        assert desk.read_bytes() == stand_in
+        entry = wine.uninstall_entry()
+        assert entry is not None and entry["DisplayVersion"] == "0.1.0"
+        # The uninstaller in place (_?=, as docs/operations.md shows for scripts that need its
+        # exit code; wine joins the two halves with a space, unquoted, as NSIS wants it).
+        assert wine.run(r"C:\Program Files\hospital-client\uninstall.exe", "/S",
+                        r"_?=C:\Program", r"Files\hospital-client").returncode == 3
+        assert desk.read_bytes() == stand_in
+        assert wine.uninstall_entry() is not None
+    finally:
+        running.kill()
+        assert WINESERVER is not None
+        subprocess.run([WINESERVER, "-k"], env=wine.env, timeout=60, check=False)
+    # Closed: the same upgrade goes through.
+    assert wine.install(setups["0.2.0"]) == 0
+    assert desk.read_bytes() == b"MZ stand-in 0.2.0"
