@@ -3,8 +3,6 @@ test; logs, site file and database path pointed at the test's own folders."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,27 +16,6 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOSPITAL_CLIENT_CONFIG", str(tmp_path / "no-site.toml"))
     monkeypatch.delenv("HOSPITAL_CLIENT_DB", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("app-template") / "demo.db"
-    app.open_desk(path, None, first_start=True).db.close()
-    return path
-
-
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "desk.db"
-    shutil.copyfile(demo_template, target)
-    return target
-
-
-@pytest.fixture
-def demo_db(demo_path: Path) -> Iterator[store.LocalDatabase]:
-    db = store.open_database(demo_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture
