@@ -46,7 +46,8 @@ def build_bare() -> Path:
     for name in re.findall(r'"(Qt\w+)"', block):
         excludes += ["--exclude-module", f"PySide6.{name}"]
     subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--onedir",
-                    "--noupx", "--debug", "noarchive", "--optimize", "1", "--name", "bare", "--workpath", str(BARE_DIR / "work"),
+                    "--noupx", "--debug", "noarchive", "--optimize", "1", "--name", "bare",
+                    "--workpath", str(BARE_DIR / "work"),
                     "--distpath", str(BARE_DIR / "dist"), "--specpath", str(BARE_DIR), *excludes, str(script)],
                    check=True)
     return exe

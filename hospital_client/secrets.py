@@ -3,6 +3,10 @@ the site's signing secret and the database key. Never in a file, the database or
 
 One place so that the service name, the error messages and the "no keyring backend" case are
 the same for every secret.
+
+keyring is imported on first use, not with this module: its import costs the desk's start
+about 50 ms (it brings urllib, email and ssl), and the desk reads its first secret in a helper
+process (``store.key_prefetch``).
 """
 
 from __future__ import annotations
@@ -10,12 +14,10 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.core
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = "hospital-client"
 # The backend keyring itself would choose on a plain desktop of each system. Finding it by
@@ -31,6 +33,8 @@ class KeyringUnavailable(Exception):
 def _native_backend() -> KeyringBackend | None:
     """This system's own keyring, if nothing is configured that keyring would prefer (its
     environment variable, its keyringrc file, KWallet on a KDE desktop) and it works here."""
+    import keyring.core
+
     name = _NATIVE.get(sys.platform)
     if name is None or os.environ.get("PYTHON_KEYRING_BACKEND") or keyring.core.load_config() is not None:
         return None
@@ -49,6 +53,9 @@ def _native_backend() -> KeyringBackend | None:
 
 def _ensure_backend() -> KeyringBackend:
     """keyring's backend, chosen the quick way on first use unless one is already set."""
+    import keyring
+    import keyring.core
+
     if getattr(keyring.core, "_keyring_backend", "unknown") is None:  # not chosen yet
         native = _native_backend()
         if native is not None:
@@ -62,6 +69,8 @@ def backend_name() -> str:
 
 
 def _check_backend() -> None:
+    from keyring.backends import fail
+
     if isinstance(_ensure_backend(), fail.Keyring):
         raise KeyringUnavailable(
             "no OS keyring is available (on Linux: install and unlock a Secret Service such as gnome-keyring; "
@@ -72,6 +81,9 @@ def _check_backend() -> None:
 def get_secret(name: str) -> str | None:
     """The secret stored under `name` (e.g. "site:H99010000001"), or None if there is none."""
     _check_backend()
+    import keyring
+    import keyring.errors
+
     try:
         return keyring.get_password(SERVICE, name)
     except keyring.errors.KeyringError as exc:
@@ -80,6 +92,9 @@ def get_secret(name: str) -> str | None:
 
 def set_secret(name: str, value: str) -> None:
     _check_backend()
+    import keyring
+    import keyring.errors
+
     try:
         keyring.set_password(SERVICE, name, value)
     except keyring.errors.KeyringError as exc:
@@ -88,6 +103,9 @@ def set_secret(name: str, value: str) -> None:
 
 def delete_secret(name: str) -> None:
     _check_backend()
+    import keyring
+    import keyring.errors
+
     try:
         keyring.delete_password(SERVICE, name)
     except keyring.errors.PasswordDeleteError:

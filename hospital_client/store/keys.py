@@ -104,8 +104,9 @@ def database_id(head: bytes) -> str:
     return head[:ID_BYTES].hex()
 
 
-# Keys that opened a database in this process. SQLCipher holds every open connection's key in
-# memory anyway; the cache spares a keyring round trip (D-Bus, about 25 ms) per connection.
+# Keys that opened a database in this process (and the one ``key_prefetch`` read ahead, which
+# the open then checks like any). SQLCipher holds every open connection's key in memory anyway;
+# the cache spares a keyring round trip (D-Bus, about 25 ms) per connection.
 _cache: dict[str, bytes] = {}
 _cache_lock = threading.Lock()
 

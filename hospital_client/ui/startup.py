@@ -1,9 +1,15 @@
 """Starting the desk window, in the order that keeps the wait short.
 
-The database opens before Qt is loaded (its key comes from the keyring over D-Bus), and for
-the benchmarks' demo autologin the password check (argon2: slow on purpose, and it releases
-the GIL) starts at once in a thread, so that it runs while Qt and the window load. Nothing
-here imports Qt; ``ui.app`` does the rest.
+Three things run side by side:
+
+- a helper process reads the database key from the keyring (``store.key_prefetch``, Linux),
+  started by ``begin`` as soon as the desk's own code is loaded; the frozen app calls it from
+  its runtime hook, ahead of PyInstaller's Qt hook;
+- a thread opens the database with that key and, for the benchmarks' demo autologin, checks
+  the password (argon2: slow on purpose; it releases the GIL);
+- the main thread loads Qt and the window's code (``ui.app``), which does the rest.
+
+Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from .. import config
 from ..app.desk import Desk
-from ..store import Operator
+from ..store import Operator, key_prefetch
 
 log = logging.getLogger(__name__)
 
@@ -22,28 +28,49 @@ log = logging.getLogger(__name__)
 # and print READY once the main window has processed its first events, then quit.
 ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"
 
+_begun = False
+
+
+def begin() -> None:
+    """Start reading the database key beside the loading of Qt. Before any thread starts (it forks)."""
+    global _begun
+    if _begun:
+        return
+    _begun = True
+    try:
+        key_prefetch.start(config.resolve_db_path(None))
+    except Exception:  # nothing read ahead: the database opens the usual way, and says what is wrong
+        log.debug("no key read ahead", exc_info=True)
+
 
 def run_gui(argv: list[str] | None = None) -> int:
+    begin()
     config.setup_logging()
-    desk: Desk | None = None
-    failure: Exception | None = None
-    try:
-        desk = Desk(config.resolve_db_path(None), config.load_site_config())
-    except Exception as exc:  # shown in a message box once Qt is up; never a traceback
-        log.error("cannot open the desk: %s", type(exc).__name__)
-        failure = exc
-    checking = _start_demo_autologin(desk) if desk is not None else None
+    name, _, password = os.environ.get(ENV_DEMO_AUTOLOGIN, "").partition(":")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-desk")
+    opening = pool.submit(_open_desk)
+    checking = pool.submit(_demo_login, opening, name, password) if name else None
+    pool.shutdown(wait=False)  # the thread ends with its work
 
     from .app import run_window
 
+    desk, failure = opening.result()
+    if desk is None or not desk.demo:
+        checking = None  # autologin is refused on a configured site: the login dialog as usual
     return run_window(desk, failure, checking, argv)
 
 
-def _start_demo_autologin(desk: Desk) -> Future[Operator] | None:
-    name, _, password = os.environ.get(ENV_DEMO_AUTOLOGIN, "").partition(":")
-    if not name or not desk.demo:
-        return None
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="login")
-    checking = pool.submit(desk.login, name, password)
-    pool.shutdown(wait=False)  # the thread ends with the check
-    return checking
+def _open_desk() -> tuple[Desk | None, Exception | None]:
+    try:
+        key_prefetch.collect()
+        return Desk(config.resolve_db_path(None), config.load_site_config()), None
+    except Exception as exc:  # shown in a message box once Qt is up; never a traceback
+        log.error("cannot open the desk: %s", type(exc).__name__)
+        return None, exc
+
+
+def _demo_login(opening: Future[tuple[Desk | None, Exception | None]], name: str, password: str) -> Operator:
+    desk, failure = opening.result()
+    if desk is None or not desk.demo:  # run_gui does not use this answer then
+        raise RuntimeError("demo autologin: no demo desk") from failure
+    return desk.login(name, password)
