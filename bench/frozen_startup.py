@@ -32,12 +32,11 @@ BUNDLE = ROOT / "dist" / "hospital-client"
 BARE_DIR = ROOT / "build" / "bench-bare"
 
 
-def build_bare() -> Path:
-    exe = BARE_DIR / "dist" / "bare" / "bare"
-    if exe.exists() and (BARE_DIR / "dist" / "bare" / "_internal" / "PySide6" / "__init__.pyc").exists():
-        return exe  # built before, the same way (modules as files, optimize 1)
-    BARE_DIR.mkdir(parents=True, exist_ok=True)
-    script = BARE_DIR / "bare.py"
+def pyinstaller_bare_args(work: Path) -> list[str]:
+    """PyInstaller's arguments for the bare PySide6 window, built the way the desk is (onedir, no
+    UPX, modules as files, optimize 1, the spec's Qt excludes), with everything under ``work``."""
+    work.mkdir(parents=True, exist_ok=True)
+    script = work / "bare.py"
     script.write_text(BARE, encoding="utf-8")
     spec = (ROOT / "installer" / "hospital-client.spec").read_text(encoding="utf-8")
     block = spec[spec.index("QT_ALL = ["):]
@@ -45,11 +44,16 @@ def build_bare() -> Path:
     excludes: list[str] = []
     for name in re.findall(r'"(Qt\w+)"', block):
         excludes += ["--exclude-module", f"PySide6.{name}"]
-    subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--onedir",
-                    "--noupx", "--debug", "noarchive", "--optimize", "1", "--name", "bare",
-                    "--workpath", str(BARE_DIR / "work"),
-                    "--distpath", str(BARE_DIR / "dist"), "--specpath", str(BARE_DIR), *excludes, str(script)],
-                   check=True)
+    return ["--noconfirm", "--log-level", "WARN", "--onedir", "--noupx", "--debug", "noarchive", "--optimize", "1",
+            "--name", "bare", "--workpath", str(work / "work"), "--distpath", str(work / "dist"),
+            "--specpath", str(work), *excludes, str(script)]
+
+
+def build_bare() -> Path:
+    exe = BARE_DIR / "dist" / "bare" / "bare"
+    if exe.exists() and (BARE_DIR / "dist" / "bare" / "_internal" / "PySide6" / "__init__.pyc").exists():
+        return exe  # built before, the same way (modules as files, optimize 1)
+    subprocess.run([sys.executable, "-m", "PyInstaller", *pyinstaller_bare_args(BARE_DIR)], check=True)
     return exe
 
 
