@@ -28,15 +28,9 @@ log = logging.getLogger(__name__)
 # and print READY once the main window has processed its first events, then quit.
 ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"
 
-_begun = False
-
-
 def begin() -> None:
-    """Start reading the database key beside the loading of Qt. Before any thread starts (it forks)."""
-    global _begun
-    if _begun:
-        return
-    _begun = True
+    """Start reading the database key beside the loading of Qt. Before any thread starts (it
+    forks). A second call (the frozen app's runtime hook, then ``run_gui``) starts nothing more."""
     try:
         key_prefetch.start(config.resolve_db_path(None))
     except Exception:  # nothing read ahead: the database opens the usual way, and says what is wrong
