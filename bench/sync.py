@@ -39,11 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hospital_client import app, paths, store  # noqa: E402
+from hospital_client import protocol as p  # noqa: E402
 from hospital_client.app import usecases  # noqa: E402
 from hospital_client.config import SiteConfig  # noqa: E402
 from hospital_client.rules import Pack, load_catalog, select_pack  # noqa: E402
 from hospital_client.store import caches, journal, operators  # noqa: E402
-from hospital_client.sync import protocol as p  # noqa: E402
 from hospital_client.sync.client import API_PATH, CentralClient  # noqa: E402
 from hospital_client.sync.drain import ACK_STORED, DrainSettings, drain, upload_item  # noqa: E402
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import config, rules, secrets
+from .. import protocol as p
 from ..config import SiteConfig
 from ..store import LocalDatabase, caches, journal
 from ..store import outbox as store_outbox
 from ..store.operators import Operator
-from ..sync import protocol as p
 from ..sync.client import CentralClient, ClientSettings
 from ..sync.drain import DrainReport, DrainSettings, drain, send_now
 from ..sync.errors import (

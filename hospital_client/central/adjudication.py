@@ -12,9 +12,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..protocol import BadInput
 from ..rules import YTD_KEYS, SettlementResult
 from ..rules.money import ZERO, fmt
-from ..sync.protocol import BadInput
 from .store import Accumulators, PersonRecord
 
 PERSON_KEYS = ("psn_no", "psn_name", "certno", "insutype", "psn_type", "insuplc_admdvs", "assistance_group",

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..sync.protocol import CST, PayloadTooLarge, format_time
+from ..protocol import CST, PayloadTooLarge, format_time
 from .service import API_PATH, MAX_BODY_BYTES, CentralService, Reply
 from .sqlite_store import SQLiteStore
 

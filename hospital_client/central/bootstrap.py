@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..protocol import BadInput, format_time
 from ..rules import load_pack_dir, parse_catalog
-from ..sync.protocol import BadInput, format_time
 from . import adjudication as adj
 from .store import CatalogBlob, CentralStore, PackBlob, PersonRecord, Site, StoreError
 

@@ -23,8 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..protocol import CST, format_time
 from ..rules import RulesError
-from ..sync.protocol import CST, format_time
 from .store import StoreError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2

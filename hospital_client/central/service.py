@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .. import protocol as p
+from ..protocol import BadInput, BusinessError, Conflict, NotFound, ProtocolError, WrongSite
 from ..rules import (
     SETLINFO_KEYS,
     Catalog,
@@ -40,8 +42,6 @@ from ..rules import (
     settle,
 )
 from ..rules.money import ZERO, fmt
-from ..sync import protocol as p
-from ..sync.protocol import BadInput, BusinessError, Conflict, NotFound, ProtocolError, WrongSite
 from . import adjudication as adj
 from .store import (
     Accumulators,

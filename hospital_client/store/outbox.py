@@ -17,12 +17,13 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..protocol import REVERSAL, SETTLEMENT, make_msgid, msgid_site_code
 from . import audit
 from .db import LocalDatabase, guarded, now, transaction
 from .errors import NotFound, RecordError
 
 STATUSES = ("queued", "sent", "accepted", "adjusted", "rejected")
-INFNO_SETTLEMENT, INFNO_REVERSAL = "2304", "2305"
+INFNO_SETTLEMENT, INFNO_REVERSAL = SETTLEMENT, REVERSAL
 
 __all__ = [
     "PENDING",
@@ -66,9 +67,8 @@ class OutboxMessage:
 
 
 def msgid_for(fixmedins_code: str, at: dt.datetime, local_id: int) -> str:
-    """fixmedins_code(12) + yyyyMMddHHmmss + sequence(4), as DESIGN.md 4.4 specifies."""
-    code = (fixmedins_code or "")[:12].ljust(12, "0")
-    return f"{code}{at.strftime('%Y%m%d%H%M%S')}{local_id % 10000:04d}"
+    """The protocol's msgid for a journal entry: its local id is the sequence."""
+    return make_msgid(msgid_site_code(fixmedins_code), at, local_id)
 
 
 def enqueue_in_transaction(

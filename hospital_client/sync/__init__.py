@@ -1,6 +1,5 @@
 """The central-system client (DESIGN.md 4.4, 4.5; docs/protocol.md).
 
-    protocol    the wire protocol, shared with the reference central system (pure)
     client      CentralClient: one long-lived signed httpx client with retries and a clock check
     drain       the outbox drain (one per database, FIFO, batches, parking) and the online send
     pulls       packs, catalogue, roster deltas, person info and accumulators (with the rebase)
@@ -9,8 +8,8 @@
 
 The use cases over these (settle online, sync now, setup) are in ``app.sync_usecases``.
 
-The names below are loaded on first use: the reference central system imports
-``sync.protocol`` and must not pull in httpx or the local store with it.
+The names below are loaded on first use, so importing one of them does not pull in httpx and
+the local store for the others. The wire protocol itself is the ``protocol`` package.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ import httpx
 import tenacity
 import truststore
 
+from .. import protocol as p
 from ..config import SiteConfig
-from . import protocol as p
 from .errors import BadAnswer, CentralRefused, CentralUnreachable
 
 log = logging.getLogger(__name__)

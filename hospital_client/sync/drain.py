@@ -31,10 +31,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .. import protocol as p
 from ..store import LocalDatabase, journal, outbox
 from ..store.journal import RemoteResult, UploadSource
 from ..store.outbox import Pending
-from . import protocol as p
 from .client import Answer, CentralClient
 from .errors import BadAnswer, CentralRefused, CentralUnreachable, SyncError
 from .lock import DrainLock

@@ -16,7 +16,7 @@ None of the messages contains a name, an ID number or the site secret.
 
 from __future__ import annotations
 
-from . import protocol as p
+from .. import protocol as p
 
 __all__ = [
     "BadAnswer",

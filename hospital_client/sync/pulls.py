@@ -19,10 +19,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .. import protocol as p
 from ..rules import RulesError
 from ..store import LocalDatabase, caches
 from ..store.caches import CachedPerson
-from . import protocol as p
 from .client import CentralClient
 from .errors import BadAnswer, PulledDataRejected
 

@@ -29,9 +29,9 @@ from typing import Any
 import httpx
 
 from hospital_client import paths
+from hospital_client import protocol as p
 from hospital_client.central.cli import main as central_main
 from hospital_client.rules import Catalog, Pack, load_catalog, load_pack_dir, select_pack, settle
-from hospital_client.sync import protocol as p
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "/fsi/api/rsfComIfsService/callService"

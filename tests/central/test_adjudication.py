@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from central_helpers import SITE_A, SITE_B, Client, Server, item, local_settle, make_request
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 PERSON = "DEMO990100000031"  # employee (310), 1101, urban, no assistance group, no admission yet in 2026
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from central_helpers import SITE_A, SITE_B, Client, Server, item, make_request
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 
 def _settle_body(client: Client, local_id: str, **fields: str) -> tuple[str, bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from central_helpers import Client, Server, item, make_request
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 PERSONS = ["DEMO990100000052", "DEMO990100000053", "DEMO990100000054", "DEMO990100000055"]
 

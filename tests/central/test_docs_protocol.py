@@ -8,7 +8,7 @@ import re
 
 from central_helpers import ROOT
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 DOC = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from central_helpers import Client, Server, item, make_request
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 
 def test_same_msgid_same_body_returns_the_stored_answer(central: Server, site_a: Client) -> None:

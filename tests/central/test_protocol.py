@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 SECRET = "s3cret-for-tests"
 SITE = "H99010000001"

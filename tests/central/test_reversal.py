@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from central_helpers import Client, Server, item, local_settle, make_request, roster_ytd
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 
 def test_reversal_restores_the_year_to_date(central: Server, site_a: Client) -> None:

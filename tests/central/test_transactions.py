@@ -18,8 +18,8 @@ from central_helpers import (
     roster_ytd,
 )
 
+from hospital_client import protocol as p
 from hospital_client.rules import parse_catalog, parse_pack
-from hospital_client.sync import protocol as p
 
 
 def test_health_needs_no_credentials(central: Server) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from central_helpers import init_db, item, make_request, run_cli, running_server
 
-from hospital_client.sync import protocol as p
+from hospital_client import protocol as p
 
 
 def _true_up(db: Path, *extra: str) -> dict[str, object]:

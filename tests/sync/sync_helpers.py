@@ -32,9 +32,9 @@ import httpx
 from central_helpers import HAND_FEES, ROOT, SITE_A, SITE_B, SITE_NAMES, free_port, init_db, make_request, run_cli
 
 from hospital_client import app, store
+from hospital_client import protocol as p
 from hospital_client.config import SiteConfig
 from hospital_client.store import operators
-from hospital_client.sync import protocol as p
 from hospital_client.sync.client import CentralClient, ClientSettings
 from hospital_client.sync.drain import DrainSettings
 from hospital_client.sync.pulls import pull_all

@@ -28,10 +28,10 @@ from sync_helpers import (
 )
 
 from hospital_client import cli, store
+from hospital_client import protocol as p
 from hospital_client.app import sync_usecases as su
 from hospital_client.app import usecases
 from hospital_client.store import journal
-from hospital_client.sync import protocol as p
 from hospital_client.sync.drain import ACK_ADJUDICATED, batch_input, drain, upload_item
 from hospital_client.sync.errors import CredentialsMissing, NotConfigured
 

@@ -1,0 +1,59 @@
+"""Transaction numbers, protocol constants and the envelope clock (China Standard Time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+SIGN_IN = "9001"  # 签到
+PERSON_INFO = "1101"  # 人员信息获取
+PERSON_ACCUMULATORS = "5206"  # 人员累计信息查询
+CATALOGUE_QUERY = "1312"  # 医保目录信息查询
+ADMISSION = "2401"  # 入院办理
+FEE_UPLOAD = "2301"  # 住院费用明细上传
+PRE_SETTLEMENT = "2303"  # 住院预结算
+SETTLEMENT = "2304"  # 住院结算
+REVERSAL = "2305"  # 住院结算撤销
+SETTLEMENT_QUERY = "5203"  # 结算信息查询
+RECON_TOTALS = "3201"  # 医药机构费用结算对总账
+RECON_DETAILS = "3202"  # 医药机构费用结算对明细账
+# Project extensions (not in the national spec; 95xx is unused there).
+PACK_DOWNLOAD = "9501"  # 政策包下载
+ROSTER_DELTA = "9502"  # 参保人员名册增量下载
+CATALOGUE_DOWNLOAD = "9503"  # 医保目录整包下载
+BATCH_UPLOAD = "9511"  # 离线结算批量上传
+ADJUDICATION_RESULTS = "9512"  # 离线结算审核结果下载
+BENCH_SINK = "9599"  # 基准测试：只保存报文，不做业务处理
+
+TRANSACTIONS: dict[str, str] = {
+    SIGN_IN: "签到",
+    PERSON_INFO: "人员信息获取",
+    PERSON_ACCUMULATORS: "人员累计信息查询",
+    CATALOGUE_QUERY: "医保目录信息查询",
+    ADMISSION: "入院办理",
+    FEE_UPLOAD: "住院费用明细上传",
+    PRE_SETTLEMENT: "住院预结算",
+    SETTLEMENT: "住院结算",
+    REVERSAL: "住院结算撤销",
+    SETTLEMENT_QUERY: "结算信息查询",
+    RECON_TOTALS: "对总账",
+    RECON_DETAILS: "对明细账",
+    PACK_DOWNLOAD: "政策包下载（扩展）",
+    ROSTER_DELTA: "名册增量下载（扩展）",
+    CATALOGUE_DOWNLOAD: "医保目录整包下载（扩展）",
+    BATCH_UPLOAD: "离线结算批量上传（扩展）",
+    ADJUDICATION_RESULTS: "离线结算审核结果（扩展）",
+    BENCH_SINK: "基准测试接收（扩展）",
+}
+EXTENSIONS = frozenset({PACK_DOWNLOAD, ROSTER_DELTA, CATALOGUE_DOWNLOAD, BATCH_UPLOAD, ADJUDICATION_RESULTS,
+                        BENCH_SINK})
+
+INFVER = "V1.0"
+INFCODE_OK = 0
+MAX_SKEW_SECONDS = 300
+HEADER_PAASID = "x-tif-paasid"
+HEADER_TIMESTAMP = "x-tif-timestamp"
+HEADER_NONCE = "x-tif-nonce"
+HEADER_SIGNATURE = "x-tif-signature"
+# China Standard Time: every time in an envelope (inf_time, refmsg_time, respond_time, msgid).
+CST = dt.timezone(dt.timedelta(hours=8), "CST")
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
