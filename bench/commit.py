@@ -41,8 +41,9 @@ from hospital_client import paths  # noqa: E402
 from hospital_client.rules import load_catalog, load_pack_dir, parse_request, select_pack, settle  # noqa: E402
 from hospital_client.store import LocalDatabase, audit, journal, open_database  # noqa: E402
 from hospital_client.store.accumulators import delta_between  # noqa: E402
-from hospital_client.store.db import PlaintextDatabaseWarning, raw_connection  # noqa: E402
+from hospital_client.store.connection import raw_connection  # noqa: E402
 from hospital_client.store.money import money_text  # noqa: E402
+from hospital_client.store.opening import PlaintextDatabaseWarning  # noqa: E402
 from hospital_client.store.schema import ACCUMULATOR_KEYS, SETLINFO_COLUMNS, migrations  # noqa: E402
 
 LINES = 500

@@ -14,10 +14,11 @@ order), record the acknowledgements. Printed as settlements/s, and then the time
 result (adjudicated by the central system, fetched with 9512, recorded locally as final) is in.
 
 Floor, same run, same server: the same payload bytes (the ``input`` of the drain's batches),
-POSTed in the same batch sizes, signed the same way, to 9599, which authenticates the message and
-stores the body, nothing else. The comparison runs ``--rounds`` times (a fresh central database
-and a fresh copy of the queued desk each time; the last round also waits for every result) and
-the median is reported, so that noise from other programs hits both alike. Target: all N
+POSTed in the same batch sizes, signed the same way, to 9599 (the central system's benchmark hook,
+hospital_client/central/bench_sink.py), which authenticates the message and stores the body,
+nothing else. The comparison runs ``--rounds`` times (a fresh central database and a fresh copy
+of the queued desk each time; the last round also waits for every result) and the median is
+reported, so that noise from other programs hits both alike. Target: all N
 drained in under 60 s, at least 0.5 x the floor.
 """
 
@@ -43,7 +44,7 @@ from hospital_client import protocol as p  # noqa: E402
 from hospital_client.app import usecases  # noqa: E402
 from hospital_client.config import SiteConfig  # noqa: E402
 from hospital_client.rules import Pack, load_catalog, select_pack  # noqa: E402
-from hospital_client.store import caches, journal, operators  # noqa: E402
+from hospital_client.store import caches, operators, upload  # noqa: E402
 from hospital_client.sync.client import API_PATH, CentralClient  # noqa: E402
 from hospital_client.sync.drain import ACK_STORED, DrainSettings, drain, upload_item  # noqa: E402
 
@@ -122,7 +123,7 @@ def floor_bodies(db: store.LocalDatabase, batch: int) -> list[bytes]:
     ids = [m.local_id for m in store.outbox.pending(db)]
     bodies = []
     for k, start in enumerate(range(0, len(ids), batch)):
-        items = [upload_item(s) for s in journal.upload_sources(db, ids[start:start + batch])]
+        items = [upload_item(s) for s in upload.upload_sources(db, ids[start:start + batch])]
         msgid = p.make_msgid(SITE, dt.datetime.now(p.CST), 5000 + k)
         bodies.append(p.dumps(p.build_request(p.BENCH_SINK, {"ack": ACK_STORED, "data": items}, msgid=msgid,
                                               fixmedins_code=SITE)))

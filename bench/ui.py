@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QApplication
 from hospital_client import paths
 from hospital_client.app.desk import Desk, EncounterInput
 from hospital_client.store.history import HistoryFilter
-from hospital_client.ui.app import make_application
+from hospital_client.ui.application import make_application
 from hospital_client.ui.i18n import install_translators
 from hospital_client.ui.main_window import MainWindow
 from hospital_client.ui.tasks import TaskRunner

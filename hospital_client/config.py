@@ -7,6 +7,22 @@
   never receives an ID number or a name (a redacting filter backs that up).
 - The site file: ``HOSPITAL_CLIENT_CONFIG`` or ``site.toml`` in the machine config dir. No site
   file means the embedded demo site.
+
+Every environment variable the program reads is named here, and only here:
+
+    for IT
+    HOSPITAL_CLIENT_DB               the desk's database file (``--db`` beats it)
+    HOSPITAL_CLIENT_CONFIG           the site file
+    HOSPITAL_CLIENT_LOG_DIR          where log files go
+    HOSPITAL_CLIENT_BUSY_TIMEOUT_MS  how long to wait for a database another program holds
+    HOSPITAL_CLIENT_LANG             the interface language (zh_CN, en), beating the saved choice
+    HOSPITAL_CLIENT_ONLINE_WAIT      seconds to wait for the central answer before a slip says provisional
+    HOSPITAL_CENTRAL_ENCRYPT         1: ``central init`` makes an encrypted central database
+    for tests and benchmarks only (never set at a desk)
+    HOSPITAL_CLIENT_DEMO_AUTOLOGIN   NAME:PASSWORD logs a demo database in without the dialog
+    HOSPITAL_CLIENT_EXIT_WHEN_READY  1: the window quits as soon as it is ready (start-up timing)
+    read by the libraries underneath: PYTHON_KEYRING_BACKEND, XDG_CURRENT_DESKTOP (keyring's choice),
+    QT_QPA_PLATFORM (Qt)
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ from typing import Any
 
 import platformdirs
 
+from .errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
 from .privacy import RedactingFilter
 
 APP_NAME = "hospital-client"
@@ -30,6 +47,11 @@ ENV_DB = "HOSPITAL_CLIENT_DB"
 ENV_LOG_DIR = "HOSPITAL_CLIENT_LOG_DIR"
 ENV_CONFIG = "HOSPITAL_CLIENT_CONFIG"
 ENV_BUSY_TIMEOUT = "HOSPITAL_CLIENT_BUSY_TIMEOUT_MS"
+ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
+ENV_ONLINE_WAIT = "HOSPITAL_CLIENT_ONLINE_WAIT"
+ENV_CENTRAL_ENCRYPT = "HOSPITAL_CENTRAL_ENCRYPT"
+ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"  # tests and benchmarks only
+ENV_EXIT_WHEN_READY = "HOSPITAL_CLIENT_EXIT_WHEN_READY"  # tests and benchmarks only
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 LOG_MAX_BYTES = 2 * 1024 * 1024
@@ -50,8 +72,11 @@ __all__ = [
 ]
 
 
-class ConfigError(Exception):
+class ConfigError(HospitalClientError):
     """The site file exists but cannot be used; the message names the file and key."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The site settings file cannot be used; call IT.")
+    exit_code = EXIT_BAD_INPUT
 
 
 def data_dir() -> Path:

@@ -1,6 +1,8 @@
 """The `hospital-client` entry point. Opening the desk window (no arguments, or `gui`) goes
-straight to the Qt application without loading the command-line machinery (argparse parsers,
-the central system's commands), which keeps the clerk's start-up short."""
+straight to the Qt application, and `--self-test` straight to its checks, without loading the
+command-line machinery (argparse parsers, the sync and key commands, the central system's
+commands), which keeps the clerk's start-up short and the self-test's imports its own; every
+other command is the command line's (``cli``)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
         return self_test(args)
     if not args or args == ["gui"]:
         # Start-up makes many long-lived objects; collecting while it runs only walks them over
-        # and over (about 7% of the wait). ui.app turns collection back on once a window is up.
+        # and over (about 7% of the wait). ui.application turns collection back on once a window is up.
         gc.disable()
         from .ui.startup import run_gui
 

@@ -26,12 +26,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+from .errors import HospitalClientError
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 DEMO_REQUEST = "req_basic_urban.json"
 
 
-class CheckFailed(Exception):
+class CheckFailed(HospitalClientError):
     """A check failed; the message says what is wrong and what to do."""
 
 
@@ -39,17 +41,17 @@ def _check_keyring() -> str:
     import keyring
     from keyring.backends import fail
 
-    from . import secrets
+    from . import credentials
 
-    name = secrets.backend_name()
+    name = credentials.backend_name()
     if isinstance(keyring.get_keyring(), fail.Keyring):
         raise CheckFailed(
             f"no OS keyring backend ({name}): on Linux install and unlock a Secret Service such as "
             "gnome-keyring (a desktop session or dbus-run-session); on Windows the Credential Manager is used"
         )
     try:
-        secrets.get_secret("selftest:probe")
-    except secrets.KeyringUnavailable as exc:
+        credentials.get_secret("selftest:probe")
+    except credentials.KeyringUnavailable as exc:
         raise CheckFailed(f"{name}: {exc}") from None
     return name
 
@@ -116,7 +118,7 @@ def _check_database(db_arg: str | None) -> str:
     if not path.exists() and site is not None:
         return _scratch_database()
     path.parent.mkdir(parents=True, exist_ok=True)
-    desk = app.open_desk(path, site, first_start=True)
+    desk = app.open_desk_database(path, site, first_start=True)
     desk.db.close()
     return f"{path} opens (encrypted){' — created (demo site first start)' if desk.created else ''}"
 

@@ -13,7 +13,7 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLAT
 fi
 # The database key lives in the OS keyring; without a desktop session there is none, so the
 # demo gets a private, persistent gnome-keyring (scripts/with-demo-keyring.sh).
-if ! python -c "from hospital_client import secrets as s; s.get_secret('probe')" >/dev/null 2>&1; then
+if ! python -c "from hospital_client import credentials as s; s.get_secret('probe')" >/dev/null 2>&1; then
   exec bash "$ROOT/scripts/with-demo-keyring.sh" "${cmd[@]}"
 fi
 exec "${cmd[@]}"

@@ -2,10 +2,11 @@
 
     .venv/bin/python scripts/update_translations.py [TRANSLATIONS.json]
 
-Runs pyside6-lupdate over hospital_client/ui (new strings appear as unfinished, removed ones
-become obsolete), then, given a JSON object {english source: chinese text}, fills the
-unfinished entries it has. The .ts file is the source of truth; the build compiles it to .qm.
-Prints the sources still untranslated, so nothing ships half-translated unnoticed.
+Runs pyside6-lupdate over hospital_client/ui and every module with QT_TRANSLATE_NOOP (new
+strings appear as unfinished, removed ones become obsolete), then, given a JSON object
+{english source: chinese text}, fills the unfinished entries it has. The .ts file is the
+source of truth; the build compiles it to .qm. Prints the sources still untranslated, so
+nothing ships half-translated unnoticed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ TS = ROOT / "resources" / "i18n" / "hospital_client_zh_CN.ts"
 
 
 def main() -> int:
-    sources = sorted(str(p) for p in (ROOT / "hospital_client" / "ui").glob("*.py"))
+    package = ROOT / "hospital_client"
+    # The window's own strings, and the clerk sentences that errors below ui/ carry (QT_TRANSLATE_NOOP).
+    sources = sorted({str(p) for p in (package / "ui").glob("*.py")}
+                     | {str(p) for p in package.rglob("*.py") if "QT_TRANSLATE_NOOP(" in p.read_text(encoding="utf-8")})
     lupdate = Path(sys.executable).parent / "pyside6-lupdate"
     subprocess.run([str(lupdate), *sources, "-no-obsolete", "-source-language", "en", "-target-language", "zh_CN",
                     "-ts", str(TS)], check=True)

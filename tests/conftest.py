@@ -28,7 +28,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from hospital_client import app
 
     path = tmp_path_factory.mktemp("demo-template") / "demo.db"
-    app.open_desk(path, None, first_start=True).db.close()
+    app.open_desk_database(path, None, first_start=True).db.close()
     return path
 
 

@@ -1,74 +1,96 @@
-"""The desk session: the one object the window talks to.
+"""The desk: the one application façade that both faces call, the window (ui/) and the command
+line (cli/), for the same operations: log in, identify a person, build, preview and settle a
+request, reverse, the journal, history, outbox, day-end and fund statement with their exports,
+the slip, backup and check, and the central system (settle online, sync, adjustments).
 
-Every method may block (database, later network) and is meant to run in a worker thread; it
-returns plain data. Each thread gets its own SQLite connection (a connection must stay on the
+Every method may block (database, network) and is meant to run in a worker thread in the window;
+it returns plain data. Each thread gets its own SQLite connection (a connection must stay on the
 thread that made it). Names and ID numbers reach the window masked; the full roster record is
 read from the store only when a request is built, so the window never holds an ID number.
+
+The operations that work without a desk database (the bundled packs, key escrow, restore, init,
+site setup) are functions of ``app``: see ``app/__init__.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .. import config, rules, store
 from ..config import SiteConfig
-from ..privacy import mask_id
 from ..store import caches, history, journal
-from ..store.money import money_text
-from . import reports, usecases
+from ..store.history import HistoryFilter
+from . import backups, reports, slips, usecases
+from .bundled import pack_summary
+from .desk_database import DEMO_DEFAULT_FOR_ROLE, DEMO_FIXMEDINS_CODE, is_demo, open_desk_database
+from .encounter import EncounterInput, build_request
 from .errors import UnknownPerson
 from .fee_rows import FeeRow, fee_rows
-from .site import DEMO_FIXMEDINS_CODE, is_demo, open_desk
+from .reports import DAY_END_TITLES
 from .usecases import PersonView, SettleOutcome, choose_pack
 
 if TYPE_CHECKING:  # the sync is imported on first use (httpx and friends stay out of start-up)
     from ..sync.client import CentralClient
     from .sync_usecases import ConnectionCheck, OnlineOutcome, SyncStatus, SyncSummary
 
+__all__ = ["DAY_END_TITLES", "DEMO_REGION", "DEMO_SITE_NAME", "Desk", "EncounterInput", "Preview", "SourceFile"]
+
 DEMO_SITE_NAME = "示例县人民医院（演示站点）"
-DAY_END_TITLES = {
-    "medfee_sumamt": "医疗费用总额", "hifp_pay": "统筹支付", "hifmi_pay": "大病保险", "maf_pay": "医疗救助",
-    "oth_pay": "其他支付", "fund_pay_sumamt": "基金支付合计", "acct_pay": "个人账户", "psn_cash_pay": "个人现金",
-}
 DEMO_REGION = "990100"
 
 
 @dataclass(frozen=True, slots=True)
-class EncounterInput:
-    """What the clerk enters about the stay; the rest of the request comes from the roster."""
-
-    mdtrt_id: str
-    hosp_lv: int
-    begntime: dt.date
-    endtime: dt.date
-    diagnoses: tuple[str, ...] = ()
-    referral_from_lv: int | None = None
-    referral_dedc_paid: str = "0.00"
-    out_of_area_registered: bool = False
-
-
-@dataclass(frozen=True, slots=True)
 class Preview:
+    """A computed, not committed, settlement: the request, the result JSON, and where the
+    year-to-date came from (``request`` or ``local``)."""
+
     request: dict[str, Any]
     result: dict[str, Any]
     ytd_source: str
 
 
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A pack or catalogue file given for one settlement (cached, with its hash, before use)."""
+
+    name: str
+    data: bytes
+
+
 class Desk:
+    """One desk: its database (opened, and on the demo site's first start created) and its site."""
+
     def __init__(self, db_path: Path | None = None, site: SiteConfig | None = None, *, first_start: bool = True):
         self.db_path = Path(db_path) if db_path else config.resolve_db_path(None)
         self.site = site
         self._local = threading.local()
-        opened = open_desk(self.db_path, site, first_start=first_start)
+        opened = open_desk_database(self.db_path, site, first_start=first_start)
         self._local.db = opened.db
+        self.created = opened.created
         self.demo = is_demo(opened.db)
         self._catalog: rules.Catalog | None = None
         self._catalog_lock = threading.Lock()
+        self._sync_client: CentralClient | None = None
+        self._sync_client_lock = threading.Lock()
+
+    @classmethod
+    def of_this_machine(cls, db_path: str | Path | None = None, *, first_start: bool = True) -> Desk:
+        """The installation's desk: the database at ``db_path``, else ``$HOSPITAL_CLIENT_DB``, else
+        the data dir; the site file, or the demo site without one."""
+        return cls(config.resolve_db_path(db_path), config.load_site_config(), first_start=first_start)
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close_sync()
+        self.close()
 
     # --- connection per thread --------------------------------------------------------------
     def db(self) -> store.LocalDatabase:
@@ -77,6 +99,12 @@ class Desk:
             db = store.open_database(self.db_path, busy_timeout_ms=config.busy_timeout_ms())
             self._local.db = db
         return db
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
 
     # --- site --------------------------------------------------------------------------------
     @property
@@ -90,6 +118,16 @@ class Desk:
     @property
     def region(self) -> str:
         return self.site.region if self.site else DEMO_REGION
+
+    @property
+    def site_pack_id(self) -> str | None:
+        """The pack the site file forces (``policy``), or None: chosen by place, insurance type and date."""
+        return self.site.policy if self.site and self.site.policy else None
+
+    @property
+    def slip_dir(self) -> Path:
+        """Where slips and notices are written as PDF when no printer is used."""
+        return self.db_path.parent / "slips"
 
     @property
     def encrypted(self) -> bool:
@@ -111,20 +149,26 @@ class Desk:
         self.catalog()
 
     # --- operators and persons ----------------------------------------------------------------
-    def login(self, name: str, password: str) -> store.Operator:
-        return usecases.login(self.db(), name, password)
+    def login(self, name: str, password: str, *, via: str = "desk") -> store.Operator:
+        """Check an operator's password (audited either way, with ``via``)."""
+        return usecases.login(self.db(), name, password, via=via)
 
-    def lookup(self, key: str, *, year: int | None = None) -> list[PersonView]:
-        """Persons by scanned or typed code. The clerk sees the full name to verify the patient;
-        ID, card and e-card numbers stay masked."""
-        views = usecases.lookup_person(self.db(), key.strip(), year=year)
-        named = []
-        for view in views:
-            person = caches.get_person(self.db(), view.psn_no)
-            named.append(replace(view, psn_name=person.psn_name) if person is not None else view)
-        return named
+    def demo_operator(self, role: str, *, via: str = "cli-demo-default") -> store.Operator | None:
+        """The demo site's operator for a role (README, "Demo site"); None on a configured site."""
+        if not self.demo:
+            return None
+        demo = DEMO_DEFAULT_FOR_ROLE[role]
+        return self.login(demo.name, demo.password, via=via)
 
-    # --- bills -------------------------------------------------------------------------------
+    def lookup(self, key: str, *, year: int | None = None, unmasked: bool = False, viewer: str = "desk",
+               show_name: bool = True) -> list[PersonView]:
+        """Persons by scanned or typed code. The clerk sees the full name to verify the patient
+        (``show_name``); ID, card and e-card numbers stay masked unless ``unmasked`` (audited as
+        ``viewer``)."""
+        return usecases.lookup_person(self.db(), key.strip(), year=year, unmasked=unmasked, operator=viewer,
+                                      show_name=show_name)
+
+    # --- bills and settlements ----------------------------------------------------------------
     def rows(self, fees: Sequence[Mapping[str, Any]], result: Mapping[str, Any] | None = None) -> list[FeeRow]:
         return fee_rows(fees, self.catalog(), result)
 
@@ -134,133 +178,108 @@ class Desk:
         person = caches.get_person(self.db(), psn_no)
         if person is None:
             raise UnknownPerson(f"person {psn_no} is not in the local roster")
-        referral = None
-        if encounter.referral_from_lv is not None:
-            referral = {"from_hosp_lv": encounter.referral_from_lv, "dedc_paid": encounter.referral_dedc_paid}
-        out_of_area = person.insuplc_admdvs != self.region
-        return {
-            "person": {
-                "psn_no": person.psn_no, "psn_name": person.psn_name, "certno": person.certno,
-                "insutype": person.insutype, "psn_type": person.psn_type,
-                "insuplc_admdvs": person.insuplc_admdvs, "assistance_group": person.assistance_group,
-                "residence": person.residence,
-            },
-            "encounter": {
-                "mdtrt_id": encounter.mdtrt_id, "med_type": "21", "fixmedins_code": self.fixmedins_code,
-                "hosp_lv": encounter.hosp_lv, "mdtrtarea_admvs": self.region,
-                "begntime": encounter.begntime.isoformat(), "endtime": encounter.endtime.isoformat(),
-                "diagnoses": list(encounter.diagnoses), "referral": referral,
-                "out_of_area": out_of_area, "out_of_area_registered": out_of_area and encounter.out_of_area_registered,
-            },
-            "fees": [dict(f) for f in fees],
-        }
+        return build_request(person, encounter, fees, fixmedins_code=self.fixmedins_code, region=self.region)
 
     def preview(self, request: Mapping[str, Any]) -> Preview:
         """Compute without committing, from the same accumulators a settlement would use now."""
         db = self.db()
         parsed, _, source = usecases.with_year_to_date(db, request)
-        pack = choose_pack(db, parsed, self.site.policy if self.site and self.site.policy else None)
+        pack = choose_pack(db, parsed, self.site_pack_id)
         result: rules.SettlementResult = rules.settle(parsed, pack, self.catalog())
         return Preview(dict(request), result.to_dict(), source)
 
-    def settle(self, operator: store.Operator, request: Mapping[str, Any]) -> SettleOutcome:
-        pack_id = self.site.policy if self.site and self.site.policy else None
-        return usecases.settle(self.db(), operator, request, pack_id=pack_id, catalog=self.catalog())
-
-    def reverse(self, supervisor: str, password: str, local_id: int, reason: str) -> SettleOutcome:
+    def settle(self, operator: store.Operator, request: Mapping[str, Any], *, pack_id: str | None = None,
+               pack_file: SourceFile | None = None, catalog_file: SourceFile | None = None) -> SettleOutcome:
+        """Compute and commit one settlement; returns once the commit is durable. The pack: a
+        given file (cached first), a given id, the site's, or by place, insurance type and date.
+        The catalogue: a given file (cached, not made the active one) or the active one."""
         db = self.db()
-        approver = usecases.login(db, supervisor, password, via="reversal")
-        return usecases.reverse(db, approver, local_id, reason)
+        pack = None
+        if pack_file is not None:
+            pack = caches.put_pack(db, pack_file.data, pack_file.name, operator=operator.name)
+        catalog = self.catalog() if catalog_file is None else caches.put_catalog(
+            db, catalog_file.data, catalog_file.name, operator=operator.name, activate=False)
+        return usecases.settle(db, operator, request, pack_id=pack_id or self.site_pack_id, pack=pack,
+                               catalog=catalog)
+
+    def reverse(self, approver: store.Operator, local_id: int, reason: str) -> SettleOutcome:
+        """Reverse a settlement: a new entry with the figures negated (the approver is a supervisor)."""
+        return usecases.reverse(self.db(), approver, local_id, reason)
+
+    def is_entry_final(self, local_id: int) -> bool:
+        return journal.get_entry(self.db(), local_id, full=False).state == "final"
 
     # --- listings ------------------------------------------------------------------------------
-    def journal(self, day_from: str | None = None, day_to: str | None = None) -> list[dict[str, Any]]:
-        return usecases.list_journal(self.db(), day_from=day_from, day_to=day_to)
+    def journal(self, day_from: str | None = None, day_to: str | None = None, *, unmasked: bool = False,
+                viewer: str = "desk") -> list[dict[str, Any]]:
+        """Every settlement and reversal with its state; names and ID numbers masked unless asked (audited)."""
+        return usecases.list_journal(self.db(), day_from=day_from, day_to=day_to, unmasked=unmasked,
+                                     operator=viewer)
 
-    def history_count(self, flt: history.HistoryFilter) -> int:
+    def entry(self, local_id: int, *, unmasked: bool = False, viewer: str = "desk") -> dict[str, Any]:
+        """One journal entry with its request, result and fee lines."""
+        return usecases.show_entry(self.db(), local_id, unmasked=unmasked, operator=viewer)
+
+    def history_count(self, flt: HistoryFilter) -> int:
         return history.count_entries(self.db(), flt)
 
-    def history_page(self, flt: history.HistoryFilter, after: Mapping[str, Any] | None,
+    def history_page(self, flt: HistoryFilter, after: Mapping[str, Any] | None,
                      limit: int) -> list[dict[str, Any]]:
         """The next page of history rows (newest first) after the given last row; masked."""
         before = int(after["local_id"]) if after else None
         return [e.to_dict() for e in history.entries_page(self.db(), flt, before_local_id=before, limit=limit)]
 
+    def outbox(self, status: str | None = None) -> list[dict[str, Any]]:
+        """The messages for the central system, with their status (all, or one status)."""
+        return usecases.list_outbox(self.db(), status=status)
+
+    def parked_messages(self) -> list[dict[str, Any]]:
+        """Messages the central system refused (status rejected) with their reason."""
+        return self.outbox("rejected")
+
+    # --- reports ---------------------------------------------------------------------------------
+    def day_end(self, day_from: str, day_to: str | None = None) -> list[usecases.DayEndTotals]:
+        return usecases.day_end_totals(self.db(), day_from, day_to)
+
     def fund_statement(self, month: str) -> list[reports.FundLine]:
         return reports.fund_statement(self.db(), month)
 
     def export_day_end(self, path: str | Path, day_from: str, day_to: str, operator: str) -> Path:
-        rows = self.day_end(day_from, day_to)
-        headers = ["操作员", "结算笔数", "冲正笔数", *[DAY_END_TITLES[k] for k in usecases.DAY_END_KEYS]]
-        data = [[r.operator if r.operator != "total" else "合计", r.settlements, r.reversals,
-                 *[money_text(r.sums[k]) for k in usecases.DAY_END_KEYS]] for r in rows]
-        title = f"日结 {day_from}" + (f" 至 {day_to}" if day_to != day_from else "")
-        written = reports.write_xlsx(path, title, headers, data)
-        store.audit.append(self.db(), "export", operator, "day_end", {"from": day_from, "to": day_to})
-        return written
+        return reports.export_day_end(self.db(), path, self.day_end(day_from, day_to), day_from, day_to, operator)
 
     def export_fund_statement(self, path: str | Path, month: str, operator: str) -> Path:
-        lines = self.fund_statement(month)
-        data = [[f.fund_pay_type, f.fund_pay_type_name, f.settlements, f.reversals, money_text(f.amount)]
-                for f in lines]
-        written = reports.write_xlsx(path, f"{month} 基金支付月报", ["基金类型", "基金名称", "结算笔数", "冲正笔数",
-                                                                  "支付金额（元）"], data)
-        store.audit.append(self.db(), "export", operator, "fund_statement", {"month": month})
-        return written
+        return reports.export_fund_statement(self.db(), path, month, operator)
 
-    def entry(self, local_id: int) -> dict[str, Any]:
-        return usecases.show_entry(self.db(), local_id)
-
-    def outbox(self) -> list[dict[str, Any]]:
-        return usecases.list_outbox(self.db())
-
-    def day_end(self, day_from: str, day_to: str | None = None) -> list[usecases.DayEndTotals]:
-        return usecases.day_end_totals(self.db(), day_from, day_to)
-
+    # --- packs, audit, slip ----------------------------------------------------------------------
     def pack_summaries(self) -> list[dict[str, str]]:
         return caches.pack_summaries(self.db())
 
     def packs_info(self) -> list[dict[str, Any]]:
         """The cached policy packs as the settings page lists them."""
-        return [{"id": p.id, "version": p.version, "name": p.model.pack.name, "sha256": p.sha256,
-                 "valid_from": p.model.pack.valid_from.isoformat(), "valid_to": p.model.pack.valid_to.isoformat(),
-                 "illustrative": ", ".join(p.model.pack.illustrative)} for p in caches.load_packs(self.db())]
+        return [{**pack_summary(p), "illustrative": ", ".join(p.model.pack.illustrative)}
+                for p in caches.load_packs(self.db())]
 
     def audit(self, action: str, operator: str, subject: str, detail: Mapping[str, Any] | None = None) -> None:
         store.audit.append(self.db(), action, operator, subject, dict(detail or {}))
 
     def slip_data(self, local_id: int, printed_by: str, *, reprint: bool = False) -> dict[str, Any]:
         """What the slip shows for one settlement (full name, masked ID), and an audit record of the print."""
-        entry = journal.get_entry(self.db(), local_id)
-        request = entry.request or {}
-        person, encounter = request.get("person", {}), request.get("encounter", {})
-        store.audit.append(self.db(), "print", printed_by, f"settlement:{local_id}", {"reprint": reprint})
-        return {
-            "hospital_name": self.site_name, "fixmedins_code": self.fixmedins_code,
-            "psn_name": person.get("psn_name", ""), "certno_masked": mask_id(person.get("certno", "")),
-            "psn_no": entry.psn_no, "insutype": entry.insutype, "mdtrt_id": entry.mdtrt_id,
-            "begntime": encounter.get("begntime", ""), "endtime": encounter.get("endtime", ""),
-            "hosp_lv": int(encounter.get("hosp_lv", 0) or 0), "local_id": entry.local_id,
-            "queue_no": entry.queue_no, "state": entry.state, "operator": entry.operator,
-            "assistance_group": person.get("assistance_group") or "",
-            "result": entry.result or {}, "kind": entry.kind,
-        }
+        return slips.slip_data(self.db(), local_id, printed_by, reprint=reprint, hospital_name=self.site_name,
+                               fixmedins_code=self.fixmedins_code)
 
-    def is_entry_final(self, local_id: int) -> bool:
-        return journal.get_entry(self.db(), local_id, full=False).state == "final"
+    # --- maintenance -------------------------------------------------------------------------------
+    def backup(self, dest: str | Path, *, operator: str) -> backups.BackupInfo:
+        """A verified copy of the database, made while it is in use (audited)."""
+        return backups.backup(self.db(), dest, operator=operator)
 
-    def close(self) -> None:
-        db = getattr(self._local, "db", None)
-        if db is not None:
-            db.close()
-            self._local.db = None
+    def verify(self) -> backups.CheckReport:
+        """integrity_check, the journal's consistency and the audit log's hash chain."""
+        return backups.verify(self.db())
 
     # --- sync -------------------------------------------------------------------------------------
-    # The central system (issue 4). Each method may wait for the network: call it from a worker
-    # thread. One long-lived client per desk (httpx keeps its connections); the site's secret is
-    # read from the OS keyring when the client is first needed.
-    _sync_client: CentralClient | None = None
-    _sync_client_lock = threading.Lock()
-
+    # The central system. Each method may wait for the network: call it from a worker thread. One
+    # long-lived client per desk (httpx keeps its connections); the site's secret is read from the
+    # OS keyring when the client is first needed.
     def central_client(self) -> CentralClient:
         """The desk's CentralClient. Raises NotConfigured (demo site, no server_url),
         CredentialsMissing (run setup) or CredentialsUnavailable (no OS keyring)."""
@@ -270,6 +289,11 @@ class Desk:
             if self._sync_client is None:
                 self._sync_client = su.open_client(self.site)
             return self._sync_client
+
+    def use_central_client(self, client: CentralClient) -> None:
+        """Use this client (opened before the desk, e.g. by `hospital-client sync`) from now on."""
+        with self._sync_client_lock:
+            self._sync_client = client
 
     def _central_client_or_none(self) -> CentralClient | None:
         from ..sync.errors import SyncError
@@ -285,15 +309,14 @@ class Desk:
         .state is final or provisional, .message_zh says so for the slip and the window."""
         from . import sync_usecases as su
 
-        pack_id = self.site.policy if self.site and self.site.policy else None
         return su.settle_online(self.db(), self.site, operator, request, client=self._central_client_or_none(),
-                                wait=wait, pack_id=pack_id, catalog=self.catalog())
+                                wait=wait, pack_id=self.site_pack_id, catalog=self.catalog())
 
-    def sync_now(self, operator: str = "desk") -> SyncSummary:
+    def sync_now(self, operator: str = "desk", *, pulls: bool = True) -> SyncSummary:
         """One sync: sign in, drain the outbox, pull packs, catalogue and roster (.ok, .busy, .to_dict())."""
         from . import sync_usecases as su
 
-        summary = su.sync_now(self.db(), self.central_client(), operator=operator)
+        summary = su.sync_now(self.db(), self.central_client(), operator=operator, pulls=pulls)
         if summary.pulls is not None and summary.pulls.catalogue == "updated":
             with self._catalog_lock:
                 self._catalog = None  # the next settlement uses the new catalogue
@@ -322,10 +345,6 @@ class Desk:
         from . import sync_usecases as su
 
         return su.resolve_adjustment(self.db(), operator, local_id, note)
-
-    def parked_messages(self) -> list[dict[str, Any]]:
-        """Messages the central system refused (status rejected) with their reason."""
-        return usecases.list_outbox(self.db(), status="rejected")
 
     def retry_message(self, operator: store.Operator, outbox_id: int) -> dict[str, Any]:
         """Put a parked message back in the queue; the next sync sends it again."""

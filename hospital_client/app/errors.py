@@ -1,4 +1,5 @@
-"""Refusals of the use cases (the store's and the rules core's errors pass through unchanged).
+"""Refusals of the use cases (the store's and the rules core's errors pass through unchanged),
+and the error types the faces (ui/, cli/) need, re-exported so that they import only ``app``.
 
     AppError
       UnknownPerson       not in the local roster, and the request brings no year_to_date
@@ -8,22 +9,35 @@
 
 from __future__ import annotations
 
-__all__ = ["AppError", "NotInitialised", "PermissionDenied", "UnknownPerson"]
+from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
+from ..rules.errors import RequestError
+from ..store.operators import AuthenticationFailed
+
+__all__ = [
+    "AppError",
+    "AuthenticationFailed",
+    "HospitalClientError",
+    "NotInitialised",
+    "PermissionDenied",
+    "RequestError",
+    "UnknownPerson",
+]
 
 
-class AppError(Exception):
-    """Base class; ``str(exc)`` in English for logs and the CLI, ``exc.zh`` for the desk."""
+class AppError(HospitalClientError):
+    """Base class of the use cases' refusals."""
 
-    zh = "操作未完成。"
+    exit_code = EXIT_BAD_INPUT
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The operation was not completed.")
 
 
 class UnknownPerson(AppError):
-    zh = "本地参保人员名单中没有此人，且未提供年度累计信息。请联网同步名单或读卡后重试。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "This person is not in the local roster and no year-to-date figures were given. Sync the roster or read the card, then try again.")
 
 
 class PermissionDenied(AppError):
-    zh = "当前操作员无权执行此操作，请由主管操作。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "Your role does not allow this; ask a supervisor.")
 
 
 class NotInitialised(AppError):
-    zh = "本地数据库尚未初始化，请联系信息科。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The local database has not been initialised; call IT.")

@@ -1,4 +1,4 @@
-"""Day-end (日结) and the monthly fund statement, and their Excel form.
+"""Day-end (日结) and the monthly fund statement, and their Excel form (audited exports).
 
 The fund statement is what a hospital claims back from each fund: the 大病保险 and 医疗救助 it
 advanced at the window, and the basic pool. Per fund_pay_type over a month: settlements,
@@ -13,8 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .. import store
 from ..store import LocalDatabase, journal
 from ..store.money import money_text
+from .usecases import DAY_END_KEYS, DayEndTotals
+
+DAY_END_TITLES = {
+    "medfee_sumamt": "医疗费用总额", "hifp_pay": "统筹支付", "hifmi_pay": "大病保险", "maf_pay": "医疗救助",
+    "oth_pay": "其他支付", "fund_pay_sumamt": "基金支付合计", "acct_pay": "个人账户", "psn_cash_pay": "个人现金",
+}
 
 
 @dataclass(slots=True)
@@ -81,3 +88,25 @@ def write_xlsx(path: str | Path, title: str, headers: Sequence[str], rows: Seque
 def _is_money(text: str) -> bool:
     head, _, tail = text.lstrip("-").partition(".")
     return head.isdigit() and len(tail) == 2 and tail.isdigit()
+
+
+def export_day_end(db: LocalDatabase, path: str | Path, rows: Sequence[DayEndTotals], day_from: str, day_to: str,
+                   operator: str) -> Path:
+    """The day-end totals as a workbook (the export is audited)."""
+    headers = ["操作员", "结算笔数", "冲正笔数", *[DAY_END_TITLES[k] for k in DAY_END_KEYS]]
+    data = [[r.operator if r.operator != "total" else "合计", r.settlements, r.reversals,
+             *[money_text(r.sums[k]) for k in DAY_END_KEYS]] for r in rows]
+    title = f"日结 {day_from}" + (f" 至 {day_to}" if day_to != day_from else "")
+    written = write_xlsx(path, title, headers, data)
+    store.audit.append(db, "export", operator, "day_end", {"from": day_from, "to": day_to})
+    return written
+
+
+def export_fund_statement(db: LocalDatabase, path: str | Path, month: str, operator: str) -> Path:
+    """The month's fund statement as a workbook (the export is audited)."""
+    data = [[f.fund_pay_type, f.fund_pay_type_name, f.settlements, f.reversals, money_text(f.amount)]
+            for f in fund_statement(db, month)]
+    headers = ["基金类型", "基金名称", "结算笔数", "冲正笔数", "支付金额（元）"]
+    written = write_xlsx(path, f"{month} 基金支付月报", headers, data)
+    store.audit.append(db, "export", operator, "fund_statement", {"month": month})
+    return written

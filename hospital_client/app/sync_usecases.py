@@ -14,14 +14,13 @@ import re
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .. import config, rules, secrets
-from .. import protocol as p
+from .. import config, credentials, rules
 from ..config import SiteConfig
-from ..store import LocalDatabase, caches, journal
+from ..store import LocalDatabase, caches, reconcile
 from ..store import outbox as store_outbox
 from ..store.operators import Operator
 from ..sync.client import CentralClient, ClientSettings
@@ -64,7 +63,6 @@ __all__ = [
 ]
 
 DEFAULT_ONLINE_WAIT = 3.0
-ENV_ONLINE_WAIT = "HOSPITAL_CLIENT_ONLINE_WAIT"
 
 
 def secret_name(code: str) -> str:
@@ -74,7 +72,7 @@ def secret_name(code: str) -> str:
 
 def online_wait() -> float:
     """How long the online path waits for the central answer (s): HOSPITAL_CLIENT_ONLINE_WAIT or 3."""
-    raw = os.environ.get(ENV_ONLINE_WAIT, "").strip()
+    raw = os.environ.get(config.ENV_ONLINE_WAIT, "").strip()
     try:
         value = float(raw) if raw else DEFAULT_ONLINE_WAIT
     except ValueError:
@@ -90,8 +88,8 @@ def open_client(site: SiteConfig | None, *, settings: ClientSettings | None = No
     if not site.server_url:
         raise NotConfigured(f"{site.source or 'the site file'}: site.server_url is empty; run hospital-client setup")
     try:
-        secret = secrets.get_secret(secret_name(site.code))
-    except secrets.KeyringUnavailable as exc:
+        secret = credentials.get_secret(secret_name(site.code))
+    except credentials.KeyringUnavailable as exc:
         raise CredentialsUnavailable(str(exc)) from None
     if not secret:
         raise CredentialsMissing(
@@ -261,9 +259,10 @@ class ConnectionCheck:
     clock_warning: str | None = None
     error: str = ""
     message_zh: str = ""
+    failure: SyncError | None = None   # the refusal, for the desk to word (ui.messages.error_text)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "failure"}
 
 
 def test_connection(client: CentralClient) -> ConnectionCheck:
@@ -273,15 +272,9 @@ def test_connection(client: CentralClient) -> ConnectionCheck:
     try:
         client.health()
         sign_no = client.sign_in()
-    except CentralRefused as exc:
-        zh = "接入密钥不正确，请信息科重新运行 setup" if exc.infcode == p.BadSignature.infcode else exc.zh
-        if exc.infcode == p.StaleTimestamp.infcode:
-            zh = "本机时钟与医保中心相差超过 5 分钟，请校准本机时间"
-        return ConnectionCheck(False, client.site.server_url, error=str(exc), clock_skew=client.clock_skew,
-                               clock_warning=client.clock_warning, message_zh=zh)
     except SyncError as exc:
         return ConnectionCheck(False, client.site.server_url, error=str(exc), clock_skew=client.clock_skew,
-                               clock_warning=client.clock_warning, message_zh=exc.zh)
+                               clock_warning=client.clock_warning, failure=exc)
     latency = (time.monotonic() - started) * 1000
     zh = "连接正常" if client.clock_warning is None else f"连接正常；{client.clock_warning}"
     return ConnectionCheck(True, client.site.server_url, round(latency, 1), sign_no, client.clock_skew,
@@ -319,7 +312,7 @@ def sync_status(db: LocalDatabase, site: SiteConfig | None) -> SyncStatus:
         warning = f"上次同步时本机时钟与医保中心相差 {abs(int(skew))} 秒（超过 5 分钟），请校准本机时间"
     return SyncStatus(
         configured=bool(site and site.server_url), server_url=site.server_url if site else "",
-        outbox=store_outbox.status_counts(db), open_adjustments=len(store_outbox.list_adjustments(db, open_only=True)),
+        outbox=store_outbox.status_counts(db), open_adjustments=len(reconcile.list_adjustments(db, open_only=True)),
         last_sync_at=state.get("last_sync_at", ""), last_success_at=state.get("last_success_at", ""),
         last_error=state.get("last_error", ""), clock_skew=skew, clock_warning=warning,
     )
@@ -329,13 +322,13 @@ def sync_status(db: LocalDatabase, site: SiteConfig | None) -> SyncStatus:
 
 def list_adjustments(db: LocalDatabase, *, open_only: bool = False) -> list[dict[str, Any]]:
     """Differences between final and provisional figures, oldest first (names masked)."""
-    return [a.to_dict() for a in store_outbox.list_adjustments(db, open_only=open_only)]
+    return [a.to_dict() for a in reconcile.list_adjustments(db, open_only=open_only)]
 
 
 def resolve_adjustment(db: LocalDatabase, operator: Operator, local_id: int, note: str = "") -> dict[str, Any]:
     """The clerk collected (补费) or paid back (退费) the difference: recorded once, with who and when."""
     require_role(operator, "clerk", "resolving an adjustment")
-    return store_outbox.resolve_adjustment(db, local_id, operator=operator.name, note=note).to_dict()
+    return reconcile.resolve_adjustment(db, local_id, operator=operator.name, note=note).to_dict()
 
 
 def retry_message(db: LocalDatabase, operator: Operator, outbox_id: int) -> dict[str, Any]:
@@ -345,7 +338,7 @@ def retry_message(db: LocalDatabase, operator: Operator, outbox_id: int) -> dict
 
 
 def central_result(db: LocalDatabase, local_id: int) -> dict[str, Any] | None:
-    return journal.remote_result(db, local_id)
+    return reconcile.remote_result(db, local_id)
 
 
 # --- setup: the site file and the secret ---------------------------------------------------------
@@ -440,11 +433,11 @@ def setup_site(*, code: str, name: str, server_url: str, secret: str, region: st
                       printer=existing.printer if existing else "", policy=existing.policy if existing else "",
                       source=str(target))
     try:
-        secrets.set_secret(secret_name(code), secret)
-        if secrets.get_secret(secret_name(code)) != secret:
+        credentials.set_secret(secret_name(code), secret)
+        if credentials.get_secret(secret_name(code)) != secret:
             raise CredentialsUnavailable("the OS keyring did not keep the secret (read back differs)")
-        backend = secrets.backend_name()
-    except secrets.KeyringUnavailable as exc:
+        backend = credentials.backend_name()
+    except credentials.KeyringUnavailable as exc:
         raise CredentialsUnavailable(str(exc)) from None
     write_site_file(target, site)
     config.load_site_config(target)  # what was written reads back

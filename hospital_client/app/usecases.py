@@ -1,5 +1,6 @@
-"""The use cases the CLI and the desk window share. No SQL and no Qt here: only calls into
-``store`` and ``rules``.
+"""The use cases behind the desk façade (``Desk``, which both faces call): log in, identify a
+person, settle, reverse, the journal and outbox listings, day-end totals. Each takes an open
+database. No SQL and no Qt here: only calls into ``store`` and ``rules``.
 
 Logging: only local ids, queue numbers and counts; never a name, an ID number or a psn_no.
 """
@@ -12,13 +13,13 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .. import rules, store
 from ..privacy import mask_id, mask_name
 from ..store import LocalDatabase, accumulators, caches, journal, operators
 from ..store import outbox as store_outbox
+from ..store.caches import RosterPerson
 from ..store.money import money_text
 from ..store.operators import Operator
 from .errors import PermissionDenied, UnknownPerson
@@ -34,12 +35,12 @@ __all__ = [
     "DayEndTotals",
     "PersonView",
     "SettleOutcome",
+    "business_day",
     "day_end_totals",
     "list_journal",
     "list_outbox",
     "login",
     "lookup_person",
-    "record_print",
     "require_role",
     "reverse",
     "settle",
@@ -64,21 +65,11 @@ def require_role(operator: Operator, role: str, action: str) -> None:
 # --- persons ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class PersonView:
-    """A roster person as shown at the desk: ID, card and e-card numbers masked unless asked."""
+class PersonView(RosterPerson):
+    """A roster person as the desk shows them: the roster record (ID, card and e-card numbers
+    masked unless asked) with the year-to-date as it stands now (the roster as pulled plus this
+    desk's own settlements and reversals)."""
 
-    psn_no: str
-    psn_name: str
-    certno: str
-    gend: str
-    brdy: str
-    insutype: str
-    psn_type: str
-    insuplc_admdvs: str
-    assistance_group: str | None
-    residence: str | None
-    card_no: str
-    ecard_code: str
     year_to_date: dict[str, str | int]
     ytd_year: int
     masked: bool
@@ -87,28 +78,31 @@ class PersonView:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
+def _view(person: RosterPerson, ytd: Mapping[str, Decimal | int], year: int, *, unmasked: bool,
+          show_name: bool) -> PersonView:
+    record = {f.name: getattr(person, f.name) for f in dataclasses.fields(RosterPerson)}
+    record.update(
+        psn_name=person.psn_name if unmasked or show_name else mask_name(person.psn_name),
+        certno=person.certno if unmasked else mask_id(person.certno),
+        brdy=person.brdy if unmasked else person.brdy[:4],
+        card_no=(person.card_no or "") if unmasked else mask_id(person.card_no),
+        ecard_code=(person.ecard_code or "") if unmasked else mask_id(person.ecard_code),
+    )
+    return PersonView(**record, year_to_date=ytd_json(ytd), ytd_year=year, masked=not unmasked)
+
+
 def lookup_person(
-    db: LocalDatabase, key: str, *, year: int | None = None, unmasked: bool = False, operator: str = "desk"
+    db: LocalDatabase, key: str, *, year: int | None = None, unmasked: bool = False, operator: str = "desk",
+    show_name: bool = False,
 ) -> list[PersonView]:
     """Find persons by psn_no, certno, card_no or e-card code, with their current year-to-date
-    (roster as pulled plus this desk's settlements and reversals)."""
+    (roster as pulled plus this desk's settlements and reversals). ID, card and e-card numbers and
+    the name are masked unless ``unmasked`` (audited); ``show_name`` shows the name only, for the
+    clerk who verifies the patient at the window."""
     year = year or dt.date.today().year
-    found = caches.find_person(db, key)
-    views: list[PersonView] = []
-    for p in found:
-        ytd = accumulators.year_to_date(db, p.psn_no, year) or accumulators.zero()
-        views.append(PersonView(
-            psn_no=p.psn_no,
-            psn_name=p.psn_name if unmasked else mask_name(p.psn_name),
-            certno=p.certno if unmasked else mask_id(p.certno),
-            gend=p.gend, brdy=p.brdy if unmasked else p.brdy[:4], insutype=p.insutype, psn_type=p.psn_type,
-            insuplc_admdvs=p.insuplc_admdvs, assistance_group=p.assistance_group, residence=p.residence,
-            card_no=(p.card_no or "") if unmasked else mask_id(p.card_no),
-            ecard_code=(p.ecard_code or "") if unmasked else mask_id(p.ecard_code),
-            year_to_date={k: (v if isinstance(v, int) else money_text(v)) for k, v in ytd.items()},
-            ytd_year=year,
-            masked=not unmasked,
-        ))
+    views = [_view(p, accumulators.year_to_date(db, p.psn_no, year) or accumulators.zero(), year,
+                   unmasked=unmasked, show_name=show_name)
+             for p in caches.find_person(db, key)]
     if unmasked and views:
         store.audit.append(db, "view_unmasked", operator, "person", {"count": len(views)})
     return views
@@ -235,15 +229,6 @@ def reverse(db: LocalDatabase, operator: Operator, local_id: int, reason: str) -
     return SettleOutcome(committed, None, "original", {k: money_text(v) for k, v in entry.amounts.items()})
 
 
-def record_print(
-    db: LocalDatabase, operator: Operator, local_id: int, *, copies: int = 1, reprint: bool = False
-) -> None:
-    """Record that a slip was printed (the audit log keeps every print and reprint)."""
-    entry = journal.get_entry(db, local_id, full=False)
-    store.audit.append(db, "print", operator.name, f"settlement:{local_id}",
-                       {"queue_no": entry.queue_no, "copies": copies, "reprint": reprint, "state": entry.state})
-
-
 # --- listings -----------------------------------------------------------------------------------
 
 def _unmask(entry: store.JournalEntry, full: store.JournalEntry | None) -> dict[str, Any]:
@@ -312,6 +297,11 @@ class DayEndTotals:
                 **{k: money_text(v) for k, v in self.sums.items()}}
 
 
+def business_day() -> str:
+    """Today as the journal dates entries (the store's clock), YYYY-MM-DD."""
+    return store.now().date().isoformat()
+
+
 def day_end_totals(db: LocalDatabase, day_from: str, day_to: str | None = None) -> list[DayEndTotals]:
     """Per operator, and a final 'total' row: each fund and the cash over the business days
     [day_from, day_to], settlements minus reversals (a reversal counts on the day and for the
@@ -329,11 +319,3 @@ def day_end_totals(db: LocalDatabase, day_from: str, day_to: str | None = None) 
             for key in DAY_END_KEYS:
                 target.sums[key] += entry.amounts[key]
     return [per[k] for k in sorted(per)] + [total]
-
-
-# --- maintenance --------------------------------------------------------------------------------
-
-def backup(db: LocalDatabase, dest: str | Path, *, operator: str) -> store.backup.BackupInfo:
-    info = store.backup.backup(db, dest, operator=operator)
-    log.info("backup written (%d bytes, %d journal entries)", info.bytes, info.counts.get("settlement", 0))
-    return info

@@ -3,8 +3,9 @@
 It re-adjudicates every settlement with the same rules core as the client, against its own
 roster, accumulators and policy packs. The client never imports this package.
 
-Public entry points: ``create_app`` (ASGI app), ``CentralService`` (message processing),
-``SQLiteStore`` / ``CentralStore`` (storage), ``add_central_commands`` / ``main`` (CLI).
+Public entry points: ``create_app`` (the ASGI app, http_server.py), ``CentralService``
+(message processing, service.py), ``SQLiteStore`` / ``CentralStore`` (storage),
+``add_central_commands`` / ``main`` (CLI).
 Importing this package does not import Starlette; ``create_app`` is loaded on first use.
 """
 
@@ -21,7 +22,7 @@ __all__ = ["CentralService", "CentralStore", "SQLiteStore", "StoreError", "add_c
 
 def __getattr__(name: str) -> Any:
     if name == "create_app":
-        from .app import create_app
+        from .http_server import create_app
 
         return create_app
     if name == "CentralService":

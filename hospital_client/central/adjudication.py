@@ -1,20 +1,19 @@
 """Re-adjudication helpers: the central inputs of a settlement, adjustments, accumulator moves.
 
-Pure functions over the rules core; the service does the storing. The central system settles
-with the same engine as the client; only its inputs differ (its roster entry, its accumulators,
-its policy pack), and ``adjustment`` says which of them did.
+Pure functions over the rules core; the settlement handlers (settlement.py) do the storing.
+The central system settles with the same engine as the client; only its inputs differ (its
+roster entry, its accumulators, its policy pack), and ``adjustment`` says which of them did.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from ..protocol import BadInput
 from ..rules import YTD_KEYS, SettlementResult
 from ..rules.money import ZERO, fmt
+from .fields import money
 from .store import Accumulators, PersonRecord
 
 PERSON_KEYS = ("psn_no", "psn_name", "certno", "insutype", "psn_type", "insuplc_admdvs", "assistance_group",
@@ -48,21 +47,6 @@ def accumulators_from_json(raw: Any, where: str) -> Accumulators:
 
 def accumulators_json(values: Accumulators) -> dict[str, Any]:
     return {k: (values[k] if k == "admissions" else fmt(Decimal(values[k]))) for k in YTD_KEYS if k in values}
-
-
-def money(value: Any, where: str, *, nonneg: bool = False) -> Decimal:
-    """A money field of a message: a decimal string (or exact decimal), never a binary float."""
-    if isinstance(value, bool) or isinstance(value, float) or not isinstance(value, (str, int, Decimal)):
-        raise BadInput(f"{where} 应为两位小数的字符串，例如 \"12.50\"")
-    try:
-        number = Decimal(value)
-    except (InvalidOperation, ValueError):
-        raise BadInput(f"{where}：'{value}' 不是数字") from None
-    if not number.is_finite() or abs(number) >= Decimal("1e14"):
-        raise BadInput(f"{where}：'{value}' 不是有效金额")
-    if nonneg and number < 0:
-        raise BadInput(f"{where} 不能为负数")
-    return number
 
 
 def request_person(person: PersonRecord) -> dict[str, Any]:
@@ -172,20 +156,6 @@ def adjustment(provisional: dict[str, Any] | None, final: SettlementResult,
         "reasons": reasons if adjusted else [],
         "provisional_policy": provisional["policy"] or None,
     }
-
-
-_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
-
-
-def check_time(value: Any, where: str) -> str:
-    """An envelope-style time 'yyyy-MM-dd HH:mm:ss'."""
-    if not isinstance(value, str) or not _TIME.fullmatch(value):
-        raise BadInput(f"{where} 应为 yyyy-MM-dd HH:mm:ss")
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise BadInput(f"{where} 不是有效时间") from None
-    return value
 
 
 def negated(amounts: dict[str, Decimal]) -> dict[str, Decimal]:

@@ -23,16 +23,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..errors import HospitalClientError
 from ..protocol import CST, format_time
-from ..rules import RulesError
-from .store import StoreError
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 PROG = "hospital-client central"
 
 
-class CentralInputError(Exception):
+class CentralInputError(HospitalClientError):
     """Input the operator must fix; the message says what."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -46,18 +47,25 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     return parser
 
 
+def report_error(exc: BaseException) -> int:
+    """The central commands' one place that turns an error into a line on stderr and an exit code
+    (for `python -m hospital_client.central ...` and `hospital-client central ...` alike)."""
+    if isinstance(exc, HospitalClientError):
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_FAILURE
+    # the last line of defence: a message, never a traceback
+    print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
 def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         try:
             return func(args)
-        except (CentralInputError, StoreError, RulesError) as exc:
-            print(f"{PROG}: error: {exc}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except KeyboardInterrupt:
-            return EXIT_FAILURE
-        except Exception as exc:  # the last line of defence: a message, never a traceback
-            print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            return EXIT_FAILURE
+        except (Exception, KeyboardInterrupt) as exc:
+            return report_error(exc)
 
     run.__name__ = func.__name__
     return run
@@ -148,7 +156,7 @@ def cmd_site_list(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .app import create_app
+    from .http_server import create_app
     from .service import API_PATH
 
     if not 0 < args.port < 65536:

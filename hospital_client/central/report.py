@@ -9,6 +9,7 @@ from typing import Any
 
 from ..rules import SETLINFO_KEYS
 from ..rules.money import ZERO, fmt
+from .reconciliation import AMOUNT_KEYS
 from .store import CentralStore
 
 
@@ -43,10 +44,7 @@ def settlements_report(store: CentralStore) -> dict[str, Any]:
         "count": len(rows),
         "adjusted": sum(1 for r in rows if r["status"] == "adjusted"),
         "reversed": len(rows) - len(live),
-        "totals_not_reversed": {
-            k: fmt(sum((Decimal(r["final"][k]) for r in live), ZERO))
-            for k in ("medfee_sumamt", "fund_pay_sumamt", "hifp_pay", "hifmi_pay", "maf_pay", "psn_cash_pay")
-        },
+        "totals_not_reversed": {k: fmt(sum((Decimal(r["final"][k]) for r in live), ZERO)) for k in AMOUNT_KEYS},
         "settlements": rows,
     }
 

@@ -12,7 +12,6 @@ as it is: plaintext, or encrypted (keyed from the keyring) when it has no SQLite
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sqlite3
@@ -24,7 +23,12 @@ from typing import Any
 
 from sqlite_utils import Database, Migrations
 
+from .. import config
 from ..rules import SETLINFO_KEYS
+from ..store import connection as desk_connection
+from ..store import errors as desk_errors
+from ..store.file_header import SQLITE_MAGIC, read_head
+from ..store.sql import Where, append_only_triggers, insert_sql
 from .store import (
     Accumulators,
     CatalogBlob,
@@ -41,41 +45,24 @@ from .store import (
 
 MIGRATIONS = Migrations("hospital_client_central")
 BUSY_TIMEOUT_MS = 10_000
-ENV_ENCRYPT = "HOSPITAL_CENTRAL_ENCRYPT"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _encrypted_connect(path: Path, *, create: bool) -> Any:
+def _encrypted_connect(path: Path, *, create: bool) -> desk_connection.CipherConnection:
     """An SQLCipher connection through the desk store's one connection factory (keys from the
-    OS keyring). Imported by name: the central system depends on it only when encrypted."""
-    db = importlib.import_module("hospital_client.store.db")
-    errors = importlib.import_module("hospital_client.store.errors")
+    OS keyring)."""
     try:
-        return db.raw_connection(path, mode="rwc" if create else "rw", busy_timeout_ms=BUSY_TIMEOUT_MS)
-    except errors.StoreError as exc:
+        return desk_connection.raw_connection(path, mode="rwc" if create else "rw", busy_timeout_ms=BUSY_TIMEOUT_MS)
+    except desk_errors.StoreError as exc:
         raise StoreError(str(exc)) from None
 
 
 def _wants_encryption(path: Path, create: bool, encrypt: bool | None) -> bool:
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(16)
-    except FileNotFoundError:
-        head = b""
+    head = read_head(path)
     if head:
-        return not head.startswith(_SQLITE_MAGIC)
+        return not head.startswith(SQLITE_MAGIC)
     if not create:
         return False
-    return encrypt if encrypt is not None else os.environ.get(ENV_ENCRYPT, "") in ("1", "true", "yes")
-
-
-def _append_only(table: str) -> str:
-    return f"""
-CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be changed'); END;
-CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be deleted'); END;
-"""
+    return encrypt if encrypt is not None else os.environ.get(config.ENV_CENTRAL_ENCRYPT, "") in ("1", "true", "yes")
 
 
 @MIGRATIONS()
@@ -159,11 +146,11 @@ CREATE TABLE true_up (
 );
 CREATE TABLE sink (seq INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL, received_at TEXT NOT NULL,
   body BLOB NOT NULL);
-{_append_only("message")}
-{_append_only("local_key")}
-{_append_only("settlement")}
-{_append_only("reversal")}
-{_append_only("true_up")}
+{append_only_triggers("message")}
+{append_only_triggers("local_key")}
+{append_only_triggers("settlement")}
+{append_only_triggers("reversal")}
+{append_only_triggers("true_up")}
 """)
 
 
@@ -393,21 +380,12 @@ class SQLiteStore:
 
     def query_catalog(self, *, code: str, name: str, list_type: str, offset: int,
                       limit: int) -> tuple[list[dict[str, Any]], int]:
-        where, params = ["1 = 1"], []
-        if code:
-            where.append("med_list_codg = ?")
-            params.append(code)
-        if name:
-            where.append("instr(name, ?) > 0")
-            params.append(name)
-        if list_type:
-            where.append("list_type = ?")
-            params.append(list_type)
-        clause = " AND ".join(where)
-        total = int(self._one(f"SELECT count(*) FROM catalog_item WHERE {clause}", params)[0])
+        where = (Where().given(code, "med_list_codg = ?").given(name, "instr(name, ?) > 0")
+                 .given(list_type, "list_type = ?"))
+        total = int(self._one(f"SELECT count(*) FROM catalog_item{where}", where.params)[0])
         cursor = self.conn.execute(
             "SELECT med_list_codg, name, list_type, chrgitm_lv, selfpay_prop, pric_uplmt_amt, unit "
-            f"FROM catalog_item WHERE {clause} ORDER BY med_list_codg LIMIT ? OFFSET ?", [*params, limit, offset])
+            f"FROM catalog_item{where} ORDER BY med_list_codg LIMIT ? OFFSET ?", [*where.params, limit, offset])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor], total
 
@@ -503,8 +481,7 @@ class SQLiteStore:
             _ytd_text(record.ytd_before), _ytd_text(record.ytd_after), record.adjustment_json,
             *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
         ]
-        self.conn.execute(f"INSERT INTO settlement ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                          values)
+        self.conn.execute(insert_sql("settlement", names), values)
 
     def get_settlement(self, setl_id: str) -> SettlementRecord | None:
         row = self._one(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = ?", (setl_id,))
@@ -521,8 +498,7 @@ class SQLiteStore:
             record.year, record.rev_time, record.processed_at, record.fingerprint, _ytd_text(record.ytd_before),
             _ytd_text(record.ytd_after), *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
         ]
-        self.conn.execute(f"INSERT INTO reversal ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                          values)
+        self.conn.execute(insert_sql("reversal", names), values)
 
     def get_reversal_of(self, setl_id: str) -> ReversalRecord | None:
         row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = ?", (setl_id,))
@@ -534,12 +510,11 @@ class SQLiteStore:
 
     def settlements(self, *, site: str | None = None, after_seq: int = 0,
                     limit: int | None = None) -> list[SettlementRecord]:
-        sql = f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE seq > ?"
-        params: list[Any] = [after_seq]
+        where = Where().add("seq > ?", after_seq)
         if site is not None:
-            sql += " AND site = ?"
-            params.append(site)
-        sql += " ORDER BY seq"
+            where.add("site = ?", site)
+        sql = f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement{where} ORDER BY seq"
+        params = where.params
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -1,9 +1,10 @@
 """The central system's storage interface, and the records that cross it.
 
-The service (service.py) talks only to ``CentralStore``; ``SQLiteStore`` (sqlite_store.py) is
-the implementation shipped now, and a PostgreSQL store can follow by implementing the same
-methods. Every write happens inside ``transaction()``; a nested ``transaction()`` is a savepoint
-that rolls back on its own when its block raises, leaving the outer transaction usable.
+The service (service.py) and its transaction handlers talk only to ``CentralStore``;
+``SQLiteStore`` (sqlite_store.py) is the implementation shipped now, and a PostgreSQL store can
+follow by implementing the same methods. Every write happens inside ``transaction()``; a nested
+``transaction()`` is a savepoint that rolls back on its own when its block raises, leaving the
+outer transaction usable.
 
 Money crosses this interface as Decimal and is stored as TEXT with two decimals.
 Accumulators are dicts of the rules core's YTD keys: ``admissions`` an int, the rest Decimal.
@@ -17,11 +18,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
+from ..errors import EXIT_BAD_INPUT, HospitalClientError
+
 Accumulators = dict[str, Decimal | int]
 
 
-class StoreError(Exception):
+class StoreError(HospitalClientError):
     """Something the store cannot do (not initialised, duplicate key); the message says what."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +209,7 @@ class CentralStore(Protocol):
     def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]: ...
     def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None: ...
 
-    # the benchmark floor (store the bytes, nothing else)
+    # the benchmark hook, 9599 (bench_sink.py): store the bytes, nothing else
     def add_sink(self, site: str, body: bytes, at: str) -> None: ...
 
     # the adjudication queue (9511 with ack "stored"), refusals of queued items, rebase support

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
+from ..errors import QT_TRANSLATE_NOOP, HospitalClientError
 
-class ProtocolError(Exception):
+
+class ProtocolError(HospitalClientError):
     """A message the other side refused, with the envelope's infcode and err_msg."""
 
     infcode: ClassVar[int] = -1
     http_status: ClassVar[int] = 200
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused ({infcode}): {err_msg}")
 
     def __init__(self, err_msg: str) -> None:
         super().__init__(err_msg)
         self.err_msg = err_msg
+
+    def clerk_args(self) -> Mapping[str, object]:
+        return {"infcode": self.infcode, "err_msg": self.err_msg}
 
 
 class AuthError(ProtocolError):

@@ -15,18 +15,22 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .catalog import Catalog, CatalogItem, load_catalog, parse_catalog
-    from .engine import hifmi_annual, hifmi_deductible, settle
+    from .critical_illness import hifmi_annual, hifmi_deductible, hifmi_segment_bounds
+    from .engine import settle
     from .errors import CatalogError, NoPackError, PackError, RequestError, RulesError
+    from .fee_lines import parse_fee_line
     from .packs import Pack, find_pack, load_pack, load_pack_dir, parse_pack, select_pack
-    from .request import YTD_KEYS, Person, SettlementRequest, YearToDate, parse_fee_line, parse_request
+    from .request import YTD_KEYS, Person, SettlementRequest, YearToDate, parse_request
     from .result import SETLINFO_KEYS, SettlementResult, result_json
 
 _MODULE_OF = {
     "catalog": ("Catalog", "CatalogItem", "load_catalog", "parse_catalog"),
-    "engine": ("hifmi_annual", "hifmi_deductible", "settle"),
+    "critical_illness": ("hifmi_annual", "hifmi_deductible", "hifmi_segment_bounds"),
+    "engine": ("settle",),
     "errors": ("CatalogError", "NoPackError", "PackError", "RequestError", "RulesError"),
+    "fee_lines": ("parse_fee_line",),
     "packs": ("Pack", "find_pack", "load_pack", "load_pack_dir", "parse_pack", "select_pack"),
-    "request": ("YTD_KEYS", "Person", "SettlementRequest", "YearToDate", "parse_fee_line", "parse_request"),
+    "request": ("YTD_KEYS", "Person", "SettlementRequest", "YearToDate", "parse_request"),
     "result": ("SETLINFO_KEYS", "SettlementResult", "result_json"),
 }
 _WHERE = {name: module for module, names in _MODULE_OF.items() for name in names}
@@ -49,6 +53,7 @@ __all__ = [
     "find_pack",
     "hifmi_annual",
     "hifmi_deductible",
+    "hifmi_segment_bounds",
     "load_catalog",
     "load_pack",
     "load_pack_dir",

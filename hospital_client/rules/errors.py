@@ -6,13 +6,19 @@ the file, the key or field, and the problem.
 
 from __future__ import annotations
 
+from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
 
-class RulesError(Exception):
+
+class RulesError(HospitalClientError):
     """Base class for everything the rules core raises on purpose."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 class PackError(RulesError):
     """A policy pack that cannot be used: unreadable, malformed or invalid."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "No usable policy pack for this settlement. Ask IT to check the site's policy packs.")
 
     def __init__(self, file: str, key: str, problem: str) -> None:
         self.file = file
@@ -24,6 +30,8 @@ class PackError(RulesError):
 
 class CatalogError(RulesError):
     """A catalogue file that cannot be used."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The medical-list catalogue cannot be used. Ask IT to check it.")
 
     def __init__(self, file: str, line: int, field: str, problem: str) -> None:
         self.file = file
@@ -41,6 +49,8 @@ class RequestError(RulesError):
     "amount_mismatch") that the UI turns into a translated message; `problem` is English detail.
     """
 
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The settlement data is not valid.")
+
     def __init__(self, field: str, problem: str, code: str = "invalid") -> None:
         self.field = field
         self.problem = problem
@@ -50,3 +60,5 @@ class RequestError(RulesError):
 
 class NoPackError(RulesError):
     """No policy pack covers the request's region, insurance type and date."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "No usable policy pack for this settlement. Ask IT to check the site's policy packs.")

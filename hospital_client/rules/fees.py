@@ -1,17 +1,16 @@
-"""Step 1 of a settlement: classify each fee line (甲/乙/丙, price cap, first self-paid share)."""
+"""Step 1 of a settlement: classify each fee line (甲/乙/丙, price cap, first self-paid share) and
+explain the totals."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .catalog import CLASS_A, CLASS_B, CLASS_C, Catalog, CatalogItem
-from .money import FEN
+from .catalog import CLASS_B, CLASS_C, Catalog, CatalogItem
+from .fee_lines import FeeLines
+from .money import FEN, ZERO, fmt_yuan
 from .pack_schema import ItemRules
-from .request import FeeLines
-from .result import FeeResult
-
-_ZERO = Decimal("0.00")
+from .result import ExplainStep, FeeResult
 
 
 @dataclass(slots=True)
@@ -41,26 +40,26 @@ def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[l
     line_rules = _line_rules(fees, catalog, rules)
     results: list[FeeResult] = []
     append = results.append
-    ful_total = over_total = pre_total = _ZERO
+    ful_total = over_total = pre_total = ZERO
     for sn, amount, pric, cnt, (level, share, cap, known) in zip(
         fees.feedetl_sn, fees.det_item_fee_sumamt, fees.pric, fees.cnt, line_rules, strict=True
     ):
         if level == CLASS_C:
             ful_total += amount
-            append(FeeResult(sn, level, amount, _ZERO, _ZERO, _ZERO, known))
+            append(FeeResult(sn, level, amount, ZERO, ZERO, ZERO, known))
             continue
-        over = _ZERO
+        over = ZERO
         rest = amount
         if cap is not None and pric > cap:
             over = _over_cap(pric, cap, cnt, amount)
             over_total += over
             rest = amount - over
-        pre = _ZERO
+        pre = ZERO
         if share is not None:
             pre = (rest * share).quantize(FEN, ROUND_HALF_UP)
             pre_total += pre
-        append(FeeResult(sn, level, _ZERO, over, pre, rest - pre, known))
-    total = sum(fees.det_item_fee_sumamt, _ZERO)
+        append(FeeResult(sn, level, ZERO, over, pre, rest - pre, known))
+    total = sum(fees.det_item_fee_sumamt, ZERO)
     totals = FeeTotals(
         medfee_sumamt=total,
         fulamt_ownpay_amt=ful_total,
@@ -68,9 +67,36 @@ def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[l
         preselfpay_amt=pre_total,
         inscp_scp_amt=total - ful_total - over_total - pre_total,
         unknown_codes=_unknown_codes(fees, line_rules),
-        has_negative_lines=min(fees.cnt, default=_ZERO) < 0,
+        has_negative_lines=min(fees.cnt, default=ZERO) < 0,
     )
     return results, totals
+
+
+def explain_fees(t: FeeTotals, explain: list[ExplainStep], warnings: list[str]) -> None:
+    """Append the explanation steps of the fee totals, and the warnings about unknown codes and refunds."""
+    explain.append(ExplainStep("medfee_sumamt", f"本次医疗费用总额 {fmt_yuan(t.medfee_sumamt)} 元", t.medfee_sumamt))
+    if t.fulamt_ownpay_amt:
+        explain.append(ExplainStep(
+            "fulamt_ownpay_amt",
+            f"丙类及目录外项目 {fmt_yuan(t.fulamt_ownpay_amt)} 元，不属于医保支付范围，全部由个人负担",
+            t.fulamt_ownpay_amt,
+        ))
+    if t.overlmt_selfpay:
+        explain.append(ExplainStep(
+            "overlmt_selfpay", f"超过医保限价部分 {fmt_yuan(t.overlmt_selfpay)} 元由个人负担", t.overlmt_selfpay
+        ))
+    if t.preselfpay_amt:
+        explain.append(ExplainStep(
+            "preselfpay_amt", f"乙类项目先行自付 {fmt_yuan(t.preselfpay_amt)} 元由个人负担", t.preselfpay_amt
+        ))
+    explain.append(ExplainStep(
+        "inscp_scp_amt", f"政策范围内费用 {fmt_yuan(t.inscp_scp_amt)} 元进入医保报销", t.inscp_scp_amt
+    ))
+    for code, name in t.unknown_codes:
+        label = f"{code}（{name}）" if name else code
+        warnings.append(f"目录外项目 {label} 未在医保目录中找到，按全自费处理")
+    if t.has_negative_lines:
+        warnings.append("本单含退费明细（数量为负），已与同单费用冲抵")
 
 
 def _over_cap(pric: Decimal, cap: Decimal, cnt: Decimal, amount: Decimal) -> Decimal:
@@ -126,5 +152,3 @@ def _unknown_codes(fees: FeeLines, line_rules: list[_LineRule]) -> list[tuple[st
     lines = zip(fees.med_list_codg, fees.name, line_rules, strict=True)
     return [(code, name) for code, name, (_, _, _, known) in lines if not known]
 
-
-__all__ = ["CLASS_A", "FeeTotals", "classify_fees"]

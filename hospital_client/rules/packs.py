@@ -16,9 +16,6 @@ from pydantic import ValidationError
 from .errors import NoPackError, PackError
 from .pack_schema import PackModel, Rising, Segment
 
-# Far beyond any real cumulative base; closes the last open-ended segment.
-_OPEN_END = Decimal("1e15")
-
 
 @dataclass(frozen=True, slots=True)
 class Pack:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from . import accumulators, audit, backup, caches, check, journal, operators, outbox
-from .db import SCHEMA_VERSION, LocalDatabase, guard, now, open_database, schema_version, transaction
+from . import accumulators, audit, backup, caches, check, journal, operators, outbox, reconcile, upload
+from .connection import LocalDatabase, now, transaction
 from .errors import (
     AlreadyReversed,
     AppendOnlyViolation,
@@ -36,7 +36,10 @@ from .errors import (
     StoreError,
 )
 from .journal import Committed, JournalEntry, NewSettlement
+from .migrations import SCHEMA_VERSION, schema_version
+from .opening import open_database
 from .operators import AuthenticationFailed, Operator
+from .sqlite_errors import guard
 
 # A library stays silent unless the program configures logging (config.setup_logging).
 logging.getLogger("hospital_client").addHandler(logging.NullHandler())
@@ -80,6 +83,8 @@ __all__ = [
     "open_database",
     "operators",
     "outbox",
+    "reconcile",
     "schema_version",
     "transaction",
+    "upload",
 ]

@@ -14,23 +14,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .db import LocalDatabase, guarded
+from .connection import LocalDatabase
 from .money import money_text, to_decimal
 from .schema import ACCUMULATOR_KEYS, MONEY_ACCUMULATOR_KEYS
+from .sql import insert_sql
+from .sqlite_errors import guarded
 
 __all__ = ["Accumulators", "local_totals", "year_to_date", "zero"]
 
 Accumulators = dict[str, Decimal | int]
 
 _COLS = ", ".join(ACCUMULATOR_KEYS)
-_DELTA_INSERT = (
-    f"INSERT INTO accumulator_delta (local_id, psn_no, year, {_COLS}) "
-    f"VALUES (?, ?, ?, {', '.join('?' for _ in ACCUMULATOR_KEYS)})"
-)
+_DELTA_INSERT = insert_sql("accumulator_delta", ("local_id", "psn_no", "year", *ACCUMULATOR_KEYS))
 _TOTAL_UPSERT = (
-    f"INSERT INTO accumulator (psn_no, year, {_COLS}, last_local_id, updated_at) "
-    f"VALUES (?, ?, {', '.join('?' for _ in ACCUMULATOR_KEYS)}, ?, ?) "
-    f"ON CONFLICT (psn_no, year) DO UPDATE SET "
+    insert_sql("accumulator", ("psn_no", "year", *ACCUMULATOR_KEYS, "last_local_id", "updated_at"))
+    + " ON CONFLICT (psn_no, year) DO UPDATE SET "
     + ", ".join(f"{k} = excluded.{k}" for k in ACCUMULATOR_KEYS)
     + ", last_local_id = excluded.last_local_id, updated_at = excluded.updated_at"
 )

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .db import LocalDatabase, guarded, now, transaction
+from .connection import LocalDatabase, now, transaction
+from .sqlite_errors import guarded
 
 GENESIS = "0" * 64
 ACTIONS = frozenset({

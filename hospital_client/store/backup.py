@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import audit
-from .db import SCHEMA_VERSION, LocalDatabase, check_file, guard, guarded, now, open_database, raw_connection
+from .connection import LocalDatabase, now, raw_connection
 from .errors import (
     DatabaseCorrupt,
     DatabaseKeyMissing,
@@ -34,6 +34,9 @@ from .errors import (
     NotADatabase,
     StorageFailure,
 )
+from .migrations import SCHEMA_VERSION
+from .opening import check_file, open_database
+from .sqlite_errors import guard, guarded
 
 __all__ = ["BackupInfo", "backup", "inspect_file", "restore"]
 

@@ -17,18 +17,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import audit
-from .accumulators import read_delta
-from .db import LocalDatabase, guarded, now, transaction
+from .connection import LocalDatabase, now, transaction
 from .errors import CacheIntegrityError, NotFound
-from .money import money_text, to_decimal
+from .money import money_text
 from .schema import ACCUMULATOR_KEYS
+from .sql import insert_sql
+from .sqlite_errors import guarded
 
 if TYPE_CHECKING:
     from ..rules import Catalog, Pack
 
 __all__ = [
     "CachedPerson",
-    "RosterRebase",
+    "RosterPerson",
     "active_catalog_sha256",
     "find_person",
     "get_setting",
@@ -38,8 +39,6 @@ __all__ = [
     "put_catalog",
     "put_pack",
     "put_persons",
-    "put_pulled_persons",
-    "rebase_of",
     "set_setting",
     "set_sync_state",
     "sync_state",
@@ -171,7 +170,10 @@ def load_catalog(db: LocalDatabase, sha256: str | None = None) -> Catalog:
 # --- roster -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class CachedPerson:
+class RosterPerson:
+    """Who a roster person is and how they are insured: the fields every view of a person shares
+    (the cache below adds the figures as pulled; ``app.PersonView`` the desk's current ones)."""
+
     psn_no: str
     psn_name: str
     certno: str
@@ -184,6 +186,12 @@ class CachedPerson:
     residence: str | None
     card_no: str | None
     ecard_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CachedPerson(RosterPerson):
+    """A roster person as last pulled, with the year-to-date the central system sent."""
+
     ytd_year: int | None
     ytd: dict[str, Any]
     pulled_at: str
@@ -218,8 +226,7 @@ def put_persons(
     cols = (*PERSON_FIELDS, "ytd_year", "ytd_json", "pulled_at")
     with transaction(db):
         db.conn.executemany(
-            f"INSERT INTO person ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)}) "
-            f"ON CONFLICT (psn_no) DO UPDATE SET "
+            insert_sql("person", cols) + " ON CONFLICT (psn_no) DO UPDATE SET "
             + ", ".join(f"{c} = excluded.{c}" for c in cols if c != "psn_no"),
             rows,
         )
@@ -296,7 +303,7 @@ def all_settings(db: LocalDatabase) -> dict[str, str]:
     return {k: v for k, v in db.conn.execute("SELECT key, value FROM setting ORDER BY key")}
 
 
-# --- sync (issue 4): cursors and the rebase of pulled year-to-date figures ----------------------
+# --- the sync's bookkeeping (the rebase of pulled figures: reconcile) -------------------------
 
 @guarded
 def sync_state(db: LocalDatabase) -> dict[str, str]:
@@ -313,75 +320,3 @@ def set_sync_state(db: LocalDatabase, values: Mapping[str, str], *, at: dt.datet
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             [(k, str(v), stamp) for k, v in values.items()],
         )
-
-
-@dataclass(frozen=True, slots=True)
-class RosterRebase:
-    psn_no: str
-    year: int
-    central: dict[str, Any]      # the year-to-date as pulled from the central system
-    included: list[int]          # this desk's journal entries those figures already include
-    pulled_at: str
-
-
-@guarded
-def rebase_of(db: LocalDatabase, psn_no: str, year: int) -> RosterRebase | None:
-    row = db.conn.execute("SELECT central_json, included_json, pulled_at FROM roster_rebase "
-                          "WHERE psn_no = ? AND year = ?", (psn_no, year)).fetchone()
-    if row is None:
-        return None
-    return RosterRebase(psn_no, year, json.loads(row[0]), json.loads(row[1]), row[2])
-
-
-@guarded
-def put_pulled_persons(
-    db: LocalDatabase, persons: Iterable[Mapping[str, Any]], *, operator: str, source: str,
-    at: dt.datetime | None = None,
-) -> int:
-    """Roster entries pulled from the central system, rebased onto this desk's journal.
-
-    A person's year-to-date at the desk is the cached figure plus the sum of this desk's own
-    accumulator deltas (``accumulators.year_to_date``). A figure pulled from the central
-    system already contains this desk's settlements and reversals that were adjudicated
-    before the pull; the central system names them (``site_local_ids``). So the cached figure
-    is the pulled one minus the local deltas of exactly those entries: entries the central
-    system has not adjudicated yet still count once, through the local deltas, and the
-    adjudicated ones count once, with their final figures. The pulled figure and the included
-    entries are kept in ``roster_rebase``. Everything happens in one transaction, under the
-    write lock, so no settlement can slip in between the read and the write.
-    """
-    stamp = (at or now()).isoformat()
-    items = list(persons)
-    rebased: list[dict[str, Any]] = []
-    with transaction(db):
-        conn = db.conn
-        for person in items:
-            ytd = person.get("year_to_date")
-            if not ytd or ytd.get("year") is None:
-                rebased.append(dict(person))
-                continue
-            year = int(ytd["year"])
-            included = sorted({int(x) for x in person.get("site_local_ids") or [] if str(x).isdigit()})
-            base: dict[str, Any] = {"year": year}
-            for key in ACCUMULATOR_KEYS:
-                value = ytd.get(key, 0 if key == "admissions" else "0.00")
-                base[key] = int(value) if key == "admissions" else to_decimal(value)
-            counted: list[int] = []
-            for local_id in included:
-                delta = read_delta(conn, local_id)
-                if delta is None or delta[0] != person.get("psn_no") or delta[1] != year:
-                    continue  # not this desk's entry (another desk of the site, or a restored database)
-                counted.append(local_id)
-                for key in ACCUMULATOR_KEYS:
-                    base[key] = base[key] - delta[2][key]
-            rebased.append({**person, "year_to_date": base})
-            central = {k: ytd[k] for k in ("year", *ACCUMULATOR_KEYS) if k in ytd}
-            conn.execute(
-                "INSERT INTO roster_rebase (psn_no, year, central_json, included_json, pulled_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (psn_no, year) DO UPDATE SET central_json = excluded.central_json, "
-                "included_json = excluded.included_json, pulled_at = excluded.pulled_at",
-                (str(person.get("psn_no")), year, json.dumps(central, separators=(",", ":"), default=str),
-                 json.dumps(counted), stamp),
-            )
-        put_persons(db, rebased, operator=operator, source=source, at=at)
-    return len(items)

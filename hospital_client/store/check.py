@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from . import audit
 from .accumulators import stored_totals, totals_from_deltas
-from .db import LocalDatabase, guarded
+from .connection import LocalDatabase
+from .sqlite_errors import guarded
 
 __all__ = ["CheckReport", "check_database"]
 

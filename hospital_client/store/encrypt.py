@@ -25,14 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import audit, keys
-from .db import (
-    DEFAULT_BUSY_TIMEOUT_MS,
-    PlaintextDatabaseWarning,
-    guard,
-    open_database,
-    raw_connection,
-)
+from .connection import DEFAULT_BUSY_TIMEOUT_MS, raw_connection
 from .errors import DatabaseLocked, StorageFailure
+from .opening import PlaintextDatabaseWarning, open_database
+from .sqlite_errors import guard
 
 __all__ = ["EncryptReport", "encrypt_database", "plaintext_leftovers"]
 

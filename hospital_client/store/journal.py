@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -22,27 +22,22 @@ from typing import Any
 from ..privacy import mask_id, mask_name
 from . import audit
 from .accumulators import apply_delta_in_transaction, delta_between, read_delta
-from .db import LocalDatabase, guarded, now, transaction
+from .connection import LocalDatabase, now, transaction
 from .errors import AlreadyReversed, DuplicateSettlement, NotFound, NotReversible
 from .money import money_text, negate_text, to_decimal
-from .outbox import INFNO_REVERSAL, INFNO_SETTLEMENT, enqueue_in_transaction, mark_many_in_transaction, msgid_for
+from .outbox import INFNO_REVERSAL, INFNO_SETTLEMENT, enqueue_in_transaction, msgid_for
 from .schema import SETLINFO_COLUMNS
+from .sql import Where, insert_sql
+from .sqlite_errors import guarded
 
 __all__ = [
     "Committed",
     "JournalEntry",
     "NewSettlement",
-    "RemoteResult",
-    "UploadSource",
     "get_entry",
-    "identities",
     "list_entries",
-    "mark_final",
-    "record_remote_results",
     "record_reversal",
     "record_settlement",
-    "remote_result",
-    "upload_sources",
 ]
 
 STATES = ("provisional", "final")
@@ -151,26 +146,19 @@ _HEADER_COLUMNS = (
     "pack_id", "pack_version", "pack_sha256", "catalog_sha256", "ytd_source", "line_count",
     *SETLINFO_COLUMNS, "request_json", "result_json", "reason", "operator", "created_at", "business_day",
 )
-_HEADER_INSERT = (
-    f"INSERT INTO settlement ({', '.join(_HEADER_COLUMNS)}) VALUES ({', '.join('?' for _ in _HEADER_COLUMNS)})"
-)
+_HEADER_INSERT = insert_sql("settlement", _HEADER_COLUMNS)
 _LINE_COLUMNS = (
     "local_id", "seq", "feedetl_sn", "med_list_codg", "name", "pric", "cnt", "det_item_fee_sumamt",
     "chrgitm_lv", "fulamt_ownpay_amt", "overlmt_amt", "preselfpay_amt", "inscp_scp_amt",
 )
 _OVERRIDE_COLUMNS = ("req_chrgitm_lv", "req_selfpay_prop", "req_pric_uplmt_amt")
 
-
-def _insert_sql(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-
-
-_LINE_INSERT = _insert_sql("fee_line", (*_LINE_COLUMNS, *_OVERRIDE_COLUMNS))
+_LINE_INSERT = insert_sql("fee_line", (*_LINE_COLUMNS, *_OVERRIDE_COLUMNS))
 # A line without overrides (nearly every line) leaves the req_* columns to their NULL default
 # instead of binding three Nones: sqlcipher3 adapts each None the slow way (two attribute
 # lookups that raise and swallow AttributeError), which cost a 500-line settlement about 1 ms.
-_PLAIN_LINE_INSERT = _insert_sql("fee_line", _LINE_COLUMNS)
-_STATE_INSERT = "INSERT INTO settlement_state (local_id, state, at, note) VALUES (?, ?, ?, ?)"
+_PLAIN_LINE_INSERT = insert_sql("fee_line", _LINE_COLUMNS)
+STATE_INSERT = "INSERT INTO settlement_state (local_id, state, at, note) VALUES (?, ?, ?, ?)"
 
 
 def _queue_no(day: dt.date, local_id: int) -> str:
@@ -323,7 +311,7 @@ def record_settlement(db: LocalDatabase, new: NewSettlement, *, at: dt.datetime 
         conn.execute(_HEADER_INSERT, header)
         conn.executemany(_PLAIN_LINE_INSERT, lines.plain)
         conn.executemany(_LINE_INSERT, lines.overridden)
-        conn.execute(_STATE_INSERT, (local_id, "provisional", stamp, ""))
+        conn.execute(STATE_INSERT, (local_id, "provisional", stamp, ""))
         apply_delta_in_transaction(conn, local_id, _text(person["psn_no"]), year, delta, stamp)
         msgid = msgid_for(_text(encounter.get("fixmedins_code")), when, local_id)
         enqueue_in_transaction(conn, local_id, INFNO_SETTLEMENT, msgid, stamp)
@@ -379,7 +367,7 @@ def record_reversal(
             compact_json(request), compact_json(result), reason, operator, stamp, when.date().isoformat(),
         )
         conn.execute(_HEADER_INSERT, header)
-        conn.execute(_STATE_INSERT, (local_id, "provisional", stamp, ""))
+        conn.execute(STATE_INSERT, (local_id, "provisional", stamp, ""))
         original_delta = read_delta(conn, original_local_id)
         if original_delta is None:
             raise NotFound(f"settlement {original_local_id} has no accumulator record")
@@ -397,21 +385,12 @@ def record_reversal(
     return Committed(local_id, queue_no, "reversal", "provisional", msgid, stamp, original_local_id)
 
 
-@guarded
-def mark_final(db: LocalDatabase, local_id: int, note: str = "", *, operator: str = "sync",
-               at: dt.datetime | None = None) -> None:
-    """Record that the central system confirmed the entry (a new state row; no amount changes)."""
-    when = at or now()
-    with transaction(db):
-        if db.conn.execute("SELECT 1 FROM settlement WHERE local_id = ?", (local_id,)).fetchone() is None:
-            raise NotFound(f"no journal entry {local_id}")
-        db.conn.execute(_STATE_INSERT, (local_id, "final", when.isoformat(), note))
-        audit.append_in_transaction(db.conn, "state", operator, f"settlement:{local_id}", {"state": "final"}, when)
-
-
-_LIST_COLUMNS = (
+# The latest state of the entry ``s`` (provisional, then final).
+LATEST_STATE = "(SELECT st.state FROM settlement_state st WHERE st.local_id = s.local_id ORDER BY st.id DESC LIMIT 1)"
+# The columns of an entry ``s`` that ``entry_of`` reads, in order.
+LIST_COLUMNS = (
     "s.local_id, s.queue_no, s.kind, "
-    "(SELECT st.state FROM settlement_state st WHERE st.local_id = s.local_id ORDER BY st.id DESC LIMIT 1), "
+    f"{LATEST_STATE}, "
     "s.reverses_local_id, (SELECT r.local_id FROM settlement r WHERE r.reverses_local_id = s.local_id), "
     "s.psn_no, s.certno_masked, s.psn_name_masked, s.insutype, s.mdtrt_id, s.med_type, s.setl_date, "
     "s.pack_id, s.pack_version, s.pack_sha256, s.ytd_source, s.line_count, "
@@ -422,7 +401,8 @@ _LIST_COLUMNS = (
 _N_FIXED = 18
 
 
-def _entry(row: tuple[Any, ...], request: str | None = None, result: str | None = None) -> JournalEntry:
+def entry_of(row: tuple[Any, ...], request: str | None = None, result: str | None = None) -> JournalEntry:
+    """The entry from a row of ``LIST_COLUMNS`` (and, for a full entry, its request and result JSON)."""
     amounts = {c: to_decimal(v) for c, v in zip(SETLINFO_COLUMNS, row[_N_FIXED:_N_FIXED + len(SETLINFO_COLUMNS)],
                                                  strict=True)}
     reason, operator, created_at, business_day, outbox_status = row[_N_FIXED + len(SETLINFO_COLUMNS):]
@@ -447,39 +427,24 @@ def list_entries(
     psn_no: str | None = None,
 ) -> list[JournalEntry]:
     """Journal entries in local order, optionally by business day range (inclusive), operator, person."""
-    where: list[str] = []
-    params: list[Any] = []
-    if day_from:
-        where.append("s.business_day >= ?")
-        params.append(day_from)
-    if day_to:
-        where.append("s.business_day <= ?")
-        params.append(day_to)
-    if operator:
-        where.append("s.operator = ?")
-        params.append(operator)
-    if psn_no:
-        where.append("s.psn_no = ?")
-        params.append(psn_no)
-    sql = f"SELECT {_LIST_COLUMNS} FROM settlement s"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY s.local_id"
-    return [_entry(row) for row in db.conn.execute(sql, params)]
+    where = (Where().given(day_from, "s.business_day >= ?").given(day_to, "s.business_day <= ?")
+             .given(operator, "s.operator = ?").given(psn_no, "s.psn_no = ?"))
+    sql = f"SELECT {LIST_COLUMNS} FROM settlement s{where} ORDER BY s.local_id"
+    return [entry_of(row) for row in db.conn.execute(sql, where.params)]
 
 
 @guarded
 def get_entry(db: LocalDatabase, local_id: int, *, full: bool = True) -> JournalEntry:
     """One entry; with ``full`` its stored request and result too."""
     row = db.conn.execute(
-        f"SELECT {_LIST_COLUMNS}, s.request_json, s.result_json FROM settlement s WHERE s.local_id = ?",
+        f"SELECT {LIST_COLUMNS}, s.request_json, s.result_json FROM settlement s WHERE s.local_id = ?",
         (local_id,),
     ).fetchone()
     if row is None:
         raise NotFound(f"no journal entry {local_id}")
     if not full:
-        return _entry(row[:-2])
-    entry = _entry(row[:-2], row[-2], row[-1])
+        return entry_of(row[:-2])
+    entry = entry_of(row[:-2], row[-2], row[-1])
     if entry.request is not None and entry.result is not None:
         _reassemble(db.conn, local_id, entry.request, entry.result)
     return entry
@@ -490,163 +455,3 @@ def fee_lines(db: LocalDatabase, local_id: int) -> list[dict[str, Any]]:
     cursor = db.conn.execute("SELECT * FROM fee_line WHERE local_id = ? ORDER BY seq", (local_id,))
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
-# --- sync (issue 4): what is uploaded, and what the central system answered ----------------------
-
-@dataclass(frozen=True, slots=True)
-class UploadSource:
-    """A journal entry as the sync uploads it (docs/protocol.md, 9511 items), as JSON text that
-    SQLite builds from the committed rows: a settlement's ``request`` exactly as settled with its
-    fee lines put back and its ``provisional`` result (policy, setlinfo, setldetail,
-    year_to_date_after); a reversal's ``reverses_local_id``; the time it was committed in China
-    Standard Time. Built the same way every time, so a re-sent settlement is the same request
-    (the central system binds each local id to its request's fingerprint)."""
-
-    local_id: int
-    kind: str
-    item_json: str
-
-
-# Everything in SQLite's JSON functions: a batch of hundreds of entries is read in milliseconds,
-# without decoding and encoding in Python. The fee lines as requested (the optional overrides
-# only when given), in order (an aggregate's ORDER BY needs SQLite 3.44; the order of the lines is
-# part of the request). Times: created_at carries its UTC offset; CST is UTC+8 (no summer time).
-_FEES_SQL = """
-    SELECT json_group_array(CASE
-      WHEN req_chrgitm_lv IS NULL AND req_selfpay_prop IS NULL AND req_pric_uplmt_amt IS NULL THEN
-        json_object('feedetl_sn', feedetl_sn, 'med_list_codg', med_list_codg, 'name', name, 'pric', pric, 'cnt', cnt,
-                    'det_item_fee_sumamt', det_item_fee_sumamt)
-      ELSE json_patch(  -- a merge patch leaves out the overrides that are NULL
-        json_object('feedetl_sn', feedetl_sn, 'med_list_codg', med_list_codg, 'name', name, 'pric', pric, 'cnt', cnt,
-                    'det_item_fee_sumamt', det_item_fee_sumamt),
-        json_object('chrgitm_lv', req_chrgitm_lv, 'selfpay_prop', req_selfpay_prop,
-                    'pric_uplmt_amt', req_pric_uplmt_amt)) END ORDER BY seq)
-    FROM fee_line f WHERE f.local_id = s.local_id"""
-_UPLOAD_SQL = f"""
-SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN json_object(
-    'kind', 'settlement', 'local_id', CAST(s.local_id AS TEXT),
-    'setl_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours'),
-    'request', json_set(s.request_json, '$.fees', json(coalesce(({_FEES_SQL}), '[]'))),
-    'provisional', json_object(
-      'policy', s.result_json -> '$.policy', 'setlinfo', s.result_json -> '$.setlinfo',
-      'setldetail', s.result_json -> '$.setldetail', 'year_to_date_after', s.result_json -> '$.year_to_date_after'))
-  ELSE json_object(
-    'kind', 'reversal', 'local_id', CAST(s.local_id AS TEXT), 'reverses_local_id', CAST(s.reverses_local_id AS TEXT),
-    'rev_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours')) END
-FROM settlement s WHERE s.local_id IN (SELECT value FROM json_each(?))
-"""
-# Id lists are passed as one JSON array (json_each), so that each query has one text whatever
-# the batch size: texts that vary fill the connection's statement cache, and a full cache makes
-# every later commit slower (see db._uncached).
-
-
-@guarded
-def upload_sources(db: LocalDatabase, local_ids: Sequence[int]) -> list[UploadSource]:
-    """Entries as the sync uploads them (see UploadSource), in the order asked."""
-    if not local_ids:
-        return []
-    wanted = [int(x) for x in local_ids]
-    rows = {row[0]: row for row in db.conn.execute(_UPLOAD_SQL, (json.dumps(wanted),))}
-    out: list[UploadSource] = []
-    for local_id in wanted:
-        row = rows.get(local_id)
-        if row is None:
-            raise NotFound(f"no journal entry {local_id}")
-        out.append(UploadSource(*row))
-    return out
-
-
-@guarded
-def identities(db: LocalDatabase, local_ids: Sequence[int]) -> dict[int, tuple[str, str, str]]:
-    """Kind, psn_no and mdtrt_id of these entries: what a central answer must match to be theirs."""
-    rows = db.conn.execute(
-        "SELECT local_id, kind, psn_no, mdtrt_id FROM settlement WHERE local_id IN (SELECT value FROM json_each(?))",
-        (json.dumps([int(x) for x in local_ids]),))
-    return {row[0]: (row[1], row[2], row[3]) for row in rows}
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteResult:
-    """The central system's answer for one journal entry it adjudicated."""
-
-    local_id: int
-    status: str                         # accepted | adjusted
-    central_id: str                     # setl_id, or rev_setl_id for a reversal
-    msgid: str                          # the message the central system recorded it under
-    final: Mapping[str, Any]            # its figures: setlinfo (and setldetail, policy)
-    adjustment: Mapping[str, Any] | None = None   # final - provisional (adjusted only)
-
-
-_ADJUSTMENT_INSERT = (
-    "INSERT INTO adjustment (local_id, central_id, psn_cash_pay, hifp_pay, hifmi_pay, maf_pay, fund_pay_sumamt, "
-    "funds_json, reasons, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-@guarded
-def record_remote_results(db: LocalDatabase, results: Sequence[RemoteResult], *, operator: str = "sync",
-                          at: dt.datetime | None = None) -> list[int]:
-    """Record the central system's answers in ONE transaction: for each entry not confirmed yet,
-    the answer (sync_result), its adjustment (for the clerk to resolve), the outbox status and
-    event, a 'final' state row and an audit entry. An entry already confirmed is left alone (an
-    answer can arrive twice: the online path and a drain). Returns the local ids recorded."""
-    if not results:
-        return []
-    when = at or now()
-    stamp = when.isoformat()
-    conn = db.conn
-    recorded: list[int] = []
-    with transaction(db):
-        ids = json.dumps([r.local_id for r in results])
-        boxes = {row[0]: (row[1], row[2]) for row in conn.execute(
-            "SELECT local_id, id, status FROM outbox WHERE local_id IN (SELECT value FROM json_each(?))", (ids,))}
-        done = {row[0]: (row[1], row[2]) for row in conn.execute(
-            "SELECT local_id, status, central_id FROM sync_result WHERE local_id IN (SELECT value FROM json_each(?))",
-            (ids,))}
-        changes: list[tuple[int, str, str]] = []
-        for r in results:
-            if r.status not in ("accepted", "adjusted"):
-                raise ValueError(f"entry {r.local_id}: a final answer is accepted or adjusted, not {r.status!r}")
-            if r.local_id not in boxes:
-                continue
-            outbox_id, box_status = boxes[r.local_id]
-            if r.local_id in done:
-                # Confirmed before (the answer came twice): only an outbox status put back (e.g. by
-                # a retry) returns to what was recorded; nothing else is written again.
-                status, central_id = done[r.local_id]
-                if box_status != status:
-                    changes.append((outbox_id, status, central_id))
-                    boxes[r.local_id] = (outbox_id, status)
-                continue
-            done[r.local_id] = (r.status, r.central_id)
-            boxes[r.local_id] = (outbox_id, r.status)
-            conn.execute("INSERT INTO sync_result (local_id, status, central_id, msgid, final_json, received_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         (r.local_id, r.status, r.central_id, r.msgid, compact_json(r.final), stamp))
-            adj = r.adjustment
-            if r.status == "adjusted" and adj:
-                conn.execute(_ADJUSTMENT_INSERT, (
-                    r.local_id, r.central_id, *(money_text(adj.get(k, "0")) for k in (
-                        "psn_cash_pay", "hifp_pay", "hifmi_pay", "maf_pay", "fund_pay_sumamt")),
-                    compact_json(adj.get("funds") or []), compact_json(adj.get("reasons") or []), stamp))
-            conn.execute(_STATE_INSERT, (r.local_id, "final", stamp, f"{r.status} {r.central_id}"))
-            changes.append((outbox_id, r.status, r.central_id))
-            detail: dict[str, Any] = {"state": "final", "central": r.status, "central_id": r.central_id}
-            if r.status == "adjusted" and adj:
-                detail["adjustment_psn_cash_pay"] = money_text(adj.get("psn_cash_pay", "0"))
-            audit.append_in_transaction(conn, "sync", operator, f"settlement:{r.local_id}", detail, when)
-            recorded.append(r.local_id)
-        mark_many_in_transaction(conn, changes, stamp)
-    return recorded
-
-
-@guarded
-def remote_result(db: LocalDatabase, local_id: int) -> dict[str, Any] | None:
-    """What the central system answered for an entry (status, central id, msgid, final figures), or None."""
-    row = db.conn.execute("SELECT status, central_id, msgid, final_json, received_at FROM sync_result "
-                          "WHERE local_id = ?", (local_id,)).fetchone()
-    if row is None:
-        return None
-    return {"status": row[0], "central_id": row[1], "msgid": row[2], "final": json.loads(row[3]),
-            "received_at": row[4]}

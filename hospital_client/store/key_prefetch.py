@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import keys
-from .db import SQLITE_MAGIC
+from .file_header import SQLITE_MAGIC
 
 # A keyring waiting for the clerk to unlock it can take this long; past it the child is stopped
 # and the desk asks the keyring itself (which shows the same prompt again).
@@ -90,9 +90,9 @@ def start(path: Path) -> bool:
 def _child(fd: int, key_id: str) -> None:
     status = 0
     try:
-        from .. import secrets
+        from .. import credentials
 
-        value = secrets.get_secret(keys.secret_name(key_id))
+        value = credentials.get_secret(keys.secret_name(key_id))
         if value is not None and _parse_key(value.strip()) is not None:  # else the desk finds out itself
             data = f"{key_id} {value.strip()}".encode("ascii")
             while data:

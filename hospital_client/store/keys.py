@@ -3,7 +3,7 @@
 Every encrypted database (SQLCipher 4: AES-256 with an HMAC-SHA512 per page) has
 
 - a random 256-bit **key**, kept in the OS keyring (Windows Credential Manager, the Secret
-  Service on Linux) through ``hospital_client.secrets`` and nowhere else: never in a file in
+  Service on Linux) through ``hospital_client.credentials`` and nowhere else: never in a file in
   clear, never in a log, never on the command line;
 - a random 16-byte **database id**, which is SQLCipher's salt: the only 16 bytes of the file
   that are not ciphertext. The keyring entry is named after it (``dbkey:<32 hex digits>``).
@@ -28,15 +28,16 @@ import binascii
 import datetime as dt
 import json
 import os
-import secrets as _random
+import secrets
 import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import secrets
-from .errors import DatabaseKeyMissing, DatabaseKeyringUnavailable
+from .. import credentials
+from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP
+from .errors import DatabaseKeyMissing, DatabaseKeyringUnavailable, StoreError
 
 __all__ = [
     "ESCROW_FORMAT",
@@ -83,8 +84,11 @@ class DatabaseKey:
         return f"x'{self.key.hex()}{self.id if new_file else ''}'"
 
 
-class EscrowError(Exception):
+class EscrowError(StoreError):
     """A key file cannot be used: malformed, altered, or the passphrase does not open it."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The database key file cannot be used (damaged, altered, or wrong passphrase).")  # noqa: E501
+    exit_code = EXIT_BAD_INPUT
 
 
 def secret_name(key_id: str) -> str:
@@ -94,9 +98,9 @@ def secret_name(key_id: str) -> str:
 def new_key() -> DatabaseKey:
     """A fresh random key and database id (never all zeros, which reads as a wiped header)."""
     while True:
-        salt = _random.token_bytes(ID_BYTES)
+        salt = secrets.token_bytes(ID_BYTES)
         if any(salt):
-            return DatabaseKey(salt.hex(), _random.token_bytes(KEY_BYTES))
+            return DatabaseKey(salt.hex(), secrets.token_bytes(KEY_BYTES))
 
 
 def database_id(head: bytes) -> str:
@@ -141,8 +145,8 @@ def lookup(key_id: str, path: Path | str = "<database>") -> DatabaseKey | None:
     if cached is not None:
         return DatabaseKey(key_id, cached)
     try:
-        value = secrets.get_secret(secret_name(key_id))
-    except secrets.KeyringUnavailable as exc:
+        value = credentials.get_secret(secret_name(key_id))
+    except credentials.KeyringUnavailable as exc:
         raise DatabaseKeyringUnavailable(path, str(exc)) from None
     if value is None:
         return None
@@ -161,8 +165,8 @@ def load(key_id: str, path: Path | str) -> DatabaseKey:
 def save(key: DatabaseKey, path: Path | str = "<database>") -> None:
     """Keep ``key`` in the OS keyring (replacing what is stored under its id)."""
     try:
-        secrets.set_secret(secret_name(key.id), key.key.hex())
-    except secrets.KeyringUnavailable as exc:
+        credentials.set_secret(secret_name(key.id), key.key.hex())
+    except credentials.KeyringUnavailable as exc:
         raise DatabaseKeyringUnavailable(path, str(exc)) from None
     forget(key.id)
 
@@ -171,8 +175,8 @@ def delete(key_id: str) -> None:
     """Remove a key that never protected a file (a creation that failed)."""
     forget(key_id)
     try:
-        secrets.delete_secret(secret_name(key_id))
-    except secrets.KeyringUnavailable:
+        credentials.delete_secret(secret_name(key_id))
+    except credentials.KeyringUnavailable:
         pass
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ..errors import QT_TRANSLATE_NOOP
 from . import audit
-from .db import LocalDatabase, guarded, now, transaction
+from .connection import LocalDatabase, now, transaction
 from .errors import NotFound, RecordError
+from .sqlite_errors import guarded
 
 ROLES = ("clerk", "supervisor", "admin")
 _RANK = {role: i for i, role in enumerate(ROLES)}
@@ -31,7 +33,7 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 class AuthenticationFailed(RecordError):
     """Unknown operator, inactive account or wrong password (deliberately not told apart)."""
 
-    zh = "操作员或密码错误。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "Wrong operator name or password.")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ columns change (queued -> sent -> accepted / adjusted / rejected); each change a
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -19,8 +18,9 @@ from typing import Any
 
 from ..protocol import REVERSAL, SETTLEMENT, make_msgid, msgid_site_code
 from . import audit
-from .db import LocalDatabase, guarded, now, transaction
+from .connection import LocalDatabase, now, transaction
 from .errors import NotFound, RecordError
+from .sqlite_errors import guarded
 
 STATUSES = ("queued", "sent", "accepted", "adjusted", "rejected")
 INFNO_SETTLEMENT, INFNO_REVERSAL = SETTLEMENT, REVERSAL
@@ -28,12 +28,9 @@ INFNO_SETTLEMENT, INFNO_REVERSAL = SETTLEMENT, REVERSAL
 __all__ = [
     "PENDING",
     "STATUSES",
-    "Adjustment",
     "OutboxMessage",
     "Pending",
-    "get_adjustment",
     "get_message",
-    "list_adjustments",
     "list_messages",
     "mark",
     "mark_many",
@@ -43,7 +40,6 @@ __all__ = [
     "pending",
     "pending_brief",
     "requeue",
-    "resolve_adjustment",
     "status_counts",
 ]
 
@@ -122,7 +118,7 @@ def mark(db: LocalDatabase, outbox_id: int, status: str, detail: str = "", *, at
         )
 
 
-# --- sync (issue 4): the drain's view of the outbox, and the adjustments to resolve --------------
+# --- the drain's view of the outbox ------------------------------------------------------------
 
 PENDING = ("queued", "sent")  # still to be confirmed by the central system ('rejected' is parked)
 
@@ -224,83 +220,3 @@ def requeue(db: LocalDatabase, outbox_id: int, *, operator: str, at: dt.datetime
         audit.append_in_transaction(db.conn, "sync", operator, f"outbox:{outbox_id}",
                                     {"retry": message.local_id, "was": message.last_error[:200]}, when)
     return get_message(db, outbox_id)
-
-
-@dataclass(frozen=True, slots=True)
-class Adjustment:
-    """Final minus provisional for one settlement: psn_cash_pay > 0 the patient pays more (补费),
-    < 0 the patient gets money back (退费); per fund too. Resolved once, by whom and when."""
-
-    local_id: int
-    queue_no: str
-    central_id: str
-    psn_cash_pay: str
-    hifp_pay: str
-    hifmi_pay: str
-    maf_pay: str
-    fund_pay_sumamt: str
-    funds: list[dict[str, Any]]
-    reasons: list[str]
-    created_at: str
-    resolved_by: str | None
-    resolved_at: str | None
-    resolution_note: str
-    psn_no: str
-    psn_name_masked: str
-    setl_date: str
-
-    @property
-    def resolved(self) -> bool:
-        return self.resolved_at is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["resolved"] = self.resolved
-        return out
-
-
-_ADJ_SELECT = (
-    "SELECT a.local_id, s.queue_no, a.central_id, a.psn_cash_pay, a.hifp_pay, a.hifmi_pay, a.maf_pay, "
-    "a.fund_pay_sumamt, a.funds_json, a.reasons, a.created_at, a.resolved_by, a.resolved_at, a.resolution_note, "
-    "s.psn_no, s.psn_name_masked, s.setl_date FROM adjustment a JOIN settlement s ON s.local_id = a.local_id"
-)
-
-
-def _adjustment(row: tuple[Any, ...]) -> Adjustment:
-    values = list(row)
-    values[8] = json.loads(values[8])
-    values[9] = json.loads(values[9])
-    return Adjustment(*values)
-
-
-@guarded
-def list_adjustments(db: LocalDatabase, *, open_only: bool = False) -> list[Adjustment]:
-    """Adjustments in local order; with ``open_only`` only those not resolved yet."""
-    sql = _ADJ_SELECT + (" WHERE a.resolved_at IS NULL" if open_only else "") + " ORDER BY a.local_id"
-    return [_adjustment(row) for row in db.conn.execute(sql).fetchall()]
-
-
-@guarded
-def get_adjustment(db: LocalDatabase, local_id: int) -> Adjustment:
-    row = db.conn.execute(_ADJ_SELECT + " WHERE a.local_id = ?", (local_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"no adjustment for journal entry {local_id}")
-    return _adjustment(row)
-
-
-@guarded
-def resolve_adjustment(db: LocalDatabase, local_id: int, *, operator: str, note: str = "",
-                       at: dt.datetime | None = None) -> Adjustment:
-    """Record that the clerk settled the difference with the patient (once; audited)."""
-    when = at or now()
-    stamp = when.isoformat()
-    with transaction(db):
-        current = get_adjustment(db, local_id)
-        if current.resolved:
-            raise RecordError(f"the adjustment of entry {local_id} was already resolved by {current.resolved_by} "
-                              f"at {current.resolved_at}")
-        db.conn.execute("UPDATE adjustment SET resolved_by = ?, resolved_at = ?, resolution_note = ? "
-                        "WHERE local_id = ?", (operator, stamp, note.strip(), local_id))
-        audit.append_in_transaction(db.conn, "sync", operator, f"settlement:{local_id}",
-                                    {"adjustment_resolved": current.psn_cash_pay}, when)
-    return get_adjustment(db, local_id)

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .sql import append_only_triggers
+
 if TYPE_CHECKING:
     from sqlite_utils import Database, Migrations
 
@@ -40,15 +42,6 @@ ACCUMULATOR_KEYS = (
     "maf_base", "maf_pay", "maf2_base", "maf2_pay",
 )
 MONEY_ACCUMULATOR_KEYS = ACCUMULATOR_KEYS[1:]
-
-
-def _append_only(table: str) -> str:
-    return f"""
-CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
-BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be changed'); END;
-CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
-BEGIN SELECT RAISE(ABORT, 'append-only: {table} rows cannot be deleted'); END;
-"""
 
 
 def _set_version(db: Database, version: int) -> None:
@@ -140,7 +133,7 @@ CREATE TABLE settlement (
 );
 CREATE INDEX settlement_mdtrt ON settlement (mdtrt_id);
 CREATE INDEX settlement_psn ON settlement (psn_no, setl_year);
-{_append_only("settlement")}
+{append_only_triggers("settlement")}
 CREATE TRIGGER settlement_reverse_once BEFORE INSERT ON settlement
 WHEN NEW.kind = 'reversal'
 BEGIN
@@ -167,7 +160,7 @@ CREATE TABLE fee_line (
   req_pric_uplmt_amt TEXT,
   PRIMARY KEY (local_id, seq)
 ) WITHOUT ROWID;
-{_append_only("fee_line")}
+{append_only_triggers("fee_line")}
 
 CREATE TABLE settlement_state (
   id INTEGER PRIMARY KEY,
@@ -177,7 +170,7 @@ CREATE TABLE settlement_state (
   note TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX settlement_state_local ON settlement_state (local_id, id);
-{_append_only("settlement_state")}
+{append_only_triggers("settlement_state")}
 
 CREATE TABLE accumulator_delta (
   local_id INTEGER PRIMARY KEY REFERENCES settlement (local_id),
@@ -187,7 +180,7 @@ CREATE TABLE accumulator_delta (
   {acc_money}
 );
 CREATE INDEX accumulator_delta_psn ON accumulator_delta (psn_no, year);
-{_append_only("accumulator_delta")}
+{append_only_triggers("accumulator_delta")}
 
 CREATE TABLE accumulator (
   psn_no TEXT NOT NULL,
@@ -225,7 +218,7 @@ CREATE TABLE outbox_event (
   detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX outbox_event_outbox ON outbox_event (outbox_id);
-{_append_only("outbox_event")}
+{append_only_triggers("outbox_event")}
 
 CREATE TABLE audit (
   seq INTEGER PRIMARY KEY,
@@ -238,7 +231,7 @@ CREATE TABLE audit (
   hash TEXT NOT NULL
 );
 CREATE INDEX audit_subject ON audit (subject);
-{_append_only("audit")}
+{append_only_triggers("audit")}
 """)
     _set_version(db, 1)
 
@@ -271,7 +264,7 @@ _ADJUSTMENT_FIXED = (
 
 @_migration
 def m003_sync(db: Database) -> None:
-    """The central system's answers (issue 4): final results, adjustments for the clerk to
+    """The central system's answers: final results, adjustments for the clerk to
     resolve, sync cursors, and what each pulled year-to-date already includes (the rebase)."""
     db.executescript(f"""
 CREATE TABLE sync_result (
@@ -282,7 +275,7 @@ CREATE TABLE sync_result (
   final_json TEXT NOT NULL,
   received_at TEXT NOT NULL
 );
-{_append_only("sync_result")}
+{append_only_triggers("sync_result")}
 
 CREATE TABLE adjustment (
   local_id INTEGER PRIMARY KEY REFERENCES settlement (local_id),

@@ -32,9 +32,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import protocol as p
-from ..store import LocalDatabase, journal, outbox
-from ..store.journal import RemoteResult, UploadSource
+from ..store import LocalDatabase, outbox, reconcile, upload
 from ..store.outbox import Pending
+from ..store.reconcile import RemoteResult
+from ..store.upload import UploadSource
 from .client import Answer, CentralClient
 from .errors import BadAnswer, CentralRefused, CentralUnreachable, SyncError
 from .lock import DrainLock
@@ -179,7 +180,7 @@ class _Drain:
         changes: list[tuple[int, str, str]] = []
         unknown: set[int] = set()
         views = [v for v in views if isinstance(v, dict) and str(v.get("local_id") or "").isdigit()]
-        ours = journal.identities(self.db, [int(v["local_id"]) for v in views
+        ours = reconcile.identities(self.db, [int(v["local_id"]) for v in views
                                             if v.get("status") in ("accepted", "adjusted")])
         for view in views:
             local_id = int(view["local_id"])
@@ -207,7 +208,7 @@ class _Drain:
             else:  # unknown: it never arrived (or the central system lost it): upload it again
                 unknown.add(local_id)
                 self.awaiting.pop(local_id, None)
-        recorded = journal.record_remote_results(self.db, finals, operator=self.operator)
+        recorded = reconcile.record_remote_results(self.db, finals, operator=self.operator)
         done = set(recorded)
         for result in finals:
             if result.local_id in done:
@@ -269,7 +270,7 @@ class _Drain:
                 self.finish(*in_flight)
 
     def build(self, chunk: Sequence[Pending]) -> list[str]:
-        return [src.item_json for src in journal.upload_sources(self.db, [m.local_id for m in chunk])]
+        return [src.item_json for src in upload.upload_sources(self.db, [m.local_id for m in chunk])]
 
     def post(self, items: Sequence[str]) -> Answer:
         body = batch_input(items, self.settings.ack)
@@ -364,7 +365,7 @@ def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadlin
     message = outbox.message_for(db, local_id)
     if message is None or message.status not in outbox.PENDING:
         return OnlineAnswer("sent", reason="not pending")
-    source = journal.upload_sources(db, [local_id])[0]
+    source = upload.upload_sources(db, [local_id])[0]
     infno = p.REVERSAL if source.kind == "reversal" else p.SETTLEMENT
     input_json = f'{{"data":{source.item_json}}}'.encode()  # 2304/2305 take the item's fields (kind is ignored)
     outbox.mark_many(db, [(message.id, "sent", "online")])
@@ -379,11 +380,11 @@ def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadlin
             return OnlineAnswer("rejected", reason=reason)
         return OnlineAnswer("sent", reason=str(exc))  # credentials, clock, msgid: the drain goes on later
     view = answer.output if isinstance(answer.output, dict) else {}
-    foreign = foreign_answer(view, local_id, journal.identities(db, [local_id]).get(local_id))
+    foreign = foreign_answer(view, local_id, reconcile.identities(db, [local_id]).get(local_id))
     if foreign:
         reason = f"{p.Conflict.infcode} {foreign}"
         outbox.mark_many(db, [(message.id, "rejected", reason)])
         return OnlineAnswer("rejected", reason=reason)
     result = _remote_result(view, local_id)
-    journal.record_remote_results(db, [result], operator=operator)
+    reconcile.record_remote_results(db, [result], operator=operator)
     return OnlineAnswer(result.status, result)

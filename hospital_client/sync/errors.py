@@ -1,7 +1,7 @@
 """What the central-system client raises, in one place (the wire protocol's own refusals are in
 ``protocol``; a refusal reaches the caller as ``CentralRefused`` carrying the typed one).
 
-    SyncError                   base; ``str(exc)`` English for logs and the CLI, ``exc.zh`` for the desk
+    SyncError                   base (of HospitalClientError, hospital_client.errors)
     ├── NotConfigured           no site file or no server_url: the demo site, or setup not run
     ├── CredentialsMissing      the site secret is not in the OS keyring (run setup)
     ├── CredentialsUnavailable  no usable OS keyring on this machine
@@ -16,7 +16,10 @@ None of the messages contains a name, an ID number or the site secret.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .. import protocol as p
+from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
 
 __all__ = [
     "BadAnswer",
@@ -31,39 +34,49 @@ __all__ = [
 ]
 
 
-class SyncError(Exception):
+class SyncError(HospitalClientError):
     """Base class of the sync's errors."""
 
-    zh = "与医保中心同步未完成。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The exchange with the central system was not completed.")
 
 
 class NotConfigured(SyncError):
-    zh = "本机未配置医保中心地址（演示站点或尚未运行 setup），只能离线结算。"
+    exit_code = EXIT_BAD_INPUT  # run setup
+    clerk_text = QT_TRANSLATE_NOOP("errors", "No central system is configured at this desk (the demo site, or setup was not run); settlements are offline only.")
 
 
 class CredentialsMissing(SyncError):
-    zh = "本机的系统钥匙串中没有本机构的接入密钥，请信息科运行 hospital-client setup。"
+    exit_code = EXIT_BAD_INPUT  # run setup
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The site's access secret is not in this machine's keyring; ask IT to run hospital-client setup.")
 
 
 class CredentialsUnavailable(SyncError):
-    zh = "本机没有可用的系统钥匙串，无法读取接入密钥，请联系信息科。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "This machine has no usable system keyring, so the access secret cannot be read; call IT.")
 
 
 class CentralUnreachable(SyncError):
-    zh = "暂时连不上医保中心（网络或中心繁忙），结算已保存，联网后自动上传。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The central system cannot be reached just now (network, or the centre is busy). Settlements are saved and are sent when the link is back.")
 
 
 class CentralRefused(SyncError):
     """The central system answered with a non-zero infcode; ``protocol_error`` is the typed refusal."""
 
-    zh = "医保中心拒绝了报文。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused the message.")
 
     def __init__(self, message: str, protocol_error: p.ProtocolError) -> None:
         super().__init__(message)
         self.protocol_error = protocol_error
         self.infcode = protocol_error.infcode
         self.err_msg = protocol_error.err_msg
-        self.zh = f"医保中心拒绝（{protocol_error.infcode}）：{protocol_error.err_msg}"
+        if isinstance(protocol_error, p.BadSignature):
+            self.clerk_text = QT_TRANSLATE_NOOP("errors", "The access secret is wrong; ask IT to run setup again.")
+        elif isinstance(protocol_error, p.StaleTimestamp):
+            self.clerk_text = QT_TRANSLATE_NOOP("errors", "This machine's clock differs from the central system's by more than 5 minutes; set the clock right.")
+        else:
+            self.clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused ({infcode}): {err_msg}")
+
+    def clerk_args(self) -> Mapping[str, object]:
+        return {"infcode": self.infcode, "err_msg": self.err_msg}
 
     @property
     def is_auth(self) -> bool:
@@ -72,12 +85,12 @@ class CentralRefused(SyncError):
 
 
 class BadAnswer(SyncError):
-    zh = "医保中心的应答无法识别，请联系信息科。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The central system's answer cannot be read; call IT.")
 
 
 class DrainBusy(SyncError):
-    zh = "另一个同步正在进行，请稍后再试。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "Another sync is running; try again shortly.")
 
 
 class PulledDataRejected(SyncError):
-    zh = "从医保中心下载的政策包或目录校验失败，未启用。"
+    clerk_text = QT_TRANSLATE_NOOP("errors", "A policy pack or catalogue downloaded from the central system failed its check and was not used.")

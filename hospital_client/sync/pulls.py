@@ -5,7 +5,7 @@ accumulators for a year (5206).
 A pulled pack or catalogue is used only after its sha256 matches what the central system
 announced and the rules core has validated it (``rules.parse_pack`` / ``parse_catalog``, via the
 caches). Pulled year-to-date figures are rebased onto the local journal
-(``caches.put_pulled_persons``): the central system names the entries of this site they already
+(``reconcile.put_pulled_persons``): the central system names the entries of this site they already
 include (``site_local_ids``), so nothing is counted twice.
 """
 
@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import protocol as p
 from ..rules import RulesError
-from ..store import LocalDatabase, caches
+from ..store import LocalDatabase, caches, reconcile
 from ..store.caches import CachedPerson
 from .client import CentralClient
 from .errors import BadAnswer, PulledDataRejected
@@ -116,7 +116,7 @@ def pull_roster(db: LocalDatabase, client: CentralClient, *, operator: str = "sy
         if not isinstance(persons, list):
             raise BadAnswer("9502: no persons list")
         if persons:
-            caches.put_pulled_persons(db, [x for x in persons if isinstance(x, dict)], operator=operator,
+            reconcile.put_pulled_persons(db, [x for x in persons if isinstance(x, dict)], operator=operator,
                                       source="central 9502")
         total += len(persons)
         next_cursor = out.get("next_cursor", cursor)
@@ -148,7 +148,7 @@ def pull_person(db: LocalDatabase, client: CentralClient, *, psn_no: str = "", c
              "site_local_ids": out.get("site_local_ids") or []}
     merged = _merged(caches.get_person(db, str(person["psn_no"])), entry)
     merged["year_to_date"], merged["site_local_ids"] = entry["year_to_date"], entry["site_local_ids"]
-    caches.put_pulled_persons(db, [merged], operator=operator, source="central 1101")
+    reconcile.put_pulled_persons(db, [merged], operator=operator, source="central 1101")
     cached = caches.get_person(db, str(person["psn_no"]))
     if cached is None:  # pragma: no cover - just written
         raise BadAnswer("1101: the person could not be cached")
@@ -167,7 +167,7 @@ def pull_accumulators(db: LocalDatabase, client: CentralClient, psn_no: str, yea
         merged = _merged(existing, {})
         merged["year_to_date"] = {"year": year, **ytd}
         merged["site_local_ids"] = out.get("site_local_ids") or []
-        caches.put_pulled_persons(db, [merged], operator=operator, source="central 5206")
+        reconcile.put_pulled_persons(db, [merged], operator=operator, source="central 5206")
     return out
 
 

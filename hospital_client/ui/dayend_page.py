@@ -13,33 +13,25 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import store
-from ..app.desk import DAY_END_TITLES, Desk
-from ..app.usecases import DAY_END_KEYS
+from ..app import DAY_END_KEYS, DAY_END_TITLES, Desk, Operator
 from .messages import error_text
 from .models import DictTableModel
 from .report_pdf import write_pdf
 from .tasks import TaskRunner
+from .widgets import DeskPage, day_edit, table_view
 
 
-class DayEndPage(QWidget):
-    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.desk, self.tasks, self.operator = desk, tasks, operator
+class DayEndPage(DeskPage):
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
+        super().__init__(desk, tasks, operator, parent)
         today = QDate.currentDate()
-        self.day_from = QDateEdit(today)
-        self.day_to = QDateEdit(today)
-        for edit in (self.day_from, self.day_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_from, self.day_to = day_edit(today), day_edit(today)
         show = QPushButton(self.tr("Show"))
         show.clicked.connect(self.refresh)
         pdf = QPushButton(self.tr("Export PDF…"))
@@ -58,10 +50,7 @@ class DayEndPage(QWidget):
                 (self.day_headers[2], "reversals", True)] + \
             [(DAY_END_TITLES[k], k, True) for k in DAY_END_KEYS]
         self.day_model = DictTableModel(spec, self)
-        self.day_view = QTableView()
-        self.day_view.setObjectName("dayend_table")
-        self.day_view.setModel(self.day_model)
-        self.day_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.day_view = table_view(self.day_model, "dayend_table", select_rows=False)
         day_box = QGroupBox(self.tr("Day-end by operator"))
         dl = QVBoxLayout(day_box)
         dl.addLayout(bar)
@@ -88,10 +77,7 @@ class DayEndPage(QWidget):
             (self.fund_headers[2], "settlements", True), (self.fund_headers[3], "reversals", True),
             (self.fund_headers[4], "amount", True),
         ], self)
-        self.fund_view = QTableView()
-        self.fund_view.setObjectName("fund_table")
-        self.fund_view.setModel(self.fund_model)
-        self.fund_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.fund_view = table_view(self.fund_model, "fund_table", select_rows=False)
         fund_box = QGroupBox(self.tr("Monthly statement per fund (to claim advanced payments)"))
         fl = QVBoxLayout(fund_box)
         fl.addLayout(mbar)

@@ -10,29 +10,25 @@ from typing import Any
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import store
-from ..app.desk import Desk
-from ..store.history import HistoryFilter
+from ..app import Desk, HistoryFilter, Operator
 from .breakdown import BreakdownPanel
 from .messages import Notice, error_text
 from .models import LazyDictTableModel
 from .preferences import chosen_printer
 from .slip import produce_slip
 from .tasks import TaskRunner
+from .widgets import DeskPage, day_edit, table_view
 
 
 class ReverseDialog(QDialog):
@@ -86,18 +82,13 @@ class EntryDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class HistoryPage(QWidget):
+class HistoryPage(DeskPage):
     reversed = Signal(object)
 
-    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.desk, self.tasks, self.operator = desk, tasks, operator
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
+        super().__init__(desk, tasks, operator, parent)
         today = QDate.currentDate()
-        self.day_from = QDateEdit(today)
-        self.day_to = QDateEdit(today)
-        for edit in (self.day_from, self.day_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+        self.day_from, self.day_to = day_edit(today), day_edit(today)
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("Person no., admission no. or settlement no."))
         self.text.returnPressed.connect(self.search)
@@ -126,12 +117,7 @@ class HistoryPage(QWidget):
         self._uploads = {"queued": self.tr("Queued"), "sent": self.tr("Sent"), "accepted": self.tr("Accepted"),
                          "adjusted": self.tr("Adjusted"), "rejected": self.tr("Rejected")}
         self._reversed_mark = self.tr(" (reversed)")
-        self.view = QTableView()
-        self.view.setObjectName("history_table")
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view = table_view(self.model, "history_table")
         self.view.doubleClicked.connect(lambda _: self.open_selected())
         self.message = QLabel()
         self.message.setObjectName("history_message")
@@ -216,7 +202,9 @@ class HistoryPage(QWidget):
         if dialog.result() != QDialog.DialogCode.Accepted and dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name, password, reason = dialog.supervisor.text().strip(), dialog.password.text(), dialog.reason.text()
-        self.tasks.run(lambda: self.desk.reverse(name, password, local_id, reason), self._reversed, self._error)
+        desk = self.desk
+        self.tasks.run(lambda: desk.reverse(desk.login(name, password, via="reversal"), local_id, reason),
+                       self._reversed, self._error)
 
     def _reversed(self, outcome: object) -> None:
         self.message.setStyleSheet("")

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import store
-from ..app.desk import Desk
+from ..app import Desk, Operator
 from .messages import error_text
 from .tasks import TaskRunner
 
@@ -24,7 +23,7 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.tasks = tasks
-        self.operator: store.Operator | None = None
+        self.operator: Operator | None = None
         self.setWindowTitle(self.tr("Log in — Discharge settlement"))
         self.setMinimumWidth(380)
 
@@ -69,7 +68,7 @@ class LoginDialog(QDialog):
         self.message.setText(self.tr("Checking…"))
         self.tasks.run(lambda: self.desk.login(name, password), self._logged_in, self._failed)
 
-    def _logged_in(self, operator: store.Operator) -> None:
+    def _logged_in(self, operator: Operator) -> None:
         self.operator = operator
         self.accept()
 

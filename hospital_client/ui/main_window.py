@@ -14,8 +14,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from .. import store
-from ..app.desk import Desk
+from ..app import Desk, Operator
 from .messages import error_text
 from .settle_page import SettlePage
 from .tasks import TaskRunner
@@ -48,7 +47,7 @@ class PageSlot(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk, self.tasks, self.operator = desk, tasks, operator
         self.setWindowTitle(self.tr("Discharge settlement — %1").replace("%1", desk.site_name))

@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..app.fee_rows import OVER_CAP, REFUND, UNKNOWN, FeeRow
+from ..app import OVER_CAP, REFUND, UNKNOWN, FeeRow
 
 T = TypeVar("T")
 _Index = QModelIndex | QPersistentModelIndex

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -22,31 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import store
-from ..app.desk import Desk
-from ..rules.money import amount_in_words
+from ..app import Desk, Operator, amount_in_words
 from .messages import Notice, error_text
 from .models import DictTableModel
 from .report_pdf import write_pdf
 from .tasks import TaskRunner
+from .widgets import DeskPage, table_view
 
 
-def _table(model: DictTableModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
-
-
-class QueuePage(QWidget):
+class QueuePage(DeskPage):
     synced = Signal(object)
 
-    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.desk, self.tasks, self.operator = desk, tasks, operator
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
+        super().__init__(desk, tasks, operator, parent)
         self.syncing = False
         self.summary = QLabel()
         self.summary.setObjectName("queue_summary")
@@ -78,9 +65,9 @@ class QueuePage(QWidget):
             (self.tr("Assistance"), "maf_pay", True), (self.tr("Why"), "reasons", False),
             (self.tr("Resolved by"), "resolved_by", False),
         ], self)
-        self.outbox_view = _table(self.outbox, "outbox_table")
-        self.parked_view = _table(self.parked, "parked_table")
-        self.adjust_view = _table(self.adjustments, "adjustments_table")
+        self.outbox_view = table_view(self.outbox, "outbox_table")
+        self.parked_view = table_view(self.parked, "parked_table")
+        self.adjust_view = table_view(self.adjustments, "adjustments_table")
         retry = QPushButton(self.tr("Retry"))
         retry.clicked.connect(self.retry_selected)
         resolve = QPushButton(self.tr("Mark as settled with the patient…"))
@@ -217,7 +204,7 @@ class QueuePage(QWidget):
         row = self._selected(self.adjust_view, self.adjustments)
         if row is None:
             return
-        target = Path(path) if path else self.desk.db_path.parent / "slips" / f"adjustment-{row['local_id']}.pdf"
+        target = Path(path) if path else self.desk.slip_dir / f"adjustment-{row['local_id']}.pdf"
         cash = Decimal(str(row["psn_cash_pay"]))
         side = "补交" if cash > 0 else "退还"
         headers = ["项目", "金额（元）"]

@@ -13,14 +13,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import paths
+from .. import config
 
 
 def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("HOSPITAL_CLIENT_LOG_DIR", tempfile.mkdtemp(prefix="hc-shots-logs-"))
-    from ..app.desk import Desk, EncounterInput
-    from .app import make_application
+    os.environ.setdefault(config.ENV_LOG_DIR, tempfile.mkdtemp(prefix="hc-shots-logs-"))
+    from ..app import Desk, EncounterInput, demo_bills_dir, demo_roster
+    from ..app.bill_import import import_bill_bytes
+    from .application import make_application
     from .bill_dialog import BillPreviewDialog
     from .history_page import ReverseDialog
     from .i18n import install_translators
@@ -56,9 +57,9 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     login.close()
 
     clerk = desk.login("demo", "demo123")
-    persons = json.loads((paths.demo_dir() / "roster.json").read_text(encoding="utf-8"))["persons"]
+    persons = demo_roster()
     today = dt.date.today()
-    for i, bill in enumerate(sorted((paths.demo_dir() / "bills").glob("bill_0[1-5]_*.json"))):
+    for i, bill in enumerate(sorted(demo_bills_dir().glob("bill_0[1-5]_*.json"))):
         fees = json.loads(bill.read_text(encoding="utf-8"))["fees"]
         request = desk.build_request(str(persons[i + 20]["psn_no"]),
                                      EncounterInput(f"ZY-S{i}", 2, today - dt.timedelta(days=6), today), fees)
@@ -73,7 +74,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     page.identify.setText(str(dibao["card_no"]))
     page.lookup()
     pump()
-    page.import_file(paths.demo_dir() / "bills" / "bill_07_lumbar_overcap.json", ask=False)
+    page.import_file(demo_bills_dir() / "bill_07_lumbar_overcap.json", ask=False)
     pump(1.0)
     save(window, "02-settle")
     if page.person is not None and page.preview is not None:
@@ -86,7 +87,6 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     pump()
     save(window, "04-settled")
 
-    from ..app.bill_import import import_bill_bytes
     bad = import_bill_bytes("明细流水号,医保目录编码,项目名称,单价,数量,金额\n1,X1,床位费,40,7,280.00\n"
                             "2,X2,药,1.5,两盒,3\n3,,药,1,1,2\n".encode("gbk"), "his_export.csv")
     preview = BillPreviewDialog(bad, window)

@@ -11,27 +11,24 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import store
-from ..app.desk import Desk
+from ..app import Desk, Operator
 from .i18n import LANGUAGES
 from .messages import error_text
 from .models import DictTableModel
 from .preferences import PDF_PRINTER, SETTING_LANGUAGE, SETTING_PRINTER, preferences
 from .tasks import TaskRunner
+from .widgets import DeskPage, table_view
 
 
-class SettingsPage(QWidget):
-    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.desk, self.tasks, self.operator = desk, tasks, operator
+class SettingsPage(DeskPage):
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
+        super().__init__(desk, tasks, operator, parent)
         site = desk.site
         site_box = QGroupBox(self.tr("Site"))
         form = QFormLayout(site_box)
@@ -86,11 +83,7 @@ class SettingsPage(QWidget):
             (self.tr("Valid from"), "valid_from", False), (self.tr("Valid to"), "valid_to", False),
             (self.tr("SHA-256"), "sha_short", False), (self.tr("Name"), "name", False),
         ], self)
-        view = QTableView()
-        view.setObjectName("packs_table")
-        view.setModel(self.packs)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        QVBoxLayout(packs_box).addWidget(view)
+        QVBoxLayout(packs_box).addWidget(table_view(self.packs, "packs_table", select_rows=False))
 
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -132,4 +125,5 @@ class SettingsPage(QWidget):
         self.tasks.run(tester, self._tested, lambda exc: self.connection.setText(error_text(exc)))
 
     def _tested(self, report: Any) -> None:
-        self.connection.setText(str(getattr(report, "message", report)))
+        failure = getattr(report, "failure", None)
+        self.connection.setText(error_text(failure) if failure is not None else str(getattr(report, "message_zh", report)))

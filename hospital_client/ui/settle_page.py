@@ -15,7 +15,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -33,17 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import store
+from ..app import Desk, EncounterInput, Operator, PersonView, Preview, SettleOutcome, amount_in_words
 from ..app.bill_import import ImportedBill, import_bill
-from ..app.desk import Desk, EncounterInput, Preview
-from ..app.usecases import PersonView, SettleOutcome
-from ..rules.money import amount_in_words
 from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
 from .messages import GROUP_NAMES, Notice, error_text
 from .models import FeeTableModel
 from .preferences import chosen_printer
 from .tasks import TaskRunner
+from .widgets import DeskPage, day_edit
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
     from ..app.sync_usecases import OnlineOutcome
@@ -86,19 +83,18 @@ class ConfirmDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class SettlePage(QWidget):
+class SettlePage(DeskPage):
     settled = Signal(object)        # SettleOutcome
     printed = Signal(str)           # path of the PDF written
 
-    def __init__(self, desk: Desk, tasks: TaskRunner, operator: store.Operator, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.desk, self.tasks, self.operator = desk, tasks, operator
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
+        super().__init__(desk, tasks, operator, parent)
         self.person: PersonView | None = None
         self.bill: ImportedBill | None = None
         self.preview: Preview | None = None
         self.outcome: SettleOutcome | None = None
         self.online: OnlineOutcome | None = None
-        self.slip_dir = desk.db_path.parent / "slips"
+        self.slip_dir = desk.slip_dir
         self.confirm_settle = True     # tests switch the confirmation dialog off
 
         # --- patient ---------------------------------------------------------------------------
@@ -126,12 +122,8 @@ class SettlePage(QWidget):
         for lv, text in ((1, self.tr("Level 1")), (2, self.tr("Level 2")), (3, self.tr("Level 3"))):
             self.hosp_lv.addItem(text, lv)
         self.hosp_lv.setCurrentIndex(1)
-        self.begin = QDateEdit(today.addDays(-7))
-        self.begin.setCalendarPopup(True)
-        self.begin.setDisplayFormat("yyyy-MM-dd")
-        self.end = QDateEdit(today)
-        self.end.setCalendarPopup(True)
-        self.end.setDisplayFormat("yyyy-MM-dd")
+        self.begin = day_edit(today.addDays(-7))
+        self.end = day_edit(today)
         self.diagnosis = QLineEdit()
         self.diagnosis.setPlaceholderText(self.tr("ICD-10, e.g. J18.900"))
         self.referral = QCheckBox(self.tr("Referred from"))

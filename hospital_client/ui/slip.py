@@ -18,8 +18,7 @@ from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
-from ..app.desk import Desk
-from ..rules.money import amount_in_words
+from ..app import Desk, amount_in_words
 from .messages import GROUP_NAMES
 
 _FIGURES = (
@@ -179,6 +178,6 @@ def produce_slip(desk: Desk, local_id: int, operator: str, *, reprint: bool, tar
     if printer_name and target is None:
         print_to_printer(info, QPrinter(QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution))
         return printer_name
-    path = Path(target) if target else desk.db_path.parent / "slips" / f"slip-{local_id}{'-reprint' if reprint else ''}.pdf"
+    path = Path(target) if target else desk.slip_dir / f"slip-{local_id}{'-reprint' if reprint else ''}.pdf"
     path.parent.mkdir(parents=True, exist_ok=True)
     return str(print_to_pdf(info, path))

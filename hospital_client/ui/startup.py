@@ -2,12 +2,12 @@
 
 Three things run side by side:
 
-- a helper process reads the database key from the keyring (``store.key_prefetch``, Linux),
+- a helper process reads the database key from the keyring (``app.read_key_ahead``, Linux),
   started by ``begin`` as soon as the desk's own code is loaded; the frozen app calls it from
   its runtime hook, ahead of PyInstaller's Qt hook;
 - a thread opens the database with that key and, for the benchmarks' demo autologin, checks
   the password (argon2: slow on purpose; it releases the GIL);
-- the main thread loads Qt and the window's code (``ui.app``), which does the rest.
+- the main thread loads Qt and the window's code (``ui.application``), which does the rest.
 
 Nothing here imports Qt.
 """
@@ -19,34 +19,31 @@ import os
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from .. import config
-from ..app.desk import Desk
-from ..store import Operator, key_prefetch
+from ..app import Desk, Operator, collect_key_read_ahead, read_key_ahead, setup_logging
 
 log = logging.getLogger(__name__)
 
-# Benchmarks only: log in as a demo operator without the dialog (refused on a configured site)
-# and print READY once the main window has processed its first events, then quit.
-ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"
 
 def begin() -> None:
     """Start reading the database key beside the loading of Qt. Before any thread starts (it
     forks). A second call (the frozen app's runtime hook, then ``run_gui``) starts nothing more."""
     try:
-        key_prefetch.start(config.resolve_db_path(None))
+        read_key_ahead()
     except Exception:  # nothing read ahead: the database opens the usual way, and says what is wrong
         log.debug("no key read ahead", exc_info=True)
 
 
 def run_gui(argv: list[str] | None = None) -> int:
     begin()
-    config.setup_logging()
-    name, _, password = os.environ.get(ENV_DEMO_AUTOLOGIN, "").partition(":")
+    setup_logging()
+    # Benchmarks only: log in as a demo operator without the dialog (refused on a configured site).
+    name, _, password = os.environ.get(config.ENV_DEMO_AUTOLOGIN, "").partition(":")
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="open-desk")
-    opening = pool.submit(_open_desk)
+    opening = pool.submit(_start_desk)
     checking = pool.submit(_demo_login, opening, name, password) if name else None
     pool.shutdown(wait=False)  # the thread ends with its work
 
-    from .app import run_window
+    from .application import run_window
 
     desk, failure = opening.result()
     if desk is None or not desk.demo:
@@ -54,10 +51,11 @@ def run_gui(argv: list[str] | None = None) -> int:
     return run_window(desk, failure, checking, argv)
 
 
-def _open_desk() -> tuple[Desk | None, Exception | None]:
+def _start_desk() -> tuple[Desk | None, Exception | None]:
+    """The desk of this machine, or why it cannot start (shown once Qt is up)."""
     try:
-        key_prefetch.collect()
-        return Desk(config.resolve_db_path(None), config.load_site_config()), None
+        collect_key_read_ahead()
+        return Desk.of_this_machine(), None
     except Exception as exc:  # shown in a message box once Qt is up; never a traceback
         log.error("cannot open the desk: %s", type(exc).__name__)
         return None, exc

@@ -124,32 +124,32 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="73" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="60" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="80" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="67" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="74" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="91" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="78" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="92" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="79" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -157,92 +157,92 @@
 <context>
     <name>DayEndPage</name>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="72" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="35" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="61" />
         <source>Show</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="45" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="74" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="37" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="63" />
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="76" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="39" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="65" />
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="50" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="42" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="50" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="42" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="55" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="55" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
         <source>Settlements</source>
         <translation>结算笔数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="55" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
         <source>Reversals</source>
         <translation>冲正笔数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="65" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="54" />
         <source>Day-end by operator</source>
         <translation>日结（按操作员）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="79" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="68" />
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
         <source>Fund type</source>
         <translation>基金类型</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="84" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
         <source>Fund</source>
         <translation>基金名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="85" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="74" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="95" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="81" />
         <source>Monthly statement per fund (to claim advanced payments)</source>
         <translation>基金支付月报（用于申报垫付资金）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="116" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="102" />
         <source>Written to %1</source>
         <translation>已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="125" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="111" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="137" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="123" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -250,7 +250,7 @@
 <context>
     <name>EntryDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="75" />
+        <location filename="../../hospital_client/ui/history_page.py" line="70" />
         <source>Settlement %1</source>
         <translation>结算 %1</translation>
     </message>
@@ -258,92 +258,92 @@
 <context>
     <name>FeeTableModel</name>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="81" />
+        <location filename="../../hospital_client/ui/models.py" line="82" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="82" />
+        <location filename="../../hospital_client/ui/models.py" line="83" />
         <source>Code</source>
         <translation>医保编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="83" />
+        <location filename="../../hospital_client/ui/models.py" line="84" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="84" />
+        <location filename="../../hospital_client/ui/models.py" line="85" />
         <source>Class</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="85" />
+        <location filename="../../hospital_client/ui/models.py" line="86" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="86" />
+        <location filename="../../hospital_client/ui/models.py" line="87" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="87" />
+        <location filename="../../hospital_client/ui/models.py" line="88" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="88" />
+        <location filename="../../hospital_client/ui/models.py" line="89" />
         <source>Self-pay share</source>
         <translation>自付比例</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="89" />
+        <location filename="../../hospital_client/ui/models.py" line="90" />
         <source>Over cap</source>
         <translation>超限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="90" />
+        <location filename="../../hospital_client/ui/models.py" line="91" />
         <source>First self-pay</source>
         <translation>先行自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="91" />
+        <location filename="../../hospital_client/ui/models.py" line="92" />
         <source>In policy range</source>
         <translation>政策范围内</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="92" />
+        <location filename="../../hospital_client/ui/models.py" line="93" />
         <source>Flags</source>
         <translation>标记</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="96" />
+        <location filename="../../hospital_client/ui/models.py" line="97" />
         <source>A (甲)</source>
         <translation>甲类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="96" />
+        <location filename="../../hospital_client/ui/models.py" line="97" />
         <source>B (乙)</source>
         <translation>乙类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="96" />
+        <location filename="../../hospital_client/ui/models.py" line="97" />
         <source>C (丙)</source>
         <translation>丙类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="101" />
+        <location filename="../../hospital_client/ui/models.py" line="102" />
         <source>not in catalogue: self-paid</source>
         <translation>目录外，全自费</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="103" />
+        <location filename="../../hospital_client/ui/models.py" line="104" />
         <source>over price cap</source>
         <translation>超限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="105" />
+        <location filename="../../hospital_client/ui/models.py" line="106" />
         <source>returned item</source>
         <translation>退费</translation>
     </message>
@@ -351,198 +351,198 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="103" />
+        <location filename="../../hospital_client/ui/history_page.py" line="93" />
         <source>Person no., admission no. or settlement no.</source>
         <translation>人员编号、住院号或流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="106" />
+        <location filename="../../hospital_client/ui/history_page.py" line="96" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="106" />
+        <location filename="../../hospital_client/ui/history_page.py" line="96" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="107" />
-        <location filename="../../hospital_client/ui/history_page.py" line="126" />
+        <location filename="../../hospital_client/ui/history_page.py" line="97" />
+        <location filename="../../hospital_client/ui/history_page.py" line="116" />
         <source>Final</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="107" />
+        <location filename="../../hospital_client/ui/history_page.py" line="97" />
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="108" />
+        <location filename="../../hospital_client/ui/history_page.py" line="98" />
         <source>Reversal entries</source>
         <translation>冲正记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="110" />
+        <location filename="../../hospital_client/ui/history_page.py" line="100" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="113" />
+        <location filename="../../hospital_client/ui/history_page.py" line="103" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="113" />
+        <location filename="../../hospital_client/ui/history_page.py" line="103" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="107" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="107" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="108" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="108" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="109" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="109" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <location filename="../../hospital_client/ui/history_page.py" line="110" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <location filename="../../hospital_client/ui/history_page.py" line="110" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="121" />
+        <location filename="../../hospital_client/ui/history_page.py" line="111" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="121" />
+        <location filename="../../hospital_client/ui/history_page.py" line="111" />
         <source>Funds</source>
         <translation>基金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="121" />
+        <location filename="../../hospital_client/ui/history_page.py" line="111" />
         <source>Cash</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="122" />
+        <location filename="../../hospital_client/ui/history_page.py" line="112" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="122" />
+        <location filename="../../hospital_client/ui/history_page.py" line="112" />
         <source>Upload</source>
         <translation>上传状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="140" />
+        <location filename="../../hospital_client/ui/history_page.py" line="125" />
         <source>Open</source>
         <translation>查看</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="142" />
+        <location filename="../../hospital_client/ui/history_page.py" line="127" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="144" />
+        <location filename="../../hospital_client/ui/history_page.py" line="129" />
         <source>Reverse…</source>
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="125" />
+        <location filename="../../hospital_client/ui/history_page.py" line="115" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="125" />
+        <location filename="../../hospital_client/ui/history_page.py" line="115" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="126" />
+        <location filename="../../hospital_client/ui/history_page.py" line="116" />
         <source>Provisional</source>
         <translation>暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="127" />
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="127" />
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="127" />
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="128" />
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="128" />
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="129" />
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
         <source> (reversed)</source>
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="164" />
+        <location filename="../../hospital_client/ui/history_page.py" line="149" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="187" />
+        <location filename="../../hospital_client/ui/history_page.py" line="172" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="212" />
+        <location filename="../../hospital_client/ui/history_page.py" line="191" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="220" />
+        <location filename="../../hospital_client/ui/history_page.py" line="198" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="232" />
+        <location filename="../../hospital_client/ui/history_page.py" line="212" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -550,37 +550,37 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="28" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="27" />
         <source>Log in — Discharge settlement</source>
         <translation>登录 — 出院结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="44" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="43" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="45" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="44" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="47" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="46" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="53" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="52" />
         <source>Demo site: operator demo / demo123 (clerk), super / super123 (supervisor), admin / admin123 (admin).</source>
         <translation>演示站点：收费员 demo / demo123，主管 super / super123，管理员 admin / admin123。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="66" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="65" />
         <source>Enter operator name and password.</source>
         <translation>请输入操作员和密码。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="69" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="68" />
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
@@ -588,113 +588,113 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="26" />
+        <location filename="../../hospital_client/ui/main_window.py" line="53" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="32" />
-        <location filename="../../hospital_client/ui/main_window.py" line="47" />
+        <location filename="../../hospital_client/ui/main_window.py" line="57" />
+        <location filename="../../hospital_client/ui/main_window.py" line="74" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="33" />
+        <location filename="../../hospital_client/ui/main_window.py" line="59" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="34" />
+        <location filename="../../hospital_client/ui/main_window.py" line="63" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="36" />
+        <location filename="../../hospital_client/ui/main_window.py" line="61" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="40" />
+        <location filename="../../hospital_client/ui/main_window.py" line="67" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="44" />
+        <location filename="../../hospital_client/ui/main_window.py" line="71" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="45" />
+        <location filename="../../hospital_client/ui/main_window.py" line="72" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="46" />
+        <location filename="../../hospital_client/ui/main_window.py" line="73" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="48" />
+        <location filename="../../hospital_client/ui/main_window.py" line="75" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="49" />
+        <location filename="../../hospital_client/ui/main_window.py" line="76" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="50" />
+        <location filename="../../hospital_client/ui/main_window.py" line="77" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="65" />
+        <location filename="../../hospital_client/ui/main_window.py" line="92" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="68" />
+        <location filename="../../hospital_client/ui/main_window.py" line="95" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="130" />
+        <location filename="../../hospital_client/ui/main_window.py" line="209" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="133" />
+        <location filename="../../hospital_client/ui/main_window.py" line="212" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="136" />
+        <location filename="../../hospital_client/ui/main_window.py" line="215" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="138" />
+        <location filename="../../hospital_client/ui/main_window.py" line="217" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="140" />
+        <location filename="../../hospital_client/ui/main_window.py" line="219" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="141" />
+        <location filename="../../hospital_client/ui/main_window.py" line="220" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="143" />
+        <location filename="../../hospital_client/ui/main_window.py" line="222" />
         <source>Packs: %1</source>
         <translation>政策包：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="145" />
+        <location filename="../../hospital_client/ui/main_window.py" line="224" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
@@ -702,221 +702,221 @@
 <context>
     <name>QueuePage</name>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="54" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="41" />
         <source>Sync now (F8)</source>
         <translation>立即同步（F8）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="60" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="47" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="60" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="47" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="60" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="47" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="48" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="48" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
-        <location filename="../../hospital_client/ui/queue_page.py" line="70" />
-        <location filename="../../hospital_client/ui/queue_page.py" line="74" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="51" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="57" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
         <source>Settlement no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="51" />
         <source>Transaction</source>
         <translation>交易</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
-        <location filename="../../hospital_client/ui/queue_page.py" line="70" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="52" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="57" />
         <source>Message id</source>
         <translation>报文编号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="52" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="53" />
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="53" />
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="67" />
-        <location filename="../../hospital_client/ui/queue_page.py" line="71" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="54" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="58" />
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="71" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="58" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="74" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="62" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="62" />
         <source>Patient pays more (+) / gets back (−)</source>
         <translation>个人补交（+）/ 退还（−）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="77" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
         <source>Pool</source>
         <translation>统筹</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="77" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
         <source>Critical illness</source>
         <translation>大病保险</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="78" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
         <source>Assistance</source>
         <translation>医疗救助</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="78" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="79" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
         <source>Resolved by</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="84" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="71" />
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="86" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="73" />
         <source>Mark as settled with the patient…</source>
         <translation>标记为已与患者结清…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="88" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
         <source>Print notice for the patient</source>
         <translation>打印患者调整通知单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="103" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="90" />
         <source>Upload queue</source>
         <translation>上传队列</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="104" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="91" />
         <source>Refused by the centre</source>
         <translation>医保中心拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="105" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="92" />
         <source>Adjustments to resolve</source>
         <translation>待处理差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="130" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="118" />
         <source>Waiting %1 · accepted %2 · with a difference %3 · refused %4 · adjustments open %5</source>
         <translation>待上传 %1 · 已确认 %2 · 有差额 %3 · 被拒绝 %4 · 待处理差额 %5</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="134" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="122" />
         <source>Last successful sync: %1</source>
         <translation>最近成功同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="135" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="123" />
         <source>Never synced.</source>
         <translation>尚未同步。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="137" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="125" />
         <source>Last error: %1</source>
         <translation>最近错误：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="139" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="127" />
         <source>No central server is configured: this desk works offline (demo site).</source>
         <translation>未配置医保中心：本窗口离线工作（演示站点）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="159" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="147" />
         <source>Syncing with the insurance centre…</source>
         <translation>正在与医保中心同步…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="166" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="154" />
         <source>Another sync of this desk is running; try again in a moment.</source>
         <translation>本窗口的另一次同步正在进行，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="168" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="156" />
         <source>Sync done: sent %1, accepted %2, with a difference %3, refused %4, still waiting %5.</source>
         <translation>同步完成：发送 %1，确认 %2，有差额 %3，被拒绝 %4，仍待上传 %5。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="183" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="171" />
         <source>Select a line first.</source>
         <translation>请先选择一行。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="193" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="181" />
         <source>Queued again for the next sync.</source>
         <translation>已重新排队，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="200" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="192" />
         <source>This adjustment is already resolved.</source>
         <translation>此差额已处理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="203" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="195" />
         <source>Resolve adjustment</source>
         <translation>处理差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="204" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="196" />
         <source>How was the difference settled (receipt no., note)?</source>
         <translation>差额如何结清（收据号、备注）？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="209" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="201" />
         <source>Adjustment resolved.</source>
         <translation>差额已处理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="227" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="219" />
         <source>Notice written to %1</source>
         <translation>通知单已输出到 %1</translation>
     </message>
@@ -924,32 +924,32 @@
 <context>
     <name>ReverseDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="44" />
+        <location filename="../../hospital_client/ui/history_page.py" line="39" />
         <source>Reverse settlement %1</source>
         <translation>冲正结算 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="53" />
+        <location filename="../../hospital_client/ui/history_page.py" line="48" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="54" />
+        <location filename="../../hospital_client/ui/history_page.py" line="49" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="55" />
+        <location filename="../../hospital_client/ui/history_page.py" line="50" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="56" />
+        <location filename="../../hospital_client/ui/history_page.py" line="51" />
         <source>A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back.</source>
         <translation>冲正会新增一条金额取反的记录，原记录保留；患者的年度累计随之回退。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="59" />
+        <location filename="../../hospital_client/ui/history_page.py" line="54" />
         <source>Reverse</source>
         <translation>冲正</translation>
     </message>
@@ -957,123 +957,123 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="45" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="33" />
         <source>Site</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="47" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="35" />
         <source>Medical institution code</source>
         <translation>定点医疗机构编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="48" />
-        <location filename="../../hospital_client/ui/settings_page.py" line="96" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="36" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="49" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="37" />
         <source>Region (admdvs)</source>
         <translation>所在统筹区（区划代码）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="50" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="38" />
         <source>Site file</source>
         <translation>站点配置文件</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="50" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="38" />
         <source>none: embedded demo site</source>
         <translation>无：内置演示站点</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="51" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="39" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="52" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="40" />
         <source>not configured (offline)</source>
         <translation>未配置（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="56" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="44" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="63" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="51" />
         <source>Central server</source>
         <translation>医保中心服务器</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="65" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="53" />
         <source>IT changes the site, the server and its secret with `hospital-client setup` (see docs/operations.md); the secret is kept in the system keyring.</source>
         <translation>站点、服务器及其密钥由信息科用 `hospital-client setup` 修改（见 docs/operations.md）；密钥保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="71" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="59" />
         <source>This desk</source>
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="75" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="63" />
         <source>PDF file (no printer)</source>
         <translation>PDF 文件（无打印机）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="88" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="76" />
         <source>Slip printer</source>
         <translation>结算单打印机</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="89" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="77" />
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="92" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="80" />
         <source>Policy packs</source>
         <translation>政策包</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="94" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="82" />
         <source>Pack</source>
         <translation>政策包</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="94" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="82" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="95" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
         <source>Valid from</source>
         <translation>生效日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="95" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
         <source>Valid to</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="96" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="129" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="113" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="134" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="118" />
         <source>Saved. The new language applies when the program starts again.</source>
         <translation>已保存。新语言在程序重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="140" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="124" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -1081,390 +1081,691 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="117" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="103" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="119" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="105" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="121" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="107" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="124" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="110" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="122" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="122" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="122" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="146" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="128" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="147" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="129" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="153" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="135" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="138" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="162" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="144" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="146" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="169" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="179" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="181" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="163" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="274" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="274" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="292" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="408" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="258" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="276" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="392" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="199" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="219" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="201" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="222" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="204" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="224" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="206" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="275" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="259" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="312" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="296" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="313" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="297" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="320" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="304" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="325" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="330" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="326" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="353" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="356" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="340" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="345" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="367" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="351" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="384" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="368" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="387" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="371" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="396" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="380" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="387" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="415" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="399" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="428" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="412" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="445" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="429" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="448" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="432" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="450" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="434" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it: %3. See Upload and sync.</source>
         <translation>本机暂定结算：流水号 %1，排队号 %2；医保中心拒绝：%3。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="453" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="437" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="462" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="446" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="479" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="483" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="457" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
 </context>
 <context>
+    <name>errors</name>
+    <message>
+        <location filename="../../hospital_client/app/errors.py" line="31" />
+        <location filename="../../hospital_client/errors.py" line="66" />
+        <source>The operation was not completed.</source>
+        <translation>操作未完成。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/errors.py" line="35" />
+        <source>This person is not in the local roster and no year-to-date figures were given. Sync the roster or read the card, then try again.</source>
+        <translation>本地参保人员名单中没有此人，且未提供年度累计信息。请联网同步名单或读卡后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/errors.py" line="39" />
+        <source>Your role does not allow this; ask a supervisor.</source>
+        <translation>当前操作员无权执行此操作，请由主管操作。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/errors.py" line="43" />
+        <source>The local database has not been initialised; call IT.</source>
+        <translation>本地数据库尚未初始化，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/config.py" line="78" />
+        <source>The site settings file cannot be used; call IT.</source>
+        <translation>本机站点配置文件无法使用，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/credentials.py" line="34" />
+        <source>This machine has no usable system keyring; call IT.</source>
+        <translation>本机没有可用的系统钥匙串，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/protocol/errors.py" line="16" />
+        <location filename="../../hospital_client/sync/errors.py" line="76" />
+        <source>The central system refused ({infcode}): {err_msg}</source>
+        <translation>医保中心拒绝（{infcode}）：{err_msg}</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/rules/errors.py" line="21" />
+        <location filename="../../hospital_client/rules/errors.py" line="64" />
+        <source>No usable policy pack for this settlement. Ask IT to check the site's policy packs.</source>
+        <translation>没有可用于本次结算的政策包，请联系信息科检查本站点的政策包。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/rules/errors.py" line="34" />
+        <source>The medical-list catalogue cannot be used. Ask IT to check it.</source>
+        <translation>医保目录文件无法使用，请联系信息科检查。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/rules/errors.py" line="52" />
+        <source>The settlement data is not valid.</source>
+        <translation>结算数据有误。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="61" />
+        <source>The local database reported an error.</source>
+        <translation>本地数据库出错。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="76" />
+        <source>The local database file is missing. For a new installation ask IT to initialise it; otherwise restore it from a backup.</source>
+        <translation>找不到本地数据库文件。新装机请由信息科执行初始化；已有数据请从备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="88" />
+        <source>The file is not this program's database; nothing was changed. Ask IT to check the database path or restore from a backup.</source>
+        <translation>指定的文件不是本系统的数据库，未做任何改动。请联系信息科核对数据库路径或从备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="100" />
+        <source>The local database file is damaged; nothing more was written. Stop settling at this desk, keep the file and ask IT to restore the latest backup.</source>
+        <translation>本地数据库文件已损坏，未再写入任何数据。请暂停本机结算，保留该文件，联系信息科从最近的备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="113" />
+        <source>The local database is read-only and nothing could be saved. Ask IT to check write permission on the file and its folder, or the disk.</source>
+        <translation>本地数据库只读，无法保存，未做任何改动。请联系信息科检查文件及所在文件夹的写权限或磁盘状态。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="127" />
+        <source>The local database is in use by another program; nothing was done. Close the other settlement window or database tool and try again.</source>
+        <translation>本地数据库正被其他程序占用，本次操作未执行。请关闭其他结算窗口或数据库工具后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="141" />
+        <source>The local database was written by a newer version of this program; nothing was changed. Ask IT to upgrade the program.</source>
+        <translation>本地数据库由更新版本的程序创建，当前程序版本过旧，未做任何改动。请联系信息科升级程序。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="153" />
+        <source>The local database is encrypted and this user's keyring does not hold its key (the keyring was cleared, another user is logged in, or the file came from another PC); nothing was changed. Ask IT to import the key from its key file (hospital-client key import).</source>
+        <translation>本地数据库已加密，但当前系统用户的密钥库中没有它的密钥（密钥库被清空、换了系统用户或数据库文件是从其他电脑复制的），未做任何改动。请联系信息科用备份的密钥文件导入密钥（hospital-client key import）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="168" />
+        <source>The local database is encrypted and the key in the keyring does not open it (another PC's key was imported, or the file is damaged); nothing was changed. Ask IT to import this desk's own key file, or to restore from a backup.</source>
+        <translation>本地数据库已加密，密钥库中的密钥无法打开它（导入了其他电脑的密钥，或文件已损坏），未做任何改动。请联系信息科重新导入本机的密钥文件，或从备份恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="183" />
+        <source>The system keyring cannot be used, so the database key could not be read or kept; nothing was changed. Ask IT to check the system keyring (keyring or Credential Manager).</source>
+        <translation>无法访问系统密钥库，读取或保存数据库密钥失败，未做任何改动。请联系信息科检查系统密钥库（钥匙环/凭据管理器）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="196" />
+        <source>The disk is full. This action was not saved (it was undone as a whole); everything saved before is intact. Free disk space, then repeat the action.</source>
+        <translation>磁盘已满，本次操作未保存（已整体撤销），之前的数据完好。请清理磁盘空间后重新操作。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="208" />
+        <source>The local database could not be read or written; this action was not saved. Ask IT to check the disk.</source>
+        <translation>读写本地数据库失败，本次操作未保存。请联系信息科检查磁盘。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="226" />
+        <source>No such record.</source>
+        <translation>未找到该记录。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="230" />
+        <source>This settlement has already been reversed and cannot be reversed again.</source>
+        <translation>该结算已冲正，不能重复冲正。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="234" />
+        <source>A reversal cannot itself be reversed.</source>
+        <translation>冲正记录不能再次冲正。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="238" />
+        <source>This stay already has a settlement in force; to correct it, reverse that settlement first.</source>
+        <translation>该就诊已有有效结算，如需更正请先冲正原结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="242" />
+        <source>The settlement journal can only be added to, never changed or deleted.</source>
+        <translation>结算流水只能追加，不能修改或删除。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="246" />
+        <source>A cached policy pack or catalogue failed its check; ask IT to download it again.</source>
+        <translation>本地缓存的政策包或目录校验失败，请联系信息科重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/keys.py" line="90" />
+        <source>The database key file cannot be used (damaged, altered, or wrong passphrase).</source>
+        <translation>数据库密钥文件无法使用（已损坏、被改动或恢复口令错误）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/operators.py" line="36" />
+        <source>Wrong operator name or password.</source>
+        <translation>操作员或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="40" />
+        <source>The exchange with the central system was not completed.</source>
+        <translation>与医保中心同步未完成。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="45" />
+        <source>No central system is configured at this desk (the demo site, or setup was not run); settlements are offline only.</source>
+        <translation>本机未配置医保中心地址（演示站点或尚未运行 setup），只能离线结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="50" />
+        <source>The site's access secret is not in this machine's keyring; ask IT to run hospital-client setup.</source>
+        <translation>本机的系统钥匙串中没有本机构的接入密钥，请信息科运行 hospital-client setup。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="54" />
+        <source>This machine has no usable system keyring, so the access secret cannot be read; call IT.</source>
+        <translation>本机没有可用的系统钥匙串，无法读取接入密钥，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="58" />
+        <source>The central system cannot be reached just now (network, or the centre is busy). Settlements are saved and are sent when the link is back.</source>
+        <translation>暂时连不上医保中心（网络或中心繁忙），结算已保存，联网后自动上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="64" />
+        <source>The central system refused the message.</source>
+        <translation>医保中心拒绝了报文。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="72" />
+        <source>The access secret is wrong; ask IT to run setup again.</source>
+        <translation>接入密钥不正确，请信息科重新运行 setup</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="74" />
+        <source>This machine's clock differs from the central system's by more than 5 minutes; set the clock right.</source>
+        <translation>本机时钟与医保中心相差超过 5 分钟，请校准本机时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="88" />
+        <source>The central system's answer cannot be read; call IT.</source>
+        <translation>医保中心的应答无法识别，请联系信息科。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="92" />
+        <source>Another sync is running; try again shortly.</source>
+        <translation>另一个同步正在进行，请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="96" />
+        <source>A policy pack or catalogue downloaded from the central system failed its check and was not used.</source>
+        <translation>从医保中心下载的政策包或目录校验失败，未启用。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="95" />
+        <source>The file is empty.</source>
+        <translation>文件是空的。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="96" />
+        <source>The file is neither UTF-8 nor GBK text.</source>
+        <translation>文件既不是 UTF-8 也不是 GBK 编码的文本。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="97" />
+        <source>The file is not valid JSON.</source>
+        <translation>文件不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="98" />
+        <source>The CSV file's header row cannot be read.</source>
+        <translation>CSV 文件的表头行无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="99" />
+        <source>The file is not a readable Excel (XLSX) workbook.</source>
+        <translation>文件不是可读取的 Excel（XLSX）工作簿。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="100" />
+        <source>Unsupported file type; use JSON, CSV or XLSX.</source>
+        <translation>不支持的文件类型，请使用 JSON、CSV 或 XLSX。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="101" />
+        <source>Required columns are missing from the header row.</source>
+        <translation>表头缺少必需的列。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="102" />
+        <source>The file contains no fee lines.</source>
+        <translation>文件中没有费用明细。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="103" />
+        <source>The bill has too many lines.</source>
+        <translation>费用明细行数过多。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="104" />
+        <source>The file cannot be read.</source>
+        <translation>无法读取文件。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="105" />
+        <source>This is not an ordinary file (a device, folder or pipe); choose the bill file itself.</source>
+        <translation>所选的不是普通文件（设备、文件夹或管道），请选择费用明细文件本身。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="106" />
+        <source>The file is too large to be a bill.</source>
+        <translation>文件过大，不是有效的费用明细文件。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="107" />
+        <source>The Excel workbook is too large when unpacked.</source>
+        <translation>该 Excel 工作簿解压后过大。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="108" />
+        <source>The Excel workbook is packed in a way no spreadsheet program writes (suspicious compression); it was not opened.</source>
+        <translation>该 Excel 工作簿的压缩方式异常（疑似恶意文件），未打开。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="109" />
+        <source>The Excel workbook holds a cell or text that is too long.</source>
+        <translation>该 Excel 工作簿中有过长的单元格或文本。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="121" />
+        <source>The bill file cannot be used.</source>
+        <translation>无法使用此费用明细文件。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/input_files.py" line="27" />
+        <source>The file cannot be used (missing, not an ordinary file, or too large).</source>
+        <translation>文件无法使用（不存在、不是普通文件或文件过大）。</translation>
+    </message>
+</context>
+<context>
     <name>messages</name>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="24" />
         <source>serial no.</source>
         <translation>明细流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="24" />
         <source>catalogue code</source>
         <translation>医保目录编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="24" />
         <source>item name</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
         <source>unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
         <source>quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="25" />
         <source>amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="27" />
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
         <source>charge class</source>
         <translation>收费项目等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="27" />
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
         <source>self-pay share</source>
         <translation>自付比例</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="27" />
+        <location filename="../../hospital_client/ui/messages.py" line="26" />
         <source>price cap</source>
         <translation>限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="35" />
+        <location filename="../../hospital_client/ui/messages.py" line="34" />
         <source>is missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="36" />
+        <location filename="../../hospital_client/ui/messages.py" line="35" />
         <source>is not a number</source>
         <translation>不是有效数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="37" />
+        <location filename="../../hospital_client/ui/messages.py" line="36" />
         <source>must be written as a decimal number</source>
         <translation>必须写成十进制数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="38" />
+        <location filename="../../hospital_client/ui/messages.py" line="37" />
         <source>has too many decimal places</source>
         <translation>小数位数过多</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="39" />
+        <location filename="../../hospital_client/ui/messages.py" line="38" />
         <source>is too large</source>
         <translation>数值过大</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="40" />
+        <location filename="../../hospital_client/ui/messages.py" line="39" />
         <source>must not be negative</source>
         <translation>不能为负数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="41" />
+        <location filename="../../hospital_client/ui/messages.py" line="40" />
         <source>must be between 0 and 1</source>
         <translation>必须在 0 到 1 之间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="42" />
+        <location filename="../../hospital_client/ui/messages.py" line="41" />
         <source>must be text</source>
         <translation>必须是文字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="43" />
+        <location filename="../../hospital_client/ui/messages.py" line="42" />
         <source>is too long</source>
         <translation>过长</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="44" />
+        <location filename="../../hospital_client/ui/messages.py" line="43" />
         <source>does not equal unit price × quantity</source>
         <translation>与单价×数量不符</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="45" />
+        <location filename="../../hospital_client/ui/messages.py" line="44" />
         <source>must be 01 (A), 02 (B) or 03 (C)</source>
         <translation>必须是 01（甲类）、02（乙类）或 03（丙类）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="46" />
+        <location filename="../../hospital_client/ui/messages.py" line="45" />
         <source>is used twice in this bill</source>
         <translation>在本单中重复</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="47" />
+        <location filename="../../hospital_client/ui/messages.py" line="46" />
         <source>is not a known column</source>
         <translation>不是可识别的列</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="48" />
+        <location filename="../../hospital_client/ui/messages.py" line="47" />
         <source>is not a fee line</source>
         <translation>不是费用明细行</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="48" />
+        <source>cannot be read as CSV</source>
+        <translation>无法按 CSV 读取</translation>
     </message>
     <message>
         <location filename="../../hospital_client/ui/messages.py" line="50" />
@@ -1472,127 +1773,12 @@
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="64" />
-        <source>Wrong operator name or password.</source>
-        <translation>操作员或密码错误。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="66" />
-        <source>Your role does not allow this.</source>
-        <translation>您的角色无权执行此操作。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="68" />
-        <source>This person is not in the local roster. Check the number, or sync the roster.</source>
-        <translation>本地参保名册中没有此人。请核对号码，或同步名册。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="71" />
-        <source>The file is empty.</source>
-        <translation>文件是空的。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="72" />
-        <source>The file is neither UTF-8 nor GBK text.</source>
-        <translation>文件既不是 UTF-8 也不是 GBK 编码的文本。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="73" />
-        <source>The file is not valid JSON.</source>
-        <translation>文件不是有效的 JSON。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="74" />
-        <source>The file is not a readable Excel (XLSX) workbook.</source>
-        <translation>文件不是可读取的 Excel（XLSX）工作簿。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="75" />
-        <source>Unsupported file type; use JSON, CSV or XLSX.</source>
-        <translation>不支持的文件类型，请使用 JSON、CSV 或 XLSX。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="76" />
-        <source>Required columns are missing from the header row.</source>
-        <translation>表头缺少必需的列。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="77" />
-        <source>The file contains no fee lines.</source>
-        <translation>文件中没有费用明细。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="78" />
-        <source>The bill has too many lines.</source>
-        <translation>费用明细行数过多。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="79" />
-        <source>The file cannot be read.</source>
-        <translation>无法读取文件。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="81" />
-        <source>The bill file cannot be used.</source>
-        <translation>无法使用此费用明细文件。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="83" />
-        <source>The settlement data is not valid:</source>
-        <translation>结算数据无效：</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="85" />
-        <source>No usable policy pack for this settlement. Ask IT to check the site's policy packs.</source>
-        <translation>没有适用于此次结算的政策包。请联系信息科检查本站点的政策包。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="87" />
-        <source>The database is in use by another program. Close it, then try again.</source>
-        <translation>数据库正被其他程序占用。请关闭该程序后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="89" />
-        <source>The disk is full. Nothing was saved; free space, then try again.</source>
-        <translation>磁盘已满，未保存任何数据。请清理空间后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="91" />
-        <source>The database cannot be written (read-only). Ask IT to check permissions.</source>
-        <translation>数据库无法写入（只读）。请联系信息科检查权限。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="93" />
-        <source>The database file is damaged. Do not delete it; call IT to restore from a backup.</source>
-        <translation>数据库文件已损坏。请勿删除，请联系信息科从备份恢复。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="95" />
-        <source>The database was written by a newer version of this program. Install the newer version.</source>
-        <translation>数据库由本程序的更新版本写入。请安装新版本。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="98" />
-        <source>This settlement has already been reversed.</source>
-        <translation>此笔结算已经冲正。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="100" />
-        <source>This stay has already been settled; reverse it first to settle again.</source>
-        <translation>此次住院已结算；如需重新结算，请先冲正。</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="102" />
-        <source>The operation failed:</source>
-        <translation>操作失败：</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/messages.py" line="104" />
+        <location filename="../../hospital_client/ui/messages.py" line="67" />
         <source>A file or device could not be used:</source>
         <translation>无法使用文件或设备：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="105" />
+        <location filename="../../hospital_client/ui/messages.py" line="68" />
         <source>Unexpected error; nothing was saved. Please tell IT:</source>
         <translation>发生意外错误，未保存任何数据。请告知信息科：</translation>
     </message>

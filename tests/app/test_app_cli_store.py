@@ -15,7 +15,7 @@ import pytest
 from app_helpers import ROOT, load_request, roster, write_request
 
 from hospital_client import cli, store
-from hospital_client.store.db import raw_connection
+from hospital_client.store.connection import raw_connection
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None = None,

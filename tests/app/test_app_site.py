@@ -11,7 +11,7 @@ from hospital_client import app, config, store
 
 
 def test_demo_first_start_loads_everything(tmp_path: Path) -> None:
-    desk = app.open_desk(tmp_path / "d.db", None, first_start=True)
+    desk = app.open_desk_database(tmp_path / "d.db", None, first_start=True)
     try:
         assert desk.created and desk.initialised and app.is_demo(desk.db)
         db = desk.db
@@ -26,29 +26,29 @@ def test_demo_first_start_loads_everything(tmp_path: Path) -> None:
         assert store.audit.verify(db).intact
     finally:
         desk.db.close()
-    again = app.open_desk(tmp_path / "d.db", None, first_start=True)
+    again = app.open_desk_database(tmp_path / "d.db", None, first_start=True)
     assert not again.created and not again.initialised
     again.db.close()
 
 
 def test_no_creation_without_first_start(tmp_path: Path) -> None:
     with pytest.raises(store.DatabaseMissing):
-        app.open_desk(tmp_path / "d.db", None)
+        app.open_desk_database(tmp_path / "d.db", None)
     assert not (tmp_path / "d.db").exists()
 
 
 def test_configured_site_missing_or_uninitialised(tmp_path: Path) -> None:
     site = config.SiteConfig(code="H12345678901", name="x", region="990100")
     with pytest.raises(store.DatabaseMissing):
-        app.open_desk(tmp_path / "s.db", site, first_start=True)
+        app.open_desk_database(tmp_path / "s.db", site, first_start=True)
     store.open_database(tmp_path / "s.db", create=True).close()
     with pytest.raises(app.NotInitialised, match="init"):
-        app.open_desk(tmp_path / "s.db", site, first_start=True)
+        app.open_desk_database(tmp_path / "s.db", site, first_start=True)
 
 
 def test_interrupted_demo_init_is_completed_on_next_start(tmp_path: Path) -> None:
     store.open_database(tmp_path / "d.db", create=True).close()  # schema, but no demo data yet
-    desk = app.open_desk(tmp_path / "d.db", None, first_start=True)
+    desk = app.open_desk_database(tmp_path / "d.db", None, first_start=True)
     try:
         assert desk.initialised and store.caches.count_persons(desk.db) >= 60
     finally:

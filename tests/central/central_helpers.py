@@ -145,40 +145,49 @@ class Server:
         return dict(json.loads(out))
 
 
+def start_server(db: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+    """Start `central serve` for db on port (its output appended to log_path); return once /health answers."""
+    with log_path.open("ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hospital_client.central", "serve", "--db", str(db), "--host", "127.0.0.1",
+             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"central server exited with {proc.returncode}: "
+                               f"{log_path.read_text(errors='replace')}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(proc)
+            raise RuntimeError("central server did not answer /health within 30 s")
+        time.sleep(0.05)
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server started by start_server (killed if it does not stop within 10 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @contextlib.contextmanager
 def running_server(tmp: Path) -> Iterator[Server]:
     """Initialise a database, start `central serve` on a free port, wait until it answers, stop it after."""
     db = tmp / "central.db"
     secrets = init_db(db)
     port = free_port()
-    log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hospital_client.central", "serve", "--db", str(db), "--host", "127.0.0.1",
-         "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
+    proc = start_server(db, port, tmp / "server.log")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"central server exited with {proc.returncode}: "
-                                   f"{(tmp / 'server.log').read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("central server did not answer /health within 30 s")
-            time.sleep(0.05)
-        yield Server(url=url, db=db, secrets=secrets, proc=proc)
+        yield Server(url=f"http://127.0.0.1:{port}", db=db, secrets=secrets, proc=proc)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        stop_server(proc)
 
 
 # --- the signing client -----------------------------------------------------------------------

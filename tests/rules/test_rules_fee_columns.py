@@ -21,9 +21,9 @@ from rules_helpers import CATALOG, KNOWN_CODES, fee, fen, make_pack, request, ru
 
 from hospital_client.rules import Catalog, RequestError, parse_catalog
 from hospital_client.rules.catalog import CLASS_B, CLASS_C
+from hospital_client.rules.fee_lines import Fee, FeeLines, _parse_fees_bulk, _parse_fees_each, parse_fees
 from hospital_client.rules.fees import classify_fees
 from hospital_client.rules.pack_schema import ItemRules
-from hospital_client.rules.request import Fee, FeeLines, _parse_fees_bulk, _parse_fees_each, parse_fees
 
 D = Decimal
 ZERO = D("0.00")
@@ -225,7 +225,7 @@ def test_a_bill_settles_alike_by_columns_and_line_by_line(raw, pack_id):
     bill = request(raw, pack_id=pack_id)
     event("parsed by columns" if _parse_fees_bulk(raw) is not None else "left to the line parser")
     by_columns = run(bill, pack_id).to_dict()
-    with patch("hospital_client.rules.request._parse_fees_bulk", return_value=None):
+    with patch("hospital_client.rules.fee_lines._parse_fees_bulk", return_value=None):
         by_lines = run(bill, pack_id).to_dict()
     assert by_columns == by_lines
 

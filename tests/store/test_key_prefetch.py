@@ -22,7 +22,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from hospital_client import secrets, store
+from hospital_client import credentials, store
 from hospital_client.store import key_prefetch, keys
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the helper forks: Linux only")
@@ -47,7 +47,7 @@ def _no_keyring_read_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(name: str) -> str | None:
         raise AssertionError(f"the desk's process read the keyring ({name})")
 
-    monkeypatch.setattr(secrets, "get_secret", refuse)
+    monkeypatch.setattr(credentials, "get_secret", refuse)
 
 
 def _gone(pid: int) -> bool:
@@ -83,7 +83,7 @@ def test_nothing_to_read_starts_no_child(tmp_path: Path, content: bytes | None) 
 
 
 def test_no_keyring_entry_leaves_the_usual_error(encrypted: Path) -> None:
-    secrets.delete_secret(keys.secret_name(_key_id(encrypted)))
+    credentials.delete_secret(keys.secret_name(_key_id(encrypted)))
     assert key_prefetch.start(encrypted)
     assert not key_prefetch.collect()
     with pytest.raises(store.DatabaseKeyMissing):
@@ -91,8 +91,8 @@ def test_no_keyring_entry_leaves_the_usual_error(encrypted: Path) -> None:
 
 
 def test_a_wrong_key_read_ahead_is_found_wrong_and_not_kept(encrypted: Path) -> None:
-    right = secrets.get_secret(keys.secret_name(_key_id(encrypted)))
-    secrets.set_secret(keys.secret_name(_key_id(encrypted)), "ab" * keys.KEY_BYTES)
+    right = credentials.get_secret(keys.secret_name(_key_id(encrypted)))
+    credentials.set_secret(keys.secret_name(_key_id(encrypted)), "ab" * keys.KEY_BYTES)
     try:
         assert key_prefetch.start(encrypted)
         assert key_prefetch.collect()
@@ -101,12 +101,12 @@ def test_a_wrong_key_read_ahead_is_found_wrong_and_not_kept(encrypted: Path) -> 
         assert keys._cache.get(_key_id(encrypted)) is None
     finally:
         assert right is not None
-        secrets.set_secret(keys.secret_name(_key_id(encrypted)), right)
+        credentials.set_secret(keys.secret_name(_key_id(encrypted)), right)
 
 
 def test_an_entry_that_is_not_a_key_is_left_to_the_usual_read(encrypted: Path) -> None:
-    right = secrets.get_secret(keys.secret_name(_key_id(encrypted)))
-    secrets.set_secret(keys.secret_name(_key_id(encrypted)), "not a key")
+    right = credentials.get_secret(keys.secret_name(_key_id(encrypted)))
+    credentials.set_secret(keys.secret_name(_key_id(encrypted)), "not a key")
     try:
         assert key_prefetch.start(encrypted)
         assert not key_prefetch.collect()
@@ -114,7 +114,7 @@ def test_an_entry_that_is_not_a_key_is_left_to_the_usual_read(encrypted: Path) -
             store.open_database(encrypted)
     finally:
         assert right is not None
-        secrets.set_secret(keys.secret_name(_key_id(encrypted)), right)
+        credentials.set_secret(keys.secret_name(_key_id(encrypted)), right)
 
 
 def test_no_keyring_in_the_child_leaves_the_usual_error(encrypted: Path) -> None:
@@ -131,7 +131,7 @@ def test_no_keyring_in_the_child_leaves_the_usual_error(encrypted: Path) -> None
 
 def test_a_hung_keyring_is_given_up_at_the_timeout_and_the_child_stopped(
         encrypted: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(secrets, "get_secret", lambda name: time.sleep(60))  # the child inherits it
+    monkeypatch.setattr(credentials, "get_secret", lambda name: time.sleep(60))  # the child inherits it
     assert key_prefetch.start(encrypted)
     pid = key_prefetch._pending.pid  # type: ignore[union-attr]
     started = time.monotonic()

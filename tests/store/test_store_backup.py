@@ -10,7 +10,7 @@ import pytest
 from store_helpers import new_settlement
 
 from hospital_client import store
-from hospital_client.store.db import raw_connection
+from hospital_client.store.connection import raw_connection
 
 
 def test_backup_is_a_verified_standalone_copy(demo_db: store.LocalDatabase, tmp_path: Path) -> None:

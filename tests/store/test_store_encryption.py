@@ -17,7 +17,8 @@ from sqlite_utils import Database
 from store_helpers import load_request
 
 from hospital_client import app, cli, paths, store
-from hospital_client.store.db import SQLITE_MAGIC, raw_connection
+from hospital_client.store.connection import raw_connection
+from hospital_client.store.file_header import SQLITE_MAGIC
 
 
 def _roster_secrets() -> dict[str, bytes]:
@@ -42,7 +43,7 @@ def test_database_wal_and_backups_hold_no_header_and_no_roster_data(
 ) -> None:
     path = tmp_path / "desk.db"
     wal = path.with_name(path.name + "-wal")
-    desk = app.open_desk(path, None, first_start=True)  # the demo site's first start makes the key
+    desk = app.open_desk_database(path, None, first_start=True)  # the demo site's first start makes the key
     db = desk.db
     files: dict[str, bytes] = {}
     try:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from hospital_client import paths, secrets
+from hospital_client import credentials, paths
 from hospital_client.central.cli import main as central_main
 from hospital_client.central.sqlite_store import SQLiteStore
 from hospital_client.store import keys
-from hospital_client.store.db import SQLITE_MAGIC
+from hospital_client.store.file_header import SQLITE_MAGIC
 
 
 def _central(*argv: str) -> tuple[int, str]:
@@ -48,7 +48,7 @@ def test_central_database_encrypted_behind_a_flag(tmp_path: Path, monkeypatch: p
     for person in persons:
         assert person["certno"].encode() not in data and person["psn_name"].encode("utf-8") not in data
 
-    secrets.delete_secret(keys.secret_name(data[:16].hex()))
+    credentials.delete_secret(keys.secret_name(data[:16].hex()))
     keys.forget()
     capsys.readouterr()
     code, _out = _central("site", "list", "--db", str(path))
@@ -76,7 +76,7 @@ def test_the_central_key_is_escrowed_with_the_same_commands(tmp_path: Path, monk
     key_file = tmp_path / "central.key"
     monkeypatch.setattr("sys.stdin", io.StringIO("central recovery passphrase\n"))
     assert cli.main(["key", "export", "--to", str(key_file), "--db", str(path)]) == 0
-    secrets.delete_secret(keys.secret_name(path.read_bytes()[:16].hex()))
+    credentials.delete_secret(keys.secret_name(path.read_bytes()[:16].hex()))
     keys.forget()
     monkeypatch.setattr("sys.stdin", io.StringIO("central recovery passphrase\n"))
     assert cli.main(["key", "import", str(key_file), "--db", str(path)]) == 0

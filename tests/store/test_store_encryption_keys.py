@@ -23,15 +23,15 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from hospital_client import app, cli, secrets, store
+from hospital_client import app, cli, credentials, store
 from hospital_client.store import keys
-from hospital_client.store.db import raw_connection
+from hospital_client.store.connection import raw_connection
 
 PASSPHRASE = "门诊楼三层 recovery 2026"
 
 
 def _key_of(path: Path) -> str:
-    value = secrets.get_secret(keys.secret_name(path.read_bytes()[:16].hex()))
+    value = credentials.get_secret(keys.secret_name(path.read_bytes()[:16].hex()))
     assert value is not None
     return value
 
@@ -39,9 +39,9 @@ def _key_of(path: Path) -> str:
 def _wipe_key(path: Path) -> None:
     """What a reset keyring, another OS user or another PC looks like to this database."""
     key_id = path.read_bytes()[:16].hex()
-    secrets.delete_secret(keys.secret_name(key_id))
+    credentials.delete_secret(keys.secret_name(key_id))
     keys.forget()
-    assert secrets.get_secret(keys.secret_name(key_id)) is None
+    assert credentials.get_secret(keys.secret_name(key_id)) is None
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -83,13 +83,13 @@ def test_missing_key_is_a_clear_error_and_nothing_is_written(desk: Path) -> None
     _wipe_key(desk)
     before = _files(desk.parent)
     for attempt in (lambda: store.open_database(desk), lambda: store.open_database(desk, create=True),
-                    lambda: app.open_desk(desk, None, first_start=True)):
+                    lambda: app.open_desk_database(desk, None, first_start=True)):
         with pytest.raises(store.DatabaseKeyMissing) as info:
             attempt()
         message = str(info.value)
         assert "not in this user's OS keyring" in message and "hospital-client key import" in message
         assert "Nothing was written" in message and "no new database" in message
-        assert "密钥" in info.value.zh and "key import" in info.value.zh
+        assert "key" in info.value.clerk_text and "key import" in info.value.clerk_text
         assert info.value.key_id == desk.read_bytes()[:16].hex()
     assert _files(desk.parent) == before  # no -wal, no -shm, no new empty database
 
@@ -97,13 +97,13 @@ def test_missing_key_is_a_clear_error_and_nothing_is_written(desk: Path) -> None
 def test_wrong_key_is_a_clear_error_and_nothing_is_written(desk: Path, capsys: pytest.CaptureFixture[str],
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     key_id = desk.read_bytes()[:16].hex()
-    secrets.set_secret(keys.secret_name(key_id), os.urandom(32).hex())  # another desk's key under this id
+    credentials.set_secret(keys.secret_name(key_id), os.urandom(32).hex())  # another desk's key under this id
     keys.forget()
     before = _files(desk.parent)
     with pytest.raises(store.DatabaseKeyWrong) as info:
         store.open_database(desk)
     assert "does not open it" in str(info.value) and "key import" in str(info.value)
-    assert info.value.zh
+    assert info.value.clerk_text
     code, out, err = _cli(["settle", str(Path(__file__).parents[2] / "resources/demo/requests/req_referral.json"),
                            "--commit", "--db", str(desk)], capsys, monkeypatch)
     assert code == 1 and out == ""
@@ -131,7 +131,7 @@ def test_no_keyring_means_no_database(tmp_path: Path) -> None:
             store.open_database(tmp_path / "new.db", create=True)
     finally:
         keyring.set_keyring(previous)
-    assert "keyring" in str(info.value) and "Nothing was written" in str(info.value) and info.value.zh
+    assert "keyring" in str(info.value) and "Nothing was written" in str(info.value) and info.value.clerk_text
     assert not (tmp_path / "new.db").exists()
 
 
@@ -211,7 +211,7 @@ def test_import_refuses_a_wrong_passphrase_an_altered_file_and_another_desks_key
                            PASSPHRASE + "\n")
     assert code == 2 and "another desk's key file" in err and "Nothing was changed" in err
 
-    assert secrets.get_secret(keys.secret_name(desk.read_bytes()[:16].hex())) is None  # none of it stored
+    assert credentials.get_secret(keys.secret_name(desk.read_bytes()[:16].hex())) is None  # none of it stored
     with pytest.raises(store.DatabaseKeyMissing):
         store.open_database(desk)
 

@@ -16,9 +16,11 @@ import pytest
 from sqlite_utils import Database
 from store_helpers import new_settlement
 
-from hospital_client import cli, secrets, store
+from hospital_client import cli, credentials, store
 from hospital_client.store import encrypt, keys
-from hospital_client.store.db import SQLITE_MAGIC, PlaintextDatabaseWarning, raw_connection
+from hospital_client.store.connection import raw_connection
+from hospital_client.store.file_header import SQLITE_MAGIC
+from hospital_client.store.opening import PlaintextDatabaseWarning
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,7 +117,7 @@ def test_encrypt_migrates_in_place_verified(plain: Path, capsys: pytest.CaptureF
     db = store.open_database(plain)
     try:
         with pytest.raises(store.AppendOnlyViolation):
-            with store.db.guard(plain):
+            with store.guard(plain):
                 db.conn.execute("DELETE FROM settlement")
     finally:
         db.close()
@@ -151,7 +153,7 @@ def test_a_failed_verification_keeps_the_original(plain: Path, monkeypatch: pyte
     assert plain.read_bytes().startswith(SQLITE_MAGIC)
     assert sorted(p.name for p in plain.parent.iterdir() if not p.name.endswith(("-wal", "-shm"))) == [plain.name]
     assert _counts(plain) == before
-    assert len(made) == 1 and secrets.get_secret(keys.secret_name(made[0].id)) is None  # the unused key is gone
+    assert len(made) == 1 and credentials.get_secret(keys.secret_name(made[0].id)) is None  # the unused key is gone
 
 
 def test_encrypt_names_plaintext_copies_left_beside_it(plain: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -207,7 +207,7 @@ def test_read_only_file_for_an_unprivileged_user(demo_template: Path) -> None:
 _HOLDER = """
 import sys
 from pathlib import Path
-from hospital_client.store.db import raw_connection
+from hospital_client.store.connection import raw_connection
 conn = raw_connection(Path(sys.argv[1]))
 if sys.argv[2] == "exclusive":
     conn.execute("PRAGMA locking_mode = EXCLUSIVE")

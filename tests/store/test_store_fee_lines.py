@@ -39,5 +39,5 @@ def test_lines_with_and_without_overrides_come_back_in_order(empty_db: store.Loc
     assert entry.request is not None and entry.result == result
     assert entry.request["fees"] == [{k: str(v) for k, v in fee.items()} for fee in request["fees"]]
 
-    (source,) = store.journal.upload_sources(empty_db, [1])
+    (source,) = store.upload.upload_sources(empty_db, [1])
     assert json.loads(source.item_json)["request"]["fees"] == entry.request["fees"]

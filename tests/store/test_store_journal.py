@@ -145,7 +145,7 @@ def test_a_failure_inside_the_transaction_leaves_nothing(empty_db: store.LocalDa
 def test_state_changes_are_rows_that_never_touch_money(empty_db: store.LocalDatabase) -> None:
     store.journal.record_settlement(empty_db, new_settlement("J-8"))
     before = empty_db.conn.execute("SELECT * FROM settlement").fetchall()
-    store.journal.mark_final(empty_db, 1, "2304 accepted")
+    store.reconcile.mark_final(empty_db, 1, "2304 accepted")
     assert store.journal.get_entry(empty_db, 1, full=False).state == "final"
     assert empty_db.conn.execute("SELECT state FROM settlement_state ORDER BY id").fetchall() == [
         ("provisional",), ("final",)]

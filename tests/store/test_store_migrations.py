@@ -13,7 +13,8 @@ from sqlite_utils import Database
 from store_helpers import new_settlement
 
 from hospital_client import store
-from hospital_client.store.db import PlaintextDatabaseWarning, raw_connection
+from hospital_client.store.connection import raw_connection
+from hospital_client.store.opening import PlaintextDatabaseWarning
 from hospital_client.store.schema import MIGRATION_NAMES, migrations
 
 

@@ -33,7 +33,7 @@ def test_missing_file_is_not_created_without_asking(tmp_path: Path) -> None:
         store.open_database(path)
     assert "no database here" in str(info.value)
     assert "init" in str(info.value) and "restore" in str(info.value)
-    assert info.value.zh
+    assert info.value.clerk_text
     assert not path.exists() and not path.parent.exists()
 
 

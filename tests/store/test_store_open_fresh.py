@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from hospital_client import store
-from hospital_client.store.db import PlaintextDatabaseWarning
+from hospital_client.store.opening import PlaintextDatabaseWarning
 from hospital_client.store.schema import MIGRATION_NAMES, migrations
 
 

@@ -223,7 +223,7 @@ def assert_consistent(central: Central, db: store.LocalDatabase, site: str = SIT
     assert set(by_local) == settled
     for e in entries:
         assert e.state == "final", (e.local_id, e.state)
-        remote = store.journal.remote_result(db, e.local_id)
+        remote = store.reconcile.remote_result(db, e.local_id)
         assert remote is not None
         if e.kind == "settlement":
             assert remote["central_id"] == by_local[str(e.local_id)][0]["setl_id"]

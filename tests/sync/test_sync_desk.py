@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sync_helpers import HAND_FEES, central_db, operator, ready_desk, site_config
 
-from hospital_client import secrets
+from hospital_client import credentials
 from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk, EncounterInput
 from hospital_client.sync.errors import NotConfigured
@@ -23,7 +23,7 @@ def _encounter(mdtrt_id: str) -> EncounterInput:
 def test_the_desk_sync_api(tmp_path: Path) -> None:
     with central_db(tmp_path / "central") as central:
         code = central.new_site()
-        secrets.set_secret(su.secret_name(code), central.secrets[code])
+        credentials.set_secret(su.secret_name(code), central.secrets[code])
         db = ready_desk(tmp_path, central, code)
         clerk = operator(db)
         db.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 from central_helpers import ROOT
 from sync_helpers import assert_consistent, central_db, desk_request, operator, ready_desk, site_config
 
-from hospital_client import secrets
+from hospital_client import credentials
 from hospital_client.app import sync_usecases as su
 from hospital_client.app import usecases
 from hospital_client.sync.errors import DrainBusy
@@ -50,7 +50,7 @@ print(json.dumps({"busy": summary.busy, "ok": summary.ok, "sent": summary.drain.
 
 def _configure(tmp_path: Path, url: str, code: str, secret: str) -> None:
     su.write_site_file(Path(os.environ["HOSPITAL_CLIENT_CONFIG"]), site_config(None, code, url=url))
-    secrets.set_secret(su.secret_name(code), secret)
+    credentials.set_secret(su.secret_name(code), secret)
 
 
 def test_a_second_drain_is_refused_while_one_runs(tmp_path: Path) -> None:

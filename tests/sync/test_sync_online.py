@@ -18,7 +18,7 @@ from sync_helpers import (
 )
 
 from hospital_client.app import sync_usecases as su
-from hospital_client.store import journal
+from hospital_client.store import journal, reconcile
 from hospital_client.store.money import money_text
 
 
@@ -40,7 +40,7 @@ def test_settled_online_is_final_with_the_central_figures(tmp_path: Path) -> Non
         assert row["final"]["hifp_pay"] == "1875.00" and row["final"]["psn_cash_pay"] == "1125.00"
         assert row["msgid"] == out.outcome.committed.msgid  # sent under the outbox's own msgid
         assert row["local_id"] == str(local_id) and row["status"] == "accepted"
-        assert journal.remote_result(db, local_id)["central_id"] == row["setl_id"]  # type: ignore[index]
+        assert reconcile.remote_result(db, local_id)["central_id"] == row["setl_id"]  # type: ignore[index]
         assert_consistent(central, db)
         db.close()
 

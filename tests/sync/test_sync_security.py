@@ -31,9 +31,9 @@ from hospital_client import cli, store
 from hospital_client import protocol as p
 from hospital_client.app import sync_usecases as su
 from hospital_client.app import usecases
-from hospital_client.store import journal
+from hospital_client.store import journal, upload
 from hospital_client.sync.drain import ACK_ADJUDICATED, batch_input, drain, upload_item
-from hospital_client.sync.errors import CredentialsMissing, NotConfigured
+from hospital_client.sync.errors import CentralRefused, CredentialsMissing, NotConfigured
 
 _persons = iter(sorted(roster())[10:])
 
@@ -46,7 +46,7 @@ def central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
 
 def _batch(db: store.LocalDatabase, local_ids: list[int]) -> dict[str, object]:
     """The input of a 9511 message as the drain builds it (results in the answer)."""
-    items = [upload_item(s) for s in journal.upload_sources(db, local_ids)]
+    items = [upload_item(s) for s in upload.upload_sources(db, local_ids)]
     return dict(p.loads(batch_input(items, ACK_ADJUDICATED)))
 
 
@@ -58,7 +58,8 @@ def test_wrong_secret_is_refused_and_nothing_is_stored(tmp_path: Path, central: 
         summary = su.sync_now(db, client, drain_settings=QUICK_DRAIN)
         check = su.test_connection(client)
     assert not summary.ok and "1003" in summary.error
-    assert not check.ok and "密钥" in check.message_zh
+    assert not check.ok and isinstance(check.failure, CentralRefused)
+    assert "secret" in check.failure.clerk_text  # the desk says the access secret is wrong, not just "refused"
     assert central.settlements(code) == []
     assert outbox_statuses(db) == {1: "queued"}  # nothing sent, nothing parked: the credentials are wrong
     assert su.sync_status(db, site_config(central, code)).last_error == summary.error

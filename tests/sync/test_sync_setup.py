@@ -16,7 +16,7 @@ import pytest
 from central_helpers import ROOT
 from sync_helpers import central_db, desk_request, operator, ready_desk
 
-from hospital_client import cli, config, secrets
+from hospital_client import cli, config, credentials
 from hospital_client.app import sync_usecases as su
 from hospital_client.app import usecases
 
@@ -28,7 +28,7 @@ def _main(monkeypatch: pytest.MonkeyPatch, argv: list[str], stdin: str = "") -> 
 
 def test_setup_keeps_the_secret_in_the_keyring_and_sync_uses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert "SecretService" in secrets.backend_name()  # the real backend, not a stand-in
+    assert "SecretService" in credentials.backend_name()  # the real backend, not a stand-in
     with central_db(tmp_path / "central") as central:
         code = central.new_site()
         secret = central.secrets[code]
@@ -46,7 +46,7 @@ def test_setup_keeps_the_secret_in_the_keyring_and_sync_uses_it(tmp_path: Path, 
         site = config.load_site_config(site_file)
         assert site is not None and (site.code, site.server_url, site.region) == (code, central.url, "990100")
         assert secret not in site_file.read_text(encoding="utf-8")
-        assert secrets.get_secret(su.secret_name(code)) == secret
+        assert credentials.get_secret(su.secret_name(code)) == secret
 
         assert _main(monkeypatch, ["sync", "--db", db_path, "--json"]) == 0
         summary = json.loads(capsys.readouterr().out)

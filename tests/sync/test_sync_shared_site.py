@@ -43,7 +43,7 @@ def test_a_second_desk_with_the_same_site_code_is_parked_with_the_reason(tmp_pat
         [parked] = [m for m in usecases.list_outbox(desk_b) if m["status"] == "rejected"]
         assert "同一站点编码" in parked["last_error"]
         assert journal_states(desk_b) == {1: "provisional"}  # still there, for IT to send again
-        assert store.journal.remote_result(desk_b, 1) is None  # not marked final with desk A's figures
+        assert store.reconcile.remote_result(desk_b, 1) is None  # not marked final with desk A's figures
         held = central.settlements(SITE_A)
         assert [(s["local_id"], s["mdtrt_id"]) for s in held] == [("1", "MDT-SHARED-A")]
 

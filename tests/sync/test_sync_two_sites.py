@@ -122,7 +122,7 @@ def test_one_person_at_two_sites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert _ytd(desk_b) == CENTRAL_YTD
         _sync(central, desk_a, SITE_A)  # nothing to send; pulls the person's new figures
         assert _ytd(desk_a) == CENTRAL_YTD
-        rebase = store.caches.rebase_of(desk_a, PERSON, 2026)
+        rebase = store.reconcile.rebase_of(desk_a, PERSON, 2026)
         assert rebase is not None and rebase.included == [a1.committed.local_id]
 
         a2 = usecases.settle(desk_a, clerk, desk_request(PERSON, "MDT-A-2", site=SITE_A, endtime="2026-04-10"))

@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from hospital_client.app.desk import Desk
-from hospital_client.ui.app import make_application
+from hospital_client.ui.application import make_application
 from hospital_client.ui.i18n import install_translators
 from hospital_client.ui.tasks import TaskRunner
 

@@ -90,7 +90,7 @@ def test_reversal_by_a_supervisor_and_reprint(qtbot: QtBot, desk: Desk, tasks: T
 def test_day_end_equals_the_journal(qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done,
                                     tmp_path: Path) -> None:
     ids = settle_some(desk, 3)
-    desk.reverse("super", "super123", ids[1], "重复结算")
+    desk.reverse(desk.login("super", "super123", via="reversal"), ids[1], "重复结算")
     window = MainWindow(desk, tasks, desk.login("admin", "admin123"))
     qtbot.addWidget(window)
     page = window.dayend_page

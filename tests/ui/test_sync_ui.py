@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
 
 from sync_helpers import HAND_FEES, FaultProxy, central_db, operator, ready_desk, site_config
 
-from hospital_client import secrets
+from hospital_client import credentials
 from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk, EncounterInput
 from hospital_client.ui.main_window import MainWindow
@@ -54,7 +54,7 @@ def _bill(tmp: Path) -> Path:
 
 def _open_desk(tmp: Path, central, name: str, *, url: str | None = None) -> tuple[Desk, object]:  # type: ignore[no-untyped-def]
     code = central.new_site()
-    secrets.set_secret(su.secret_name(code), central.secrets[code])
+    credentials.set_secret(su.secret_name(code), central.secrets[code])
     db = ready_desk(tmp, central, code, name)
     clerk = operator(db)
     db.close()

@@ -13,8 +13,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from .. import store
-from ..app.desk import Desk
+from .. import config
+from ..app import Desk, Operator
 from .i18n import DEFAULT_LANGUAGE, install_translators
 from .login_dialog import LoginDialog
 from .messages import error_text
@@ -23,9 +23,6 @@ from .tasks import TaskRunner
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
-# Benchmarks only: print READY once the first window has processed its first events, then quit.
-ENV_EXIT_WHEN_READY = "HOSPITAL_CLIENT_EXIT_WHEN_READY"
 WARM_UP_DELAY_MS = 300
 PRELOAD_DELAY_MS = 150
 
@@ -42,14 +39,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_window(
-    desk: Desk | None, failure: Exception | None, checking: Future[store.Operator] | None,
+    desk: Desk | None, failure: Exception | None, checking: Future[Operator] | None,
     argv: list[str] | None = None,
 ) -> int:
     """Qt's part of the start (``ui.startup.run_gui`` opened the desk): log in, then the window."""
     app = make_application(argv)
     from .preferences import SETTING_LANGUAGE, preferences
 
-    language = os.environ.get(ENV_LANGUAGE) or str(preferences().value(SETTING_LANGUAGE, DEFAULT_LANGUAGE))
+    language = os.environ.get(config.ENV_LANGUAGE) or str(preferences().value(SETTING_LANGUAGE, DEFAULT_LANGUAGE))
     translators = install_translators(app, language)  # noqa: F841 - must stay referenced
     if desk is None:  # a clear message, never a traceback, never an empty new database
         _start_up_done()
@@ -68,14 +65,14 @@ def run_window(
         QTimer.singleShot(0, _start_up_done)
         # Load the window's code while the clerk types (once the dialog has painted).
         QTimer.singleShot(PRELOAD_DELAY_MS, main_window_class)
-        if os.environ.get(ENV_EXIT_WHEN_READY):
+        if os.environ.get(config.ENV_EXIT_WHEN_READY):  # benchmarks: print READY, then quit
             _report_ready(login)
         if login.exec() != QDialog.DialogCode.Accepted or login.operator is None:
             return 0
         operator = login.operator
     window = main_window_class()(desk, tasks, operator)
     window.show()
-    if os.environ.get(ENV_EXIT_WHEN_READY):
+    if os.environ.get(config.ENV_EXIT_WHEN_READY):
         _report_ready(window)
     QTimer.singleShot(0, _start_up_done)
     # The engine and the catalogue load in a worker once the window has painted, before the first F5.

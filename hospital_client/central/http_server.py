@@ -1,4 +1,4 @@
-"""The ASGI application (Starlette): one POST endpoint for every transaction, and /health.
+"""The HTTP layer: the ASGI application (Starlette), one POST endpoint for every transaction, and /health.
 
     POST /fsi/api/rsfComIfsService/callService   the envelope (docs/protocol.md); infno in the body
     GET  /health                                 {"status": "ok", "time": ...}; no authentication

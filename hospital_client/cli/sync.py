@@ -1,12 +1,12 @@
-"""`hospital-client setup`, `sync`, `outbox retry` and `adjustments ...`: the central system
-from the command line (for IT staff and scripts).
+"""`hospital-client setup`, `sync`, `outbox` and `adjustments`: the central system from the
+command line (for IT staff and scripts).
 
-    hospital-client setup --site-code CODE --site-name NAME --server URL --secret-stdin
-                          [--region ADMDVS] [--db PATH]
-    hospital-client sync [--db PATH] [--json] [--no-pulls]
-    hospital-client outbox retry ID [--db PATH] [--operator NAME --password-stdin]
-    hospital-client adjustments list [--open] [--json] [--db PATH]
-    hospital-client adjustments resolve LOCAL_ID [--note TEXT] [--db PATH] [--operator NAME --password-stdin]
+    setup --site-code CODE --site-name NAME --server URL --secret-stdin [--region ADMDVS] [--db PATH]
+    sync [--db PATH] [--json] [--no-pulls]
+    outbox list [--json] [--status STATUS] [--db PATH]
+    outbox retry ID [--db PATH] [--operator NAME --password-stdin]
+    adjustments list [--open] [--json] [--db PATH]
+    adjustments resolve LOCAL_ID [--note TEXT] [--db PATH] [--operator NAME --password-stdin]
 
 `setup` stores the site's signing secret (first line of standard input) in the OS keyring under
 ``hospital-client`` / ``site:CODE`` and writes the site file (``HOSPITAL_CLIENT_CONFIG`` or the
@@ -24,40 +24,46 @@ import argparse
 import sys
 from typing import Any
 
-from . import cli, config
-from .app import sync_usecases as su
-from .sync.errors import CredentialsMissing, CredentialsUnavailable, NotConfigured
+from .. import config
+from ..app import CredentialsUnavailable
+from ..app import sync_usecases as su
+from .common import (
+    EXIT_OK,
+    AnotherSyncRunning,
+    BadInput,
+    CommandFailed,
+    Subparsers,
+    add_db_option,
+    add_operator_options,
+    command_operator,
+    dump,
+    open_desk_for_command,
+    os_user,
+)
 
-__all__ = ["EXIT_BUSY", "add_sync_commands"]
-
-EXIT_BUSY = 4
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"hospital-client: error: {message}", file=sys.stderr)
-    return code
+__all__ = ["register"]
 
 
 def _read_secret() -> str:
     line = sys.stdin.readline() if sys.stdin is not None else ""
     secret = line.rstrip("\r\n").strip()
     if not secret:
-        raise cli.BadInput("--secret-stdin: no secret on the first line of standard input")
+        raise BadInput("--secret-stdin: no secret on the first line of standard input")
     return secret
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
     if not args.secret_stdin:
-        raise cli.BadInput("setup needs --secret-stdin (the secret on the first line of standard input; "
-                           "never on the command line)")
+        raise BadInput("setup needs --secret-stdin (the secret on the first line of standard input; "
+                       "never on the command line)")
     secret = _read_secret()
     try:
         result = su.setup_site(code=args.site_code, name=args.site_name, server_url=args.server, secret=secret,
                                region=args.region)
     except ValueError as exc:
-        raise cli.BadInput(str(exc)) from None
+        raise BadInput(str(exc)) from None
     except CredentialsUnavailable as exc:
-        return _fail(f"{exc}. Nothing was written.", cli.EXIT_FAILURE)
+        raise CommandFailed(f"{exc}. Nothing was written.") from None
     out: dict[str, Any] = result.to_dict()
     path = config.resolve_db_path(args.db)
     out["database"] = {"path": str(path), "exists": path.exists()}
@@ -65,29 +71,21 @@ def cmd_setup(args: argparse.Namespace) -> int:
         out["next"] = f"hospital-client sync --db {path}"
     else:
         out["next"] = f"hospital-client init --admin NAME --password-stdin --db {path}; then hospital-client sync"
-    cli._dump(out)
-    return cli.EXIT_OK
+    dump(out)
+    return EXIT_OK
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    site = config.load_site_config()
+    client = su.open_client(config.load_site_config())  # configuration and secret first: no database opened
     try:
-        client = su.open_client(site)
-    except (NotConfigured, CredentialsMissing) as exc:
-        return _fail(str(exc), cli.EXIT_BAD_INPUT)
-    except CredentialsUnavailable as exc:
-        return _fail(str(exc), cli.EXIT_FAILURE)
-    try:
-        db = cli.open_desk(args)
-        try:
-            summary = su.sync_now(db, client, operator=cli._os_user(), pulls=not args.no_pulls)
-        finally:
-            db.close()
+        with open_desk_for_command(args) as desk:
+            desk.use_central_client(client)
+            summary = desk.sync_now(os_user(), pulls=not args.no_pulls)
     finally:
         client.close()
     data = summary.to_dict()
     if args.json:
-        cli._dump(data)
+        dump(data)
     else:
         print(f"sync: sent {data['sent']}, accepted {data['accepted']}, adjusted {data['adjusted']}, "
               f"rejected {data['rejected']}, still queued {data['still_queued']}, parked {data['parked']}")
@@ -100,81 +98,82 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if data["clock_warning"]:
         print(f"hospital-client: warning: {data['clock_warning']}", file=sys.stderr)
     if summary.busy:
-        return _fail(data["error"], EXIT_BUSY)
+        raise AnotherSyncRunning(data["error"])
     if not summary.ok:
-        return _fail(data["error"], cli.EXIT_FAILURE)
-    return cli.EXIT_OK
+        raise CommandFailed(data["error"])
+    return EXIT_OK
+
+
+def cmd_outbox_list(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        rows = desk.outbox(args.status)
+    if args.json:
+        dump(rows)
+        return EXIT_OK
+    print(f"{'id':>6} {'local_id':>8} {'queue_no':<16} {'infno':<5} {'status':<9} {'tries':>5} msgid")
+    for r in rows:
+        print(f"{r['id']:>6} {r['local_id']:>8} {r['queue_no']:<16} {r['infno']:<5} {r['status']:<9} "
+              f"{r['attempts']:>5} {r['msgid']}")
+    return EXIT_OK
 
 
 def cmd_outbox_retry(args: argparse.Namespace) -> int:
-    db = cli.open_desk(args)
-    try:
-        operator = cli.cli_operator(args, db, "clerk")
-        message = su.retry_message(db, operator, args.id)
-    finally:
-        db.close()
-    cli._dump(message)
-    return cli.EXIT_OK
+    with open_desk_for_command(args) as desk:
+        message = desk.retry_message(command_operator(args, desk, "clerk"), args.id)
+    dump(message)
+    return EXIT_OK
 
 
 def cmd_adjustments_list(args: argparse.Namespace) -> int:
-    db = cli.open_desk(args)
-    try:
-        rows = su.list_adjustments(db, open_only=args.open)
-    finally:
-        db.close()
+    with open_desk_for_command(args) as desk:
+        rows = desk.adjustments(open_only=args.open)
     if args.json:
-        cli._dump(rows)
-        return cli.EXIT_OK
+        dump(rows)
+        return EXIT_OK
     print(f"{'id':>6} {'queue_no':<16} {'date':<10} {'name':<8} {'cash diff':>10} {'funds diff':>10} "
           f"{'central':<20} resolved")
     for r in rows:
         resolved = f"{r['resolved_by']} {r['resolved_at']}" if r["resolved"] else "-"
         print(f"{r['local_id']:>6} {r['queue_no']:<16} {r['setl_date']:<10} {r['psn_name_masked']:<8} "
               f"{r['psn_cash_pay']:>10} {r['fund_pay_sumamt']:>10} {r['central_id']:<20} {resolved}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def cmd_adjustments_resolve(args: argparse.Namespace) -> int:
-    db = cli.open_desk(args)
-    try:
-        operator = cli.cli_operator(args, db, "clerk")
-        row = su.resolve_adjustment(db, operator, args.local_id, args.note or "")
-    finally:
-        db.close()
-    cli._dump(row)
-    return cli.EXIT_OK
+    with open_desk_for_command(args) as desk:
+        row = desk.resolve_adjustment(command_operator(args, desk, "clerk"), args.local_id, args.note or "")
+    dump(row)
+    return EXIT_OK
 
 
-def _subparsers_of(parser: argparse.ArgumentParser) -> Any:
-    for action in parser._actions:  # argparse keeps a command's subcommands as one action
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return parser.add_subparsers(dest="outbox_command", required=True)
-
-
-def add_sync_commands(sub: Any) -> None:
-    """Add setup, sync, outbox retry and adjustments to the top-level subparsers of cli.build_parser."""
+def register(sub: Subparsers) -> None:
+    """setup, sync, outbox, adjustments."""
     p = sub.add_parser("setup", help="configure this desk's site: the site file and the secret in the OS keyring")
     p.add_argument("--site-code", required=True, metavar="CODE", help="fixmedins_code (12 letters or digits)")
     p.add_argument("--site-name", required=True, metavar="NAME")
     p.add_argument("--server", required=True, metavar="URL", help="the central system, e.g. https://ybzx.example:8400")
     p.add_argument("--secret-stdin", action="store_true", help="read the site's secret from standard input")
     p.add_argument("--region", metavar="ADMDVS", help="the site's admdvs (default: read from the site code)")
-    cli._db_arg(p)
+    add_db_option(p)
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("sync", help="send the queued settlements to the central system and pull its updates")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--no-pulls", action="store_true", help="only drain the outbox")
-    cli._db_arg(p)
+    add_db_option(p)
     p.set_defaults(func=cmd_sync)
 
-    outbox_parser = sub.choices.get("outbox") or sub.add_parser("outbox", help="messages for the central system")
-    p = _subparsers_of(outbox_parser).add_parser("retry", help="put a parked (rejected) message back in the queue")
+    outbox = sub.add_parser("outbox", help="messages waiting for the central system").add_subparsers(
+        dest="outbox_command", required=True)
+    p = outbox.add_parser("list", help="every outbox message with its status")
+    p.add_argument("--status", choices=("queued", "sent", "accepted", "adjusted", "rejected"))
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    p.set_defaults(func=cmd_outbox_list)
+    p = outbox.add_parser("retry", help="put a parked (rejected) message back in the queue")
     p.add_argument("id", type=int, help="the outbox message id (outbox list)")
-    cli._db_arg(p)
-    cli._operator_args(p)
+    add_db_option(p)
+    add_operator_options(p)
     p.set_defaults(func=cmd_outbox_retry)
 
     adjustments = sub.add_parser("adjustments", help="differences between provisional and final settlements")
@@ -182,11 +181,11 @@ def add_sync_commands(sub: Any) -> None:
     p = adj_sub.add_parser("list", help="every adjustment (补费/退费) and whether it was resolved")
     p.add_argument("--open", action="store_true", help="only those not resolved yet")
     p.add_argument("--json", action="store_true")
-    cli._db_arg(p)
+    add_db_option(p)
     p.set_defaults(func=cmd_adjustments_list)
     p = adj_sub.add_parser("resolve", help="record that the difference was settled with the patient")
     p.add_argument("local_id", type=int)
     p.add_argument("--note", default="", help="e.g. the receipt number of the refund")
-    cli._db_arg(p)
-    cli._operator_args(p)
+    add_db_option(p)
+    add_operator_options(p)
     p.set_defaults(func=cmd_adjustments_resolve)

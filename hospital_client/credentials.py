@@ -16,6 +16,8 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from .errors import QT_TRANSLATE_NOOP, HospitalClientError
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -26,8 +28,10 @@ _NATIVE = {"win32": "keyring.backends.Windows.WinVaultKeyring", "linux": "keyrin
            "darwin": "keyring.backends.macOS.Keyring"}
 
 
-class KeyringUnavailable(Exception):
+class KeyringUnavailable(HospitalClientError):
     """No usable keyring backend on this machine (e.g. a headless Linux without a Secret Service)."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "This machine has no usable system keyring; call IT.")
 
 
 def _native_backend() -> KeyringBackend | None:

@@ -8,15 +8,15 @@ behind its back: ``hospital-client init`` does that explicitly.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths, store
-from ..config import SiteConfig, busy_timeout_ms
-from ..store import LocalDatabase, caches, operators
+from ..config import SiteConfig, busy_timeout_ms, resolve_db_path
+from ..store import LocalDatabase, caches, key_prefetch, operators
+from .bundled import demo_roster
 from .errors import NotInitialised
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,17 @@ DEMO_OPERATORS = (
 )
 DEMO_DEFAULT_FOR_ROLE = {"clerk": DEMO_OPERATORS[0], "supervisor": DEMO_OPERATORS[1], "admin": DEMO_OPERATORS[2]}
 
-__all__ = ["DEMO_OPERATORS", "DeskDatabase", "init_site", "is_demo", "open_desk", "open_desk_for_init"]
+__all__ = [
+    "DEMO_DEFAULT_FOR_ROLE",
+    "DEMO_OPERATORS",
+    "DeskDatabase",
+    "collect_key_read_ahead",
+    "init_site",
+    "is_demo",
+    "open_desk_database",
+    "open_desk_for_init",
+    "read_key_ahead",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +65,6 @@ def is_demo(db: LocalDatabase) -> bool:
     return caches.get_setting(db, SITE_KIND) == "demo"
 
 
-def _load_demo_roster() -> list[dict[str, object]]:
-    data = json.loads((paths.demo_dir() / "roster.json").read_text(encoding="utf-8"))
-    persons = data.get("persons") if isinstance(data, dict) else None
-    if not isinstance(persons, list):
-        raise ValueError(f"{paths.demo_dir() / 'roster.json'}: no 'persons' list")
-    return persons
-
-
 def init_site(db: LocalDatabase, *, demo: bool, site: SiteConfig | None = None, operator: str = "system") -> None:
     """Load a new database's initial data in one transaction (idempotent for packs and catalogue).
 
@@ -71,7 +73,7 @@ def init_site(db: LocalDatabase, *, demo: bool, site: SiteConfig | None = None, 
     from ``hospital-client init --admin``.
     """
     pack_files = sorted(paths.policies_dir().glob("*.toml"))
-    roster = _load_demo_roster() if demo else []
+    roster = demo_roster() if demo else []
     demo_hashes = [(o, operators.hash_password(o.password)) for o in DEMO_OPERATORS] if demo else []
     existing = {o.name for o in operators.list_operators(db)}
     with store.transaction(db):
@@ -94,8 +96,10 @@ def init_site(db: LocalDatabase, *, demo: bool, site: SiteConfig | None = None, 
     log.info("site initialised (demo=%s, packs=%d, persons=%d)", demo, len(pack_files), len(roster))
 
 
-def open_desk(path: str | os.PathLike[str], site: SiteConfig | None, *, first_start: bool = False) -> DeskDatabase:
-    """Open the desk's database.
+def open_desk_database(path: str | os.PathLike[str], site: SiteConfig | None, *,
+                       first_start: bool = False) -> DeskDatabase:
+    """Open the desk's database (``Desk`` does this for both faces; ``hospital-client init`` uses
+    ``open_desk_for_init``).
 
     ``first_start``: on the demo site (no site file) a missing database is created and loaded
     with the demo data; on a configured site a missing database stays an error
@@ -154,3 +158,14 @@ def open_desk_for_init(
         db.close()
         raise
     return DeskDatabase(db, created, True)
+
+
+def read_key_ahead(db_path: str | os.PathLike[str] | None = None) -> bool:
+    """Start reading this machine's desk database key from the OS keyring in a helper process
+    (Linux), beside the loading of the window's code; False when nothing was started."""
+    return key_prefetch.start(resolve_db_path(db_path))
+
+
+def collect_key_read_ahead() -> bool:
+    """Wait for the key read ahead (if any) and keep it for the opening of the database."""
+    return key_prefetch.collect()

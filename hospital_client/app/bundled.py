@@ -1,0 +1,103 @@
+"""The bundled policy packs, the demo catalogue and the demo data, used without a desk database:
+`hospital-client settle` (no --commit), `policy list|check`, `demo`, and the pack listing that the
+settings page shows for the packs cached in a database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import paths, rules
+
+__all__ = [
+    "DemoSettlement",
+    "bundled_packs",
+    "check_pack",
+    "compute",
+    "demo_bills_dir",
+    "demo_catalog",
+    "demo_request_files",
+    "demo_requests_dir",
+    "demo_roster",
+    "pack_summary",
+    "settle_demo_request",
+]
+
+
+def bundled_packs() -> list[rules.Pack]:
+    """Every policy pack shipped with the program, validated, sorted by id."""
+    return rules.load_pack_dir(paths.policies_dir())
+
+
+def pack_summary(pack: rules.Pack) -> dict[str, Any]:
+    """One pack as `policy list --json` prints it and the settings page lists it."""
+    info = pack.model.pack
+    return {"id": pack.id, "name": info.name, "version": pack.version, "sha256": pack.sha256,
+            "valid_from": info.valid_from.isoformat(), "valid_to": info.valid_to.isoformat(),
+            "admdvs": info.admdvs, "insutypes": info.insutypes, "illustrative": info.illustrative}
+
+
+def check_pack(path: str | Path) -> rules.Pack:
+    """Load and validate one pack file (the error names the file, the key and the problem)."""
+    return rules.load_pack(path)
+
+
+def compute(request: dict[str, Any], *, pack_id: str | None = None, pack_file: str | Path | None = None,
+            catalog_file: str | Path | None = None) -> rules.SettlementResult:
+    """Settle a request with a pack file, a bundled pack by id, or the bundled pack chosen by the
+    person's insured place, insurance type and discharge date; nothing is recorded."""
+    if pack_file:
+        pack = rules.load_pack(pack_file)
+    else:
+        packs = bundled_packs()
+        if pack_id:
+            pack = rules.find_pack(packs, pack_id)
+        else:
+            req = rules.parse_request(request)
+            pack = rules.select_pack(packs, req.person.insuplc_admdvs, req.person.insutype, req.encounter.endtime)
+    return rules.settle(request, pack, demo_catalog(catalog_file))
+
+
+def demo_bills_dir() -> Path:
+    """The folder of the demo HIS bills (resources/demo/bills)."""
+    return paths.demo_dir() / "bills"
+
+
+def demo_requests_dir() -> Path:
+    """The folder of the demo settlement requests (resources/demo/requests)."""
+    return paths.demo_dir() / "requests"
+
+
+def demo_request_files() -> list[Path]:
+    """The demo settlement requests, sorted by name."""
+    return sorted(demo_requests_dir().glob("*.json"))
+
+
+def demo_roster() -> list[dict[str, Any]]:
+    """The fictional persons of the demo roster (resources/demo/roster.json)."""
+    data = json.loads((paths.demo_dir() / "roster.json").read_text(encoding="utf-8"))
+    persons = data.get("persons") if isinstance(data, dict) else None
+    if not isinstance(persons, list):
+        raise ValueError(f"{paths.demo_dir() / 'roster.json'}: no 'persons' list")
+    return persons
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSettlement:
+    pack: rules.Pack
+    result: rules.SettlementResult
+
+
+def settle_demo_request(request: dict[str, Any], packs: list[rules.Pack], catalog: rules.Catalog) -> DemoSettlement:
+    """One demo request settled with the bundled pack that fits it (``packs``: the bundled ones)."""
+    req = rules.parse_request(request)
+    pack = rules.select_pack(packs, req.person.insuplc_admdvs, req.person.insutype, req.encounter.endtime)
+    return DemoSettlement(pack, rules.settle(req, pack, catalog))
+
+
+def demo_catalog(catalog_file: str | Path | None = None) -> rules.Catalog:
+    """The catalogue file given, or the demo catalogue."""
+    return rules.load_catalog(catalog_file or paths.demo_catalog_path())

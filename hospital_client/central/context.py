@@ -1,0 +1,73 @@
+"""What a transaction handler is given: ``Central`` (the store, the reference data loaded from it
+and the lookups every family shares) and ``Context`` (the message being handled).
+
+A handler is ``handler(central, ctx, input_)`` and returns the output object, or its JSON bytes
+when it splices stored JSON in. It runs inside the message's database transaction (a savepoint)
+and refuses by raising a ``BusinessError``; the service (service.py) stores the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import protocol as p
+from ..protocol import BadInput, NotFound
+from ..rules import Catalog, NoPackError, Pack, parse_catalog, parse_pack, select_pack
+from . import adjudication as adj
+from .store import Accumulators, CentralStore, PersonRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    site: str
+    env: p.RequestEnvelope
+    now: dt.datetime
+    received: str  # refmsg_time, CST
+
+
+class Central:
+    """The central system's store and its authoritative packs and catalogue, loaded once."""
+
+    def __init__(self, store: CentralStore, *, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+        self.packs: list[Pack] = []
+        self.catalog: Catalog | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        """Packs and catalogue from the store (the central system's authoritative copies)."""
+        self.packs = [parse_pack(b.data, b.source_name) for b in self.store.list_packs()]
+        blob = self.store.get_catalog()
+        self.catalog = None if blob is None else parse_catalog(blob.data, blob.source_name)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.clock(), p.CST)
+
+    def person(self, psn_no: str) -> PersonRecord:
+        person = self.store.find_person(psn_no=psn_no)
+        if person is None:
+            raise NotFound(f"中心名册中没有参保人员 {psn_no}")
+        return person
+
+    def accumulators(self, psn_no: str, year: int) -> Accumulators:
+        return self.store.get_accumulators(psn_no, year) or adj.zero_accumulators()
+
+    def loaded_catalog(self) -> Catalog:
+        if self.catalog is None:
+            raise NotFound("中心系统尚未载入医保目录")
+        return self.catalog
+
+    def pack_for(self, person: PersonRecord, day: dt.date) -> Pack:
+        try:
+            return select_pack(self.packs, str(person.data.get("insuplc_admdvs") or ""),
+                               str(person.data.get("insutype") or ""), day)
+        except NoPackError as exc:
+            raise BadInput(f"中心系统没有适用的政策包：{exc}") from None
+
+
+Handler = Callable[[Central, Context, dict[str, Any]], dict[str, Any] | bytes]

@@ -1,0 +1,262 @@
+"""Settling and reversing, one settlement at a time, with the central system's own inputs.
+
+    2303  住院预结算         pre_settlement     the result with the central inputs; nothing stored
+    2304  住院结算           settlement         adjudicate one settlement (settle_item)
+    2305  住院结算撤销       reversal           reverse one settlement (reverse_item)
+    5203  结算信息查询       settlement_query   a settlement or reversal by setl_id or local_id
+
+``settle_item`` and ``reverse_item`` also serve each item of an offline batch (batches.py).
+A site's ``local_id`` is bound once to what it named: sending the same item again answers the
+stored record (``repeat``), different content under the same local_id is a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from .. import protocol as p
+from ..protocol import BadInput, Conflict, NotFound, WrongSite
+from ..rules import (
+    SETLINFO_KEYS,
+    RequestError,
+    RulesError,
+    SettlementRequest,
+    SettlementResult,
+    parse_request,
+    settle,
+)
+from ..rules.money import fmt
+from . import adjudication as adj
+from .context import Central, Context
+from .fields import check_time, input_data, local_id_field, text_field
+from .store import Accumulators, PersonRecord, ReversalRecord, SettlementRecord
+
+KIND_NAMES = {"settlement": "结算", "reversal": "撤销"}
+SUMMARY_KEYS = ("policy", "setlinfo", "setldetail", "year_to_date_after", "warnings")
+# The likely cause when a desk's number is taken by different content: two desks set up with one
+# site code (each numbers its settlements from 1). docs/operations.md, "Setting up a desk".
+_SHARED_SITE_HINT = "（若两台结算终端使用同一站点编码，会出现此情况：每台终端需各自的站点编码）"
+
+
+# --- the handlers ------------------------------------------------------------------------------
+
+
+def pre_settlement(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[str, Any]:
+    data = input_data(input_)
+    _request, _person, before, result, year = compute(central, ctx, data.get("request"), "request")
+    return {"result": result.to_dict(), "year": year, "year_to_date_before": adj.accumulators_json(before)}
+
+
+def settlement(central: Central, ctx: Context, input_: dict[str, Any]) -> bytes:
+    return settle_item(central, ctx, input_data(input_), "")
+
+
+def reversal(central: Central, ctx: Context, input_: dict[str, Any]) -> bytes:
+    return reverse_item(central, ctx, input_data(input_), "")
+
+
+def settlement_query(central: Central, ctx: Context, input_: dict[str, Any]) -> bytes:
+    data = input_data(input_)
+    setl_id = text_field(data, "setl_id")
+    local_id = text_field(data, "local_id")
+    if local_id and not setl_id:
+        key = central.store.get_local_key(ctx.site, local_id)
+        if key is None:
+            raise NotFound(f"本机构没有 local_id 为 {local_id} 的结算或撤销")
+        setl_id = key.ref
+    if not setl_id:
+        raise BadInput("请给出 setl_id 或 local_id")
+    record = central.store.get_settlement(setl_id)
+    if record is not None and record.site == ctx.site:
+        return settlement_view(central, record, repeat=False)
+    found = central.store.get_reversal(setl_id)
+    if found is not None and found.site == ctx.site:
+        return reversal_view(found, repeat=False)
+    raise NotFound(f"本机构没有结算 {setl_id}")
+
+
+# --- computing a settlement --------------------------------------------------------------------
+
+
+def compute(central: Central, ctx: Context, raw: Any,
+            where: str) -> tuple[dict[str, Any], PersonRecord, Accumulators, SettlementResult, int]:
+    """Settle a client's request with the central person entry and accumulators (no writes)."""
+    if not isinstance(raw, dict):
+        raise BadInput(f"{where} 应为结算请求对象（DESIGN 4.1）")
+    raw_person = raw.get("person")
+    psn_no = raw_person.get("psn_no") if isinstance(raw_person, dict) else None
+    if not isinstance(psn_no, str) or not psn_no:
+        raise BadInput(f"{where}.person.psn_no 缺失")
+    encounter = raw.get("encounter")
+    endtime: dt.date | None = None
+    if isinstance(encounter, dict):
+        claimed = encounter.get("fixmedins_code")
+        if claimed and claimed != ctx.site:
+            raise WrongSite(f"{where}.encounter.fixmedins_code={claimed} 不是本凭证所属机构 {ctx.site}")
+        text = encounter.get("endtime")
+        try:
+            endtime = dt.date.fromisoformat(text[:10]) if isinstance(text, str) else None
+        except ValueError:
+            endtime = None
+    person = central.person(psn_no)
+    if endtime is None:
+        _parse(raw, where)  # names the field that is wrong
+        raise BadInput(f"{where}.encounter.endtime 应为 yyyy-MM-dd 日期")
+    before = central.accumulators(psn_no, endtime.year)
+    request = adj.central_request(raw, person, before)
+    parsed = _parse(request, where)
+    pack = central.pack_for(person, parsed.encounter.endtime)
+    try:
+        result = settle(parsed, pack, central.loaded_catalog())
+    except RulesError as exc:
+        raise BadInput(f"{where}.{exc}") from None
+    return request, person, before, result, parsed.encounter.endtime.year
+
+
+def _parse(request: dict[str, Any], where: str) -> SettlementRequest:
+    try:
+        return parse_request(request)
+    except RequestError as exc:
+        raise BadInput(f"{where}.{exc}") from None
+
+
+def _final_and_summary(final: dict[str, Any]) -> tuple[str, str]:
+    """The result's JSON and its summary's, each part encoded once (key order as in the result)."""
+    parts = {k: p.dumps(v).decode("utf-8") for k, v in final.items()}
+    whole = ",".join(f'"{k}":{v}' for k, v in parts.items())
+    summary = ",".join(f'"{k}":{parts[k]}' for k in SUMMARY_KEYS)
+    return "{" + whole + "}", "{" + summary + "}"
+
+
+def _bound_ref(central: Central, ctx: Context, local_id: str, kind: str, fingerprint: str, where: str) -> str | None:
+    """What ``local_id`` already names (a resend of the same item), or None; a Conflict when it
+    names something else."""
+    known = central.store.get_local_key(ctx.site, local_id)
+    if known is None:
+        return None
+    if known.kind != kind or known.fingerprint != fingerprint:
+        raise Conflict(f"{where}local_id {local_id} 已用于另一笔{KIND_NAMES[known.kind]}"
+                       f"（{known.ref}），内容不同{_SHARED_SITE_HINT}")
+    return known.ref
+
+
+# --- one settlement, one reversal ------------------------------------------------------------
+
+
+def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str, *, full: bool = True) -> bytes:
+    """Adjudicate one settlement (2304, or an item of 9511) and store it; its view, JSON-encoded."""
+    store = central.store
+    local_id = local_id_field(item, where)
+    raw = item.get("request")
+    request_json = p.canonical_json(raw)
+    fingerprint = hashlib.sha256(b"settlement\n" + request_json).hexdigest()
+    ref = _bound_ref(central, ctx, local_id, "settlement", fingerprint, where)
+    if ref is not None:
+        known = store.get_settlement(ref)
+        if known is None:  # pragma: no cover - the foreign key makes this impossible
+            raise NotFound(f"结算 {ref} 不存在")
+        return settlement_view(central, known, repeat=True, full=full)
+    provisional = adj.parse_provisional(item.get("provisional"))
+    setl_time = check_time(item.get("setl_time") or ctx.received, f"{where}setl_time")
+    request, person, before, result, year = compute(central, ctx, raw, f"{where}request")
+    reasons = [] if provisional is None else adj.adjustment_reasons(raw if isinstance(raw, dict) else {}, person,
+                                                                      before, provisional, result)
+    adjustment = adj.adjustment(provisional, result, reasons)
+    setl_id = f"C{ctx.now:%Y%m%d}{store.next_value('setl_id'):010d}"
+    final = result.to_dict()
+    raw_provisional = item.get("provisional")
+    kept = None if not isinstance(raw_provisional, dict) else {
+        k: raw_provisional.get(k) for k in ("policy", "setlinfo")}  # its fund lines are in the adjustment
+    final_json, summary_json = _final_and_summary(final)
+    record = SettlementRecord(
+        setl_id=setl_id, site=ctx.site, local_id=local_id, msgid=ctx.env.msgid, psn_no=person.psn_no,
+        mdtrt_id=str(request["encounter"].get("mdtrt_id", "")), year=year, setl_time=setl_time,
+        adjudicated_at=ctx.received, fingerprint=fingerprint, pack_id=result.policy_id,
+        pack_version=result.policy_version, pack_sha256=result.policy_sha256,
+        status="adjusted" if adjustment is not None and adjustment["adjusted"] else "accepted",
+        request_json=request_json.decode("utf-8"), person_json=p.dumps(request["person"]).decode("utf-8"),
+        provisional_json=p.dumps(kept).decode("utf-8"), final_json=final_json, summary_json=summary_json,
+        ytd_before=before, ytd_after=dict(result.year_to_date_after),
+        adjustment_json=p.dumps(adjustment).decode("utf-8"),
+        amounts={k: result.setlinfo[k] for k in SETLINFO_KEYS},
+    )
+    store.put_accumulators(person.psn_no, year, dict(result.year_to_date_after), ctx.received)
+    store.add_settlement(record)
+    return settlement_view(central, record, repeat=False, full=full, fresh=True)
+
+
+def settlement_view(central: Central, record: SettlementRecord, *, repeat: bool, full: bool = True,
+                    fresh: bool = False) -> bytes:
+    """The settlement as the client sees it (2304, 9511, 9512, 5203), JSON-encoded.
+
+    ``final`` is the whole result (full) or its summary (policy, setlinfo, setldetail,
+    year_to_date_after, warnings), spliced in as stored, never decoded and re-encoded.
+    """
+    reversed_by = None if fresh else central.store.get_reversal_of(record.setl_id)
+    view = {
+        "kind": "settlement", "local_id": record.local_id, "status": record.status, "infcode": 0,
+        "err_msg": "", "repeat": repeat, "setl_id": record.setl_id, "msgid": record.msgid,
+        "psn_no": record.psn_no, "mdtrt_id": record.mdtrt_id, "setl_time": record.setl_time,
+        "adjudicated_at": record.adjudicated_at,
+        "year_to_date_before": adj.accumulators_json(record.ytd_before),
+        "reversed": None if reversed_by is None else {"rev_setl_id": reversed_by.rev_setl_id,
+                                                       "local_id": reversed_by.local_id,
+                                                       "rev_time": reversed_by.rev_time},
+    }
+    head = p.dumps(view)
+    return (head[:-1] + b',"adjustment":' + record.adjustment_json.encode("utf-8")
+            + b',"final":' + (record.final_json if full else record.summary_json).encode("utf-8") + b"}")
+
+
+def reverse_item(central: Central, ctx: Context, item: dict[str, Any], where: str) -> bytes:
+    """Reverse one settlement (2305, or an item of 9511) and store it; its view, JSON-encoded."""
+    store = central.store
+    local_id = local_id_field(item, where)
+    setl_id = text_field(item, "setl_id", where=where)
+    target_local = text_field(item, "reverses_local_id", where=where)
+    if bool(setl_id) == bool(target_local):
+        raise BadInput(f"{where}请给出 setl_id 或 reverses_local_id 之一（被撤销的结算）")
+    fingerprint = hashlib.sha256(p.canonical_json(["reversal", setl_id, target_local])).hexdigest()
+    ref = _bound_ref(central, ctx, local_id, "reversal", fingerprint, where)
+    if ref is not None:
+        found = store.get_reversal(ref)
+        if found is None:  # pragma: no cover
+            raise NotFound(f"撤销 {ref} 不存在")
+        return reversal_view(found, repeat=True)
+    if target_local:
+        target_key = store.get_local_key(ctx.site, target_local)
+        if target_key is None or target_key.kind != "settlement":
+            raise NotFound(f"{where}本机构没有 local_id 为 {target_local} 的已上传结算（撤销须在结算之后上传）")
+        setl_id = target_key.ref
+    original = store.get_settlement(setl_id)
+    if original is None or original.site != ctx.site:
+        raise NotFound(f"{where}本机构没有结算 {setl_id}")
+    already = store.get_reversal_of(original.setl_id)
+    if already is not None:
+        raise Conflict(f"{where}结算 {original.setl_id} 已于 {already.rev_time} 撤销（{already.rev_setl_id}）")
+    rev_time = check_time(item.get("rev_time") or ctx.received, f"{where}rev_time")
+    before = central.accumulators(original.psn_no, original.year)
+    after = adj.moved_back(before, original.ytd_before, original.ytd_after)
+    record = ReversalRecord(
+        rev_setl_id=f"R{ctx.now:%Y%m%d}{store.next_value('rev_setl_id'):010d}", setl_id=original.setl_id,
+        site=ctx.site, local_id=local_id, msgid=ctx.env.msgid, psn_no=original.psn_no, year=original.year,
+        rev_time=rev_time, processed_at=ctx.received, fingerprint=fingerprint, ytd_before=before,
+        ytd_after=after, amounts=adj.negated(original.amounts),
+    )
+    store.put_accumulators(original.psn_no, original.year, after, ctx.received)
+    store.add_reversal(record)
+    return reversal_view(record, repeat=False)
+
+
+def reversal_view(record: ReversalRecord, *, repeat: bool) -> bytes:
+    """The reversal as the client sees it (2305, 9511, 9512, 5203), JSON-encoded."""
+    return p.dumps({
+        "kind": "reversal", "local_id": record.local_id, "status": "accepted", "infcode": 0, "err_msg": "",
+        "repeat": repeat, "rev_setl_id": record.rev_setl_id, "setl_id": record.setl_id, "msgid": record.msgid,
+        "psn_no": record.psn_no, "rev_time": record.rev_time, "processed_at": record.processed_at,
+        "setlinfo": {k: fmt(v) for k, v in record.amounts.items()},
+        "year_to_date_before": adj.accumulators_json(record.ytd_before),
+        "year_to_date_after": adj.accumulators_json(record.ytd_after),
+    })

@@ -1,0 +1,100 @@
+"""`hospital-client journal`, `person` and `report`: what the desk recorded, read back.
+
+    journal list [--json] [--unmasked] [--from DAY] [--to DAY] [--db PATH]
+    journal show LOCAL_ID [--unmasked] [--db PATH]
+    person find NUMBER [--year YEAR] [--unmasked] [--db PATH]
+    report dayend [--from DAY] [--to DAY] [--json] [--db PATH]
+
+Names and ID numbers are masked unless --unmasked, which the audit log records with the OS user.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import app
+from .common import EXIT_OK, BadInput, Subparsers, add_db_option, dump, open_desk_for_command, os_user
+
+__all__ = ["register"]
+
+
+def cmd_journal_list(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        rows = desk.journal(args.day_from, args.day_to, unmasked=args.unmasked, viewer=os_user())
+    if args.json:
+        dump(rows)
+        return EXIT_OK
+    print(f"{'id':>6} {'queue_no':<16} {'kind':<10} {'state':<11} {'certno':<19} {'total':>11} "
+          f"{'funds':>11} {'cash':>11} {'outbox':<9} operator")
+    for r in rows:
+        info = r["setlinfo"]
+        mark = f" (reverses {r['reverses_local_id']})" if r["reverses_local_id"] else (
+            f" (reversed by {r['reversed_by']})" if r["reversed_by"] else "")
+        print(f"{r['local_id']:>6} {r['queue_no']:<16} {r['kind']:<10} {r['state']:<11} {r['certno']:<19} "
+              f"{info['medfee_sumamt']:>11} {info['fund_pay_sumamt']:>11} {info['psn_cash_pay']:>11} "
+              f"{r['outbox_status'] or '':<9} {r['operator']}{mark}")
+    return EXIT_OK
+
+
+def cmd_journal_show(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        data = desk.entry(args.local_id, unmasked=args.unmasked, viewer=os_user())
+    dump(data)
+    return EXIT_OK
+
+
+def cmd_person_find(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args, first_start=True) as desk:
+        found = desk.lookup(args.key, year=args.year, unmasked=args.unmasked, viewer=os_user(), show_name=False)
+    if not found:
+        raise BadInput("no person in the local roster matches that number")
+    dump([p.to_dict() for p in found])
+    return EXIT_OK
+
+
+def cmd_dayend(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        data = [r.to_dict() for r in desk.day_end(args.day_from, args.day_to)]
+    if args.json:
+        dump(data)
+        return EXIT_OK
+    keys = app.DAY_END_KEYS
+    print(f"{'operator':<12} {'settled':>7} {'reversed':>8} " + " ".join(f"{k:>15}" for k in keys))
+    for r in data:
+        print(f"{r['operator']:<12} {r['settlements']:>7} {r['reversals']:>8} "
+              + " ".join(f"{r[k]:>15}" for k in keys))
+    return EXIT_OK
+
+
+def register(sub: Subparsers) -> None:
+    """journal, person, report."""
+    journal = sub.add_parser("journal", help="the settlement journal").add_subparsers(
+        dest="journal_command", required=True)
+    p = journal.add_parser("list", help="every settlement and reversal with its state")
+    p.add_argument("--from", dest="day_from", metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="day_to", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--unmasked", action="store_true", help="show full ID numbers and names (audited)")
+    add_db_option(p)
+    p.set_defaults(func=cmd_journal_list)
+    p = journal.add_parser("show", help="one journal entry with its request, result and fee lines")
+    p.add_argument("local_id", type=int)
+    p.add_argument("--unmasked", action="store_true", help="show full ID numbers and names (audited)")
+    add_db_option(p)
+    p.set_defaults(func=cmd_journal_show)
+
+    person = sub.add_parser("person", help="the local roster").add_subparsers(dest="person_command", required=True)
+    p = person.add_parser("find", help="look up a person by psn_no, ID number, card number or e-card code")
+    p.add_argument("key")
+    p.add_argument("--year", type=int, help="year of the accumulators (default: this year)")
+    p.add_argument("--unmasked", action="store_true", help="show full ID and card numbers (audited)")
+    add_db_option(p)
+    p.set_defaults(func=cmd_person_find)
+
+    report = sub.add_parser("report", help="reports").add_subparsers(dest="report_command", required=True)
+    p = report.add_parser("dayend", help="day-end totals per operator (settlements minus reversals)")
+    p.add_argument("--from", dest="day_from", metavar="YYYY-MM-DD", default=app.business_day())
+    p.add_argument("--to", dest="day_to", metavar="YYYY-MM-DD")
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    p.set_defaults(func=cmd_dayend)

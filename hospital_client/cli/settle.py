@@ -1,0 +1,123 @@
+"""`hospital-client settle`, `reverse` and `policy list|check`: the settlement and its packs.
+
+    settle REQUEST.json [--policy PACK_ID | --policy-file FILE] [--catalog FILE]
+    settle REQUEST.json --commit [--db PATH] [--operator NAME --password-stdin]
+    reverse LOCAL_ID --reason TEXT [--db PATH] [--operator NAME --password-stdin]
+    policy list [--json]
+    policy check FILE
+
+Without --commit nothing is recorded (the bundled packs, the demo catalogue unless --catalog).
+With it the settlement is committed durably to the desk's journal and printed only then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .. import app
+from ..app import SourceFile
+from .common import (
+    EXIT_OK,
+    BadInput,
+    Subparsers,
+    add_db_option,
+    add_operator_options,
+    command_operator,
+    dump,
+    open_desk_for_command,
+    read_bytes,
+    read_request,
+)
+
+__all__ = ["register"]
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    if args.commit:
+        return _settle_commit(args)
+    if args.db or args.operator or args.password_stdin:
+        raise BadInput("--db, --operator and --password-stdin need --commit")
+    result = app.compute(read_request(args.request), pack_id=args.policy, pack_file=args.policy_file,
+                         catalog_file=args.catalog)
+    print(result.to_json())
+    return EXIT_OK
+
+
+def _source_file(name: str | None) -> SourceFile | None:
+    if not name:
+        return None
+    path = Path(name)
+    return SourceFile(path.name, read_bytes(path))
+
+
+def _settle_commit(args: argparse.Namespace) -> int:
+    if args.request == "-" and args.password_stdin:
+        raise BadInput("read the request from a file when the password comes from standard input")
+    request = read_request(args.request)
+    with open_desk_for_command(args, first_start=True) as desk:
+        operator = command_operator(args, desk, "clerk")
+        pack_file = _source_file(args.policy_file)
+        catalog_file = _source_file(args.catalog)
+        outcome = desk.settle(operator, request, pack_id=args.policy, pack_file=pack_file, catalog_file=catalog_file)
+    # Printed only now: the commit is durable (WAL, synchronous=FULL) and the database closed.
+    dump(outcome.to_dict())
+    return EXIT_OK
+
+
+def cmd_reverse(args: argparse.Namespace) -> int:
+    if not args.reason.strip():
+        raise BadInput("--reason must not be empty")
+    with open_desk_for_command(args) as desk:
+        outcome = desk.reverse(command_operator(args, desk, "supervisor"), args.local_id, args.reason)
+    dump(outcome.to_dict())
+    return EXIT_OK
+
+
+def cmd_policy_list(args: argparse.Namespace) -> int:
+    packs = app.bundled_packs()
+    if args.json:
+        print(json.dumps([app.pack_summary(p) for p in packs], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for p in packs:
+        info = p.model.pack
+        print(f"{p.id:<28} {p.version:<10} {info.valid_from}..{info.valid_to}  {info.name}")
+    return EXIT_OK
+
+
+def cmd_policy_check(args: argparse.Namespace) -> int:
+    pack = app.check_pack(args.file)
+    print(f"{args.file}: OK  id={pack.id} version={pack.version} sha256={pack.sha256}")
+    return EXIT_OK
+
+
+def register(sub: Subparsers) -> None:
+    """settle, reverse, policy."""
+    p = sub.add_parser("settle", help="compute a settlement from a request JSON file (or - for stdin)")
+    p.add_argument("request")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--policy", metavar="PACK_ID")
+    group.add_argument("--policy-file", metavar="FILE")
+    p.add_argument("--catalog", metavar="FILE")
+    p.add_argument("--commit", action="store_true",
+                   help="commit the settlement to the local journal (durably) and print its local_id, "
+                        "queue_no, state and result")
+    add_db_option(p)
+    add_operator_options(p)
+    p.set_defaults(func=cmd_settle)
+
+    p = sub.add_parser("reverse", help="reverse a committed settlement (supervisor)")
+    p.add_argument("local_id", type=int)
+    p.add_argument("--reason", required=True)
+    add_db_option(p)
+    add_operator_options(p)
+    p.set_defaults(func=cmd_reverse)
+
+    policy = sub.add_parser("policy", help="policy packs").add_subparsers(dest="policy_command", required=True)
+    p = policy.add_parser("list", help="list the bundled policy packs")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_policy_list)
+    p = policy.add_parser("check", help="validate a policy pack file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_policy_check)
