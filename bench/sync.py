@@ -38,6 +38,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "central"))  # the tests' server start and stop
+
+from central_helpers import free_port, start_server, stop_server  # noqa: E402
 
 from hospital_client import app, paths, store  # noqa: E402
 from hospital_client import protocol as p  # noqa: E402
@@ -56,29 +59,6 @@ def central(*argv: str) -> str:
     done = subprocess.run([sys.executable, "-m", "hospital_client.central", *argv], capture_output=True, text=True,
                           cwd=ROOT, check=True)
     return done.stdout
-
-
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "hospital_client.central", "serve", "--db", str(db), "--host",
-                                 "127.0.0.1", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise SystemExit(f"the central server did not start: {log.read_text(errors='replace')}")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def queue_settlements(db: store.LocalDatabase, count: int, lines: int) -> None:
@@ -173,8 +153,7 @@ def run_round(tmp: Path, desk_template: Path, batch: int, *, wait_for_results: b
         counts = store.outbox.status_counts(db)
         out.update({k: counts[k] for k in ("accepted", "adjusted", "rejected", "queued", "sent")})
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
         db.close()
     return out
 

@@ -18,10 +18,10 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from hospital_client import paths, store
-from hospital_client.rules import load_catalog, load_pack_dir, parse_request, select_pack, settle
+from store_helpers import computed, load_request
+
+from hospital_client import store
 
 CHILD = Path(__file__).with_name("crash_child.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,17 +39,12 @@ class Figures:
 
 
 def write_template(target: Path, lines: int = 20) -> Path:
-    request: dict[str, Any] = json.loads((paths.demo_dir() / "requests" / "req_basic_urban.json").read_text("utf-8"))
+    request = load_request()
     request["fees"] = request["fees"][:lines]
-    parsed = parse_request(request)
-    pack = select_pack(load_pack_dir(paths.policies_dir()), parsed.person.insuplc_admdvs, parsed.person.insutype,
-                       parsed.encounter.endtime)
-    catalog = load_catalog(paths.demo_catalog_path())
-    result = settle(parsed, pack, catalog)
-    assert parsed.year_to_date is not None
-    ytd = {k: (v if isinstance(v, int) else str(v)) for k, v in parsed.year_to_date.model_dump().items()}
-    target.write_text(json.dumps({"request": request, "result": result.to_dict(), "ytd_before": ytd,
-                                  "catalog_sha256": catalog.sha256}, ensure_ascii=False), encoding="utf-8")
+    request, result, ytd_values, catalog_sha = computed(request)
+    ytd = {k: (v if isinstance(v, int) else str(v)) for k, v in ytd_values.items()}
+    target.write_text(json.dumps({"request": request, "result": result, "ytd_before": ytd,
+                                  "catalog_sha256": catalog_sha}, ensure_ascii=False), encoding="utf-8")
     return target
 
 

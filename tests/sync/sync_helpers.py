@@ -20,7 +20,6 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -29,7 +28,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from central_helpers import HAND_FEES, ROOT, SITE_A, SITE_B, SITE_NAMES, free_port, init_db, make_request, run_cli
+from central_helpers import (
+    HAND_FEES,
+    SITE_A,
+    SITE_B,
+    SITE_NAMES,
+    free_port,
+    init_db,
+    make_request,
+    run_cli,
+    start_server,
+    stop_server,
+)
 
 from hospital_client import app, store
 from hospital_client import protocol as p
@@ -63,36 +73,13 @@ class Central:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        if self.proc is not None:
-            return
-        log = (self.tmp / "server.log").open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hospital_client.central", "serve", "--db", str(self.db), "--host", "127.0.0.1",
-             "--port", str(self.port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-        log.close()
-        deadline = time.monotonic() + 30
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"central exited: {(self.tmp / 'server.log').read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("central server did not answer /health within 30 s")
-            time.sleep(0.05)
+        if self.proc is None:
+            self.proc = start_server(self.db, self.port, self.tmp / "server.log")
 
     def stop(self) -> None:
-        if self.proc is None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
+        if self.proc is not None:
+            stop_server(self.proc)
+            self.proc = None
 
     def report(self) -> dict[str, Any]:
         code, out = run_cli("report", "--db", str(self.db), "--json")
