@@ -19,7 +19,7 @@ CLI in ``cli.main.report_error``.
     ├── ProtocolError                protocol   1  a message the other side refused (one class per infcode)
     │   ├── AuthError  (MissingCredentials, UnknownSite, BadSignature, StaleTimestamp, ReusedNonce, WrongSite)
     │   ├── EnvelopeError  (MalformedEnvelope, UnknownInfno, MsgidConflict, BadMsgid, PayloadTooLarge)
-    │   ├── BusinessError  (BadInput, NotFound, Conflict)
+    │   ├── BusinessError  (BadInput, NotFound, Conflict, EncounterAlreadySettled)
     │   └── ServerError
     ├── StoreError                   store      1  the local database
     │   ├── DatabaseUnavailable                    cannot be used at all; nothing was changed
@@ -27,6 +27,7 @@ CLI in ``cli.main.report_error``.
     │   │   │   DatabaseTooNew, DatabaseKeyMissing, DatabaseKeyWrong, DatabaseKeyringUnavailable
     │   │   ├── DiskFull                           the disk is full; the action was rolled back
     │   │   └── StorageFailure                     another I/O problem
+    │   ├── JournalAltered                         a journal entry no longer holds what its audit entry recorded
     │   ├── RecordError                         2  a refusal about records; the database is fine
     │   │   ├── NotFound, AlreadyReversed, NotReversible, DuplicateSettlement,
     │   │   │   AppendOnlyViolation, CacheIntegrityError
@@ -34,7 +35,8 @@ CLI in ``cli.main.report_error``.
     │   └── EscrowError                         2  a database key file that cannot be used
     ├── SyncError                    sync       1  talking to the central system
     │   ├── NotConfigured, CredentialsMissing, CredentialsUnavailable, CentralUnreachable,
-    │   │   BadAnswer, DrainBusy, PulledDataRejected
+    │   │   BadAnswer, DrainBusy, PulledDataRejected,
+    │   │   AuditChainMismatch                     the audit log lacks the chain head the central system holds
     │   └── CentralRefused                         the central system refused (carries the ProtocolError)
     ├── AppError                     app        2  the use cases refuse
     │   ├── UnknownPerson, PermissionDenied, NotInitialised

@@ -5,7 +5,9 @@ for the window and the command line alike. Beside it, functions for what works w
 desk: the bundled packs and demo data (``bundled``), ``restore``, ``open_desk_for_init``, the
 database key (``app.keys``) and the site setup and sync use cases (``app.sync_usecases``; both
 loaded on first use, they bring the OS keyring and httpx). Reading a HIS bill is
-``app.bill_import`` (loaded with the settle screen, not at start-up). The types the faces need from the
+``app.bill_import`` (loaded with the settle screen, not at start-up); any other file the
+operator names (a request, a pack, a catalogue) is read with ``read_input_file`` (a regular file,
+at most a limit) and standard input with ``read_input_stream``. The types the faces need from the
 layers below are re-exported here. No Qt and no SQL here; the store and the rules core do the work.
 
 Logging is silent unless the program configures it (``setup_logging``).
@@ -57,6 +59,15 @@ from .errors import (
     UnknownPerson,
 )
 from .fee_rows import OVER_CAP, REFUND, UNKNOWN, FeeRow
+from .input_files import (
+    MAX_CATALOG_BYTES,
+    MAX_KEY_FILE_BYTES,
+    MAX_PACK_BYTES,
+    MAX_REQUEST_BYTES,
+    InputFileError,
+    read_input_file,
+    read_input_stream,
+)
 from .slips import record_print
 from .usecases import (
     DAY_END_KEYS,
@@ -83,6 +94,10 @@ __all__ = [
     "DAY_END_KEYS",
     "DAY_END_TITLES",
     "DEMO_OPERATORS",
+    "MAX_CATALOG_BYTES",
+    "MAX_KEY_FILE_BYTES",
+    "MAX_PACK_BYTES",
+    "MAX_REQUEST_BYTES",
     "OVER_CAP",
     "REFUND",
     "UNKNOWN",
@@ -101,6 +116,7 @@ __all__ = [
     "FeeRow",
     "HistoryFilter",
     "HospitalClientError",
+    "InputFileError",
     "NotConfigured",
     "NotInitialised",
     "Operator",
@@ -138,6 +154,8 @@ __all__ = [
     "open_desk_database",
     "open_desk_for_init",
     "pack_summary",
+    "read_input_file",
+    "read_input_stream",
     "read_key_ahead",
     "record_print",
     "require_role",

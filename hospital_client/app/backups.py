@@ -1,4 +1,5 @@
-"""Backup, restore and the consistency check of the desk's database (docs/operations.md 4-6).
+"""Backup, restore and the consistency check of the desk's database (docs/operations.md 4-6),
+also against the audit chain head the central system holds (sync.audit_head).
 
 ``backup`` and ``verify`` work on an open database (``Desk.backup``, ``Desk.verify``); a restore
 works on paths, because the database it replaces may be missing or damaged.
@@ -15,6 +16,8 @@ from .. import store
 from ..store import LocalDatabase
 from ..store.backup import BackupInfo
 from ..store.check import CheckReport, check_database
+from ..sync import audit_head
+from ..sync.client import CentralClient
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,21 @@ def restore(source: str | Path, database: Path, *, operator: str) -> Restored:
     return Restored(database, info, aside)
 
 
-def verify(db: LocalDatabase) -> CheckReport:
-    """integrity_check, the journal's consistency and the audit log's hash chain."""
-    return check_database(db)
+def verify(db: LocalDatabase, client: CentralClient | None = None) -> CheckReport:
+    """integrity_check, the journal's consistency, each entry against the content its audit entry
+    recorded, and the audit log's hash chain; with ``client``, also that the log still contains
+    the chain head the central system holds for this site (9522)."""
+    report = check_database(db)
+    if client is not None:
+        found = audit_head.check(db, client)
+        if not found.ok:
+            report.problems.append(f"audit log: {found.problem}")
+        elif found.central is None:
+            report.against_central = "the central system holds no audit chain head for this site yet"
+        else:
+            report.against_central = (f"the central system's audit chain head, entry {found.central.seq} "
+                                      f"(received {found.central.received_at}), is in the log")
+        if found.restarts:
+            report.against_central += (f"; the central system recorded {found.restarts} restart(s) of this "
+                                       "site's chain after a restore")
+    return report

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths, rules
+from .input_files import MAX_CATALOG_BYTES, MAX_PACK_BYTES, read_input_file
 
 __all__ = [
     "DemoSettlement",
@@ -41,16 +42,19 @@ def pack_summary(pack: rules.Pack) -> dict[str, Any]:
 
 
 def check_pack(path: str | Path) -> rules.Pack:
-    """Load and validate one pack file (the error names the file, the key and the problem)."""
-    return rules.load_pack(path)
+    """Load and validate one pack file (the error names the file, the key and the problem); a
+    device, a FIFO or a file over MAX_PACK_BYTES is refused unread (InputFileError)."""
+    return rules.parse_pack(read_input_file(path, max_bytes=MAX_PACK_BYTES, what="policy pack"), Path(path).name)
 
 
 def compute(request: dict[str, Any], *, pack_id: str | None = None, pack_file: str | Path | None = None,
             catalog_file: str | Path | None = None) -> rules.SettlementResult:
     """Settle a request with a pack file, a bundled pack by id, or the bundled pack chosen by the
-    person's insured place, insurance type and discharge date; nothing is recorded."""
+    person's insured place, insurance type and discharge date; nothing is recorded. The files
+    given are read first, so that an unusable one is refused before any work."""
+    catalog = demo_catalog(catalog_file)
     if pack_file:
-        pack = rules.load_pack(pack_file)
+        pack = check_pack(pack_file)
     else:
         packs = bundled_packs()
         if pack_id:
@@ -58,7 +62,7 @@ def compute(request: dict[str, Any], *, pack_id: str | None = None, pack_file: s
         else:
             req = rules.parse_request(request)
             pack = rules.select_pack(packs, req.person.insuplc_admdvs, req.person.insutype, req.encounter.endtime)
-    return rules.settle(request, pack, demo_catalog(catalog_file))
+    return rules.settle(request, pack, catalog)
 
 
 def demo_bills_dir() -> Path:
@@ -99,5 +103,9 @@ def settle_demo_request(request: dict[str, Any], packs: list[rules.Pack], catalo
 
 
 def demo_catalog(catalog_file: str | Path | None = None) -> rules.Catalog:
-    """The catalogue file given, or the demo catalogue."""
-    return rules.load_catalog(catalog_file or paths.demo_catalog_path())
+    """The catalogue file given (a regular file of at most MAX_CATALOG_BYTES, else
+    InputFileError), or the demo catalogue."""
+    if not catalog_file:
+        return rules.load_catalog(paths.demo_catalog_path())
+    data = read_input_file(catalog_file, max_bytes=MAX_CATALOG_BYTES, what="catalog")
+    return rules.parse_catalog(data, Path(catalog_file).name)

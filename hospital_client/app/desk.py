@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import config, rules, store
 from ..config import SiteConfig
-from ..store import caches, history, journal
+from ..store import caches, history, journal, numbering
 from ..store.history import HistoryFilter
 from . import backups, reports, slips, usecases
 from .bundled import pack_summary
@@ -194,6 +194,7 @@ class Desk:
         given file (cached first), a given id, the site's, or by place, insurance type and date.
         The catalogue: a given file (cached, not made the active one) or the active one."""
         db = self.db()
+        self._catch_up_after_restore(operator.name)
         pack = None
         if pack_file is not None:
             pack = caches.put_pack(db, pack_file.data, pack_file.name, operator=operator.name)
@@ -272,9 +273,10 @@ class Desk:
         """A verified copy of the database, made while it is in use (audited)."""
         return backups.backup(self.db(), dest, operator=operator)
 
-    def verify(self) -> backups.CheckReport:
-        """integrity_check, the journal's consistency and the audit log's hash chain."""
-        return backups.verify(self.db())
+    def verify(self, *, against_central: bool = False) -> backups.CheckReport:
+        """integrity_check, the journal's consistency and the audit log's hash chain; with
+        ``against_central`` also the chain head the central system holds (may wait for the network)."""
+        return backups.verify(self.db(), self.central_client() if against_central else None)
 
     # --- sync -------------------------------------------------------------------------------------
     # The central system. Each method may wait for the network: call it from a worker thread. One
@@ -302,6 +304,16 @@ class Desk:
             return self.central_client()
         except SyncError:
             return None
+
+    def _catch_up_after_restore(self, operator: str) -> None:
+        """After a restore from a backup, before the first commit: fetch from the central system what
+        the restored journal lacks and number above it (when it answers; else the restore's own
+        number range is used, which cannot collide, and the next sync catches up)."""
+        if not numbering.restore_state(self.db()).pending:
+            return
+        from . import sync_usecases as su
+
+        su.catch_up_after_restore(self.db(), self._central_client_or_none(), operator=operator)
 
     def settle_online(self, operator: store.Operator, request: Mapping[str, Any], *,
                       wait: float | None = None) -> OnlineOutcome:

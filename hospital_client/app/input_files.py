@@ -4,17 +4,40 @@ Only regular files are read: a device (/dev/zero, /dev/tty, CON), a FIFO, a sock
 directory is refused from its `stat` before it is opened, so nothing blocks or reads forever.
 A file above the limit is refused from its size, and a file that grows while it is read is
 refused after at most `max_bytes + 1` bytes: nothing half-read is ever returned.
+`read_input_stream` bounds a stream (standard input) the same way.
+
+The limits of the files a command or the window reads besides a bill (bill_import has its own):
+a settlement request, a policy pack, a catalogue and an exported key file.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+from typing import IO
 
 from ..errors import QT_TRANSLATE_NOOP
 from .errors import AppError
 
-__all__ = ["InputFileError", "read_input_file"]
+__all__ = [
+    "MAX_CATALOG_BYTES",
+    "MAX_KEY_FILE_BYTES",
+    "MAX_PACK_BYTES",
+    "MAX_REQUEST_BYTES",
+    "InputFileError",
+    "describe_size",
+    "read_input_file",
+    "read_input_stream",
+]
+
+# A request holds at most as many fee lines as a bill (bill_import.MAX_LINES): the same size.
+MAX_REQUEST_BYTES = 32 << 20
+# A national catalogue of some 100,000 items as CSV is about 20 MB.
+MAX_CATALOG_BYTES = 64 << 20
+# A policy pack is a few KiB of TOML.
+MAX_PACK_BYTES = 1 << 20
+# `key export` writes a few hundred bytes.
+MAX_KEY_FILE_BYTES = 64 << 10
 
 
 class InputFileError(AppError):
@@ -114,4 +137,35 @@ def read_input_file(path: str | os.PathLike[str], *, max_bytes: int, what: str) 
         os.close(fd)
     if got > max_bytes:
         raise refuse("too_large", f"is larger than {limit} (it grew while being read)")
+    return b"".join(chunks)
+
+
+def read_input_stream(stream: IO[bytes] | IO[str] | None, *, max_bytes: int, what: str,
+                      name: str = "from standard input") -> bytes:
+    """The whole of an open stream (standard input) up to its end, at most `max_bytes` bytes:
+    at most `max_bytes + 1` bytes are read, and a longer stream is refused (InputFileError
+    "too_large"), so /dev/zero or an endless pipe on standard input ends at once. A text
+    stream is read as UTF-8. `what` and `name` name the stream in errors."""
+    if max_bytes < 0:
+        raise ValueError("max_bytes must not be negative")
+    if stream is None:
+        raise InputFileError(name, what, "unreadable", "cannot read: there is no standard input", max_bytes)
+    chunks: list[bytes] = []
+    got = 0
+    try:
+        while got <= max_bytes:
+            chunk = stream.read(min(max_bytes + 1 - got, 1 << 20))
+            if not chunk:
+                break
+            data = chunk.encode("utf-8", "surrogateescape") if isinstance(chunk, str) else chunk
+            chunks.append(data)
+            got += len(data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputFileError(name, what, "unreadable", f"cannot read: {reason}", max_bytes) from None
+    except UnicodeDecodeError:
+        raise InputFileError(name, what, "unreadable", "cannot read: not UTF-8 text", max_bytes) from None
+    if got > max_bytes:
+        raise InputFileError(name, what, "too_large", f"is larger than {describe_size(max_bytes)}, the most "
+                                                      "that is read", max_bytes)
     return b"".join(chunks)

@@ -22,6 +22,7 @@ from ..store.file_header import SQLITE_MAGIC, read_head
 from ..store.opening import check_file
 from ..store.sqlite_errors import guard
 from .errors import AppError
+from .input_files import MAX_KEY_FILE_BYTES, read_input_file
 
 __all__ = ["encrypt", "export_key", "import_key", "key_status"]
 
@@ -133,10 +134,7 @@ def export_key(path: Path, target: Path, passphrase: Passphrase, *, operator: st
 def import_key(path: Path, source: Path, passphrase: Passphrase, *, operator: str) -> dict[str, Any]:
     """Put an exported key into this user's OS keyring, once it is proven to belong to (and open)
     the database at ``path``; with no database there yet, the key waits for a restore."""
-    try:
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise AppError(f"{source}: cannot read: {exc.strerror}") from None
+    raw = read_input_file(source, max_bytes=MAX_KEY_FILE_BYTES, what="key file")
     secret = passphrase()
     try:
         key = keys.unwrap(raw, secret).key

@@ -38,9 +38,11 @@ class FundLine:
 
 
 def fund_statement(db: LocalDatabase, month: str) -> list[FundLine]:
-    """Per fund for a month ("2026-11"): from each settlement's setldetail, reversals subtracted."""
+    """Per fund for a month ("2026-11"): from each settlement's setldetail, reversals subtracted
+    (refused, store.JournalAltered, when an entry of the month was changed after it was written)."""
     first = f"{month}-01"
     last = f"{month}-31"
+    store.content.require_intact(db, first, last)
     lines: dict[str, FundLine] = {}
     for entry in journal.list_entries(db, day_from=first, day_to=last):
         source_id = entry.reverses_local_id if entry.kind == "reversal" else entry.local_id

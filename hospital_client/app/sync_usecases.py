@@ -20,9 +20,12 @@ from typing import Any
 
 from .. import config, credentials, rules
 from ..config import SiteConfig
-from ..store import LocalDatabase, caches, reconcile
+from ..errors import HospitalClientError
+from ..store import LocalDatabase, caches, numbering, reconcile
 from ..store import outbox as store_outbox
+from ..store.errors import NotFound as RecordNotFound
 from ..store.operators import Operator
+from ..sync import audit_head
 from ..sync.client import CentralClient, ClientSettings
 from ..sync.drain import DrainReport, DrainSettings, drain, send_now
 from ..sync.errors import (
@@ -36,6 +39,7 @@ from ..sync.errors import (
 )
 from ..sync.lock import DrainLock
 from ..sync.pulls import PullReport, pull_all
+from ..sync.recovery import RecoveryReport, recover_after_restore
 from . import usecases
 from .usecases import SettleOutcome, require_role
 
@@ -48,6 +52,7 @@ __all__ = [
     "SetupResult",
     "SyncStatus",
     "SyncSummary",
+    "catch_up_after_restore",
     "list_adjustments",
     "online_wait",
     "open_client",
@@ -63,6 +68,10 @@ __all__ = [
 ]
 
 DEFAULT_ONLINE_WAIT = 3.0
+# After a failed attempt to catch up after a restore (offline), the desk settles on in the restore's
+# own number range and tries again at the next sync, or at a settlement this many seconds later.
+CATCH_UP_RETRY_SECONDS = 60.0
+_catch_up_after: dict[Path, float] = {}
 
 
 def secret_name(code: str) -> str:
@@ -106,10 +115,11 @@ class OnlineOutcome:
 
     outcome: SettleOutcome
     state: str                     # final | provisional (what the slip says)
-    central_status: str            # accepted | adjusted | rejected | queued (no answer yet) | offline
-    central_id: str = ""           # the central setl_id once final
+    central_status: str            # accepted | adjusted | rejected | already_settled | queued (no answer yet) | offline
+    central_id: str = ""           # the central setl_id once final (already_settled: the one in force)
     adjustment: dict[str, Any] | None = None
     reason: str = ""
+    notice: HospitalClientError | None = None  # already_settled: the refusal, for the window (ui.messages.error_text)
 
     @property
     def final(self) -> bool:
@@ -125,9 +135,12 @@ class OnlineOutcome:
             side = "补交" if not str(cash).startswith("-") else "退还"
             return (f"医保中心已结算，最终结算与本机计算不同：个人需{side} {str(cash).lstrip('-')} 元"
                     f"（中心结算号 {self.central_id}），请按调整单处理")
+        if self.central_status == "already_settled":
+            return (f"该次就诊已在医保中心结算（在用结算号 {self.central_id}），本笔不重复支付，已关联到该结算；"
+                    "本笔所收个人现金请按调整单退还")
         if self.central_status == "rejected":
-            return f"离线结算（临时），排队号 {queue_no}；医保中心拒绝：{self.reason}，请联系信息科"
-        return f"离线结算（临时），排队号 {queue_no}；联网后自动上传医保中心"
+            return f"离线结算·暂定，排队号 {queue_no}；医保中心拒绝：{self.reason}，请联系信息科"
+        return f"离线结算·暂定，排队号 {queue_no}；联网后自动上传医保中心"
 
     def to_dict(self) -> dict[str, Any]:
         out = self.outcome.to_dict()
@@ -144,6 +157,7 @@ def settle_online(db: LocalDatabase, site: SiteConfig | None, operator: Operator
     final (journal state row) and any adjustment is recorded; otherwise it stays provisional and
     queued for the drain. Sent at once only when no older message waits (the central system
     adjudicates in arrival order); never blocks longer than the wait."""
+    catch_up_after_restore(db, client, operator=operator.name, wait=wait)
     outcome = usecases.settle(db, operator, request, pack_id=pack_id, pack=pack, catalog=catalog)
     local_id = outcome.committed.local_id
     if client is None:
@@ -154,11 +168,48 @@ def settle_online(db: LocalDatabase, site: SiteConfig | None, operator: Operator
     answer = send_now(db, client, local_id, deadline=wait if wait is not None else online_wait(),
                       operator=operator.name)
     log.info("online settlement local_id=%d: %s in %.2f s", local_id, answer.status, time.monotonic() - started)
+    if answer.refusal is not None:
+        try:
+            adjustment: dict[str, Any] | None = reconcile.get_adjustment(db, local_id).to_dict()
+        except RecordNotFound:  # the entry charged nothing: nothing to give back
+            adjustment = None
+        return OnlineOutcome(outcome, "final", "already_settled", answer.refusal.in_force.get("setl_id") or "",
+                             adjustment, answer.reason, answer.refusal)
     if answer.result is None:
         status = "rejected" if answer.status == "rejected" else "queued"
         return OnlineOutcome(outcome, "provisional", status, reason=answer.reason)
     adjustment = dict(answer.result.adjustment) if answer.result.adjustment else None
     return OnlineOutcome(outcome, "final", answer.result.status, answer.result.central_id, adjustment)
+
+
+def catch_up_after_restore(db: LocalDatabase, client: CentralClient | None, *, operator: str,
+                           wait: float | None = None) -> RecoveryReport | None:
+    """Before the first commit after a restore from a backup: catch up with the central system
+    (sync.recovery: the entries the restored journal lacks come back, new ones are numbered above
+    the site's high-water mark), waiting at most ``wait`` seconds (default ``online_wait()``).
+    None when nothing was pending or it cannot be done now (no central system, another sync
+    running, offline, refused): new entries are then numbered in the restore's own range, which
+    cannot collide, and the next sync catches up."""
+    path = getattr(db, "path", None)
+    if client is None or not isinstance(path, Path) or not numbering.restore_state(db).pending:
+        return None
+    if time.monotonic() < _catch_up_after.get(path, 0.0):
+        return None
+    lock = DrainLock(path)
+    try:
+        lock.acquire()
+    except DrainBusy:
+        return None
+    try:
+        return recover_after_restore(db, client, operator=operator,
+                                     deadline=wait if wait is not None else online_wait())
+    except SyncError as exc:
+        _catch_up_after[path] = time.monotonic() + CATCH_UP_RETRY_SECONDS
+        log.info("catching up after a restore not possible now (%s); numbering in the restore's range",
+                 type(exc).__name__)
+        return None
+    finally:
+        lock.release()
 
 
 # --- sync now ------------------------------------------------------------------------------------
@@ -167,6 +218,7 @@ def settle_online(db: LocalDatabase, site: SiteConfig | None, operator: Operator
 class SyncSummary:
     drain: DrainReport = field(default_factory=DrainReport)
     pulls: PullReport | None = None
+    audit_head: audit_head.HeadReport | None = None
     busy: bool = False
     error: str = ""
     clock_warning: str | None = None
@@ -184,7 +236,9 @@ class SyncSummary:
             "ok": self.ok, "busy": self.busy, "error": self.error or d.error,
             "sent": d.sent, "accepted": d.accepted, "adjusted": d.adjusted, "rejected": d.rejected,
             "still_queued": d.still_queued, "parked": d.parked, "batches": d.batches, "rejections": d.rejections,
+            "already_settled": d.already_settled, "recovered": d.recovered, "recovery_error": d.recovery_error,
             "pulls": None if self.pulls is None else self.pulls.to_dict(),
+            "audit_head": None if self.audit_head is None else self.audit_head.to_dict(),
             "clock_warning": self.clock_warning,
             "clock_skew_seconds": None if self.clock_skew is None else round(self.clock_skew, 1),
             "started_at": self.started_at, "finished_at": self.finished_at,
@@ -197,7 +251,8 @@ def _now_text() -> str:
 
 def sync_now(db: LocalDatabase, client: CentralClient, *, operator: str = "sync", pulls: bool = True,
              drain_settings: DrainSettings | None = None) -> SyncSummary:
-    """One sync: sign in (9001), drain the outbox, then pull packs, catalogue and roster.
+    """One sync: sign in (9001), drain the outbox, pull packs, catalogue and roster, then report the
+    audit chain's head (sync.audit_head: a log cut short or rewritten is an error of the sync).
 
     Returns a summary; never raises for the central system's or the network's problems (they are
     in ``error``). ``busy`` when another sync of this database is running."""
@@ -216,7 +271,8 @@ def sync_now(db: LocalDatabase, client: CentralClient, *, operator: str = "sync"
             client.sign_in()
         except (CentralUnreachable, CentralRefused, SyncError) as exc:
             summary.error = str(exc)
-        if not summary.error:
+        signed_in = not summary.error
+        if signed_in:
             summary.drain = drain(db, client, settings=drain_settings, operator=operator, lock=lock)
             summary.error = summary.drain.error
         if pulls and not summary.error:
@@ -228,6 +284,11 @@ def sync_now(db: LocalDatabase, client: CentralClient, *, operator: str = "sync"
             counts = store_outbox.status_counts(db)
             summary.drain.still_queued = counts["queued"] + counts["sent"]
             summary.drain.parked = counts["rejected"]
+        if signed_in:
+            try:
+                summary.audit_head = audit_head.report(db, client)
+            except SyncError as exc:
+                summary.error = summary.error or str(exc)
     finally:
         lock.release()
     summary.clock_skew, summary.clock_warning = client.clock_skew, client.clock_warning

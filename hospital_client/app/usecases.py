@@ -17,10 +17,11 @@ from typing import Any
 
 from .. import rules, store
 from ..privacy import mask_id, mask_name
-from ..store import LocalDatabase, accumulators, caches, journal, operators
+from ..store import LocalDatabase, accumulators, already_settled, caches, journal, operators
 from ..store import outbox as store_outbox
 from ..store.caches import RosterPerson
 from ..store.money import money_text
+from ..store.opening import DAY_END_CHECK_BUDGET_S, quick_check
 from ..store.operators import Operator
 from .errors import PermissionDenied, UnknownPerson
 
@@ -265,6 +266,7 @@ def show_entry(db: LocalDatabase, local_id: int, *, unmasked: bool = False, oper
     entry = journal.get_entry(db, local_id)
     out = entry.to_dict()
     out["fee_lines"] = journal.fee_lines(db, local_id)
+    out["already_settled"] = already_settled.in_force_of(db, local_id)  # the central settlement it was recorded against
     request = out.get("request")
     if isinstance(request, dict) and "person" in request:
         person = dict(request["person"])
@@ -305,8 +307,12 @@ def business_day() -> str:
 def day_end_totals(db: LocalDatabase, day_from: str, day_to: str | None = None) -> list[DayEndTotals]:
     """Per operator, and a final 'total' row: each fund and the cash over the business days
     [day_from, day_to], settlements minus reversals (a reversal counts on the day and for the
-    operator that made it, as the cash is refunded then)."""
+    operator that made it, as the cash is refunded then). Refused (store.JournalAltered) when an
+    entry of those days no longer holds what it held when it was written, and (DatabaseCorrupt)
+    when the database's quick check finds a damaged page."""
+    quick_check(db, budget_s=DAY_END_CHECK_BUDGET_S)
     day_to = day_to or day_from
+    store.content.require_intact(db, day_from, day_to)
     per: dict[str, DayEndTotals] = {}
     total = DayEndTotals("total")
     for entry in journal.list_entries(db, day_from=day_from, day_to=day_to):

@@ -66,7 +66,8 @@ def batch_upload(central: Central, ctx: Context, input_: dict[str, Any]) -> dict
                 results.append(_adjudicate_item(central, ctx, item, where, kind, full))
         except BusinessError as exc:
             results.append(p.dumps({"local_id": None if local_id is None else str(local_id), "kind": kind,
-                                    "status": "rejected", "infcode": exc.infcode, "err_msg": exc.err_msg}))
+                                    "status": "rejected", "infcode": exc.infcode, "err_msg": exc.err_msg,
+                                    **exc.output()}))
     return b'{"results":[' + b",".join(results) + b"]}"
 
 
@@ -109,8 +110,9 @@ def adjudication_results(central: Central, ctx: Context, input_: dict[str, Any])
             if key is None and store.is_queued(ctx.site, local_id):
                 results.append(p.dumps({"local_id": local_id, "status": "queued"}))
             elif key is None and (refused := store.last_rejection(ctx.site, local_id)) is not None:
-                results.append(p.dumps({"local_id": local_id, "kind": refused[0], "status": "rejected",
-                                        "infcode": refused[1], "err_msg": refused[2]}))
+                results.append(p.dumps({"local_id": local_id, "kind": refused.kind, "status": "rejected",
+                                        "infcode": refused.infcode, "err_msg": refused.err_msg,
+                                        **p.loads(refused.output_json)}))
             elif key is None:
                 results.append(p.dumps({"local_id": local_id, "status": "unknown"}))
             elif key.kind == "settlement" and (record := store.get_settlement(key.ref)) is not None:
@@ -175,8 +177,9 @@ class BatchQueue:
                     with store.transaction():  # one savepoint per item
                         _adjudicate_item(self.central, ctx, item, where, kind, batch.full)
                 except (BusinessError, WrongSite) as exc:
+                    output = exc.output() if isinstance(exc, BusinessError) else {}
                     store.add_rejection(batch.site, str(item.get("local_id")), kind, batch.msgid, exc.infcode,
-                                        exc.err_msg, received)
+                                        exc.err_msg, received, p.dumps(output).decode("utf-8"))
                 except Exception:  # a defect must not wedge the queue: the item is refused, the rest go on
                     log.exception("internal error while adjudicating a queued item")
                     store.add_rejection(batch.site, str(item.get("local_id")), kind, batch.msgid,

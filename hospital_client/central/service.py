@@ -16,7 +16,9 @@ The handlers, one module per transaction family (each lists its transactions):
     encounters.py       2401 admission, 2301 fee upload
     settlement.py       2303 pre-settlement, 2304 settlement, 2305 reversal, 5203 query
     batches.py          9511 offline batches (and their queue), 9512 adjudication results
+    recovery.py         9513 a site's numbers and entries, for a desk restored from a backup
     reconciliation.py   3201 totals, 3202 details
+    audit_heads.py      9521 a site's audit chain head, 9522 the head held
     bench_sink.py       9599, a benchmark hook (stores the body, nothing else)
 """
 
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 
 from .. import protocol as p
 from ..protocol import BadInput, BusinessError, ProtocolError, WrongSite
-from . import batches, encounters, identity, reconciliation, reference_data, settlement
+from . import audit_heads, batches, encounters, identity, reconciliation, recovery, reference_data, settlement
 from .bench_sink import take_bench_message
 from .context import Central, Context, Handler
 from .store import CentralStore, StoredMessage, StoreError
@@ -45,9 +47,10 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 REPEAT_HEADER = "x-central-repeat"
 # Nonces are remembered for this long: a message older than the allowed skew is refused anyway.
 NONCE_RETENTION_SECONDS = 2 * p.MAX_SKEW_SECONDS + 60
-# Transactions that adjudicate or move accumulators: a queued batch (9511 ack "stored") received
-# before them is adjudicated first, so that everything stays in arrival order.
-ORDERED = frozenset({p.SETTLEMENT, p.REVERSAL, p.BATCH_UPLOAD})
+# Transactions that adjudicate or move accumulators (and 9513, which reports what a site holds): a
+# queued batch (9511 ack "stored") received before them is adjudicated first, so that everything
+# stays in arrival order.
+ORDERED = frozenset({p.SETTLEMENT, p.REVERSAL, p.BATCH_UPLOAD, p.SITE_RECOVERY})
 # The worker adjudicates queued items in one transaction for up to this long (seconds), and stops
 # earlier as soon as a message waits for the lock: a message waits for one item at most.
 QUEUE_SLICE_SECONDS = 0.2
@@ -73,6 +76,9 @@ HANDLERS: dict[str, Handler] = {
     p.ROSTER_DELTA: identity.roster_delta,
     p.BATCH_UPLOAD: batches.batch_upload,
     p.ADJUDICATION_RESULTS: batches.adjudication_results,
+    p.SITE_RECOVERY: recovery.site_recovery,
+    p.AUDIT_HEAD_UPLOAD: audit_heads.audit_head_upload,
+    p.AUDIT_HEAD_QUERY: audit_heads.audit_head_query,
 }
 
 
@@ -196,7 +202,7 @@ class CentralService:
                         self.queue_wakeup.set()
                 infcode, err_msg = p.INFCODE_OK, ""
             except BusinessError as exc:
-                output, infcode, err_msg = {}, exc.infcode, exc.err_msg
+                output, infcode, err_msg = exc.output(), exc.infcode, exc.err_msg
             output_json = output if isinstance(output, bytes) else p.dumps(output)
             self.store.put_message(StoredMessage(
                 msgid=env.msgid, site=site.code, infno=env.infno, fingerprint=fingerprint, infcode=infcode,

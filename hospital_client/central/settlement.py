@@ -7,7 +7,10 @@
 
 ``settle_item`` and ``reverse_item`` also serve each item of an offline batch (batches.py).
 A site's ``local_id`` is bound once to what it named: sending the same item again answers the
-stored record (``repeat``), different content under the same local_id is a conflict.
+stored record (``repeat``), different content under the same local_id is a conflict. An
+encounter (the person's psn_no and the mdtrt_id) has at most one settlement in force, whatever
+the site, local_id or batch: another one is refused with ``EncounterAlreadySettled`` (3003),
+naming the one in force, until a reversal frees the encounter.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import hashlib
 from typing import Any
 
 from .. import protocol as p
-from ..protocol import BadInput, Conflict, NotFound, WrongSite
+from ..protocol import BadInput, Conflict, EncounterAlreadySettled, NotFound, WrongSite
 from ..rules import (
     SETLINFO_KEYS,
     RequestError,
@@ -31,7 +34,7 @@ from ..rules.money import fmt
 from . import adjudication as adj
 from .context import Central, Context
 from .fields import check_time, input_data, local_id_field, text_field
-from .store import Accumulators, PersonRecord, ReversalRecord, SettlementRecord
+from .store import Accumulators, InForce, PersonRecord, ReversalRecord, SettlementRecord
 
 KIND_NAMES = {"settlement": "结算", "reversal": "撤销"}
 SUMMARY_KEYS = ("policy", "setlinfo", "setldetail", "year_to_date_after", "warnings")
@@ -161,6 +164,10 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
     provisional = adj.parse_provisional(item.get("provisional"))
     setl_time = check_time(item.get("setl_time") or ctx.received, f"{where}setl_time")
     request, person, before, result, year = compute(central, ctx, raw, f"{where}request")
+    mdtrt_id = str(request["encounter"].get("mdtrt_id", ""))
+    in_force = store.encounter_in_force(person.psn_no, mdtrt_id)
+    if in_force is not None:
+        raise already_settled(in_force, ctx.site, where)
     reasons = [] if provisional is None else adj.adjustment_reasons(raw if isinstance(raw, dict) else {}, person,
                                                                       before, provisional, result)
     adjustment = adj.adjustment(provisional, result, reasons)
@@ -172,7 +179,7 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
     final_json, summary_json = _final_and_summary(final)
     record = SettlementRecord(
         setl_id=setl_id, site=ctx.site, local_id=local_id, msgid=ctx.env.msgid, psn_no=person.psn_no,
-        mdtrt_id=str(request["encounter"].get("mdtrt_id", "")), year=year, setl_time=setl_time,
+        mdtrt_id=mdtrt_id, year=year, setl_time=setl_time,
         adjudicated_at=ctx.received, fingerprint=fingerprint, pack_id=result.policy_id,
         pack_version=result.policy_version, pack_sha256=result.policy_sha256,
         status="adjusted" if adjustment is not None and adjustment["adjusted"] else "accepted",
@@ -185,6 +192,17 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
     store.put_accumulators(person.psn_no, year, dict(result.year_to_date_after), ctx.received)
     store.add_settlement(record)
     return settlement_view(central, record, repeat=False, full=full, fresh=True)
+
+
+def already_settled(in_force: InForce, site: str, where: str) -> EncounterAlreadySettled:
+    """The refusal of a second settlement of an encounter, naming the one in force (its
+    ``local_id`` only to the site that holds it)."""
+    return EncounterAlreadySettled(
+        f"{where}就诊 {in_force.mdtrt_id}（参保人员 {in_force.psn_no}）已有在用结算 {in_force.setl_id}"
+        f"（机构 {in_force.site}，结算时间 {in_force.setl_time}），不重复结算；如需重新结算，须先撤销该结算（2305）",
+        {"setl_id": in_force.setl_id, "site": in_force.site,
+         "local_id": in_force.local_id if in_force.site == site else None, "psn_no": in_force.psn_no,
+         "mdtrt_id": in_force.mdtrt_id, "setl_time": in_force.setl_time})
 
 
 def settlement_view(central: Central, record: SettlementRecord, *, repeat: bool, full: bool = True,

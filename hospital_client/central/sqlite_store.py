@@ -31,7 +31,10 @@ from ..store.file_header import SQLITE_MAGIC, read_head
 from ..store.sql import Where, append_only_triggers, insert_sql
 from .store import (
     Accumulators,
+    AuditHead,
     CatalogBlob,
+    InForce,
+    ItemRejection,
     LocalKey,
     PackBlob,
     PersonRecord,
@@ -177,6 +180,50 @@ CREATE INDEX reversal_site_psn ON reversal (site, psn_no, year);
 """)
 
 
+@MIGRATIONS()
+def m003_encounter_in_force(db: Database) -> None:
+    """One settlement in force per encounter (psn_no + mdtrt_id), whatever the site or local_id:
+    ``encounter_in_force`` holds it, its primary key refuses a second one. Triggers keep it: a
+    settlement's insert adds its row (and fails on a second settlement of the encounter), a
+    reversal's insert frees the encounter. Filled from the settlements not reversed (the first of
+    an encounter, should an older database hold two). Item refusals keep their output (9512)."""
+    db.executescript("""
+CREATE TABLE encounter_in_force (
+  psn_no TEXT NOT NULL, mdtrt_id TEXT NOT NULL,
+  setl_id TEXT NOT NULL UNIQUE REFERENCES settlement (setl_id),
+  site TEXT NOT NULL, local_id TEXT NOT NULL, setl_time TEXT NOT NULL,
+  PRIMARY KEY (psn_no, mdtrt_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time)
+  SELECT s.psn_no, s.mdtrt_id, s.setl_id, s.site, s.local_id, s.setl_time FROM settlement s
+  WHERE s.mdtrt_id <> '' AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.setl_id = s.setl_id) ORDER BY s.seq;
+CREATE TRIGGER settlement_in_force AFTER INSERT ON settlement WHEN NEW.mdtrt_id <> ''
+BEGIN
+  INSERT INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time)
+  VALUES (NEW.psn_no, NEW.mdtrt_id, NEW.setl_id, NEW.site, NEW.local_id, NEW.setl_time);
+END;
+CREATE TRIGGER reversal_frees_encounter AFTER INSERT ON reversal
+BEGIN
+  DELETE FROM encounter_in_force WHERE setl_id = NEW.setl_id;
+END;
+ALTER TABLE item_rejection ADD COLUMN output TEXT NOT NULL DEFAULT '{}';
+""")
+
+
+@MIGRATIONS()
+def m004_audit_heads(db: Database) -> None:
+    """Each site's audit chain head (9521), one row per change, append-only (audit_heads.py)."""
+    db.executescript(f"""
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, site TEXT NOT NULL REFERENCES site (code), seq INTEGER NOT NULL,
+  hash TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('head', 'restart')),
+  msgid TEXT NOT NULL, received_at TEXT NOT NULL, restart_seq INTEGER, replaced_seq INTEGER, replaced_hash TEXT
+);
+CREATE INDEX audit_head_site ON audit_head (site, id);
+{append_only_triggers("audit_head")}
+""")
+
+
 def _ytd_text(values: Accumulators) -> str:
     return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
                       separators=(",", ":"))
@@ -201,6 +248,14 @@ _REVERSAL_COLUMNS = (
     "seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint, "
     "ytd_before, ytd_after, " + ", ".join(SETLINFO_KEYS)
 )
+
+
+# A local_id made of digits only, and its number (the desk's journal keys are numbers).
+_NUMERIC = "local_id <> '' AND local_id NOT GLOB '*[^0-9]*'"
+_NUMBER = "CAST(local_id AS INTEGER)"
+
+_AUDIT_HEAD_COLUMNS = ("site", "seq", "hash", "at", "kind", "msgid", "received_at", "restart_seq", "replaced_seq",
+                       "replaced_hash")
 
 
 def _settlement(row: sqlite3.Row | tuple[Any, ...]) -> SettlementRecord:
@@ -580,16 +635,36 @@ class SQLiteStore:
                          (site, local_id)) is not None
 
     def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
-                      at: str) -> None:
+                      at: str, output_json: str = "{}") -> None:
         self.conn.execute(
-            "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (site, local_id, kind, msgid, infcode, err_msg, at))
+            "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at, output) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (site, local_id, kind, msgid, infcode, err_msg, at, output_json))
 
-    def last_rejection(self, site: str, local_id: str) -> tuple[str, int, str] | None:
-        row = self._one("SELECT kind, infcode, err_msg FROM item_rejection WHERE site = ? AND local_id = ? "
+    def last_rejection(self, site: str, local_id: str) -> ItemRejection | None:
+        row = self._one("SELECT kind, infcode, err_msg, output FROM item_rejection WHERE site = ? AND local_id = ? "
                         "ORDER BY id DESC LIMIT 1", (site, local_id))
-        return None if row is None else (str(row[0]), int(row[1]), str(row[2]))
+        return None if row is None else ItemRejection(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
+
+    # --- one settlement in force per encounter; a site's numbers (9513) ----------------------
+
+    def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
+        row = self._one("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
+                        "WHERE psn_no = ? AND mdtrt_id = ?", (psn_no, mdtrt_id))
+        return None if row is None else InForce(*row)
+
+    def site_high_water_mark(self, site: str) -> int:
+        row = self._one(
+            f"SELECT MAX(n) FROM (SELECT {_NUMBER} AS n FROM local_key WHERE site = ? AND {_NUMERIC} "
+            f"UNION ALL SELECT {_NUMBER} FROM queued_item WHERE site = ? AND {_NUMERIC} "
+            f"UNION ALL SELECT {_NUMBER} FROM item_rejection WHERE site = ? AND {_NUMERIC})", (site, site, site))
+        return int(row[0] or 0)
+
+    def local_keys_after(self, site: str, after: int, limit: int) -> list[LocalKey]:
+        rows = self.conn.execute(
+            f"SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = ? AND {_NUMERIC} "
+            f"AND {_NUMBER} > ? ORDER BY {_NUMBER} LIMIT ?", (site, after, limit))
+        return [LocalKey(*row) for row in rows]
 
     def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]:
         rows = self.conn.execute(
@@ -597,3 +672,19 @@ class SQLiteStore:
             "UNION ALL SELECT local_id FROM reversal WHERE site = ? AND psn_no = ? AND year = ?",
             (site, psn_no, year, site, psn_no, year))
         return [str(r[0]) for r in rows]
+
+    # --- audit chain heads (audit_heads.py) -------------------------------------------------
+
+    def add_audit_head(self, head: AuditHead) -> None:
+        self.conn.execute(insert_sql("audit_head", _AUDIT_HEAD_COLUMNS),
+                          [getattr(head, name) for name in _AUDIT_HEAD_COLUMNS])
+
+    def last_audit_head(self, site: str) -> AuditHead | None:
+        row = self._one(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = ? "
+                        "ORDER BY id DESC LIMIT 1", (site,))
+        return None if row is None else AuditHead(*row)
+
+    def audit_restarts(self, site: str) -> list[AuditHead]:
+        rows = self.conn.execute(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = ? "
+                                 "AND kind = 'restart' ORDER BY id", (site,))
+        return [AuditHead(*row) for row in rows]

@@ -138,6 +138,29 @@ class LocalKey:
 
 
 @dataclass(frozen=True, slots=True)
+class InForce:
+    """The settlement in force for an encounter (the person's psn_no and the mdtrt_id): at most
+    one per encounter, whatever the site; a reversal frees the encounter."""
+
+    psn_no: str
+    mdtrt_id: str
+    setl_id: str
+    site: str
+    local_id: str
+    setl_time: str
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRejection:
+    """The refusal of a queued batch item (reported by 9512), with the output the refusal carries."""
+
+    kind: str
+    infcode: int
+    err_msg: str
+    output_json: str = "{}"
+
+
+@dataclass(frozen=True, slots=True)
 class QueuedBatch:
     """A 9511 batch acknowledged after a durable store and adjudicated later (ack "stored")."""
 
@@ -148,6 +171,24 @@ class QueuedBatch:
     full: bool
     items: int
     done_items: int  # the items before this one are adjudicated (the input: queued_batch_input)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditHead:
+    """The head of a site's audit chain as the site reported it (9521); one row per change, never
+    updated. ``kind`` is ``restart`` when the site's chain no longer contained the previous head
+    after a restore; ``replaced_*`` then name the head it no longer has."""
+
+    site: str
+    seq: int
+    hash: str
+    at: str  # the site's time of that audit entry (ISO 8601 with offset)
+    kind: str  # head | restart
+    msgid: str
+    received_at: str
+    restart_seq: int | None = None
+    replaced_seq: int | None = None
+    replaced_hash: str | None = None
 
 
 class CentralStore(Protocol):
@@ -221,6 +262,17 @@ class CentralStore(Protocol):
     def advance_batch(self, seq: int, done_items: int, finished_at: str | None) -> None: ...
     def is_queued(self, site: str, local_id: str) -> bool: ...
     def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
-                      at: str) -> None: ...
-    def last_rejection(self, site: str, local_id: str) -> tuple[str, int, str] | None: ...
+                      at: str, output_json: str = "{}") -> None: ...
+    def last_rejection(self, site: str, local_id: str) -> ItemRejection | None: ...
     def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]: ...
+
+    # one settlement in force per encounter (a settlement adds it, its reversal frees it); a site's
+    # numbers after a restore (9513: the highest local_id it used, its entries above a number)
+    def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None: ...
+    def site_high_water_mark(self, site: str) -> int: ...
+    def local_keys_after(self, site: str, after: int, limit: int) -> list[LocalKey]: ...
+
+    # each site's audit chain head (9521, 9522; audit_heads.py), append-only
+    def add_audit_head(self, head: AuditHead) -> None: ...
+    def last_audit_head(self, site: str) -> AuditHead | None: ...
+    def audit_restarts(self, site: str) -> list[AuditHead]: ...

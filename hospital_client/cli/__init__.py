@@ -11,6 +11,8 @@ One module per command group, each with a ``register(subparsers)`` that adds its
     gui.py         (no command) / gui, demo, screenshots, --self-test
     central.py     central ... (the reference central system's own commands)
     common.py      what the groups share: exit codes, BadInput, input files, opening the desk
+    arguments.py   the parser class (errors on one line, exit 2) and the argument types: days,
+                   ids, years, --from/--to checked while parsing
     main.py        the parser from the groups, ``main`` and ``report_error`` (errors -> exit codes)
 
 Commands that write the journal authenticate an operator: `--operator NAME --password-stdin`

@@ -1,5 +1,6 @@
-"""What every command group shares: exit codes, the CLI's own refusals, reading input files and
-passwords, opening the desk, the operator of a command, printing JSON and the common options.
+"""What every command group shares: exit codes, the CLI's own refusals, reading input files
+(bounded: app.read_input_file, app.read_input_stream) and passwords, opening the desk, the
+operator of a command, printing JSON and the common options.
 
 Command groups import this module; nothing here imports a command group or ``cli.main``.
 """
@@ -13,14 +14,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
-from .. import config
+from .. import app, config
 from ..app import Desk, Operator
 from ..errors import EXIT_BAD_INPUT, EXIT_FAILURE, HospitalClientError
+from .arguments import CommandLineParser
 
 EXIT_OK, EXIT_BROKEN, EXIT_BUSY = 0, 3, 4
+
+# A password, passphrase or secret read from standard input: its first line, at most this long.
+MAX_STDIN_LINE = 4096
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -28,6 +32,7 @@ __all__ = [
     "EXIT_BUSY",
     "EXIT_FAILURE",
     "EXIT_OK",
+    "MAX_STDIN_LINE",
     "AnotherSyncRunning",
     "BadInput",
     "CommandFailed",
@@ -40,16 +45,17 @@ __all__ = [
     "load_json_text",
     "open_desk_for_command",
     "os_user",
-    "read_bytes",
+    "read_file",
     "read_password",
     "read_request",
+    "read_stdin_line",
 ]
 
 
 class Subparsers(Protocol):
     """What a command group needs of argparse's sub-command action (``add_subparsers()``)."""
 
-    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser: ...
+    def add_parser(self, name: str, **kwargs: Any) -> CommandLineParser: ...
 
 
 class BadInput(HospitalClientError):
@@ -104,31 +110,47 @@ def load_json_text(text: str, source: str) -> Any:
 
 
 def read_request(arg: str) -> Any:
-    """A request JSON file, or standard input for ``-``."""
+    """A request JSON file, or standard input for ``-``: a regular file (or a stream) of at most
+    MAX_REQUEST_BYTES; a device, a FIFO or a directory is refused unread."""
     if arg == "-":
-        return load_json_text(sys.stdin.read(), "<stdin>")
+        data = app.read_input_stream(_stdin_bytes(), max_bytes=app.MAX_REQUEST_BYTES, what="request")
+        source = "<stdin>"
+    else:
+        data = app.read_input_file(arg, max_bytes=app.MAX_REQUEST_BYTES, what="request file")
+        source = arg
     try:
-        text = Path(arg).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise BadInput(f"{arg}: cannot read: {exc.strerror}") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput(f"{arg}: not UTF-8 text") from None
-    return load_json_text(text, arg)
+        raise BadInput(f"{source}: not UTF-8 text") from None
+    return load_json_text(text, source)
 
 
-def read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read: {exc.strerror}") from None
+def read_file(path: str, *, max_bytes: int, what: str) -> bytes:
+    """A file a command reads whole (a pack, a catalogue): a regular file of at most ``max_bytes``."""
+    return app.read_input_file(path, max_bytes=max_bytes, what=what)
+
+
+def _stdin_bytes() -> IO[bytes] | IO[str] | None:
+    """Standard input as bytes when it has them (a real stdin), else as it is (a test's StringIO)."""
+    buffer: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
+    return buffer if buffer is not None else sys.stdin
+
+
+def read_stdin_line(what: str) -> str:
+    """The first line of standard input without its line end, for a password, a passphrase or a
+    secret: at most MAX_STDIN_LINE characters are read (no endless read of /dev/zero)."""
+    line = sys.stdin.readline(MAX_STDIN_LINE + 1) if sys.stdin is not None else ""
+    if len(line.rstrip("\r\n")) > MAX_STDIN_LINE:
+        raise BadInput(f"{what}: the first line of standard input is longer than {MAX_STDIN_LINE} characters")
+    return line.rstrip("\r\n")
 
 
 def read_password() -> str:
     """The first line of standard input (``--password-stdin``)."""
-    line = sys.stdin.readline()
+    line = read_stdin_line("--password-stdin")
     if not line:
         raise BadInput("--password-stdin: no password on standard input")
-    return line.rstrip("\r\n")
+    return line
 
 
 def os_user() -> str:

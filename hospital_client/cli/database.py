@@ -4,7 +4,7 @@
     init [--demo] [--admin NAME --password-stdin] [--db PATH]
     backup DEST [--db PATH]
     restore BACKUP [--db PATH]
-    audit verify [--db PATH]
+    audit verify [--against-central] [--db PATH]
 
 A command on a missing database fails with "no database here" and creates nothing; only `init`
 (and the demo site's first start) makes one.
@@ -69,11 +69,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     with open_desk_for_command(args) as desk:
-        report = desk.verify()
+        try:
+            report = desk.verify(against_central=args.against_central)
+        finally:
+            desk.close_sync()
     if not report.ok:
         raise DatabaseBroken(report.problems)
     print(f"audit chain intact: {report.audit_entries} entries; journal consistent: "
           f"{report.settlements} entries; integrity_check ok")
+    print(f"journal content as recorded: {report.content_checked} entries")
+    if report.content_not_covered:
+        print(f"not covered: {len(report.content_not_covered)} entries have no recorded content "
+              f"(first {report.content_not_covered[0]})")
+    if report.against_central:
+        print(report.against_central)
     return EXIT_OK
 
 
@@ -98,5 +107,7 @@ def register(sub: Subparsers) -> None:
 
     audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     p = audit.add_parser("verify", help="check the audit hash chain and the journal's consistency")
+    p.add_argument("--against-central", action="store_true",
+                   help="also check that the audit log still holds the chain head the central system keeps")
     add_db_option(p)
     p.set_defaults(func=cmd_audit_verify)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import config
 from ..app import keys as app_keys
-from .common import EXIT_FAILURE, EXIT_OK, BadInput, Subparsers, add_db_option, dump, os_user
+from .common import EXIT_FAILURE, EXIT_OK, BadInput, Subparsers, add_db_option, dump, os_user, read_stdin_line
 
 __all__ = ["register"]
 
@@ -36,10 +36,10 @@ def _passphrase(*, confirm: bool) -> Callable[[], str]:
             if confirm and getpass.getpass("the same passphrase again: ") != first:
                 raise BadInput("the two passphrases differ")
             return first
-        line = sys.stdin.readline() if sys.stdin is not None else ""
+        line = read_stdin_line("recovery passphrase")
         if not line.strip():
             raise BadInput("no recovery passphrase on standard input (first line)")
-        return line.rstrip("\r\n")
+        return line
 
     return read
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 
 from .. import app
+from .arguments import add_day_range, record_id, year
 from .common import EXIT_OK, BadInput, Subparsers, add_db_option, dump, open_desk_for_command, os_user
 
 __all__ = ["register"]
@@ -71,14 +72,13 @@ def register(sub: Subparsers) -> None:
     journal = sub.add_parser("journal", help="the settlement journal").add_subparsers(
         dest="journal_command", required=True)
     p = journal.add_parser("list", help="every settlement and reversal with its state")
-    p.add_argument("--from", dest="day_from", metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="day_to", metavar="YYYY-MM-DD")
+    add_day_range(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--unmasked", action="store_true", help="show full ID numbers and names (audited)")
     add_db_option(p)
     p.set_defaults(func=cmd_journal_list)
     p = journal.add_parser("show", help="one journal entry with its request, result and fee lines")
-    p.add_argument("local_id", type=int)
+    p.add_argument("local_id", type=record_id("journal entry id"))
     p.add_argument("--unmasked", action="store_true", help="show full ID numbers and names (audited)")
     add_db_option(p)
     p.set_defaults(func=cmd_journal_show)
@@ -86,15 +86,14 @@ def register(sub: Subparsers) -> None:
     person = sub.add_parser("person", help="the local roster").add_subparsers(dest="person_command", required=True)
     p = person.add_parser("find", help="look up a person by psn_no, ID number, card number or e-card code")
     p.add_argument("key")
-    p.add_argument("--year", type=int, help="year of the accumulators (default: this year)")
+    p.add_argument("--year", type=year, help="year of the accumulators (default: this year)")
     p.add_argument("--unmasked", action="store_true", help="show full ID and card numbers (audited)")
     add_db_option(p)
     p.set_defaults(func=cmd_person_find)
 
     report = sub.add_parser("report", help="reports").add_subparsers(dest="report_command", required=True)
     p = report.add_parser("dayend", help="day-end totals per operator (settlements minus reversals)")
-    p.add_argument("--from", dest="day_from", metavar="YYYY-MM-DD", default=app.business_day())
-    p.add_argument("--to", dest="day_to", metavar="YYYY-MM-DD")
+    add_day_range(p, from_default=app.business_day())
     p.add_argument("--json", action="store_true")
     add_db_option(p)
     p.set_defaults(func=cmd_dayend)

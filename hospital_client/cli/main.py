@@ -19,6 +19,7 @@ from collections.abc import Callable
 from .. import app
 from ..app import HospitalClientError
 from . import central, database, gui, keys, listings, settle, sync
+from .arguments import PROG, CommandLineParser
 from .common import EXIT_BAD_INPUT, EXIT_FAILURE, CommandFailed, Subparsers
 
 __all__ = ["build_parser", "main", "report_error"]
@@ -37,8 +38,10 @@ GROUPS: tuple[Callable[[Subparsers], None], ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hospital-client", description="出院结算客户端 discharge settlement client")
+def build_parser() -> CommandLineParser:
+    """The program's parser; every sub-command parser is a CommandLineParser too (argparse makes
+    sub-parsers of the class of the parser that adds them), so each reports its errors on one line."""
+    parser = CommandLineParser(prog=PROG, description="出院结算客户端 discharge settlement client")
     gui.add_self_test_option(parser)
     sub = parser.add_subparsers(dest="command")
     for register in GROUPS:
@@ -54,7 +57,10 @@ def _command_name(args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0), or a bad argument: one line on stderr already (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     if not getattr(args, "func", None):
         args = parser.parse_args(["gui"])
     app.setup_logging()

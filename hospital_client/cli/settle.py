@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import app
 from ..app import SourceFile
+from .arguments import record_id
 from .common import (
     EXIT_OK,
     BadInput,
@@ -27,7 +28,7 @@ from .common import (
     command_operator,
     dump,
     open_desk_for_command,
-    read_bytes,
+    read_file,
     read_request,
 )
 
@@ -45,21 +46,20 @@ def cmd_settle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _source_file(name: str | None) -> SourceFile | None:
+def _source_file(name: str | None, *, max_bytes: int, what: str) -> SourceFile | None:
     if not name:
         return None
-    path = Path(name)
-    return SourceFile(path.name, read_bytes(path))
+    return SourceFile(Path(name).name, read_file(name, max_bytes=max_bytes, what=what))
 
 
 def _settle_commit(args: argparse.Namespace) -> int:
     if args.request == "-" and args.password_stdin:
         raise BadInput("read the request from a file when the password comes from standard input")
     request = read_request(args.request)
+    pack_file = _source_file(args.policy_file, max_bytes=app.MAX_PACK_BYTES, what="policy pack")
+    catalog_file = _source_file(args.catalog, max_bytes=app.MAX_CATALOG_BYTES, what="catalog")
     with open_desk_for_command(args, first_start=True) as desk:
         operator = command_operator(args, desk, "clerk")
-        pack_file = _source_file(args.policy_file)
-        catalog_file = _source_file(args.catalog)
         outcome = desk.settle(operator, request, pack_id=args.policy, pack_file=pack_file, catalog_file=catalog_file)
     # Printed only now: the commit is durable (WAL, synchronous=FULL) and the database closed.
     dump(outcome.to_dict())
@@ -108,7 +108,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(func=cmd_settle)
 
     p = sub.add_parser("reverse", help="reverse a committed settlement (supervisor)")
-    p.add_argument("local_id", type=int)
+    p.add_argument("local_id", type=record_id("journal entry id"))
     p.add_argument("--reason", required=True)
     add_db_option(p)
     add_operator_options(p)

@@ -27,6 +27,7 @@ from typing import Any
 from .. import config
 from ..app import CredentialsUnavailable
 from ..app import sync_usecases as su
+from .arguments import record_id
 from .common import (
     EXIT_OK,
     AnotherSyncRunning,
@@ -39,14 +40,14 @@ from .common import (
     dump,
     open_desk_for_command,
     os_user,
+    read_stdin_line,
 )
 
 __all__ = ["register"]
 
 
 def _read_secret() -> str:
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    secret = line.rstrip("\r\n").strip()
+    secret = read_stdin_line("--secret-stdin").strip()
     if not secret:
         raise BadInput("--secret-stdin: no secret on the first line of standard input")
     return secret
@@ -171,7 +172,7 @@ def register(sub: Subparsers) -> None:
     add_db_option(p)
     p.set_defaults(func=cmd_outbox_list)
     p = outbox.add_parser("retry", help="put a parked (rejected) message back in the queue")
-    p.add_argument("id", type=int, help="the outbox message id (outbox list)")
+    p.add_argument("id", type=record_id("outbox message id"), help="the outbox message id (outbox list)")
     add_db_option(p)
     add_operator_options(p)
     p.set_defaults(func=cmd_outbox_retry)
@@ -184,7 +185,7 @@ def register(sub: Subparsers) -> None:
     add_db_option(p)
     p.set_defaults(func=cmd_adjustments_list)
     p = adj_sub.add_parser("resolve", help="record that the difference was settled with the patient")
-    p.add_argument("local_id", type=int)
+    p.add_argument("local_id", type=record_id("journal entry id"))
     p.add_argument("--note", default="", help="e.g. the receipt number of the refund")
     add_db_option(p)
     add_operator_options(p)

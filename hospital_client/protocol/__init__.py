@@ -30,7 +30,8 @@ Exception hierarchy (each carries the ``infcode`` and ``http_status`` the server
     ├── BusinessError                      HTTP 200, processed; the answer is stored under the msgid
     │   ├── BadInput                2003   a field of ``input`` is invalid (err_msg names it)
     │   ├── NotFound                3001   person, settlement or admission unknown
-    │   └── Conflict                3002   already reversed; a local key reused with other content
+    │   ├── Conflict                3002   already reversed; a local key reused with other content
+    │   └── EncounterAlreadySettled 3003   the encounter (psn_no + mdtrt_id) has a settlement in force
     └── ServerError                 9999   unexpected failure (HTTP 500); safe to retry
 
 Signature (our variant of the national gateway's, which also covers the body)::
@@ -45,6 +46,8 @@ from __future__ import annotations
 from .codes import (
     ADJUDICATION_RESULTS,
     ADMISSION,
+    AUDIT_HEAD_QUERY,
+    AUDIT_HEAD_UPLOAD,
     BATCH_UPLOAD,
     BENCH_SINK,
     CATALOGUE_DOWNLOAD,
@@ -70,6 +73,7 @@ from .codes import (
     SETTLEMENT,
     SETTLEMENT_QUERY,
     SIGN_IN,
+    SITE_RECOVERY,
     TRANSACTIONS,
 )
 from .envelope import (
@@ -88,6 +92,7 @@ from .errors import (
     BadSignature,
     BusinessError,
     Conflict,
+    EncounterAlreadySettled,
     EnvelopeError,
     MalformedEnvelope,
     MissingCredentials,
@@ -130,6 +135,8 @@ from .wire_json import (
 __all__ = [
     "ADJUDICATION_RESULTS",
     "ADMISSION",
+    "AUDIT_HEAD_QUERY",
+    "AUDIT_HEAD_UPLOAD",
     "BATCH_UPLOAD",
     "BENCH_SINK",
     "CATALOGUE_DOWNLOAD",
@@ -155,6 +162,7 @@ __all__ = [
     "SETTLEMENT",
     "SETTLEMENT_QUERY",
     "SIGN_IN",
+    "SITE_RECOVERY",
     "TRANSACTIONS",
     "AuthError",
     "AuthHeaders",
@@ -163,6 +171,7 @@ __all__ = [
     "BadSignature",
     "BusinessError",
     "Conflict",
+    "EncounterAlreadySettled",
     "EnvelopeError",
     "MalformedEnvelope",
     "MissingCredentials",

@@ -22,6 +22,9 @@ ROSTER_DELTA = "9502"  # 参保人员名册增量下载
 CATALOGUE_DOWNLOAD = "9503"  # 医保目录整包下载
 BATCH_UPLOAD = "9511"  # 离线结算批量上传
 ADJUDICATION_RESULTS = "9512"  # 离线结算审核结果下载
+SITE_RECOVERY = "9513"  # 恢复备份后核对：本站最大本地编号及中心已有、本地缺少的结算
+AUDIT_HEAD_UPLOAD = "9521"  # 审计链头上报
+AUDIT_HEAD_QUERY = "9522"  # 审计链头查询
 BENCH_SINK = "9599"  # 基准测试：只保存报文，不做业务处理
 
 TRANSACTIONS: dict[str, str] = {
@@ -42,10 +45,13 @@ TRANSACTIONS: dict[str, str] = {
     CATALOGUE_DOWNLOAD: "医保目录整包下载（扩展）",
     BATCH_UPLOAD: "离线结算批量上传（扩展）",
     ADJUDICATION_RESULTS: "离线结算审核结果（扩展）",
+    SITE_RECOVERY: "恢复备份后核对（扩展）",
+    AUDIT_HEAD_UPLOAD: "审计链头上报（扩展）",
+    AUDIT_HEAD_QUERY: "审计链头查询（扩展）",
     BENCH_SINK: "基准测试接收（扩展）",
 }
 EXTENSIONS = frozenset({PACK_DOWNLOAD, ROSTER_DELTA, CATALOGUE_DOWNLOAD, BATCH_UPLOAD, ADJUDICATION_RESULTS,
-                        BENCH_SINK})
+                        SITE_RECOVERY, AUDIT_HEAD_UPLOAD, AUDIT_HEAD_QUERY, BENCH_SINK})
 
 INFVER = "V1.0"
 INFCODE_OK = 0

@@ -159,7 +159,7 @@ class ResponseEnvelope:
     def raise_for_infcode(self) -> None:
         """Raise the typed ProtocolError of a refused message; nothing for infcode 0."""
         if not self.ok:
-            raise error_for_infcode(self.infcode, self.err_msg)
+            raise error_for_infcode(self.infcode, self.err_msg, self.output)
 
 
 def build_response(*, infcode: int, inf_refmsgid: str, refmsg_time: str, respond_time: str, err_msg: str = "",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..errors import QT_TRANSLATE_NOOP, HospitalClientError
 
@@ -21,6 +21,11 @@ class ProtocolError(HospitalClientError):
 
     def clerk_args(self) -> Mapping[str, object]:
         return {"infcode": self.infcode, "err_msg": self.err_msg}
+
+    @classmethod
+    def from_answer(cls, err_msg: str, output: Any) -> ProtocolError:
+        """The refusal as the client reads it from an answer (its err_msg and output)."""
+        return cls(err_msg)
 
 
 class AuthError(ProtocolError):
@@ -85,6 +90,10 @@ class PayloadTooLarge(EnvelopeError):
 class BusinessError(ProtocolError):
     """Processed and refused; the answer is stored under the msgid like any other."""
 
+    def output(self) -> dict[str, Any]:
+        """What the refusal's ``output`` carries (the fields a client acts on); {} for most."""
+        return {}
+
 
 class BadInput(BusinessError):
     infcode = 2003
@@ -98,6 +107,33 @@ class Conflict(BusinessError):
     infcode = 3002
 
 
+class EncounterAlreadySettled(BusinessError):
+    """The encounter (the insured person's psn_no and the mdtrt_id) already has a settlement in
+    force at the central system, from whatever site, local_id or batch: a second one is refused.
+    ``in_force`` names it (``IN_FORCE_KEYS``); the answer's ``output.in_force`` carries it."""
+
+    infcode = 3003
+    IN_FORCE_KEYS: ClassVar[tuple[str, ...]] = ("setl_id", "site", "local_id", "psn_no", "mdtrt_id", "setl_time")
+    clerk_text = QT_TRANSLATE_NOOP("errors", "This stay was already settled at the central system (settlement {setl_id}, site {site}, {setl_time}); it is not paid a second time. This entry is recorded against that settlement: give back what the patient paid for it (see the adjustments).")
+
+    def __init__(self, err_msg: str, in_force: Mapping[str, Any] | None = None) -> None:
+        super().__init__(err_msg)
+        given = in_force or {}
+        self.in_force: dict[str, str | None] = {
+            k: None if given.get(k) is None else str(given.get(k)) for k in self.IN_FORCE_KEYS}
+
+    def output(self) -> dict[str, Any]:
+        return {"in_force": dict(self.in_force)}
+
+    def clerk_args(self) -> Mapping[str, object]:
+        return {**super().clerk_args(), **{k: self.in_force.get(k) or "?" for k in ("setl_id", "site", "setl_time")}}
+
+    @classmethod
+    def from_answer(cls, err_msg: str, output: Any) -> EncounterAlreadySettled:
+        raw = output.get("in_force") if isinstance(output, Mapping) else None
+        return cls(err_msg, raw if isinstance(raw, Mapping) else None)
+
+
 class ServerError(ProtocolError):
     infcode = 9999
     http_status = 500
@@ -107,15 +143,16 @@ _BY_INFCODE: dict[int, type[ProtocolError]] = {
     cls.infcode: cls
     for cls in (MissingCredentials, UnknownSite, BadSignature, StaleTimestamp, ReusedNonce, WrongSite,
                 MalformedEnvelope, UnknownInfno, MsgidConflict, BadMsgid, PayloadTooLarge, BadInput,
-                NotFound, Conflict, ServerError)
+                NotFound, Conflict, EncounterAlreadySettled, ServerError)
 }
 
 
-def error_for_infcode(infcode: int, err_msg: str) -> ProtocolError:
-    """The typed exception for a non-zero infcode of a response (-1 and unknown codes: ProtocolError)."""
+def error_for_infcode(infcode: int, err_msg: str, output: Any = None) -> ProtocolError:
+    """The typed exception for a non-zero infcode of a response (-1 and unknown codes:
+    ProtocolError), with what the answer's ``output`` carries for it (e.g. the settlement in force)."""
     cls = _BY_INFCODE.get(infcode)
     if cls is None:
         exc = ProtocolError(err_msg)
         exc.infcode = infcode  # type: ignore[misc]
         return exc
-    return cls(err_msg)
+    return cls.from_answer(err_msg, output)

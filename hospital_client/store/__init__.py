@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from . import accumulators, audit, backup, caches, check, journal, operators, outbox, reconcile, upload
+from . import accumulators, audit, backup, caches, check, content, journal, operators, outbox, reconcile, upload
 from .connection import LocalDatabase, now, transaction
 from .errors import (
     AlreadyReversed,
@@ -28,6 +28,7 @@ from .errors import (
     DatabaseUnavailable,
     DiskFull,
     DuplicateSettlement,
+    JournalAltered,
     NotADatabase,
     NotFound,
     NotReversible,
@@ -62,6 +63,7 @@ __all__ = [
     "DatabaseUnavailable",
     "DiskFull",
     "DuplicateSettlement",
+    "JournalAltered",
     "JournalEntry",
     "LocalDatabase",
     "NewSettlement",
@@ -77,6 +79,7 @@ __all__ = [
     "backup",
     "caches",
     "check",
+    "content",
     "guard",
     "journal",
     "now",

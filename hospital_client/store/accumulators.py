@@ -68,17 +68,20 @@ def read_delta(conn: sqlite3.Connection, local_id: int) -> tuple[str, int, Accum
 
 def apply_delta_in_transaction(
     conn: sqlite3.Connection, local_id: int, psn_no: str, year: int, delta: Mapping[str, Any], stamp: str
-) -> None:
-    """Write the delta row and move the running total; the caller holds the write transaction."""
+) -> tuple[Any, ...]:
+    """Write the delta row and move the running total; the caller holds the write transaction.
+    Returns the delta row as inserted (local_id, psn_no, year, then ACCUMULATOR_KEYS)."""
     admissions = int(delta.get("admissions", 0))
     money = [money_text(delta.get(k, 0)) for k in MONEY_ACCUMULATOR_KEYS]
-    conn.execute(_DELTA_INSERT, (local_id, psn_no, year, admissions, *money))
+    row = (local_id, psn_no, year, admissions, *money)
+    conn.execute(_DELTA_INSERT, row)
     current = _row_to_acc(conn.execute(
         f"SELECT {_COLS} FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year)
     ).fetchone())
     totals = [money_text(to_decimal(current[k]) + to_decimal(v))
               for k, v in zip(MONEY_ACCUMULATOR_KEYS, money, strict=True)]
     conn.execute(_TOTAL_UPSERT, (psn_no, year, int(current["admissions"]) + admissions, *totals, local_id, stamp))
+    return row
 
 
 @guarded
@@ -116,14 +119,34 @@ def year_to_date(db: LocalDatabase, psn_no: str, year: int) -> Accumulators | No
 
 
 def totals_from_deltas(conn: sqlite3.Connection) -> dict[tuple[str, int], Accumulators]:
+    """The running totals as the deltas give them; a settlement the central system refused as
+    already settled (``cancel_in_transaction``) no longer counts."""
     sums: dict[tuple[str, int], Accumulators] = {}
-    for row in conn.execute(f"SELECT psn_no, year, {_COLS} FROM accumulator_delta"):
+    for row in conn.execute(f"SELECT psn_no, year, local_id IN (SELECT local_id FROM already_settled), {_COLS} "
+                            "FROM accumulator_delta"):
         key = (row[0], int(row[1]))
         acc = sums.setdefault(key, zero())
-        delta = _row_to_acc(row[2:])
+        if row[2]:
+            continue
+        delta = _row_to_acc(row[3:])
         for k in ACCUMULATOR_KEYS:
             acc[k] = acc[k] + delta[k]
     return sums
+
+
+def cancel_in_transaction(conn: sqlite3.Connection, local_id: int, stamp: str) -> None:
+    """Take an entry's delta out of the running total (its delta row stays, as written): for a
+    settlement recorded as already settled at the central system, which paid nothing for it.
+    The caller holds the write transaction and records the entry in ``already_settled``."""
+    delta = read_delta(conn, local_id)
+    if delta is None:
+        return
+    psn_no, year, values = delta
+    current = _row_to_acc(conn.execute(
+        f"SELECT {_COLS} FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year)).fetchone())
+    totals = [money_text(to_decimal(current[k]) - to_decimal(values[k])) for k in MONEY_ACCUMULATOR_KEYS]
+    conn.execute(_TOTAL_UPSERT, (psn_no, year, int(current["admissions"]) - int(values["admissions"]), *totals,
+                                 local_id, stamp))
 
 
 def stored_totals(conn: sqlite3.Connection) -> dict[tuple[str, int], Accumulators]:

@@ -7,6 +7,10 @@ numbers, amounts and masked identifiers only: never a name or an ID number.
 
 ``verify`` walks the chain and names the first entry that does not fit: a changed entry, a
 deleted one (a gap in the sequence), or an inserted one (its previous hash does not match).
+
+A settlement's or reversal's entry also carries ``content``, the digests of the journal rows
+written with it (store.content), so the chain covers the journal too; and the chain's head goes
+to the central system with every sync (sync.audit_head), which shows newest entries cut off.
 """
 
 from __future__ import annotations
@@ -24,11 +28,12 @@ from .sqlite_errors import guarded
 
 GENESIS = "0" * 64
 ACTIONS = frozenset({
-    "init", "login", "login_failed", "settle", "reverse", "state", "print", "import", "sync",
-    "setting", "backup", "restore", "view_unmasked", "operator", "encrypt", "key_export", "key_import",
+    "init", "login", "login_failed", "settle", "reverse", "state", "print", "import", "export", "sync",
+    "setting", "backup", "restore", "view_unmasked", "operator", "encrypt", "key_export", "key_import", "seal",
 })
 
-__all__ = ["ACTIONS", "GENESIS", "AuditEntry", "AuditReport", "append", "entries", "verify"]
+__all__ = ["ACTIONS", "GENESIS", "AuditEntry", "AuditReport", "append", "entries", "entry_at", "head", "latest",
+           "verify"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +115,33 @@ def entries(db: LocalDatabase, *, limit: int | None = None) -> list[AuditEntry]:
     rows = db.conn.execute(sql).fetchall()
     out = [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7]) for r in rows]
     return sorted(out, key=lambda e: e.seq)
+
+
+_ENTRY_SELECT = "SELECT seq, at, operator, action, subject, detail, prev_hash, hash FROM audit"
+
+
+def _entry(row: tuple[Any, ...]) -> AuditEntry:
+    return AuditEntry(row[0], row[1], row[2], row[3], row[4], json.loads(row[5]), row[6], row[7])
+
+
+@guarded
+def head(db: LocalDatabase) -> AuditEntry | None:
+    """The newest entry (the head of the chain), or None for an empty log."""
+    row = db.conn.execute(f"{_ENTRY_SELECT} ORDER BY seq DESC LIMIT 1").fetchone()
+    return None if row is None else _entry(row)
+
+
+@guarded
+def entry_at(db: LocalDatabase, seq: int) -> AuditEntry | None:
+    row = db.conn.execute(f"{_ENTRY_SELECT} WHERE seq = ?", (seq,)).fetchone()
+    return None if row is None else _entry(row)
+
+
+@guarded
+def latest(db: LocalDatabase, action: str) -> AuditEntry | None:
+    """The newest entry of one action (e.g. the last restore)."""
+    row = db.conn.execute(f"{_ENTRY_SELECT} WHERE action = ? ORDER BY seq DESC LIMIT 1", (action,)).fetchone()
+    return None if row is None else _entry(row)
 
 
 @guarded

@@ -11,7 +11,9 @@ only then renames it into place, so DEST is either the old file or a complete ba
 
 ``restore`` never overwrites the current database blindly: it checks the backup the same way,
 moves the current database with its -wal and -shm aside (``NAME.replaced-STAMP``), then
-copies the backup into place with the backup API.
+copies the backup into place with the backup API, and marks it restored (store.numbering: a new
+restore generation, so that no local id is used twice before the desk has caught up with the
+central system).
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import audit
-from .connection import LocalDatabase, now, raw_connection
+from . import audit, numbering
+from .connection import LocalDatabase, now, raw_connection, transaction
 from .errors import (
     DatabaseCorrupt,
     DatabaseKeyMissing,
@@ -125,23 +127,25 @@ def backup(
     return BackupInfo(target, target.stat().st_size, info.schema_version, info.counts, info.key_id)
 
 
-def _quiesce(target: Path) -> None:
-    """Make sure no other program uses the database, and fold its WAL into the file.
+def _quiesce(target: Path) -> int | None:
+    """Make sure no other program uses the database, and fold its WAL into the file; returns its
+    restore generation (store.numbering).
 
     A damaged current database cannot be opened; it is then moved aside as it is (with its
-    -wal), which is exactly what restoring is for.
+    -wal), which is exactly what restoring is for (its generation is then unknown: None).
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a plaintext database being replaced: no advice to encrypt it
             old = open_database(target, busy_timeout_ms=1000)
     except (DatabaseCorrupt, NotADatabase, StorageFailure, DatabaseTooNew, DatabaseKeyMissing, DatabaseKeyWrong):
-        return
+        return None
     try:
         with guard(target, 1000):
             old.conn.execute("BEGIN EXCLUSIVE")
             old.conn.execute("ROLLBACK")
             old.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return numbering.generation_of(old.conn)
     finally:
         old.close()
 
@@ -160,10 +164,11 @@ def restore(source: str | os.PathLike[str], db_path: str | os.PathLike[str], *, 
     info = inspect_file(src)
     stamp = (at or now()).strftime("%Y%m%d-%H%M%S")
     aside: Path | None = None
+    replaced_generation: int | None = None
     with guard(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
-            _quiesce(target)
+            replaced_generation = _quiesce(target)
             aside = target.with_name(f"{target.name}.replaced-{stamp}")
             os.replace(target, aside)
             for suffix in ("-wal", "-shm"):
@@ -179,8 +184,11 @@ def restore(source: str | os.PathLike[str], db_path: str | os.PathLike[str], *, 
             src_conn.close()
     db = open_database(target)
     try:
-        audit.append(db, "restore", operator, "database",
-                     {"from_name": src.name, "replaced": aside.name if aside else None}, at=at)
+        with transaction(db):
+            marked = numbering.mark_restored_in_transaction(db.conn, replaced_generation, (at or now()).isoformat())
+            audit.append(db, "restore", operator, "database",
+                         {"from_name": src.name, "replaced": aside.name if aside else None,
+                          "generation": marked.generation, "known_max": marked.known_max}, at=at)
     finally:
         db.close()
     return info, aside

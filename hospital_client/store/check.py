@@ -2,8 +2,9 @@
 
 Beyond SQLite's own ``integrity_check``: every journal entry is whole (header, its fee lines,
 a state row, its accumulator delta, its outbox message and its audit entry), nothing exists
-without its header, the running accumulator totals equal the sum of their deltas, and the
-audit chain is intact. Used by ``hospital-client audit verify``, after a restore, and by the
+without its header, the running accumulator totals equal the sum of their deltas, every entry
+still holds what its audit entry recorded when it was written (store.content), and the audit
+chain is intact. Used by ``hospital-client audit verify``, after a restore, and by the
 crash-safety tests.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import audit
+from . import audit, content
 from .accumulators import stored_totals, totals_from_deltas
 from .connection import LocalDatabase
 from .sqlite_errors import guarded
@@ -25,6 +26,10 @@ class CheckReport:
     settlements: int = 0
     audit_entries: int = 0
     audit_first_broken: int | None = None
+    content_checked: int = 0
+    content_not_covered: list[int] = field(default_factory=list)
+    first_altered: int | None = None
+    against_central: str = ""  # what the central system's copy of the chain head showed (app.backups)
 
     @property
     def ok(self) -> bool:
@@ -95,6 +100,11 @@ def check_database(db: LocalDatabase, *, integrity: bool = True, audit_chain: bo
         if stored.get(key) != summed.get(key):
             report.problems.append(f"accumulator total for year {key[1]} of one person differs from its deltas")
             break
+    found = content.verify(conn)
+    report.content_checked, report.content_not_covered = found.checked, found.not_covered
+    if not found.intact:
+        report.first_altered = found.first_altered
+        report.problems.append(found.problem)
     if audit_chain:
         result = audit.verify(db)
         report.audit_entries = result.entries

@@ -13,6 +13,7 @@
         DatabaseKeyringUnavailable  no OS keyring to read or keep the database key in
         DiskFull                    the disk is full; the action was rolled back
         StorageFailure              another I/O problem (disk error, cannot open)
+      JournalAltered                a journal entry no longer matches what its audit entry recorded
       RecordError                   a refusal about records; the database is fine
         NotFound                    no such settlement, person, operator or cache entry
         AlreadyReversed             a settlement can be reversed once
@@ -46,6 +47,7 @@ __all__ = [
     "DatabaseUnavailable",
     "DiskFull",
     "DuplicateSettlement",
+    "JournalAltered",
     "NotADatabase",
     "NotFound",
     "NotReversible",
@@ -195,11 +197,12 @@ class DatabaseKeyringUnavailable(DatabaseUnavailable):
 class DiskFull(DatabaseUnavailable):
     clerk_text = QT_TRANSLATE_NOOP("errors", "The disk is full. This action was not saved (it was undone as a whole); everything saved before is intact. Free disk space, then repeat the action.")
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, detail: str | None = None) -> None:
+        extra = f" ({detail})" if detail else ""
         super().__init__(
             path,
-            "the disk holding the database is full. The last action was NOT saved (it was rolled "
-            "back as a whole); everything saved before it is intact. Free disk space (old "
+            f"the disk holding the database is full{extra}. The last action was NOT saved (it was "
+            "rolled back as a whole); everything saved before it is intact. Free disk space (old "
             "downloads, temporary files, old backups on the same disk) and repeat the action.",
         )
 
@@ -215,6 +218,20 @@ class StorageFailure(DatabaseUnavailable):
             "repeat; if it keeps failing, copy the database with `hospital-client backup` to "
             "another disk and call IT.",
         )
+
+
+class JournalAltered(StoreError):
+    """A journal entry was changed after it was written (store.content found it); nothing was summed."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "Settlement record {local_id} was changed outside this program after it was saved, so this report was not made. Stop and call IT.")
+
+    def __init__(self, message: str, local_id: int) -> None:
+        super().__init__(f"{message}; the journal was changed outside the program: keep the database as it is, "
+                         "run `hospital-client audit verify` and compare with the latest backup")
+        self.local_id = local_id
+
+    def clerk_args(self) -> dict[str, object]:
+        return {"local_id": self.local_id}
 
 
 class RecordError(StoreError):

@@ -3,8 +3,9 @@
 A settlement is written in ONE transaction: its header (the request it came from, the full
 result, the pack id/version/hash, key figures as two-decimal TEXT), its fee lines, its first
 state row (provisional), its accumulator delta and the running total, its outbox message and
-its audit entry. A reversal is its own journal entry with the original's figures negated, the
-opposite accumulator delta, a 2305 outbox message and an audit entry, in one transaction; the
+its audit entry, which records the digests of what was written (store.content). A reversal
+is its own journal entry with the original's figures negated, the opposite accumulator delta,
+a 2305 outbox message and an audit entry, in one transaction; the
 database refuses a second reversal of the same original (UNIQUE reverses_local_id) and a
 reversal of a reversal (trigger). Nothing is ever updated in place.
 """
@@ -20,12 +21,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..privacy import mask_id, mask_name
-from . import audit
+from . import audit, content, numbering
 from .accumulators import apply_delta_in_transaction, delta_between, read_delta
 from .connection import LocalDatabase, now, transaction
 from .errors import AlreadyReversed, DuplicateSettlement, NotFound, NotReversible
 from .money import money_text, negate_text, to_decimal
-from .outbox import INFNO_REVERSAL, INFNO_SETTLEMENT, enqueue_in_transaction, msgid_for
+from .outbox import INFNO_REVERSAL, INFNO_SETTLEMENT, enqueue_in_transaction, free_msgid
 from .schema import SETLINFO_COLUMNS
 from .sql import Where, insert_sql
 from .sqlite_errors import guarded
@@ -162,7 +163,7 @@ STATE_INSERT = "INSERT INTO settlement_state (local_id, state, at, note) VALUES 
 
 
 def _queue_no(day: dt.date, local_id: int) -> str:
-    return f"{day:%Y%m%d}-{local_id:06d}"
+    return numbering.queue_no(day, local_id)
 
 
 def _text(value: Any) -> str:
@@ -174,17 +175,26 @@ def _text(value: Any) -> str:
 
 
 def _next_local_id(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT MAX(local_id) FROM settlement").fetchone()
-    return int(row[0] or 0) + 1
+    return numbering.next_local_id(conn)  # never an id used before, also after a restore
+
+
+def _settled_elsewhere(conn: sqlite3.Connection, local_id: int) -> str | None:
+    """The central settlement in force a settlement was recorded against (store.already_settled):
+    the central system paid nothing for it. None for the others (and in a database not upgraded yet)."""
+    try:
+        row = conn.execute("SELECT setl_id FROM already_settled WHERE local_id = ?", (local_id,)).fetchone()
+    except sqlite3.OperationalError:  # before schema 5 there are none
+        return None
+    return None if row is None else str(row[0])
 
 
 def _active_settlement_for(conn: sqlite3.Connection, mdtrt_id: str) -> int | None:
-    row = conn.execute(
+    rows = conn.execute(
         "SELECT s.local_id FROM settlement s WHERE s.mdtrt_id = ? AND s.kind = 'settlement' "
         "AND NOT EXISTS (SELECT 1 FROM settlement r WHERE r.reverses_local_id = s.local_id)",
         (mdtrt_id,),
-    ).fetchone()
-    return None if row is None else int(row[0])
+    ).fetchall()
+    return next((int(r[0]) for r in rows if _settled_elsewhere(conn, int(r[0])) is None), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,14 +322,15 @@ def record_settlement(db: LocalDatabase, new: NewSettlement, *, at: dt.datetime 
         conn.executemany(_PLAIN_LINE_INSERT, lines.plain)
         conn.executemany(_LINE_INSERT, lines.overridden)
         conn.execute(STATE_INSERT, (local_id, "provisional", stamp, ""))
-        apply_delta_in_transaction(conn, local_id, _text(person["psn_no"]), year, delta, stamp)
-        msgid = msgid_for(_text(encounter.get("fixmedins_code")), when, local_id)
+        delta_row = apply_delta_in_transaction(conn, local_id, _text(person["psn_no"]), year, delta, stamp)
+        msgid = free_msgid(conn, _text(encounter.get("fixmedins_code")), when, local_id)
         enqueue_in_transaction(conn, local_id, INFNO_SETTLEMENT, msgid, stamp)
         audit.append_in_transaction(
             conn, "settle", new.operator, f"settlement:{local_id}",
             {"queue_no": queue_no, "pack": policy["id"], "medfee_sumamt": money_text(setlinfo["medfee_sumamt"]),
              "fund_pay_sumamt": money_text(setlinfo["fund_pay_sumamt"]),
-             "psn_cash_pay": money_text(setlinfo["psn_cash_pay"]), "lines": len(lines)},
+             "psn_cash_pay": money_text(setlinfo["psn_cash_pay"]), "lines": len(lines),
+             "content": content.of_new_entry(_HEADER_COLUMNS, header, lines.plain, lines.overridden, delta_row)},
             when,
         )
     return Committed(local_id, queue_no, "settlement", "provisional", msgid, stamp)
@@ -347,6 +358,10 @@ def record_reversal(
             raise NotFound(f"no journal entry {original_local_id}")
         if row[0] != "settlement":
             raise NotReversible(f"journal entry {original_local_id} is itself a reversal")
+        elsewhere = _settled_elsewhere(conn, original_local_id)
+        if elsewhere is not None:
+            raise NotReversible(f"settlement {original_local_id} was not paid: its encounter already had central "
+                                f"settlement {elsewhere} in force, so there is nothing to reverse")
         by = conn.execute(
             "SELECT local_id FROM settlement WHERE reverses_local_id = ?", (original_local_id,)
         ).fetchone()
@@ -373,13 +388,14 @@ def record_reversal(
             raise NotFound(f"settlement {original_local_id} has no accumulator record")
         d_psn, d_year, d_values = original_delta
         opposite = {k: -v for k, v in d_values.items()}
-        apply_delta_in_transaction(conn, local_id, d_psn, d_year, opposite, stamp)
-        msgid = msgid_for(fixmedins, when, local_id)
+        delta_row = apply_delta_in_transaction(conn, local_id, d_psn, d_year, opposite, stamp)
+        msgid = free_msgid(conn, fixmedins, when, local_id)
         enqueue_in_transaction(conn, local_id, INFNO_REVERSAL, msgid, stamp)
         audit.append_in_transaction(
             conn, "reverse", operator, f"settlement:{local_id}",
             {"queue_no": queue_no, "reverses": original_local_id, "reverses_queue_no": orig_queue,
-             "psn_cash_pay": negated["psn_cash_pay"], "fund_pay_sumamt": negated["fund_pay_sumamt"]},
+             "psn_cash_pay": negated["psn_cash_pay"], "fund_pay_sumamt": negated["fund_pay_sumamt"],
+             "content": content.of_new_entry(_HEADER_COLUMNS, header, (), (), delta_row)},
             when,
         )
     return Committed(local_id, queue_no, "reversal", "provisional", msgid, stamp, original_local_id)

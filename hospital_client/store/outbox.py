@@ -30,6 +30,7 @@ __all__ = [
     "STATUSES",
     "OutboxMessage",
     "Pending",
+    "free_msgid",
     "get_message",
     "list_messages",
     "mark",
@@ -65,6 +66,17 @@ class OutboxMessage:
 def msgid_for(fixmedins_code: str, at: dt.datetime, local_id: int) -> str:
     """The protocol's msgid for a journal entry: its local id is the sequence."""
     return make_msgid(msgid_site_code(fixmedins_code), at, local_id)
+
+
+def free_msgid(conn: sqlite3.Connection, fixmedins_code: str, at: dt.datetime, local_id: int) -> str:
+    """``msgid_for``, or, when another entry has that msgid already (the 4-digit sequence is the
+    local id modulo 10000: ids 10000 apart in one second, or an entry of a restored journal made
+    in the same second as one numbered in a restore's range), the same a second later, and so on."""
+    for shift in range(86400):
+        msgid = msgid_for(fixmedins_code, at + dt.timedelta(seconds=shift), local_id)
+        if conn.execute("SELECT 1 FROM outbox WHERE msgid = ?", (msgid,)).fetchone() is None:
+            return msgid
+    raise RecordError(f"no free msgid for journal entry {local_id}")  # pragma: no cover
 
 
 def enqueue_in_transaction(

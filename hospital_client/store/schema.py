@@ -318,6 +318,44 @@ CREATE TABLE roster_rebase (
     _set_version(db, _ordinal("m003_sync"))
 
 
+@_migration
+def m004_journal_content(db: Database) -> None:
+    """No table changes: every journal entry written before entries recorded their content
+    (store.content) gets it recorded now, as it stands, in one ``seal`` audit entry each, and one
+    more ``seal`` entry (subject ``journal``) says how many. Changes made before the upgrade cannot
+    be told; changes made after it are found by ``audit verify``."""
+    from . import audit, content
+
+    sealed = content.seal_uncovered(db.conn)
+    if sealed:
+        audit.append_in_transaction(
+            db.conn, "seal", "system", "journal",
+            {"entries": len(sealed), "first": sealed[0], "last": sealed[-1],
+             "note": "content recorded at upgrade for entries written before it was recorded with each entry"})
+    _set_version(db, _ordinal("m004_journal_content"))
+
+
+@_migration
+def m005_already_settled(db: Database) -> None:
+    """Settlements the central system refused because their encounter already had a settlement in
+    force there (infcode 3003): each is recorded against that settlement (store.reconcile), counts
+    no longer in the local year-to-date, is no longer the encounter's settlement at this desk and
+    cannot be reversed (nothing was paid for it)."""
+    db.executescript(f"""
+CREATE TABLE already_settled (
+  local_id INTEGER PRIMARY KEY REFERENCES settlement (local_id),
+  setl_id TEXT NOT NULL,
+  site TEXT NOT NULL,
+  central_local_id TEXT,
+  setl_time TEXT NOT NULL,
+  err_msg TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+{append_only_triggers("already_settled")}
+""")
+    _set_version(db, _ordinal("m005_already_settled"))
+
+
 SCHEMA_VERSION = len(_STEPS)
 MIGRATION_NAMES = tuple(step.__name__ for step in _STEPS)
 

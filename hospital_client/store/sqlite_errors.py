@@ -5,6 +5,13 @@ Every SQLite or OS error that leaves the store goes through ``guard`` (a block) 
 lock ``DatabaseLocked``, a full disk ``DiskFull``, a trigger's 'append-only' refusal
 ``AppendOnlyViolation``, and so on; anything else goes through unchanged.
 
+A full disk does not always say so. SQLite reports SQLITE_FULL when the -wal file cannot grow,
+but only "disk I/O error" (SQLITE_IOERR_SHMSIZE, of which sqlcipher3 shows the primary code
+alone) when the -shm file cannot be made or grown (at every first open, and when a long WAL
+needs another 32 KiB of index); a failing fsync or write is SQLITE_IOERR too. So an I/O error on
+a disk with less free space than SQLite may need beside the database before its next checkpoint
+(``NEARLY_FULL_BYTES``) is reported as ``DiskFull``, with the free space in its detail.
+
 Importing this module also makes sqlcipher3's exception classes subclasses of their sqlite3
 namesakes, so that ``except sqlite3.IntegrityError`` catches what an SQLCipher connection raises.
 """
@@ -14,6 +21,8 @@ from __future__ import annotations
 import errno
 import functools
 import logging
+import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +43,8 @@ from .errors import (
 )
 from .file_header import is_encrypted_file
 
-__all__ = ["DB_ERRORS", "SQLITE_NOTADB", "guard", "guarded", "translate"]
+__all__ = ["DB_ERRORS", "NEARLY_FULL_BYTES", "SQLITE_NOTADB", "disk_nearly_full", "guard", "guarded",
+           "translate"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +52,12 @@ log = logging.getLogger(__name__)
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
 _SQLITE_CONSTRAINT, SQLITE_NOTADB = 19, 26
+
+# What SQLite may need beside the database before its next checkpoint: a WAL of up to 1000
+# pages of 4 KiB (wal_autocheckpoint) and 32 KiB blocks of -shm index. An I/O error with less
+# free space than this on the database's disk is a full disk.
+NEARLY_FULL_BYTES = 4 * 1024 * 1024
+_NO_PATH = Path("<database>")
 
 
 def _graft_exceptions() -> None:
@@ -82,6 +98,8 @@ def translate(exc: BaseException, path: Path, busy_ms: int | None = None) -> Sto
                 primary = _SQLITE_BUSY
             elif "full" in lowered:
                 primary = _SQLITE_FULL
+            elif "disk i/o error" in lowered:
+                primary = _SQLITE_IOERR
         if primary == _SQLITE_CORRUPT:
             return DatabaseCorrupt(path, text)
         if primary == SQLITE_NOTADB:
@@ -94,19 +112,49 @@ def translate(exc: BaseException, path: Path, busy_ms: int | None = None) -> Sto
         if primary in (_SQLITE_BUSY, _SQLITE_LOCKED):
             return DatabaseLocked(path, busy_ms)
         if primary == _SQLITE_FULL:
-            return DiskFull(path)
+            return DiskFull(path, disk_nearly_full(path))
         if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+            full = disk_nearly_full(path)
+            if full is not None:
+                return DiskFull(path, full)
             return StorageFailure(path, text)
         if primary == _SQLITE_CONSTRAINT and "append-only" in text:
             return AppendOnlyViolation(text)
         return None
     if isinstance(exc, OSError):
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DiskFull(path)
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
             return DatabaseReadOnly(path, exc.strerror or "")
+        full = disk_nearly_full(path)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT) or full is not None:
+            return DiskFull(path, full)
         return StorageFailure(path, f"{exc.strerror or exc}")
     return None
+
+
+def disk_nearly_full(path: Path) -> str | None:
+    """How full the disk holding ``path`` is, when it has less free space than SQLite may need
+    beside the database (``NEARLY_FULL_BYTES``) or no room for one more file (no inode left);
+    None when there is room, or when the disk cannot be asked."""
+    if path == _NO_PATH:
+        return None
+    folder = path.parent
+    try:
+        free = shutil.disk_usage(folder).free
+        statvfs = getattr(os, "statvfs", None)  # not on Windows
+        inodes = statvfs(folder) if statvfs is not None else None
+    except (OSError, ValueError):
+        return None
+    if inodes is not None and inodes.f_files > 0 and inodes.f_favail == 0:
+        return "no room for one more file on it"
+    if free < NEARLY_FULL_BYTES:
+        return f"{_size_text(free)} free, and SQLite needs a few MB beside the database for its -wal and -shm files"
+    return None
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size // 1024} KB" if size >= 1024 else f"{size} bytes"
 
 
 @contextmanager

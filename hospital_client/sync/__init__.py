@@ -3,6 +3,7 @@
     client      CentralClient: one long-lived signed httpx client with retries and a clock check
     drain       the outbox drain (one per database, FIFO, batches, parking) and the online send
     pulls       packs, catalogue, roster deltas, person info and accumulators (with the rebase)
+    recovery    after a restore from a backup: what the central system holds comes back (9513)
     lock        DrainLock: the per-database lock file
     errors      SyncError and its subclasses
 
@@ -26,6 +27,7 @@ _WHERE = {
     "DrainLock": "lock",
     "PullReport": "pulls", "pull_accumulators": "pulls", "pull_all": "pulls", "pull_catalogue": "pulls",
     "pull_packs": "pulls", "pull_person": "pulls", "pull_roster": "pulls",
+    "RecoveryReport": "recovery", "recover_after_restore": "recovery",
 }
 
 __all__ = [
@@ -45,6 +47,7 @@ __all__ = [
     "OnlineAnswer",
     "PullReport",
     "PulledDataRejected",
+    "RecoveryReport",
     "SyncError",
     "drain",
     "pull_accumulators",
@@ -53,6 +56,7 @@ __all__ = [
     "pull_packs",
     "pull_person",
     "pull_roster",
+    "recover_after_restore",
     "send_now",
 ]
 

@@ -243,7 +243,7 @@ class CentralClient:
         except p.ProtocolError as exc:
             raise BadAnswer(f"HTTP {response.status_code}: {exc.err_msg}") from None
         if not envelope.ok:
-            error = p.error_for_infcode(envelope.infcode, envelope.err_msg)
+            error = p.error_for_infcode(envelope.infcode, envelope.err_msg, envelope.output)
             raise CentralRefused(f"refused ({envelope.infcode}, HTTP {response.status_code}): {envelope.err_msg}",
                                  error)
         if response.status_code != 200:

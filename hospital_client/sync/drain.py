@@ -3,6 +3,9 @@ exactly once, in local order, and its answer is recorded locally.
 
 One drain per database at a time (``DrainLock``). A drain:
 
+0. after a restore from a backup, first catches up with the central system (sync.recovery, 9513:
+   the entries the restored journal lacks come back, new ones are numbered above the site's
+   high-water mark);
 1. asks 9512 about messages left ``sent`` by an earlier drain (its answer was lost, or the
    central system had not adjudicated them yet), and records what is known;
 2. uploads the rest FIFO by local sequence, in 9511 batches: marked ``sent`` (one transaction
@@ -14,11 +17,14 @@ One drain per database at a time (``DrainLock``). A drain:
    pending stays ``sent`` and is collected by the next drain).
 
 Each answer becomes ``accepted`` or ``adjusted`` (a final state row; an adjustment row for the
-clerk) or ``rejected``: parked with its reason, the rest goes on. A whole batch refused
-because of one item (a settlement naming another site, a batch too large) is split in halves
-until the item is found and parked. Credentials, clock or network problems stop the drain;
-nothing is parked for them and the next drain simply goes on. Resending is always safe: the
-central system binds each ``local_id`` to its first adjudication and answers repeats with it.
+clerk) or ``rejected``: parked with its reason, the rest goes on. A settlement refused because
+its encounter already has a settlement in force at the central system (3003) is not parked: it is
+recorded against that settlement (store.already_settled), final, with everything it charged to
+give back. A whole batch refused because of one item (a settlement naming another site, a batch
+too large) is split in halves until the item is found and parked. Credentials, clock or network
+problems stop the drain; nothing is parked for them and the next drain simply goes on. Resending
+is always safe: the central system binds each ``local_id`` to its first adjudication and answers
+repeats with it.
 """
 
 from __future__ import annotations
@@ -33,12 +39,14 @@ from typing import Any, TypeVar
 
 from .. import protocol as p
 from ..store import LocalDatabase, outbox, reconcile, upload
+from ..store.already_settled import AlreadySettled, record_already_settled
 from ..store.outbox import Pending
 from ..store.reconcile import RemoteResult
 from ..store.upload import UploadSource
 from .client import Answer, CentralClient
 from .errors import BadAnswer, CentralRefused, CentralUnreachable, SyncError
 from .lock import DrainLock
+from .recovery import recover_after_restore
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +88,9 @@ class DrainReport:
     batches: int = 0
     error: str = ""               # why the drain stopped early; "" when it ran to the end
     rejections: list[dict[str, Any]] = field(default_factory=list)
+    already_settled: list[dict[str, Any]] = field(default_factory=list)  # recorded against the one in force
+    recovered: int = 0            # entries written back from the central system after a restore
+    recovery_error: str = ""      # why catching up after a restore did not run (new ids stay in their range)
 
     @property
     def ok(self) -> bool:
@@ -140,6 +151,14 @@ def foreign_answer(view: Mapping[str, Any], local_id: int, identity: tuple[str, 
     return ""
 
 
+def _already_settled(view: Mapping[str, Any], local_id: int) -> AlreadySettled | None:
+    """A refusal because the entry's encounter has a settlement in force centrally (3003), or None."""
+    if view.get("infcode") != p.EncounterAlreadySettled.infcode or not isinstance(view.get("in_force"), dict):
+        return None
+    error = p.EncounterAlreadySettled.from_answer(str(view.get("err_msg") or ""), view)
+    return AlreadySettled(local_id, error.in_force, error.err_msg)
+
+
 def _item_attributable(exc: CentralRefused) -> bool:
     """A refusal of a whole batch that one of its items causes (so splitting finds it): a batch too
     large (2006), or a refusal that names an item (``data[i]…``), e.g. an item naming another
@@ -163,6 +182,12 @@ class _Drain:
         self.awaiting: dict[int, Pending] = {}
 
     def run(self) -> None:
+        try:
+            recovery = recover_after_restore(self.db, self.client, operator=self.operator)
+            self.report.recovered = recovery.settlements + recovery.reversals
+        except CentralRefused as exc:  # e.g. a central system without 9513: the restore range stays in use
+            self.report.recovery_error = str(exc)
+            log.warning("catching up after a restore was refused: %s", exc.infcode)
         pending = outbox.pending_brief(self.db)
         self.messages = {m.local_id: m for m in pending}
         earlier = [m for m in pending if m.status == "sent"]
@@ -177,6 +202,7 @@ class _Drain:
     def apply(self, views: Iterable[Any]) -> set[int]:
         """Record final answers and refusals; returns the local ids the central system does not know."""
         finals: list[RemoteResult] = []
+        elsewhere: list[AlreadySettled] = []
         changes: list[tuple[int, str, str]] = []
         unknown: set[int] = set()
         views = [v for v in views if isinstance(v, dict) and str(v.get("local_id") or "").isdigit()]
@@ -191,6 +217,9 @@ class _Drain:
             foreign = foreign_answer(view, local_id, ours.get(local_id)) if status in ("accepted", "adjusted") else ""
             if status in ("accepted", "adjusted") and not foreign:
                 finals.append(_remote_result(view, local_id))
+                self.awaiting.pop(local_id, None)
+            elif status == "rejected" and (settled := _already_settled(view, local_id)) is not None:
+                elsewhere.append(settled)
                 self.awaiting.pop(local_id, None)
             elif status == "rejected" or foreign:
                 infcode = p.Conflict.infcode if foreign else view.get("infcode")
@@ -217,6 +246,11 @@ class _Drain:
                 else:
                     self.report.accepted += 1
         outbox.mark_many(self.db, changes)
+        for local_id in record_already_settled(self.db, elsewhere, operator=self.operator):
+            settled = next(s for s in elsewhere if s.local_id == local_id)
+            self.report.already_settled.append({"local_id": local_id, "in_force": dict(settled.in_force)})
+            log.info("entry %d: its encounter already had central settlement %s in force; recorded against it",
+                     local_id, settled.in_force.get("setl_id"))
         return unknown
 
     def ask(self, chunk: Sequence[Pending], *, unknown_means_resend: bool) -> set[int]:
@@ -352,9 +386,10 @@ def drain(db: LocalDatabase, client: CentralClient, *, settings: DrainSettings |
 
 @dataclass(frozen=True, slots=True)
 class OnlineAnswer:
-    status: str                   # accepted | adjusted | rejected | sent (no answer within the wait)
+    status: str                   # accepted | adjusted | rejected | already_settled | sent (no answer within the wait)
     result: RemoteResult | None = None
     reason: str = ""
+    refusal: p.EncounterAlreadySettled | None = None   # already_settled: the settlement in force
 
 
 def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadline: float,
@@ -374,6 +409,10 @@ def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadlin
     except CentralUnreachable as exc:
         return OnlineAnswer("sent", reason=str(exc))
     except CentralRefused as exc:
+        error = exc.protocol_error
+        if isinstance(error, p.EncounterAlreadySettled):
+            record_already_settled(db, [AlreadySettled(local_id, error.in_force, error.err_msg)], operator=operator)
+            return OnlineAnswer("already_settled", reason=error.err_msg, refusal=error)
         if isinstance(exc.protocol_error, p.BusinessError | p.WrongSite):
             reason = f"{exc.infcode} {exc.err_msg}"
             outbox.mark_many(db, [(message.id, "rejected", reason)])

@@ -9,7 +9,8 @@
     ├── CentralRefused          the central system refused the message (infcode, err_msg, protocol_error)
     ├── BadAnswer               an answer the client cannot use (not an envelope, missing fields)
     ├── DrainBusy               another drain of the same database is running
-    └── PulledDataRejected      a pulled pack or catalogue failed its sha256 or its validation
+    ├── PulledDataRejected      a pulled pack or catalogue failed its sha256 or its validation
+    └── AuditChainMismatch      the audit log no longer contains the chain head the central system holds
 
 None of the messages contains a name, an ID number or the site secret.
 """
@@ -22,6 +23,7 @@ from .. import protocol as p
 from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
 
 __all__ = [
+    "AuditChainMismatch",
     "BadAnswer",
     "CentralRefused",
     "CentralUnreachable",
@@ -72,11 +74,11 @@ class CentralRefused(SyncError):
             self.clerk_text = QT_TRANSLATE_NOOP("errors", "The access secret is wrong; ask IT to run setup again.")
         elif isinstance(protocol_error, p.StaleTimestamp):
             self.clerk_text = QT_TRANSLATE_NOOP("errors", "This machine's clock differs from the central system's by more than 5 minutes; set the clock right.")
-        else:
-            self.clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused ({infcode}): {err_msg}")
+        else:  # the refusal's own sentence ("The central system refused ({infcode}): {err_msg}" for most)
+            self.clerk_text = protocol_error.clerk_text
 
     def clerk_args(self) -> Mapping[str, object]:
-        return {"infcode": self.infcode, "err_msg": self.err_msg}
+        return {"infcode": self.infcode, "err_msg": self.err_msg, **self.protocol_error.clerk_args()}
 
     @property
     def is_auth(self) -> bool:
@@ -94,3 +96,10 @@ class DrainBusy(SyncError):
 
 class PulledDataRejected(SyncError):
     clerk_text = QT_TRANSLATE_NOOP("errors", "A policy pack or catalogue downloaded from the central system failed its check and was not used.")
+
+
+class AuditChainMismatch(SyncError):
+    """The central system holds an audit chain head that this database's log no longer contains
+    (its newest entries were removed, or the log was rewritten), or it refused the head."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "This desk's audit log no longer matches what the central system received: records may have been removed or changed. Keep the database as it is and call IT.")

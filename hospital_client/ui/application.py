@@ -9,7 +9,7 @@ import sys
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -17,7 +17,7 @@ from .. import config
 from ..app import Desk, Operator
 from .i18n import DEFAULT_LANGUAGE, install_translators
 from .login_dialog import LoginDialog
-from .messages import error_text
+from .messages import clerk_message, error_detail, error_text
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -50,7 +50,11 @@ def run_window(
     translators = install_translators(app, language)  # noqa: F841 - must stay referenced
     if desk is None:  # a clear message, never a traceback, never an empty new database
         _start_up_done()
-        QMessageBox.critical(None, "hospital-client", error_text(failure or RuntimeError("no database")))
+        failure = failure or RuntimeError("no database")
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("application", "Discharge settlement"),
+                          clerk_message(failure))
+        box.setDetailedText(error_detail(failure))  # for IT, behind the "Show details" button
+        box.exec()
         return 1
     tasks = TaskRunner()
     if checking is not None:  # demo autologin: the password check ran while Qt loaded
@@ -71,7 +75,7 @@ def run_window(
             return 0
         operator = login.operator
     window = main_window_class()(desk, tasks, operator)
-    window.show()
+    window.show_on_screen()
     if os.environ.get(config.ENV_EXIT_WHEN_READY):
         _report_ready(window)
     QTimer.singleShot(0, _start_up_done)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from ..app.bill_import import ImportedBill
 from .messages import field_name, problem_text
+from .widgets import with_key
 
 
 class BillPreviewDialog(QDialog):
@@ -39,7 +40,8 @@ class BillPreviewDialog(QDialog):
         self.errors.setHorizontalHeaderLabels([self.tr("Line"), self.tr("Field"), self.tr("Problem")])
         for row, error in enumerate(bill.errors):
             self.errors.setItem(row, 0, QTableWidgetItem(str(error.line)))
-            self.errors.setItem(row, 1, QTableWidgetItem(field_name(error.field) if error.field else ""))
+            column = error.field if error.code == "unknown_field" else field_name(error.field)  # as the file names it
+            self.errors.setItem(row, 1, QTableWidgetItem(column if error.field else ""))
             shown = f"{problem_text(error.code)}（“{error.value}”）" if error.value else problem_text(error.code)
             item = QTableWidgetItem(shown)
             item.setToolTip(error.detail)
@@ -49,7 +51,8 @@ class BillPreviewDialog(QDialog):
         layout.addWidget(self.errors, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("Accept bill"))
+        ok.setText(with_key(self.tr("Accept bill"), "Enter"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(with_key(self.tr("Cancel"), "Esc"))
         ok.setEnabled(bill.ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -1,26 +1,34 @@
-"""The breakdown panel: every figure of setlinfo and the Chinese explanation of each step."""
+"""The breakdown panel: every figure of setlinfo and the Chinese explanation of each step.
+
+The figures stand in two columns (the bill and what the patient carries; the funds and the
+totals), so that the panel fits a 1366×768 screen beside the bill; a figure is never cut: the
+panel does not get narrower than its figures."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
+
+from .messages import readable_warning
 
 
 class BreakdownPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.figures: dict[str, QLabel] = {}
-        names = [
+        left = [
             ("medfee_sumamt", self.tr("Total bill")),
             ("fulamt_ownpay_amt", self.tr("Fully self-paid (class C, not listed)")),
             ("overlmt_selfpay", self.tr("Over price cap")),
             ("preselfpay_amt", self.tr("First self-pay of class B")),
             ("inscp_scp_amt", self.tr("Policy-range amount")),
             ("act_pay_dedc", self.tr("Deductible")),
-            ("hifp_pay", self.tr("Basic insurance pool")),
             ("pool_prop_selfpay", self.tr("Patient's share in the pool band")),
+        ]
+        right = [
+            ("hifp_pay", self.tr("Basic insurance pool")),
             ("hifmi_pay", self.tr("Critical-illness insurance")),
             ("maf_pay", self.tr("Medical assistance")),
             ("fund_pay_sumamt", self.tr("Funds in total")),
@@ -28,30 +36,39 @@ class BreakdownPanel(QWidget):
             ("psn_cash_pay", self.tr("Patient pays in cash")),
         ]
         box = QGroupBox(self.tr("Split of the bill"))
-        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        form = QFormLayout(box)
-        form.setVerticalSpacing(3)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        for key, label in names:
-            value = QLabel("—")
-            value.setObjectName(f"fig_{key}")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if key in ("hifp_pay", "hifmi_pay", "maf_pay", "psn_cash_pay"):
-                value.setStyleSheet("font-weight:bold")
-            self.figures[key] = value
-            form.addRow(label, value)
+        box.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(3)
+        grid.setHorizontalSpacing(8)
+        grid.setColumnMinimumWidth(2, 12)
+        for column, names in ((0, left), (3, right)):
+            for row, (key, label) in enumerate(names):
+                name = QLabel(label)
+                name.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                value = QLabel("—")
+                value.setObjectName(f"fig_{key}")
+                value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                value.setMinimumWidth(value.fontMetrics().horizontalAdvance("0,000,000.00"))
+                if key in ("hifp_pay", "hifmi_pay", "maf_pay", "psn_cash_pay"):
+                    value.setStyleSheet("font-weight:bold")
+                self.figures[key] = value
+                grid.addWidget(name, row, column)
+                grid.addWidget(value, row, column + 1)
+        grid.setColumnStretch(2, 1)
         self.explain = QListWidget()
         self.explain.setObjectName("explain_list")
         self.explain.setWordWrap(True)
         self.explain.setAlternatingRowColors(True)
+        self.explain.setMinimumHeight(60)
         self.warnings = QLabel()
         self.warnings.setObjectName("warnings_label")
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color:#8a5a00")
+        self.warnings.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         explain_box = QGroupBox(self.tr("How it was computed"))
         explain_layout = QVBoxLayout(explain_box)
-        explain_layout.addWidget(self.explain)
+        explain_layout.addWidget(self.explain, 1)
         explain_layout.addWidget(self.warnings)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -71,4 +88,4 @@ class BreakdownPanel(QWidget):
         for step in result.get("explain", []):
             self.explain.addItem(step["text"])
         warnings = result.get("warnings", [])
-        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.warnings.setText("\n".join(f"⚠ {readable_warning(w)}" for w in warnings))

@@ -1,5 +1,5 @@
 """Day-end (日结) per operator and in total, and the monthly statement per fund; on screen, as
-PDF and as Excel."""
+PDF and as Excel (file names suggested in Chinese: 日结-2026-12-04.xlsx, 基金月报-2026-12.xlsx)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,16 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..app import DAY_END_KEYS, DAY_END_TITLES, Desk, Operator
-from .messages import error_text
+from .messages import long_moment_text, show_error, show_info
 from .models import DictTableModel
 from .report_pdf import write_pdf
 from .tasks import TaskRunner
-from .widgets import DeskPage, day_edit, table_view
+from .widgets import DeskPage, day_edit, key_button, month_format, table_view
 
 
 class DayEndPage(DeskPage):
@@ -32,12 +31,9 @@ class DayEndPage(DeskPage):
         super().__init__(desk, tasks, operator, parent)
         today = QDate.currentDate()
         self.day_from, self.day_to = day_edit(today), day_edit(today)
-        show = QPushButton(self.tr("Show"))
-        show.clicked.connect(self.refresh)
-        pdf = QPushButton(self.tr("Export PDF…"))
-        pdf.clicked.connect(lambda: self.export_day_end_pdf())
-        xlsx = QPushButton(self.tr("Export Excel…"))
-        xlsx.clicked.connect(lambda: self.export_day_end_xlsx())
+        show = key_button(self.tr("Show"), "Ctrl+D", self.refresh)
+        pdf = key_button(self.tr("Export PDF…"), "Ctrl+P", self.export_day_end_pdf)
+        xlsx = key_button(self.tr("Export Excel…"), "Ctrl+E", self.export_day_end_xlsx)
         bar = QHBoxLayout()
         for widget in (QLabel(self.tr("From")), self.day_from, QLabel(self.tr("to")), self.day_to, show):
             bar.addWidget(widget)
@@ -57,23 +53,20 @@ class DayEndPage(DeskPage):
         dl.addWidget(self.day_view)
 
         self.month = QDateEdit(today)
-        self.month.setDisplayFormat("yyyy-MM")
-        month_show = QPushButton(self.tr("Show"))
-        month_show.clicked.connect(self.refresh_funds)
-        month_pdf = QPushButton(self.tr("Export PDF…"))
-        month_pdf.clicked.connect(lambda: self.export_funds_pdf())
-        month_xlsx = QPushButton(self.tr("Export Excel…"))
-        month_xlsx.clicked.connect(lambda: self.export_funds_xlsx())
+        self.month.setDisplayFormat(month_format())
+        month_show = key_button(self.tr("Show"), "Ctrl+M", self.refresh_funds)
+        month_pdf = key_button(self.tr("Export PDF…"), "Ctrl+Shift+P", self.export_funds_pdf)
+        month_xlsx = key_button(self.tr("Export Excel…"), "Ctrl+Shift+E", self.export_funds_xlsx)
         mbar = QHBoxLayout()
         for widget in (QLabel(self.tr("Month")), self.month, month_show):
             mbar.addWidget(widget)
         mbar.addStretch(1)
         mbar.addWidget(month_pdf)
         mbar.addWidget(month_xlsx)
-        self.fund_headers = [self.tr("Fund type"), self.tr("Fund"), self.tr("Settlements"), self.tr("Reversals"),
+        self.fund_headers = [self.tr("Fund"), self.tr("Fund code"), self.tr("Settlements"), self.tr("Reversals"),
                              self.tr("Amount")]
         self.fund_model = DictTableModel([
-            (self.fund_headers[0], "fund_pay_type", False), (self.fund_headers[1], "fund_pay_type_name", False),
+            (self.fund_headers[0], "fund_pay_type_name", False), (self.fund_headers[1], "fund_pay_type", False),
             (self.fund_headers[2], "settlements", True), (self.fund_headers[3], "reversals", True),
             (self.fund_headers[4], "amount", True),
         ], self)
@@ -94,12 +87,10 @@ class DayEndPage(DeskPage):
         return self.day_from.date().toString("yyyy-MM-dd"), self.day_to.date().toString("yyyy-MM-dd")
 
     def _error(self, exc: BaseException) -> None:
-        self.message.setStyleSheet("color:#b00000")
-        self.message.setText(error_text(exc))
+        show_error(self.message, exc)
 
     def _done(self, path: object) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(self.tr("Written to %1").replace("%1", str(path)))
+        show_info(self.message, self.tr("Written to %1").replace("%1", str(path)))
 
     def refresh(self) -> None:
         day_from, day_to = self._range()
@@ -119,20 +110,26 @@ class DayEndPage(DeskPage):
         self.tasks.run(lambda: [f.to_dict() for f in self.desk.fund_statement(month)], self.fund_model.set_rows,
                        self._error)
 
+    @staticmethod
+    def _day_file_name(day_from: str, day_to: str, suffix: str) -> str:
+        """日结-2026-12-04.xlsx, or 日结-2026-12-01至2026-12-04.xlsx for several days."""
+        days = day_from if day_to == day_from else f"{day_from}至{day_to}"
+        return f"日结-{days}.{suffix}"
+
     def _ask(self, suggested: str, pattern: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save as"), suggested, pattern)
         return path
 
     def export_day_end_xlsx(self, path: str | Path | None = None) -> None:
         day_from, day_to = self._range()
-        target = path or self._ask(f"dayend-{day_from}.xlsx", "Excel (*.xlsx)")
+        target = path or self._ask(self._day_file_name(day_from, day_to, "xlsx"), self.tr("Excel workbook (*.xlsx)"))
         if target:
             self.tasks.run(lambda: self.desk.export_day_end(target, day_from, day_to, self.operator.name),
                            self._done, self._error)
 
     def export_day_end_pdf(self, path: str | Path | None = None) -> None:
         day_from, day_to = self._range()
-        target = path or self._ask(f"dayend-{day_from}.pdf", "PDF (*.pdf)")
+        target = path or self._ask(self._day_file_name(day_from, day_to, "pdf"), self.tr("PDF file (*.pdf)"))
         if not target:
             return
         keys = ["operator_text", "settlements", "reversals", *DAY_END_KEYS]
@@ -143,7 +140,7 @@ class DayEndPage(DeskPage):
                 row = r.to_dict()
                 row["operator_text"] = "合计" if r.operator == "total" else r.operator
                 rows.append([row[k] for k in keys])
-            stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+            stamp = long_moment_text(dt.datetime.now())
             return write_pdf(target, f"{self.desk.site_name} 日结 {day_from} 至 {day_to}",
                              f"打印：{self.operator.name} {stamp}", self.day_headers, rows)
 
@@ -151,19 +148,19 @@ class DayEndPage(DeskPage):
 
     def export_funds_xlsx(self, path: str | Path | None = None) -> None:
         month = self.month.date().toString("yyyy-MM")
-        target = path or self._ask(f"funds-{month}.xlsx", "Excel (*.xlsx)")
+        target = path or self._ask(f"基金月报-{month}.xlsx", self.tr("Excel workbook (*.xlsx)"))
         if target:
             self.tasks.run(lambda: self.desk.export_fund_statement(target, month, self.operator.name),
                            self._done, self._error)
 
     def export_funds_pdf(self, path: str | Path | None = None) -> None:
         month = self.month.date().toString("yyyy-MM")
-        target = path or self._ask(f"funds-{month}.pdf", "PDF (*.pdf)")
+        target = path or self._ask(f"基金月报-{month}.pdf", self.tr("PDF file (*.pdf)"))
         if not target:
             return
 
         def work() -> Path:
-            rows = [[f.fund_pay_type, f.fund_pay_type_name, f.settlements, f.reversals, f.to_dict()["amount"]]
+            rows = [[f.fund_pay_type_name, f.fund_pay_type, f.settlements, f.reversals, f.to_dict()["amount"]]
                     for f in self.desk.fund_statement(month)]
             return write_pdf(target, f"{self.desk.site_name} {month} 基金支付月报", "", self.fund_headers, rows)
 

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,12 +24,12 @@ from PySide6.QtWidgets import (
 
 from ..app import Desk, HistoryFilter, Operator
 from .breakdown import BreakdownPanel
-from .messages import Notice, error_text
+from .messages import Notice, moment_text, show_error, show_info
 from .models import LazyDictTableModel
 from .preferences import chosen_printer
 from .slip import produce_slip
 from .tasks import TaskRunner
-from .widgets import DeskPage, day_edit, table_view
+from .widgets import DeskPage, day_edit, key_button, table_view, with_key
 
 
 class ReverseDialog(QDialog):
@@ -51,7 +52,8 @@ class ReverseDialog(QDialog):
         note = QLabel(self.tr("A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back."))
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Reverse"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(with_key(self.tr("Reverse"), "Enter"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(with_key(self.tr("Cancel"), "Esc"))
         self.buttons.accepted.connect(self._check)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -70,14 +72,20 @@ class EntryDialog(QDialog):
         self.setWindowTitle(self.tr("Settlement %1").replace("%1", str(entry["local_id"])))
         self.resize(620, 640)
         layout = QVBoxLayout(self)
-        head = QLabel(f"{entry['psn_name']}　{entry['certno']}　{entry['mdtrt_id']}　{entry['queue_no']}　"
-                      f"{entry['state']}　{entry['created_at'][:19]}")
+        states = {"provisional": self.tr("Provisional (offline)"), "final": self.tr("Final")}
+        kinds = {"settlement": self.tr("Settlement"), "reversal": self.tr("Reversal")}
+        head = QLabel("　".join(str(part) for part in (
+            entry["psn_name"], entry["certno"], self.tr("Admission no. %1").replace("%1", str(entry["mdtrt_id"])),
+            self.tr("Queue no. %1").replace("%1", str(entry["queue_no"])),
+            kinds.get(str(entry.get("kind", "")), ""), states.get(str(entry["state"]), ""),
+            moment_text(str(entry["created_at"])))))
         head.setWordWrap(True)
         layout.addWidget(head)
         panel = BreakdownPanel()
         panel.show_result(entry.get("result") or {"setlinfo": entry["setlinfo"]})
         layout.addWidget(panel, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(with_key(self.tr("Close"), "Esc"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
@@ -97,7 +105,7 @@ class HistoryPage(DeskPage):
                            ("final", self.tr("Final")), ("reversed", self.tr("Reversed")),
                            ("reversal", self.tr("Reversal entries"))):
             self.state.addItem(label, key)
-        search = QPushButton(self.tr("Search"))
+        search = QPushButton(with_key(self.tr("Search"), "Enter"))
         search.clicked.connect(self.search)
         filters = QHBoxLayout()
         for widget in (QLabel(self.tr("From")), self.day_from, QLabel(self.tr("to")), self.day_to, self.text,
@@ -119,15 +127,14 @@ class HistoryPage(DeskPage):
         self._reversed_mark = self.tr(" (reversed)")
         self.view = table_view(self.model, "history_table")
         self.view.doubleClicked.connect(lambda _: self.open_selected())
+        for key in ("Return", "Enter"):  # Enter on a row opens it
+            QShortcut(QKeySequence(key), self.view, self.open_selected, context=Qt.ShortcutContext.WidgetShortcut)
         self.message = QLabel()
         self.message.setObjectName("history_message")
         self.message.setWordWrap(True)
-        open_button = QPushButton(self.tr("Open"))
-        open_button.clicked.connect(self.open_selected)
-        reprint = QPushButton(self.tr("Reprint slip"))
-        reprint.clicked.connect(lambda: self.reprint_selected())
-        reverse = QPushButton(self.tr("Reverse…"))
-        reverse.clicked.connect(self.reverse_selected)
+        open_button = key_button(self.tr("Open"), "Ctrl+O", self.open_selected)
+        reprint = key_button(self.tr("Reprint slip"), "Ctrl+P", self.reprint_selected)
+        reverse = key_button(self.tr("Reverse…"), "Ctrl+R", self.reverse_selected)
         actions = QHBoxLayout()
         actions.addWidget(self.message, 1)
         for button in (open_button, reprint, reverse):
@@ -145,8 +152,7 @@ class HistoryPage(DeskPage):
         self.tasks.run(lambda: self.desk.history_count(flt), self._counted, self._error)
 
     def _counted(self, count: int) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(self.tr("%1 entries").replace("%1", str(count)))
+        show_info(self.message, self.tr("%1 entries").replace("%1", str(count)))
 
     def _decorate(self, row: dict[str, Any]) -> dict[str, Any]:
         # Runs in the worker that fetched the page; low-cardinality texts are interned.
@@ -163,8 +169,7 @@ class HistoryPage(DeskPage):
         return row
 
     def _error(self, exc: BaseException) -> None:
-        self.message.setStyleSheet("color:#b00000")
-        self.message.setText(error_text(exc))
+        show_error(self.message, exc)
 
     def selected(self) -> dict[str, Any] | None:
         rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
@@ -188,7 +193,7 @@ class HistoryPage(DeskPage):
         desk, operator, printer_name = self.desk, self.operator.name, "" if path else chosen_printer()
         self.tasks.run(lambda: produce_slip(desk, local_id, operator, reprint=True, target=path,
                                             printer_name=printer_name),
-                       lambda p: self.message.setText(self.tr("Slip written to %1").replace("%1", p)), self._error)
+                       lambda p: show_info(self.message, self.tr("Slip written to %1").replace("%1", p)), self._error)
 
     def reverse_selected(self, dialog: ReverseDialog | None = None) -> None:
         row = self.selected()
@@ -207,8 +212,7 @@ class HistoryPage(DeskPage):
                        self._reversed, self._error)
 
     def _reversed(self, outcome: object) -> None:
-        self.message.setStyleSheet("")
         committed = getattr(outcome, "committed", None)
-        self.message.setText(self.tr("Reversed: new entry %1.").replace("%1", str(getattr(committed, "local_id", ""))))
+        show_info(self.message, self.tr("Reversed: new entry %1.").replace("%1", str(getattr(committed, "local_id", ""))))
         self.reversed.emit(outcome)
         self.search()

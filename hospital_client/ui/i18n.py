@@ -1,7 +1,10 @@
 """Translations: Qt Linguist .ts sources in resources/i18n, compiled to .qm by the build.
 
 Source strings are English; Chinese (zh_CN) is the default language of the desk. Qt's own
-qtbase_zh_CN.qm is loaded too so standard dialogs (file chooser, print dialog) speak Chinese.
+qtbase_zh_CN.qm is loaded too so standard dialogs (file chooser, print dialog) speak Chinese;
+the few strings of Qt's own file dialog that qtbase_zh_CN leaves in English (Qt 6 renamed them)
+are in our catalogue under Qt's context (``QT_DIALOG_STRINGS``), which is installed after Qt's
+and so is asked first.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from .. import paths
@@ -21,6 +24,11 @@ log = logging.getLogger(__name__)
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
 CATALOG = "hospital_client"
+# Qt's file dialog (the one Qt draws itself, where the system has none): "Look in", "Files of type".
+QT_DIALOG_STRINGS = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+)
 
 
 def i18n_dir() -> Path:

@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import Desk, Operator
-from .messages import error_text
+from .messages import show_error
 from .tasks import TaskRunner
+from .widgets import with_key
 
 
 class LoginDialog(QDialog):
@@ -43,7 +44,8 @@ class LoginDialog(QDialog):
         form.addRow(self.tr("Operator"), self.name)
         form.addRow(self.tr("Password"), self.password)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(with_key(self.tr("Log in"), "Enter"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(with_key(self.tr("Cancel"), "Esc"))
         self.buttons.accepted.connect(self.try_login)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -76,4 +78,4 @@ class LoginDialog(QDialog):
         self.buttons.setEnabled(True)
         self.password.clear()
         self.password.setFocus()
-        self.message.setText(error_text(exc))
+        show_error(self.message, exc)

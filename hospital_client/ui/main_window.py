@@ -1,7 +1,13 @@
-"""The desk's main window: the settle screen and the other pages, the status bar and the keys.
+"""The desk's main window: the settle screen and the other pages, the offline banner, the status
+bar and the keys.
 
 Only the settle screen is built at start-up; each other page (and its module) the first time
 it is opened, which keeps the clerk's wait for the window short.
+
+The window fits a 1366×768 screen (its minimum size is below what such a screen leaves once the
+taskbar and the title bar are drawn); on a screen that small it opens maximised. While the desk
+works offline, or provisional settlements wait for the insurance centre, a coloured banner
+above the pages says so and how many wait; nothing else on screen replaces it.
 """
 
 from __future__ import annotations
@@ -10,12 +16,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from ..app import Desk, Operator
-from .messages import error_text
+from .messages import clerk_message, error_detail, long_moment_text, moment_text
 from .settle_page import SettlePage
 from .tasks import TaskRunner
 
@@ -27,6 +33,17 @@ if TYPE_CHECKING:
 
 # The status bar is read once the window has painted (the first read loads the sync code).
 FIRST_STATUS_DELAY_MS = 200
+# The smallest window in which every page shows all its buttons, figures and the status line:
+# below what a 1366×768 screen leaves (about 1366×700 once the taskbar and title bar are drawn).
+MINIMUM_SIZE = QSize(1024, 640)
+# The size the window opens at on a larger screen.
+PREFERRED_SIZE = QSize(1366, 740)
+# A screen no larger than this gets the window maximised.
+SMALL_SCREEN = QSize(1440, 820)
+OFFLINE_STYLE = ("QLabel#offline_banner{background:#b00000;color:white;font-size:12pt;font-weight:bold;"
+                 "padding:6px 10px;border-radius:3px}")
+QUEUED_STYLE = ("QLabel#offline_banner{background:#f0a000;color:black;font-size:12pt;font-weight:bold;"
+                "padding:6px 10px;border-radius:3px}")
 
 
 class PageSlot(QWidget):
@@ -51,7 +68,17 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.desk, self.tasks, self.operator = desk, tasks, operator
         self.setWindowTitle(self.tr("Discharge settlement — %1").replace("%1", desk.site_name))
-        self.resize(1280, 800)
+        self.setMinimumSize(MINIMUM_SIZE)
+        self.resize(self._preferred_size())
+        # What the last status read said: the next settlement is provisional (offline, or older
+        # ones still wait: the centre takes them in order). Until the first read: the site's setting.
+        self.configured = bool(desk.site and desk.site.server_url)
+        self.offline = not self.configured
+        self.waiting: int | None = None
+        self.offline_banner = QLabel()
+        self.offline_banner.setObjectName("offline_banner")
+        self.offline_banner.setWordWrap(True)
+        self.offline_banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.tabs = QTabWidget()
         self.settle_page = SettlePage(desk, tasks, operator)
         self.tabs.addTab(self.settle_page, self.tr("Settle"))
@@ -65,8 +92,15 @@ class MainWindow(QMainWindow):
         if operator.has_role("admin"):
             self._settings = PageSlot(self._make_settings)
             self.tabs.addTab(self._settings, self.tr("Settings"))
-        self.setCentralWidget(self.tabs)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(4, 4, 4, 0)
+        central_layout.setSpacing(4)
+        central_layout.addWidget(self.offline_banner)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
         self.tabs.currentChanged.connect(self._page_shown)
+        self._queue_tab_text = self.tr("Upload and sync")
 
         self._add_key(self.tr("Identify patient"), "F2", self._identify)
         self._add_key(self.tr("Import bill"), "F4", self._on_settle(self.settle_page.choose_bill))
@@ -82,6 +116,7 @@ class MainWindow(QMainWindow):
         self.online_status.setObjectName("online_status")
         self.queue_status = QLabel()
         self.queue_status.setObjectName("queue_status")
+        self.queue_status.setStyleSheet("font-weight:bold")
         self.sync_status = QLabel()
         self.pack_status = QLabel()
         self.clock_status = QLabel()
@@ -96,8 +131,10 @@ class MainWindow(QMainWindow):
             bar.addWidget(plaintext)
         for label in (self.online_status, self.queue_status, self.sync_status, self.pack_status, self.clock_status):
             bar.addPermanentWidget(label)
+        self.pack_status.setObjectName("pack_status")
         tasks.busy_changed.connect(self._busy)
         self.settle_page.settled.connect(lambda _: self.refresh_status())
+        self._show_connection()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh_status)
         self._timer.start(30_000)
@@ -199,32 +236,87 @@ class MainWindow(QMainWindow):
 
     def _status_failed(self, exc: BaseException) -> None:
         if not self._closed:
-            self.online_status.setText(error_text(exc))
+            self.online_status.setText(clerk_message(exc))
+            self.online_status.setToolTip(error_detail(exc))
+            self.online_status.setStyleSheet("color:#b00000")
+
+    @property
+    def provisional_expected(self) -> bool:
+        """Whether a settlement made now will be provisional (离线结算·暂定): no central system, the
+        last sync failed, or older settlements still wait (the centre takes them in order)."""
+        return self.offline or bool(self.waiting)
+
+    def _show_connection(self) -> None:
+        """The banner, the queue count and the queue tab from what is known of the connection."""
+        waiting = self.waiting
+        count = self.tr("%1 waiting").replace("%1", str(waiting)) if waiting is not None else ""
+        if self.offline:
+            why = (self.tr("this desk has no insurance centre configured") if not self.configured
+                   else self.tr("the last sync with the insurance centre failed"))
+            text = "⚠ " + self.tr("OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are "
+                                  "confirmed by the insurance centre once online.").replace("%1", why)
+            if count:
+                text += "　" + self.tr("Queued for upload: %1.").replace("%1", count)
+            self.offline_banner.setStyleSheet(OFFLINE_STYLE)
+            self.offline_banner.setText(text)
+            self.offline_banner.setVisible(True)
+        elif waiting:
+            self.offline_banner.setStyleSheet(QUEUED_STYLE)
+            self.offline_banner.setText("⚠ " + self.tr("%1 provisional settlement(s) (离线结算·暂定) not yet confirmed "
+                                                       "by the insurance centre. Sync now: F8.").replace("%1", str(waiting)))
+            self.offline_banner.setVisible(True)
+        else:
+            self.offline_banner.setVisible(False)
+        self.queue_status.setText(self.tr("Queued: %1").replace("%1", str(waiting) if waiting is not None else "…"))
+        self.queue_status.setStyleSheet("font-weight:bold;color:#b00000" if waiting else "font-weight:bold")
+        index = self.tabs.indexOf(self._queue)
+        self.tabs.setTabText(index, self._queue_tab_text + (f"（{waiting}）" if waiting else ""))
+        self.settle_page.set_provisional_expected(self.provisional_expected)
 
     def _status_read(self, data: tuple[object, list[dict[str, str]]]) -> None:
         if self._closed:  # an answer that arrives after the window was closed
             return
         status, packs = data
-        if not getattr(status, "configured", False):
+        self.configured = bool(getattr(status, "configured", False))
+        last_error = str(getattr(status, "last_error", "") or "")
+        self.offline = not self.configured or bool(last_error)
+        self.waiting = int(getattr(status, "waiting", 0))
+        if not self.configured:
             self.online_status.setText(self.tr("Offline (no server configured)"))
-            self.online_status.setStyleSheet("color:#8a5a00")
-        elif getattr(status, "last_error", ""):
+            self.online_status.setStyleSheet("color:#b00000;font-weight:bold")
+        elif last_error:
             self.online_status.setText(self.tr("Offline: last sync failed"))
-            self.online_status.setStyleSheet("color:#b00000")
+            self.online_status.setStyleSheet("color:#b00000;font-weight:bold")
         else:
             self.online_status.setText(self.tr("Online"))
             self.online_status.setStyleSheet("color:#1e7b34")
-        self.queue_status.setText(self.tr("Queued: %1").replace("%1", str(getattr(status, "waiting", 0))))
+        self.online_status.setToolTip(last_error)
+        self._show_connection()
         last = str(getattr(status, "last_success_at", "") or "")
-        self.sync_status.setText(self.tr("Last sync: %1").replace("%1", last[:16].replace("T", " ")) if last
+        self.sync_status.setText(self.tr("Last sync: %1").replace("%1", moment_text(last, seconds=False)) if last
                                  else self.tr("Last sync: never"))
         ids = sorted({p.get("id", "") for p in packs})
-        self.pack_status.setText(self.tr("Packs: %1").replace("%1", ", ".join(ids[:3]) + ("…" if len(ids) > 3 else "")))
+        self.pack_status.setText(self.tr("Policy packs: %1").replace("%1", str(len(ids))))
+        self.pack_status.setToolTip("\n".join(f"{p.get('id', '')} {p.get('version', '')}" for p in packs))
         warning = getattr(status, "clock_warning", None)
         self.clock_status.setText(("⚠ " + self.tr("Clock differs from the centre")) if warning
-                                  else dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
+                                  else long_moment_text(dt.datetime.now()))
         self.clock_status.setToolTip(warning or "")
         self.clock_status.setStyleSheet("color:#b00000" if warning else "")
+
+    def _preferred_size(self) -> QSize:
+        screen = self.screen()
+        available = screen.availableGeometry().size() if screen is not None else PREFERRED_SIZE
+        return PREFERRED_SIZE.boundedTo(available - QSize(0, 32)).expandedTo(MINIMUM_SIZE)
+
+    def show_on_screen(self) -> None:
+        """Show the window: maximised on a small screen (1366×768), at its preferred size otherwise."""
+        screen = self.screen()
+        available = screen.availableGeometry().size() if screen is not None else PREFERRED_SIZE
+        if available.width() <= SMALL_SCREEN.width() or available.height() <= SMALL_SCREEN.height():
+            self.showMaximized()
+        else:
+            self.show()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

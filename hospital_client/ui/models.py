@@ -118,14 +118,25 @@ class FeeTableModel(RowTableModel[FeeRow]):
 
 
 class DictTableModel(RowTableModel[dict[str, Any]]):
-    """Rows as dicts; `spec` gives (header, key, numeric) per column."""
+    """Rows as dicts; `spec` gives (header, key, numeric) per column; `tooltips` maps a column's
+    key to the key of its tooltip (e.g. the English detail behind a message in words)."""
 
-    def __init__(self, spec: list[tuple[str, str, bool]], parent: Any = None) -> None:
+    def __init__(self, spec: list[tuple[str, str, bool]], parent: Any = None,
+                 tooltips: dict[str, str] | None = None) -> None:
         self._spec = spec
+        tips = tooltips or {}
+        self._tooltips = {i: tips[key] for i, (_, key, _) in enumerate(spec) if key in tips}
         super().__init__(parent)
 
     def columns(self) -> list[tuple[str, Callable[[dict[str, Any]], Any], bool]]:
         return [(header, operator.methodcaller("get", key), numeric) for header, key, numeric in self._spec]
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and index.column() in self._tooltips \
+                and 0 <= index.row() < len(self._rows):
+            value = self._rows[index.row()].get(self._tooltips[index.column()])
+            return "" if value is None else str(value)
+        return super().data(index, role)
 
 
 class LazyDictTableModel(DictTableModel):

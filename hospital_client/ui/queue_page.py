@@ -5,6 +5,7 @@ with a notice to print for them. Sync runs in a worker; the window stays respons
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -22,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import Desk, Operator, amount_in_words
-from .messages import Notice, error_text
+from .messages import Notice, long_moment_text, moment_text, show_error, show_info, transaction_name
 from .models import DictTableModel
 from .report_pdf import write_pdf
 from .tasks import TaskRunner
-from .widgets import DeskPage, table_view
+from .widgets import DeskPage, key_button, table_view
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 class QueuePage(DeskPage):
@@ -38,6 +42,7 @@ class QueuePage(DeskPage):
         self.summary = QLabel()
         self.summary.setObjectName("queue_summary")
         self.summary.setWordWrap(True)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.sync_button = QPushButton(self.tr("Sync now (F8)"))
         self.sync_button.setObjectName("sync_button")
         self.sync_button.clicked.connect(self.sync_now)
@@ -48,15 +53,15 @@ class QueuePage(DeskPage):
                     "adjusted": self.tr("Adjusted"), "rejected": self.tr("Rejected")}
         self._statuses = statuses
         self.outbox = DictTableModel([
-            (self.tr("Settlement no."), "local_id", True), (self.tr("Transaction"), "infno", False),
+            (self.tr("Settlement no."), "local_id", True), (self.tr("Transaction"), "infno_text", False),
             (self.tr("Message id"), "msgid", False), (self.tr("State"), "status_text", False),
-            (self.tr("Attempts"), "attempts", True), (self.tr("Last error"), "last_error", False),
+            (self.tr("Attempts"), "attempts", True), (self.tr("Last error"), "error_text", False),
             (self.tr("Updated"), "updated_text", False),
-        ], self)
+        ], self, tooltips={"error_text": "last_error"})
         self.parked = DictTableModel([
             (self.tr("Settlement no."), "local_id", True), (self.tr("Message id"), "msgid", False),
-            (self.tr("Reason"), "last_error", False), (self.tr("Updated"), "updated_text", False),
-        ], self)
+            (self.tr("Reason"), "error_text", False), (self.tr("Updated"), "updated_text", False),
+        ], self, tooltips={"error_text": "last_error"})
         self.adjustments = DictTableModel([
             (self.tr("Settlement no."), "local_id", True), (self.tr("Queue no."), "queue_no", False),
             (self.tr("Name"), "psn_name_masked", False), (self.tr("Patient pays more (+) / gets back (−)"),
@@ -68,12 +73,9 @@ class QueuePage(DeskPage):
         self.outbox_view = table_view(self.outbox, "outbox_table")
         self.parked_view = table_view(self.parked, "parked_table")
         self.adjust_view = table_view(self.adjustments, "adjustments_table")
-        retry = QPushButton(self.tr("Retry"))
-        retry.clicked.connect(self.retry_selected)
-        resolve = QPushButton(self.tr("Mark as settled with the patient…"))
-        resolve.clicked.connect(lambda: self.resolve_selected())
-        notice = QPushButton(self.tr("Print notice for the patient"))
-        notice.clicked.connect(lambda: self.print_notice())
+        retry = key_button(self.tr("Retry"), "Ctrl+R", self.retry_selected)
+        resolve = key_button(self.tr("Mark as settled with the patient…"), "Ctrl+D", self.resolve_selected)
+        notice = key_button(self.tr("Print notice for the patient"), "Ctrl+P", self.print_notice)
         parked_box = QWidget()
         pl = QVBoxLayout(parked_box)
         pl.addWidget(self.parked_view)
@@ -110,7 +112,9 @@ class QueuePage(DeskPage):
         status, outbox, parked, adjustments = data
         for row in (*outbox, *parked):
             row["status_text"] = self._statuses.get(row["status"], row["status"])
-            row["updated_text"] = str(row.get("updated_at", ""))[:19].replace("T", " ")
+            row["updated_text"] = moment_text(str(row.get("updated_at", "")))
+            row["infno_text"] = transaction_name(str(row.get("infno", "")))
+            row["error_text"] = self._error_words(str(row.get("last_error") or ""))
         self.outbox.set_rows(list(reversed(outbox)))
         self.parked.set_rows(parked)
         self.adjustments.set_rows(adjustments)
@@ -119,24 +123,33 @@ class QueuePage(DeskPage):
             .replace("%1", str(status.waiting)).replace("%2", str(counts.get("accepted", 0))) \
             .replace("%3", str(counts.get("adjusted", 0))).replace("%4", str(counts.get("rejected", 0))) \
             .replace("%5", str(status.open_adjustments))
-        text += "\n" + (self.tr("Last successful sync: %1").replace("%1", status.last_success_at[:19].replace("T", " "))
+        text += "\n" + (self.tr("Last successful sync: %1").replace("%1", moment_text(status.last_success_at))
                         if status.last_success_at else self.tr("Never synced."))
         if status.last_error:
-            text += "　" + self.tr("Last error: %1").replace("%1", status.last_error)
+            text += "　" + self.tr("The last sync failed (the details are in the tooltip).")
         if not status.configured:
             text += "\n" + self.tr("No central server is configured: this desk works offline (demo site).")
         if status.clock_warning:
             text += "\n⚠ " + status.clock_warning
         self.summary.setText(text)
+        self.summary.setToolTip(status.last_error)
         self.sync_button.setEnabled(status.configured and not self.syncing)
 
+    def _error_words(self, error: str) -> str:
+        """An upload's last error as the clerk reads it: the centre's own (Chinese) words, or a
+        sentence; the English detail stays in the tooltip."""
+        if not error or _CJK.search(error):
+            return error
+        known = {"online": self.tr("Sent at settlement; waiting for the answer"),
+                 "no result": self.tr("No answer from the centre yet"),
+                 "unknown at central": self.tr("Not received by the centre; sent again at the next sync")}
+        return known.get(error, self.tr("Not delivered (the details are in the tooltip)"))
+
     def _error(self, exc: BaseException) -> None:
-        self.message.setStyleSheet("color:#b00000")
-        self.message.setText(error_text(exc))
+        show_error(self.message, exc)
 
     def _ok(self, text: str) -> None:
-        self.message.setStyleSheet("")
-        self.message.setText(text)
+        show_info(self.message, text)
 
     # --- actions ---------------------------------------------------------------------------------
     def sync_now(self) -> None:
@@ -156,7 +169,9 @@ class QueuePage(DeskPage):
             self._ok(self.tr("Sync done: sent %1, accepted %2, with a difference %3, refused %4, still waiting %5.")
                      .replace("%1", str(d["sent"])).replace("%2", str(d["accepted"]))
                      .replace("%3", str(d["adjusted"])).replace("%4", str(d["rejected"]))
-                     .replace("%5", str(d["still_queued"])) + (f"　{d['error']}" if d["error"] else ""))
+                     .replace("%5", str(d["still_queued"]))
+                     + ("　" + self.tr("The sync did not finish (the details are in the tooltip).") if d["error"] else ""))
+            self.message.setToolTip(str(d["error"] or ""))
         self.synced.emit(summary)
         self.refresh()
 
@@ -204,7 +219,7 @@ class QueuePage(DeskPage):
         row = self._selected(self.adjust_view, self.adjustments)
         if row is None:
             return
-        target = Path(path) if path else self.desk.slip_dir / f"adjustment-{row['local_id']}.pdf"
+        target = Path(path) if path else self.desk.slip_dir / f"调整通知-{row['local_id']}.pdf"
         cash = Decimal(str(row["psn_cash_pay"]))
         side = "补交" if cash > 0 else "退还"
         headers = ["项目", "金额（元）"]
@@ -213,7 +228,7 @@ class QueuePage(DeskPage):
                 ["医疗救助差额", row["maf_pay"]],
                 [f"患者应{side}", f"{abs(cash):.2f}（{amount_in_words(abs(cash))}）"]]
         subtitle = (f"{self.desk.site_name}　结算流水号 {row['local_id']}　排队号 {row['queue_no']}　"
-                    f"中心结算号 {row.get('central_id', '')}　打印时间 {dt.datetime.now():%Y-%m-%d %H:%M}。"
+                    f"中心结算号 {row.get('central_id', '')}　打印时间 {long_moment_text(dt.datetime.now())}。"
                     f"原因：{row.get('reasons', '')}")
         self.tasks.run(lambda: str(write_pdf(target, "医保结算调整通知单（补费/退费）", subtitle, headers, rows)),
                        lambda p: self._ok(self.tr("Notice written to %1").replace("%1", p)), self._error)

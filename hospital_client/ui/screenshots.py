@@ -1,7 +1,10 @@
 """Render every screen of the desk with demo data to PNG (`hospital-client screenshots OUTDIR`).
 
 Uses a fresh demo database in a temporary directory, settles a few demo bills so the lists
-have content, and grabs each page and dialog as the clerk would see it.
+have content, and grabs each page and dialog as the clerk would see it, on two screens: a
+1366×768 one and a 1920×1080 one (OUTDIR/1366x768/, OUTDIR/1920x1080/). The window is drawn at
+the size it has maximised on that screen under a 40-pixel taskbar and a 30-pixel title bar
+(``SCREENS``); the demo desk works offline, so the offline banner shows.
 """
 
 from __future__ import annotations
@@ -15,15 +18,21 @@ from pathlib import Path
 
 from .. import config
 
+# Screen → the window's inner size when maximised on it (taskbar 40 px, title bar 30 px).
+SCREENS = {"1366x768": (1366, 698), "1920x1080": (1920, 1010)}
+
 
 def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault(config.ENV_LOG_DIR, tempfile.mkdtemp(prefix="hc-shots-logs-"))
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QFileDialog
+
     from ..app import Desk, EncounterInput, demo_bills_dir, demo_roster
     from ..app.bill_import import import_bill_bytes
     from .application import make_application
     from .bill_dialog import BillPreviewDialog
-    from .history_page import ReverseDialog
+    from .history_page import EntryDialog, ReverseDialog
     from .i18n import install_translators
     from .login_dialog import LoginDialog
     from .main_window import MainWindow
@@ -45,16 +54,11 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         tasks.wait()
         app.processEvents()
 
-    def save(widget: object, name: str) -> None:
-        path = out / f"{name}.png"
+    def save(widget: object, folder: Path, name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
         widget.grab().save(str(path))  # type: ignore[attr-defined]
         written.append(path)
-
-    login = LoginDialog(desk, tasks)
-    login.show()
-    pump(0.2)
-    save(login, "01-login")
-    login.close()
 
     clerk = desk.login("demo", "demo123")
     persons = demo_roster()
@@ -64,55 +68,82 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         request = desk.build_request(str(persons[i + 20]["psn_no"]),
                                      EncounterInput(f"ZY-S{i}", 2, today - dt.timedelta(days=6), today), fees)
         desk.settle(clerk, request)
-
-    window = MainWindow(desk, tasks, clerk)
-    window.show()
-    pump()
-    page = window.settle_page
-    page.confirm_settle = False
     dibao = next(p for p in persons if p["assistance_group"] == "dibao")
-    page.identify.setText(str(dibao["card_no"]))
-    page.lookup()
-    pump()
-    page.import_file(demo_bills_dir() / "bill_07_lumbar_overcap.json", ask=False)
-    pump(1.0)
-    save(window, "02-settle")
-    if page.person is not None and page.preview is not None:
-        confirm = ConfirmDialog(page.person, page.preview.result, window)
-        confirm.show()
+    admin = desk.login("admin", "admin123")
+
+    for screen, (width, height) in SCREENS.items():
+        folder = out / screen
+        login = LoginDialog(desk, tasks)
+        login.show()
         pump(0.2)
-        save(confirm, "03-confirm")
-        confirm.close()
-    page.settle()
-    pump()
-    save(window, "04-settled")
+        save(login, folder, "01-login")
+        login.close()
 
-    bad = import_bill_bytes("明细流水号,医保目录编码,项目名称,单价,数量,金额\n1,X1,床位费,40,7,280.00\n"
-                            "2,X2,药,1.5,两盒,3\n3,,药,1,1,2\n".encode("gbk"), "his_export.csv")
-    preview = BillPreviewDialog(bad, window)
-    preview.show()
-    pump(0.2)
-    save(preview, "05-bill-errors")
-    preview.close()
+        window = MainWindow(desk, tasks, clerk)
+        window.resize(width, height)
+        window.show()
+        pump()
+        page = window.settle_page
+        page.confirm_settle = False
+        page.identify.setText(str(dibao["card_no"]))
+        page.lookup()
+        pump()
+        page.import_file(demo_bills_dir() / "bill_07_lumbar_overcap.json", ask=False)
+        pump(1.0)
+        save(window, folder, "02-settle")
+        if page.person is not None and page.preview is not None:
+            confirm = ConfirmDialog(page.person, page.preview.result, window,
+                                    provisional=window.provisional_expected)
+            confirm.show()
+            pump(0.2)
+            save(confirm, folder, "03-confirm")
+            confirm.close()
+        page.settle()
+        pump()
+        page.print_slip(Path(tempfile.mkdtemp(prefix="hc-shots-slip-")) / "slip.pdf")
+        pump()
+        save(window, folder, "04-settled-printed")
 
-    for name, widget in (("06-history", window.history_page), ("07-dayend", window.dayend_page),
-                         ("10-queue", window.queue_page)):
-        window.show_page(widget)
-        pump(0.8)
-        save(window, name)
-    admin_window = MainWindow(desk, tasks, desk.login("admin", "admin123"))
-    admin_window.show()
-    if admin_window.settings_page is not None:
-        admin_window.show_page(admin_window.settings_page)
-        pump(0.8)
-        save(admin_window, "09-settings")
-    admin_window.close()
-    reverse = ReverseDialog(1, window)
-    reverse.show()
-    pump(0.2)
-    save(reverse, "08-reverse")
-    reverse.close()
-    window.close()
+        bad = import_bill_bytes("明细流水号,医保目录编码,项目名称,单价,数量,金额\n1,X1,床位费,40,7,280.00\n"
+                                "2,X2,药,1.5,两盒,3\n3,,药,1,1,2\n".encode("gbk"), "his_export.csv")
+        preview = BillPreviewDialog(bad, window)
+        preview.show()
+        pump(0.2)
+        save(preview, folder, "05-bill-errors")
+        preview.close()
+
+        for name, widget in (("06-history", window.history_page), ("07-dayend", window.dayend_page),
+                             ("10-queue", window.queue_page)):
+            window.show_page(widget)
+            pump(0.8)
+            save(window, folder, name)
+        entry = EntryDialog(desk.entry(1), window)
+        entry.show()
+        pump(0.2)
+        save(entry, folder, "11-entry")
+        entry.close()
+        admin_window = MainWindow(desk, tasks, admin)
+        admin_window.resize(width, height)
+        admin_window.show()
+        if admin_window.settings_page is not None:
+            admin_window.show_page(admin_window.settings_page)
+            pump(0.8)
+            save(admin_window, folder, "09-settings")
+        admin_window.close()
+        reverse = ReverseDialog(1, window)
+        reverse.show()
+        pump(0.2)
+        save(reverse, folder, "08-reverse")
+        reverse.close()
+        # Qt's own file dialog (where the system has none), as the exports open it.
+        chooser = QFileDialog(window, QCoreApplication.translate("DayEndPage", "Save as"), str(out),
+                              QCoreApplication.translate("DayEndPage", "Excel workbook (*.xlsx)"))
+        chooser.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        chooser.show()
+        pump(0.2)
+        save(chooser, folder, "12-file-dialog")
+        chooser.close()
+        window.close()
     tasks.wait()
     desk.close()
     return written

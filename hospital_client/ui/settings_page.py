@@ -12,18 +12,18 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from ..app import Desk, Operator
 from .i18n import LANGUAGES
-from .messages import error_text
+from .messages import show_error, show_info
 from .models import DictTableModel
 from .preferences import PDF_PRINTER, SETTING_LANGUAGE, SETTING_PRINTER, preferences
 from .tasks import TaskRunner
-from .widgets import DeskPage, table_view
+from .widgets import DeskPage, key_button, table_view
 
 
 class SettingsPage(DeskPage):
@@ -36,21 +36,22 @@ class SettingsPage(DeskPage):
         form.addRow(self.tr("Name"), QLabel(desk.site_name))
         form.addRow(self.tr("Region (admdvs)"), QLabel(desk.region))
         form.addRow(self.tr("Site file"), QLabel(site.source if site else self.tr("none: embedded demo site")))
-        form.addRow(self.tr("Database"), QLabel(str(desk.db_path)))
+        database = QLabel(str(desk.db_path))
+        database.setWordWrap(True)
+        database.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        form.addRow(self.tr("Database"), database)
         self.server = QLabel(site.server_url if site and site.server_url else self.tr("not configured (offline)"))
         self.connection = QLabel()
         self.connection.setObjectName("connection_result")
         self.connection.setWordWrap(True)
-        test = QPushButton(self.tr("Test connection"))
-        test.setObjectName("test_connection")
-        test.clicked.connect(self.test_connection)
+        test = key_button(self.tr("Test connection"), "Ctrl+T", self.test_connection, "test_connection")
         test.setEnabled(bool(site and site.server_url))
         row = QHBoxLayout()
         row.addWidget(self.server, 1)
         row.addWidget(test)
         form.addRow(self.tr("Central server"), row)
         form.addRow("", self.connection)
-        hint = QLabel(self.tr("IT changes the site, the server and its secret with `hospital-client setup` (see docs/operations.md); the secret is kept in the system keyring."))
+        hint = QLabel(self.tr("IT changes the site, the server and its secret with the set-up command (see the operations guide); the secret is kept in the system keyring."))
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#555")
         form.addRow("", hint)
@@ -101,11 +102,11 @@ class SettingsPage(DeskPage):
                 out.append(row)
             return out
 
-        self.tasks.run(rows, self.packs.set_rows, lambda exc: self.saved.setText(error_text(exc)))
+        self.tasks.run(rows, self.packs.set_rows, lambda exc: show_error(self.saved, exc))
 
     def _audit(self, subject: str, value: str, done: str) -> None:
         self.tasks.run(lambda: self.desk.audit("setting", self.operator.name, subject, {subject: value}),
-                       lambda _: self.saved.setText(done), lambda exc: self.saved.setText(error_text(exc)))
+                       lambda _: show_info(self.saved, done), lambda exc: show_error(self.saved, exc))
 
     def _save_printer(self) -> None:
         value = str(self.printer.currentData())
@@ -122,8 +123,11 @@ class SettingsPage(DeskPage):
         if tester is None:
             return
         self.connection.setText(self.tr("Connecting…"))
-        self.tasks.run(tester, self._tested, lambda exc: self.connection.setText(error_text(exc)))
+        self.tasks.run(tester, self._tested, lambda exc: show_error(self.connection, exc))
 
     def _tested(self, report: Any) -> None:
         failure = getattr(report, "failure", None)
-        self.connection.setText(error_text(failure) if failure is not None else str(getattr(report, "message_zh", report)))
+        if failure is not None:
+            show_error(self.connection, failure)
+        else:
+            show_info(self.connection, str(getattr(report, "message_zh", "")))

@@ -2,11 +2,16 @@
 
 Keyboard: F2 identify, F4 import bill, F5 compute, F9 settle, F12 print, Esc clear. Every step
 that touches the database or a file runs in a worker; the window stays responsive.
+
+A settlement made while the desk is offline (or while older ones still wait for the insurance
+centre) is provisional: the confirmation says 离线结算·暂定 before it is made, and a red mark
+beside the amount says so after, until the next patient.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -36,16 +42,17 @@ from ..app import Desk, EncounterInput, Operator, PersonView, Preview, SettleOut
 from ..app.bill_import import ImportedBill, import_bill
 from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
-from .messages import GROUP_NAMES, Notice, error_text
+from .messages import GROUP_NAMES, Notice, clerk_message, show_error, show_info
 from .models import FeeTableModel
 from .preferences import chosen_printer
 from .tasks import TaskRunner
-from .widgets import DeskPage, day_edit
+from .widgets import DeskPage, day_edit, with_key
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
     from ..app.sync_usecases import OnlineOutcome
 
 INSUTYPE_NAMES = {"390": "城乡居民医保", "310": "职工医保"}
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _day(date: QDate) -> dt.date:
@@ -53,14 +60,27 @@ def _day(date: QDate) -> dt.date:
 
 
 class ConfirmDialog(QDialog):
-    """The last look before committing: the amount the patient pays, in large type. Enter confirms."""
+    """The last look before committing: the amount the patient pays, in large type, and whether
+    the settlement will be provisional (离线结算·暂定). Enter confirms."""
 
-    def __init__(self, person: PersonView, result: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, person: PersonView, result: dict[str, Any], parent: QWidget | None = None, *,
+                 provisional: bool = False) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Confirm settlement"))
+        self.provisional = provisional
+        self.setWindowTitle(self.tr("Confirm settlement") + ("　" + self.tr("Offline settlement · provisional")
+                                                              if provisional else ""))
         info = result["setlinfo"]
         cash = Decimal(info["psn_cash_pay"])
         layout = QVBoxLayout(self)
+        if provisional:
+            mark = QLabel("⚠ " + self.tr("Offline settlement · provisional") + "<br/><span style='font-size:10pt;"
+                          "font-weight:normal'>" + self.tr("The insurance centre cannot be reached now: this "
+                          "settlement is kept on this desk as provisional and confirmed by the centre once online; "
+                          "a difference is paid or refunded then.") + "</span>")
+            mark.setObjectName("confirm_provisional")
+            mark.setWordWrap(True)
+            mark.setStyleSheet("background:#b00000;color:white;font-size:15pt;font-weight:bold;padding:8px")
+            layout.addWidget(mark)
         who = QLabel(f"{person.psn_name}　{person.certno}　{INSUTYPE_NAMES.get(person.insutype, person.insutype)}")
         who.setStyleSheet("font-size:12pt")
         layout.addWidget(who)
@@ -102,7 +122,7 @@ class SettlePage(DeskPage):
         self.identify.setObjectName("identify_input")
         self.identify.setPlaceholderText(self.tr("Scan the e-voucher or social security card, or type the ID number (F2)"))
         self.identify.returnPressed.connect(self.lookup)
-        find = QPushButton(self.tr("Find"))
+        find = QPushButton(with_key(self.tr("Find"), "Enter"))
         find.clicked.connect(self.lookup)
         self.person_label = QLabel(self.tr("No patient yet."))
         self.person_label.setObjectName("person_label")
@@ -188,14 +208,25 @@ class SettlePage(DeskPage):
         split.addWidget(self.breakdown)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)  # dragging the divider never hides a figure
+        self.fee_view.setMinimumWidth(320)
 
         # --- the amount and the actions -----------------------------------------------------------
         self.cash_label = QLabel(self.tr("Patient pays") + "　—")
         self.cash_label.setObjectName("cash_label")
         self.cash_label.setStyleSheet("font-size:24pt;font-weight:bold;color:#0b5394")
+        self.cash_label.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.provisional_mark = QLabel()
+        self.provisional_mark.setObjectName("provisional_mark")
+        self.provisional_mark.setStyleSheet("color:#b00000;border:2px solid #b00000;font-size:13pt;"
+                                            "font-weight:bold;padding:2px 6px")
+        self.provisional_mark.setVisible(False)
         self.state_label = QLabel()
         self.state_label.setObjectName("state_label")
         self.state_label.setWordWrap(True)
+        self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._settled_text = ""
+        self.provisional_expected = not (desk.site and desk.site.server_url)
         self.compute_button = QPushButton(self.tr("Compute (F5)"))
         self.compute_button.clicked.connect(self.compute)
         self.settle_button = QPushButton(self.tr("Settle (F9)"))
@@ -207,7 +238,11 @@ class SettlePage(DeskPage):
         self.clear_button.clicked.connect(self.clear)
         bottom = QHBoxLayout()
         amount_box = QVBoxLayout()
-        amount_box.addWidget(self.cash_label)
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(self.cash_label)
+        amount_row.addWidget(self.provisional_mark)
+        amount_row.addStretch(1)
+        amount_box.addLayout(amount_row)
         amount_box.addWidget(self.state_label)
         bottom.addLayout(amount_box, 1)
         for button in (self.compute_button, self.settle_button, self.print_button, self.clear_button):
@@ -244,12 +279,14 @@ class SettlePage(DeskPage):
 
     def _error(self, exc: BaseException) -> None:
         self._busy(False)
-        self.state_label.setStyleSheet("color:#b00000")
-        self.state_label.setText(error_text(exc))
+        show_error(self.state_label, exc)
 
     def _info(self, text: str) -> None:
-        self.state_label.setStyleSheet("color:#333")
-        self.state_label.setText(text)
+        show_info(self.state_label, text)
+
+    def set_provisional_expected(self, provisional: bool) -> None:
+        """The window's word on the connection: a settlement made now would be provisional."""
+        self.provisional_expected = provisional
 
     def _stay_changed(self, *_: object) -> None:
         if self.outcome is None and self.preview is not None:
@@ -263,6 +300,9 @@ class SettlePage(DeskPage):
         self.bill = None
         self.preview = None
         self.outcome = None
+        self.online = None
+        self._settled_text = ""
+        self.provisional_mark.setVisible(False)
         self.identify.clear()
         self.person_label.setText(self.tr("No patient yet."))
         self.mdtrt_id.setText("ZY" + dt.datetime.now().strftime("%Y%m%d%H%M%S"))
@@ -404,7 +444,7 @@ class SettlePage(DeskPage):
         if self.person is None:
             return
         if self.confirm_settle:
-            dialog = ConfirmDialog(self.person, self.preview.result, self)
+            dialog = ConfirmDialog(self.person, self.preview.result, self, provisional=self.provisional_expected)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
         request = self.preview.request
@@ -424,19 +464,29 @@ class SettlePage(DeskPage):
             if outcome.result is not None:
                 self._show(outcome.result.to_dict())
         c = outcome.committed
-        if online.final and online.central_status == "adjusted":
+        if online.central_status == "already_settled" and online.notice is not None:
+            text = clerk_message(online.notice)  # the stay was paid already: recorded against it, give back
+        elif online.final and online.central_status == "adjusted":
             cash = str((online.adjustment or {}).get("psn_cash_pay", "0.00"))
             text = self.tr("Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).") \
                 .replace("%1", str(c.local_id)).replace("%2", cash)
         elif online.final:
             text = self.tr("Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).").replace("%1", str(c.local_id))
         elif online.central_status == "rejected":
-            text = self.tr("Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it: %3. See Upload and sync.") \
-                .replace("%1", str(c.local_id)).replace("%2", c.queue_no).replace("%3", online.reason)
+            text = self.tr("Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.") \
+                .replace("%1", str(c.local_id)).replace("%2", c.queue_no)
+            if _CJK.search(online.reason):  # the centre's own words (Chinese) are for the clerk too
+                text += f"（{online.reason}）"
         else:
             text = self.tr("Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).") \
                 .replace("%1", str(c.local_id)).replace("%2", c.queue_no)
         self._info(text)
+        self.state_label.setToolTip(online.reason)  # the centre's or the network's words, for IT
+        self._settled_text = text
+        if not online.final:
+            self.provisional_mark.setText(self.tr("Offline settlement · provisional") + "　"
+                                          + self.tr("queue no. %1").replace("%1", c.queue_no))
+            self.provisional_mark.setVisible(True)
         self.settled.emit(outcome)
 
     # --- print --------------------------------------------------------------------------------
@@ -454,7 +504,9 @@ class SettlePage(DeskPage):
                                             printer_name=printer_name), self._printed, self._error)
 
     def _printed(self, path: str) -> None:
-        self._info(self.tr("Slip written to %1").replace("%1", path))
+        printed = self.tr("Slip written to %1").replace("%1", path)
+        # The settlement's own message (provisional, queue no.) stays; the print is added to it.
+        self._info(f"{self._settled_text}\n{printed}" if self._settled_text else printed)
         self.printed.emit(path)
 
     def show_message(self, text: str) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from ..app import Desk, amount_in_words
-from .messages import GROUP_NAMES
+from .messages import GROUP_NAMES, long_moment_text, readable_warning
 
 _FIGURES = (
     ("medfee_sumamt", "医疗费用总额"),
@@ -92,7 +92,7 @@ def slip_html(info: SlipInfo) -> str:
         for d in result.get("setldetail", [])
     )
     explain = "".join(f"<li>{_e(step['text'])}</li>" for step in result.get("explain", []))
-    warnings = "".join(f"<li>{_e(w)}</li>" for w in result.get("warnings", []))
+    warnings = "".join(f"<li>{_e(readable_warning(w))}</li>" for w in result.get("warnings", []))
     reprint = "<span style='color:#555'>（补打）</span>" if info.reprint else ""
     header = (
         f"<table width='100%' cellspacing='0' cellpadding='2' style='font-size:9pt'>"
@@ -118,8 +118,8 @@ def slip_html(info: SlipInfo) -> str:
 <p style="font-size:9pt;margin-bottom:0"><b>计算说明</b></p><ol style="font-size:8pt;margin-top:0">{explain}</ol>
 {'<p style="font-size:9pt;margin-bottom:0"><b>提示</b></p><ul style="font-size:8.5pt;margin-top:0">' + warnings + '</ul>'
  if warnings else ''}
-<p style="font-size:8pt;color:#444">政策包：{_e(policy['id'])} 版本 {_e(policy['version'])}
-　SHA-256 {_e(policy['sha256'][:16])}…　经办人：{_e(info.operator)}　打印时间：{_e(info.printed_at)}</p>
+<p style="font-size:8pt;color:#444">政策包：{_e(policy['id'])}　版本 {_e(policy['version'])}
+　校验码 {_e(policy['sha256'][:16])}…　经办人：{_e(info.operator)}　打印时间：{_e(info.printed_at)}</p>
 <p style="font-size:9.5pt">患者（家属）签字：＿＿＿＿＿＿＿＿　　收款人：＿＿＿＿＿＿＿＿</p>
 </body></html>"""
 
@@ -174,7 +174,7 @@ def produce_slip(desk: Desk, local_id: int, operator: str, *, reprint: bool, tar
     Returns the printer's name or the PDF's path.
     """
     data = desk.slip_data(local_id, operator, reprint=reprint)
-    info = slip_info_from(data, dt.datetime.now().strftime("%Y-%m-%d %H:%M"), reprint)
+    info = slip_info_from(data, long_moment_text(dt.datetime.now()), reprint)
     if printer_name and target is None:
         print_to_printer(info, QPrinter(QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution))
         return printer_name

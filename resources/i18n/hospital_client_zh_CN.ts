@@ -3,120 +3,125 @@
 <context>
     <name>BillPreviewDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="23" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="24" />
         <source>Import bill — %1</source>
         <translation>导入费用明细 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="29" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="30" />
         <source>%1 lines, format %2, encoding %3</source>
         <translation>共 %1 条，格式 %2，编码 %3</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="32" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="33" />
         <source>Total %1 yuan. Accept this bill?</source>
         <translation>合计 %1 元。确认导入此费用明细？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="34" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="35" />
         <source>%1 problem(s) found: the bill is refused whole. Correct the file in the hospital system and import it again.</source>
         <translation>发现 %1 处问题，整单拒收。请在医院信息系统中更正后重新导出、导入。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="39" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="40" />
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="39" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="40" />
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="39" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="40" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="52" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="54" />
         <source>Accept bill</source>
         <translation>确认导入</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="55" />
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
     <name>BreakdownPanel</name>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="16" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="22" />
         <source>Total bill</source>
         <translation>医疗费用总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="17" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="23" />
         <source>Fully self-paid (class C, not listed)</source>
         <translation>全自费（丙类及目录外）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="18" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="24" />
         <source>Over price cap</source>
         <translation>超限价自费</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="19" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="25" />
         <source>First self-pay of class B</source>
         <translation>乙类先行自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="20" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="26" />
         <source>Policy-range amount</source>
         <translation>政策范围内费用</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="21" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="27" />
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="22" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="31" />
         <source>Basic insurance pool</source>
         <translation>基本医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="23" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="28" />
         <source>Patient's share in the pool band</source>
         <translation>统筹段个人自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="24" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="32" />
         <source>Critical-illness insurance</source>
         <translation>大病保险支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="25" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="33" />
         <source>Medical assistance</source>
         <translation>医疗救助支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="26" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="34" />
         <source>Funds in total</source>
         <translation>基金支付合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="27" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="35" />
         <source>Patient's share</source>
         <translation>个人负担合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="28" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="36" />
         <source>Patient pays in cash</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="30" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="38" />
         <source>Split of the bill</source>
         <translation>费用分割</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="52" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="69" />
         <source>How it was computed</source>
         <translation>计算说明</translation>
     </message>
@@ -124,32 +129,43 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="60" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="67" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="76" />
+        <source>Offline settlement · provisional</source>
+        <translation>离线结算·暂定</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="77" />
+        <source>The insurance centre cannot be reached now: this settlement is kept on this desk as provisional and confirmed by the centre once online; a difference is paid or refunded then.</source>
+        <translation>当前无法连接医保中心：本次结算先在本机保存为暂定结果，联网后由医保中心复核确认；如有差额，届时补费或退费。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="90" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="74" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="94" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="78" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="98" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="79" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="99" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -157,92 +173,106 @@
 <context>
     <name>DayEndPage</name>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="35" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="61" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="34" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="57" />
         <source>Show</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="37" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="63" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="35" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="58" />
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="39" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="65" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="36" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="59" />
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="42" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="38" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="42" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="38" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
         <source>Settlements</source>
         <translation>结算笔数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="47" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
         <source>Reversals</source>
         <translation>冲正笔数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="54" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="50" />
         <source>Day-end by operator</source>
         <translation>日结（按操作员）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="68" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="61" />
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
-        <source>Fund type</source>
-        <translation>基金类型</translation>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="125" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="151" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="140" />
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="132" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="158" />
+        <source>PDF file (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
         <source>Fund</source>
         <translation>基金名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="74" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
+        <source>Fund code</source>
+        <translation>基金编码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="67" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="81" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="74" />
         <source>Monthly statement per fund (to claim advanced payments)</source>
         <translation>基金支付月报（用于申报垫付资金）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="102" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="93" />
         <source>Written to %1</source>
         <translation>已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="111" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="102" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="123" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="120" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="139" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -250,9 +280,44 @@
 <context>
     <name>EntryDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="70" />
+        <location filename="../../hospital_client/ui/history_page.py" line="72" />
         <source>Settlement %1</source>
         <translation>结算 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="75" />
+        <source>Provisional (offline)</source>
+        <translation>暂定（离线）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="75" />
+        <source>Final</source>
+        <translation>最终</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="76" />
+        <source>Settlement</source>
+        <translation>结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="76" />
+        <source>Reversal</source>
+        <translation>冲正</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="78" />
+        <source>Admission no. %1</source>
+        <translation>住院号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="79" />
+        <source>Queue no. %1</source>
+        <translation>排队号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="88" />
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -351,198 +416,198 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="93" />
+        <location filename="../../hospital_client/ui/history_page.py" line="101" />
         <source>Person no., admission no. or settlement no.</source>
         <translation>人员编号、住院号或流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="96" />
+        <location filename="../../hospital_client/ui/history_page.py" line="104" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="96" />
+        <location filename="../../hospital_client/ui/history_page.py" line="104" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="97" />
-        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <location filename="../../hospital_client/ui/history_page.py" line="105" />
+        <location filename="../../hospital_client/ui/history_page.py" line="124" />
         <source>Final</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="97" />
+        <location filename="../../hospital_client/ui/history_page.py" line="105" />
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="98" />
+        <location filename="../../hospital_client/ui/history_page.py" line="106" />
         <source>Reversal entries</source>
         <translation>冲正记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="100" />
+        <location filename="../../hospital_client/ui/history_page.py" line="108" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="103" />
+        <location filename="../../hospital_client/ui/history_page.py" line="111" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="103" />
+        <location filename="../../hospital_client/ui/history_page.py" line="111" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="107" />
+        <location filename="../../hospital_client/ui/history_page.py" line="115" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="107" />
+        <location filename="../../hospital_client/ui/history_page.py" line="115" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="108" />
+        <location filename="../../hospital_client/ui/history_page.py" line="116" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="108" />
+        <location filename="../../hospital_client/ui/history_page.py" line="116" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="109" />
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="109" />
+        <location filename="../../hospital_client/ui/history_page.py" line="117" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="110" />
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="110" />
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
         <source>Funds</source>
         <translation>基金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
         <source>Cash</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="112" />
+        <location filename="../../hospital_client/ui/history_page.py" line="120" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="112" />
+        <location filename="../../hospital_client/ui/history_page.py" line="120" />
         <source>Upload</source>
         <translation>上传状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="125" />
+        <location filename="../../hospital_client/ui/history_page.py" line="135" />
         <source>Open</source>
         <translation>查看</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="127" />
+        <location filename="../../hospital_client/ui/history_page.py" line="136" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="129" />
+        <location filename="../../hospital_client/ui/history_page.py" line="137" />
         <source>Reverse…</source>
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <location filename="../../hospital_client/ui/history_page.py" line="123" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <location filename="../../hospital_client/ui/history_page.py" line="123" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <location filename="../../hospital_client/ui/history_page.py" line="124" />
         <source>Provisional</source>
         <translation>暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="125" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="125" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="125" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="126" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="126" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="127" />
         <source> (reversed)</source>
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="149" />
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="172" />
+        <location filename="../../hospital_client/ui/history_page.py" line="177" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="191" />
+        <location filename="../../hospital_client/ui/history_page.py" line="196" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="198" />
+        <location filename="../../hospital_client/ui/history_page.py" line="203" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="212" />
+        <location filename="../../hospital_client/ui/history_page.py" line="216" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -550,37 +615,42 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="27" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="28" />
         <source>Log in — Discharge settlement</source>
         <translation>登录 — 出院结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="43" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="44" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="44" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="45" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="46" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="47" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="52" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="48" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/login_dialog.py" line="54" />
         <source>Demo site: operator demo / demo123 (clerk), super / super123 (supervisor), admin / admin123 (admin).</source>
         <translation>演示站点：收费员 demo / demo123，主管 super / super123，管理员 admin / admin123。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="65" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="67" />
         <source>Enter operator name and password.</source>
         <translation>请输入操作员和密码。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="68" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="70" />
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
@@ -588,335 +658,404 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="53" />
+        <location filename="../../hospital_client/ui/main_window.py" line="70" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="57" />
-        <location filename="../../hospital_client/ui/main_window.py" line="74" />
+        <location filename="../../hospital_client/ui/main_window.py" line="84" />
+        <location filename="../../hospital_client/ui/main_window.py" line="108" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="59" />
+        <location filename="../../hospital_client/ui/main_window.py" line="86" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="63" />
+        <location filename="../../hospital_client/ui/main_window.py" line="90" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="61" />
+        <location filename="../../hospital_client/ui/main_window.py" line="88" />
+        <location filename="../../hospital_client/ui/main_window.py" line="103" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="67" />
+        <location filename="../../hospital_client/ui/main_window.py" line="94" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="71" />
+        <location filename="../../hospital_client/ui/main_window.py" line="105" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="72" />
+        <location filename="../../hospital_client/ui/main_window.py" line="106" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="73" />
+        <location filename="../../hospital_client/ui/main_window.py" line="107" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="75" />
+        <location filename="../../hospital_client/ui/main_window.py" line="109" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="76" />
+        <location filename="../../hospital_client/ui/main_window.py" line="110" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="77" />
+        <location filename="../../hospital_client/ui/main_window.py" line="111" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="92" />
+        <location filename="../../hospital_client/ui/main_window.py" line="127" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="95" />
+        <location filename="../../hospital_client/ui/main_window.py" line="130" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="209" />
+        <location filename="../../hospital_client/ui/main_window.py" line="252" />
+        <source>%1 waiting</source>
+        <translation>%1 笔</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="254" />
+        <source>this desk has no insurance centre configured</source>
+        <translation>本窗口未配置医保中心</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="255" />
+        <source>the last sync with the insurance centre failed</source>
+        <translation>上次与医保中心同步未成功</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="256" />
+        <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
+        <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="259" />
+        <source>Queued for upload: %1.</source>
+        <translation>待上传：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="265" />
+        <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
+        <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="285" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="212" />
+        <location filename="../../hospital_client/ui/main_window.py" line="288" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="215" />
+        <location filename="../../hospital_client/ui/main_window.py" line="291" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="217" />
+        <location filename="../../hospital_client/ui/main_window.py" line="299" />
+        <source>Policy packs: %1</source>
+        <translation>政策包：%1 个</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="270" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="219" />
+        <location filename="../../hospital_client/ui/main_window.py" line="296" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="220" />
+        <location filename="../../hospital_client/ui/main_window.py" line="297" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="222" />
-        <source>Packs: %1</source>
-        <translation>政策包：%1</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="224" />
+        <location filename="../../hospital_client/ui/main_window.py" line="302" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
 </context>
 <context>
+    <name>QFileDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/i18n.py" line="29" />
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/i18n.py" line="30" />
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
     <name>QueuePage</name>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="41" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="46" />
         <source>Sync now (F8)</source>
         <translation>立即同步（F8）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="47" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="52" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="47" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="52" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="47" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="52" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="48" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="53" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="48" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="53" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="51" />
-        <location filename="../../hospital_client/ui/queue_page.py" line="57" />
-        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="56" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="62" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
         <source>Settlement no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="51" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="56" />
         <source>Transaction</source>
         <translation>交易</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="52" />
         <location filename="../../hospital_client/ui/queue_page.py" line="57" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="62" />
         <source>Message id</source>
         <translation>报文编号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="52" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="57" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="53" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="58" />
         <source>Attempts</source>
         <translation>尝试次数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="53" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="58" />
         <source>Last error</source>
         <translation>最近错误</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="54" />
-        <location filename="../../hospital_client/ui/queue_page.py" line="58" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="59" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="63" />
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="58" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="63" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="61" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="62" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="67" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="62" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="67" />
         <source>Patient pays more (+) / gets back (−)</source>
         <translation>个人补交（+）/ 退还（−）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="69" />
         <source>Pool</source>
         <translation>统筹</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="64" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="69" />
         <source>Critical illness</source>
         <translation>大病保险</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="70" />
         <source>Assistance</source>
         <translation>医疗救助</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="65" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="70" />
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="66" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="71" />
         <source>Resolved by</source>
         <translation>处理人</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="71" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="76" />
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="73" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="77" />
         <source>Mark as settled with the patient…</source>
         <translation>标记为已与患者结清…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="78" />
         <source>Print notice for the patient</source>
         <translation>打印患者调整通知单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="90" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="92" />
         <source>Upload queue</source>
         <translation>上传队列</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="91" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="93" />
         <source>Refused by the centre</source>
         <translation>医保中心拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="92" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="94" />
         <source>Adjustments to resolve</source>
         <translation>待处理差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="118" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="122" />
         <source>Waiting %1 · accepted %2 · with a difference %3 · refused %4 · adjustments open %5</source>
         <translation>待上传 %1 · 已确认 %2 · 有差额 %3 · 被拒绝 %4 · 待处理差额 %5</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="122" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="126" />
         <source>Last successful sync: %1</source>
         <translation>最近成功同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="123" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="127" />
         <source>Never synced.</source>
         <translation>尚未同步。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="125" />
-        <source>Last error: %1</source>
-        <translation>最近错误：%1</translation>
+        <location filename="../../hospital_client/ui/queue_page.py" line="129" />
+        <source>The last sync failed (the details are in the tooltip).</source>
+        <translation>上次同步未成功（详情见鼠标悬停提示）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="127" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="131" />
         <source>No central server is configured: this desk works offline (demo site).</source>
         <translation>未配置医保中心：本窗口离线工作（演示站点）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="147" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="143" />
+        <source>Sent at settlement; waiting for the answer</source>
+        <translation>结算时已发送，等待医保中心应答</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="144" />
+        <source>No answer from the centre yet</source>
+        <translation>医保中心尚未返回结果</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="145" />
+        <source>Not received by the centre; sent again at the next sync</source>
+        <translation>医保中心未收到，下次同步时重发</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="146" />
+        <source>Not delivered (the details are in the tooltip)</source>
+        <translation>未送达（详情见鼠标悬停提示）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="160" />
         <source>Syncing with the insurance centre…</source>
         <translation>正在与医保中心同步…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="154" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="167" />
         <source>Another sync of this desk is running; try again in a moment.</source>
         <translation>本窗口的另一次同步正在进行，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="156" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="169" />
         <source>Sync done: sent %1, accepted %2, with a difference %3, refused %4, still waiting %5.</source>
         <translation>同步完成：发送 %1，确认 %2，有差额 %3，被拒绝 %4，仍待上传 %5。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="171" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="173" />
+        <source>The sync did not finish (the details are in the tooltip).</source>
+        <translation>同步未完成（详情见鼠标悬停提示）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="186" />
         <source>Select a line first.</source>
         <translation>请先选择一行。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="181" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="196" />
         <source>Queued again for the next sync.</source>
         <translation>已重新排队，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="192" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="207" />
         <source>This adjustment is already resolved.</source>
         <translation>此差额已处理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="195" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="210" />
         <source>Resolve adjustment</source>
         <translation>处理差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="196" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="211" />
         <source>How was the difference settled (receipt no., note)?</source>
         <translation>差额如何结清（收据号、备注）？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="201" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="216" />
         <source>Adjustment resolved.</source>
         <translation>差额已处理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="219" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="234" />
         <source>Notice written to %1</source>
         <translation>通知单已输出到 %1</translation>
     </message>
@@ -924,34 +1063,39 @@
 <context>
     <name>ReverseDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="39" />
+        <location filename="../../hospital_client/ui/history_page.py" line="40" />
         <source>Reverse settlement %1</source>
         <translation>冲正结算 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="48" />
+        <location filename="../../hospital_client/ui/history_page.py" line="49" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="49" />
+        <location filename="../../hospital_client/ui/history_page.py" line="50" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="50" />
+        <location filename="../../hospital_client/ui/history_page.py" line="51" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="51" />
+        <location filename="../../hospital_client/ui/history_page.py" line="52" />
         <source>A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back.</source>
         <translation>冲正会新增一条金额取反的记录，原记录保留；患者的年度累计随之回退。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="54" />
+        <location filename="../../hospital_client/ui/history_page.py" line="55" />
         <source>Reverse</source>
         <translation>冲正</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="56" />
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -968,7 +1112,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/settings_page.py" line="36" />
-        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="85" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
@@ -988,92 +1132,92 @@
         <translation>无：内置演示站点</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="39" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="42" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="40" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="43" />
         <source>not configured (offline)</source>
         <translation>未配置（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="44" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="47" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="51" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="52" />
         <source>Central server</source>
         <translation>医保中心服务器</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="53" />
-        <source>IT changes the site, the server and its secret with `hospital-client setup` (see docs/operations.md); the secret is kept in the system keyring.</source>
-        <translation>站点、服务器及其密钥由信息科用 `hospital-client setup` 修改（见 docs/operations.md）；密钥保存在系统密钥环中。</translation>
+        <location filename="../../hospital_client/ui/settings_page.py" line="54" />
+        <source>IT changes the site, the server and its secret with the set-up command (see the operations guide); the secret is kept in the system keyring.</source>
+        <translation>站点、医保中心服务器及接入密钥由信息科用设置命令修改（见运维手册）；密钥保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="59" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="60" />
         <source>This desk</source>
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="63" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="64" />
         <source>PDF file (no printer)</source>
         <translation>PDF 文件（无打印机）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="76" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="77" />
         <source>Slip printer</source>
         <translation>结算单打印机</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="77" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="78" />
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="80" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="81" />
         <source>Policy packs</source>
         <translation>政策包</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="82" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
         <source>Pack</source>
         <translation>政策包</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="82" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
         <source>Valid from</source>
         <translation>生效日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
         <source>Valid to</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="85" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="113" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="114" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="118" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="119" />
         <source>Saved. The new language applies when the program starts again.</source>
         <translation>已保存。新语言在程序重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="124" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="125" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -1081,279 +1225,297 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="103" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="123" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="105" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="125" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="107" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="127" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="110" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="122" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="122" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="122" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="128" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="148" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="129" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="135" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="155" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="138" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="162" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="144" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="146" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="166" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="171" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="181" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="163" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="274" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="258" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="276" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="392" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="295" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="316" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="432" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="199" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="230" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="201" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="232" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="204" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="235" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="206" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="237" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="259" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="296" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="330" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="296" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="336" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="297" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="304" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="349" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="354" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="326" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="366" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="377" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="340" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="380" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="345" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="385" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="351" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="391" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="368" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="408" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="371" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="411" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="380" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="420" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="387" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="427" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="399" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="439" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="412" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="429" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="471" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="432" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="474" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="434" />
-        <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it: %3. See Upload and sync.</source>
-        <translation>本机暂定结算：流水号 %1，排队号 %2；医保中心拒绝：%3。请到“上传与同步”查看。</translation>
+        <location filename="../../hospital_client/ui/settle_page.py" line="476" />
+        <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
+        <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="437" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="481" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="446" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="487" />
+        <source>Offline settlement · provisional</source>
+        <translation>离线结算·暂定</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="488" />
+        <source>queue no. %1</source>
+        <translation>排队号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="496" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="502" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="457" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="507" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>application</name>
+    <message>
+        <location filename="../../hospital_client/ui/application.py" line="54" />
+        <source>Discharge settlement</source>
+        <translation>出院结算</translation>
     </message>
 </context>
 <context>
     <name>errors</name>
     <message>
         <location filename="../../hospital_client/app/errors.py" line="31" />
-        <location filename="../../hospital_client/errors.py" line="66" />
+        <location filename="../../hospital_client/errors.py" line="68" />
         <source>The operation was not completed.</source>
         <translation>操作未完成。</translation>
     </message>
@@ -1384,9 +1546,13 @@
     </message>
     <message>
         <location filename="../../hospital_client/protocol/errors.py" line="16" />
-        <location filename="../../hospital_client/sync/errors.py" line="76" />
         <source>The central system refused ({infcode}): {err_msg}</source>
         <translation>医保中心拒绝（{infcode}）：{err_msg}</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/protocol/errors.py" line="117" />
+        <source>This stay was already settled at the central system (settlement {setl_id}, site {site}, {setl_time}); it is not paid a second time. This entry is recorded against that settlement: give back what the patient paid for it (see the adjustments).</source>
+        <translation>该次住院已在医保中心结算（结算号 {setl_id}，站点 {site}，{setl_time}），不重复支付。本笔已关联到该结算：请退还患者为本笔所付款项（见待处理差额）。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/rules/errors.py" line="21" />
@@ -1405,94 +1571,99 @@
         <translation>结算数据有误。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="61" />
+        <location filename="../../hospital_client/store/errors.py" line="63" />
         <source>The local database reported an error.</source>
         <translation>本地数据库出错。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="76" />
+        <location filename="../../hospital_client/store/errors.py" line="78" />
         <source>The local database file is missing. For a new installation ask IT to initialise it; otherwise restore it from a backup.</source>
         <translation>找不到本地数据库文件。新装机请由信息科执行初始化；已有数据请从备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="88" />
+        <location filename="../../hospital_client/store/errors.py" line="90" />
         <source>The file is not this program's database; nothing was changed. Ask IT to check the database path or restore from a backup.</source>
         <translation>指定的文件不是本系统的数据库，未做任何改动。请联系信息科核对数据库路径或从备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="100" />
+        <location filename="../../hospital_client/store/errors.py" line="102" />
         <source>The local database file is damaged; nothing more was written. Stop settling at this desk, keep the file and ask IT to restore the latest backup.</source>
         <translation>本地数据库文件已损坏，未再写入任何数据。请暂停本机结算，保留该文件，联系信息科从最近的备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="113" />
+        <location filename="../../hospital_client/store/errors.py" line="115" />
         <source>The local database is read-only and nothing could be saved. Ask IT to check write permission on the file and its folder, or the disk.</source>
         <translation>本地数据库只读，无法保存，未做任何改动。请联系信息科检查文件及所在文件夹的写权限或磁盘状态。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="127" />
+        <location filename="../../hospital_client/store/errors.py" line="129" />
         <source>The local database is in use by another program; nothing was done. Close the other settlement window or database tool and try again.</source>
         <translation>本地数据库正被其他程序占用，本次操作未执行。请关闭其他结算窗口或数据库工具后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="141" />
+        <location filename="../../hospital_client/store/errors.py" line="143" />
         <source>The local database was written by a newer version of this program; nothing was changed. Ask IT to upgrade the program.</source>
         <translation>本地数据库由更新版本的程序创建，当前程序版本过旧，未做任何改动。请联系信息科升级程序。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="153" />
+        <location filename="../../hospital_client/store/errors.py" line="155" />
         <source>The local database is encrypted and this user's keyring does not hold its key (the keyring was cleared, another user is logged in, or the file came from another PC); nothing was changed. Ask IT to import the key from its key file (hospital-client key import).</source>
         <translation>本地数据库已加密，但当前系统用户的密钥库中没有它的密钥（密钥库被清空、换了系统用户或数据库文件是从其他电脑复制的），未做任何改动。请联系信息科用备份的密钥文件导入密钥（hospital-client key import）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="168" />
+        <location filename="../../hospital_client/store/errors.py" line="170" />
         <source>The local database is encrypted and the key in the keyring does not open it (another PC's key was imported, or the file is damaged); nothing was changed. Ask IT to import this desk's own key file, or to restore from a backup.</source>
         <translation>本地数据库已加密，密钥库中的密钥无法打开它（导入了其他电脑的密钥，或文件已损坏），未做任何改动。请联系信息科重新导入本机的密钥文件，或从备份恢复。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="183" />
+        <location filename="../../hospital_client/store/errors.py" line="185" />
         <source>The system keyring cannot be used, so the database key could not be read or kept; nothing was changed. Ask IT to check the system keyring (keyring or Credential Manager).</source>
         <translation>无法访问系统密钥库，读取或保存数据库密钥失败，未做任何改动。请联系信息科检查系统密钥库（钥匙环/凭据管理器）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="196" />
+        <location filename="../../hospital_client/store/errors.py" line="198" />
         <source>The disk is full. This action was not saved (it was undone as a whole); everything saved before is intact. Free disk space, then repeat the action.</source>
         <translation>磁盘已满，本次操作未保存（已整体撤销），之前的数据完好。请清理磁盘空间后重新操作。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="208" />
+        <location filename="../../hospital_client/store/errors.py" line="211" />
         <source>The local database could not be read or written; this action was not saved. Ask IT to check the disk.</source>
         <translation>读写本地数据库失败，本次操作未保存。请联系信息科检查磁盘。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="226" />
+        <location filename="../../hospital_client/store/errors.py" line="243" />
         <source>No such record.</source>
         <translation>未找到该记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="230" />
+        <location filename="../../hospital_client/store/errors.py" line="247" />
         <source>This settlement has already been reversed and cannot be reversed again.</source>
         <translation>该结算已冲正，不能重复冲正。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="234" />
+        <location filename="../../hospital_client/store/errors.py" line="251" />
         <source>A reversal cannot itself be reversed.</source>
         <translation>冲正记录不能再次冲正。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="238" />
+        <location filename="../../hospital_client/store/errors.py" line="255" />
         <source>This stay already has a settlement in force; to correct it, reverse that settlement first.</source>
         <translation>该就诊已有有效结算，如需更正请先冲正原结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="242" />
+        <location filename="../../hospital_client/store/errors.py" line="259" />
         <source>The settlement journal can only be added to, never changed or deleted.</source>
         <translation>结算流水只能追加，不能修改或删除。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="246" />
+        <location filename="../../hospital_client/store/errors.py" line="263" />
         <source>A cached policy pack or catalogue failed its check; ask IT to download it again.</source>
         <translation>本地缓存的政策包或目录校验失败，请联系信息科重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="226" />
+        <source>Settlement record {local_id} was changed outside this program after it was saved, so this report was not made. Stop and call IT.</source>
+        <translation>结算记录 {local_id} 在保存后被本程序以外的方式改动过，本报表未生成。请停止操作并联系信息科。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/store/keys.py" line="90" />
@@ -1505,59 +1676,64 @@
         <translation>操作员或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="40" />
+        <location filename="../../hospital_client/sync/errors.py" line="42" />
         <source>The exchange with the central system was not completed.</source>
         <translation>与医保中心同步未完成。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="45" />
+        <location filename="../../hospital_client/sync/errors.py" line="47" />
         <source>No central system is configured at this desk (the demo site, or setup was not run); settlements are offline only.</source>
         <translation>本机未配置医保中心地址（演示站点或尚未运行 setup），只能离线结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="50" />
+        <location filename="../../hospital_client/sync/errors.py" line="52" />
         <source>The site's access secret is not in this machine's keyring; ask IT to run hospital-client setup.</source>
         <translation>本机的系统钥匙串中没有本机构的接入密钥，请信息科运行 hospital-client setup。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="54" />
+        <location filename="../../hospital_client/sync/errors.py" line="56" />
         <source>This machine has no usable system keyring, so the access secret cannot be read; call IT.</source>
         <translation>本机没有可用的系统钥匙串，无法读取接入密钥，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="58" />
+        <location filename="../../hospital_client/sync/errors.py" line="60" />
         <source>The central system cannot be reached just now (network, or the centre is busy). Settlements are saved and are sent when the link is back.</source>
         <translation>暂时连不上医保中心（网络或中心繁忙），结算已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="64" />
+        <location filename="../../hospital_client/sync/errors.py" line="66" />
         <source>The central system refused the message.</source>
         <translation>医保中心拒绝了报文。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="72" />
+        <location filename="../../hospital_client/sync/errors.py" line="74" />
         <source>The access secret is wrong; ask IT to run setup again.</source>
         <translation>接入密钥不正确，请信息科重新运行 setup</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="74" />
+        <location filename="../../hospital_client/sync/errors.py" line="76" />
         <source>This machine's clock differs from the central system's by more than 5 minutes; set the clock right.</source>
         <translation>本机时钟与医保中心相差超过 5 分钟，请校准本机时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="88" />
+        <location filename="../../hospital_client/sync/errors.py" line="90" />
         <source>The central system's answer cannot be read; call IT.</source>
         <translation>医保中心的应答无法识别，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="92" />
+        <location filename="../../hospital_client/sync/errors.py" line="94" />
         <source>Another sync is running; try again shortly.</source>
         <translation>另一个同步正在进行，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="96" />
+        <location filename="../../hospital_client/sync/errors.py" line="98" />
         <source>A policy pack or catalogue downloaded from the central system failed its check and was not used.</source>
         <translation>从医保中心下载的政策包或目录校验失败，未启用。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="105" />
+        <source>This desk's audit log no longer matches what the central system received: records may have been removed or changed. Keep the database as it is and call IT.</source>
+        <translation>本机审计日志与医保中心收到的不一致：可能有记录被删除或改动。请保持数据库原样并联系信息科。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/app/bill_import.py" line="95" />
@@ -1640,7 +1816,7 @@
         <translation>无法使用此费用明细文件。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/input_files.py" line="27" />
+        <location filename="../../hospital_client/app/input_files.py" line="50" />
         <source>The file cannot be used (missing, not an ordinary file, or too large).</source>
         <translation>文件无法使用（不存在、不是普通文件或文件过大）。</translation>
     </message>
@@ -1648,139 +1824,267 @@
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <location filename="../../hospital_client/ui/messages.py" line="49" />
         <source>serial no.</source>
         <translation>明细流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <location filename="../../hospital_client/ui/messages.py" line="49" />
         <source>catalogue code</source>
         <translation>医保目录编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="24" />
+        <location filename="../../hospital_client/ui/messages.py" line="49" />
         <source>item name</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="50" />
         <source>unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="50" />
         <source>quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="25" />
+        <location filename="../../hospital_client/ui/messages.py" line="50" />
         <source>amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="51" />
         <source>charge class</source>
         <translation>收费项目等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="51" />
         <source>self-pay share</source>
         <translation>自付比例</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="26" />
+        <location filename="../../hospital_client/ui/messages.py" line="51" />
         <source>price cap</source>
         <translation>限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="34" />
+        <location filename="../../hospital_client/ui/messages.py" line="52" />
+        <source>admission date</source>
+        <translation>入院日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="52" />
+        <source>discharge date</source>
+        <translation>出院日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="53" />
+        <source>hospital level</source>
+        <translation>医院等级</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="53" />
+        <source>admission no.</source>
+        <translation>住院号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="54" />
+        <source>diagnosis</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="54" />
+        <source>kind of treatment</source>
+        <translation>医疗类别</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="55" />
+        <source>insurance type</source>
+        <translation>险种</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="55" />
+        <source>urban or rural residence</source>
+        <translation>城乡居住类别</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="56" />
+        <source>person no.</source>
+        <translation>人员编号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="56" />
+        <source>deductible paid</source>
+        <translation>已付起付线</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="57" />
+        <source>the stay</source>
+        <translation>住院信息</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="57" />
+        <source>the patient</source>
+        <translation>患者信息</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="58" />
+        <source>the bill</source>
+        <translation>费用明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="64" />
+        <source>a field</source>
+        <translation>某一项</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="69" />
         <source>is missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="35" />
+        <location filename="../../hospital_client/ui/messages.py" line="70" />
         <source>is not a number</source>
         <translation>不是有效数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="36" />
+        <location filename="../../hospital_client/ui/messages.py" line="71" />
         <source>must be written as a decimal number</source>
         <translation>必须写成十进制数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="37" />
+        <location filename="../../hospital_client/ui/messages.py" line="72" />
         <source>has too many decimal places</source>
         <translation>小数位数过多</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="38" />
+        <location filename="../../hospital_client/ui/messages.py" line="73" />
         <source>is too large</source>
         <translation>数值过大</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="39" />
+        <location filename="../../hospital_client/ui/messages.py" line="74" />
         <source>must not be negative</source>
         <translation>不能为负数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="40" />
+        <location filename="../../hospital_client/ui/messages.py" line="75" />
         <source>must be between 0 and 1</source>
         <translation>必须在 0 到 1 之间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="41" />
+        <location filename="../../hospital_client/ui/messages.py" line="76" />
         <source>must be text</source>
         <translation>必须是文字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="42" />
+        <location filename="../../hospital_client/ui/messages.py" line="77" />
         <source>is too long</source>
         <translation>过长</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="43" />
+        <location filename="../../hospital_client/ui/messages.py" line="78" />
         <source>does not equal unit price × quantity</source>
         <translation>与单价×数量不符</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="44" />
+        <location filename="../../hospital_client/ui/messages.py" line="79" />
         <source>must be 01 (A), 02 (B) or 03 (C)</source>
         <translation>必须是 01（甲类）、02（乙类）或 03（丙类）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="45" />
+        <location filename="../../hospital_client/ui/messages.py" line="80" />
         <source>is used twice in this bill</source>
         <translation>在本单中重复</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="46" />
+        <location filename="../../hospital_client/ui/messages.py" line="81" />
         <source>is not a known column</source>
         <translation>不是可识别的列</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="47" />
+        <location filename="../../hospital_client/ui/messages.py" line="82" />
         <source>is not a fee line</source>
         <translation>不是费用明细行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="48" />
+        <location filename="../../hospital_client/ui/messages.py" line="83" />
         <source>cannot be read as CSV</source>
         <translation>无法按 CSV 读取</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="50" />
+        <location filename="../../hospital_client/ui/messages.py" line="85" />
         <source>is not valid</source>
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="67" />
+        <location filename="../../hospital_client/ui/messages.py" line="91" />
+        <source>The discharge date is before the admission date.</source>
+        <translation>出院日期早于入院日期。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="93" />
+        <source>The discharge date is outside the validity of the policy pack.</source>
+        <translation>出院日期不在政策包有效期内。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="95" />
+        <source>The policy pack does not cover this patient's insurance type or this kind of treatment.</source>
+        <translation>政策包不适用于该患者的险种或该医疗类别。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="97" />
+        <source>The patient's urban or rural residence is needed by this policy pack.</source>
+        <translation>该政策包需要患者的城乡居住类别。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="113" />
         <source>A file or device could not be used:</source>
         <translation>无法使用文件或设备：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="68" />
-        <source>Unexpected error; nothing was saved. Please tell IT:</source>
-        <translation>发生意外错误，未保存任何数据。请告知信息科：</translation>
+        <location filename="../../hospital_client/ui/messages.py" line="114" />
+        <source>Unexpected error; nothing was saved. Please tell IT (the details are in the log).</source>
+        <translation>发生意外错误，未保存任何数据。请告知信息科（详情见日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="162" />
+        <source>Settlement upload</source>
+        <translation>结算上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="162" />
+        <source>Reversal upload</source>
+        <translation>冲正上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="163" />
+        <source>Batch upload</source>
+        <translation>批量上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="164" />
+        <source>Message</source>
+        <translation>报文</translation>
+    </message>
+</context>
+<context>
+    <name>widgets</name>
+    <message>
+        <location filename="../../hospital_client/ui/widgets.py" line="29" />
+        <source>yyyy-MM-dd</source>
+        <translation>yyyy年MM月dd日</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/widgets.py" line="34" />
+        <source>yyyy-MM</source>
+        <translation>yyyy年MM月</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/widgets.py" line="48" />
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
     </message>
 </context>
 </TS>

@@ -4,7 +4,9 @@ encrypted (as every database the client makes); a damaged page fails its HMAC an
 damaged. (Wrong and missing keys: test_store_encryption_keys.py.)
 
 Full disk: a 2 MiB tmpfs mounted for the test when the tests run as root and may mount (as
-here and in CI); otherwise SQLite's ``PRAGMA max_page_count`` makes the same SQLITE_FULL.
+here and in CI); otherwise SQLite's ``PRAGMA max_page_count`` makes the same SQLITE_FULL. A
+nearly full disk, where the -wal would fit but the -shm index cannot be made or grown and SQLite
+says only "disk I/O error", needs the small tmpfs (skipped without one).
 Read-only: a tmpfs remounted read-only (as root), and a read-only file and folder (as root the
 CLI then runs under ``setpriv`` without the capabilities that override file permissions).
 """
@@ -341,3 +343,126 @@ def test_full_disk_page_limit(demo_template: Path, tmp_path: Path) -> None:
         assert store.check.check_database(db).ok
     finally:
         db.close()
+
+
+# --- nearly full disk: SQLite says "disk I/O error" -------------------------------------------
+
+_WAL_FRAME = 24 + 4096        # a WAL frame: its header and one page
+_SHM_FIRST_BLOCK_FRAMES = 4062  # frames the first 32 KiB block of the -shm index holds
+
+
+def test_nearly_full_disk_at_open_says_disk_full(demo_template: Path, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The main file fits but its -shm file does not: SQLite makes the -shm (32 KiB, a byte
+    written in each of its pages) at the first open, and on ENOSPC says only "disk I/O error"
+    (SQLITE_IOERR_SHMSIZE). Every command, reading or writing, then used to say "could not be
+    read or written ... check the cable"; it is a full disk, and says so."""
+    with tmpfs(tmp_path / "nearly", "2m") as mount:
+        if mount is None:
+            pytest.skip("cannot mount a tmpfs here (not root): a nearly full disk needs a small filesystem")
+        path = mount / "desk.db"
+        shutil.copyfile(demo_template, path)
+        _settle_once(path, "N-1")
+        assert not Path(f"{path}-shm").exists()
+        filler = _fill(mount, 8 * 1024)
+        before = path.read_bytes()
+        referral = str(ROOT / "resources/demo/requests/req_referral.json")
+        for args in (["journal", "list", "--db", str(path)], ["settle", referral, "--commit", "--db", str(path)]):
+            code, out, err = _run_cli(args, capsys)
+            assert code == 1 and out == ""
+            assert "disk holding the database is full (" in err and " free, and SQLite needs a few MB" in err
+            assert "NOT saved" in err and "Free disk space" in err
+            assert "could not be read or written" not in err and "cable" not in err
+        assert path.read_bytes() == before
+        filler.unlink()
+        assert _count(path) == 1
+        code, out, _err = _run_cli(["settle", str(ROOT / "resources/demo/requests/req_referral.json"), "--commit",
+                                    "--db", str(path)], capsys)
+        assert code == 0 and json.loads(out)["local_id"] == 2
+
+
+def test_nearly_full_disk_when_a_commit_must_grow_the_shm(demo_template: Path, tmp_path: Path) -> None:
+    """A desk already open, its WAL not folded back for a while (a long read elsewhere, or
+    checkpoints held off): the WAL has filled the first 32 KiB block of the -shm index, and the
+    next commit needs a second block on a nearly full disk. Its WAL frame is written, the -shm
+    cannot grow, SQLite says "disk I/O error" and rolls back: the desk says the disk is full."""
+    with tmpfs(tmp_path / "shm", "24m") as mount:
+        if mount is None:
+            pytest.skip("cannot mount a tmpfs here (not root): a nearly full disk needs a small filesystem")
+        path = mount / "desk.db"
+        shutil.copyfile(demo_template, path)
+        wal = Path(f"{path}-wal")
+        db = store.open_database(path)
+        try:
+            db.conn.execute("PRAGMA wal_autocheckpoint = 0")
+            db.execute("CREATE TABLE scratch (n INTEGER NOT NULL)")
+            db.execute("INSERT INTO scratch VALUES (0)")
+            while (wal.stat().st_size - 32) // _WAL_FRAME < _SHM_FIRST_BLOCK_FRAMES:
+                with store.transaction(db):  # one page changed: one frame per commit
+                    db.execute("UPDATE scratch SET n = n + 1")
+            assert (wal.stat().st_size - 32) // _WAL_FRAME == _SHM_FIRST_BLOCK_FRAMES
+            assert Path(f"{path}-shm").stat().st_size == 32 * 1024
+            n = db.execute("SELECT n FROM scratch").fetchone()[0]
+            filler = _fill(mount, 8 * 1024)  # room for one more frame, not for a second -shm block
+            with pytest.raises(store.DiskFull, match=r"database is full \(.* free, and SQLite") as caught:
+                with store.transaction(db):
+                    db.execute("UPDATE scratch SET n = n + 1")
+            assert str(caught.value.__cause__) == "disk I/O error"  # what SQLite itself said
+            assert "NOT saved" in str(caught.value)
+            assert not db.conn.in_transaction
+            assert db.execute("SELECT n FROM scratch").fetchone()[0] == n
+            filler.unlink()
+            with store.transaction(db):
+                db.execute("UPDATE scratch SET n = n + 1")
+            assert db.execute("SELECT n FROM scratch").fetchone()[0] == n + 1
+            assert app.settle(db, app.login(db, "demo", "demo123"), load_request()).committed.local_id == 1
+        finally:
+            db.close()
+        db = store.open_database(path)
+        try:
+            assert store.check.check_database(db).ok
+        finally:
+            db.close()
+
+
+def test_no_room_for_the_wal_file_says_disk_full(demo_template: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Space left but no inode: the -wal and -shm files cannot be made, SQLite says "unable to
+    open database file" (SQLITE_CANTOPEN); the disk is full all the same."""
+    with tmpfs(tmp_path / "inodes", "8m,nr_inodes=16") as mount:
+        if mount is None:
+            pytest.skip("cannot mount a tmpfs here (not root): a disk without inodes needs a small filesystem")
+        path = mount / "desk.db"
+        shutil.copyfile(demo_template, path)
+        fillers: list[Path] = []
+        with contextlib.suppress(OSError):
+            while True:
+                fillers.append(mount / f"filler-{len(fillers)}")
+                fillers[-1].touch()
+        code, out, err = _run_cli(["journal", "list", "--db", str(path)], capsys)
+        assert code == 1 and out == ""
+        assert "disk holding the database is full (no room for one more file on it)" in err
+        for filler in fillers:
+            filler.unlink(missing_ok=True)
+        assert _count(path) == 0
+
+
+def test_an_io_error_is_a_full_disk_only_when_the_disk_is_nearly_full(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a disk with room an I/O error is still a storage failure (check the disk); below what
+    SQLite may need beside the database it is a full disk, whatever SQLite called it."""
+    from hospital_client.store import sqlite_errors
+
+    path = tmp_path / "desk.db"
+    ioerr = sqlite3.OperationalError("disk I/O error")
+    ioerr.sqlite_errorcode = 10  # type: ignore[attr-defined]
+    eio = OSError(5, "Input/output error")
+    assert shutil.disk_usage(tmp_path).free > sqlite_errors.NEARLY_FULL_BYTES
+    assert isinstance(sqlite_errors.translate(ioerr, path), store.StorageFailure)
+    assert isinstance(sqlite_errors.translate(eio, path), store.StorageFailure)
+    monkeypatch.setattr(sqlite_errors, "NEARLY_FULL_BYTES", 1 << 62)
+    for exc in (ioerr, sqlite3.OperationalError("disk I/O error"), eio, OSError(28, "No space left on device")):
+        translated = sqlite_errors.translate(exc, path)
+        assert isinstance(translated, store.DiskFull), exc
+        assert " free, and SQLite needs a few MB beside the database" in str(translated)
+    assert isinstance(sqlite_errors.translate(ioerr, Path("<database>")), store.StorageFailure)

@@ -1,19 +1,23 @@
 """Faults between the desk and the central system: the server down at first, HTTP 500s, answers
 slower than the client's timeout, the connection dropped after the server committed but before
-the client read the answer, the same batch delivered twice. After each, the central report holds
-every settlement exactly once and the local journal agrees."""
+the client read the answer, the same batch delivered twice, and a restore from a backup in the
+middle of it all. After each, the central report holds every settlement exactly once and the
+local journal agrees."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from central_helpers import roster
 from sync_helpers import (
     FAST,
     QUICK_DRAIN,
+    SITE_A,
     Central,
     FaultProxy,
     assert_consistent,
@@ -25,9 +29,12 @@ from sync_helpers import (
     ready_desk,
 )
 
+from hospital_client import protocol as p
 from hospital_client import store
 from hospital_client.app import usecases
+from hospital_client.store import accumulators, numbering
 from hospital_client.sync.drain import ACK_ADJUDICATED, DrainSettings, drain
+from hospital_client.sync.pulls import pull_roster
 
 _persons = iter(p for p in sorted(roster()) if p not in ("DEMO990100000031",))
 
@@ -101,3 +108,99 @@ def test_the_same_entries_uploaded_again_are_repeats(tmp_path: Path, central: Ce
     assert len(store.journal.list_entries(db)) == 4
     assert_consistent(central, db, code)
     db.close()
+
+
+# --- the drill: 300 settlements, faults all along, a restore in the middle ------------------------
+
+_DRILL_PERSONS = sorted(roster())
+_FAULTS = ["500", "drop", "pass", "delay:1.2", "twice", "pass", "500", "500", "drop"]
+
+
+def _drill_settle(db: store.LocalDatabase, numbers: range | list[int]) -> None:
+    clerk = operator(db)
+    for n in numbers:
+        psn = _DRILL_PERSONS[n % len(_DRILL_PERSONS)]
+        usecases.settle(db, clerk, desk_request(psn, f"MDT-DRILL-{n:03d}"))
+
+
+def _drill_sync(db: store.LocalDatabase, central: Central) -> None:
+    """A drain through the faults (retried once when the faults end it early, as the next sync would)."""
+    settings = dataclasses.replace(FAST, read_timeout=0.8)
+    with FaultProxy(central.url, secret=central.secrets[SITE_A], plan=list(_FAULTS)) as proxy, \
+            client_for(central, SITE_A, url=proxy.url, settings=settings) as client:
+        report = drain(db, client, settings=DrainSettings(batch_size=40, poll_initial=0.02, result_wait=30))
+        if not report.ok:
+            report = drain(db, client, settings=DrainSettings(batch_size=40, poll_initial=0.02, result_wait=30))
+    assert report.ok and report.parked == 0 and report.still_queued == 0, report
+
+
+def _in_force_locally(db: store.LocalDatabase) -> dict[str, int]:
+    held: dict[str, int] = {}
+    for e in store.journal.list_entries(db):
+        linked = store.already_settled.in_force_of(db, e.local_id)
+        if e.kind == "settlement" and e.reversed_by is None and linked is None:
+            assert e.mdtrt_id not in held, f"{e.mdtrt_id} in force twice in the journal"
+            held[e.mdtrt_id] = e.local_id
+    return held
+
+
+def test_a_restore_in_the_middle_of_faults_settles_every_encounter_once(tmp_path: Path) -> None:
+    """300 encounters: 100 settled and synced through faults, a backup; 100 more settled (three of
+    them reversed and settled again) and synced; the backup restored (those are lost to the
+    journal); offline, 50 new ones and 5 of the lost encounters settled again; synced through
+    faults; 50 more settled online and one reversed and settled again. At the end each encounter
+    has one settlement in force at the central system and in the journal, nothing is parked, and
+    every person's year-to-date at the desk is the central one."""
+    with central_db(tmp_path / "central") as central:
+        db = ready_desk(tmp_path, central, SITE_A)
+        _drill_settle(db, range(0, 100))
+        _drill_sync(db, central)
+        backup = store.backup.backup(db, tmp_path / "after-100.db", operator="it")
+
+        _drill_settle(db, range(100, 200))
+        for n in (110, 150, 190):
+            [entry] = [e for e in store.journal.list_entries(db) if e.mdtrt_id == f"MDT-DRILL-{n:03d}"]
+            usecases.reverse(db, operator(db), entry.local_id, "重结")
+            _drill_settle(db, [n])
+        _drill_sync(db, central)
+        path = db.path
+        db.close()
+
+        store.backup.restore(backup.path, path, operator="it")
+        db = store.open_database(path)
+        assert len(_in_force_locally(db)) == 100 and numbering.restore_state(db).pending
+        _drill_settle(db, [*range(200, 250), *range(100, 105)])  # offline: the desk does not know 100-104
+        assert min(e.local_id for e in store.journal.list_entries(db) if e.local_id > 100) > numbering.GENERATION_SPAN
+        _drill_sync(db, central)
+        assert not numbering.restore_state(db).pending
+
+        _drill_settle(db, range(250, 300))
+        [entry] = [e for e in store.journal.list_entries(db) if e.mdtrt_id == "MDT-DRILL-260"]
+        usecases.reverse(db, operator(db), entry.local_id, "重结")
+        _drill_settle(db, [260])
+        _drill_sync(db, central)
+
+        everything = central.settlements(SITE_A)
+        in_force = Counter(s["mdtrt_id"] for s in everything if s["reversed"] is None)
+        assert len(in_force) == 300 and set(in_force.values()) == {1}
+        locally = _in_force_locally(db)
+        assert len(locally) == 300
+        by_setl = {s["mdtrt_id"]: s for s in everything if s["reversed"] is None}
+        for mdtrt_id, local_id in locally.items():
+            remote = store.reconcile.remote_result(db, local_id)
+            assert remote is not None and remote["central_id"] == by_setl[mdtrt_id]["setl_id"], mdtrt_id
+        linked = [store.already_settled.in_force_of(db, e.local_id) for e in store.journal.list_entries(db)]
+        assert {link["setl_id"] for link in linked if link is not None} == {
+            by_setl[f"MDT-DRILL-{n:03d}"]["setl_id"] for n in range(100, 105)}
+        assert set(outbox_statuses(db).values()) <= {"accepted", "adjusted"}
+        assert all(e.state == "final" for e in store.journal.list_entries(db))
+        assert store.check.check_database(db).ok
+        with client_for(central, SITE_A) as client:
+            pull_roster(db, client)
+            for psn in _DRILL_PERSONS:
+                central_ytd: dict[str, Any] = client.call(
+                    p.PERSON_ACCUMULATORS, {"data": {"psn_no": psn, "year": 2026}}).output["year_to_date"]
+                local = accumulators.year_to_date(db, psn, 2026)
+                assert local is not None
+                assert {k: (v if k == "admissions" else f"{v:.2f}") for k, v in local.items()} == central_ytd, psn
+        db.close()
