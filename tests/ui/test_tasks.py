@@ -6,6 +6,7 @@ thousands of tasks (pyproject.toml pins below 6.12 for this)."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from pytestqt.qtbot import QtBot
@@ -17,6 +18,7 @@ def test_thousands_of_results_and_errors_reach_the_gui_thread(qtbot: QtBot) -> N
     runner = TaskRunner()
     results: list[object] = []
     errors: list[BaseException] = []
+    gc.collect()
     none_refs = sys.getrefcount(None)
     true_refs = sys.getrefcount(True)
     for i in range(6000):
@@ -29,6 +31,8 @@ def test_thousands_of_results_and_errors_reach_the_gui_thread(qtbot: QtBot) -> N
     qtbot.waitUntil(lambda: runner.running == 0, timeout=60_000)
     assert len(results) == 4000 and len(errors) == 2000
     assert all(isinstance(e, ZeroDivisionError) for e in errors)
-    # No reference to None or True was lost on the way (within the noise of other objects).
-    assert sys.getrefcount(None) >= none_refs - 100
-    assert sys.getrefcount(True) >= true_refs - 100
+    # No reference to None or True was lost on the way. The faulty build lost one per signal
+    # (thousands here); objects of earlier tests freed meanwhile account for a few hundred.
+    gc.collect()
+    assert sys.getrefcount(None) >= none_refs - 1000
+    assert sys.getrefcount(True) >= true_refs - 1000
