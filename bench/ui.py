@@ -111,7 +111,7 @@ def main() -> None:
         page.identify.setText(str(persons[run % len(persons)]["card_no"]))
         page.lookup()
         wait_for(app, lambda: page.person is not None and tasks.running == 0)
-        page.mdtrt_id.setText(f"BENCH-{run}-{dt.datetime.now().timestamp()}")
+        page.enter_stay(f"BENCH-{run}-{dt.datetime.now().timestamp()}", dt.date.today() - dt.timedelta(days=7))
         page.import_file(bill, ask=False)
         wait_for(app, lambda: page.preview is not None and tasks.running == 0)
         page.mdtrt_id.setFocus()

@@ -17,6 +17,7 @@ Every environment variable the program reads is named here, and only here:
     HOSPITAL_CLIENT_BUSY_TIMEOUT_MS  how long to wait for a database another program holds
     HOSPITAL_CLIENT_LANG             the interface language (zh_CN, en), beating the saved choice
     HOSPITAL_CLIENT_ONLINE_WAIT      seconds to wait for the central answer before a slip says provisional
+    HOSPITAL_CLIENT_SLIP_DAYS        days a slip PDF is kept in the slips folder (default 7; 0: kept)
     HOSPITAL_CENTRAL_ENCRYPT         1: ``central init`` makes an encrypted central database
     for tests and benchmarks only (never set at a desk)
     HOSPITAL_CLIENT_DEMO_AUTOLOGIN   NAME:PASSWORD logs a demo database in without the dialog
@@ -50,10 +51,12 @@ ENV_BUSY_TIMEOUT = "HOSPITAL_CLIENT_BUSY_TIMEOUT_MS"
 ENV_LANGUAGE = "HOSPITAL_CLIENT_LANG"
 ENV_ONLINE_WAIT = "HOSPITAL_CLIENT_ONLINE_WAIT"
 ENV_CENTRAL_ENCRYPT = "HOSPITAL_CENTRAL_ENCRYPT"
+ENV_SLIP_DAYS = "HOSPITAL_CLIENT_SLIP_DAYS"
 ENV_DEMO_AUTOLOGIN = "HOSPITAL_CLIENT_DEMO_AUTOLOGIN"  # tests and benchmarks only
 ENV_EXIT_WHEN_READY = "HOSPITAL_CLIENT_EXIT_WHEN_READY"  # tests and benchmarks only
 
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+DEFAULT_SLIP_DAYS = 7
 LOG_MAX_BYTES = 2 * 1024 * 1024
 LOG_BACKUPS = 5
 
@@ -69,6 +72,7 @@ __all__ = [
     "resolve_db_path",
     "setup_logging",
     "site_config_path",
+    "slip_retention_days",
 ]
 
 
@@ -112,6 +116,12 @@ def busy_timeout_ms() -> int:
     return DEFAULT_BUSY_TIMEOUT_MS
 
 
+def slip_retention_days() -> int:
+    """How many days a slip PDF stays in the slips folder (0: until removed by hand)."""
+    raw = os.environ.get(ENV_SLIP_DAYS, "").strip()
+    return int(raw) if raw.isdigit() else DEFAULT_SLIP_DAYS
+
+
 def site_config_path() -> Path:
     env = os.environ.get(ENV_CONFIG)
     if env:
@@ -130,9 +140,11 @@ class SiteConfig:
     printer: str = ""
     policy: str = ""          # a pack id, or "" to choose by insured place, insurance type and date
     source: str = ""
+    level: str = ""           # the hospital's level (hosp_lv) 1, 2 or 3; "" lets the clerk choose
+    his_drop: str = ""        # the folder HIS drops its hand-offs into (docs/his-interface.md), "" for none
 
 
-_SITE_KEYS = {"code", "name", "region", "server_url", "printer", "policy"}
+_SITE_KEYS = {"code", "name", "region", "server_url", "printer", "policy", "level", "his_drop"}
 
 
 def _site_from(raw: dict[str, Any], source: str) -> SiteConfig:
@@ -151,6 +163,8 @@ def _site_from(raw: dict[str, Any], source: str) -> SiteConfig:
     for key in ("code", "name", "region"):
         if not values[key]:
             raise ConfigError(f"{source}: site.{key}: required key is missing or empty")
+    if values["level"] not in ("", "1", "2", "3"):
+        raise ConfigError(f"{source}: site.level: must be \"1\", \"2\" or \"3\"")
     return SiteConfig(source=source, **values)
 
 

@@ -40,7 +40,9 @@ CLI in ``cli.main.report_error``.
     │   └── CentralRefused                         the central system refused (carries the ProtocolError)
     ├── AppError                     app        2  the use cases refuse
     │   ├── UnknownPerson, PermissionDenied, NotInitialised
-    │   └── BillFileError                          a HIS bill file that cannot be read as a bill
+    │   ├── BillFileError                          a HIS bill file that cannot be read as a bill
+    │   ├── HandoffError, HandoffMismatch          a HIS hand-off unusable / of another person than identified
+    │   └── LevelNotSet                            the site file does not give the hospital level
     ├── central.StoreError           central    2  the central system's store refuses
     ├── CheckFailed                  selftest   1  an installation self-test check failed
     ├── BadInput                     cli        2  a command-line argument or input file is unusable

@@ -21,6 +21,7 @@ from ..config import ConfigError, setup_logging
 from ..rules.errors import RulesError
 from ..rules.money import amount_in_words
 from ..store import Operator, RecordError, StoreError
+from ..store.cash import PAYMENT_METHODS, DayClosed
 from ..store.history import HistoryFilter
 from ..sync.errors import CredentialsMissing, CredentialsUnavailable, NotConfigured
 from .backups import BackupInfo, CheckReport, Restored, backup, restore
@@ -37,6 +38,7 @@ from .bundled import (
     pack_summary,
     settle_demo_request,
 )
+from .day_close import DayCloseReport
 from .desk import DAY_END_TITLES, Desk, Preview, SourceFile
 from .desk_database import (
     DEMO_OPERATORS,
@@ -56,6 +58,7 @@ from .errors import (
     NotInitialised,
     PermissionDenied,
     RequestError,
+    TenderedTooLittle,
     UnknownPerson,
 )
 from .fee_rows import OVER_CAP, REFUND, UNKNOWN, FeeRow
@@ -72,6 +75,7 @@ from .slips import record_print
 from .usecases import (
     DAY_END_KEYS,
     DayEndTotals,
+    Payment,
     PersonView,
     SettleOutcome,
     business_day,
@@ -99,6 +103,7 @@ __all__ = [
     "MAX_PACK_BYTES",
     "MAX_REQUEST_BYTES",
     "OVER_CAP",
+    "PAYMENT_METHODS",
     "REFUND",
     "UNKNOWN",
     "AppError",
@@ -108,6 +113,8 @@ __all__ = [
     "ConfigError",
     "CredentialsMissing",
     "CredentialsUnavailable",
+    "DayCloseReport",
+    "DayClosed",
     "DayEndTotals",
     "DemoSettlement",
     "Desk",
@@ -120,6 +127,7 @@ __all__ = [
     "NotConfigured",
     "NotInitialised",
     "Operator",
+    "Payment",
     "PermissionDenied",
     "PersonView",
     "Preview",
@@ -130,6 +138,7 @@ __all__ = [
     "SettleOutcome",
     "SourceFile",
     "StoreError",
+    "TenderedTooLittle",
     "UnknownPerson",
     "amount_in_words",
     "backup",

@@ -107,7 +107,11 @@ _CLERK_TEXTS = {
     "xlsx_too_large": QT_TRANSLATE_NOOP("errors", "The Excel workbook is too large when unpacked."),
     "xlsx_compression": QT_TRANSLATE_NOOP("errors", "The Excel workbook is packed in a way no spreadsheet program writes (suspicious compression); it was not opened."),  # noqa: E501
     "xlsx_cell_too_long": QT_TRANSLATE_NOOP("errors", "The Excel workbook holds a cell or text that is too long."),
+    "header_block": QT_TRANSLATE_NOOP("errors", "The rows above the fee table (patient and admission) cannot be read."),
 }
+# The header block of a HIS hand-off (docs/his-interface.md): key/value rows above the fee table.
+MAX_BLOCK_ROWS = 64
+MAX_BLOCK_VALUE_CHARS = 500
 
 
 class BillFileError(AppError):
@@ -115,7 +119,7 @@ class BillFileError(AppError):
 
     code: empty, encoding, bad_json, bad_csv, bad_xlsx, unsupported, missing_columns,
     no_lines, too_many_lines, unreadable, not_a_file, too_large, xlsx_too_large,
-    xlsx_compression, xlsx_cell_too_long.
+    xlsx_compression, xlsx_cell_too_long, header_block.
     """
 
     clerk_text = QT_TRANSLATE_NOOP("errors", "The bill file cannot be used.")
@@ -187,6 +191,55 @@ def import_bill_bytes(data: bytes, name: str) -> ImportedBill:
     if len(bill.fees) > MAX_LINES:
         raise BillFileError(name, "too_many_lines", f"{len(bill.fees)} lines; at most {MAX_LINES} per bill")
     return bill
+
+
+def import_handoff_bytes(data: bytes, name: str) -> tuple[dict[str, str], ImportedBill]:
+    """A CSV or XLSX HIS hand-off: its header block (key/value rows above the fee table, keys as
+    written) and its bill, read with the same checks and limits as a bill."""
+    suffix = Path(name).suffix.lower()
+    if not data or data.isspace():
+        raise BillFileError(name, "empty", "the file is empty")
+    if len(data) > MAX_BILL_BYTES:
+        raise BillFileError(name, "too_large", f"is {describe_size(len(data))}; at most "
+                            f"{describe_size(MAX_BILL_BYTES)} is read")
+    block: dict[str, str] = {}
+    if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
+        bill = _from_xlsx(data, name, block)
+    elif suffix in (".csv", ".txt", ""):
+        bill = _from_csv(data, name, block)
+    else:
+        raise BillFileError(name, "unsupported", f"unsupported file type '{suffix}' (use JSON, CSV or XLSX)")
+    if not bill.fees and not bill.errors:
+        raise BillFileError(name, "no_lines", "the file has no fee lines")
+    return block, bill
+
+
+def _is_fee_header(row: Sequence[Any]) -> bool:
+    keys = set()
+    for cell in row[:MAX_COLUMNS]:
+        key = ("" if cell is None else str(cell)).strip().lstrip("\ufeff")
+        keys.add(key if key in FIELDS else HEADER_ALIASES.get(key))
+    return all(f in keys for f in REQUIRED)
+
+
+def _block_row(block: dict[str, str], row: Sequence[Any], name: str, line: int) -> None:
+    """One key/value row of a hand-off's header block, into ``block``."""
+    cells = [("" if c is None else str(c)).strip().lstrip("\ufeff") for c in row[:MAX_COLUMNS]]
+    while cells and not cells[-1]:
+        cells.pop()
+    if len(block) >= MAX_BLOCK_ROWS:
+        raise BillFileError(name, "header_block", f"more than {MAX_BLOCK_ROWS} rows above the fee table "
+                            "(is its header row missing?)", line)
+    if len(cells) != 2 or not cells[0]:
+        raise BillFileError(name, "header_block", "a row above the fee table must be a key and a value "
+                            f"(found {len(cells)} cell(s); the fee table needs its header row)", line)
+    key, value = cells
+    if len(key) > 40 or len(value) > MAX_BLOCK_VALUE_CHARS:
+        raise BillFileError(name, "header_block", f"{_shorten(key)}: longer than {MAX_BLOCK_VALUE_CHARS} "
+                            "characters", line)
+    if key in block:
+        raise BillFileError(name, "header_block", f"{key}: given twice", line)
+    block[key] = value
 
 
 def _too_many_lines(name: str, line: int) -> BillFileError:
@@ -439,7 +492,7 @@ class _PhysicalLines:
         return _split_long_line(line, self._delimiter)
 
 
-def _from_csv(data: bytes, name: str) -> ImportedBill:
+def _from_csv(data: bytes, name: str, block: dict[str, str] | None = None) -> ImportedBill:
     text, encoding = _decode(data, name)
     newline = re.search(r"[\r\n]", text)
     first = text[:newline.start() if newline else len(text)]
@@ -479,6 +532,9 @@ def _from_csv(data: bytes, name: str) -> ImportedBill:
             if length is not None:
                 raise BillFileError(name, "bad_csv", f"the header row is {length:,} characters long; "
                                     f"at most {MAX_LINE_CHARS:,}", line)
+            if block is not None and not _is_fee_header(row):
+                _block_row(block, row, name, line)
+                continue
             columns = _header_columns(row, name, line)
             continue
         if not any(map(_filled, row[:MAX_COLUMNS])):
@@ -649,7 +705,7 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
-def _from_xlsx(data: bytes, name: str) -> ImportedBill:
+def _from_xlsx(data: bytes, name: str, block: dict[str, str] | None = None) -> ImportedBill:
     archive = _xlsx_directory(data, name)
     try:
         for info in archive.infolist():
@@ -675,12 +731,12 @@ def _from_xlsx(data: bytes, name: str) -> ImportedBill:
             rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
         except Exception as exc:
             raise BillFileError(name, "bad_xlsx", f"the first sheet cannot be read ({type(exc).__name__})") from None
-        return _xlsx_bill(rows, name)
+        return _xlsx_bill(rows, name, block)
     finally:
         book.close()
 
 
-def _xlsx_bill(rows: Iterator[tuple[Any, ...]], name: str) -> ImportedBill:
+def _xlsx_bill(rows: Iterator[tuple[Any, ...]], name: str, block: dict[str, str] | None = None) -> ImportedBill:
     """The bill from the first sheet's rows, read as they arrive: reading stops at the first
     row past MAX_LINES fee lines."""
     columns: list[_Column] | None = None
@@ -707,6 +763,9 @@ def _xlsx_bill(rows: Iterator[tuple[Any, ...]], name: str) -> ImportedBill:
             blank = row
             continue
         if columns is None:
+            if block is not None and not _is_fee_header(row):
+                _block_row(block, tuple(_excel_value(c) for c in row), name, index)
+                continue
             columns = _header_columns(row, name, index)
             continue
         if len(numbers) >= MAX_LINES:

@@ -21,11 +21,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from .. import config, rules, store
+from .. import config, paths, rules, store
 from ..config import SiteConfig
 from ..store import caches, history, journal, numbering
 from ..store.history import HistoryFilter
-from . import backups, reports, slips, usecases
+from . import backups, day_close, reports, slips, usecases
 from .bundled import pack_summary
 from .desk_database import DEMO_DEFAULT_FOR_ROLE, DEMO_FIXMEDINS_CODE, is_demo, open_desk_database
 from .encounter import EncounterInput, build_request
@@ -36,12 +36,14 @@ from .usecases import PersonView, SettleOutcome, choose_pack
 
 if TYPE_CHECKING:  # the sync is imported on first use (httpx and friends stay out of start-up)
     from ..sync.client import CentralClient
+    from .his_stays import TakenStay
     from .sync_usecases import ConnectionCheck, OnlineOutcome, SyncStatus, SyncSummary
 
 __all__ = ["DAY_END_TITLES", "DEMO_REGION", "DEMO_SITE_NAME", "Desk", "EncounterInput", "Preview", "SourceFile"]
 
 DEMO_SITE_NAME = "示例县人民医院（演示站点）"
 DEMO_REGION = "990100"
+DEMO_HOSPITAL_LEVEL = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,9 @@ class Desk:
         self._catalog_lock = threading.Lock()
         self._sync_client: CentralClient | None = None
         self._sync_client_lock = threading.Lock()
+        self.his_refused: dict[str, str] = {}  # drop-folder files refused, with the reason
+        self._his_seen: dict[str, tuple[int, int]] = {}  # drop-folder files read: size and time
+        self._his_lock = threading.Lock()
 
     @classmethod
     def of_this_machine(cls, db_path: str | Path | None = None, *, first_start: bool = True) -> Desk:
@@ -120,6 +125,14 @@ class Desk:
         return self.site.region if self.site else DEMO_REGION
 
     @property
+    def hospital_level(self) -> int | None:
+        """The hospital's level (hosp_lv) from the site file (the demo site: 2); None when the site
+        file does not say, and the clerk chooses."""
+        if self.site is None:
+            return DEMO_HOSPITAL_LEVEL
+        return int(self.site.level) if self.site.level else None
+
+    @property
     def site_pack_id(self) -> str | None:
         """The pack the site file forces (``policy``), or None: chosen by place, insurance type and date."""
         return self.site.policy if self.site and self.site.policy else None
@@ -128,6 +141,11 @@ class Desk:
     def slip_dir(self) -> Path:
         """Where slips and notices are written as PDF when no printer is used."""
         return self.db_path.parent / "slips"
+
+    def slip_path(self, name: str) -> Path:
+        """A new file in ``slip_dir`` readable by this user only (folder 0700, file 0600); slips
+        older than ``HOSPITAL_CLIENT_SLIP_DAYS`` are removed from the folder first."""
+        return slips.private_slip_path(self.slip_dir, name, config.slip_retention_days())
 
     @property
     def encrypted(self) -> bool:
@@ -189,8 +207,10 @@ class Desk:
         return Preview(dict(request), result.to_dict(), source)
 
     def settle(self, operator: store.Operator, request: Mapping[str, Any], *, pack_id: str | None = None,
-               pack_file: SourceFile | None = None, catalog_file: SourceFile | None = None) -> SettleOutcome:
-        """Compute and commit one settlement; returns once the commit is durable. The pack: a
+               pack_file: SourceFile | None = None, catalog_file: SourceFile | None = None,
+               payment: usecases.Payment | None = None) -> SettleOutcome:
+        """Compute and commit one settlement (with its payment: method, tendered, change); returns
+        once the commit is durable. The pack: a
         given file (cached first), a given id, the site's, or by place, insurance type and date.
         The catalogue: a given file (cached, not made the active one) or the active one."""
         db = self.db()
@@ -201,14 +221,61 @@ class Desk:
         catalog = self.catalog() if catalog_file is None else caches.put_catalog(
             db, catalog_file.data, catalog_file.name, operator=operator.name, activate=False)
         return usecases.settle(db, operator, request, pack_id=pack_id or self.site_pack_id, pack=pack,
-                               catalog=catalog)
+                               catalog=catalog, payment=payment)
 
-    def reverse(self, approver: store.Operator, local_id: int, reason: str) -> SettleOutcome:
-        """Reverse a settlement: a new entry with the figures negated (the approver is a supervisor)."""
-        return usecases.reverse(self.db(), approver, local_id, reason)
+    def reverse(self, approver: store.Operator, local_id: int, reason: str, *,
+                paid_by: store.Operator | None = None) -> SettleOutcome:
+        """Reverse a settlement: a new entry with the figures negated (the approver is a supervisor);
+        the refund counts for ``paid_by``, the clerk who pays the cash out (default: the approver)."""
+        return usecases.reverse(self.db(), approver, local_id, reason, paid_by=paid_by)
 
     def is_entry_final(self, local_id: int) -> bool:
         return journal.get_entry(self.db(), local_id, full=False).state == "final"
+
+    # --- stays handed over by HIS ---------------------------------------------------------------
+    def his_import(self, path: str | Path, operator: str) -> dict[str, Any]:
+        """Put a HIS hand-off (JSON, or CSV/XLSX with its header block) on the waiting list (audited):
+        its patient must be in the roster and every identification it gives must be theirs."""
+        from . import his_stays  # the bill importer loads with the first hand-off, not at start-up
+        from .his_handoff import read_handoff
+
+        return his_stays.import_handoff(self.db(), read_handoff(path), operator)
+
+    @property
+    def his_drop_folder(self) -> Path | None:
+        """The folder HIS drops hand-offs into (the site's ``his_drop``; the demo site: its demo hand-offs)."""
+        if self.site is None:
+            return paths.demo_dir() / "his"
+        return Path(self.site.his_drop).expanduser() if self.site.his_drop else None
+
+    def his_waiting(self, *, scan: bool = True) -> list[dict[str, Any]]:
+        """The stays waiting to be settled (待结算), oldest discharge first; names masked. The drop
+        folder is read first (new and changed hand-offs; the refused ones in ``his_refused``)."""
+        from . import his_stays
+
+        folder = self.his_drop_folder
+        if scan and folder is not None:
+            with self._his_lock:
+                his_stays.scan_drop_folder(self.db(), folder, "his-drop", self._his_seen, self.his_refused)
+        return his_stays.waiting(self.db())
+
+    def his_take(self, key: str, psn_no: str | None = None) -> TakenStay:
+        """A waiting stay (by 住院号 or mdtrt_id) to settle: its encounter and fee lines. Refused when
+        it is settled already (naming the settlement) or, given ``psn_no`` (the person identified at
+        the desk), when the hand-off is another person's."""
+        from . import his_stays
+
+        return his_stays.take(self.db(), key, psn_no, hosp_lv=self.hospital_level)
+
+    def his_request(self, key: str, psn_no: str | None = None) -> dict[str, Any]:
+        """The settlement request of a waiting stay, as the hand-off gives it."""
+        taken = self.his_take(key, psn_no)
+        return self.build_request(taken.psn_no, taken.encounter, taken.fees)
+
+    def settle_his(self, operator: store.Operator, key: str, *,
+                   payment: usecases.Payment | None = None) -> SettleOutcome:
+        """Settle a waiting stay from its hand-off and commit it; a second one is refused naming the first."""
+        return self.settle(operator, self.his_request(key), payment=payment)
 
     # --- listings ------------------------------------------------------------------------------
     def journal(self, day_from: str | None = None, day_to: str | None = None, *, unmasked: bool = False,
@@ -246,10 +313,26 @@ class Desk:
         return reports.fund_statement(self.db(), month)
 
     def export_day_end(self, path: str | Path, day_from: str, day_to: str, operator: str) -> Path:
-        return reports.export_day_end(self.db(), path, self.day_end(day_from, day_to), day_from, day_to, operator)
+        return reports.export_day_end(self.db(), path, self.day_end(day_from, day_to), day_from, day_to, operator,
+                                      hospital_name=self.site_name, fixmedins_code=self.fixmedins_code)
 
     def export_fund_statement(self, path: str | Path, month: str, operator: str) -> Path:
-        return reports.export_fund_statement(self.db(), path, month, operator)
+        return reports.export_fund_statement(self.db(), path, month, operator, hospital_name=self.site_name,
+                                             fixmedins_code=self.fixmedins_code)
+
+    def day_close_report(self, operator: store.Operator, day: str | None = None) -> day_close.DayCloseReport:
+        """The clerk's 日结单 for a day (today by default) as it stands, without closing it."""
+        return day_close.day_report(self.db(), operator, day or usecases.business_day(),
+                                    hospital_name=self.site_name, fixmedins_code=self.fixmedins_code)
+
+    def close_day(self, operator: store.Operator, day: str | None = None) -> day_close.DayCloseReport:
+        """Close the clerk's day (日结, once): records the totals and locks that clerk's day."""
+        return day_close.close_day(self.db(), operator, day or usecases.business_day(),
+                                   hospital_name=self.site_name, fixmedins_code=self.fixmedins_code)
+
+    def export_day_close(self, path: str | Path, report: day_close.DayCloseReport, operator: str) -> Path:
+        """The 日结单 as a workbook (audited)."""
+        return day_close.export_day_close(self.db(), path, report, operator)
 
     # --- packs, audit, slip ----------------------------------------------------------------------
     def pack_summaries(self) -> list[dict[str, str]]:
@@ -266,7 +349,7 @@ class Desk:
     def slip_data(self, local_id: int, printed_by: str, *, reprint: bool = False) -> dict[str, Any]:
         """What the slip shows for one settlement (full name, masked ID), and an audit record of the print."""
         return slips.slip_data(self.db(), local_id, printed_by, reprint=reprint, hospital_name=self.site_name,
-                               fixmedins_code=self.fixmedins_code)
+                               fixmedins_code=self.fixmedins_code, catalog=self.catalog())
 
     # --- maintenance -------------------------------------------------------------------------------
     def backup(self, dest: str | Path, *, operator: str) -> backups.BackupInfo:
@@ -316,13 +399,13 @@ class Desk:
         su.catch_up_after_restore(self.db(), self._central_client_or_none(), operator=operator)
 
     def settle_online(self, operator: store.Operator, request: Mapping[str, Any], *,
-                      wait: float | None = None) -> OnlineOutcome:
+                      wait: float | None = None, payment: usecases.Payment | None = None) -> OnlineOutcome:
         """Settle and commit locally, then send 2304 at once and wait at most ``wait`` s (default 3):
         .state is final or provisional, .message_zh says so for the slip and the window."""
         from . import sync_usecases as su
 
         return su.settle_online(self.db(), self.site, operator, request, client=self._central_client_or_none(),
-                                wait=wait, pack_id=self.site_pack_id, catalog=self.catalog())
+                                wait=wait, pack_id=self.site_pack_id, catalog=self.catalog(), payment=payment)
 
     def sync_now(self, operator: str = "desk", *, pulls: bool = True) -> SyncSummary:
         """One sync: sign in, drain the outbox, pull packs, catalogue and roster (.ok, .busy, .to_dict())."""

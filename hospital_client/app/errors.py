@@ -5,6 +5,7 @@ and the error types the faces (ui/, cli/) need, re-exported so that they import 
       UnknownPerson       not in the local roster, and the request brings no year_to_date
       PermissionDenied    the operator's role does not allow the action
       NotInitialised      a configured site's database was never initialised
+      TenderedTooLittle   the amount tendered is less than the cash due
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "NotInitialised",
     "PermissionDenied",
     "RequestError",
+    "TenderedTooLittle",
     "UnknownPerson",
 ]
 
@@ -41,3 +43,7 @@ class PermissionDenied(AppError):
 
 class NotInitialised(AppError):
     clerk_text = QT_TRANSLATE_NOOP("errors", "The local database has not been initialised; call IT.")
+
+
+class TenderedTooLittle(AppError):
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The amount tendered is less than the amount due; nothing was settled.")

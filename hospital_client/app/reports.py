@@ -2,7 +2,10 @@
 
 The fund statement is what a hospital claims back from each fund: the 大病保险 and 医疗救助 it
 advanced at the window, and the basic pool. Per fund_pay_type over a month: settlements,
-reversals, and the net amount (a reversal subtracts what its original paid).
+reversals, and the net amount (a reversal subtracts what its original paid), split into what the
+central system has confirmed (final: what may be claimed) and what is still provisional (settled
+offline, not yet confirmed). The workbooks carry the hospital's name and code, money formats and
+a totals row.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import store
-from ..store import LocalDatabase, journal
+from ..store import LocalDatabase, cash, journal
 from ..store.money import money_text
 from .usecases import DAY_END_KEYS, DayEndTotals
 
@@ -30,11 +33,15 @@ class FundLine:
     fund_pay_type_name: str
     settlements: int = 0
     reversals: int = 0
-    amount: Decimal = Decimal("0.00")
+    amount: Decimal = Decimal("0.00")             # final + provisional
+    final_amount: Decimal = Decimal("0.00")       # confirmed by the central system: to claim
+    provisional_amount: Decimal = Decimal("0.00")  # settled offline, not confirmed yet
 
     def to_dict(self) -> dict[str, Any]:
         return {"fund_pay_type": self.fund_pay_type, "fund_pay_type_name": self.fund_pay_type_name,
-                "settlements": self.settlements, "reversals": self.reversals, "amount": money_text(self.amount)}
+                "settlements": self.settlements, "reversals": self.reversals, "amount": money_text(self.amount),
+                "final_amount": money_text(self.final_amount),
+                "provisional_amount": money_text(self.provisional_amount)}
 
 
 def fund_statement(db: LocalDatabase, month: str) -> list[FundLine]:
@@ -55,15 +62,47 @@ def fund_statement(db: LocalDatabase, month: str) -> list[FundLine]:
             amount = Decimal(detail["fund_payamt"])
             if entry.kind == "reversal":
                 line.reversals += 1
-                line.amount -= amount
+                amount = -amount
             else:
                 line.settlements += 1
-                line.amount += amount
+            line.amount += amount
+            if entry.state == "final":
+                line.final_amount += amount
+            else:
+                line.provisional_amount += amount
     return [lines[k] for k in sorted(lines)]
 
 
-def write_xlsx(path: str | Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    """A one-sheet workbook; money columns are written as exact text-formatted numbers."""
+MONEY_FORMAT = "#,##0.00"
+
+
+def heading(sheet: Any, title: str, hospital_name: str, fixmedins_code: str, lines: Sequence[str] = ()) -> None:
+    """The title, the hospital's name and code and further lines, at the top of a sheet."""
+    from openpyxl.styles import Font
+
+    sheet.append([title])
+    sheet.cell(sheet.max_row, 1).font = Font(bold=True, size=14)
+    sheet.append([f"医疗机构：{hospital_name}", f"机构编码：{fixmedins_code}"])
+    for line in lines:
+        sheet.append([line])
+
+
+def autosize(sheet: Any) -> None:
+    widths: dict[str, float] = {}
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            if cell.value is not None:
+                text = str(cell.value)
+                size = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+                widths[cell.column_letter] = max(widths.get(cell.column_letter, 8), size + 2)
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = min(40, width)
+
+
+def write_xlsx(path: str | Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
+               hospital_name: str = "", fixmedins_code: str = "", lines: Sequence[str] = ()) -> Path:
+    """A one-sheet workbook: the title, the hospital's name and code, the table; money columns are
+    exact numbers (Decimal) shown with two decimals and thousands separators."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -71,17 +110,20 @@ def write_xlsx(path: str | Path, title: str, headers: Sequence[str], rows: Seque
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=13)
+    heading(sheet, title, hospital_name, fixmedins_code, lines)
     sheet.append(list(headers))
-    for cell in sheet[2]:
+    for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
         # Decimal keeps the fen exact in the file (openpyxl writes it as a number).
         sheet.append([Decimal(v) if isinstance(v, str) and _is_money(v) else v for v in row])
-    for column in sheet.columns:
-        width = max(len(str(c.value or "")) for c in column[1:]) if len(column) > 1 else 10
-        sheet.column_dimensions[column[0].column_letter].width = min(40, max(10, width * 1.6))
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = MONEY_FORMAT
+        if row and row[0] == "合计":
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    autosize(sheet)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -93,22 +135,42 @@ def _is_money(text: str) -> bool:
 
 
 def export_day_end(db: LocalDatabase, path: str | Path, rows: Sequence[DayEndTotals], day_from: str, day_to: str,
-                   operator: str) -> Path:
-    """The day-end totals as a workbook (the export is audited)."""
-    headers = ["操作员", "结算笔数", "冲正笔数", *[DAY_END_TITLES[k] for k in DAY_END_KEYS]]
+                   operator: str, *, hospital_name: str = "", fixmedins_code: str = "") -> Path:
+    """The day-end totals per clerk and in total as a workbook (the export is audited)."""
+    methods = cash.PAYMENT_METHODS
+    headers = ["操作员", "结算笔数", "冲正笔数", *[f"{name}收款" for name in methods.values()],
+               *[DAY_END_TITLES[k] for k in DAY_END_KEYS]]
     data = [[r.operator if r.operator != "total" else "合计", r.settlements, r.reversals,
+             *[money_text(r.by_payment.get(m, Decimal("0.00"))) for m in methods],
              *[money_text(r.sums[k]) for k in DAY_END_KEYS]] for r in rows]
     title = f"日结 {day_from}" + (f" 至 {day_to}" if day_to != day_from else "")
-    written = write_xlsx(path, title, headers, data)
+    written = write_xlsx(path, title, headers, data, hospital_name=hospital_name, fixmedins_code=fixmedins_code)
     store.audit.append(db, "export", operator, "day_end", {"from": day_from, "to": day_to})
     return written
 
 
-def export_fund_statement(db: LocalDatabase, path: str | Path, month: str, operator: str) -> Path:
+FUND_HEADERS = ("基金类型", "基金名称", "结算笔数", "冲正笔数", "已确认（申报）", "暂定（离线未确认）", "合计（元）")
+
+
+def fund_rows(lines: Sequence[FundLine]) -> list[list[Any]]:
+    """The statement's rows and a 合计 row: the confirmed amount (claimed) apart from the provisional."""
+    zero = Decimal("0.00")
+    data: list[list[Any]] = [
+        [f.fund_pay_type, f.fund_pay_type_name, f.settlements, f.reversals, money_text(f.final_amount),
+         money_text(f.provisional_amount), money_text(f.amount)] for f in lines]
+    data.append(["合计", "", sum(f.settlements for f in lines), sum(f.reversals for f in lines),
+                 money_text(sum((f.final_amount for f in lines), zero)),
+                 money_text(sum((f.provisional_amount for f in lines), zero)),
+                 money_text(sum((f.amount for f in lines), zero))])
+    return data
+
+
+def export_fund_statement(db: LocalDatabase, path: str | Path, month: str, operator: str, *,
+                          hospital_name: str = "", fixmedins_code: str = "") -> Path:
     """The month's fund statement as a workbook (the export is audited)."""
-    data = [[f.fund_pay_type, f.fund_pay_type_name, f.settlements, f.reversals, money_text(f.amount)]
-            for f in fund_statement(db, month)]
-    headers = ["基金类型", "基金名称", "结算笔数", "冲正笔数", "支付金额（元）"]
-    written = write_xlsx(path, f"{month} 基金支付月报", headers, data)
+    data = fund_rows(fund_statement(db, month))
+    written = write_xlsx(path, f"{month} 基金支付月报", FUND_HEADERS, data, hospital_name=hospital_name,
+                         fixmedins_code=fixmedins_code,
+                         lines=["申报垫付资金只含中心已确认的结算；离线暂定结算确认后再申报。"])
     store.audit.append(db, "export", operator, "fund_statement", {"month": month})
     return written

@@ -1,35 +1,180 @@
 """The settlement slip (结算单): what it shows for one settlement, and the audit record of every
-print and reprint. ``ui.slip`` renders it."""
+print and reprint. ``ui.slip`` renders it.
+
+The slip's fee categories follow the 住院收费票据 / 结算单 headings. The catalogue carries each
+item's list type (drug, tcm_patent, herbal, material, facility, service); a service item's
+category comes from its national service-price code (医疗服务价格项目规范: 0011 综合医疗服务,
+0021-0027 医技诊疗, 0031 临床诊疗, 0033 手术, ...). A code not in the catalogue counts as 其他.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import os
+import time
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .. import store
 from ..privacy import mask_id
-from ..store import LocalDatabase, journal
+from ..store import LocalDatabase, cash, journal
+from ..store.money import money_text
 from ..store.operators import Operator
 
-__all__ = ["record_print", "slip_data"]
+if TYPE_CHECKING:
+    from ..rules import Catalog
+
+__all__ = ["FEE_CATEGORIES", "fee_categories", "fee_category", "private_slip_path", "record_print", "slip_data"]
+
+FEE_CATEGORIES = ("床位费", "诊察费", "检查费", "化验费", "治疗费", "手术费", "护理费", "卫生材料费",
+                  "西药费", "中成药费", "中药饮片费", "其他")
+_BY_LIST_TYPE = {"facility": "床位费", "material": "卫生材料费", "drug": "西药费", "tcm_patent": "中成药费",
+                 "herbal": "中药饮片费"}
+# Service codes by prefix, the longest prefix first.
+_SERVICE_PREFIXES = (
+    ("001109", "床位费"), ("001102", "诊察费"), ("001103", "诊察费"), ("001201", "护理费"), ("001202", "护理费"),
+    ("003110", "治疗费"), ("003111", "治疗费"), ("003112", "治疗费"),
+    ("0012", "治疗费"), ("0021", "检查费"), ("0022", "检查费"), ("0023", "检查费"), ("0024", "检查费"),
+    ("0025", "化验费"), ("0026", "化验费"), ("0027", "检查费"), ("0031", "检查费"), ("0032", "治疗费"),
+    ("0033", "手术费"), ("0034", "治疗费"), ("0041", "治疗费"), ("0042", "治疗费"),
+)
+
+
+def fee_category(code: str, catalog: Catalog | None) -> str:
+    """The slip's fee category of one catalogue code."""
+    item = catalog.get(code) if catalog is not None else None
+    if item is None:
+        return "其他"
+    if item.list_type != "service":
+        return _BY_LIST_TYPE.get(item.list_type, "其他")
+    return next((name for prefix, name in _SERVICE_PREFIXES if code.startswith(prefix)), "其他")
+
+
+def _money(value: object) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return Decimal("0")
+
+
+def fee_categories(fees: Sequence[Mapping[str, Any]], catalog: Catalog | None) -> list[tuple[str, str]]:
+    """The bill's total by fee category, in the slip's order, the categories with fees only."""
+    totals = dict.fromkeys(FEE_CATEGORIES, Decimal("0"))
+    for fee in fees:
+        totals[fee_category(str(fee.get("med_list_codg", "")), catalog)] += _money(fee.get("det_item_fee_sumamt"))
+    return [(name, f"{amount.quantize(Decimal('0.01'))}") for name, amount in totals.items() if amount]
+
+
+def stay_days(begntime: str, endtime: str) -> int | None:
+    """Days in hospital: discharge day minus admission day, a same-day stay counting one."""
+    try:
+        begin, end = dt.date.fromisoformat(begntime[:10]), dt.date.fromisoformat(endtime[:10])
+    except ValueError:
+        return None
+    return max(1, (end - begin).days)
+
+
+def _operator_name(db: LocalDatabase, login: str) -> str:
+    row = db.conn.execute("SELECT display_name FROM operator WHERE name = ?", (login,)).fetchone()
+    return str(row[0]) if row and row[0] else login
+
+
+def _msgid(db: LocalDatabase, local_id: int) -> str:
+    row = db.conn.execute("SELECT msgid FROM outbox WHERE local_id = ?", (local_id,)).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _first(mapping: Mapping[str, Any], *keys: str) -> str:
+    for key in keys:
+        value = mapping.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, list) and value:
+            names = [str(v.get("diag_name") or v.get("name") or v.get("diag_code") or "") if isinstance(v, dict)
+                     else str(v) for v in value]
+            return "，".join(n for n in names if n)
+    return ""
 
 
 def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: bool, hospital_name: str,
-              fixmedins_code: str) -> dict[str, Any]:
-    """What the slip shows for one settlement (full name, masked ID), and an audit record of the print."""
+              fixmedins_code: str, catalog: Catalog | None = None) -> dict[str, Any]:
+    """What the slip shows for one settlement (full name, masked ID), and an audit record of the print.
+
+    For a reversal entry, or a settlement that was reversed, the slip is the original settlement's
+    marked 已冲正 with the refund (the reversal entry) under it."""
     entry = journal.get_entry(db, local_id)
+    if entry.kind == "reversal" and entry.reverses_local_id is not None:
+        entry = journal.get_entry(db, entry.reverses_local_id)
     request = entry.request or {}
     person, encounter = request.get("person", {}), request.get("encounter", {})
-    store.audit.append(db, "print", printed_by, f"settlement:{local_id}", {"reprint": reprint})
+    reversal: dict[str, Any] | None = None
+    if entry.reversed_by is not None:
+        rev = journal.get_entry(db, entry.reversed_by)
+        reversal = {
+            "local_id": rev.local_id, "queue_no": rev.queue_no, "created_at": rev.created_at,
+            "reason": rev.reason, "approver": _operator_name(db, rev.operator),
+            "refund": str(-_money((rev.result or {}).get("setlinfo", {}).get("psn_cash_pay", "0"))),
+            "settlement_no": _msgid(db, rev.local_id) or f"{fixmedins_code}-{rev.queue_no}",
+            "paid_by": _cashier(db, rev.local_id, rev.operator),
+        }
+    store.audit.append(db, "print", printed_by, f"settlement:{entry.local_id}",
+                       {"reprint": reprint, "reversed": reversal is not None})
+    begntime, endtime = str(encounter.get("begntime", "")), str(encounter.get("endtime", ""))
     return {
         "hospital_name": hospital_name, "fixmedins_code": fixmedins_code,
         "psn_name": person.get("psn_name", ""), "certno_masked": mask_id(person.get("certno", "")),
         "psn_no": entry.psn_no, "insutype": entry.insutype, "mdtrt_id": entry.mdtrt_id,
-        "begntime": encounter.get("begntime", ""), "endtime": encounter.get("endtime", ""),
+        "begntime": begntime, "endtime": endtime, "days": stay_days(begntime, endtime),
+        "dept": _first(encounter, "dept_name", "adm_dept_name", "dscg_dept_name"),
+        "diagnosis": _first(encounter, "dscg_maindiag_name", "diag_name", "diagnoses"),
         "hosp_lv": int(encounter.get("hosp_lv", 0) or 0), "local_id": entry.local_id,
-        "queue_no": entry.queue_no, "state": entry.state, "operator": entry.operator,
+        "queue_no": entry.queue_no, "state": entry.state, "operator": _operator_name(db, entry.operator),
+        "settled_at": entry.created_at,
+        "settlement_no": _msgid(db, entry.local_id) or f"{fixmedins_code}-{entry.queue_no}",
+        "fee_categories": fee_categories(request.get("fees", []), catalog),
         "assistance_group": person.get("assistance_group") or "",
-        "result": entry.result or {}, "kind": entry.kind,
+        "result": entry.result or {}, "kind": entry.kind, "reversal": reversal,
+        "payment": _payment(db, entry.local_id),
     }
+
+
+def _payment(db: LocalDatabase, local_id: int) -> dict[str, str] | None:
+    """How the patient paid (method, amount tendered, change), as recorded with the settlement."""
+    paid = cash.cash_of(db, [local_id]).get(local_id)
+    if paid is None:
+        return None
+    return {"method": paid.payment, "method_name": cash.PAYMENT_METHODS.get(paid.payment, paid.payment),
+            "tendered": money_text(paid.tendered), "change": money_text(paid.change),
+            "cashier": _operator_name(db, paid.paid_by)}
+
+
+def _cashier(db: LocalDatabase, local_id: int, fallback: str) -> str:
+    """The name of the clerk who took or paid out the money of an entry."""
+    paid = cash.cash_of(db, [local_id]).get(local_id)
+    return _operator_name(db, paid.paid_by if paid is not None else fallback)
+
+
+def private_slip_path(directory: Path, name: str, retention_days: int) -> Path:
+    """A path for a slip or notice PDF that only this user can read: the folder is made 0700,
+    the file created 0600 before the printer writes into it, and PDFs older than
+    ``retention_days`` (0: none) are removed from the folder first."""
+    directory.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    if retention_days > 0:
+        limit = time.time() - retention_days * 86400
+        for old in directory.glob("*.pdf"):
+            try:
+                if old.stat().st_mtime < limit:
+                    old.unlink()
+            except OSError:
+                continue
+    path = directory / name
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+    return path
 
 
 def record_print(

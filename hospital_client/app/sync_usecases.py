@@ -151,14 +151,15 @@ class OnlineOutcome:
 
 def settle_online(db: LocalDatabase, site: SiteConfig | None, operator: Operator, request: Mapping[str, Any], *,
                   client: CentralClient | None, wait: float | None = None, pack_id: str | None = None,
-                  pack: rules.Pack | None = None, catalog: rules.Catalog | None = None) -> OnlineOutcome:
+                  pack: rules.Pack | None = None, catalog: rules.Catalog | None = None,
+                  payment: usecases.Payment | None = None) -> OnlineOutcome:
     """Settle locally and commit (instant figures; usecases.settle), then send 2304 at once and wait
     at most ``wait`` seconds (default ``online_wait()``). Accepted within the wait: the entry is
     final (journal state row) and any adjustment is recorded; otherwise it stays provisional and
     queued for the drain. Sent at once only when no older message waits (the central system
     adjudicates in arrival order); never blocks longer than the wait."""
     catch_up_after_restore(db, client, operator=operator.name, wait=wait)
-    outcome = usecases.settle(db, operator, request, pack_id=pack_id, pack=pack, catalog=catalog)
+    outcome = usecases.settle(db, operator, request, pack_id=pack_id, pack=pack, catalog=catalog, payment=payment)
     local_id = outcome.committed.local_id
     if client is None:
         return OnlineOutcome(outcome, "provisional", "offline", reason="no central system configured")

@@ -17,13 +17,13 @@ from typing import Any
 
 from .. import rules, store
 from ..privacy import mask_id, mask_name
-from ..store import LocalDatabase, accumulators, already_settled, caches, journal, operators
+from ..store import LocalDatabase, accumulators, already_settled, caches, cash, journal, operators
 from ..store import outbox as store_outbox
 from ..store.caches import RosterPerson
 from ..store.money import money_text
 from ..store.opening import DAY_END_CHECK_BUDGET_S, quick_check
 from ..store.operators import Operator
-from .errors import PermissionDenied, UnknownPerson
+from .errors import PermissionDenied, TenderedTooLittle, UnknownPerson
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ DAY_END_KEYS = (
 __all__ = [
     "DAY_END_KEYS",
     "DayEndTotals",
+    "Payment",
     "PersonView",
     "SettleOutcome",
     "business_day",
@@ -112,11 +113,21 @@ def lookup_person(
 # --- settle and reverse -------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
+class Payment:
+    """How the patient pays the cash part: a method of ``store.cash.PAYMENT_METHODS`` and, for
+    cash, the amount tendered (None: exactly the amount due)."""
+
+    method: str = "cash"
+    tendered: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SettleOutcome:
     committed: store.Committed
     result: rules.SettlementResult | None
     ytd_source: str
     setlinfo: dict[str, str] = field(default_factory=dict)
+    payment: dict[str, str] = field(default_factory=dict)
 
     def setlinfo_text(self) -> dict[str, str]:
         """The committed figures as the contract's two-decimal strings."""
@@ -140,6 +151,8 @@ class SettleOutcome:
         else:
             out["ytd_source"] = self.ytd_source
             out["result"] = self.result.to_dict() if self.result is not None else None
+        if self.payment:
+            out["payment"] = self.payment
         return out
 
 
@@ -190,21 +203,29 @@ def settle(
     pack_id: str | None = None,
     pack: rules.Pack | None = None,
     catalog: rules.Catalog | None = None,
+    payment: Payment | None = None,
 ) -> SettleOutcome:
     """Compute and commit one settlement; returns once the commit is durable.
 
     Without ``year_to_date`` in the request, the person's accumulators come from the local
     roster cache plus this desk's journal, read under the same write lock as the commit so that
-    two settlements of one person can never both start from the same figures.
+    two settlements of one person can never both start from the same figures. The payment (method,
+    amount tendered, change) is recorded with it, under the operator; refused when the amount
+    tendered is less than the cash due, or when the operator has closed the day.
     """
     require_role(operator, "clerk", "settling")
+    payment = payment or Payment()
     catalog = catalog or caches.load_catalog(db)
     with store.transaction(db):
+        when = store.now()
+        cash.require_open(db.conn, operator.name, when.date().isoformat(), "settling")
         parsed, data, source = with_year_to_date(db, request)
         pack = pack or choose_pack(db, parsed, pack_id)
         ytd_model = parsed.year_to_date
         ytd_before = ytd_model.model_dump() if ytd_model is not None else {}
         result = rules.settle(parsed, pack, catalog)
+        due = Decimal(money_text(result.setlinfo["psn_cash_pay"]))
+        tendered, change = tender(due, payment)
         committed = journal.record_settlement(db, journal.NewSettlement(
             request=data,
             result=result.to_dict(),
@@ -212,22 +233,56 @@ def settle(
             ytd_source=source,
             catalog_sha256=catalog.sha256,
             operator=operator.name,
-        ))
+        ), at=when)
+        cash.record_cash_in_transaction(db.conn, committed.local_id, payment=payment.method, tendered=tendered,
+                                        change=change, paid_by=operator.name, when=when)
     log.info("settlement committed local_id=%d queue_no=%s lines=%d ytd=%s pack=%s",
              committed.local_id, committed.queue_no, len(parsed.fees), source, pack.id)
-    return SettleOutcome(committed, result, source)
+    return SettleOutcome(committed, result, source, payment=payment_view(payment.method, tendered, change))
 
 
-def reverse(db: LocalDatabase, operator: Operator, local_id: int, reason: str) -> SettleOutcome:
-    """Reverse a settlement (supervisor): a new journal entry with the figures negated."""
+def payment_view(method: str, tendered: Decimal, change: Decimal) -> dict[str, str]:
+    return {"method": method, "method_name": cash.PAYMENT_METHODS.get(method, method),
+            "tendered": money_text(tendered), "change": money_text(change)}
+
+
+def tender(due: Decimal, payment: Payment) -> tuple[Decimal, Decimal]:
+    """The amount tendered and the change (tendered − due); refused when less than due is tendered."""
+    if payment.method not in cash.PAYMENT_METHODS:
+        raise ValueError(f"unknown payment method {payment.method!r}; one of {', '.join(cash.PAYMENT_METHODS)}")
+    tendered = due if payment.tendered is None else Decimal(money_text(payment.tendered))
+    if tendered < due:
+        raise TenderedTooLittle(f"{money_text(tendered)} tendered but {money_text(due)} is due")
+    return tendered, tendered - due
+
+
+def reverse(db: LocalDatabase, operator: Operator, local_id: int, reason: str, *,
+            paid_by: Operator | None = None) -> SettleOutcome:
+    """Reverse a settlement (approved by a supervisor): a new journal entry with the figures negated,
+    on today's business day. The refund counts for ``paid_by``, the clerk who pays it out (default: the
+    approver). Once the original's clerk has closed its day, only a supervisor may pay it out."""
     require_role(operator, "supervisor", "a reversal")
     if not reason.strip():
         raise ValueError("a reversal needs a reason")
-    committed = journal.record_reversal(db, local_id, operator=operator.name, reason=reason)
-    entry = journal.get_entry(db, committed.local_id, full=False)
+    cashier = paid_by or operator
+    with store.transaction(db):
+        when = store.now()
+        original = journal.get_entry(db, local_id, full=False)
+        known = cash.cash_of(db, [local_id]).get(local_id)
+        orig_cashier = known.paid_by if known is not None else original.operator
+        if original.kind == "settlement" and not cashier.has_role("supervisor"):
+            cash.require_open(db.conn, orig_cashier, original.business_day, f"reversing settlement {local_id}")
+        cash.require_open(db.conn, cashier.name, when.date().isoformat(), "paying out a refund")
+        committed = journal.record_reversal(db, local_id, operator=operator.name, reason=reason, at=when)
+        entry = journal.get_entry(db, committed.local_id, full=False)
+        refund = entry.amounts["psn_cash_pay"]
+        cash.record_cash_in_transaction(db.conn, committed.local_id, payment=known.payment if known else "cash",
+                                        tendered=refund, change=Decimal("0.00"), paid_by=cashier.name, when=when)
     log.info("reversal committed local_id=%d reverses=%d queue_no=%s", committed.local_id, local_id,
              committed.queue_no)
-    return SettleOutcome(committed, None, "original", {k: money_text(v) for k, v in entry.amounts.items()})
+    return SettleOutcome(committed, None, "original", {k: money_text(v) for k, v in entry.amounts.items()},
+                         payment={**payment_view(known.payment if known else "cash", refund, Decimal("0.00")),
+                                  "paid_by": cashier.name})
 
 
 # --- listings -----------------------------------------------------------------------------------
@@ -293,10 +348,13 @@ class DayEndTotals:
     settlements: int = 0
     reversals: int = 0
     sums: dict[str, Decimal] = field(default_factory=lambda: {k: Decimal("0.00") for k in DAY_END_KEYS})
+    # The cash part (psn_cash_pay) by payment method (store.cash.PAYMENT_METHODS), refunds subtracted.
+    by_payment: dict[str, Decimal] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"operator": self.operator, "settlements": self.settlements, "reversals": self.reversals,
-                **{k: money_text(v) for k, v in self.sums.items()}}
+                **{k: money_text(v) for k, v in self.sums.items()},
+                "by_payment": {k: money_text(v) for k, v in self.by_payment.items()}}
 
 
 def business_day() -> str:
@@ -306,8 +364,9 @@ def business_day() -> str:
 
 def day_end_totals(db: LocalDatabase, day_from: str, day_to: str | None = None) -> list[DayEndTotals]:
     """Per operator, and a final 'total' row: each fund and the cash over the business days
-    [day_from, day_to], settlements minus reversals (a reversal counts on the day and for the
-    operator that made it, as the cash is refunded then). Refused (store.JournalAltered) when an
+    [day_from, day_to], settlements minus reversals, with the cash by payment method. Each entry
+    counts for the clerk who took or paid out the money (a reversal on its own day, for the clerk
+    who refunded the cash, not the supervisor who approved it). Refused (store.JournalAltered) when an
     entry of those days no longer holds what it held when it was written, and (DatabaseCorrupt)
     when the database's quick check finds a damaged page."""
     quick_check(db, budget_s=DAY_END_CHECK_BUDGET_S)
@@ -315,8 +374,12 @@ def day_end_totals(db: LocalDatabase, day_from: str, day_to: str | None = None) 
     store.content.require_intact(db, day_from, day_to)
     per: dict[str, DayEndTotals] = {}
     total = DayEndTotals("total")
+    paid = cash.cash_of(db, day_from=day_from, day_to=day_to)
     for entry in journal.list_entries(db, day_from=day_from, day_to=day_to):
-        row = per.setdefault(entry.operator, DayEndTotals(entry.operator))
+        known = paid.get(entry.local_id)
+        cashier = known.paid_by if known is not None else entry.operator
+        method = known.payment if known is not None else "cash"
+        row = per.setdefault(cashier, DayEndTotals(cashier))
         for target in (row, total):
             if entry.kind == "reversal":
                 target.reversals += 1
@@ -324,4 +387,5 @@ def day_end_totals(db: LocalDatabase, day_from: str, day_to: str | None = None) 
                 target.settlements += 1
             for key in DAY_END_KEYS:
                 target.sums[key] += entry.amounts[key]
+            target.by_payment[method] = target.by_payment.get(method, Decimal("0.00")) + entry.amounts["psn_cash_pay"]
     return [per[k] for k in sorted(per)] + [total]

@@ -4,7 +4,7 @@
 One module per command group, each with a ``register(subparsers)`` that adds its commands:
 
     settle.py      settle, reverse, policy list|check
-    listings.py    journal list|show, person find, report dayend
+    listings.py    journal list|show, person find, report dayend, slip
     database.py    init, backup, restore, audit verify
     keys.py        key status|export|import, encrypt
     sync.py        setup, sync, outbox list|retry, adjustments list|resolve

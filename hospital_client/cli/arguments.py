@@ -20,6 +20,7 @@ import argparse
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, NoReturn
 
 from ..errors import EXIT_BAD_INPUT
@@ -156,3 +157,13 @@ def add_day_range(parser: CommandLineParser, *, from_default: str | None = None)
         return None
 
     parser.add_check(in_order)
+
+
+_MONEY = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")
+
+
+def money(text: str) -> Decimal:
+    """An amount of money in yuan, at most two decimals (``100``, ``86.5``, ``86.50``), as Decimal."""
+    if not _MONEY.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{_shown(text)} is not an amount of money (e.g. 100 or 86.50)")
+    return Decimal(text)

@@ -4,6 +4,7 @@
     journal show LOCAL_ID [--unmasked] [--db PATH]
     person find NUMBER [--year YEAR] [--unmasked] [--db PATH]
     report dayend [--from DAY] [--to DAY] [--json] [--db PATH]
+    slip LOCAL_ID --pdf OUT.pdf [--db PATH]
 
 Names and ID numbers are masked unless --unmasked, which the audit log records with the OS user.
 """
@@ -67,8 +68,18 @@ def cmd_dayend(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_slip(args: argparse.Namespace) -> int:
+    """The 结算单 of one settlement reprinted to a PDF (a reversed one marked 已冲正, with its 退费凭证)."""
+    from ..ui.slip import write_slip_pdf
+
+    with open_desk_for_command(args) as desk:
+        path = write_slip_pdf(desk, args.local_id, os_user(), args.pdf)
+    print(path)
+    return EXIT_OK
+
+
 def register(sub: Subparsers) -> None:
-    """journal, person, report."""
+    """journal, person, report, slip."""
     journal = sub.add_parser("journal", help="the settlement journal").add_subparsers(
         dest="journal_command", required=True)
     p = journal.add_parser("list", help="every settlement and reversal with its state")
@@ -97,3 +108,10 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--json", action="store_true")
     add_db_option(p)
     p.set_defaults(func=cmd_dayend)
+
+    p = sub.add_parser("slip", help="reprint a settlement's slip (结算单) to a PDF file; a reversed one is "
+                                    "marked 已冲正 and carries the refund voucher (退费凭证)")
+    p.add_argument("local_id", type=record_id("journal entry id"))
+    p.add_argument("--pdf", required=True, metavar="OUT.pdf", help="the PDF file to write (made 0600)")
+    add_db_option(p)
+    p.set_defaults(func=cmd_slip)

@@ -1,13 +1,17 @@
 """`hospital-client settle`, `reverse` and `policy list|check`: the settlement and its packs.
 
     settle REQUEST.json [--policy PACK_ID | --policy-file FILE] [--catalog FILE]
-    settle REQUEST.json --commit [--db PATH] [--operator NAME --password-stdin]
+    settle REQUEST.json --commit [--tendered AMOUNT --payment METHOD] [--db PATH] [--operator NAME --password-stdin]
+    settle --his IPT_NO [--commit] [--db PATH] [--operator NAME --password-stdin]
     reverse LOCAL_ID --reason TEXT [--db PATH] [--operator NAME --password-stdin]
     policy list [--json]
     policy check FILE
 
 Without --commit nothing is recorded (the bundled packs, the demo catalogue unless --catalog).
-With it the settlement is committed durably to the desk's journal and printed only then.
+With it the settlement is committed durably to the desk's journal and printed only then, with
+its payment: --payment 现金|银行卡|微信|支付宝|医保个人账户 (or cash|card|wechat|alipay|account;
+default cash) and --tendered, the amount handed over (default: the cash due); the change is
+printed, and less than the cash due is refused (exit 2).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 
 from .. import app
 from ..app import SourceFile
-from .arguments import record_id
+from .arguments import money, record_id
 from .common import (
     EXIT_OK,
     BadInput,
@@ -36,6 +40,11 @@ __all__ = ["register"]
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
+    _payment(args)  # --tendered and --payment need --commit
+    if args.his is not None:
+        return _settle_his(args)
+    if args.request is None:
+        raise BadInput("give a request file (or - for stdin), or --his IPT_NO")
     if args.commit:
         return _settle_commit(args)
     if args.db or args.operator or args.password_stdin:
@@ -52,6 +61,23 @@ def _source_file(name: str | None, *, max_bytes: int, what: str) -> SourceFile |
     return SourceFile(Path(name).name, read_file(name, max_bytes=max_bytes, what=what))
 
 
+def _payment(args: argparse.Namespace) -> app.Payment:
+    if args.tendered is not None or args.payment is not None:
+        if not args.commit:
+            raise BadInput("--tendered and --payment need --commit")
+    return app.Payment(args.payment or "cash", args.tendered)
+
+
+def _payment_method(text: str) -> str:
+    """cash|card|wechat|alipay|account, or its Chinese name."""
+    names = {v: k for k, v in app.PAYMENT_METHODS.items()}
+    method = names.get(text, text)
+    if method not in app.PAYMENT_METHODS:
+        choices = ", ".join(f"{k} ({v})" for k, v in app.PAYMENT_METHODS.items())
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a payment method; one of {choices}")
+    return method
+
+
 def _settle_commit(args: argparse.Namespace) -> int:
     if args.request == "-" and args.password_stdin:
         raise BadInput("read the request from a file when the password comes from standard input")
@@ -60,8 +86,24 @@ def _settle_commit(args: argparse.Namespace) -> int:
     catalog_file = _source_file(args.catalog, max_bytes=app.MAX_CATALOG_BYTES, what="catalog")
     with open_desk_for_command(args, first_start=True) as desk:
         operator = command_operator(args, desk, "clerk")
-        outcome = desk.settle(operator, request, pack_id=args.policy, pack_file=pack_file, catalog_file=catalog_file)
+        outcome = desk.settle(operator, request, pack_id=args.policy, pack_file=pack_file, catalog_file=catalog_file,
+                              payment=_payment(args))
     # Printed only now: the commit is durable (WAL, synchronous=FULL) and the database closed.
+    dump(outcome.to_dict())
+    return EXIT_OK
+
+
+def _settle_his(args: argparse.Namespace) -> int:
+    """A stay handed over by HIS: previewed, or with --commit settled and committed."""
+    if args.request is not None or args.policy or args.policy_file or args.catalog:
+        raise BadInput("--his takes the request from the HIS hand-off: give no request file, pack or catalogue")
+    with open_desk_for_command(args, first_start=True) as desk:
+        if not args.commit:
+            preview = desk.preview(desk.his_request(args.his))
+            dump(preview.result)
+            return EXIT_OK
+        operator = command_operator(args, desk, "clerk")
+        outcome = desk.settle_his(operator, args.his, payment=_payment(args))
     dump(outcome.to_dict())
     return EXIT_OK
 
@@ -95,7 +137,9 @@ def cmd_policy_check(args: argparse.Namespace) -> int:
 def register(sub: Subparsers) -> None:
     """settle, reverse, policy."""
     p = sub.add_parser("settle", help="compute a settlement from a request JSON file (or - for stdin)")
-    p.add_argument("request")
+    p.add_argument("request", nargs="?")
+    p.add_argument("--his", metavar="IPT_NO",
+                   help="settle a stay handed over by HIS (its 住院号 or mdtrt_id; see `his list`)")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--policy", metavar="PACK_ID")
     group.add_argument("--policy-file", metavar="FILE")
@@ -103,6 +147,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--commit", action="store_true",
                    help="commit the settlement to the local journal (durably) and print its local_id, "
                         "queue_no, state and result")
+    p.add_argument("--tendered", type=money, metavar="AMOUNT",
+                   help="the amount the patient hands over (with --commit; default: the cash due); the change "
+                        "is printed")
+    p.add_argument("--payment", type=_payment_method, metavar="METHOD",
+                   help="cash|card|wechat|alipay|account, or 现金|银行卡|微信|支付宝|医保个人账户 (default cash)")
     add_db_option(p)
     add_operator_options(p)
     p.set_defaults(func=cmd_settle)

@@ -252,7 +252,21 @@ class NotReversible(RecordError):
 
 
 class DuplicateSettlement(RecordError):
+    """A second settlement of a stay; names the one in force (when known)."""
+
     clerk_text = QT_TRANSLATE_NOOP("errors", "This stay already has a settlement in force; to correct it, reverse that settlement first.")
+
+    def __init__(self, message: str, *, local_id: int = 0, queue_no: str = "", at: str = "", operator: str = "",
+                 total: str = "", cash: str = "") -> None:
+        super().__init__(message)
+        self.local_id, self.queue_no, self.at, self.operator = local_id, queue_no, at, operator
+        self.total, self.cash = total, cash
+        if local_id:
+            self.clerk_text = QT_TRANSLATE_NOOP("errors", "This stay is already settled: no. {local_id}, queue no. {queue_no}, {at}, clerk {operator}, total {total} yuan, patient paid {cash} yuan. Reprint its slip from History; to correct it, a supervisor reverses it first.")
+
+    def clerk_args(self) -> dict[str, object]:
+        return {"local_id": self.local_id, "queue_no": self.queue_no, "at": self.at[:16].replace("T", " "),
+                "operator": self.operator, "total": self.total, "cash": self.cash}
 
 
 class AppendOnlyViolation(RecordError):

@@ -15,7 +15,7 @@ from .sqlite_errors import guarded
 class HistoryFilter:
     day_from: str = ""
     day_to: str = ""
-    text: str = ""        # psn_no, admission no. (mdtrt_id), queue no. or settlement no.
+    text: str = ""        # ID number, name, psn_no, admission no. (mdtrt_id), queue no. or settlement no.
     state: str = ""       # "", provisional, final, reversed, reversal
 
     def where(self) -> Where:
@@ -25,8 +25,10 @@ class HistoryFilter:
         where = Where().given(self.day_from, "+s.business_day >= ?").given(self.day_to, "+s.business_day <= ?")
         text = self.text.strip()
         if text:
-            where.add("(s.psn_no = ? OR s.mdtrt_id = ? OR s.queue_no = ? OR s.local_id = ?)",
-                      text, text, text, int(text) if text.isdigit() else -1)
+            # An ID number or a full name is found through the roster (the journal keeps them masked).
+            where.add("(s.psn_no = ? OR s.mdtrt_id = ? OR s.queue_no = ? OR s.local_id = ? OR s.psn_no IN "
+                      "(SELECT p.psn_no FROM person p WHERE p.certno = ? OR p.certno = upper(?) OR p.psn_name = ?))",
+                      text, text, text, int(text) if text.isdigit() else -1, text, text, text)
         if self.state == "reversal":
             where.add("s.kind = 'reversal'")
         elif self.state == "reversed":

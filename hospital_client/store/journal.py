@@ -197,6 +197,22 @@ def _active_settlement_for(conn: sqlite3.Connection, mdtrt_id: str) -> int | Non
     return next((int(r[0]) for r in rows if _settled_elsewhere(conn, int(r[0])) is None), None)
 
 
+def duplicate_of(conn: sqlite3.Connection, stay: str, local_id: int) -> DuplicateSettlement:
+    """The refusal of a second settlement of a stay, naming the one in force."""
+    row = conn.execute("SELECT queue_no, created_at, operator, medfee_sumamt, psn_cash_pay FROM settlement "
+                       "WHERE local_id = ?", (local_id,)).fetchone()
+    queue_no, at, operator, total, cash = (str(v) for v in row)
+    return DuplicateSettlement(
+        f"stay {stay} already has settlement {local_id} in force (queue no. {queue_no}, {at[:19]}, "
+        f"clerk {operator}, total {total}, patient paid {cash}); reprint it, or reverse it first to correct it",
+        local_id=local_id, queue_no=queue_no, at=at, operator=operator, total=total, cash=cash)
+
+
+def settlement_in_force(conn: sqlite3.Connection, stay: str) -> int | None:
+    """The local id of the settlement in force for a stay (its mdtrt_id), or None."""
+    return _active_settlement_for(conn, stay)
+
+
 @dataclass(frozen=True, slots=True)
 class _LineRows:
     """A settlement's fee line rows, split by how they are inserted (see _PLAIN_LINE_INSERT)."""
@@ -302,10 +318,7 @@ def record_settlement(db: LocalDatabase, new: NewSettlement, *, at: dt.datetime 
     with transaction(db):
         existing = _active_settlement_for(conn, mdtrt_id)
         if existing is not None:
-            raise DuplicateSettlement(
-                f"encounter {mdtrt_id} already has settlement {existing} in force; "
-                "reverse it first to correct it"
-            )
+            raise duplicate_of(conn, mdtrt_id, existing)
         local_id = _next_local_id(conn)
         queue_no = _queue_no(when.date(), local_id)
         lines = _line_rows(local_id, new.request, new.result)

@@ -356,6 +356,67 @@ CREATE TABLE already_settled (
     _set_version(db, _ordinal("m005_already_settled"))
 
 
+@_migration
+def m006_his_handoff(db: Database) -> None:
+    """Stays handed over by the hospital information system (HIS) and waiting to be settled
+    (待结算), one row per stay (``stay_key``: the platform's mdtrt_id when HIS registered the
+    admission, else the 住院号 ipt_no). A stay is waiting while it has no settlement in force; a
+    corrected hand-off of a waiting stay replaces its row."""
+    db.executescript("""
+CREATE TABLE his_stay (
+  stay_key TEXT PRIMARY KEY,
+  ipt_no TEXT NOT NULL,
+  mdtrt_id TEXT NOT NULL DEFAULT '',
+  psn_no TEXT NOT NULL,
+  begntime TEXT NOT NULL,
+  endtime TEXT NOT NULL,
+  dept TEXT NOT NULL DEFAULT '',
+  doctor TEXT NOT NULL DEFAULT '',
+  diagnoses_json TEXT NOT NULL,
+  fees_json TEXT NOT NULL,
+  medfee_sumamt TEXT NOT NULL,
+  line_count INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  imported_by TEXT NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE INDEX his_stay_ipt_no ON his_stay (ipt_no);
+""")
+    _set_version(db, _ordinal("m006_his_handoff"))
+
+
+@_migration
+def m007_cash_and_day_close(db: Database) -> None:
+    """The clerk's cash: how each settlement was paid (method, amount tendered, change) and who
+    paid a refund out (``cash_entry``, one row per journal entry, store.cash); and each clerk's
+    day close (``day_close``, once per clerk and business day), after which that clerk's entries
+    of that day are locked."""
+    db.executescript(f"""
+CREATE TABLE cash_entry (
+  local_id INTEGER PRIMARY KEY REFERENCES settlement (local_id),
+  payment TEXT NOT NULL CHECK (payment IN ('cash', 'card', 'wechat', 'alipay', 'account')),
+  tendered TEXT NOT NULL,
+  change TEXT NOT NULL,
+  paid_by TEXT NOT NULL,
+  business_day TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX cash_entry_day ON cash_entry (business_day, paid_by);
+{append_only_triggers("cash_entry")}
+
+CREATE TABLE day_close (
+  id INTEGER PRIMARY KEY,
+  operator TEXT NOT NULL,
+  business_day TEXT NOT NULL,
+  closed_at TEXT NOT NULL,
+  totals_json TEXT NOT NULL,
+  UNIQUE (operator, business_day)
+);
+{append_only_triggers("day_close")}
+""")
+    _set_version(db, _ordinal("m007_cash_and_day_close"))
+
+
 SCHEMA_VERSION = len(_STEPS)
 MIGRATION_NAMES = tuple(step.__name__ for step in _STEPS)
 

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import html
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +35,27 @@ from .widgets import DeskPage, day_edit, key_button, table_view, with_key
 
 
 class ReverseDialog(QDialog):
-    """A supervisor's approval: name, password and the reason, all required."""
+    """A supervisor's approval: name, password and the reason, all required. It shows which
+    settlement: the patient (masked, as the history lists them) and the amounts."""
 
-    def __init__(self, local_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, local_id: int, parent: QWidget | None = None, *, entry: Mapping[str, Any] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Reverse settlement %1").replace("%1", str(local_id)))
+        self.setMinimumWidth(480)
+        self.subject = QLabel()
+        self.subject.setObjectName("reverse_subject")
+        self.subject.setWordWrap(True)
+        if entry is not None:  # a history row: masked name and ID, day, time and the amounts
+            when = f"{entry.get('business_day', '')} {entry.get('time_text', '')}".strip()
+            self.subject.setText(
+                f"<b>{html.escape(str(entry.get('psn_name', '')))}</b>　{html.escape(str(entry.get('certno', '')))}<br/>"
+                + html.escape(self.tr("Settlement no. %1, %2: total %3, funds %4, the patient paid %5 and gets it back.")
+                              .replace("%1", str(local_id)).replace("%2", when)
+                              .replace("%3", str(entry.get("medfee", ""))).replace("%4", str(entry.get("funds", "")))
+                              .replace("%5", str(entry.get("cash", "")))))
+        self.missing = QLabel()
+        self.missing.setObjectName("reverse_missing")
+        self.missing.setStyleSheet("color:#b00000")
         self.supervisor = QLineEdit()
         self.supervisor.setObjectName("reverse_supervisor")
         self.password = QLineEdit()
@@ -57,13 +75,23 @@ class ReverseDialog(QDialog):
         self.buttons.accepted.connect(self._check)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.subject)
         layout.addWidget(note)
         layout.addLayout(form)
+        layout.addWidget(self.missing)
         layout.addWidget(self.buttons)
 
     def _check(self) -> None:
-        if self.supervisor.text().strip() and self.password.text() and self.reason.text().strip():
+        fields = ((self.supervisor, self.supervisor.text().strip(), self.tr("Supervisor")),
+                  (self.password, self.password.text(), self.tr("Password")),
+                  (self.reason, self.reason.text().strip(), self.tr("Reason")))
+        missing = [(widget, label) for widget, value, label in fields if not value]
+        if not missing:
+            self.missing.clear()
             self.accept()
+            return
+        self.missing.setText(self.tr("Fill in: %1.").replace("%1", self.tr(", ").join(label for _, label in missing)))
+        missing[0][0].setFocus()
 
 
 class EntryDialog(QDialog):
@@ -98,7 +126,7 @@ class HistoryPage(DeskPage):
         today = QDate.currentDate()
         self.day_from, self.day_to = day_edit(today), day_edit(today)
         self.text = QLineEdit()
-        self.text.setPlaceholderText(self.tr("Person no., admission no. or settlement no."))
+        self.text.setPlaceholderText(self.tr("ID number, name, person no., admission no. or settlement no."))
         self.text.returnPressed.connect(self.search)
         self.state = QComboBox()
         for key, label in (("", self.tr("All")), ("provisional", self.tr("Provisional (offline)")),
@@ -114,7 +142,8 @@ class HistoryPage(DeskPage):
         self.model = LazyDictTableModel([
             (self.tr("No."), "local_id", True), (self.tr("Queue no."), "queue_no", False),
             (self.tr("Kind"), "kind_text", False), (self.tr("State"), "state_text", False),
-            (self.tr("Day"), "business_day", False), (self.tr("Name"), "psn_name", False),
+            (self.tr("Day"), "business_day", False), (self.tr("Time"), "time_text", False),
+            (self.tr("Name"), "psn_name", False),
             (self.tr("ID number"), "certno", False), (self.tr("Admission no."), "mdtrt_id", False),
             (self.tr("Total"), "medfee", True), (self.tr("Funds"), "funds", True), (self.tr("Cash"), "cash", True),
             (self.tr("Operator"), "operator", False), (self.tr("Upload"), "upload_text", False),
@@ -161,6 +190,7 @@ class HistoryPage(DeskPage):
                 row[key] = sys.intern(row[key])
         info = row["setlinfo"]
         row["kind_text"] = self._kinds.get(row["kind"], row["kind"])
+        row["time_text"] = sys.intern(moment_text(str(row.get("created_at") or ""))[11:16])
         row["state_text"] = sys.intern(self._states.get(row["state"], row["state"]) + (
             self._reversed_mark if row.get("reversed_by") else ""))
         row["medfee"], row["funds"], row["cash"] = (info["medfee_sumamt"], info["fund_pay_sumamt"],
@@ -203,12 +233,13 @@ class HistoryPage(DeskPage):
             self._error(Notice(self.tr("Only a settlement that is not yet reversed (冲正) can be reversed.")))
             return
         local_id = int(row["local_id"])
-        dialog = dialog or ReverseDialog(local_id, self)
+        dialog = dialog or ReverseDialog(local_id, self, entry=row)
         if dialog.result() != QDialog.DialogCode.Accepted and dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name, password, reason = dialog.supervisor.text().strip(), dialog.password.text(), dialog.reason.text()
-        desk = self.desk
-        self.tasks.run(lambda: desk.reverse(desk.login(name, password, via="reversal"), local_id, reason),
+        desk, cashier = self.desk, self.operator  # the refund counts for the clerk at the window who pays it out
+        self.tasks.run(lambda: desk.reverse(desk.login(name, password, via="reversal"), local_id, reason,
+                                            paid_by=cashier),
                        self._reversed, self._error)
 
     def _reversed(self, outcome: object) -> None:

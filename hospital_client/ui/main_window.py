@@ -18,12 +18,13 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from ..app import Desk, Operator
 from .messages import clerk_message, error_detail, long_moment_text, moment_text
 from .settle_page import SettlePage
 from .tasks import TaskRunner
+from .widgets import with_key
 
 if TYPE_CHECKING:
     from .dayend_page import DayEndPage
@@ -64,6 +65,8 @@ class PageSlot(QWidget):
 
 
 class MainWindow(QMainWindow):
+    """The desk window of one logged-in operator (F11 logs out and opens the next one's)."""
+
     def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
         super().__init__(parent)
         self.desk, self.tasks, self.operator = desk, tasks, operator
@@ -107,8 +110,10 @@ class MainWindow(QMainWindow):
         self._add_key(self.tr("Compute"), "F5", self._on_settle(self.settle_page.compute))
         self._add_key(self.tr("Settle"), "F9", self._on_settle(self.settle_page.settle))
         self._add_key(self.tr("Print slip"), "F12", self._on_settle(lambda: self.settle_page.print_slip()))
-        self._add_key(self.tr("New patient"), "Esc", self._on_settle(self.settle_page.clear))
+        self._add_key(self.tr("New patient"), "Esc", self._on_settle(self.settle_page.new_patient))
         self._add_key(self.tr("Sync now"), "F8", self._sync_now)
+        self._add_key(self.tr("Amount tendered"), "F7", self._on_settle(self.settle_page.focus_tendered))
+        self._add_key(self.tr("Log out / switch operator"), "F11", lambda: self.switch_operator())
 
         # Status bar: site and operator, online state, queue, last sync, pack, clock.
         self.site_status = QLabel(f"{desk.site_name}　{operator.display_name or operator.name}")
@@ -121,8 +126,13 @@ class MainWindow(QMainWindow):
         self.pack_status = QLabel()
         self.clock_status = QLabel()
         self.clock_status.setObjectName("clock_status")
+        self.switch_button = QPushButton(with_key(self.tr("Log out / switch operator"), "F11"))
+        self.switch_button.setObjectName("switch_operator")
+        self.switch_button.setFlat(True)
+        self.switch_button.clicked.connect(lambda: self.switch_operator())
         bar = self.statusBar()
         bar.addWidget(self.site_status)
+        bar.addWidget(self.switch_button)
         if not desk.encrypted:
             plaintext = QLabel("⚠ " + self.tr("Database not encrypted"))
             plaintext.setObjectName("plaintext_warning")
@@ -211,8 +221,39 @@ class MainWindow(QMainWindow):
         elif slot is self._dayend:
             self.dayend_page.refresh()
             self.dayend_page.refresh_funds()
+            self.dayend_page.refresh_close()
         elif slot is not None and slot is self._settings:
             cast("SettingsPage", self._settings.page()).refresh()
+
+    # --- operators -----------------------------------------------------------------------------------
+    def switch_operator(self, log_in: Callable[[], Operator | None] | None = None) -> MainWindow | None:
+        """Log the operator out (recorded in the audit log) and let the next one log in, without
+        restarting: the window is hidden, the login dialog shown, and a new window opens for the
+        operator who logged in (nothing of the previous one's screen is carried over). Cancelled:
+        the desk stays logged out and the program ends. ``log_in`` replaces the dialog (tests)."""
+        self.tasks.wait(10_000)
+        self.desk.audit("logout", self.operator.name, "operator", {"via": "switch"})
+        self.hide()
+        operator = log_in() if log_in is not None else self._login_dialog()
+        if operator is None:
+            self.close()
+            return None
+        window = MainWindow(self.desk, self.tasks, operator)
+        _OPEN_WINDOWS.append(window)
+        window.setGeometry(self.geometry())
+        window.show_on_screen()
+        self.close()
+        if self in _OPEN_WINDOWS:
+            _OPEN_WINDOWS.remove(self)
+        self.deleteLater()
+        return window
+
+    def _login_dialog(self) -> Operator | None:
+        from .login_dialog import LoginDialog
+
+        dialog = LoginDialog(self.desk, self.tasks, self)  # a child: closing it does not end the program
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.operator if accepted else None
 
     def _sync_now(self) -> None:
         self.show_page(self.queue_page)
@@ -327,3 +368,7 @@ class MainWindow(QMainWindow):
         self._timer.stop()
         self.tasks.wait(10_000)
         super().closeEvent(event)
+
+
+# The windows opened by switching operator (the first is held by whoever opened it).
+_OPEN_WINDOWS: list[MainWindow] = []

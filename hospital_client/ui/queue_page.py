@@ -219,7 +219,7 @@ class QueuePage(DeskPage):
         row = self._selected(self.adjust_view, self.adjustments)
         if row is None:
             return
-        target = Path(path) if path else self.desk.slip_dir / f"调整通知-{row['local_id']}.pdf"
+        desk, name = self.desk, f"调整通知-{row['local_id']}.pdf"
         cash = Decimal(str(row["psn_cash_pay"]))
         side = "补交" if cash > 0 else "退还"
         headers = ["项目", "金额（元）"]
@@ -230,5 +230,7 @@ class QueuePage(DeskPage):
         subtitle = (f"{self.desk.site_name}　结算流水号 {row['local_id']}　排队号 {row['queue_no']}　"
                     f"中心结算号 {row.get('central_id', '')}　打印时间 {long_moment_text(dt.datetime.now())}。"
                     f"原因：{row.get('reasons', '')}")
-        self.tasks.run(lambda: str(write_pdf(target, "医保结算调整通知单（补费/退费）", subtitle, headers, rows)),
+        # The notice names the patient: in the private slips folder (0600) unless a path is given.
+        self.tasks.run(lambda: str(write_pdf(Path(path) if path else desk.slip_path(name),
+                                             "医保结算调整通知单（补费/退费）", subtitle, headers, rows)),
                        lambda p: self._ok(self.tr("Notice written to %1").replace("%1", p)), self._error)

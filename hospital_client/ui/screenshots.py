@@ -26,7 +26,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault(config.ENV_LOG_DIR, tempfile.mkdtemp(prefix="hc-shots-logs-"))
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QFileDialog
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
     from ..app import Desk, EncounterInput, demo_bills_dir, demo_roster
     from ..app.bill_import import import_bill_bytes
@@ -88,6 +88,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         page.identify.setText(str(dibao["card_no"]))
         page.lookup()
         pump()
+        page.enter_stay("ZY20261120001", dt.date.today() - dt.timedelta(days=7))
         page.import_file(demo_bills_dir() / "bill_07_lumbar_overcap.json", ask=False)
         pump(1.0)
         save(window, folder, "02-settle")
@@ -130,8 +131,12 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
             pump(0.8)
             save(admin_window, folder, "09-settings")
         admin_window.close()
-        reverse = ReverseDialog(1, window)
+        history = window.history_page.model
+        first = next((history.row_at(i) for i in range(history.rowCount()) if history.row_at(i)["local_id"] == 1), None)
+        reverse = ReverseDialog(1, window, entry=first)
+        reverse.supervisor.setText("super")
         reverse.show()
+        reverse.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # what Enter with a field missing says
         pump(0.2)
         save(reverse, folder, "08-reverse")
         reverse.close()

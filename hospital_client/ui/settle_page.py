@@ -38,10 +38,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..app import Desk, EncounterInput, Operator, PersonView, Preview, SettleOutcome, amount_in_words
+from ..app import (
+    PAYMENT_METHODS,
+    Desk,
+    EncounterInput,
+    Operator,
+    Payment,
+    PersonView,
+    Preview,
+    SettleOutcome,
+    amount_in_words,
+)
 from ..app.bill_import import ImportedBill, import_bill
+from ..app.his_handoff import HandoffMismatch
 from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
+from .his_queue import WaitingStays
 from .messages import GROUP_NAMES, Notice, clerk_message, show_error, show_info
 from .models import FeeTableModel
 from .preferences import chosen_printer
@@ -49,6 +61,7 @@ from .tasks import TaskRunner
 from .widgets import DeskPage, day_edit, with_key
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
+    from ..app.his_stays import TakenStay
     from ..app.sync_usecases import OnlineOutcome
 
 INSUTYPE_NAMES = {"390": "城乡居民医保", "310": "职工医保"}
@@ -132,6 +145,12 @@ class SettlePage(DeskPage):
         pl.addWidget(self.identify, 0, 0)
         pl.addWidget(find, 0, 1)
         pl.addWidget(self.person_label, 1, 0, 1, 2)
+        # The stays HIS handed over: the clerk takes the next one instead of typing the stay.
+        self.taken: TakenStay | None = None
+        self.waiting = WaitingStays(desk, tasks)
+        self.waiting.taken.connect(self.take_stay)
+        self.waiting.failed.connect(self._error)
+        pl.addWidget(self.waiting, 2, 0, 1, 2)
 
         # --- stay --------------------------------------------------------------------------------
         today = QDate.currentDate()
@@ -142,7 +161,9 @@ class SettlePage(DeskPage):
         for lv, text in ((1, self.tr("Level 1")), (2, self.tr("Level 2")), (3, self.tr("Level 3"))):
             self.hosp_lv.addItem(text, lv)
         self.hosp_lv.setCurrentIndex(1)
-        self.begin = day_edit(today.addDays(-7))
+        self.begin = day_edit(today)  # empty (its minimum, shown blank) until given or from HIS
+        self.begin.setMinimumDate(QDate(2000, 1, 1))
+        self.begin.setSpecialValueText(" ")
         self.end = day_edit(today)
         self.diagnosis = QLineEdit()
         self.diagnosis.setPlaceholderText(self.tr("ICD-10, e.g. J18.900"))
@@ -227,6 +248,21 @@ class SettlePage(DeskPage):
         self.state_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._settled_text = ""
         self.provisional_expected = not (desk.site and desk.site.server_url)
+        # The clerk's cash: how the patient pays, what they hand over (F7), the change, large.
+        self.payment_method = QComboBox()
+        self.payment_method.setObjectName("payment_method")
+        for code, name in PAYMENT_METHODS.items():
+            self.payment_method.addItem(name, code)
+        self.tendered = QLineEdit()
+        self.tendered.setObjectName("tendered")
+        self.tendered.setPlaceholderText(self.tr("amount tendered (F7)"))
+        self.tendered.setMaximumWidth(160)
+        self.tendered.textEdited.connect(self._update_change)
+        self.payment_method.currentIndexChanged.connect(self._update_change)
+        self.change_label = QLabel()
+        self.change_label.setObjectName("change_label")
+        self.change_label.setStyleSheet("font-size:24pt;font-weight:bold;color:#0a7d2c")
+        self._due: Decimal | None = None
         self.compute_button = QPushButton(self.tr("Compute (F5)"))
         self.compute_button.clicked.connect(self.compute)
         self.settle_button = QPushButton(self.tr("Settle (F9)"))
@@ -235,7 +271,7 @@ class SettlePage(DeskPage):
         self.print_button = QPushButton(self.tr("Print slip (F12)"))
         self.print_button.clicked.connect(lambda: self.print_slip())
         self.clear_button = QPushButton(self.tr("New patient (Esc)"))
-        self.clear_button.clicked.connect(self.clear)
+        self.clear_button.clicked.connect(lambda: self.new_patient())
         bottom = QHBoxLayout()
         amount_box = QVBoxLayout()
         amount_row = QHBoxLayout()
@@ -243,6 +279,12 @@ class SettlePage(DeskPage):
         amount_row.addWidget(self.provisional_mark)
         amount_row.addStretch(1)
         amount_box.addLayout(amount_row)
+        pay_row = QHBoxLayout()
+        for widget in (QLabel(self.tr("Payment")), self.payment_method, QLabel(self.tr("Tendered")), self.tendered,
+                       self.change_label):
+            pay_row.addWidget(widget)
+        pay_row.addStretch(1)
+        amount_box.addLayout(pay_row)
         amount_box.addWidget(self.state_label)
         bottom.addLayout(amount_box, 1)
         for button in (self.compute_button, self.settle_button, self.print_button, self.clear_button):
@@ -302,10 +344,11 @@ class SettlePage(DeskPage):
         self.outcome = None
         self.online = None
         self._settled_text = ""
+        self.slip_printed = False
         self.provisional_mark.setVisible(False)
         self.identify.clear()
         self.person_label.setText(self.tr("No patient yet."))
-        self.mdtrt_id.setText("ZY" + dt.datetime.now().strftime("%Y%m%d%H%M%S"))
+        self._reset_stay()
         self.diagnosis.clear()
         self.referral.setChecked(False)
         self.referral_paid.setText("0.00")
@@ -314,9 +357,95 @@ class SettlePage(DeskPage):
         self.bill_label.setText(self.tr("No bill loaded."))
         self.breakdown.show_result(None)
         self.cash_label.setText(self.tr("Patient pays") + "　—")
+        self._due = None
+        self.tendered.clear()
+        self.payment_method.setCurrentIndex(0)
+        self._update_change()
         self._info(self.tr("Scan or type the patient's code, then import the bill (F4)."))
         self._busy(False)
         self.identify.setFocus()
+
+    # --- the stay: typed, or taken from HIS ----------------------------------------------------
+    def _stay_fields_read_only(self, read_only: bool) -> None:
+        for edit in (self.mdtrt_id, self.diagnosis):
+            edit.setReadOnly(read_only)
+        for date_edit in (self.begin, self.end):
+            date_edit.setReadOnly(read_only)
+        tip = self.tr("From the HIS hand-off") if read_only else ""
+        for widget in (self.mdtrt_id, self.begin, self.end, self.diagnosis):
+            widget.setToolTip(tip)
+
+    def _reset_stay(self) -> None:
+        """Nothing of the previous patient's stay stays on screen: no admission no., no admission
+        date, the discharge today, the hospital level of the site."""
+        self.taken = None
+        self._stay_fields_read_only(False)
+        self.mdtrt_id.clear()
+        self.begin.setDate(self.begin.minimumDate())
+        self.end.setDate(QDate.currentDate())
+        level = self.desk.hospital_level
+        index = self.hosp_lv.findData(level if level is not None else 2)
+        self.hosp_lv.setCurrentIndex(max(index, 0))
+        self.hosp_lv.setEnabled(level is None)
+        self.waiting.refresh()
+
+    def take_stay(self, key: str) -> None:
+        """Take a waiting stay: its patient, admission and fee lines come from the HIS hand-off."""
+        if self.outcome is not None:
+            self._error(Notice(self.tr("Press Esc for the next patient first.")))
+            return
+        desk, psn_no = self.desk, (self.person.psn_no if self.person is not None else None)
+
+        def work() -> tuple[TakenStay, list[PersonView]]:
+            taken = desk.his_take(key, psn_no)
+            return taken, desk.lookup(taken.psn_no)
+
+        self._info(self.tr("Taking the stay from HIS…"))
+        self.tasks.run(work, self._stay_taken, self._error)
+
+    def _stay_taken(self, result: tuple[TakenStay, list[PersonView]]) -> None:
+        taken, people = result
+        stay = taken.stay
+        self.taken = taken
+        self.mdtrt_id.setText(stay.stay_key)
+        self.begin.setDate(QDate.fromString(stay.begntime, "yyyy-MM-dd"))
+        self.end.setDate(QDate.fromString(stay.endtime, "yyyy-MM-dd"))
+        self.diagnosis.setText(", ".join(stay.diagnoses))
+        self._stay_fields_read_only(True)
+        bill = ImportedBill(stay.source, "his", "", list(taken.fees), list(range(1, len(stay.fees) + 1)))
+        self.bill = bill
+        self.preview = None
+        self.bill_label.setText(self.tr("From HIS, admission no. %1 (%2): %3 lines, total %4 yuan")
+                                .replace("%1", stay.ipt_no).replace("%2", stay.dept or "—")
+                                .replace("%3", str(len(bill.fees))).replace("%4", f"{bill.total:,.2f}"))
+        self.tasks.run(lambda: self.desk.rows(bill.fees), self.fee_model.set_rows, self._error)
+        self.person = None
+        self._found(people)
+
+    def new_patient(self) -> None:
+        """Esc: the next patient; a settled patient whose slip was not printed is asked about first."""
+        if self.outcome is not None and not self.slip_printed:
+            choice = self.ask_unprinted()
+            if choice == "print":
+                self.print_slip()
+                return
+            if choice != "clear":
+                return
+        self.clear()
+
+    def ask_unprinted(self) -> str:
+        """"print", "clear" or "cancel": the slip of the settlement on screen was not printed."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Slip not printed"),
+                          self.tr("The slip of settlement no. %1 has not been printed. Print it before the next patient?")
+                          .replace("%1", str(self.outcome.committed.local_id if self.outcome else "")), parent=self)
+        print_button = box.addButton(with_key(self.tr("Print slip"), "F12"), QMessageBox.ButtonRole.AcceptRole)
+        clear_button = box.addButton(self.tr("Next patient without printing"), QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(with_key(self.tr("Cancel"), "Esc"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(print_button)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return "print" if clicked is print_button else "clear" if clicked is clear_button else "cancel"
 
     # --- identify ---------------------------------------------------------------------------
     def focus_identify(self) -> None:
@@ -331,6 +460,11 @@ class SettlePage(DeskPage):
         self.tasks.run(lambda: self.desk.lookup(key), self._found, self._error)
 
     def _found(self, people: list[PersonView]) -> None:
+        self.identify.clear()  # the number typed or scanned does not stay on screen
+        if people and self.taken is not None and people[0].psn_no != self.taken.psn_no:
+            self._error(HandoffMismatch(f"the stay {self.taken.stay.ipt_no} was handed over for another person "
+                                        "than the one identified"))
+            return
         if not people:
             self.person = None
             self.person_label.setText(self.tr("Not found in the roster. Check the code, or sync the roster."))
@@ -363,6 +497,9 @@ class SettlePage(DeskPage):
             self.import_file(path)
 
     def import_file(self, path: str | Path, *, ask: bool = True) -> None:
+        if self.taken is not None:
+            self._error(Notice(self.tr("This stay's bill comes from HIS; press Esc to enter another patient by hand.")))
+            return
         self._info(self.tr("Reading the bill…"))
         self._busy(True)
         self.tasks.run(lambda: import_bill(path), lambda bill: self._bill_read(bill, ask), self._error)
@@ -412,9 +549,28 @@ class SettlePage(DeskPage):
             return None
         return self.desk.build_request(self.person.psn_no, self._encounter(), self.bill.fees)
 
+    def _stay_missing(self) -> bool:
+        """The admission no. and date must be given (or come from HIS): nothing is made up."""
+        if not self.mdtrt_id.text().strip():
+            self._error(Notice(self.tr("Enter the admission no. (住院号), or take the next waiting patient (F3).")))
+            self.mdtrt_id.setFocus()
+            return True
+        if self.begin.date() == self.begin.minimumDate():
+            self._error(Notice(self.tr("Enter the admission date.")))
+            self.begin.setFocus()
+            return True
+        return False
+
+    def enter_stay(self, admission_no: str, admitted: dt.date) -> None:
+        """Type a stay's admission no. and date (a stay not handed over by HIS)."""
+        self.mdtrt_id.setText(admission_no)
+        self.begin.setDate(QDate(admitted.year, admitted.month, admitted.day))
+
     def compute(self) -> None:
         if self.person is None or self.bill is None:
             self._request()
+            return
+        if self._stay_missing():
             return
         psn_no, encounter, fees = self.person.psn_no, self._encounter(), self.bill.fees
         self._info(self.tr("Computing…"))
@@ -430,6 +586,8 @@ class SettlePage(DeskPage):
         self.breakdown.show_result(result)
         cash = Decimal(result["setlinfo"]["psn_cash_pay"])
         self.cash_label.setText(self.tr("Patient pays") + f"　¥ {cash:,.2f}")
+        self._due = cash
+        self._update_change()
         if self.bill is not None:
             self.tasks.run(lambda: self.desk.rows(self.bill.fees if self.bill else [], result),
                            self.fee_model.set_rows, self._error)
@@ -443,6 +601,9 @@ class SettlePage(DeskPage):
             return
         if self.person is None:
             return
+        payment = self._payment()
+        if payment is None:
+            return
         if self.confirm_settle:
             dialog = ConfirmDialog(self.person, self.preview.result, self, provisional=self.provisional_expected)
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -450,7 +611,46 @@ class SettlePage(DeskPage):
         request = self.preview.request
         self._busy(True)
         self._info(self.tr("Saving…"))
-        self.tasks.run(lambda: self.desk.settle_online(self.operator, request), self._settled, self._error)
+        self.tasks.run(lambda: self.desk.settle_online(self.operator, request, payment=payment), self._settled,
+                       self._error)
+
+    # --- the clerk's cash ------------------------------------------------------------------------
+    def focus_tendered(self) -> None:
+        self.tendered.setFocus()
+        self.tendered.selectAll()
+
+    def _tendered_amount(self) -> Decimal | None:
+        """The amount typed (yuan, at most two decimals), or None when empty or not an amount."""
+        text = self.tendered.text().strip().replace(",", "").replace("，", "")
+        if not re.fullmatch(r"[0-9]{1,9}(\.[0-9]{1,2})?", text):
+            return None
+        return Decimal(text)
+
+    def _update_change(self, *_: object) -> None:
+        """The change (找零 = tendered − due), shown large as the amount is typed."""
+        tendered = self._tendered_amount()
+        if self._due is None or tendered is None:
+            self.change_label.setText(self.tr("Change") + "　—")
+        elif tendered < self._due:
+            self.change_label.setText(self.tr("Short by") + f"　¥ {self._due - tendered:,.2f}")
+        else:
+            self.change_label.setText(self.tr("Change") + f"　¥ {tendered - self._due:,.2f}")
+
+    def _payment(self) -> Payment | None:
+        """The payment to record; None (and a message) when the amount tendered is wrong or short."""
+        method = str(self.payment_method.currentData())
+        if not self.tendered.text().strip():
+            return Payment(method, None)
+        tendered = self._tendered_amount()
+        if tendered is None:
+            self._error(Notice(self.tr("The amount tendered is not an amount of money (e.g. 100 or 86.50).")))
+            self.focus_tendered()
+            return None
+        if self._due is not None and tendered < self._due:
+            self._error(Notice(self.tr("The amount tendered is less than the amount due.")))
+            self.focus_tendered()
+            return None
+        return Payment(method, tendered)
 
     def _settled(self, online: OnlineOutcome) -> None:
         self._busy(False)
@@ -480,9 +680,12 @@ class SettlePage(DeskPage):
         else:
             text = self.tr("Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).") \
                 .replace("%1", str(c.local_id)).replace("%2", c.queue_no)
+        if outcome.payment:
+            self.change_label.setText(self.tr("Change") + f"　¥ {Decimal(outcome.payment['change']):,.2f}")
         self._info(text)
         self.state_label.setToolTip(online.reason)  # the centre's or the network's words, for IT
         self._settled_text = text
+        self.slip_printed = False
         if not online.final:
             self.provisional_mark.setText(self.tr("Offline settlement · provisional") + "　"
                                           + self.tr("queue no. %1").replace("%1", c.queue_no))
@@ -507,6 +710,7 @@ class SettlePage(DeskPage):
         printed = self.tr("Slip written to %1").replace("%1", path)
         # The settlement's own message (provisional, queue no.) stays; the print is added to it.
         self._info(f"{self._settled_text}\n{printed}" if self._settled_text else printed)
+        self.slip_printed = True
         self.printed.emit(path)
 
     def show_message(self, text: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from ..app import Desk, amount_in_words
-from .messages import GROUP_NAMES, long_moment_text, readable_warning
+from .messages import GROUP_NAMES, long_moment_text, moment_text, readable_warning
 
 _FIGURES = (
     ("medfee_sumamt", "医疗费用总额"),
@@ -62,10 +63,73 @@ class SlipInfo:
     assistance_group_name: str = ""
     reprint: bool = False
     notes: list[str] = field(default_factory=list)
+    settlement_no: str = ""         # unique across desks: the site's message id of the settlement
+    settled_at: str = ""
+    days: int | None = None
+    dept: str = ""
+    diagnosis: str = ""
+    fee_categories: list[tuple[str, str]] = field(default_factory=list)
+    reversal: dict[str, Any] | None = None
 
 
 def _e(text: object) -> str:
     return html.escape(str(text))
+
+
+# Steps of the rules' explanation that only say a fund paid nothing are left off the slip.
+_FUND_STEPS = ("hifp_pay", "hifmi_pay", "maf_pay", "maf2_pay")
+
+
+def _explain_items(result: dict[str, Any]) -> list[str]:
+    """The explanation as the patient reads it: what each step leaves to them, no 0.00 fund steps,
+    and last a sum of what they carry."""
+    steps = [s for s in result.get("explain", [])
+             if not (s.get("step") in _FUND_STEPS and Decimal(str(s.get("amount") or "0")) == 0)]
+    items = [_e(s["text"]) for s in steps if s.get("step") != "psn_cash_pay"]
+    setlinfo = result["setlinfo"]
+    parts = [(label, Decimal(str(setlinfo.get(key) or "0"))) for key, label in (
+        ("fulamt_ownpay_amt", "自费项目"), ("overlmt_selfpay", "超限价部分"), ("preselfpay_amt", "乙类先行自付"),
+        ("act_pay_dedc", "起付线"), ("pool_prop_selfpay", "统筹段个人自付"))]
+    carried = [f"{label} {amount:,.2f}" for label, amount in parts if amount]
+    maf = Decimal(str(setlinfo.get("maf_pay") or "0"))
+    cash = Decimal(str(setlinfo["psn_cash_pay"]))
+    if carried:
+        line = "您本次应承担：" + " ＋ ".join(carried) + " 元"
+        if maf:
+            line += f"，其中医疗救助为您支付 {maf:,.2f} 元"
+        items.append(_e(line + f"；您实际现金支付 {cash:,.2f} 元。"))
+    else:
+        items.append(_e(f"您实际现金支付 {cash:,.2f} 元。"))
+    return items
+
+
+def _reversal_mark(info: SlipInfo) -> str:
+    rev = info.reversal
+    if not rev:
+        return ""
+    return (
+        '<table width="100%" cellpadding="4" style="border:3px solid #c00000"><tr><td align="center" '
+        'style="color:#c00000;font-size:16pt;font-weight:bold">已冲正 · 本结算单作废</td></tr>'
+        f'<tr><td align="center" style="color:#c00000;font-size:9pt">冲正时间 {_e(moment_text(rev["created_at"]))}'
+        f'　冲正流水号 {_e(rev["local_id"])}　原因：{_e(rev["reason"])}　费用已按下方退费凭证退还</td></tr></table>'
+    )
+
+
+def _refund_voucher(info: SlipInfo) -> str:
+    rev = info.reversal
+    if not rev:
+        return ""
+    refund = Decimal(str(rev["refund"]))
+    return f"""<p style="font-size:8pt;color:#888" align="center">－－－－－－－－－－－－－－－－ 沿此线剪开 －－－－－－－－－－－－－－－－</p>
+<h3 align="center" style="margin:0">退费凭证</h3>
+<table width="100%" border="1" cellspacing="0" cellpadding="3" style="font-size:9.5pt;border-collapse:collapse">
+<tr><td>定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）</td><td>退费单号：{_e(rev["settlement_no"])}</td></tr>
+<tr><td>姓名：{_e(info.psn_name)}　证件号码：{_e(info.certno_masked)}</td><td>原结算单号：{_e(info.settlement_no)}</td></tr>
+<tr><td>冲正时间：{_e(moment_text(rev["created_at"]))}</td><td>冲正原因：{_e(rev["reason"])}</td></tr>
+<tr><td colspan="2"><b style="font-size:12pt">退还个人现金：{_e(f"{refund:.2f}")} 元　大写：{_e(amount_in_words(refund))}</b></td></tr>
+<tr><td colspan="2">医保基金支付部分已同时冲回，本次住院的年度累计（起付线、封顶线）随之恢复。</td></tr>
+</table>
+<p style="font-size:9.5pt">批准人：{_e(rev["approver"])}　　退款人：＿＿＿＿＿＿　　患者（家属）签收：＿＿＿＿＿＿＿＿</p>"""
 
 
 def slip_html(info: SlipInfo) -> str:
@@ -86,29 +150,43 @@ def slip_html(info: SlipInfo) -> str:
     if len(cells) % 2:
         cells.append("<td></td><td></td>")
     rows = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
+    category_cells = [f"<td>{_e(name)}</td><td align='right'>{_e(amount)}</td>" for name, amount in info.fee_categories]
+    while len(category_cells) % 3:
+        category_cells.append("<td></td><td></td>")
+    categories = "".join(f"<tr>{''.join(category_cells[i:i + 3])}</tr>" for i in range(0, len(category_cells), 3))
     funds = "".join(
         f"<tr><td>{_e(d['fund_pay_type'])}</td><td>{_e(d['fund_pay_type_name'])}</td>"
         f"<td align='right'>{_e(d['fund_payamt'])}</td></tr>"
         for d in result.get("setldetail", [])
     )
-    explain = "".join(f"<li>{_e(step['text'])}</li>" for step in result.get("explain", []))
+    explain = "".join(f"<li>{item}</li>" for item in _explain_items(result))
     warnings = "".join(f"<li>{_e(readable_warning(w))}</li>" for w in result.get("warnings", []))
     reprint = "<span style='color:#555'>（补打）</span>" if info.reprint else ""
+    days = f"　共 {info.days} 天" if info.days else ""
     header = (
         f"<table width='100%' cellspacing='0' cellpadding='2' style='font-size:9pt'>"
         f"<tr><td>定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）</td>"
-        f"<td>结算流水号：{_e(info.local_id)}　{_e(info.setl_id or '')}</td></tr>"
+        f"<td>结算单号：{_e(info.settlement_no or info.local_id)}</td></tr>"
         f"<tr><td>姓名：{_e(info.psn_name)}　证件号码：{_e(info.certno_masked)}</td>"
-        f"<td>人员编号：{_e(info.psn_no)}</td></tr>"
+        f"<td>人员编号：{_e(info.psn_no)}　本机流水号：{_e(info.local_id)}</td></tr>"
         f"<tr><td>险种：{_e(INSUTYPE_NAMES.get(info.insutype, info.insutype))}"
         f"{'　救助类别：' + _e(info.assistance_group_name) if info.assistance_group_name else ''}</td>"
-        f"<td>医院等级：{_e(LEVEL_NAMES.get(info.hosp_lv, info.hosp_lv))}</td></tr>"
-        f"<tr><td>就诊号：{_e(info.mdtrt_id)}</td><td>住院日期：{_e(info.begntime)} 至 {_e(info.endtime)}</td></tr>"
+        f"<td>医院等级：{_e(LEVEL_NAMES.get(info.hosp_lv, info.hosp_lv))}"
+        f"{'　医保结算号：' + _e(info.setl_id) if info.setl_id else ''}</td></tr>"
+        f"<tr><td>住院号：{_e(info.mdtrt_id)}{'　科室：' + _e(info.dept) if info.dept else ''}</td>"
+        f"<td>住院日期：{_e(info.begntime)} 至 {_e(info.endtime)}{_e(days)}</td></tr>"
+        f"<tr><td>出院诊断：{_e(info.diagnosis or '—')}</td>"
+        f"<td>结算时间：{_e(moment_text(info.settled_at))}</td></tr>"
         f"</table>"
     )
     return f"""<html><body style="font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif">
 <h2 align="center" style="margin:0">{_e(title)}{reprint}</h2>
-{mark}{header}
+{_reversal_mark(info)}{mark}{header}
+<p style="font-size:9pt;margin:2px 0"><b>费用分类</b></p>
+<table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
+<tr><th align="left">类别</th><th align="right">金额（元）</th><th align="left">类别</th><th align="right">金额（元）</th>
+<th align="left">类别</th><th align="right">金额（元）</th></tr>{categories}</table>
+<p style="font-size:9pt;margin:2px 0"><b>结算信息</b></p>
 <table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
 <tr><th align="left">项目</th><th align="right">金额（元）</th><th align="left">项目</th><th align="right">金额（元）</th></tr>
 {rows}</table>
@@ -120,7 +198,11 @@ def slip_html(info: SlipInfo) -> str:
  if warnings else ''}
 <p style="font-size:8pt;color:#444">政策包：{_e(policy['id'])}　版本 {_e(policy['version'])}
 　校验码 {_e(policy['sha256'][:16])}…　经办人：{_e(info.operator)}　打印时间：{_e(info.printed_at)}</p>
-<p style="font-size:9.5pt">患者（家属）签字：＿＿＿＿＿＿＿＿　　收款人：＿＿＿＿＿＿＿＿</p>
+<table width="100%" cellspacing="0" cellpadding="4" style="font-size:9.5pt"><tr>
+<td valign="bottom">患者（家属）签字：＿＿＿＿＿＿＿＿<br/><br/>收款人：＿＿＿＿＿＿＿＿</td>
+<td width="160" height="90" align="center" valign="middle" style="border:1px dashed #888;color:#888">
+医疗机构（盖章）</td></tr></table>
+{_refund_voucher(info)}
 </body></html>"""
 
 
@@ -147,6 +229,7 @@ def print_to_pdf(info: SlipInfo, path: str | Path) -> Path:
     doc.print_(printer)
     if not path.exists() or path.stat().st_size == 0:
         raise OSError(f"the PDF was not written: {path}")
+    os.chmod(path, 0o600)  # it holds a name and an ID number: this user only
     return path
 
 
@@ -163,6 +246,9 @@ def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> Slip
         local_id=data["local_id"], queue_no=data["queue_no"], state=data["state"], operator=data["operator"],
         printed_at=printed_at, result=data["result"], reprint=reprint,
         assistance_group_name=GROUP_NAMES.get(data.get("assistance_group") or "", ""),
+        settlement_no=data.get("settlement_no", ""), settled_at=data.get("settled_at", ""),
+        days=data.get("days"), dept=data.get("dept", ""), diagnosis=data.get("diagnosis", ""),
+        fee_categories=list(data.get("fee_categories", [])), reversal=data.get("reversal"),
     )
 
 
@@ -178,6 +264,19 @@ def produce_slip(desk: Desk, local_id: int, operator: str, *, reprint: bool, tar
     if printer_name and target is None:
         print_to_printer(info, QPrinter(QPrinterInfo.printerInfo(printer_name), QPrinter.PrinterMode.HighResolution))
         return printer_name
-    path = Path(target) if target else desk.slip_dir / f"slip-{local_id}{'-reprint' if reprint else ''}.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if target:
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        path = desk.slip_path(f"slip-{local_id}{'-reprint' if reprint else ''}.pdf")
     return str(print_to_pdf(info, path))
+
+
+def write_slip_pdf(desk: Desk, local_id: int, printed_by: str, path: str | Path) -> Path:
+    """The slip of one settlement reprinted to a PDF file from the database, outside the window
+    (`hospital-client slip`): off screen unless a display is set; the file is made 0600."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from .application import make_application
+
+    make_application()
+    return Path(produce_slip(desk, local_id, printed_by, reprint=True, target=path))

@@ -129,43 +129,43 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="83" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="70" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="76" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="77" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="90" />
         <source>The insurance centre cannot be reached now: this settlement is kept on this desk as provisional and confirmed by the centre once online; a difference is paid or refunded then.</source>
         <translation>当前无法连接医保中心：本次结算先在本机保存为暂定结果，联网后由医保中心复核确认；如有差额，届时补费或退费。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="100" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="90" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="103" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="94" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="107" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="98" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="111" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="99" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="112" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -173,106 +173,188 @@
 <context>
     <name>DayEndPage</name>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="34" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="57" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="39" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="63" />
         <source>Show</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="35" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="58" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="40" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="64" />
         <source>Export PDF…</source>
         <translation>导出 PDF…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="36" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="59" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="41" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="65" />
         <source>Export Excel…</source>
         <translation>导出 Excel…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="38" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="38" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="48" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="48" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="72" />
         <source>Settlements</source>
         <translation>结算笔数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="43" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="48" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="72" />
         <source>Reversals</source>
         <translation>冲正笔数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="50" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="56" />
         <source>Day-end by operator</source>
         <translation>日结（按操作员）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="61" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="67" />
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="125" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
+        <source>Confirmed (to claim)</source>
+        <translation>已确认（申报）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
+        <source>Provisional (not confirmed)</source>
+        <translation>暂定（未确认）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="91" />
+        <source>Show my day</source>
+        <translation>查看本人日结</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="92" />
+        <source>Close my day…</source>
+        <translation>日结…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="94" />
+        <source>Day-close sheet PDF…</source>
+        <translation>日结单 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="95" />
+        <source>Day-close sheet Excel…</source>
+        <translation>日结单 Excel…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="102" />
+        <source>My day close (%1)</source>
+        <translation>本人日结（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="146" />
+        <source>Closed at %1</source>
+        <translation>已于 %1 日结</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="147" />
+        <source>Not closed yet</source>
+        <translation>尚未日结</translation>
+    </message>
+    <message>
         <location filename="../../hospital_client/ui/dayend_page.py" line="151" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="140" />
+        <source>Settlements %1, reversals %2; patients paid ¥%3 (funds ¥%4).</source>
+        <translation>结算 %1 笔，冲正 %2 笔；个人现金 ¥%3（基金支付 ¥%4）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="154" />
+        <source>By payment method:</source>
+        <translation>按支付方式：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="155" />
+        <source>Tendered ¥%1, change ¥%2.</source>
+        <translation>实收 ¥%1，找零 ¥%2。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="160" />
+        <source>%1 provisional settlements are still waiting for the insurance centre.</source>
+        <translation>%1 笔暂定结算仍在等待医保中心确认。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="169" />
+        <source>Close my day</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="170" />
+        <source>Close today's takings for %1? Afterwards no more settlements can be made under this operator today, and a reversal needs a supervisor.</source>
+        <translation>为 %1 办理今日日结？日结后该操作员今天不能再结算，冲正须由主管办理。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="178" />
+        <source>Day closed. Print the day-close sheet and sign it.</source>
+        <translation>已日结。请打印日结单并签字。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/dayend_page.py" line="200" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="222" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="249" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="145" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="132" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="158" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="187" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="229" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="256" />
         <source>PDF file (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="72" />
         <source>Fund</source>
         <translation>基金名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="66" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="72" />
         <source>Fund code</source>
         <translation>基金编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="67" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="73" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="74" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="81" />
         <source>Monthly statement per fund (to claim advanced payments)</source>
         <translation>基金支付月报（用于申报垫付资金）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="93" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="122" />
         <source>Written to %1</source>
         <translation>已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="102" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="131" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="120" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="139" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="217" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="144" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -280,42 +362,42 @@
 <context>
     <name>EntryDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="72" />
+        <location filename="../../hospital_client/ui/history_page.py" line="100" />
         <source>Settlement %1</source>
         <translation>结算 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="75" />
+        <location filename="../../hospital_client/ui/history_page.py" line="103" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="75" />
+        <location filename="../../hospital_client/ui/history_page.py" line="103" />
         <source>Final</source>
         <translation>最终</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="76" />
+        <location filename="../../hospital_client/ui/history_page.py" line="104" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="76" />
+        <location filename="../../hospital_client/ui/history_page.py" line="104" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="78" />
+        <location filename="../../hospital_client/ui/history_page.py" line="106" />
         <source>Admission no. %1</source>
         <translation>住院号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="79" />
+        <location filename="../../hospital_client/ui/history_page.py" line="107" />
         <source>Queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="88" />
+        <location filename="../../hospital_client/ui/history_page.py" line="116" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -416,198 +498,203 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="101" />
-        <source>Person no., admission no. or settlement no.</source>
-        <translation>人员编号、住院号或流水号</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <location filename="../../hospital_client/ui/history_page.py" line="132" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <location filename="../../hospital_client/ui/history_page.py" line="132" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="105" />
-        <location filename="../../hospital_client/ui/history_page.py" line="124" />
+        <location filename="../../hospital_client/ui/history_page.py" line="133" />
+        <location filename="../../hospital_client/ui/history_page.py" line="153" />
         <source>Final</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="105" />
+        <location filename="../../hospital_client/ui/history_page.py" line="133" />
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="106" />
+        <location filename="../../hospital_client/ui/history_page.py" line="134" />
         <source>Reversal entries</source>
         <translation>冲正记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="108" />
+        <location filename="../../hospital_client/ui/history_page.py" line="136" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <location filename="../../hospital_client/ui/history_page.py" line="139" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="111" />
+        <location filename="../../hospital_client/ui/history_page.py" line="139" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <location filename="../../hospital_client/ui/history_page.py" line="143" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="115" />
+        <location filename="../../hospital_client/ui/history_page.py" line="143" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <location filename="../../hospital_client/ui/history_page.py" line="144" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <location filename="../../hospital_client/ui/history_page.py" line="144" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="145" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="117" />
+        <location filename="../../hospital_client/ui/history_page.py" line="145" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="146" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="147" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="147" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="148" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="148" />
         <source>Funds</source>
         <translation>基金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="119" />
+        <location filename="../../hospital_client/ui/history_page.py" line="148" />
         <source>Cash</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <location filename="../../hospital_client/ui/history_page.py" line="149" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="120" />
+        <location filename="../../hospital_client/ui/history_page.py" line="149" />
         <source>Upload</source>
         <translation>上传状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="135" />
+        <location filename="../../hospital_client/ui/history_page.py" line="164" />
         <source>Open</source>
         <translation>查看</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="136" />
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="137" />
+        <location filename="../../hospital_client/ui/history_page.py" line="166" />
         <source>Reverse…</source>
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="123" />
+        <location filename="../../hospital_client/ui/history_page.py" line="152" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="123" />
+        <location filename="../../hospital_client/ui/history_page.py" line="129" />
+        <source>ID number, name, person no., admission no. or settlement no.</source>
+        <translation>身份证号、姓名、人员编号、住院号或结算流水号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="152" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="124" />
+        <location filename="../../hospital_client/ui/history_page.py" line="153" />
         <source>Provisional</source>
         <translation>暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="125" />
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="125" />
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="125" />
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="126" />
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="126" />
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="127" />
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
         <source> (reversed)</source>
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="184" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="177" />
+        <location filename="../../hospital_client/ui/history_page.py" line="207" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="196" />
+        <location filename="../../hospital_client/ui/history_page.py" line="226" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="203" />
+        <location filename="../../hospital_client/ui/history_page.py" line="233" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="216" />
+        <location filename="../../hospital_client/ui/history_page.py" line="247" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -658,144 +745,155 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="70" />
+        <location filename="../../hospital_client/ui/main_window.py" line="73" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="84" />
-        <location filename="../../hospital_client/ui/main_window.py" line="108" />
+        <location filename="../../hospital_client/ui/main_window.py" line="87" />
+        <location filename="../../hospital_client/ui/main_window.py" line="111" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="86" />
+        <location filename="../../hospital_client/ui/main_window.py" line="89" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="90" />
+        <location filename="../../hospital_client/ui/main_window.py" line="93" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="88" />
-        <location filename="../../hospital_client/ui/main_window.py" line="103" />
+        <location filename="../../hospital_client/ui/main_window.py" line="91" />
+        <location filename="../../hospital_client/ui/main_window.py" line="106" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="94" />
+        <location filename="../../hospital_client/ui/main_window.py" line="97" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="105" />
+        <location filename="../../hospital_client/ui/main_window.py" line="108" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="106" />
+        <location filename="../../hospital_client/ui/main_window.py" line="109" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="107" />
+        <location filename="../../hospital_client/ui/main_window.py" line="110" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="109" />
+        <location filename="../../hospital_client/ui/main_window.py" line="112" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="110" />
+        <location filename="../../hospital_client/ui/main_window.py" line="113" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="111" />
+        <location filename="../../hospital_client/ui/main_window.py" line="114" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="127" />
+        <location filename="../../hospital_client/ui/main_window.py" line="115" />
+        <source>Amount tendered</source>
+        <translation>实收金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="116" />
+        <location filename="../../hospital_client/ui/main_window.py" line="129" />
+        <source>Log out / switch operator</source>
+        <translation>注销/切换操作员</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="137" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="130" />
+        <location filename="../../hospital_client/ui/main_window.py" line="140" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="252" />
+        <location filename="../../hospital_client/ui/main_window.py" line="293" />
         <source>%1 waiting</source>
         <translation>%1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="254" />
+        <location filename="../../hospital_client/ui/main_window.py" line="295" />
         <source>this desk has no insurance centre configured</source>
         <translation>本窗口未配置医保中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="255" />
+        <location filename="../../hospital_client/ui/main_window.py" line="296" />
         <source>the last sync with the insurance centre failed</source>
         <translation>上次与医保中心同步未成功</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="256" />
+        <location filename="../../hospital_client/ui/main_window.py" line="297" />
         <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
         <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="259" />
+        <location filename="../../hospital_client/ui/main_window.py" line="300" />
         <source>Queued for upload: %1.</source>
         <translation>待上传：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="265" />
+        <location filename="../../hospital_client/ui/main_window.py" line="306" />
         <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
         <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="285" />
+        <location filename="../../hospital_client/ui/main_window.py" line="326" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="288" />
+        <location filename="../../hospital_client/ui/main_window.py" line="329" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="291" />
+        <location filename="../../hospital_client/ui/main_window.py" line="332" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="299" />
+        <location filename="../../hospital_client/ui/main_window.py" line="340" />
         <source>Policy packs: %1</source>
         <translation>政策包：%1 个</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="270" />
+        <location filename="../../hospital_client/ui/main_window.py" line="311" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="296" />
+        <location filename="../../hospital_client/ui/main_window.py" line="337" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="297" />
+        <location filename="../../hospital_client/ui/main_window.py" line="338" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="302" />
+        <location filename="../../hospital_client/ui/main_window.py" line="343" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
@@ -1055,7 +1153,7 @@
         <translation>差额已处理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="234" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="236" />
         <source>Notice written to %1</source>
         <translation>通知单已输出到 %1</translation>
     </message>
@@ -1063,39 +1161,57 @@
 <context>
     <name>ReverseDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="40" />
+        <location filename="../../hospital_client/ui/history_page.py" line="43" />
         <source>Reverse settlement %1</source>
         <translation>冲正结算 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="49" />
+        <location filename="../../hospital_client/ui/history_page.py" line="52" />
+        <source>Settlement no. %1, %2: total %3, funds %4, the patient paid %5 and gets it back.</source>
+        <translation>结算流水号 %1（%2）：医疗费用总额 %3 元，基金支付 %4 元，患者已付现金 %5 元，冲正后退还患者。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="67" />
+        <location filename="../../hospital_client/ui/history_page.py" line="85" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="50" />
+        <location filename="../../hospital_client/ui/history_page.py" line="68" />
+        <location filename="../../hospital_client/ui/history_page.py" line="86" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="51" />
+        <location filename="../../hospital_client/ui/history_page.py" line="69" />
+        <location filename="../../hospital_client/ui/history_page.py" line="87" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="52" />
+        <location filename="../../hospital_client/ui/history_page.py" line="70" />
         <source>A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back.</source>
         <translation>冲正会新增一条金额取反的记录，原记录保留；患者的年度累计随之回退。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="55" />
+        <location filename="../../hospital_client/ui/history_page.py" line="73" />
         <source>Reverse</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="56" />
+        <location filename="../../hospital_client/ui/history_page.py" line="74" />
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="93" />
+        <source>Fill in: %1.</source>
+        <translation>请填写：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="93" />
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context>
 <context>
@@ -1225,282 +1341,412 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="123" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="125" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="138" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="127" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="350" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="172" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="172" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="172" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="148" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="169" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="170" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="155" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="176" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="177" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="158" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="179" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="181" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="162" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="166" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="187" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="171" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="181" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="202" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="204" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="357" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="295" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="316" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="432" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="236" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="359" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="588" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="230" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="258" />
+        <source>amount tendered (F7)</source>
+        <translation>实收金额（F7）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="232" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="235" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="237" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="273" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="296" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <source>Payment</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <source>Tendered</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="338" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="364" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="330" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="374" />
+        <source>From the HIS hand-off</source>
+        <translation>来自 HIS 交接，只读</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="395" />
+        <source>Press Esc for the next patient first.</source>
+        <translation>请先按 Esc 进入下一位患者。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
+        <source>Taking the stay from HIS…</source>
+        <translation>正在从 HIS 读取住院信息…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="418" />
+        <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
+        <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
+        <source>Slip not printed</source>
+        <translation>结算单未打印</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="439" />
+        <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
+        <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="441" />
+        <source>Print slip</source>
+        <translation>打印结算单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="442" />
+        <source>Next patient without printing</source>
+        <translation>不打印，下一位</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="443" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="459" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="336" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="470" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="471" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="478" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="349" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="483" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="354" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="488" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="495" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="495" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="366" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="501" />
+        <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
+        <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="503" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="377" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="514" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="380" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="517" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="385" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="522" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="391" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="528" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="408" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="545" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="411" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="548" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="420" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="555" />
+        <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
+        <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="559" />
+        <source>Enter the admission date.</source>
+        <translation>请输入入院日期。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="576" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="427" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="583" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="439" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="597" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="613" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="471" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="633" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="637" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="684" />
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
+        <source>Short by</source>
+        <translation>还差</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="646" />
+        <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
+        <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="650" />
+        <source>The amount tendered is less than the amount due.</source>
+        <translation>实收金额少于应收金额。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="671" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="474" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="674" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="476" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="676" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="481" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="681" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="487" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="690" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="488" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="691" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="496" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="699" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="502" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="705" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="507" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="710" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingStays</name>
+    <message>
+        <location filename="../../hospital_client/ui/his_queue.py" line="31" />
+        <source>Next patient</source>
+        <translation>下一位</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/his_queue.py" line="38" />
+        <source>Waiting (HIS)</source>
+        <translation>待结算（HIS）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/his_queue.py" line="52" />
+        <source>discharged %1</source>
+        <translation>%1 出院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/his_queue.py" line="53" />
+        <source>%1 yuan</source>
+        <translation>%1 元</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/his_queue.py" line="56" />
+        <source>No patient waiting</source>
+        <translation>没有待结算的患者</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/his_queue.py" line="59" />
+        <source>%1 HIS file(s) refused</source>
+        <translation>%1 份 HIS 交接文件被拒绝</translation>
     </message>
 </context>
 <context>
@@ -1514,28 +1760,33 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="31" />
-        <location filename="../../hospital_client/errors.py" line="68" />
+        <location filename="../../hospital_client/app/errors.py" line="33" />
+        <location filename="../../hospital_client/errors.py" line="70" />
         <source>The operation was not completed.</source>
         <translation>操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="35" />
+        <location filename="../../hospital_client/app/errors.py" line="37" />
         <source>This person is not in the local roster and no year-to-date figures were given. Sync the roster or read the card, then try again.</source>
         <translation>本地参保人员名单中没有此人，且未提供年度累计信息。请联网同步名单或读卡后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="39" />
+        <location filename="../../hospital_client/app/errors.py" line="41" />
         <source>Your role does not allow this; ask a supervisor.</source>
         <translation>当前操作员无权执行此操作，请由主管操作。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="43" />
+        <location filename="../../hospital_client/app/errors.py" line="45" />
         <source>The local database has not been initialised; call IT.</source>
         <translation>本地数据库尚未初始化，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/config.py" line="78" />
+        <location filename="../../hospital_client/app/errors.py" line="49" />
+        <source>The amount tendered is less than the amount due; nothing was settled.</source>
+        <translation>实收金额少于应收金额，未结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/config.py" line="82" />
         <source>The site settings file cannot be used; call IT.</source>
         <translation>本机站点配置文件无法使用，请联系信息科。</translation>
     </message>
@@ -1646,17 +1897,22 @@
         <translation>冲正记录不能再次冲正。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="255" />
+        <location filename="../../hospital_client/store/errors.py" line="257" />
         <source>This stay already has a settlement in force; to correct it, reverse that settlement first.</source>
         <translation>该就诊已有有效结算，如需更正请先冲正原结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="259" />
+        <location filename="../../hospital_client/store/errors.py" line="265" />
+        <source>This stay is already settled: no. {local_id}, queue no. {queue_no}, {at}, clerk {operator}, total {total} yuan, patient paid {cash} yuan. Reprint its slip from History; to correct it, a supervisor reverses it first.</source>
+        <translation>该次住院已结算：结算号 {local_id}，流水号 {queue_no}，{at}，经办人 {operator}，总费用 {total} 元，个人支付 {cash} 元。可在历史记录中补打结算单；如需更正，须由主管先冲正。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/errors.py" line="273" />
         <source>The settlement journal can only be added to, never changed or deleted.</source>
         <translation>结算流水只能追加，不能修改或删除。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/store/errors.py" line="263" />
+        <location filename="../../hospital_client/store/errors.py" line="277" />
         <source>A cached policy pack or catalogue failed its check; ask IT to download it again.</source>
         <translation>本地缓存的政策包或目录校验失败，请联系信息科重新下载。</translation>
     </message>
@@ -1811,7 +2067,12 @@
         <translation>该 Excel 工作簿中有过长的单元格或文本。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/bill_import.py" line="121" />
+        <location filename="../../hospital_client/app/bill_import.py" line="110" />
+        <source>The rows above the fee table (patient and admission) cannot be read.</source>
+        <translation>费用明细表上方的患者和入院信息行无法读取。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/bill_import.py" line="125" />
         <source>The bill file cannot be used.</source>
         <translation>无法使用此费用明细文件。</translation>
     </message>
@@ -1819,6 +2080,41 @@
         <location filename="../../hospital_client/app/input_files.py" line="50" />
         <source>The file cannot be used (missing, not an ordinary file, or too large).</source>
         <translation>文件无法使用（不存在、不是普通文件或文件过大）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/his_handoff.py" line="52" />
+        <source>The HIS hand-off lacks a required item (patient or admission).</source>
+        <translation>HIS 交接数据缺少必填项（患者或入院信息）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/his_handoff.py" line="53" />
+        <source>An item of the HIS hand-off is not valid (a date, a number or a diagnosis code).</source>
+        <translation>HIS 交接数据中有一项无效（日期、编号或诊断编码）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/his_handoff.py" line="54" />
+        <source>The patient of the HIS hand-off is not in the local roster; sync the roster first.</source>
+        <translation>HIS 交接数据中的患者不在本地参保人员名单中，请先同步名单。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/his_handoff.py" line="63" />
+        <source>The HIS hand-off cannot be used.</source>
+        <translation>HIS 交接数据无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/his_handoff.py" line="75" />
+        <source>This HIS bill belongs to another patient than the one identified; it was refused.</source>
+        <translation>该 HIS 账单属于另一位患者，与已识别的患者不符，已拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/his_stays.py" line="33" />
+        <source>The hospital level is not set in the site file; ask IT to set it.</source>
+        <translation>站点配置文件中未设置医院等级，请联系信息科设置。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/cash.py" line="49" />
+        <source>This clerk's day is already closed; a supervisor must do this now.</source>
+        <translation>该收款员当日已日结，此操作须由主管办理。</translation>
     </message>
 </context>
 <context>

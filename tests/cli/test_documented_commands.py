@@ -34,7 +34,8 @@ PROGRAM = re.compile(r"""(?:^|(?<=[\s|;&`'"/\\]))hospital-client(?:-cli\.exe)?"?
 # a quoted or backquoted span the command stands in.
 ENDS = {"|", ";", "&", "<", ">", "`", "'"}
 # Placeholders whose literal text argparse would refuse (an int, a choice, a date).
-VALUES = {"LOCAL_ID": "1", "ID": "1", "DAY": "2026-11-20", "STATUS": "queued", "YEAR": "2026", "PORT": "8400"}
+VALUES = {"LOCAL_ID": "1", "ID": "1", "DAY": "2026-11-20", "STATUS": "queued", "YEAR": "2026", "PORT": "8400",
+          "AMOUNT": "100", "METHOD": "cash"}
 
 
 def _code_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -94,6 +94,7 @@ def load_patient_and_bill(qtbot: QtBot, window: MainWindow, settle_done, bill: s
     page.identify.setText(str(person["card_no"]))
     page.lookup()
     settle_done()
+    page.enter_stay("ZY-SCREENS-1", dt.date.today() - dt.timedelta(days=7))
     page.import_file(BILLS / bill, ask=False)
     settle_done()
     assert page.preview is not None

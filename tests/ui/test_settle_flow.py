@@ -5,6 +5,7 @@ PDF equal the rules core's own computation of the same request."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -100,6 +101,7 @@ def test_settle_a_demo_bill_and_print_it(
     assert str(person["psn_name"]) in page.person_label.text()
     assert str(person["certno"]) not in page.person_label.text()  # masked on screen
 
+    page.enter_stay("ZY20261120001", dt.date.today() - dt.timedelta(days=7))
     page.import_file(write_bill(tmp_path, fmt, fees), ask=False)
     settle_done()
     assert page.fee_model.rowCount() == len(fees)

@@ -15,6 +15,7 @@ The adjustment is psn_cash_pay 937.50 − 1125.00 = −187.50: the patient gets 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import subprocess
@@ -67,6 +68,7 @@ def _settle_in_window(qtbot: QtBot, window: MainWindow, tmp: Path, tasks: TaskRu
     page.identify.setText(PERSON)
     page.lookup()
     qtbot.waitUntil(lambda: page.person is not None and tasks.running == 0, timeout=10_000)
+    page.enter_stay(f"ZY-SYNC-{tmp.name}", dt.date.today() - dt.timedelta(days=7))
     page.import_file(_bill(tmp), ask=False)
     qtbot.waitUntil(lambda: page.preview is not None and tasks.running == 0, timeout=10_000)
     page.settle()
