@@ -20,7 +20,7 @@ import logging
 from ..config import ConfigError, setup_logging
 from ..rules.errors import RulesError
 from ..rules.money import amount_in_words
-from ..store import Operator, RecordError, StoreError
+from ..store import DuplicateSettlement, Operator, RecordError, StoreError
 from ..store.cash import PAYMENT_METHODS, DayClosed
 from ..store.history import HistoryFilter
 from ..sync.errors import CredentialsMissing, CredentialsUnavailable, NotConfigured
@@ -119,6 +119,7 @@ __all__ = [
     "DemoSettlement",
     "Desk",
     "DeskDatabase",
+    "DuplicateSettlement",
     "EncounterInput",
     "FeeRow",
     "HistoryFilter",

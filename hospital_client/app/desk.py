@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import config, paths, rules, store
 from ..config import SiteConfig
-from ..store import caches, history, journal, numbering
+from ..store import caches, history, journal, numbering, operators
 from ..store.history import HistoryFilter
 from . import backups, day_close, reports, slips, usecases
 from .bundled import pack_summary
@@ -171,6 +171,11 @@ class Desk:
         """Check an operator's password (audited either way, with ``via``)."""
         return usecases.login(self.db(), name, password, via=via)
 
+    def operator_named(self, name: str) -> store.Operator:
+        """An active operator by login name, without a password (who pays a refund out, named by
+        the supervisor who approves it); refused (NotFound) for an unknown or inactive one."""
+        return operators.get_operator(self.db(), name.strip())
+
     def demo_operator(self, role: str, *, via: str = "cli-demo-default") -> store.Operator | None:
         """The demo site's operator for a role (README, "Demo site"); None on a configured site."""
         if not self.demo:
@@ -276,6 +281,25 @@ class Desk:
                    payment: usecases.Payment | None = None) -> SettleOutcome:
         """Settle a waiting stay from its hand-off and commit it; a second one is refused naming the first."""
         return self.settle(operator, self.his_request(key), payment=payment)
+
+    def overlapping_stays(self, psn_no: str, encounter: EncounterInput) -> list[dict[str, Any]]:
+        """The person's settlements in force of another stay overlapping this one's dates, when either
+        stay was typed by hand (app/stay_overlap.py); the clerk confirms them with a reason."""
+        from . import stay_overlap
+
+        return stay_overlap.overlapping_settlements(self.db(), psn_no, encounter.begntime, encounter.endtime,
+                                                    encounter.mdtrt_id)
+
+    def confirm_overlap(self, operator: str, stay_key: str, overlaps: Sequence[int], reason: str) -> None:
+        """The clerk settles a stay despite an overlapping one: audited with the reason."""
+        from . import stay_overlap
+
+        stay_overlap.confirm_overlap(self.db(), operator, stay_key, list(overlaps), reason)
+
+    def unlock_field(self, operator: str, stay_key: str, field: str) -> None:
+        """The clerk unlocks a field the HIS hand-off filled: audited (the field and the stay only)."""
+        store.audit.append(self.db(), "unlock_field", operator, f"stay:{stay_key}",
+                           {"field": field, "stay": stay_key})
 
     # --- listings ------------------------------------------------------------------------------
     def journal(self, day_from: str | None = None, day_to: str | None = None, *, unmasked: bool = False,

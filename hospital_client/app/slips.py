@@ -118,6 +118,7 @@ def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: boo
             "refund": str(-_money((rev.result or {}).get("setlinfo", {}).get("psn_cash_pay", "0"))),
             "settlement_no": _msgid(db, rev.local_id) or f"{fixmedins_code}-{rev.queue_no}",
             "paid_by": _cashier(db, rev.local_id, rev.operator),
+            "method_name": _method_name(db, rev.local_id),
         }
     store.audit.append(db, "print", printed_by, f"settlement:{entry.local_id}",
                        {"reprint": reprint, "reversed": reversal is not None})
@@ -148,6 +149,13 @@ def _payment(db: LocalDatabase, local_id: int) -> dict[str, str] | None:
     return {"method": paid.payment, "method_name": cash.PAYMENT_METHODS.get(paid.payment, paid.payment),
             "tendered": money_text(paid.tendered), "change": money_text(paid.change),
             "cashier": _operator_name(db, paid.paid_by)}
+
+
+def _method_name(db: LocalDatabase, local_id: int) -> str:
+    """The payment method's name of an entry (a refund goes back the way the patient paid)."""
+    paid = cash.cash_of(db, [local_id]).get(local_id)
+    method = paid.payment if paid is not None else "cash"
+    return cash.PAYMENT_METHODS.get(method, method)
 
 
 def _cashier(db: LocalDatabase, local_id: int, fallback: str) -> str:

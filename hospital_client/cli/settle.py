@@ -3,7 +3,7 @@
     settle REQUEST.json [--policy PACK_ID | --policy-file FILE] [--catalog FILE]
     settle REQUEST.json --commit [--tendered AMOUNT --payment METHOD] [--db PATH] [--operator NAME --password-stdin]
     settle --his IPT_NO [--commit] [--db PATH] [--operator NAME --password-stdin]
-    reverse LOCAL_ID --reason TEXT [--db PATH] [--operator NAME --password-stdin]
+    reverse LOCAL_ID --reason TEXT [--paid-by NAME] [--db PATH] [--operator NAME --password-stdin]
     policy list [--json]
     policy check FILE
 
@@ -12,6 +12,9 @@ With it the settlement is committed durably to the desk's journal and printed on
 its payment: --payment 现金|银行卡|微信|支付宝|医保个人账户 (or cash|card|wechat|alipay|account;
 default cash) and --tendered, the amount handed over (default: the cash due); the change is
 printed, and less than the cash due is refused (exit 2).
+
+`reverse` is approved by a supervisor (--operator); the refund counts in day-end for --paid-by,
+the clerk (login name) who pays the cash out at the window, default the approving supervisor.
 """
 
 from __future__ import annotations
@@ -112,7 +115,9 @@ def cmd_reverse(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         raise BadInput("--reason must not be empty")
     with open_desk_for_command(args) as desk:
-        outcome = desk.reverse(command_operator(args, desk, "supervisor"), args.local_id, args.reason)
+        approver = command_operator(args, desk, "supervisor")
+        cashier = desk.operator_named(args.paid_by) if args.paid_by is not None else None
+        outcome = desk.reverse(approver, args.local_id, args.reason, paid_by=cashier)
     dump(outcome.to_dict())
     return EXIT_OK
 
@@ -159,6 +164,9 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("reverse", help="reverse a committed settlement (supervisor)")
     p.add_argument("local_id", type=record_id("journal entry id"))
     p.add_argument("--reason", required=True)
+    p.add_argument("--paid-by", metavar="NAME",
+                   help="the clerk (login name) who pays the refund out; it counts in their day-end "
+                        "(default: the approving supervisor)")
     add_db_option(p)
     add_operator_options(p)
     p.set_defaults(func=cmd_reverse)

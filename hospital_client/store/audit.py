@@ -30,7 +30,7 @@ GENESIS = "0" * 64
 ACTIONS = frozenset({
     "init", "login", "login_failed", "settle", "reverse", "state", "print", "import", "export", "sync",
     "setting", "backup", "restore", "view_unmasked", "operator", "encrypt", "key_export", "key_import", "seal",
-    "day_close", "logout",
+    "day_close", "logout", "unlock_field", "overlap_confirm",
 })
 
 __all__ = ["ACTIONS", "GENESIS", "AuditEntry", "AuditReport", "append", "entries", "entry_at", "head", "latest",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import html
+import re
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import Desk, HistoryFilter, Operator
+from ..privacy import mask_id
 from .breakdown import BreakdownPanel
 from .messages import Notice, moment_text, show_error, show_info
 from .models import LazyDictTableModel
@@ -118,6 +120,10 @@ class EntryDialog(QDialog):
         layout.addWidget(buttons)
 
 
+# An ID number typed into the search box (15 or 18 characters): masked on screen after the search.
+_ID_NUMBER = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}")
+
+
 class HistoryPage(DeskPage):
     reversed = Signal(object)
 
@@ -128,6 +134,10 @@ class HistoryPage(DeskPage):
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("ID number, name, person no., admission no. or settlement no."))
         self.text.returnPressed.connect(self.search)
+        self._searched_id = ""   # the ID number searched, kept off screen
+        self._masked_id = ""     # what the box shows for it
+        self._pending_reverse: int | None = None
+        self.reverse_dialog: ReverseDialog | None = None
         self.state = QComboBox()
         for key, label in (("", self.tr("All")), ("provisional", self.tr("Provisional (offline)")),
                            ("final", self.tr("Final")), ("reversed", self.tr("Reversed")),
@@ -157,7 +167,8 @@ class HistoryPage(DeskPage):
         self.view = table_view(self.model, "history_table")
         self.view.doubleClicked.connect(lambda _: self.open_selected())
         for key in ("Return", "Enter"):  # Enter on a row opens it
-            QShortcut(QKeySequence(key), self.view, self.open_selected, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut = QShortcut(QKeySequence(key), self.view, self.open_selected)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)  # Enter in the search box searches
         self.message = QLabel()
         self.message.setObjectName("history_message")
         self.message.setWordWrap(True)
@@ -172,11 +183,24 @@ class HistoryPage(DeskPage):
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
+        self.model.rowsInserted.connect(lambda *_: self._select_pending())
+
+    def _search_text(self) -> str:
+        """The text to search for; an ID number does not stay on screen: the box shows it masked."""
+        text = self.text.text().strip()
+        if self._masked_id and text == self._masked_id:
+            return self._searched_id  # the same search again
+        if _ID_NUMBER.fullmatch(text):
+            self._searched_id, self._masked_id = text, mask_id(text)
+            self.text.setText(self._masked_id)
+        else:
+            self._searched_id = self._masked_id = ""
+        return text
 
     def search(self) -> None:
         flt = HistoryFilter(day_from=self.day_from.date().toString("yyyy-MM-dd"),
                             day_to=self.day_to.date().toString("yyyy-MM-dd"),
-                            text=self.text.text(), state=self.state.currentData() or "")
+                            text=self._search_text(), state=self.state.currentData() or "")
         self.model.reset_source(lambda after, limit: self.desk.history_page(flt, after, limit))
         self.tasks.run(lambda: self.desk.history_count(flt), self._counted, self._error)
 
@@ -241,6 +265,31 @@ class HistoryPage(DeskPage):
         self.tasks.run(lambda: desk.reverse(desk.login(name, password, via="reversal"), local_id, reason,
                                             paid_by=cashier),
                        self._reversed, self._error)
+
+    def reverse_entry(self, local_id: int, at: str = "") -> None:
+        """Find one settlement (its no., from the day it was made), select it and open its reversal."""
+        day = QDate.fromString(at[:10], "yyyy-MM-dd")
+        if day.isValid():
+            self.day_from.setDate(min(day, self.day_to.date()))
+        self.state.setCurrentIndex(0)
+        self.text.setText(str(local_id))
+        self._pending_reverse = local_id
+        self.search()
+
+    def _select_pending(self) -> None:
+        if self._pending_reverse is None:
+            return
+        wanted = self._pending_reverse
+        for i, row in enumerate(self.model.rows()):
+            if int(row["local_id"]) == wanted:
+                self._pending_reverse = None
+                self.view.selectRow(i)
+                self.view.setFocus()
+                dialog = ReverseDialog(wanted, self, entry=row)
+                self.reverse_dialog = dialog
+                dialog.accepted.connect(lambda d=dialog: self.reverse_selected(d))
+                dialog.open()
+                return
 
     def _reversed(self, outcome: object) -> None:
         committed = getattr(outcome, "committed", None)

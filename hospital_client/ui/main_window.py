@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.pack_status.setObjectName("pack_status")
         tasks.busy_changed.connect(self._busy)
         self.settle_page.settled.connect(lambda _: self.refresh_status())
+        self.settle_page.reverse_requested.connect(self.reverse_entry)
         self._show_connection()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh_status)
@@ -173,6 +174,12 @@ class MainWindow(QMainWindow):
         """Bring a page to the front (``window.show_page(window.history_page)``)."""
         holder = page.parentWidget()
         self.tabs.setCurrentWidget(holder if isinstance(holder, PageSlot) else page)
+
+    def reverse_entry(self, local_id: int, at: str = "") -> None:
+        """History with one settlement selected and its reversal dialog open (a supervisor approves)."""
+        page = self.history_page
+        self.show_page(page)
+        page.reverse_entry(local_id, at)
 
     def _make_history(self) -> QWidget:
         from .history_page import HistoryPage

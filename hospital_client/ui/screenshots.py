@@ -28,7 +28,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-    from ..app import Desk, EncounterInput, demo_bills_dir, demo_roster
+    from ..app import Desk, DuplicateSettlement, EncounterInput, demo_bills_dir, demo_roster
     from ..app.bill_import import import_bill_bytes
     from .application import make_application
     from .bill_dialog import BillPreviewDialog
@@ -36,7 +36,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     from .i18n import install_translators
     from .login_dialog import LoginDialog
     from .main_window import MainWindow
-    from .settle_page import ConfirmDialog
+    from .settle_page import ConfirmDialog, FirstSettlementDialog, OverlapDialog
     from .tasks import TaskRunner
 
     out.mkdir(parents=True, exist_ok=True)
@@ -101,9 +101,40 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
             confirm.close()
         page.settle()
         pump()
+        if page.first_dialog is not None:  # the second screen: this stay is settled already
+            page.first_dialog.close()
         page.print_slip(Path(tempfile.mkdtemp(prefix="hc-shots-slip-")) / "slip.pdf")
         pump()
         save(window, folder, "04-settled-printed")
+
+        # A second settlement refused, and a typed stay overlapping another of the same person.
+        one = desk.entry(1)
+        info = one["setlinfo"]
+        already = FirstSettlementDialog(DuplicateSettlement(
+            "shown", local_id=1, queue_no=str(one["queue_no"]), at=str(one["created_at"]),
+            operator=str(one["operator"]), total=str(info["medfee_sumamt"]), cash=str(info["psn_cash_pay"])), window)
+        already.show()
+        pump(0.2)
+        save(already, folder, "13-already-settled")
+        already.close()
+        overlap = OverlapDialog([{"local_id": 1, "queue_no": one["queue_no"], "stay": one["mdtrt_id"],
+                                  "begntime": (today - dt.timedelta(days=6)).isoformat(),
+                                  "endtime": today.isoformat(), "at": one["created_at"],
+                                  "operator": one["operator"], "total": info["medfee_sumamt"]}], window)
+        overlap.show()
+        overlap.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # what Enter without a reason says
+        pump(0.2)
+        save(overlap, folder, "14-overlap")
+        overlap.close()
+        # A stay taken from HIS, its discharge day unlocked by the clerk.
+        page.slip_printed = True
+        page.clear()
+        pump()
+        page.take_stay("ZY20261101")
+        pump(1.0)
+        page.unlock_field("discharged")
+        pump()
+        save(window, folder, "15-his-unlocked")
 
         bad = import_bill_bytes("明细流水号,医保目录编码,项目名称,单价,数量,金额\n1,X1,床位费,40,7,280.00\n"
                                 "2,X2,药,1.5,两盒,3\n3,,药,1,1,2\n".encode("gbk"), "his_export.csv")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSizePolicy,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
 from ..app import (
     PAYMENT_METHODS,
     Desk,
+    DuplicateSettlement,
     EncounterInput,
     Operator,
     Payment,
@@ -58,7 +61,7 @@ from .messages import GROUP_NAMES, Notice, clerk_message, show_error, show_info
 from .models import FeeTableModel
 from .preferences import chosen_printer
 from .tasks import TaskRunner
-from .widgets import DeskPage, day_edit, with_key
+from .widgets import DeskPage, day_edit, key_button, with_key
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
     from ..app.his_stays import TakenStay
@@ -116,9 +119,111 @@ class ConfirmDialog(QDialog):
         layout.addWidget(buttons)
 
 
+class OverlapDialog(QDialog):
+    """The same person has a settlement in force of another stay with overlapping dates, and one of
+    the two stays was typed by hand: settle only with a reason (audited). Enter settles, Esc goes back."""
+
+    def __init__(self, overlaps: list[dict[str, Any]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.overlaps = overlaps
+        self.setWindowTitle(self.tr("Overlapping stay"))
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        head = QLabel(self.tr("This patient already has a settlement in force for a stay whose dates overlap "
+                              "this one, and one of the two stays was typed by hand (no admission no. from HIS). "
+                              "It may be the same stay settled twice."))
+        head.setWordWrap(True)
+        head.setStyleSheet("color:#8a5a00;font-weight:bold")
+        layout.addWidget(head)
+        for item in overlaps:
+            line = QLabel(self.tr("No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.")
+                          .replace("%1", str(item["local_id"])).replace("%2", str(item["queue_no"]))
+                          .replace("%3", str(item["stay"])).replace("%4", str(item["begntime"]))
+                          .replace("%5", str(item["endtime"])).replace("%6", str(item["at"])[:16].replace("T", " "))
+                          .replace("%7", str(item["operator"])).replace("%8", str(item["total"])))
+            line.setObjectName("overlap_line")
+            line.setWordWrap(True)
+            layout.addWidget(line)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("overlap_reason")
+        self.reason.setPlaceholderText(self.tr("Why this is another stay (required, recorded)"))
+        form = QHBoxLayout()
+        form.addWidget(QLabel(self.tr("Reason")))
+        form.addWidget(self.reason, 1)
+        layout.addLayout(form)
+        self.missing = QLabel()
+        self.missing.setObjectName("overlap_missing")
+        self.missing.setStyleSheet("color:#b00000")
+        layout.addWidget(self.missing)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(with_key(self.tr("Settle anyway"), "Enter"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(with_key(self.tr("Back"), "Esc"))
+        self.buttons.accepted.connect(self._check)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.reason.setFocus()
+
+    def _check(self) -> None:
+        if not self.reason.text().strip():
+            self.missing.setText(self.tr("Give the reason first."))
+            self.reason.setFocus()
+            return
+        self.accept()
+
+
+class FirstSettlementDialog(QDialog):
+    """A second settlement of a stay was refused: the first one (流水号, time, clerk, amount), with
+    its slip to reprint (F12) or, for a supervisor, its reversal (Ctrl+R). Esc closes."""
+
+    REPRINT, REVERSE = 2, 3
+
+    def __init__(self, error: DuplicateSettlement, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error = error
+        self.setWindowTitle(self.tr("This stay is already settled"))
+        self.setMinimumWidth(500)
+        layout = QVBoxLayout(self)
+        text = QLabel(self.tr("This stay already has a settlement in force:"))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        grid = QGridLayout()
+        rows = ((self.tr("Settlement no."), str(error.local_id)), (self.tr("Queue no."), error.queue_no),
+                (self.tr("Time"), error.at[:16].replace("T", " ")), (self.tr("Clerk"), error.operator),
+                (self.tr("Total"), f"{error.total} " + self.tr("yuan")),
+                (self.tr("Patient paid"), f"{error.cash} " + self.tr("yuan")))
+        for i, (label, value) in enumerate(rows):
+            grid.addWidget(QLabel(label), i, 0)
+            shown = QLabel(value)
+            shown.setObjectName(f"first_{i}")
+            shown.setStyleSheet("font-weight:bold")
+            grid.addWidget(shown, i, 1)
+        layout.addLayout(grid)
+        note = QLabel(self.tr("To correct it, a supervisor reverses it first; then the stay can be settled again."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.reprint_button = key_button(self.tr("Reprint its slip"), "F12", lambda: self.done(self.REPRINT),
+                                         "first_reprint")
+        self.reverse_button = key_button(self.tr("Reverse (supervisor)…"), "Ctrl+R", lambda: self.done(self.REVERSE),
+                                         "first_reverse")
+        self.close_button = QPushButton(with_key(self.tr("Close"), "Esc"))
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.reprint_button, self.reverse_button, self.close_button):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.reprint_button.setDefault(True)
+        self.reprint_button.setFocus()
+
+
+# The fields a HIS hand-off fills, as the audit names them.
+HANDOFF_FIELDS = ("admission_no", "admitted", "discharged", "diagnosis")
+
+
 class SettlePage(DeskPage):
     settled = Signal(object)        # SettleOutcome
     printed = Signal(str)           # path of the PDF written
+    reverse_requested = Signal(int, str)  # local id and time of a settlement to reverse (History)
 
     def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, parent: QWidget | None = None):
         super().__init__(desk, tasks, operator, parent)
@@ -192,7 +297,22 @@ class SettlePage(DeskPage):
         referral_row.addWidget(QLabel(self.tr("deductible paid")))
         referral_row.addWidget(self.referral_paid)
         sl.addLayout(referral_row, 2, 2, 1, 2)
-        sl.addWidget(self.registered, 3, 0, 1, 4)
+        sl.addWidget(self.registered, 3, 0, 1, 3)
+        # What the hand-off filled is read-only; the clerk may unlock one field (audited).
+        self.unlock_button = QPushButton(with_key(self.tr("Unlock a field"), "Ctrl+U"))
+        self.unlock_button.setObjectName("unlock_button")
+        self.unlock_menu = QMenu(self.unlock_button)
+        for field, label in zip(HANDOFF_FIELDS, (self.tr("Admission no."), self.tr("Admitted"),
+                                                 self.tr("Discharged"), self.tr("Diagnosis")), strict=True):
+            action = self.unlock_menu.addAction(label)
+            action.setData(field)
+            action.triggered.connect(lambda _=False, f=field: self.unlock_field(f))
+        self.unlock_button.setMenu(self.unlock_menu)
+        QShortcut(QKeySequence("Ctrl+U"), self, self.unlock_button.showMenu)
+        sl.addWidget(self.unlock_button, 3, 3)
+        self._overlap_checked = False
+        self.overlap_dialog: OverlapDialog | None = None
+        self.first_dialog: FirstSettlementDialog | None = None
 
         top = QHBoxLayout()
         top.addWidget(person_box, 3)
@@ -322,6 +442,21 @@ class SettlePage(DeskPage):
     def _error(self, exc: BaseException) -> None:
         self._busy(False)
         show_error(self.state_label, exc)
+        if isinstance(exc, DuplicateSettlement) and exc.local_id:
+            self.show_first_settlement(exc)
+
+    def show_first_settlement(self, error: DuplicateSettlement) -> None:
+        """The settlement in force of the stay, with its reprint or reversal a key away."""
+        dialog = FirstSettlementDialog(error, self)
+        self.first_dialog = dialog
+        dialog.finished.connect(lambda code: self._first_chosen(error, code))
+        dialog.open()
+
+    def _first_chosen(self, error: DuplicateSettlement, code: int) -> None:
+        if code == FirstSettlementDialog.REPRINT:
+            self.print_slip(local_id=error.local_id, reprint=True)
+        elif code == FirstSettlementDialog.REVERSE:
+            self.reverse_requested.emit(error.local_id, error.at)
 
     def _info(self, text: str) -> None:
         show_info(self.state_label, text)
@@ -331,6 +466,7 @@ class SettlePage(DeskPage):
         self.provisional_expected = provisional
 
     def _stay_changed(self, *_: object) -> None:
+        self._overlap_checked = False
         if self.outcome is None and self.preview is not None:
             self.preview = None
             self.breakdown.show_result(None)
@@ -338,6 +474,7 @@ class SettlePage(DeskPage):
             self._info(self.tr("The stay changed: press F5 to compute again."))
 
     def clear(self) -> None:
+        self._overlap_checked = False
         self.person = None
         self.bill = None
         self.preview = None
@@ -374,12 +511,39 @@ class SettlePage(DeskPage):
         tip = self.tr("From the HIS hand-off") if read_only else ""
         for widget in (self.mdtrt_id, self.begin, self.end, self.diagnosis):
             widget.setToolTip(tip)
+        self.unlock_button.setEnabled(read_only)
+
+    def _field_widget(self, field: str) -> QLineEdit | Any:
+        return {"admission_no": self.mdtrt_id, "admitted": self.begin, "discharged": self.end,
+                "diagnosis": self.diagnosis}[field]
+
+    def unlock_field(self, field: str) -> None:
+        """Make one field the HIS hand-off filled editable; audited (the field and the stay only)."""
+        if self.taken is None:
+            self._error(Notice(self.tr("Only a stay taken from HIS has locked fields.")))
+            return
+        widget = self._field_widget(field)
+        if not widget.isReadOnly():
+            widget.setFocus()
+            return
+        desk, operator, stay_key = self.desk, self.operator.name, self.taken.stay.stay_key
+
+        def unlocked(_: object) -> None:
+            widget.setReadOnly(False)
+            widget.setToolTip(self.tr("From the HIS hand-off, unlocked by the clerk (recorded)"))
+            widget.setStyleSheet("background:#fff4d6")
+            widget.setFocus()
+            self._info(self.tr("Field unlocked (recorded). Check it against the patient's papers."))
+
+        self.tasks.run(lambda: desk.unlock_field(operator, stay_key, field), unlocked, self._error)
 
     def _reset_stay(self) -> None:
         """Nothing of the previous patient's stay stays on screen: no admission no., no admission
         date, the discharge today, the hospital level of the site."""
         self.taken = None
         self._stay_fields_read_only(False)
+        for widget in (self.mdtrt_id, self.begin, self.end, self.diagnosis):
+            widget.setStyleSheet("")
         self.mdtrt_id.clear()
         self.begin.setDate(self.begin.minimumDate())
         self.end.setDate(QDate.currentDate())
@@ -579,6 +743,7 @@ class SettlePage(DeskPage):
 
     def _computed(self, preview: Preview) -> None:
         self.preview = preview
+        self._overlap_checked = False
         self._show(preview.result)
         self._info(self.tr("Check the split, then settle (F9)."))
 
@@ -604,6 +769,10 @@ class SettlePage(DeskPage):
         payment = self._payment()
         if payment is None:
             return
+        if not self._overlap_checked:
+            psn_no, encounter = self.person.psn_no, self._encounter()
+            self.tasks.run(lambda: self.desk.overlapping_stays(psn_no, encounter), self._overlaps_read, self._error)
+            return
         if self.confirm_settle:
             dialog = ConfirmDialog(self.person, self.preview.result, self, provisional=self.provisional_expected)
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -613,6 +782,27 @@ class SettlePage(DeskPage):
         self._info(self.tr("Saving…"))
         self.tasks.run(lambda: self.desk.settle_online(self.operator, request, payment=payment), self._settled,
                        self._error)
+
+    def _overlaps_read(self, overlaps: list[dict[str, Any]]) -> None:
+        if not overlaps:
+            self._overlap_checked = True
+            self.settle()
+            return
+        dialog = OverlapDialog(overlaps, self)
+        self.overlap_dialog = dialog
+        dialog.accepted.connect(lambda: self._overlap_confirmed(dialog))
+        self._info(self.tr("Another stay of this patient overlaps these dates: confirm with a reason, or go back."))
+        dialog.open()
+
+    def _overlap_confirmed(self, dialog: OverlapDialog) -> None:
+        desk, operator, stay_key = self.desk, self.operator.name, self._encounter().mdtrt_id
+        ids, reason = [int(o["local_id"]) for o in dialog.overlaps], dialog.reason.text().strip()
+
+        def recorded(_: object) -> None:
+            self._overlap_checked = True
+            self.settle()
+
+        self.tasks.run(lambda: desk.confirm_overlap(operator, stay_key, ids, reason), recorded, self._error)
 
     # --- the clerk's cash ------------------------------------------------------------------------
     def focus_tendered(self) -> None:

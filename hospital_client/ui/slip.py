@@ -70,6 +70,7 @@ class SlipInfo:
     diagnosis: str = ""
     fee_categories: list[tuple[str, str]] = field(default_factory=list)
     reversal: dict[str, Any] | None = None
+    payment: dict[str, str] | None = None   # method_name, tendered, change, cashier
 
 
 def _e(text: object) -> str:
@@ -127,9 +128,24 @@ def _refund_voucher(info: SlipInfo) -> str:
 <tr><td>姓名：{_e(info.psn_name)}　证件号码：{_e(info.certno_masked)}</td><td>原结算单号：{_e(info.settlement_no)}</td></tr>
 <tr><td>冲正时间：{_e(moment_text(rev["created_at"]))}</td><td>冲正原因：{_e(rev["reason"])}</td></tr>
 <tr><td colspan="2"><b style="font-size:12pt">退还个人现金：{_e(f"{refund:.2f}")} 元　大写：{_e(amount_in_words(refund))}</b></td></tr>
+<tr><td>退款方式：{_e(rev.get("method_name") or "现金")}</td><td>退款人：{_e(rev.get("paid_by") or "")}</td></tr>
 <tr><td colspan="2">医保基金支付部分已同时冲回，本次住院的年度累计（起付线、封顶线）随之恢复。</td></tr>
 </table>
-<p style="font-size:9.5pt">批准人：{_e(rev["approver"])}　　退款人：＿＿＿＿＿＿　　患者（家属）签收：＿＿＿＿＿＿＿＿</p>"""
+<p style="font-size:9.5pt">批准人：{_e(rev["approver"])}　　退款人签字：＿＿＿＿＿＿　　患者（家属）签收：＿＿＿＿＿＿＿＿</p>"""
+
+
+def _payment_lines(info: SlipInfo) -> str:
+    """How the patient paid: method, amount tendered and change (找零), under the cash due."""
+    paid = info.payment
+    if not paid:
+        return ""
+    return (
+        '<table width="100%" border="1" cellspacing="0" cellpadding="3" style="font-size:10.5pt;border-collapse:collapse">'
+        f"<tr><td>支付方式：<b>{_e(paid.get('method_name', ''))}</b></td>"
+        f"<td>实收金额：<b>{_e(paid.get('tendered', ''))}</b> 元</td>"
+        f"<td>找零：<b>{_e(paid.get('change', ''))}</b> 元</td>"
+        f"<td>收款人：{_e(paid.get('cashier', ''))}</td></tr></table>"
+    )
 
 
 def slip_html(info: SlipInfo) -> str:
@@ -162,6 +178,7 @@ def slip_html(info: SlipInfo) -> str:
     explain = "".join(f"<li>{item}</li>" for item in _explain_items(result))
     warnings = "".join(f"<li>{_e(readable_warning(w))}</li>" for w in result.get("warnings", []))
     reprint = "<span style='color:#555'>（补打）</span>" if info.reprint else ""
+    cashier = (info.payment or {}).get("cashier") or "＿＿＿＿＿＿＿＿"
     days = f"　共 {info.days} 天" if info.days else ""
     header = (
         f"<table width='100%' cellspacing='0' cellpadding='2' style='font-size:9pt'>"
@@ -190,7 +207,8 @@ def slip_html(info: SlipInfo) -> str:
 <table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
 <tr><th align="left">项目</th><th align="right">金额（元）</th><th align="left">项目</th><th align="right">金额（元）</th></tr>
 {rows}</table>
-<p style="font-size:13pt"><b>个人现金支付：{_e(cash)} 元　大写：{_e(amount_in_words(Decimal(cash)))}</b></p>
+<p style="font-size:13pt;margin-bottom:2px"><b>个人现金支付：{_e(cash)} 元　大写：{_e(amount_in_words(Decimal(cash)))}</b></p>
+{_payment_lines(info)}
 <table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
 <tr><th align="left">基金类型</th><th align="left">基金名称</th><th align="right">支付金额（元）</th></tr>{funds}</table>
 <p style="font-size:9pt;margin-bottom:0"><b>计算说明</b></p><ol style="font-size:8pt;margin-top:0">{explain}</ol>
@@ -199,7 +217,7 @@ def slip_html(info: SlipInfo) -> str:
 <p style="font-size:8pt;color:#444">政策包：{_e(policy['id'])}　版本 {_e(policy['version'])}
 　校验码 {_e(policy['sha256'][:16])}…　经办人：{_e(info.operator)}　打印时间：{_e(info.printed_at)}</p>
 <table width="100%" cellspacing="0" cellpadding="4" style="font-size:9.5pt"><tr>
-<td valign="bottom">患者（家属）签字：＿＿＿＿＿＿＿＿<br/><br/>收款人：＿＿＿＿＿＿＿＿</td>
+<td valign="bottom">患者（家属）签字：＿＿＿＿＿＿＿＿<br/><br/>收款人：{_e(cashier)}</td>
 <td width="160" height="90" align="center" valign="middle" style="border:1px dashed #888;color:#888">
 医疗机构（盖章）</td></tr></table>
 {_refund_voucher(info)}
@@ -249,6 +267,7 @@ def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> Slip
         settlement_no=data.get("settlement_no", ""), settled_at=data.get("settled_at", ""),
         days=data.get("days"), dept=data.get("dept", ""), diagnosis=data.get("diagnosis", ""),
         fee_categories=list(data.get("fee_categories", [])), reversal=data.get("reversal"),
+        payment=data.get("payment"),
     )
 
 

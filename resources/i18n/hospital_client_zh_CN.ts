@@ -129,43 +129,43 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="86" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="83" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="86" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="92" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="90" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="93" />
         <source>The insurance centre cannot be reached now: this settlement is kept on this desk as provisional and confirmed by the centre once online; a difference is paid or refunded then.</source>
         <translation>当前无法连接医保中心：本次结算先在本机保存为暂定结果，联网后由医保中心复核确认；如有差额，届时补费或退费。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="100" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="103" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="103" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="106" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="107" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="110" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="111" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="114" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="112" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -311,7 +311,7 @@
         <location filename="../../hospital_client/ui/dayend_page.py" line="200" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="222" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="249" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="145" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="176" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -354,7 +354,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/dayend_page.py" line="217" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="144" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="175" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -362,42 +362,42 @@
 <context>
     <name>EntryDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="100" />
+        <location filename="../../hospital_client/ui/history_page.py" line="102" />
         <source>Settlement %1</source>
         <translation>结算 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="103" />
+        <location filename="../../hospital_client/ui/history_page.py" line="105" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="103" />
+        <location filename="../../hospital_client/ui/history_page.py" line="105" />
         <source>Final</source>
         <translation>最终</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <location filename="../../hospital_client/ui/history_page.py" line="106" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="104" />
+        <location filename="../../hospital_client/ui/history_page.py" line="106" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="106" />
+        <location filename="../../hospital_client/ui/history_page.py" line="108" />
         <source>Admission no. %1</source>
         <translation>住院号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="107" />
+        <location filename="../../hospital_client/ui/history_page.py" line="109" />
         <source>Queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="116" />
+        <location filename="../../hospital_client/ui/history_page.py" line="118" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -496,205 +496,274 @@
     </message>
 </context>
 <context>
-    <name>HistoryPage</name>
+    <name>FirstSettlementDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="132" />
-        <source>All</source>
-        <translation>全部</translation>
+        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
+        <source>This stay is already settled</source>
+        <translation>该次住院已结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="132" />
-        <source>Provisional (offline)</source>
-        <translation>暂定（离线）</translation>
+        <location filename="../../hospital_client/ui/settle_page.py" line="186" />
+        <source>This stay already has a settlement in force:</source>
+        <translation>该次住院已有一笔有效结算：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="133" />
-        <location filename="../../hospital_client/ui/history_page.py" line="153" />
-        <source>Final</source>
-        <translation>已确认</translation>
+        <location filename="../../hospital_client/ui/settle_page.py" line="190" />
+        <source>Settlement no.</source>
+        <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="133" />
-        <source>Reversed</source>
-        <translation>已冲正</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="134" />
-        <source>Reversal entries</source>
-        <translation>冲正记录</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="136" />
-        <source>Search</source>
-        <translation>查询</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="139" />
-        <source>From</source>
-        <translation>从</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="139" />
-        <source>to</source>
-        <translation>至</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="143" />
-        <source>No.</source>
-        <translation>序号</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="190" />
         <source>Queue no.</source>
-        <translation>排队号</translation>
+        <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="144" />
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="144" />
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="145" />
-        <source>Day</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="145" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
+        <source>Clerk</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <source>Total</source>
+        <translation>总额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <source>yuan</source>
+        <translation>元</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <source>Patient paid</source>
+        <translation>患者已付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="201" />
+        <source>To correct it, a supervisor reverses it first; then the stay can be settled again.</source>
+        <translation>如需更正，须由主管先冲正该笔结算，然后才能重新结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="204" />
+        <source>Reprint its slip</source>
+        <translation>补打其结算单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="206" />
+        <source>Reverse (supervisor)…</source>
+        <translation>冲正（主管）…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="142" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="142" />
+        <source>Provisional (offline)</source>
+        <translation>暂定（离线）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="143" />
+        <location filename="../../hospital_client/ui/history_page.py" line="163" />
+        <source>Final</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="143" />
+        <source>Reversed</source>
+        <translation>已冲正</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="144" />
+        <source>Reversal entries</source>
+        <translation>冲正记录</translation>
+    </message>
+    <message>
         <location filename="../../hospital_client/ui/history_page.py" line="146" />
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="149" />
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="149" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="153" />
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="153" />
+        <source>Queue no.</source>
+        <translation>排队号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="147" />
+        <location filename="../../hospital_client/ui/history_page.py" line="157" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="147" />
+        <location filename="../../hospital_client/ui/history_page.py" line="157" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="148" />
+        <location filename="../../hospital_client/ui/history_page.py" line="158" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="148" />
+        <location filename="../../hospital_client/ui/history_page.py" line="158" />
         <source>Funds</source>
         <translation>基金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="148" />
+        <location filename="../../hospital_client/ui/history_page.py" line="158" />
         <source>Cash</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="149" />
+        <location filename="../../hospital_client/ui/history_page.py" line="159" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="149" />
+        <location filename="../../hospital_client/ui/history_page.py" line="159" />
         <source>Upload</source>
         <translation>上传状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="164" />
+        <location filename="../../hospital_client/ui/history_page.py" line="175" />
         <source>Open</source>
         <translation>查看</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="165" />
+        <location filename="../../hospital_client/ui/history_page.py" line="176" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="166" />
+        <location filename="../../hospital_client/ui/history_page.py" line="177" />
         <source>Reverse…</source>
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="152" />
+        <location filename="../../hospital_client/ui/history_page.py" line="162" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="129" />
+        <location filename="../../hospital_client/ui/history_page.py" line="135" />
         <source>ID number, name, person no., admission no. or settlement no.</source>
         <translation>身份证号、姓名、人员编号、住院号或结算流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="152" />
+        <location filename="../../hospital_client/ui/history_page.py" line="162" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="153" />
+        <location filename="../../hospital_client/ui/history_page.py" line="163" />
         <source>Provisional</source>
         <translation>暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="164" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="164" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="164" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <location filename="../../hospital_client/ui/history_page.py" line="166" />
         <source> (reversed)</source>
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="184" />
+        <location filename="../../hospital_client/ui/history_page.py" line="208" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="207" />
+        <location filename="../../hospital_client/ui/history_page.py" line="231" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="226" />
+        <location filename="../../hospital_client/ui/history_page.py" line="250" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="233" />
+        <location filename="../../hospital_client/ui/history_page.py" line="257" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="247" />
+        <location filename="../../hospital_client/ui/history_page.py" line="296" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -828,74 +897,117 @@
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="293" />
+        <location filename="../../hospital_client/ui/main_window.py" line="300" />
         <source>%1 waiting</source>
         <translation>%1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="295" />
+        <location filename="../../hospital_client/ui/main_window.py" line="302" />
         <source>this desk has no insurance centre configured</source>
         <translation>本窗口未配置医保中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="296" />
+        <location filename="../../hospital_client/ui/main_window.py" line="303" />
         <source>the last sync with the insurance centre failed</source>
         <translation>上次与医保中心同步未成功</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="297" />
+        <location filename="../../hospital_client/ui/main_window.py" line="304" />
         <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
         <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="300" />
+        <location filename="../../hospital_client/ui/main_window.py" line="307" />
         <source>Queued for upload: %1.</source>
         <translation>待上传：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="306" />
+        <location filename="../../hospital_client/ui/main_window.py" line="313" />
         <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
         <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="326" />
+        <location filename="../../hospital_client/ui/main_window.py" line="333" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="329" />
+        <location filename="../../hospital_client/ui/main_window.py" line="336" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="332" />
+        <location filename="../../hospital_client/ui/main_window.py" line="339" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="340" />
+        <location filename="../../hospital_client/ui/main_window.py" line="347" />
         <source>Policy packs: %1</source>
         <translation>政策包：%1 个</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="311" />
+        <location filename="../../hospital_client/ui/main_window.py" line="318" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="337" />
+        <location filename="../../hospital_client/ui/main_window.py" line="344" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="338" />
+        <location filename="../../hospital_client/ui/main_window.py" line="345" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="343" />
+        <location filename="../../hospital_client/ui/main_window.py" line="350" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
+    </message>
+</context>
+<context>
+    <name>OverlapDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="129" />
+        <source>Overlapping stay</source>
+        <translation>住院日期重叠</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
+        <source>This patient already has a settlement in force for a stay whose dates overlap this one, and one of the two stays was typed by hand (no admission no. from HIS). It may be the same stay settled twice.</source>
+        <translation>该患者已有一笔有效结算，其住院日期与本次重叠，且两次住院中有一次为手工录入（无 HIS 住院号）。可能是同一次住院重复结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="139" />
+        <source>No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.</source>
+        <translation>结算号 %1，流水号 %2：住院号 %3，%4 至 %5，%6 由 %7 结算，总额 %8 元。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
+        <source>Why this is another stay (required, recorded)</source>
+        <translation>为何是另一次住院（必填，将记录）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="159" />
+        <source>Settle anyway</source>
+        <translation>仍然结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="168" />
+        <source>Give the reason first.</source>
+        <translation>请先填写原因。</translation>
     </message>
 </context>
 <context>
@@ -1161,55 +1273,55 @@
 <context>
     <name>ReverseDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="43" />
+        <location filename="../../hospital_client/ui/history_page.py" line="45" />
         <source>Reverse settlement %1</source>
         <translation>冲正结算 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="52" />
+        <location filename="../../hospital_client/ui/history_page.py" line="54" />
         <source>Settlement no. %1, %2: total %3, funds %4, the patient paid %5 and gets it back.</source>
         <translation>结算流水号 %1（%2）：医疗费用总额 %3 元，基金支付 %4 元，患者已付现金 %5 元，冲正后退还患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="67" />
-        <location filename="../../hospital_client/ui/history_page.py" line="85" />
+        <location filename="../../hospital_client/ui/history_page.py" line="69" />
+        <location filename="../../hospital_client/ui/history_page.py" line="87" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="68" />
-        <location filename="../../hospital_client/ui/history_page.py" line="86" />
+        <location filename="../../hospital_client/ui/history_page.py" line="70" />
+        <location filename="../../hospital_client/ui/history_page.py" line="88" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="69" />
-        <location filename="../../hospital_client/ui/history_page.py" line="87" />
+        <location filename="../../hospital_client/ui/history_page.py" line="71" />
+        <location filename="../../hospital_client/ui/history_page.py" line="89" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="70" />
+        <location filename="../../hospital_client/ui/history_page.py" line="72" />
         <source>A reversal is a new journal entry with the figures negated; the original stays. The patient's year-to-date use goes back.</source>
         <translation>冲正会新增一条金额取反的记录，原记录保留；患者的年度累计随之回退。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="73" />
+        <location filename="../../hospital_client/ui/history_page.py" line="75" />
         <source>Reverse</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="74" />
+        <location filename="../../hospital_client/ui/history_page.py" line="76" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="93" />
+        <location filename="../../hospital_client/ui/history_page.py" line="95" />
         <source>Fill in: %1.</source>
         <translation>请填写：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="93" />
+        <location filename="../../hospital_client/ui/history_page.py" line="95" />
         <source>, </source>
         <translation>、</translation>
     </message>
@@ -1341,377 +1453,406 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="136" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="241" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="138" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="243" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="350" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="245" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="487" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="248" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="172" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="172" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="172" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="169" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="274" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="170" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="275" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="176" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="281" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="177" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="179" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="284" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="181" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="288" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="187" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="292" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="297" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="202" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="302" />
+        <source>Unlock a field</source>
+        <translation>解锁字段</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="322" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="204" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="357" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="324" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="494" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="236" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="359" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="588" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="356" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="473" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="496" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="753" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="258" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="378" />
         <source>amount tendered (F7)</source>
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="386" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="388" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="391" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="273" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="393" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="338" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="474" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="364" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="501" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="374" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="511" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="395" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="523" />
+        <source>Only a stay taken from HIS has locked fields.</source>
+        <translation>只有取自 HIS 的住院才有锁定字段。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="533" />
+        <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
+        <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="536" />
+        <source>Field unlocked (recorded). Check it against the patient's papers.</source>
+        <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="559" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="567" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="418" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="582" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="602" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="439" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="603" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="441" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="605" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="442" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="606" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="443" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="607" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="459" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="623" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="470" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="634" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="471" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="478" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="642" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="483" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="647" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="488" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="652" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="495" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="659" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="495" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="659" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="501" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="503" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="667" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="514" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="678" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="517" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="681" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="522" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="686" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="528" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="692" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="545" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="709" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="548" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="555" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="719" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="559" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="723" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="576" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="583" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="748" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="597" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="762" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="613" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="782" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="633" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="637" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="684" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="794" />
+        <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
+        <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="823" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="827" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="874" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="825" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="646" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="836" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="650" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="840" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="671" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="861" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="674" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="864" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="676" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="866" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="681" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="871" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="690" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="880" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="691" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="881" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="699" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="889" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="705" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="895" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="710" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="900" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>

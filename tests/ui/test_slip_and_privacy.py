@@ -146,6 +146,11 @@ def test_esc_on_a_settled_patient_whose_slip_was_not_printed_asks_first(
     settle_done()
     page.settle()
     settle_done()
+    # the same person, typed stays of the same days: settled only with a reason
+    assert page.overlap_dialog is not None and page.outcome is None
+    page.overlap_dialog.reason.setText("再次入院")
+    page.overlap_dialog.buttons.accepted.emit()
+    settle_done()
     assert page.outcome is not None, page.state_label.text()
     page.print_slip(tmp_path / "slip.pdf")
     settle_done()
