@@ -23,6 +23,8 @@ __all__ = [
     "demo_request_files",
     "demo_requests_dir",
     "demo_roster",
+    "explain_pack",
+    "pack_notes",
     "pack_summary",
     "settle_demo_request",
 ]
@@ -45,6 +47,25 @@ def check_pack(path: str | Path) -> rules.Pack:
     """Load and validate one pack file (the error names the file, the key and the problem); a
     device, a FIFO or a file over MAX_PACK_BYTES is refused unread (InputFileError)."""
     return rules.parse_pack(read_input_file(path, max_bytes=MAX_PACK_BYTES, what="policy pack"), Path(path).name)
+
+
+def pack_notes(pack: rules.Pack) -> tuple[list[str], list[str]]:
+    """What `policy check` prints beside OK: warnings on rules easy to misread (each naming its key),
+    and every parameter the pack marks illustrative."""
+    from ..rules.pack_text import pack_warnings
+
+    return pack_warnings(pack), list(pack.model.pack.illustrative)
+
+
+def explain_pack(pack_ref: str) -> list[str]:
+    """A bundled pack (by id) or a pack file read back as Chinese sentences, one per line."""
+    from ..rules.pack_text import explain_pack as explain
+
+    if pack_ref.endswith(".toml") or Path(pack_ref).is_file():
+        pack = check_pack(pack_ref)
+    else:
+        pack = rules.find_pack(bundled_packs(), pack_ref)
+    return explain(pack)
 
 
 def compute(request: dict[str, Any], *, pack_id: str | None = None, pack_file: str | Path | None = None,

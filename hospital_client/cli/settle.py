@@ -1,4 +1,4 @@
-"""`hospital-client settle`, `reverse` and `policy list|check`: the settlement and its packs.
+"""`hospital-client settle`, `reverse` and `policy list|check|explain`: the settlement and its packs.
 
     settle REQUEST.json [--policy PACK_ID | --policy-file FILE] [--catalog FILE]
     settle REQUEST.json --commit [--tendered AMOUNT --payment METHOD] [--db PATH] [--operator NAME --password-stdin]
@@ -6,6 +6,7 @@
     reverse LOCAL_ID --reason TEXT [--paid-by NAME] [--db PATH] [--operator NAME --password-stdin]
     policy list [--json]
     policy check FILE
+    policy explain PACK
 
 Without --commit nothing is recorded (the bundled packs, the demo catalogue unless --catalog).
 With it the settlement is committed durably to the desk's journal and printed only then, with
@@ -136,6 +137,17 @@ def cmd_policy_list(args: argparse.Namespace) -> int:
 def cmd_policy_check(args: argparse.Namespace) -> int:
     pack = app.check_pack(args.file)
     print(f"{args.file}: OK  id={pack.id} version={pack.version} sha256={pack.sha256}")
+    warnings, illustrative = app.pack_notes(pack)
+    for warning in warnings:
+        print(f"  warning: {warning}")
+    for key in illustrative:
+        print(f"  illustrative: {key}")
+    return EXIT_OK
+
+
+def cmd_policy_explain(args: argparse.Namespace) -> int:
+    for line in app.explain_pack(args.pack):
+        print(line)
     return EXIT_OK
 
 
@@ -178,3 +190,6 @@ def register(sub: Subparsers) -> None:
     p = policy.add_parser("check", help="validate a policy pack file")
     p.add_argument("file")
     p.set_defaults(func=cmd_policy_check)
+    p = policy.add_parser("explain", help="print a pack (bundled id or file) back as Chinese sentences")
+    p.add_argument("pack", metavar="PACK")
+    p.set_defaults(func=cmd_policy_explain)

@@ -1,4 +1,5 @@
-"""Step 2 of a settlement, 基本医保统筹: the deductible, the ratio by level and band, the annual cap."""
+"""Step 2 of a settlement, 基本医保统筹: the deductible, the ratio by level and band, the annual cap,
+each possibly by person category (psn_type)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .annual import OPEN_END
+from .errors import RequestError
 from .fees import FeeTotals
 from .money import ONE, ZERO, clamp, fmt_pct, fmt_yuan, round_fen
+from .pack_schema import AdmissionRule, Amount, BandMeasure, FigureShare, PersonCategory, RatioBand
 from .packs import Pack
 from .request import Encounter, Person, YearToDate
 from .result import ExplainStep
@@ -24,22 +27,87 @@ class BasicPoolPay:
     info: str
 
 
-def _basic_deductible(pack: Pack, enc: Encounter, ytd: YearToDate) -> tuple[Decimal, str]:
+@dataclass(frozen=True, slots=True)
+class PoolRules:
+    """The basic-pool rules that apply to one person: a category's where it gives them, else [basic]'s."""
+
+    category: PersonCategory | None
+    deductible: dict[str, Amount]
+    ratio: dict[str, Decimal] | None
+    bands: list[RatioBand]
+    measure: BandMeasure
+    annual_cap: Amount | None
+
+
+def pool_rules(pack: Pack, psn_type: str) -> PoolRules:
+    """The rules for this psn_type; RequestError when the pack has none for it."""
+    basic = pack.model.basic
+    category = next((c for c in basic.categories if psn_type in c.psn_types), None)
+    deductible = basic.deductible
+    ratio, bands, measure, cap = basic.ratio, basic.bands, basic.measure, basic.annual_cap
+    if category is not None:
+        if category.deductible is not None:
+            deductible = category.deductible
+        if category.ratio is not None or category.bands:
+            ratio, bands = category.ratio, category.bands
+            measure = category.measure or basic.measure
+        if category.annual_cap is not None:
+            cap = category.annual_cap
+    if deductible is None or (ratio is None and not bands):
+        known = ", ".join(code for c in basic.categories for code in c.psn_types)
+        raise RequestError(
+            "person.psn_type",
+            f"{psn_type or '(none)'} has no basic-pool rules in pack {pack.id} (its categories cover {known})",
+        )
+    return PoolRules(category, deductible, ratio, bands, measure or "above_deductible", cap)
+
+
+def amount_of(pack: Pack, value: Amount) -> tuple[Decimal, str]:
+    """An amount of the pack in yuan, and how it was reached when it is a share of a published figure."""
+    if isinstance(value, FigureShare):
+        figure = pack.model.figures[value.of]
+        amount = round_fen(figure.amount * value.factor)
+        times = fmt_pct(value.factor) if value.factor <= ONE else f"{value.factor.normalize():f} 倍"
+        return amount, f"{figure.name} {fmt_yuan(figure.amount)} 元的 {times}"
+    return value, ""
+
+
+def _rule_for(rules: list[AdmissionRule], nth: int) -> AdmissionRule | None:
+    found = None
+    for candidate in rules:
+        if candidate.from_nth <= nth:
+            found = candidate
+    return found
+
+
+def admission_deductible(rules: list[AdmissionRule], level: str, first: Decimal, nth: int) -> Decimal:
+    """The deductible of the nth admission of the year, before out-of-area and referral rules."""
+    rule = _rule_for(rules, nth)
+    if rule is None:
+        return first
+    if rule.factor is not None:
+        return round_fen(first * rule.factor)
+    if rule.amount is not None:
+        return rule.amount[level]
+    assert rule.less_each is not None
+    before = admission_deductible(rules, level, first, rule.from_nth - 1)
+    floor = rule.at_least[level] if rule.at_least is not None else ZERO
+    return max(min(floor, before), before - rule.less_each[level] * (nth - rule.from_nth + 1))
+
+
+def _basic_deductible(pack: Pack, pool: PoolRules, enc: Encounter, ytd: YearToDate) -> tuple[Decimal, str]:
     rules = pack.model.basic
     level = _LEVEL_NAMES[enc.hosp_lv]
-    amount = rules.deductible[str(enc.hosp_lv)]
-    why = f"{level}医院起付线 {fmt_yuan(amount)} 元"
+    amount, how = amount_of(pack, pool.deductible[str(enc.hosp_lv)])
+    who = pool.category.name if pool.category is not None else ""
+    why = f"{who}{level}医院起付线 {fmt_yuan(amount)} 元" + (f"（{how}）" if how else "")
     nth = ytd.admissions + 1
-    rule = None
-    for candidate in rules.admission_rules:
-        if candidate.from_nth <= nth:
-            rule = candidate
+    rule = _rule_for(rules.admission_rules, nth)
     if rule is not None:
+        amount = admission_deductible(rules.admission_rules, str(enc.hosp_lv), amount, nth)
         if rule.factor is not None:
-            amount = round_fen(amount * rule.factor)
             why += f"；本年度第 {nth} 次住院按 {fmt_pct(rule.factor)} 计为 {fmt_yuan(amount)} 元"
-        elif rule.amount is not None:
-            amount = rule.amount
+        else:
             why += f"；本年度第 {nth} 次住院起付线为 {fmt_yuan(amount)} 元"
     if enc.out_of_area and rules.out_of_area.deductible_factor != ONE:
         amount = round_fen(amount * rules.out_of_area.deductible_factor)
@@ -67,10 +135,11 @@ def pay_basic_pool(
 ) -> BasicPoolPay:
     """The basic pool's payment on the policy-range amount; appends its explanation steps."""
     rules = pack.model.basic
+    pool = pool_rules(pack, person.psn_type)
     inscp = t.inscp_scp_amt
     deductible = ZERO
     if inscp > 0:
-        full, why = _basic_deductible(pack, enc, ytd)
+        full, why = _basic_deductible(pack, pool, enc, ytd)
         deductible = min(full, inscp)
         text = f"{why}；本次由个人负担起付线 {fmt_yuan(deductible)} 元"
         explain.append(ExplainStep("act_pay_dedc", text, deductible))
@@ -86,33 +155,41 @@ def pay_basic_pool(
         if minus:
             delta -= minus
             notes.append(f"异地就医{'已备案' if enc.out_of_area_registered else '未备案'}降低 {fmt_pct(minus)}")
+    if pool.bands and pool.measure == "policy_range":
+        notes.append("分段按政策范围内费用总额计，含起付线")
     level = str(enc.hosp_lv)
-    if rules.ratio is not None:
-        bands = [(OPEN_END, clamp(rules.ratio[level] + delta, ZERO, ONE))]
+    if pool.ratio is not None:
+        bands = [(OPEN_END, clamp(pool.ratio[level] + delta, ZERO, ONE))]
     else:
         bands = [(b.upto if b.upto is not None else OPEN_END, clamp(b.ratio[level] + delta, ZERO, ONE))
-                 for b in rules.bands]
+                 for b in pool.bands]
+    # Band bounds are counted from the deductible, or on the policy-range amount itself.
+    offset = ZERO if pool.measure == "above_deductible" else deductible
     raw = ZERO
     parts: list[str] = []
     if base >= 0:
         lower = ZERO
         for upto, ratio in bands:
-            portion = min(base, upto) - lower
+            top = upto if upto == OPEN_END else upto - offset
+            portion = min(base, top) - max(lower, ZERO)
+            lower = max(lower, top)
             if portion <= 0:
-                break
+                if top >= base:
+                    break
+                continue
             raw += portion * ratio
             parts.append(fmt_pct(ratio))
-            lower = upto
     else:
         raw = base * bands[0][1]
         parts.append(fmt_pct(bands[0][1]))
     pay = round_fen(raw)
     capped = ""
-    if base > 0:
-        room = max(ZERO, rules.annual_cap - ytd.hifp_pay)
+    if base > 0 and pool.annual_cap is not None:
+        cap, _ = amount_of(pack, pool.annual_cap)
+        room = max(ZERO, cap - ytd.hifp_pay)
         if pay > room:
             pay = room
-            capped = (f"，达到年度最高支付限额 {fmt_yuan(rules.annual_cap)} 元"
+            capped = (f"，达到年度最高支付限额 {fmt_yuan(cap)} 元"
                       f"（本年度此前已支付 {fmt_yuan(ytd.hifp_pay)} 元）")
     ratio_text = "/".join(parts) if parts else fmt_pct(bands[0][1])
     how = " 分段" if len(parts) > 1 else " "

@@ -39,6 +39,8 @@ def hifmi_deductible(rules: HifmiRules, person: Person) -> tuple[Decimal, Decima
     deductible = _deductible_amount(spec)
     poor = rules.poor
     if poor is not None and person.assistance_group in poor.groups:
+        if poor.deductible is not None:
+            return poor.deductible, poor.ratio_plus, True
         return round_fen(deductible * poor.deductible_factor), poor.ratio_plus, True
     return deductible, ZERO, False
 

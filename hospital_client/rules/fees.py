@@ -3,14 +3,18 @@ explain the totals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress, repeat
+from operator import mul
+from typing import Any
 
 from .catalog import CLASS_B, CLASS_C, Catalog, CatalogItem
 from .fee_lines import FeeLines
 from .money import FEN, ZERO, fmt_yuan
 from .pack_schema import ItemRules
-from .result import ExplainStep, FeeResult
+from .result import ExplainStep, FeeResults, LineRule
 
 
 @dataclass(slots=True)
@@ -27,39 +31,95 @@ class FeeTotals:
 # How one line is split: (class, first self-paid share, price cap, whether the catalogue knows
 # the code); share and cap are None where none applies. A plain tuple, as a line with overrides
 # needs its own and a NamedTuple costs several times more to build.
-_LineRule = tuple[str, Decimal | None, Decimal | None, bool]
+_LineRule = LineRule
 _UNKNOWN_CODE: _LineRule = (CLASS_C, None, None, False)
 
 
-def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[list[FeeResult], FeeTotals]:
+@dataclass(frozen=True, slots=True)
+class _CodeTable:
+    """The catalogue's codes under one pack's item rules: each code's rule, and the codes whose
+    lines are fully self-paid, carry a first self-paid share only, or have a price cap."""
+
+    rules: dict[str, _LineRule]
+    class_c: frozenset[str]
+    share_only: dict[str, Decimal]
+    capped: frozenset[str]
+
+
+def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
     """Split every line into fully self-paid, over-cap, first self-paid and policy-range amounts.
 
     Each line's parts are rounded to the fen and the policy-range part is derived by subtraction,
     so the four parts always add up to the line amount exactly.
     """
-    line_rules = _line_rules(fees, catalog, rules)
-    results: list[FeeResult] = []
-    append = results.append
-    ful_total = over_total = pre_total = ZERO
-    for sn, amount, pric, cnt, (level, share, cap, known) in zip(
-        fees.feedetl_sn, fees.det_item_fee_sumamt, fees.pric, fees.cnt, line_rules, strict=True
-    ):
-        if level == CLASS_C:
-            ful_total += amount
-            append(FeeResult(sn, level, amount, ZERO, ZERO, ZERO, known))
-            continue
-        over = ZERO
-        rest = amount
-        if cap is not None and pric > cap:
-            over = _over_cap(pric, cap, cnt, amount)
-            over_total += over
-            rest = amount - over
-        pre = ZERO
-        if share is not None:
-            pre = (rest * share).quantize(FEN, ROUND_HALF_UP)
-            pre_total += pre
-        append(FeeResult(sn, level, ZERO, over, pre, rest - pre, known))
-    total = sum(fees.det_item_fee_sumamt, ZERO)
+    if fees.has_overrides():
+        return _classify_each(fees, catalog, rules)
+    return _classify_by_code(fees, catalog, rules)
+
+
+def _classify_by_code(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
+    """Without overrides a line's rule depends on its code alone: whole columns at a time."""
+    table = _catalogue_table(catalog, rules)
+    codes = fees.med_list_codg
+    amounts = fees.det_item_fee_sumamt
+    by_code = table.rules
+    class_c = table.class_c
+    missing = set(codes).difference(by_code)
+    if missing:
+        by_code = by_code | dict.fromkeys(missing, _UNKNOWN_CODE)
+        class_c = class_c | missing
+    lines = range(len(codes))
+
+    ful_total = sum(compress(amounts, map(class_c.__contains__, codes)), ZERO)
+
+    share_only = table.share_only
+    shared = list(map(share_only.__contains__, codes))
+    pre_lines = list(compress(lines, shared))
+    pre_values = list(map(Decimal.quantize,
+                          map(mul, compress(amounts, shared), map(share_only.__getitem__, compress(codes, shared))),
+                          repeat(FEN), repeat(ROUND_HALF_UP)))
+    over_by_line: dict[int, Decimal] = {}
+    over_total = ZERO
+    if not table.capped.isdisjoint(codes):
+        capped_lines = compress(lines, map(table.capped.__contains__, codes))
+        over_total = _split_lines(fees, by_code.__getitem__, codes, capped_lines, over_by_line, pre_lines,
+                                  pre_values)
+
+    total = sum(amounts, ZERO)
+    pre_total = sum(pre_values, ZERO)
+    totals = FeeTotals(
+        medfee_sumamt=total,
+        fulamt_ownpay_amt=ful_total,
+        overlmt_selfpay=over_total,
+        preselfpay_amt=pre_total,
+        inscp_scp_amt=total - ful_total - over_total - pre_total,
+        unknown_codes=[(code, name) for code, name in zip(codes, fees.name, strict=True) if code in missing]
+        if missing else [],
+        has_negative_lines=min(fees.cnt, default=ZERO) < 0,
+    )
+    return FeeResults(fees.feedetl_sn, codes, by_code.__getitem__, amounts, over_by_line, pre_lines,
+                      pre_values), totals
+
+
+def _classify_each(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
+    """Lines with overrides: each line's rule on its own."""
+    line_rules = list(map(_rule, map(catalog.items.get, fees.med_list_codg), fees.chrgitm_lv, fees.selfpay_prop,
+                          fees.pric_uplmt_amt, repeat(rules)))
+    amounts = fees.det_item_fee_sumamt
+    ful_total = ZERO
+    working: list[int] = []
+    for i, rule in enumerate(line_rules):
+        if rule[0] == CLASS_C:
+            ful_total += amounts[i]
+        elif rule[1] is not None or rule[2] is not None:
+            working.append(i)
+    over_by_line: dict[int, Decimal] = {}
+    pre_lines: list[int] = []
+    pre_values: list[Decimal] = []
+    over_total = _split_lines(fees, line_rules.__getitem__, range(len(line_rules)), working, over_by_line,
+                              pre_lines, pre_values)
+    total = sum(amounts, ZERO)
+    pre_total = sum(pre_values, ZERO)
     totals = FeeTotals(
         medfee_sumamt=total,
         fulamt_ownpay_amt=ful_total,
@@ -69,7 +129,32 @@ def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[l
         unknown_codes=_unknown_codes(fees, line_rules),
         has_negative_lines=min(fees.cnt, default=ZERO) < 0,
     )
-    return results, totals
+    return FeeResults(fees.feedetl_sn, range(len(line_rules)), line_rules.__getitem__, amounts, over_by_line,
+                      pre_lines, pre_values), totals
+
+
+def _split_lines(fees: FeeLines, rule_of: Callable[[Any], _LineRule], keys: Sequence[Any], lines: Iterable[int],
+                 over_by_line: dict[int, Decimal], pre_lines: list[int], pre_values: list[Decimal]) -> Decimal:
+    """The price-cap excess and first self-paid amount of the given lines (none of class 丙), one by one;
+    line i's rule is rule_of(keys[i]).
+
+    Fills over_by_line where a cap applies and appends to pre_lines/pre_values where a share does;
+    returns the total excess.
+    """
+    pric, cnt, amounts = fees.pric, fees.cnt, fees.det_item_fee_sumamt
+    over_total = ZERO
+    for i in lines:
+        _, share, cap, _ = rule_of(keys[i])
+        rest = amount = amounts[i]
+        if cap is not None and pric[i] > cap:
+            over = _over_cap(pric[i], cap, cnt[i], amount)
+            over_by_line[i] = over
+            over_total += over
+            rest = amount - over
+        if share is not None:
+            pre_lines.append(i)
+            pre_values.append((rest * share).quantize(FEN, ROUND_HALF_UP))
+    return over_total
 
 
 def explain_fees(t: FeeTotals, explain: list[ExplainStep], warnings: list[str]) -> None:
@@ -105,26 +190,19 @@ def _over_cap(pric: Decimal, cap: Decimal, cnt: Decimal, amount: Decimal) -> Dec
     return min(over, amount) if amount >= 0 else max(over, amount)
 
 
-def _line_rules(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> list[_LineRule]:
-    """Each line's rule, in bill order."""
-    codes = fees.med_list_codg
-    if fees.has_overrides():
-        return list(map(_rule, map(catalog.items.get, codes), fees.chrgitm_lv, fees.selfpay_prop,
-                        fees.pric_uplmt_amt, [rules] * len(fees)))
-    # Without overrides a line's rule depends on its code alone.
-    by_code = _catalogue_rules(catalog, rules)
-    missing = set(codes).difference(by_code)
-    if missing:
-        by_code = by_code | dict.fromkeys(missing, _UNKNOWN_CODE)
-    return list(map(by_code.__getitem__, codes))
-
-
-def _catalogue_rules(catalog: Catalog, rules: ItemRules) -> dict[str, _LineRule]:
+def _catalogue_table(catalog: Catalog, rules: ItemRules) -> _CodeTable:
     """Every catalogue code's rule under the pack's item rules, built once per catalogue and rules."""
     key = ("line_rules", rules)
-    table: dict[str, _LineRule] | None = catalog.derived.get(key)
+    table: _CodeTable | None = catalog.derived.get(key)
     if table is None:
-        table = {code: _rule(item, None, None, None, rules) for code, item in catalog.items.items()}
+        by_code = {code: _rule(item, None, None, None, rules) for code, item in catalog.items.items()}
+        table = _CodeTable(
+            rules=by_code,
+            class_c=frozenset(code for code, rule in by_code.items() if rule[0] == CLASS_C),
+            share_only={code: rule[1] for code, rule in by_code.items()
+                        if rule[0] != CLASS_C and rule[1] is not None and rule[2] is None},
+            capped=frozenset(code for code, rule in by_code.items() if rule[0] != CLASS_C and rule[2] is not None),
+        )
         catalog.derived[key] = table
     return table
 

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Ratio = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -65,15 +74,69 @@ class ItemRules(_Strict):
     price_caps: bool = True
 
 
+def _once_for_all_levels(value: Any) -> Any:
+    # A level the text does not distinguish is given once: `deductible = 800` means 800 at levels 1, 2 and 3.
+    if isinstance(value, (int, Decimal, str)) and not isinstance(value, bool):
+        return {level: value for level in HOSP_LEVELS}
+    if isinstance(value, dict) and "factor" in value:
+        return {level: value for level in HOSP_LEVELS}
+    return value
+
+
+class FigureShare(_Strict):
+    """An amount given as a multiple of a published figure of [figures]: 10% of last year's wage, 6 times it."""
+
+    factor: Annotated[Decimal, Field(ge=0, le=100, allow_inf_nan=False)]
+    of: str = Field(min_length=1, description="the name of a [figures.<name>] table")
+
+
+class Figure(_Strict):
+    """A published figure (last year's average wage, per-capita income), written into the pack."""
+
+    name: str = Field(min_length=1, description="what the text calls it, e.g. 上年度在岗职工平均工资")
+    amount: Money
+
+
+def _amount_kind(value: Any) -> str:
+    return "=share" if isinstance(value, (dict, FigureShare)) else "=amount"
+
+
+# A fixed amount or a share of a figure; the tags (dropped from error locations) keep one error per value.
+Amount = Annotated[
+    Annotated[Money, Tag("=amount")] | Annotated[FigureShare, Tag("=share")], Discriminator(_amount_kind)
+]
+LevelMoney = Annotated[dict[str, Money], BeforeValidator(_once_for_all_levels)]
+LevelRatio = Annotated[dict[str, Ratio], BeforeValidator(_once_for_all_levels)]
+LevelAmount = Annotated[dict[str, Amount], BeforeValidator(_once_for_all_levels)]
+BandMeasure = Literal["policy_range", "above_deductible"]
+MEASURE_HELP = (
+    'say how [[basic.bands]] upto is measured: measure = "policy_range" when the text bands the whole '
+    "policy-range cost of the admission, deductible included (起付线以上至 1 万元 80%，1 万元以上 90%; "
+    'the first band then holds 10,000 minus the deductible), or measure = "above_deductible" when it bands '
+    "the amount above the deductible (起付线以上 1 万元以内 80%，超过 1 万元的部分 90%)"
+)
+
+
 class AdmissionRule(_Strict):
     from_nth: int = Field(ge=2, description="applies to this admission of the year and later ones")
     factor: Ratio | None = None
-    amount: Money | None = None
+    amount: LevelMoney | None = None
+    less_each: LevelMoney | None = Field(
+        default=None, description="each admission from from_nth on: this much less than the one before"
+    )
+    at_least: LevelMoney | None = Field(default=None, description="the floor of less_each")
+
+    @field_validator("amount", "less_each", "at_least")
+    @classmethod
+    def _levels(cls, v: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+        return None if v is None else _by_level(v, "this value")
 
     @model_validator(mode="after")
     def _one_of(self) -> AdmissionRule:
-        if (self.factor is None) == (self.amount is None):
-            raise ValueError("give exactly one of 'factor' or 'amount'")
+        if sum(x is not None for x in (self.factor, self.amount, self.less_each)) != 1:
+            raise ValueError("give exactly one of 'factor', 'amount' or 'less_each'")
+        if self.at_least is not None and self.less_each is None:
+            raise ValueError("'at_least' goes with 'less_each'")
         return self
 
 
@@ -85,7 +148,7 @@ class OutOfArea(_Strict):
 
 class RatioBand(_Strict):
     upto: Money | None = None
-    ratio: dict[str, Ratio]
+    ratio: LevelRatio
 
     @field_validator("ratio")
     @classmethod
@@ -93,27 +156,73 @@ class RatioBand(_Strict):
         return _by_level(v, "ratio")
 
 
+class PersonCategory(_Strict):
+    """Basic-pool rules for some person categories (psn_type): what it gives replaces [basic]'s."""
+
+    name: str = Field(min_length=1, description="the text's name of the category, e.g. 学生儿童")
+    psn_types: list[str] = Field(min_length=1)
+    deductible: LevelAmount | None = None
+    ratio: LevelRatio | None = None
+    bands: list[RatioBand] = []
+    measure: BandMeasure | None = None
+    annual_cap: Amount | None = None
+
+    @field_validator("deductible", "ratio")
+    @classmethod
+    def _levels(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if v is None else _by_level(v, "this table")
+
+    @model_validator(mode="after")
+    def _ratio_or_bands(self) -> PersonCategory:
+        if self.ratio is not None and self.bands:
+            raise ValueError("give at most one of 'ratio' or [[bands]]")
+        _check_bands([b.upto for b in self.bands], "bands")
+        return self
+
+
 class BasicRules(_Strict):
-    annual_cap: Money
-    deductible: dict[str, Money]
+    annual_cap: Amount | None = Field(default=None, description="none: the text sets no annual cap")
+    deductible: LevelAmount | None = None
     deductible_mode: Literal["per_admission", "once_per_year_highest"] = "per_admission"
     admission_rules: list[AdmissionRule] = []
     referral: Literal["difference", "full"] = "difference"
-    ratio: dict[str, Ratio] | None = None
+    ratio: LevelRatio | None = None
     bands: list[RatioBand] = []
+    measure: BandMeasure | None = None
+    categories: list[PersonCategory] = []
     group_ratio_plus: dict[str, Ratio] = Field(default={}, description="psn_type -> ratio points added")
     out_of_area: OutOfArea = OutOfArea()
 
     @field_validator("deductible", "ratio")
     @classmethod
-    def _levels(cls, v: dict[str, Decimal] | None) -> dict[str, Decimal] | None:
+    def _levels(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
         return None if v is None else _by_level(v, "this table")
 
     @model_validator(mode="after")
     def _ratio_or_bands(self) -> BasicRules:
-        if (self.ratio is None) == (not self.bands):
+        if self.ratio is not None and self.bands:
             raise ValueError("give exactly one of [basic.ratio] or [[basic.bands]]")
+        if self.ratio is None and not self.bands and (
+            not self.categories or any(c.ratio is None and not c.bands for c in self.categories)
+        ):
+            raise ValueError("give exactly one of [basic.ratio] or [[basic.bands]]")
+        if self.deductible is None and (not self.categories or any(c.deductible is None for c in self.categories)):
+            raise ValueError("[basic.deductible] is missing (it may be left out only when every category gives one)")
         _check_bands([b.upto for b in self.bands], "bands")
+        if self.bands and self.measure is None:
+            raise ValueError(MEASURE_HELP)
+        for n, category in enumerate(self.categories):
+            if category.bands and category.measure is None and self.measure is None:
+                raise ValueError(f"categories[{n}] ({category.name}): {MEASURE_HELP}")
+        uses_bands = bool(self.bands) or any(c.bands and c.measure is None for c in self.categories)
+        if self.measure is not None and not uses_bands:
+            raise ValueError("'measure' applies to [[basic.bands]] only; there are none: remove it")
+        seen: dict[str, str] = {}
+        for category in self.categories:
+            for code in category.psn_types:
+                if code in seen:
+                    raise ValueError(f"psn_type {code!r} is in categories {seen[code]} and {category.name}")
+                seen[code] = category.name
         nths = [r.from_nth for r in self.admission_rules]
         if nths != sorted(set(nths)):
             raise ValueError("admission_rules must be in increasing from_nth order, each once")
@@ -122,6 +231,13 @@ class BasicRules(_Strict):
                 "admission_rules do not apply with deductible_mode = \"once_per_year_highest\"; remove them"
             )
         return self
+
+    def figure_names(self) -> set[str]:
+        """The [figures] this pool's amounts refer to."""
+        amounts: list[Any] = [self.annual_cap, *(self.deductible or {}).values()]
+        for category in self.categories:
+            amounts += [category.annual_cap, *(category.deductible or {}).values()]
+        return {a.of for a in amounts if isinstance(a, FigureShare)}
 
 
 def _check_bands(uptos: list[Decimal | None], what: str) -> None:
@@ -184,7 +300,14 @@ class PoorConcession(_Strict):
     def _known(cls, v: list[str]) -> list[str]:
         return _known_group_names(v)
     deductible_factor: Ratio = Decimal(1)
+    deductible: Money | None = Field(default=None, description="the published (rounded) deductible for these groups")
     ratio_plus: Ratio = Decimal(0)
+
+    @model_validator(mode="after")
+    def _factor_or_amount(self) -> PoorConcession:
+        if self.deductible is not None and "deductible_factor" in self.model_fields_set:
+            raise ValueError("give either 'deductible_factor' or 'deductible', not both")
+        return self
 
 
 class HifmiRules(_Strict):
@@ -207,10 +330,30 @@ class HifmiRules(_Strict):
         return self
 
 
+def _check_assistance_scale(
+    ratio: Decimal | None, bands: list[Segment], per: str, admission_cap: Decimal | None
+) -> None:
+    if (ratio is None) == (not bands):
+        raise ValueError("give exactly one of 'ratio' or [[bands]]")
+    _check_bands([b.upto for b in bands], "bands")
+    if admission_cap is not None and per != "admission":
+        raise ValueError("admission_cap needs per = \"admission\" (a yearly rule is settled on the year's total)")
+
+
 class AssistanceGroup(_Strict):
+    per: Literal["year", "admission"] = Field(
+        default="year", description="deductible and bands on the year's cumulative base or on each admission's"
+    )
     deductible: Money = Decimal(0)
-    ratio: Ratio
-    annual_cap: Money
+    ratio: Ratio | None = None
+    bands: list[Segment] = []
+    annual_cap: Money | None = None
+    admission_cap: Money | None = None
+
+    @model_validator(mode="after")
+    def _scale(self) -> AssistanceGroup:
+        _check_assistance_scale(self.ratio, self.bands, self.per, self.admission_cap)
+        return self
 
 
 class SecondTier(_Strict):
@@ -220,9 +363,17 @@ class SecondTier(_Strict):
     @classmethod
     def _known(cls, v: list[str]) -> list[str]:
         return _known_group_names(v)
+    per: Literal["year", "admission"] = "year"
     threshold: Money
-    ratio: Ratio
-    annual_cap: Money
+    ratio: Ratio | None = None
+    bands: list[Segment] = []
+    annual_cap: Money | None = None
+    admission_cap: Money | None = None
+
+    @model_validator(mode="after")
+    def _scale(self) -> SecondTier:
+        _check_assistance_scale(self.ratio, self.bands, self.per, self.admission_cap)
+        return self
 
 
 class AssistanceRules(_Strict):
@@ -265,6 +416,14 @@ class PackModel(_Strict):
     hifmi: HifmiRules | None = None
     assistance: AssistanceRules | None = None
     funds: Funds
+    figures: dict[str, Figure] = Field(default={}, description="published figures amounts refer to by name")
+
+    @model_validator(mode="after")
+    def _figures_known(self) -> PackModel:
+        unknown = sorted(self.basic.figure_names() - set(self.figures))
+        if unknown:
+            raise ValueError(f"'of' names no [figures.<name>] table: {', '.join(unknown)}")
+        return self
 
     @model_validator(mode="after")
     def _funds_for_every_tier(self) -> PackModel:

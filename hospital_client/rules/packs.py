@@ -63,6 +63,8 @@ def expand_rising(rule: Rising) -> list[Segment]:
 def _format_loc(loc: tuple[int | str, ...]) -> str:
     parts: list[str] = []
     for item in loc:
+        if isinstance(item, str) and item.startswith("="):
+            continue  # a union member's tag (pack_schema.Amount), not a key
         if isinstance(item, int):
             parts.append(f"[{item}]")
         else:

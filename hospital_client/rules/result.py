@@ -7,11 +7,13 @@ serialisation is fixed here: key order as in the contract, money as two-decimal 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
-from .money import fmt
+from .catalog import CLASS_C
+from .money import ZERO, fmt
 
 SETLINFO_KEYS = (
     "medfee_sumamt", "fulamt_ownpay_amt", "overlmt_selfpay", "preselfpay_amt", "inscp_scp_amt",
@@ -39,6 +41,95 @@ class FeeResult:
             "preselfpay_amt": fmt(self.preselfpay_amt),
             "inscp_scp_amt": fmt(self.inscp_scp_amt),
         }
+
+
+# A line's rule as the fee classification gives it: (class, first self-paid share, price cap,
+# whether the catalogue knows the code).
+LineRule = tuple[str, Decimal | None, Decimal | None, bool]
+_ZERO_TEXT = fmt(ZERO)
+
+
+class FeeResults(Sequence[FeeResult]):
+    """Every line's split, held column by column; a FeeResult is made when a line is read.
+
+    A 2,000-line bill must settle in a few milliseconds, and building an object per line would
+    take a good part of that. Each line holds its rule and amount; its price-cap excess and first
+    self-paid amount are kept by line index where they were computed (absent: none applied).
+    """
+
+    __slots__ = ("_amounts", "_keys", "_over", "_pre", "_pre_lines", "_pre_values", "_rule_of", "_serials")
+
+    def __init__(self, serials: list[str], keys: Sequence[Any], rule_of: Callable[[Any], LineRule],
+                 amounts: list[Decimal], over: dict[int, Decimal], pre_lines: list[int],
+                 pre_values: list[Decimal]) -> None:
+        """Line i's rule is rule_of(keys[i]): by its code, or by its index in a list of rules."""
+        self._serials = serials
+        self._keys = keys
+        self._rule_of = rule_of
+        self._amounts = amounts
+        self._over = over
+        self._pre_lines = pre_lines
+        self._pre_values = pre_values
+        self._pre: dict[int, Decimal] | None = None
+
+    def __len__(self) -> int:
+        return len(self._serials)
+
+    @overload
+    def __getitem__(self, index: int) -> FeeResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FeeResult]: ...
+    def __getitem__(self, index: int | slice) -> FeeResult | list[FeeResult]:
+        if isinstance(index, slice):
+            return [self._line(i) for i in range(len(self))[index]]
+        return self._line(range(len(self))[index])
+
+    def __iter__(self) -> Iterator[FeeResult]:
+        return map(self._line, range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FeeResults({list(self)!r})"
+
+    def to_dicts(self) -> list[dict[str, str]]:
+        """Every line's FeeResult.to_dict(), without making the FeeResults."""
+        rule_of, over_get, pre_get = self._rule_of, self._over.get, self._pre_by_line().get
+        out: list[dict[str, str]] = []
+        append = out.append
+        for i, (serial, key, amount) in enumerate(zip(self._serials, self._keys, self._amounts, strict=True)):
+            level = rule_of(key)[0]
+            if level == CLASS_C:
+                append({"feedetl_sn": serial, "chrgitm_lv": level, "fulamt_ownpay_amt": fmt(amount),
+                        "overlmt_amt": _ZERO_TEXT, "preselfpay_amt": _ZERO_TEXT, "inscp_scp_amt": _ZERO_TEXT})
+                continue
+            over = over_get(i)
+            rest = amount if over is None else amount - over
+            pre = pre_get(i, ZERO)
+            append({"feedetl_sn": serial, "chrgitm_lv": level, "fulamt_ownpay_amt": _ZERO_TEXT,
+                    "overlmt_amt": _ZERO_TEXT if over is None else fmt(over), "preselfpay_amt": fmt(pre),
+                    "inscp_scp_amt": fmt(rest - pre)})
+        return out
+
+    def _pre_by_line(self) -> dict[int, Decimal]:
+        if self._pre is None:
+            self._pre = dict(zip(self._pre_lines, self._pre_values, strict=True))
+        return self._pre
+
+    def _line(self, i: int) -> FeeResult:
+        level, _, _, known = self._rule_of(self._keys[i])
+        amount = self._amounts[i]
+        if level == CLASS_C:
+            return FeeResult(self._serials[i], level, amount, ZERO, ZERO, ZERO, known)
+        over = self._over.get(i)
+        rest = amount if over is None else amount - over
+        pre = self._pre_by_line().get(i, ZERO)
+        return FeeResult(self._serials[i], level, ZERO, ZERO if over is None else over, pre, rest - pre, known)
 
 
 @dataclass(slots=True)
@@ -76,7 +167,7 @@ class SettlementResult:
     policy_sha256: str
     setlinfo: dict[str, Decimal]
     setldetail: list[FundPayment]
-    fees: list[FeeResult]
+    fees: Sequence[FeeResult]
     year_to_date_after: dict[str, Decimal | int]
     explain: list[ExplainStep]
     warnings: list[str] = field(default_factory=list)
@@ -86,7 +177,7 @@ class SettlementResult:
             "policy": {"id": self.policy_id, "version": self.policy_version, "sha256": self.policy_sha256},
             "setlinfo": {k: fmt(self.setlinfo[k]) for k in SETLINFO_KEYS},
             "setldetail": [d.to_dict() for d in self.setldetail],
-            "fees": [f.to_dict() for f in self.fees],
+            "fees": self.fees.to_dicts() if isinstance(self.fees, FeeResults) else [f.to_dict() for f in self.fees],
             "year_to_date_after": {
                 k: (v if isinstance(v, int) else fmt(v)) for k, v in self.year_to_date_after.items()
             },

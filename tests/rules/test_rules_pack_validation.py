@@ -42,8 +42,8 @@ def test_the_base_test_pack_is_valid():
                      "items.class_b_selfpy", "unknown key", id="typo-key"),
         pytest.param(GOOD.replace('version = "t1"\n', ""), "pack.version", "required key is missing",
                      id="missing-required-key"),
-        pytest.param(GOOD.replace("annual_cap = 100000\n", ""), "basic.annual_cap", "required key is missing",
-                     id="missing-annual-cap"),
+        pytest.param(GOOD.replace("[basic]\n", "[basic]\nmeasure = \"policy_range\"\n"), "basic",
+                     "applies to [[basic.bands]] only", id="measure-without-bands"),
         pytest.param(GOOD.replace("2 = 0.80", "2 = 1.5"), "basic.ratio.2", "less than or equal to 1",
                      id="ratio-above-1"),
         pytest.param(GOOD.replace("1 = 300", "1 = -300"), "basic.deductible.1", "greater than or equal to 0",
@@ -108,10 +108,10 @@ def test_not_utf8_and_unreadable_files(tmp_path):
 
 def test_typo_in_a_required_key_is_reported(tmp_path):
     with pytest.raises(PackError) as err:
-        parse_pack(GOOD.replace("annual_cap = 100000", "anual_cap = 100000").encode(), "broken.toml")
+        parse_pack(GOOD.replace('source = "', 'sorce = "').encode(), "broken.toml")
     # the misspelt key is named (not only the required key it should have been), and the
     # message says there is more to fix
-    assert str(err.value) == ("broken.toml: basic.anual_cap: unknown key (not part of the pack format; "
+    assert str(err.value) == ("broken.toml: pack.sorce: unknown key (not part of the pack format; "
                               "see docs/policy-packs.md) (and 1 more problem)")
 
 
@@ -145,6 +145,26 @@ def test_policy_check_accepts_every_bundled_pack(path):
     proc = cli("policy", "check", str(path))
     assert proc.returncode == 0, proc.stderr
     assert "OK" in proc.stdout and hashlib.sha256(path.read_bytes()).hexdigest() in proc.stdout
+
+
+def test_policy_check_lists_warnings_and_illustrative_figures(tmp_path):
+    proc = cli("policy", "check", str(POLICIES / "fuxin-2020.toml"))
+    assert proc.returncode == 0, proc.stderr
+    assert "  illustrative: hifmi.deductible.last_year_income" in proc.stdout.splitlines()
+    nocap = tmp_path / "nocap.toml"
+    nocap.write_text(GOOD.replace("annual_cap = 100000\n", ""), encoding="utf-8")
+    proc = cli("policy", "check", str(nocap))
+    assert proc.returncode == 0 and "  warning: basic.annual_cap: not given" in proc.stdout
+
+
+def test_policy_explain_by_id_and_by_file():
+    by_id = cli("policy", "explain", "fuxin-2020")
+    assert by_id.returncode == 0, by_id.stderr
+    assert "三级医院起付线 900 元" in by_id.stdout and "三级医院支付 70%" in by_id.stdout
+    by_file = cli("policy", "explain", str(POLICIES / "fuxin-2020.toml"))
+    assert by_file.stdout == by_id.stdout
+    unknown = cli("policy", "explain", "no-such-pack")
+    assert unknown.returncode == 2 and "no-such-pack" in unknown.stderr
 
 
 def test_policy_check_rejects_a_bad_pack(tmp_path):

@@ -8,6 +8,8 @@
 - a year settled bill by bill with year_to_date carried forward gives 大病保险 and 医疗救助 exactly
   their annual amounts on the year's cumulative base (computed here independently of the engine)
 - the same request gives byte-identical JSON
+- 医疗救助 per admission is not annualised: settled one by one, each admission gets its own deductible,
+  bands, threshold and cap (an annual cap beside them only limits the year's total)
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from rules_helpers import BUNDLED_IDS, CATALOG, KNOWN_CODES, fen, pack, request
+from rules_helpers import BUNDLED_IDS, CATALOG, KNOWN_CODES, fen, pack, pack_text, request
 
-from hospital_client.rules import parse_request, settle
+from hospital_client.rules import parse_pack, parse_request, settle
 from hospital_client.rules.pack_schema import ASSISTANCE_GROUPS, PackModel
 
 D = Decimal
@@ -158,8 +160,9 @@ def check_sums(req: dict[str, Any], data: dict[str, Any]) -> None:
 def check_caps_for_one_bill(model: PackModel, req: dict[str, Any], data: dict[str, Any]) -> None:
     ytd = {k: D(str(v)) for k, v in (req.get("year_to_date") or {}).items()}
     s = amounts(data)
-    room = max(ZERO, model.basic.annual_cap - ytd.get("hifp_pay", ZERO))
-    assert s["hifp_pay"] <= room
+    cap = model.basic.annual_cap
+    if isinstance(cap, Decimal):
+        assert s["hifp_pay"] <= max(ZERO, cap - ytd.get("hifp_pay", ZERO))
     if model.hifmi is not None and model.hifmi.annual_cap is not None:
         assert s["hifmi_pay"] <= max(ZERO, model.hifmi.annual_cap - ytd.get("hifmi_pay", ZERO))
     group = req["person"]["assistance_group"]
@@ -169,12 +172,18 @@ def check_caps_for_one_bill(model: PackModel, req: dict[str, Any], data: dict[st
     funds = {d["fund_pay_type"]: D(d["fund_payamt"]) for d in data["setldetail"]}
     assert model.funds.maf is not None
     tier1 = funds.get(model.funds.maf.code, ZERO)
-    assert tier1 <= max(ZERO, model.assistance.groups[group].annual_cap - ytd.get("maf_pay", ZERO))
+    tier = model.assistance.groups[group]
+    for cap in (tier.annual_cap, tier.admission_cap):
+        if cap is not None:
+            assert tier1 <= max(ZERO, cap - (ytd.get("maf_pay", ZERO) if cap is tier.annual_cap else ZERO))
     second = model.assistance.second_tier
     if second is not None and group in second.groups:
         assert model.funds.maf2 is not None
         tier2 = funds.get(model.funds.maf2.code, ZERO)
-        assert tier2 <= max(ZERO, second.annual_cap - ytd.get("maf2_pay", ZERO))
+        if second.annual_cap is not None:
+            assert tier2 <= max(ZERO, second.annual_cap - ytd.get("maf2_pay", ZERO))
+        if second.admission_cap is not None:
+            assert tier2 <= second.admission_cap
         assert s["maf_pay"] == tier1 + tier2
     else:
         assert s["maf_pay"] == tier1
@@ -268,8 +277,9 @@ def annual_hifmi(model: PackModel, person: dict[str, Any], base: Decimal) -> Dec
     return fen(total)
 
 
-def annual_assistance(deductible: Decimal, ratio: Decimal, cap: Decimal, base: Decimal) -> Decimal:
-    return fen(min(cap, ratio * max(ZERO, base - deductible)))
+def annual_assistance(deductible: Decimal, ratio: Decimal, cap: Decimal | None, base: Decimal) -> Decimal:
+    amount = ratio * max(ZERO, base - deductible)
+    return fen(amount if cap is None else min(cap, amount))
 
 
 @YEAR_SETTINGS
@@ -325,6 +335,8 @@ def test_a_year_bill_by_bill_gives_the_annual_amounts(case):
         assert all(x["maf_pay"] == 0 for x in s)
         return
     tier = a.groups[group]
+    if tier.per == "admission" or tier.ratio is None:
+        return  # per-admission and banded rules: test_per_admission_assistance_... and the unit tests
     assert model.funds.maf is not None
     code1 = model.funds.maf.code
     code2 = model.funds.maf2.code if model.funds.maf2 is not None else None
@@ -345,15 +357,17 @@ def test_a_year_bill_by_bill_gives_the_annual_amounts(case):
     assert after["maf_base"] == year_left
     assert sum(tier1, ZERO) == after["maf_pay"] == annual_assistance(tier.deductible, tier.ratio, tier.annual_cap,
                                                                      year_left)
-    assert after["maf_pay"] <= tier.annual_cap
+    if tier.annual_cap is not None:
+        assert after["maf_pay"] <= tier.annual_cap
     second = a.second_tier
-    if second is not None and group in second.groups:
+    if second is not None and group in second.groups and second.per == "year" and second.ratio is not None:
         year_left2 = year_left - after["maf_pay"]
         assert after["maf2_base"] == year_left2
         assert sum(tier2, ZERO) == after["maf2_pay"] == annual_assistance(second.threshold, second.ratio,
                                                                           second.annual_cap, year_left2)
-        assert after["maf2_pay"] <= second.annual_cap
-    else:
+        if second.annual_cap is not None:
+            assert after["maf2_pay"] <= second.annual_cap
+    elif second is None or group not in second.groups:
         assert sum(tier2, ZERO) == 0
 
 
@@ -365,3 +379,186 @@ def test_year_property_checker_agrees_with_a_hand_figure():
     # 250,900: 50,000 × 60% + 50,000 × 65% + 139,900 × 70% = 160,430
     assert annual_hifmi(model, person, D("250900")) == D("160430.00")
     assert annual_hifmi(model, person, D("11000")) == D("0.00")
+
+
+# --- per-admission 医疗救助 is not annualised ----------------------------------------------------------
+
+@st.composite
+def per_admission_rules(draw: Any) -> dict[str, Any]:
+    """A per-admission assistance rule: deductible, a ratio or two bands, caps or none, and maybe a second
+    tier with its own per-admission threshold."""
+    bands = draw(st.one_of(st.none(), st.tuples(cents(1, 2_000_000), ratios, ratios)))
+    return {
+        "deductible": draw(cents(0, 300_000)),
+        "ratio": draw(ratios),
+        "bands": bands,
+        "admission_cap": draw(st.one_of(st.none(), cents(0, 2_000_000))),
+        "annual_cap": draw(st.one_of(st.none(), cents(0, 5_000_000))),
+        "second": draw(st.one_of(st.none(), st.tuples(cents(0, 500_000), ratios,
+                                                      st.one_of(st.none(), cents(0, 1_000_000))))),
+    }
+
+
+def per_admission_pack_text(r: dict[str, Any]) -> str:
+    lines = ["[assistance]", 'base = "compliant"', "", "[assistance.groups.dibao]", 'per = "admission"',
+             f"deductible = {r['deductible']}"]
+    for key in ("admission_cap", "annual_cap"):
+        if r[key] is not None:
+            lines.append(f"{key} = {r[key]}")
+    if r["bands"] is None:
+        lines.append(f"ratio = {r['ratio']}")
+    else:
+        upto, low, high = r["bands"]
+        lines += ["[[assistance.groups.dibao.bands]]", f"upto = {upto}", f"ratio = {low}",
+                  "[[assistance.groups.dibao.bands]]", f"ratio = {high}"]
+    if r["second"] is not None:
+        threshold, ratio2, cap2 = r["second"]
+        lines += ["[assistance.second_tier]", 'groups = ["dibao"]', 'per = "admission"',
+                  f"threshold = {threshold}", f"ratio = {ratio2}"]
+        if cap2 is not None:
+            lines.append(f"admission_cap = {cap2}")
+    return "\n".join(lines) + "\n"
+
+
+def scale_by_hand(deductible: Decimal, ratio: Decimal, bands: Any, base: Decimal) -> Decimal:
+    above = base - deductible
+    if above <= 0:
+        return ZERO
+    if bands is None:
+        return above * ratio
+    upto, low, high = bands
+    return min(above, upto) * low + max(ZERO, above - upto) * high
+
+
+@SETTINGS
+@given(per_admission_rules(), st.lists(fee_lines(), min_size=1, max_size=4))
+def test_per_admission_assistance_gives_each_admission_its_own_threshold_and_cap(rules, bills):
+    p = parse_pack(pack_text(annual_cap="100000000", tail=per_admission_pack_text(rules)).encode(), "pa.toml")
+    assert p.model.funds.maf is not None and p.model.funds.maf2 is not None
+    code1, code2 = p.model.funds.maf.code, p.model.funds.maf2.code
+    ytd = None
+    paid1 = ZERO
+    paid2 = ZERO
+    for n, fees in enumerate(bills):
+        req = request(fees, pack_id="test-pack", hosp_lv=1, group="dibao", ytd=ytd,
+                      day=(dt.date(2026, 1, 1) + dt.timedelta(days=30 * n)).isoformat())
+        data = settle(req, p, CATALOG).to_dict()
+        check_sums(req, data)
+        x = amounts(data)
+        by_code = {f["fund_pay_type"]: D(f["fund_payamt"]) for f in data["setldetail"]}
+        left = max(ZERO, x["inscp_scp_amt"] - x["hifp_pay"] - x["hifmi_pay"])
+        # tier 1 on this admission alone: its own deductible, bands and admission cap ...
+        own = scale_by_hand(rules["deductible"], rules["ratio"], rules["bands"], left)
+        if rules["admission_cap"] is not None:
+            own = min(own, rules["admission_cap"])
+        own = fen(own)
+        # ... and the same as settling it as the first admission of a year, unless an annual cap bites
+        alone = settle(request(fees, pack_id="test-pack", hosp_lv=1, group="dibao"), p, CATALOG)
+        expected1 = own if rules["annual_cap"] is None else min(own, max(ZERO, rules["annual_cap"] - paid1))
+        tier1 = by_code.get(code1, ZERO)
+        assert tier1 == expected1
+        if rules["annual_cap"] is None:
+            alone_funds = {f.fund_pay_type: f.fund_payamt for f in alone.setldetail}
+            assert alone_funds.get(code1, ZERO) == tier1
+        # the second tier: its threshold and cap on what this admission still leaves
+        tier2 = by_code.get(code2, ZERO)
+        if rules["second"] is None:
+            assert tier2 == 0
+        else:
+            threshold, ratio2, cap2 = rules["second"]
+            own2 = scale_by_hand(threshold, ratio2, None, left - tier1)
+            assert tier2 == fen(own2 if cap2 is None else min(own2, cap2))
+        assert x["maf_pay"] == tier1 + tier2
+        paid1 += tier1
+        paid2 += tier2
+        ytd = data["year_to_date_after"]
+        event(f"annual cap: {rules['annual_cap'] is not None}; bands: {rules['bands'] is not None}")
+    assert ytd is not None
+    assert (D(str(ytd["maf_pay"])), D(str(ytd["maf2_pay"]))) == (paid1, paid2)
+    if rules["annual_cap"] is not None:
+        assert paid1 <= rules["annual_cap"]
+
+
+# --- the basic pool: bands on either measure, person categories, admission-number rules ---------------
+
+@st.composite
+def basic_pool_rules(draw: Any) -> dict[str, Any]:
+    """Deductibles by level for adults and for children (1501), a 'less each admission, at least' rule per
+    level, two or three bands measured on the policy-range amount or above the deductible, caps or none."""
+    def levels(lo: int, hi: int) -> dict[str, Decimal]:
+        return {lv: draw(cents(lo, hi)) for lv in ("1", "2", "3")}
+    uptos = sorted(set(draw(st.lists(cents(1, 5_000_000), min_size=1, max_size=2))))
+    return {
+        "measure": draw(st.sampled_from(("policy_range", "above_deductible"))),
+        "adult": levels(0, 200_000),
+        "child": levels(0, 100_000),
+        "less": levels(0, 50_000),
+        "floor": levels(0, 50_000),
+        "bands": [(u, draw(ratios)) for u in uptos] + [(None, draw(ratios))],
+        "adult_cap": draw(st.one_of(st.none(), cents(0, 20_000_000))),
+        "child_cap": draw(st.one_of(st.none(), cents(0, 20_000_000))),
+    }
+
+
+def basic_pool_pack_text(r: dict[str, Any]) -> str:
+    def table(values: dict[str, Decimal]) -> str:
+        return "{ " + ", ".join(f"{k} = {v}" for k, v in values.items()) + " }"
+    lines = ["[basic]", f'measure = "{r["measure"]}"', f"deductible = {table(r['adult'])}"]
+    if r["adult_cap"] is not None:
+        lines.append(f"annual_cap = {r['adult_cap']}")
+    lines += ["", "[[basic.admission_rules]]", "from_nth = 2", f"less_each = {table(r['less'])}",
+              f"at_least = {table(r['floor'])}"]
+    for upto, ratio in r["bands"]:
+        lines += ["", "[[basic.bands]]"] + ([f"upto = {upto}"] if upto is not None else []) + [f"ratio = {ratio}"]
+    lines += ["", "[[basic.categories]]", 'name = "学生儿童"', 'psn_types = ["1501"]',
+              f"deductible = {table(r['child'])}"]
+    if r["child_cap"] is not None:
+        lines.append(f"annual_cap = {r['child_cap']}")
+    return "\n".join(lines) + "\n"
+
+
+def basic_by_hand(r: dict[str, Any], child: bool, level: str, nth: int, inscp: Decimal,
+                  paid: Decimal) -> tuple[Decimal, Decimal]:
+    """(deductible, payment) of one all-甲 admission, computed here independently of the engine."""
+    first = (r["child"] if child else r["adult"])[level]
+    floor = min(r["floor"][level], first)
+    deductible = min(inscp, max(floor, first - r["less"][level] * (nth - 1)))
+    start = deductible if r["measure"] == "policy_range" else ZERO   # where band 1 begins, on the measure
+    amount = inscp if r["measure"] == "policy_range" else inscp - deductible
+    raw, lower = ZERO, start
+    for upto, ratio in r["bands"]:
+        top = amount if upto is None else min(amount, upto)
+        if top > lower:
+            raw += (top - lower) * ratio
+        lower = max(lower, top if upto is None else upto)
+    # a category without its own cap keeps [basic]'s
+    cap = r["child_cap"] if child and r["child_cap"] is not None else r["adult_cap"]
+    pay = fen(raw)
+    if cap is not None and inscp > deductible:
+        pay = min(pay, max(ZERO, cap - paid))
+    return deductible, pay
+
+
+@YEAR_SETTINGS
+@given(basic_pool_rules(), st.booleans(),
+       st.lists(st.tuples(st.integers(1, 3), cents(1, 10_000_000)), min_size=1, max_size=5))
+def test_basic_pool_bands_categories_and_admissions_bill_by_bill(rules, child, bills):
+    p = parse_pack(pack_text(annual_cap="1", basic="", ratio="", tail="").replace(
+        "[basic]\nannual_cap = 1\n\n", "").replace("[basic.deductible]\n1 = 300\n2 = 600\n3 = 1000\n",
+                                                  basic_pool_pack_text(rules)).encode(), "basic.toml")
+    ytd = None
+    paid = ZERO
+    for n, (level, amount) in enumerate(bills, 1):
+        req = request([{"feedetl_sn": "1", "med_list_codg": "A1", "name": "甲", "pric": str(amount), "cnt": "1",
+                        "det_item_fee_sumamt": f"{amount:.2f}"}], pack_id="test-pack", hosp_lv=level,
+                      psn_type="1501" if child else "1502", ytd=ytd)
+        data = settle(req, p, CATALOG).to_dict()
+        check_sums(req, data)
+        x = amounts(data)
+        assert (x["act_pay_dedc"], x["hifp_pay"]) == basic_by_hand(rules, child, str(level), n, amount, paid)
+        paid += x["hifp_pay"]
+        ytd = data["year_to_date_after"]
+        event(f"measure {rules['measure']}")
+    assert ytd is not None and D(str(ytd["hifp_pay"])) == paid
+    cap = rules["child_cap"] if child and rules["child_cap"] is not None else rules["adult_cap"]
+    assert cap is None or paid <= cap
