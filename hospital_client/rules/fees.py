@@ -85,20 +85,26 @@ def _classify_by_code(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tup
         over_total = _split_lines(fees, by_code.__getitem__, codes, capped_lines, over_by_line, pre_lines,
                                   pre_values)
 
-    total = sum(amounts, ZERO)
+    unknown = [(code, name) for code, name in zip(codes, fees.name, strict=True) if code in missing] if missing else []
+    totals = _totals(fees, ful_total, over_total, pre_values, unknown)
+    return FeeResults(fees.feedetl_sn, codes, by_code.__getitem__, amounts, over_by_line, pre_lines,
+                      pre_values), totals
+
+
+def _totals(fees: FeeLines, ful_total: Decimal, over_total: Decimal, pre_values: list[Decimal],
+            unknown_codes: list[tuple[str, str]]) -> FeeTotals:
+    """The bill's step-1 totals; the policy-range amount is what the other three leave."""
+    total = sum(fees.det_item_fee_sumamt, ZERO)
     pre_total = sum(pre_values, ZERO)
-    totals = FeeTotals(
+    return FeeTotals(
         medfee_sumamt=total,
         fulamt_ownpay_amt=ful_total,
         overlmt_selfpay=over_total,
         preselfpay_amt=pre_total,
         inscp_scp_amt=total - ful_total - over_total - pre_total,
-        unknown_codes=[(code, name) for code, name in zip(codes, fees.name, strict=True) if code in missing]
-        if missing else [],
+        unknown_codes=unknown_codes,
         has_negative_lines=min(fees.cnt, default=ZERO) < 0,
     )
-    return FeeResults(fees.feedetl_sn, codes, by_code.__getitem__, amounts, over_by_line, pre_lines,
-                      pre_values), totals
 
 
 def _classify_each(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
@@ -118,17 +124,7 @@ def _classify_each(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[
     pre_values: list[Decimal] = []
     over_total = _split_lines(fees, line_rules.__getitem__, range(len(line_rules)), working, over_by_line,
                               pre_lines, pre_values)
-    total = sum(amounts, ZERO)
-    pre_total = sum(pre_values, ZERO)
-    totals = FeeTotals(
-        medfee_sumamt=total,
-        fulamt_ownpay_amt=ful_total,
-        overlmt_selfpay=over_total,
-        preselfpay_amt=pre_total,
-        inscp_scp_amt=total - ful_total - over_total - pre_total,
-        unknown_codes=_unknown_codes(fees, line_rules),
-        has_negative_lines=min(fees.cnt, default=ZERO) < 0,
-    )
+    totals = _totals(fees, ful_total, over_total, pre_values, _unknown_codes(fees, line_rules))
     return FeeResults(fees.feedetl_sn, range(len(line_rules)), line_rules.__getitem__, amounts, over_by_line,
                       pre_lines, pre_values), totals
 
