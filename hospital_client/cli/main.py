@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from .. import app
 from ..app import HospitalClientError
-from . import central, database, dayend, gui, his, keys, listings, settle, sync
+from . import central, database, dayend, gui, his, keys, listings, review, settle, sync
 from .arguments import PROG, CommandLineParser
 from .common import EXIT_BAD_INPUT, EXIT_FAILURE, CommandFailed, Subparsers
 
@@ -29,6 +29,7 @@ log = logging.getLogger("hospital_client.cli")
 # One module per command group, in the order `hospital-client --help` lists them.
 GROUPS: tuple[Callable[[Subparsers], None], ...] = (
     settle.register,      # settle, reverse, policy
+    review.register,      # review check, review list
     his.register,         # his import, his list
     listings.register,    # journal, person, report
     dayend.register,      # dayend close

@@ -5,6 +5,8 @@
       -> 大病保险 (annual cumulative base, segments, cap or none)       critical_illness.py
       -> 医疗救助 by group (deductible, ratio, cap) and its second tier  assistance.py
       -> the patient's share
+    an outpatient med_type with its own [outpatient.<name>] section: that section instead of the
+    basic pool, no 大病保险 or 医疗救助                                   outpatient.py
 
 How an annual rule pays bill by bill is in annual.py.
 """
@@ -14,13 +16,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .assistance import pay_assistance
+from .assistance import AssistancePay, pay_assistance
 from .basic_pool import pay_basic_pool
 from .catalog import Catalog
-from .critical_illness import pay_critical_illness
+from .critical_illness import CriticalIllnessPay, pay_critical_illness
 from .errors import RequestError
 from .fees import classify_fees, explain_fees
 from .money import ZERO, fmt_yuan
+from .outpatient import pay_outpatient
 from .packs import Pack
 from .request import SettlementRequest, YearToDate, parse_request
 from .result import ExplainStep, FundPayment, SettlementResult
@@ -38,9 +41,17 @@ def settle(request: SettlementRequest | dict[str, Any], pack: Pack, catalog: Cat
     warnings: list[str] = []
     explain_fees(totals, explain, warnings)
 
-    basic = pay_basic_pool(pack, req.person, req.encounter, ytd, totals, explain)
-    hifmi = pay_critical_illness(pack, req.person, ytd, totals, basic, explain)
-    maf = pay_assistance(pack, req.person, ytd, totals, basic, hifmi.pay, explain)
+    section = pack.model.outpatient_for(req.encounter.med_type)
+    added: dict[str, Decimal] = {}
+    if section is None:
+        basic = pay_basic_pool(pack, req.person, req.encounter, ytd, totals, explain)
+        hifmi = pay_critical_illness(pack, req.person, ytd, totals, basic, explain)
+        maf = pay_assistance(pack, req.person, ytd, totals, basic, hifmi.pay, explain)
+        added = {"act_pay_dedc": basic.deductible, "hifp_pay": basic.pay}
+    else:
+        basic, added = pay_outpatient(section, req.encounter, ytd, totals, explain)
+        hifmi = CriticalIllnessPay(ZERO, ZERO, "")
+        maf = AssistancePay()
 
     fund_total = basic.pay + hifmi.pay + maf.pay + maf.pay2
     psn_part = totals.medfee_sumamt - fund_total
@@ -78,8 +89,8 @@ def settle(request: SettlementRequest | dict[str, Any], pack: Pack, catalog: Cat
     admissions = ytd.admissions + (1 if req.encounter.med_type == INPATIENT and totals.medfee_sumamt > 0 else 0)
     ytd_after: dict[str, Decimal | int] = {
         "admissions": admissions,
-        "act_pay_dedc": _nonneg(ytd.act_pay_dedc + basic.deductible),
-        "hifp_pay": _nonneg(ytd.hifp_pay + basic.pay),
+        "act_pay_dedc": _nonneg(ytd.act_pay_dedc + added.get("act_pay_dedc", ZERO)),
+        "hifp_pay": _nonneg(ytd.hifp_pay + added.get("hifp_pay", ZERO)),
         "hifmi_base": _nonneg(ytd.hifmi_base + hifmi.base),
         "hifmi_pay": _nonneg(ytd.hifmi_pay + hifmi.pay),
         "maf_base": _nonneg(ytd.maf_base + maf.base),
@@ -87,10 +98,17 @@ def settle(request: SettlementRequest | dict[str, Any], pack: Pack, catalog: Cat
         "maf2_base": _nonneg(ytd.maf2_base + maf.base2),
         "maf2_pay": _nonneg(ytd.maf2_pay + maf.pay2),
     }
+    extra = ytd.pack_keys()
+    for key, amount in added.items():
+        if key not in ytd_after:
+            extra[key] = extra.get(key, ZERO) + amount
+    for key in sorted(extra):
+        ytd_after[key] = _nonneg(extra[key])
     info = pack.model.pack
-    if info.illustrative:
+    illustrative = _illustrative_for(info.illustrative, pack.model.outpatient_name(req.encounter.med_type))
+    if illustrative:
         warnings.append(
-            f"政策包 {info.id} 中以下参数为示例值（政策原文未给出）：{'、'.join(info.illustrative)}"
+            f"政策包 {info.id} 中以下参数为示例值（政策原文未给出）：{'、'.join(illustrative)}"
         )
     return SettlementResult(
         policy_id=pack.id,
@@ -105,6 +123,14 @@ def settle(request: SettlementRequest | dict[str, Any], pack: Pack, catalog: Cat
     )
 
 
+def _illustrative_for(keys: list[str], section: str | None) -> list[str]:
+    """The illustrative keys that concern the rules applied: the top-level ones, or one outpatient section's."""
+    if section is None:
+        return [k for k in keys if k != "outpatient" and not k.startswith("outpatient.")]
+    return [k for k in keys if k == "outpatient" or k == f"outpatient.{section}"
+            or k.startswith(f"outpatient.{section}.") or k in ("items", "funds") or k.startswith("items.")]
+
+
 def _nonneg(value: Decimal) -> Decimal:
     return value if value > 0 else ZERO
 
@@ -115,11 +141,18 @@ def _check_fits_pack(req: SettlementRequest, pack: Pack) -> None:
         raise RequestError(
             "person.insutype", f"{req.person.insutype} is not covered by pack {info.id} (covers {info.insutypes})"
         )
-    if req.encounter.med_type not in info.med_types:
+    if req.encounter.med_type not in info.med_types and pack.model.outpatient_for(req.encounter.med_type) is None:
+        covers = info.med_types + [s.med_type for s in pack.model.outpatient.values()]
         raise RequestError(
             "encounter.med_type",
-            f"{req.encounter.med_type} is not covered by pack {info.id} (covers {info.med_types})",
+            f"{req.encounter.med_type} is not covered by pack {info.id} (covers {covers})",
         )
+    declared = pack.model.accumulator_keys()
+    for key in (req.year_to_date.pack_keys() if req.year_to_date is not None else {}):
+        if key not in declared:
+            raise RequestError(
+                f"year_to_date.{key}", f"unknown field (pack {info.id} declares no such accumulator)", "unknown_field"
+            )
     if not pack.covers_date(req.encounter.endtime):
         raise RequestError(
             "encounter.endtime",

@@ -409,6 +409,57 @@ class Funds(_Strict):
     maf2: FundName | None = None
 
 
+CORE_YTD_KEYS = ("act_pay_dedc", "hifp_pay")
+_OTHER_CORE_KEYS = ("admissions", "hifmi_base", "hifmi_pay", "maf_base", "maf_pay", "maf2_base", "maf2_pay")
+AccumulatorKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+
+
+class ChronicDisease(_Strict):
+    """One disease of a 门诊慢特病 list: its annual limit on what the pool pays for it, and where that is counted."""
+
+    name: str = Field(min_length=1)
+    annual_limit: Money
+    paid_key: AccumulatorKey = Field(description="year_to_date key of what the pool paid for this disease")
+
+
+class OutpatientSection(_Strict):
+    """The rules of one outpatient med_type: 普通门诊统筹 (11), 门诊慢特病 (14)."""
+
+    name: str = Field(min_length=1)
+    med_type: str = Field(min_length=1)
+    deductible_per_visit: LevelMoney | None = None
+    deductible_annual: Money | None = None
+    deductible_key: AccumulatorKey | None = Field(
+        default=None, description='year_to_date key of the annual deductible paid; "act_pay_dedc" shares inpatient\'s'
+    )
+    ratio: LevelRatio
+    annual_cap: Money | None = None
+    paid_key: AccumulatorKey = Field(
+        description='year_to_date key of what the pool paid; "hifp_pay" shares inpatient\'s'
+    )
+    diseases: dict[str, ChronicDisease] = Field(default={}, description="disease code (dise_codg) -> its limit")
+
+    @model_validator(mode="after")
+    def _keys_given(self) -> OutpatientSection:
+        if self.deductible_annual is not None and self.deductible_key is None:
+            raise ValueError("deductible_annual needs deductible_key (the year_to_date key it is counted in)")
+        for key in self.accumulator_keys():
+            if key in _OTHER_CORE_KEYS:
+                raise ValueError(f"{key} is a rules-core accumulator; share only act_pay_dedc or hifp_pay")
+        for code, disease in self.diseases.items():
+            if disease.paid_key in (self.paid_key, self.deductible_key):
+                raise ValueError(f"diseases.{code}.paid_key must differ from the section's paid_key and deductible_key")
+        if self.med_type == "21":
+            raise ValueError("med_type 21 is the inpatient rules at the top level of the pack")
+        return self
+
+    def accumulator_keys(self) -> set[str]:
+        keys = {self.paid_key} | {d.paid_key for d in self.diseases.values()}
+        if self.deductible_key is not None:
+            keys.add(self.deductible_key)
+        return keys - set(CORE_YTD_KEYS)
+
+
 class PackModel(_Strict):
     pack: PackInfo
     items: ItemRules = ItemRules()
@@ -417,6 +468,32 @@ class PackModel(_Strict):
     assistance: AssistanceRules | None = None
     funds: Funds
     figures: dict[str, Figure] = Field(default={}, description="published figures amounts refer to by name")
+    outpatient: dict[str, OutpatientSection] = Field(default={}, description="outpatient sections by name")
+
+    @model_validator(mode="after")
+    def _outpatient_med_types(self) -> PackModel:
+        seen: set[str] = set()
+        for name, section in self.outpatient.items():
+            if section.med_type in self.pack.med_types:
+                raise ValueError(
+                    f"[outpatient.{name}] med_type {section.med_type} is also in pack.med_types "
+                    "(those are the med_types of the top-level rules)"
+                )
+            if section.med_type in seen:
+                raise ValueError(f"two [outpatient] sections give med_type {section.med_type}")
+            seen.add(section.med_type)
+        return self
+
+    def outpatient_for(self, med_type: str) -> OutpatientSection | None:
+        """The outpatient section of this med_type; None means the top-level rules."""
+        return next((s for s in self.outpatient.values() if s.med_type == med_type), None)
+
+    def outpatient_name(self, med_type: str) -> str | None:
+        return next((name for name, s in self.outpatient.items() if s.med_type == med_type), None)
+
+    def accumulator_keys(self) -> set[str]:
+        """The year_to_date keys this pack declares beyond the rules core's."""
+        return {k for s in self.outpatient.values() for k in s.accumulator_keys()}
 
     @model_validator(mode="after")
     def _figures_known(self) -> PackModel:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from .basic_pool import amount_of
 from .money import ONE, fmt_pct, fmt_yuan
-from .pack_schema import Amount, FigureShare, PersonCategory, RatioBand
+from .pack_schema import Amount, FigureShare, OutpatientSection, PersonCategory, RatioBand
 from .packs import Pack
 
 _LEVELS = (("3", "三级"), ("2", "二级"), ("1", "一级"))
@@ -114,9 +114,28 @@ def explain_pack(pack: Pack) -> list[str]:
                                                  else "，不设封顶线。"))
     if model.assistance is not None:
         lines.append(f"医疗救助：适用人群 {'、'.join(model.assistance.groups)}。")
+    for section in model.outpatient.values():
+        lines.append(_outpatient_text(section))
     if info.illustrative:
         lines.append(f"以下参数为示例值（政策原文未给出）：{'、'.join(info.illustrative)}。")
     return lines
+
+
+def _outpatient_text(section: OutpatientSection) -> str:
+    parts: list[str] = []
+    if section.deductible_per_visit is not None:
+        parts.append("每次就诊：" + _by_level({k: _yuan(v) for k, v in section.deductible_per_visit.items()}, "起付线"))
+    if section.deductible_annual is not None:
+        shared = "，与住院共用" if section.deductible_key == "act_pay_dedc" else ""
+        parts.append(f"年度起付线 {_yuan(section.deductible_annual)}{shared}")
+    parts.append(_ratio_text(section.ratio))
+    if section.annual_cap is not None:
+        shared = "（与住院合并计算）" if section.paid_key == "hifp_pay" else ""
+        parts.append(f"年度最高支付 {_yuan(section.annual_cap)}{shared}")
+    if section.diseases:
+        limits = "、".join(f"{d.name}（{code}）{_yuan(d.annual_limit)}" for code, d in section.diseases.items())
+        parts.append(f"病种年度支付限额：{limits}")
+    return f"{section.name}（医疗类别 {section.med_type}）：{'；'.join(parts)}。"
 
 
 def _category_text(pack: Pack, category: PersonCategory) -> str:

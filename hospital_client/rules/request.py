@@ -8,11 +8,21 @@ The fee lines are parsed in fee_lines.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from .errors import RequestError
 from .fee_lines import FeeLines, parse_fees
@@ -98,6 +108,7 @@ class Encounter(_Model):
     referral: Referral | None = None
     out_of_area: bool = False
     out_of_area_registered: bool = False
+    dise_codg: Code | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Encounter:
@@ -106,7 +117,15 @@ class Encounter(_Model):
         return self
 
 
+_EXTRA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_EXTRA_AMOUNT: TypeAdapter[Decimal] = TypeAdapter(NonNegAmount)
+
+
 class YearToDate(_Model):
+    """The core accumulators, and any a pack declares (its outpatient sections' keys) as further amounts."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
     admissions: Annotated[SmallInt, Field(ge=0, le=1000)] = 0
     act_pay_dedc: NonNegAmount = Decimal(0)
     hifp_pay: NonNegAmount = Decimal(0)
@@ -116,6 +135,27 @@ class YearToDate(_Model):
     maf_pay: NonNegAmount = Decimal(0)
     maf2_base: NonNegAmount = Decimal(0)
     maf2_pay: NonNegAmount = Decimal(0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _extra_amounts(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for key, value in data.items():
+            if key in cls.model_fields:
+                continue
+            if not isinstance(key, str) or not _EXTRA_KEY.match(key):
+                raise ValueError(f"{key!r} is not an accumulator key")
+            try:
+                out[key] = _EXTRA_AMOUNT.validate_python(value)
+            except ValidationError as exc:
+                raise ValueError(f"{key}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+        return out
+
+    def pack_keys(self) -> dict[str, Decimal]:
+        """The accumulators beyond the core ones, as given."""
+        return {k: v for k, v in (self.model_extra or {}).items() if isinstance(v, Decimal)}
 
 
 class _Header(_Model):

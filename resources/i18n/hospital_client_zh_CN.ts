@@ -2257,6 +2257,11 @@
         <source>This clerk's day is already closed; a supervisor must do this now.</source>
         <translation>该收款员当日已日结，此操作须由主管办理。</translation>
     </message>
+    <message>
+        <location filename="../../hospital_client/rules/review/library.py" line="45" />
+        <source>The review-rule library cannot be used. Ask IT to check it.</source>
+        <translation>审核规则库无法使用，请联系信息科检查。</translation>
+    </message>
 </context>
 <context>
     <name>messages</name>

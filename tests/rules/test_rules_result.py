@@ -74,7 +74,7 @@ def test_illustrative_figures_are_flagged_in_the_warnings():
     ("changes", "field"),
     [
         ({"insutype": "320"}, "person.insutype"),
-        ({"med_type": "11"}, "encounter.med_type"),
+        ({"med_type": "41"}, "encounter.med_type"),
         ({"day": "2023-12-20"}, "encounter.endtime"),
         ({"day": "2027-12-28"}, "encounter.endtime"),   # admitted inside, discharged after valid_to
     ],

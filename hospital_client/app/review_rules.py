@@ -1,0 +1,41 @@
+"""Review-rule libraries (审核规则) as the faces use them: `review check FILE` and `review list`.
+
+The bundled libraries live in resources/review/ (docs/review-rules.md); the audit itself is
+``rules.review.audit``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+from ..rules import review
+from .input_files import read_input_file
+
+__all__ = ["MAX_REVIEW_BYTES", "bundled_review_libraries", "check_review_library", "review_dir",
+           "review_summary"]
+
+MAX_REVIEW_BYTES = 16 << 20
+
+
+def review_dir() -> Path:
+    """Where the bundled review-rule libraries are."""
+    return paths.resources_dir() / "review"
+
+
+def bundled_review_libraries() -> list[review.ReviewLibrary]:
+    """Every review-rule library shipped with the program, validated, sorted by id and version."""
+    return review.load_library_dir(review_dir())
+
+
+def check_review_library(path: str | Path) -> review.ReviewLibrary:
+    """Load and validate one library file; the error names the file, the rule and the field. A
+    device, a FIFO or a file over MAX_REVIEW_BYTES is refused unread."""
+    data = read_input_file(path, max_bytes=MAX_REVIEW_BYTES, what="review-rule library")
+    return review.parse_library(data, Path(path).name)
+
+
+def review_summary(library: review.ReviewLibrary) -> dict[str, Any]:
+    """One library as `review list --json` prints it: id, version, sha256, rule count by kind."""
+    return library.summary()
