@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import paths, rules
 from .input_files import MAX_CATALOG_BYTES, MAX_PACK_BYTES, read_input_file
+from .review_rules import review_library_for
 
 __all__ = [
     "DemoSettlement",
@@ -83,7 +84,8 @@ def compute(request: dict[str, Any], *, pack_id: str | None = None, pack_file: s
         else:
             req = rules.parse_request(request)
             pack = rules.select_pack(packs, req.person.insuplc_admdvs, req.person.insutype, req.encounter.endtime)
-    return rules.settle(request, pack, catalog)
+    parsed = rules.parse_request(request)
+    return rules.settle(parsed, pack, catalog, review=review_library_for(parsed.person.insuplc_admdvs))
 
 
 def demo_bills_dir() -> Path:
@@ -120,7 +122,7 @@ def settle_demo_request(request: dict[str, Any], packs: list[rules.Pack], catalo
     """One demo request settled with the bundled pack that fits it (``packs``: the bundled ones)."""
     req = rules.parse_request(request)
     pack = rules.select_pack(packs, req.person.insuplc_admdvs, req.person.insutype, req.encounter.endtime)
-    return DemoSettlement(pack, rules.settle(req, pack, catalog))
+    return DemoSettlement(pack, rules.settle(req, pack, catalog, review=review_library_for(req.person.insuplc_admdvs)))
 
 
 def demo_catalog(catalog_file: str | Path | None = None) -> rules.Catalog:

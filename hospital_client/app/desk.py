@@ -32,6 +32,7 @@ from .encounter import EncounterInput, build_request
 from .errors import UnknownPerson
 from .fee_rows import FeeRow, fee_rows
 from .reports import DAY_END_TITLES
+from .review_rules import review_library_for
 from .usecases import PersonView, SettleOutcome, choose_pack
 
 if TYPE_CHECKING:  # the sync is imported on first use (httpx and friends stay out of start-up)
@@ -208,7 +209,8 @@ class Desk:
         db = self.db()
         parsed, _, source = usecases.with_year_to_date(db, request)
         pack = choose_pack(db, parsed, self.site_pack_id)
-        result: rules.SettlementResult = rules.settle(parsed, pack, self.catalog())
+        library = review_library_for(parsed.person.insuplc_admdvs)
+        result: rules.SettlementResult = rules.settle(parsed, pack, self.catalog(), review=library)
         return Preview(dict(request), result.to_dict(), source)
 
     def settle(self, operator: store.Operator, request: Mapping[str, Any], *, pack_id: str | None = None,

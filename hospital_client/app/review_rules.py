@@ -14,6 +14,7 @@ from ..rules import review
 from .input_files import read_input_file
 
 __all__ = ["MAX_REVIEW_BYTES", "bundled_review_libraries", "check_review_library", "review_dir",
+           "review_library_for",
            "review_summary"]
 
 MAX_REVIEW_BYTES = 16 << 20
@@ -27,6 +28,18 @@ def review_dir() -> Path:
 def bundled_review_libraries() -> list[review.ReviewLibrary]:
     """Every review-rule library shipped with the program, validated, sorted by id and version."""
     return review.load_library_dir(review_dir())
+
+
+_BUNDLED: dict[Path, list[review.ReviewLibrary]] = {}
+
+
+def review_library_for(admdvs: str) -> review.ReviewLibrary | None:
+    """The bundled library that covers the insured place ``admdvs``, chosen like a pack by region
+    (the highest version); None when none does. The folder is read once per process."""
+    folder = review_dir()
+    if folder not in _BUNDLED:
+        _BUNDLED[folder] = bundled_review_libraries() if folder.is_dir() else []
+    return review.select_library(_BUNDLED[folder], admdvs)
 
 
 def check_review_library(path: str | Path) -> review.ReviewLibrary:

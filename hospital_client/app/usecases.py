@@ -24,6 +24,7 @@ from ..store.money import money_text
 from ..store.opening import DAY_END_CHECK_BUDGET_S, quick_check
 from ..store.operators import Operator
 from .errors import PermissionDenied, TenderedTooLittle, UnknownPerson
+from .review_rules import review_library_for
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,8 @@ def settle(
         pack = pack or choose_pack(db, parsed, pack_id)
         ytd_model = parsed.year_to_date
         ytd_before = ytd_model.model_dump() if ytd_model is not None else {}
-        result = rules.settle(parsed, pack, catalog)
+        library = review_library_for(parsed.person.insuplc_admdvs)
+        result = rules.settle(parsed, pack, catalog, review=library)
         due = Decimal(money_text(result.setlinfo["psn_cash_pay"]))
         tendered, change = tender(due, payment)
         committed = journal.record_settlement(db, journal.NewSettlement(

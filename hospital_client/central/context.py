@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import paths
 from .. import protocol as p
 from ..protocol import BadInput, NotFound
 from ..rules import Catalog, NoPackError, Pack, parse_catalog, parse_pack, select_pack
+from ..rules.review import ReviewLibrary, load_library_dir, select_library
 from . import adjudication as adj
 from .store import Accumulators, CentralStore, PersonRecord
 
@@ -37,6 +39,7 @@ class Central:
         self.clock = clock
         self.packs: list[Pack] = []
         self.catalog: Catalog | None = None
+        self.review_libraries: list[ReviewLibrary] = []
         self.reload()
 
     def reload(self) -> None:
@@ -44,6 +47,8 @@ class Central:
         self.packs = [parse_pack(b.data, b.source_name) for b in self.store.list_packs()]
         blob = self.store.get_catalog()
         self.catalog = None if blob is None else parse_catalog(blob.data, blob.source_name)
+        folder = paths.resources_dir() / "review"
+        self.review_libraries = load_library_dir(folder) if folder.is_dir() else []
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), p.CST)
@@ -61,6 +66,10 @@ class Central:
         if self.catalog is None:
             raise NotFound("中心系统尚未载入医保目录")
         return self.catalog
+
+    def review_for(self, person: PersonRecord) -> ReviewLibrary | None:
+        """The review-rule library covering the person's insured place (the bundled ones), or None."""
+        return select_library(self.review_libraries, str(person.data.get("insuplc_admdvs") or ""))
 
     def pack_for(self, person: PersonRecord, day: dt.date) -> Pack:
         try:

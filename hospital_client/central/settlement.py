@@ -112,7 +112,7 @@ def compute(central: Central, ctx: Context, raw: Any,
     parsed = _parse(request, where)
     pack = central.pack_for(person, parsed.encounter.endtime)
     try:
-        result = settle(parsed, pack, central.loaded_catalog())
+        result = settle(parsed, pack, central.loaded_catalog(), review=central.review_for(person))
     except RulesError as exc:
         raise BadInput(f"{where}.{exc}") from None
     return request, person, before, result, parsed.encounter.endtime.year

@@ -13,6 +13,7 @@ How an annual rule pays bill by bill is in annual.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -27,12 +28,19 @@ from .outpatient import pay_outpatient
 from .packs import Pack
 from .request import SettlementRequest, YearToDate, parse_request
 from .result import ExplainStep, FundPayment, SettlementResult
+from .review.engine import DeclaredPerson, PriorStay, audit
+from .review.library import ReviewLibrary
 
 INPATIENT = "21"
 
 
-def settle(request: SettlementRequest | dict[str, Any], pack: Pack, catalog: Catalog) -> SettlementResult:
-    """Compute the split of one bill. Pure: same inputs, same result, no I/O."""
+def settle(request: SettlementRequest | dict[str, Any], pack: Pack, catalog: Catalog, *,
+           review: ReviewLibrary | None = None, stays: Iterable[PriorStay] = (),
+           declared: DeclaredPerson | None = None) -> SettlementResult:
+    """Compute the split of one bill. Pure: same inputs, same result, no I/O.
+
+    With a review-rule library, the bill is also audited (``rules.review.audit``) and the result
+    records the library and the violations; no figure changes, whatever their severity."""
     req = request if isinstance(request, SettlementRequest) else parse_request(request)
     _check_fits_pack(req, pack)
     ytd = req.year_to_date or YearToDate()
@@ -120,6 +128,8 @@ def settle(request: SettlementRequest | dict[str, Any], pack: Pack, catalog: Cat
         year_to_date_after=ytd_after,
         explain=explain,
         warnings=warnings,
+        review=review.identity() if review is not None else None,
+        violations=[v.to_dict() for v in audit(req, review, stays, declared)] if review is not None else [],
     )
 
 

@@ -171,10 +171,15 @@ class SettlementResult:
     year_to_date_after: dict[str, Decimal | int]
     explain: list[ExplainStep]
     warnings: list[str] = field(default_factory=list)
+    # The review-rule library applied (id, version, sha256), None when none applies, and what it
+    # found (Violation.to_dict()); neither changes a figure.
+    review: dict[str, str] | None = None
+    violations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "policy": {"id": self.policy_id, "version": self.policy_version, "sha256": self.policy_sha256},
+            "review": dict(self.review) if self.review is not None else None,
             "setlinfo": {k: fmt(self.setlinfo[k]) for k in SETLINFO_KEYS},
             "setldetail": [d.to_dict() for d in self.setldetail],
             "fees": self.fees.to_dicts() if isinstance(self.fees, FeeResults) else [f.to_dict() for f in self.fees],
@@ -183,6 +188,7 @@ class SettlementResult:
             },
             "explain": [e.to_dict() for e in self.explain],
             "warnings": list(self.warnings),
+            "violations": [dict(v) for v in self.violations],
         }
 
     def to_json(self) -> str:

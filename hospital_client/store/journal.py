@@ -290,7 +290,7 @@ def _reassemble(conn: sqlite3.Connection, local_id: int, request: dict[str, Any]
     if "person" in request:
         request["fees"] = req_fees
         ordered = {}
-        for key in ("policy", "setlinfo", "setldetail"):
+        for key in ("policy", "review", "setlinfo", "setldetail"):
             if key in result:
                 ordered[key] = result[key]
         ordered["fees"] = res_fees

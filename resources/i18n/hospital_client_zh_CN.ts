@@ -2258,7 +2258,7 @@
         <translation>该收款员当日已日结，此操作须由主管办理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/rules/review/library.py" line="45" />
+        <location filename="../../hospital_client/rules/review/library.py" line="46" />
         <source>The review-rule library cannot be used. Ask IT to check it.</source>
         <translation>审核规则库无法使用，请联系信息科检查。</translation>
     </message>

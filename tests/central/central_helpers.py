@@ -30,6 +30,7 @@ import httpx
 
 from hospital_client import paths
 from hospital_client import protocol as p
+from hospital_client.app.review_rules import review_library_for
 from hospital_client.central.cli import main as central_main
 from hospital_client.rules import Catalog, Pack, load_catalog, load_pack_dir, select_pack, settle
 
@@ -89,7 +90,8 @@ def local_settle(request: dict[str, Any]) -> dict[str, Any]:
     person = request["person"]
     pack = select_pack(packs(), person["insuplc_admdvs"], person["insutype"],
                        dt.date.fromisoformat(request["encounter"]["endtime"]))
-    return settle(request, pack, catalog()).to_dict()
+    library = review_library_for(person["insuplc_admdvs"])
+    return settle(request, pack, catalog(), review=library).to_dict()
 
 
 def item(local_id: str, request: dict[str, Any], provisional: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -39,3 +39,24 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["review", "list", "--json"]) == 0
     [entry] = json.loads(capsys.readouterr().out)
     assert entry["id"] == "demo-review" and entry["rules"] == 15 and entry["kinds"]["pair"] == 2
+
+
+def test_settle_carries_the_violations_and_the_library_beside_the_pack(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HOSPITAL_CLIENT_LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.setenv("HOSPITAL_CLIENT_CONFIG", str(tmp_path / "no-site.toml"))
+    monkeypatch.delenv("HOSPITAL_CLIENT_DB", raising=False)
+    requests = ROOT / "resources" / "demo" / "requests"
+    assert cli.main(["settle", str(requests / "req_basic_urban.json")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert list(result)[:2] == ["policy", "review"]
+    assert result["review"]["id"] == "demo-review" and len(result["review"]["sha256"]) == 64
+    fired = {v["rule_id"]: v for v in result["violations"]}
+    assert set(fired) == {"AGE-002", "LVL-001", "QTY-001"}
+    block = fired["QTY-001"]
+    assert block["severity"] == "block" and block["amount"] == "120.00" and block["feedetl_sn"]
+    assert set(block) == {"rule_id", "kind", "severity", "feedetl_sn", "amount", "text", "evidence"}
+    # Outside every library's regions: no library, no violations.
+    assert cli.main(["settle", str(requests / "req_out_of_area.json")]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["review"] is None and result["violations"] == []

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from hospital_client.errors import HospitalClientError
-from hospital_client.rules.review import ReviewRuleError, load_library, load_library_dir, parse_library
+from hospital_client.rules.review import (
+    ReviewLibrary,
+    ReviewRuleError,
+    load_library,
+    load_library_dir,
+    parse_library,
+    select_library,
+)
 
 HEAD = '[library]\nid = "lib"\nversion = "2026.1"\n'
 RULE = '[[rule]]\nid = "R-1"\nkind = "sex"\nseverity = "warn"\ntext = "t"\ncodes = ["X"]\nsex = "female"\n'
@@ -67,3 +74,17 @@ def test_load_from_files(tmp_path: Path) -> None:
     assert [lib.id for lib in load_library_dir(tmp_path)] == ["a", "b"]
     with pytest.raises(ReviewRuleError, match=r"missing\.toml: cannot be read"):
         load_library(tmp_path / "missing.toml")
+
+
+def test_a_library_is_chosen_by_region_highest_version() -> None:
+    def lib(version: str, regions: str) -> ReviewLibrary:
+        text = (f'[library]\nid = "r"\nversion = "{version}"\nregions = [{regions}]\n'
+                '[[rule]]\nid = "S"\nkind = "sex"\nseverity = "warn"\ncodes = ["A1"]\nsex = "male"\ntext = "x"\n')
+        return parse_library(text.encode(), f"r-{version}.toml")
+
+    old, new, other = lib("2026.2", '"990100"'), lib("2026.10", '"990100", "990200"'), lib("9", '"210900"')
+    assert select_library([old, new, other], "990100") is new
+    assert select_library([old, other], "990100") is old
+    assert select_library([old, new, other], "110000") is None
+    assert new.regions == ("990100", "990200") and new.summary()["regions"] == ["990100", "990200"]
+    assert select_library([], "990100") is None

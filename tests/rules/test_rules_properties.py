@@ -8,6 +8,8 @@
 - a year settled bill by bill with year_to_date carried forward gives 大病保险 and 医疗救助 exactly
   their annual amounts on the year's cumulative base (computed here independently of the engine)
 - the same request gives byte-identical JSON
+- a review library beside the settlement moves no figure; a bill with no rule hits settles exactly
+  as before (the result only names the library)
 - 医疗救助 per admission is not annualised: settled one by one, each admission gets its own deductible,
   bands, threshold and cap (an annual cap beside them only limits the year's total)
 """
@@ -25,6 +27,7 @@ from rules_helpers import BUNDLED_IDS, CATALOG, KNOWN_CODES, fen, pack, pack_tex
 
 from hospital_client.rules import parse_pack, parse_request, settle
 from hospital_client.rules.pack_schema import ASSISTANCE_GROUPS, PackModel
+from hospital_client.rules.review import audit, parse_library
 
 D = Decimal
 ZERO = D(0)
@@ -562,3 +565,56 @@ def test_basic_pool_bands_categories_and_admissions_bill_by_bill(rules, child, b
     assert ytd is not None and D(str(ytd["hifp_pay"])) == paid
     cap = rules["child_cap"] if child and rules["child_cap"] is not None else rules["adult_cap"]
     assert cap is None or paid <= cap
+
+
+# --- the review library beside the settlement ----------------------------------------------------
+
+_REVIEW_KINDS = ("sex", "hosp_level", "med_mode", "insutype", "quantity", "pair", "indication", "age")
+
+
+@st.composite
+def review_libraries(draw: Any) -> Any:
+    """A small library of line rules over the test catalogue's codes, of every line kind, warn or block."""
+    lines = ['[library]', 'id = "prop-review"', 'version = "1"', 'regions = ["990100"]']
+    for n in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(_REVIEW_KINDS))
+        code = draw(st.sampled_from(KNOWN_CODES))
+        lines += ["[[rule]]", f'id = "R{n}"', f'kind = "{kind}"',
+                  f'severity = "{draw(st.sampled_from(("warn", "block")))}"', f'codes = ["{code}"]',
+                  'text = "{name} 不予支付"']
+        lines.append({
+            "sex": f'sex = "{draw(st.sampled_from(("male", "female")))}"',
+            "hosp_level": f"levels = [{draw(st.integers(1, 3))}]",
+            "med_mode": f'mode = "{draw(st.sampled_from(("inpatient", "outpatient")))}"',
+            "insutype": f'insutypes = ["{draw(st.sampled_from(("310", "390")))}"]',
+            "quantity": f"max_per_stay = {draw(st.integers(1, 20))}",
+            "pair": f'pair_codes = ["{draw(st.sampled_from(KNOWN_CODES))}"]',
+            "indication": f'icd10_prefixes = ["{draw(st.sampled_from(("J18", "K72")))}"]',
+            "age": f"max_age_years = {draw(st.sampled_from((14, 60)))}",
+        }[kind])
+    return parse_library("\n".join(lines).encode(), "prop.toml")
+
+
+def _figures(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k not in ("review", "violations")}
+
+
+@SETTINGS
+@given(single_requests(refunds=True), review_libraries())
+def test_a_bill_with_no_rule_hits_settles_exactly_as_before(case, library):
+    pack_id, req = case
+    before = settle(copy.deepcopy(req), pack(pack_id), CATALOG)
+    after = settle(copy.deepcopy(req), pack(pack_id), CATALOG, review=library)
+    found = [v.to_dict() for v in audit(req, library)]
+    event("rule hits" if found else "no rule hits")
+    assert after.violations == found
+    assert after.review == {"id": "prop-review", "version": "1", "sha256": library.sha256}
+    assert before.review is None and before.violations == []
+    # No figure moves, whatever fired (a 拦截 is recorded only in this step) ...
+    assert _figures(after.to_dict()) == _figures(before.to_dict())
+    # ... and a bill with no hits gives the same JSON as before, apart from naming the library.
+    if not found:
+        assert after.to_dict() == {**before.to_dict(), "review": after.review}
+    for violation in found:
+        assert violation["severity"] in ("warn", "block")
+        assert D(violation["amount"]) >= 0 and violation["amount"] == f"{D(violation['amount']):.2f}"

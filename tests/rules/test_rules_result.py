@@ -46,7 +46,9 @@ def test_result_records_the_pack_identity():
 def test_result_shape_and_money_format():
     r = run(request([jia("1234.5")], hosp_lv=1))
     data = json.loads(r.to_json())
-    assert list(data) == ["policy", "setlinfo", "setldetail", "fees", "year_to_date_after", "explain", "warnings"]
+    assert list(data) == ["policy", "review", "setlinfo", "setldetail", "fees", "year_to_date_after", "explain",
+                          "warnings", "violations"]
+    assert data["review"] is None and data["violations"] == []  # no review library given
     assert tuple(data["setlinfo"]) == SETLINFO_KEYS
     assert set(data["year_to_date_after"]) == set(YTD_KEYS)
     money = re.compile(r"-?\d+\.\d\d")

@@ -8,6 +8,7 @@ from typing import Any
 
 from hospital_client import paths, store
 from hospital_client.rules import load_catalog, load_pack_dir, parse_request, select_pack, settle
+from hospital_client.rules.review import load_library_dir, select_library
 
 REQUESTS = paths.demo_dir() / "requests"
 
@@ -22,7 +23,8 @@ def computed(request: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], d
     pack = select_pack(load_pack_dir(paths.policies_dir()), parsed.person.insuplc_admdvs, parsed.person.insutype,
                        parsed.encounter.endtime)
     catalog = load_catalog(paths.demo_catalog_path())
-    result = settle(parsed, pack, catalog)
+    library = select_library(load_library_dir(paths.resources_dir() / "review"), parsed.person.insuplc_admdvs)
+    result = settle(parsed, pack, catalog, review=library)
     assert parsed.year_to_date is not None
     return request, result.to_dict(), parsed.year_to_date.model_dump(), catalog.sha256
 

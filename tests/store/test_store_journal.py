@@ -37,6 +37,7 @@ def test_request_and_result_come_back_exactly(empty_db: store.LocalDatabase) -> 
     request, result, ytd, sha = computed(load_request("req_refund_lines.json"))
     store.journal.record_settlement(empty_db, store.NewSettlement(request, result, ytd, "request", sha, "demo"))
     entry = store.journal.get_entry(empty_db, 1)
+    assert result["review"]["id"] == "demo-review" and result["violations"]  # the audit's findings travel too
     assert entry.result == result
     assert result_json(entry.result) == result_json(result)  # the canonical bytes the central system compares
     assert entry.request is not None

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from .engine import DeclaredPerson, PriorStay, Violation, audit
 from .identity import age_on, certno_birth_date, certno_sex
-from .library import KINDS, ReviewLibrary, ReviewRule, ReviewRuleError, load_library, load_library_dir, parse_library
+from .library import (
+    KINDS,
+    ReviewLibrary,
+    ReviewRule,
+    ReviewRuleError,
+    load_library,
+    load_library_dir,
+    parse_library,
+    select_library,
+)
 
 __all__ = [
     "KINDS",
@@ -25,4 +34,5 @@ __all__ = [
     "load_library",
     "load_library_dir",
     "parse_library",
+    "select_library",
 ]

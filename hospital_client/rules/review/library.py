@@ -28,6 +28,7 @@ __all__ = [
     "load_library",
     "load_library_dir",
     "parse_library",
+    "select_library",
 ]
 
 LINE_KINDS = ("sex", "age", "indication", "hosp_level", "med_mode", "insutype", "quantity", "pair")
@@ -59,6 +60,7 @@ class LibraryInfo(_Model):
     id: Ident
     version: Annotated[str, Field(min_length=1, max_length=32)]
     name: str = ""
+    regions: list[Annotated[str, Field(pattern=r"^[0-9]{6}$")]] = []
 
 
 class ReviewRule(_Model):
@@ -141,6 +143,7 @@ class ReviewLibrary:
     sha256: str
     file: str
     rules: tuple[ReviewRule, ...]
+    regions: tuple[str, ...] = ()
     _index: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def summary(self) -> dict[str, Any]:
@@ -149,7 +152,11 @@ class ReviewLibrary:
         for rule in self.rules:
             kinds[rule.kind] = kinds.get(rule.kind, 0) + 1
         return {"id": self.id, "version": self.version, "name": self.name, "sha256": self.sha256,
-                "file": self.file, "rules": len(self.rules), "kinds": kinds}
+                "file": self.file, "regions": list(self.regions), "rules": len(self.rules), "kinds": kinds}
+
+    def identity(self) -> dict[str, str]:
+        """Id, version and sha256, as a settlement result records them beside the pack's."""
+        return {"id": self.id, "version": self.version, "sha256": self.sha256}
 
 
 def _raw_rule_id(raw: Any) -> str:
@@ -201,7 +208,7 @@ def parse_library(data: bytes, file: str) -> ReviewLibrary:
         seen.add(rule.id)
         rules.append(rule)
     return ReviewLibrary(id=info.id, version=info.version, name=info.name, sha256=hashlib.sha256(data).hexdigest(),
-                         file=file, rules=tuple(rules))
+                         file=file, rules=tuple(rules), regions=tuple(info.regions))
 
 
 def load_library(path: str | Path) -> ReviewLibrary:
@@ -218,3 +225,17 @@ def load_library_dir(directory: str | Path) -> list[ReviewLibrary]:
     """Every ``*.toml`` library in a directory, validated, sorted by id then version."""
     libraries = [load_library(p) for p in sorted(Path(directory).glob("*.toml"))]
     return sorted(libraries, key=lambda lib: (lib.id, lib.version))
+
+
+def select_library(libraries: list[ReviewLibrary], admdvs: str) -> ReviewLibrary | None:
+    """The library that covers the insured place ``admdvs`` (listed in its ``regions``), the
+    highest version when several do; None when none does."""
+    covering = [lib for lib in libraries if admdvs in lib.regions]
+    if not covering:
+        return None
+    return max(covering, key=lambda lib: (_version_key(lib.version), lib.id))
+
+
+def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    parts = version.replace("-", ".").split(".")
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
