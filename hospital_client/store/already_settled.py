@@ -36,6 +36,7 @@ from .connection import LocalDatabase, now, transaction
 from .journal import STATE_INSERT, compact_json
 from .money import money_text, to_decimal
 from .outbox import mark_many_in_transaction
+from .reconcile import ADJUSTMENT_INSERT, SYNC_RESULT_INSERT
 from .schema import SETLINFO_COLUMNS
 from .sqlite_errors import guarded
 
@@ -104,13 +105,10 @@ def record_already_settled(db: LocalDatabase, refusals: Sequence[AlreadySettled]
             give_back = any(to_decimal(d) != Decimal("0") for d in differences)
             status = "adjusted" if give_back else "accepted"
             final = {"setlinfo": {c: "0.00" for c in SETLINFO_COLUMNS}, REASON: dict(in_force)}
-            conn.execute("INSERT INTO sync_result (local_id, status, central_id, msgid, final_json, received_at) "
-                         "VALUES (?, ?, ?, '', ?, ?)", (local_id, status, setl_id, compact_json(final), stamp))
+            conn.execute(SYNC_RESULT_INSERT, (local_id, status, setl_id, "", compact_json(final), stamp))
             if give_back:
-                conn.execute(
-                    "INSERT INTO adjustment (local_id, central_id, psn_cash_pay, hifp_pay, hifmi_pay, maf_pay, "
-                    "fund_pay_sumamt, funds_json, reasons, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (local_id, setl_id, *differences, compact_json(funds), compact_json([REASON]), stamp))
+                conn.execute(ADJUSTMENT_INSERT, (local_id, setl_id, *differences, compact_json(funds),
+                                                 compact_json([REASON]), stamp))
             conn.execute(STATE_INSERT, (local_id, "final", stamp,
                                         f"{REASON}: central settlement {setl_id} ({site}, {setl_time}) is in force"))
             cancel_in_transaction(conn, local_id, stamp)

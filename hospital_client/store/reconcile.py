@@ -73,7 +73,9 @@ class RemoteResult:
     adjustment: Mapping[str, Any] | None = None   # final - provisional (adjusted only)
 
 
-_ADJUSTMENT_INSERT = (
+SYNC_RESULT_INSERT = ("INSERT INTO sync_result (local_id, status, central_id, msgid, final_json, received_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?)")
+ADJUSTMENT_INSERT = (
     "INSERT INTO adjustment (local_id, central_id, psn_cash_pay, hifp_pay, hifmi_pay, maf_pay, fund_pay_sumamt, "
     "funds_json, reasons, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
@@ -116,12 +118,11 @@ def record_remote_results(db: LocalDatabase, results: Sequence[RemoteResult], *,
                 continue
             done[r.local_id] = (r.status, r.central_id)
             boxes[r.local_id] = (outbox_id, r.status)
-            conn.execute("INSERT INTO sync_result (local_id, status, central_id, msgid, final_json, received_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
+            conn.execute(SYNC_RESULT_INSERT,
                          (r.local_id, r.status, r.central_id, r.msgid, compact_json(r.final), stamp))
             adj = r.adjustment
             if r.status == "adjusted" and adj:
-                conn.execute(_ADJUSTMENT_INSERT, (
+                conn.execute(ADJUSTMENT_INSERT, (
                     r.local_id, r.central_id, *(money_text(adj.get(k, "0")) for k in (
                         "psn_cash_pay", "hifp_pay", "hifmi_pay", "maf_pay", "fund_pay_sumamt")),
                     compact_json(adj.get("funds") or []), compact_json(adj.get("reasons") or []), stamp))
