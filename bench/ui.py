@@ -103,6 +103,7 @@ def main() -> None:
         history(app, tasks, history_desk, history_desk.login("demo", "demo123"), args.history)
         return
     persons = json.loads((paths.demo_dir() / "roster.json").read_text(encoding="utf-8"))["persons"]
+    persons = [p for p in persons if not p.get("benefit")]  # the ones whose benefits are suspended cannot settle
     bill = big_bill(tmp / "bill.json", args.lines, desk)
 
     floor, compute, settle = [], [], []

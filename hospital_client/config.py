@@ -142,18 +142,25 @@ class SiteConfig:
     source: str = ""
     level: str = ""           # the hospital's level (hosp_lv) 1, 2 or 3; "" lets the clerk choose
     his_drop: str = ""        # the folder HIS drops its hand-offs into (docs/his-interface.md), "" for none
+    card_reader: str = ""     # "" (simulated on the demo site, none elsewhere), "none", "simulated", or a vendor reader
+    desk: int = 1             # this window's number among the hospital's desks (1-10; local ids, msgids)
 
 
-_SITE_KEYS = {"code", "name", "region", "server_url", "printer", "policy", "level", "his_drop"}
+_SITE_KEYS = {"code", "name", "region", "server_url", "printer", "policy", "level", "his_drop", "card_reader"}
 
 
 def _site_from(raw: dict[str, Any], source: str) -> SiteConfig:
     site = raw.get("site")
     if not isinstance(site, dict):
         raise ConfigError(f"{source}: [site] table is missing")
-    unknown = sorted(set(site) - _SITE_KEYS)
+    unknown = sorted(set(site) - _SITE_KEYS - {"desk"})
     if unknown:
         raise ConfigError(f"{source}: site.{unknown[0]}: unknown key")
+    desk = site.get("desk", 1)
+    if isinstance(desk, str) and desk.strip().isdigit():
+        desk = int(desk)
+    if not isinstance(desk, int) or isinstance(desk, bool) or not 1 <= desk <= 10:
+        raise ConfigError(f"{source}: site.desk: must be a whole number from 1 to 10")
     values: dict[str, str] = {}
     for key in _SITE_KEYS:
         value = site.get(key, "")
@@ -165,7 +172,7 @@ def _site_from(raw: dict[str, Any], source: str) -> SiteConfig:
             raise ConfigError(f"{source}: site.{key}: required key is missing or empty")
     if values["level"] not in ("", "1", "2", "3"):
         raise ConfigError(f"{source}: site.level: must be \"1\", \"2\" or \"3\"")
-    return SiteConfig(source=source, **values)
+    return SiteConfig(source=source, desk=desk, **values)
 
 
 def load_site_config(path: Path | None = None) -> SiteConfig | None:

@@ -99,6 +99,7 @@ region = "000000"            # admdvs of the site
 server_url = ""              # the central system, e.g. https://central.example/api
 printer = ""                 # receipt printer name ("" = the system default)
 policy = ""                  # a pack id, or "" to choose by insured place, insurance type and date
+desk = 1                     # this window's number (1-10) among the desks sharing the site code
 EX
 CONFFILES="/etc/$PKG/site.toml.example"
 if [[ -n "$SITE" ]]; then

@@ -12,7 +12,9 @@
 ; Chinese and English pages. Silent install with the site settings on the command line, written
 ; to the machine-wide site file %ProgramData%\hospital-client\site.toml (where the program looks):
 ;   hospital-client-0.1.0-setup.exe /S /SITECODE=H99010000001 /SITENAME=某某县人民医院 /REGION=990100
-;       [/SERVER=https://central.example/api] [/PRINTER=收费处] [/POLICY=PACK_ID] [/D=C:\path]
+;       [/SERVER=https://central.example/api] [/PRINTER=收费处] [/POLICY=PACK_ID] [/DESK=N] [/D=C:\path]
+; /DESK=N (1-10) is this window's number among the hospital's desks that share its site code
+; (site.desk: local ids and msgids of two desks never collide); without it, desk 1.
 ; Arguments are split as Windows splits them: a value with spaces is quoted, /SITENAME="某某 医院"
 ; or "/SITENAME=某某 医院"; a value cannot contain a double quote. /D= comes last, unquoted.
 ; Without /SITECODE an existing site file is left as it is (an upgrade never touches it).
@@ -119,6 +121,8 @@ LangString ERR_SITE ${LANG_SIMPCHINESE} "站点参数不完整：/SITECODE、/SI
 LangString ERR_SITE ${LANG_ENGLISH} "Incomplete site settings: /SITECODE, /SITENAME and /REGION are needed together."
 LangString ERR_RUNNING ${LANG_SIMPCHINESE} "出院结算程序正在运行（$INSTDIR）。请在所有用户的会话中关闭它，然后点击“重试”。"
 LangString ERR_RUNNING ${LANG_ENGLISH} "The Discharge Settlement program is running ($INSTDIR). Close it in every user's session, then click Retry."
+LangString ERR_DESK ${LANG_SIMPCHINESE} "结算终端编号 /DESK= 应为 1 至 10 的整数。"
+LangString ERR_DESK ${LANG_ENGLISH} "The desk number /DESK= must be a whole number from 1 to 10."
 LangString ERR_SITEFILE ${LANG_SIMPCHINESE} "无法写入站点配置文件："
 LangString ERR_SITEFILE ${LANG_ENGLISH} "Cannot write the site settings file: "
 
@@ -136,6 +140,7 @@ Var SiteRegion
 Var SiteServer
 Var SitePrinter
 Var SitePolicy
+Var SiteDesk
 
 ; --- a TOML basic string: quotes and backslashes escaped, every non-ASCII character as \uXXXX
 ; (or \UXXXXXXXX), so the file is plain ASCII and therefore valid UTF-8 whatever the code page.
@@ -318,8 +323,19 @@ Function .onInit
   !insertmacro SiteOption $SiteServer "/SERVER="
   !insertmacro SiteOption $SitePrinter "/PRINTER="
   !insertmacro SiteOption $SitePolicy "/POLICY="
+  !insertmacro SiteOption $SiteDesk "/DESK="
   ClearErrors
-  ${If} "$SiteCode$SiteName$SiteRegion$SiteServer$SitePrinter$SitePolicy" != ""
+  ${If} $SiteDesk != ""
+    IntOp $0 $SiteDesk + 0
+    ${If} "$0" != "$SiteDesk"
+    ${OrIf} $0 < 1
+    ${OrIf} $0 > 10
+      MessageBox MB_ICONSTOP "$(ERR_DESK)" /SD IDOK
+      SetErrorLevel 2
+      Abort
+    ${EndIf}
+  ${EndIf}
+  ${If} "$SiteCode$SiteName$SiteRegion$SiteServer$SitePrinter$SitePolicy$SiteDesk" != ""
     ${If} $SiteCode == ""
     ${OrIf} $SiteName == ""
     ${OrIf} $SiteRegion == ""
@@ -369,6 +385,9 @@ Section "Program" SecProgram
     !insertmacro WriteKey $1 "server_url" $SiteServer
     !insertmacro WriteKey $1 "printer" $SitePrinter
     !insertmacro WriteKey $1 "policy" $SitePolicy
+    ${If} $SiteDesk != ""
+      FileWrite $1 "desk = $SiteDesk$\r$\n"
+    ${EndIf}
     FileClose $1
     ClearErrors
     Delete "$APPDATA\${APP}\site.toml"

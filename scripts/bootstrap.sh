@@ -14,9 +14,11 @@ DEBS=(xvfb xauth fonts-wqy-microhei libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
       libfontconfig1 libdbus-1-3 poppler-utils dbus-daemon gnome-keyring)
 # The test command (BOOTSTRAP_FOR=tests) also builds the installers: binutils and xz-utils for
 # the PyInstaller bundle and the .deb, nsis for the Windows installer, and wine64 to run that
-# installer and its uninstaller silently (tests/installer/test_nsis_wine.py).
+# installer and its uninstaller silently (tests/installer/test_nsis_wine.py). PostgreSQL's server
+# binaries (/usr/lib/postgresql/<ver>/bin): tests/central starts a throwaway cluster of its own
+# (initdb/pg_ctl under the test's temp dir) to run every central test on the PostgreSQL store too.
 if [ "${BOOTSTRAP_FOR:-}" = tests ]; then
-  DEBS+=(binutils xz-utils nsis wine64)
+  DEBS+=(binutils xz-utils nsis wine64 postgresql)
 fi
 
 missing=()

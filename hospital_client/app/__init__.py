@@ -73,6 +73,7 @@ from .input_files import (
     read_input_file,
     read_input_stream,
 )
+from .review_context import OverrideInput, OverrideRefused
 from .slips import record_print
 from .usecases import (
     DAY_END_KEYS,
@@ -130,6 +131,8 @@ __all__ = [
     "NotConfigured",
     "NotInitialised",
     "Operator",
+    "OverrideInput",
+    "OverrideRefused",
     "Payment",
     "PermissionDenied",
     "PersonView",

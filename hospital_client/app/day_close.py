@@ -16,6 +16,7 @@ from typing import Any
 from .. import store
 from ..store import LocalDatabase, cash, journal
 from ..store.money import money_text
+from .private_files import private_output
 from .usecases import DAY_END_KEYS, day_end_totals
 
 __all__ = ["DETAIL_HEADERS", "DayCloseReport", "close_day", "day_report", "detail_cells", "export_day_close",
@@ -158,7 +159,7 @@ def export_day_close(db: LocalDatabase, path: str | Path, report: DayCloseReport
     sheet = book.active
     sheet.title = "日结单"
     heading(sheet, f"{report.hospital_name} 收款员日结单", report.hospital_name, report.fixmedins_code,
-            [f"日期 {report.business_day}", f"收款员 {report.operator_name}（{report.operator}）",
+            [f"日期 {report.business_day}", f"收款员 {report.operator_name}",
              f"日结时间 {report.closed_at[:16].replace('T', ' ') or '未日结'}"])
     sheet.append([])
     sheet.append(["按支付方式", "金额（元）"])
@@ -192,7 +193,7 @@ def export_day_close(db: LocalDatabase, path: str | Path, report: DayCloseReport
     sheet.append([])
     sheet.append([f"{s}：________________" for s in SIGNATURES])
     autosize(sheet)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with private_output(path) as tmp:  # it names patients (masked): 0600 from the first byte
+        book.save(tmp)
     store.audit.append(db, "export", operator, "day_close", {"day": report.business_day, "clerk": report.operator})
     return path

@@ -25,19 +25,26 @@ from .. import config, paths, rules, store
 from ..config import SiteConfig
 from ..store import caches, history, journal, numbering, operators
 from ..store.history import HistoryFilter
-from . import backups, day_close, reports, slips, usecases
+from . import backups, day_close, reports, review_context, slips, usecases
 from .bundled import pack_summary
 from .desk_database import DEMO_DEFAULT_FOR_ROLE, DEMO_FIXMEDINS_CODE, is_demo, open_desk_database
 from .encounter import EncounterInput, build_request
 from .errors import UnknownPerson
 from .fee_rows import FeeRow, fee_rows
 from .reports import DAY_END_TITLES
-from .review_rules import review_library_for
 from .usecases import PersonView, SettleOutcome, choose_pack
 
 if TYPE_CHECKING:  # the sync is imported on first use (httpx and friends stay out of start-up)
+    import datetime as dt
+
     from ..sync.client import CentralClient
+    from .card_readers import CardReader, Credential
+    from .clearing import ClearingOutcome
     from .his_stays import TakenStay
+    from .identification import BenefitStatus, Identified
+    from .outpatient import OutpatientDesk
+    from .settlement_list import ListStatus, SettlementList
+    from .stay_transactions import StayOutcome
     from .sync_usecases import ConnectionCheck, OnlineOutcome, SyncStatus, SyncSummary
 
 __all__ = ["DAY_END_TITLES", "DEMO_REGION", "DEMO_SITE_NAME", "Desk", "EncounterInput", "Preview", "SourceFile"]
@@ -83,6 +90,7 @@ class Desk:
         self.his_refused: dict[str, str] = {}  # drop-folder files refused, with the reason
         self._his_seen: dict[str, tuple[int, int]] = {}  # drop-folder files read: size and time
         self._his_lock = threading.Lock()
+        self._card_reader: CardReader | None = None
 
     @classmethod
     def of_this_machine(cls, db_path: str | Path | None = None, *, first_start: bool = True) -> Desk:
@@ -177,6 +185,18 @@ class Desk:
         the supervisor who approves it); refused (NotFound) for an unknown or inactive one."""
         return operators.get_operator(self.db(), name.strip())
 
+    def payment_methods(self, policy_sha256: str | None = None) -> dict[str, str]:
+        """Code -> name of the payment methods the window offers for a settlement under the pack with
+        this hash (a preview's ``policy.sha256``); 医保个人账户 only where the pack allows it."""
+        from . import payment_methods
+
+        return payment_methods.methods_of_pack(self.db(), policy_sha256) if policy_sha256 else \
+            payment_methods.allowed_methods(None)
+
+    def operator_names(self) -> dict[str, str]:
+        """Each operator's name as people read it (slips, history, day-end), by login."""
+        return operators.display_names(self.db())
+
     def demo_operator(self, role: str, *, via: str = "cli-demo-default") -> store.Operator | None:
         """The demo site's operator for a role (README, "Demo site"); None on a configured site."""
         if not self.demo:
@@ -192,6 +212,54 @@ class Desk:
         return usecases.lookup_person(self.db(), key.strip(), year=year, unmasked=unmasked, operator=viewer,
                                       show_name=show_name)
 
+    # --- identification: card readers, 1101 by certificate, 2001 (app/identification.py) -------
+    def card_reader(self) -> CardReader | None:
+        """The site's card reader (``card_reader`` in the site file; the demo site's is simulated),
+        loaded on first use; None when there is none. Raises ReaderUnavailable when it cannot load."""
+        from . import card_readers
+        from .bundled import demo_roster
+
+        if self._card_reader is None:
+            self._card_reader = card_readers.load_reader(self.site.card_reader if self.site else "",
+                                                         demo=self.demo, roster=demo_roster)
+        return self._card_reader
+
+    def use_card_reader(self, reader: CardReader | None) -> None:
+        """Use this reader from now on (a reader object made by the caller, e.g. the tests')."""
+        self._card_reader = reader
+
+    def read_card(self) -> Credential:
+        """One certificate from the card reader (blocks until read; NoCardPresent, ReaderUnavailable)."""
+        from .card_readers import ReaderUnavailable
+
+        reader = self.card_reader()
+        if reader is None:
+            raise ReaderUnavailable("no card reader is configured on this desk (site file: card_reader)")
+        return reader.read()
+
+    def identify(self, credential: Credential, *, viewer: str = "desk", expected_psn_no: str = "") -> Identified:
+        """The person of a certificate (1101 online, else the roster; an e-voucher needs the central
+        system) with their benefit status today (2001 online, else as last learnt). With
+        ``expected_psn_no`` (a stay's patient) the central system refuses another's certificate."""
+        from . import identification
+
+        return identification.identify(self.db(), self._central_client_or_none(), credential, operator=viewer,
+                                       expected_psn_no=expected_psn_no)
+
+    def identify_key(self, key: str, *, viewer: str = "desk", expected_psn_no: str = "") -> list[PersonView]:
+        """The lookup box: a scanned e-voucher, ID or card number is identified like a card read;
+        anything else (psn_no, e-card code) is looked up in the roster."""
+        from . import identification
+
+        return identification.identify_key(self.db(), self._central_client_or_none(), key, operator=viewer,
+                                           expected_psn_no=expected_psn_no)
+
+    def benefit_status(self, psn_no: str, first: dt.date, last: dt.date) -> BenefitStatus:
+        """Whether the funds pay for the person from ``first`` to ``last`` (as last learnt)."""
+        from . import identification
+
+        return identification.benefit_status(self.db(), psn_no, first, last)
+
     # --- bills and settlements ----------------------------------------------------------------
     def rows(self, fees: Sequence[Mapping[str, Any]], result: Mapping[str, Any] | None = None) -> list[FeeRow]:
         return fee_rows(fees, self.catalog(), result)
@@ -204,23 +272,36 @@ class Desk:
             raise UnknownPerson(f"person {psn_no} is not in the local roster")
         return build_request(person, encounter, fees, fixmedins_code=self.fixmedins_code, region=self.region)
 
-    def preview(self, request: Mapping[str, Any]) -> Preview:
-        """Compute without committing, from the same accumulators a settlement would use now."""
+    def preview(self, request: Mapping[str, Any], *, overrides: Sequence[review_context.OverrideInput] = (),
+                approver: store.Operator | None = None) -> Preview:
+        """Compute without committing, from the same accumulators a settlement would use now; the bill
+        audited with the person's earlier stays and declared sex and birth date, a 拦截 overridden
+        when ``approver`` (a supervisor) gives ``overrides`` (app/review_context.py)."""
         db = self.db()
+        _require_benefits(db, request)
         parsed, _, source = usecases.with_year_to_date(db, request)
         pack = choose_pack(db, parsed, self.site_pack_id)
-        library = review_library_for(parsed.person.insuplc_admdvs)
-        result: rules.SettlementResult = rules.settle(parsed, pack, self.catalog(), review=library)
-        return Preview(dict(request), result.to_dict(), source)
+        inputs = review_context.review_inputs(db, parsed)
+        accepted = review_context.check_overrides(overrides, approver)
+        result: rules.SettlementResult = rules.settle(parsed, pack, self.catalog(), review=inputs.library,
+                                                      stays=inputs.stays, declared=inputs.declared,
+                                                      overrides=accepted)
+        data = result.to_dict()
+        review_context.check_overrides_fired(accepted, data["violations"])
+        return Preview(dict(request), data, source)
 
     def settle(self, operator: store.Operator, request: Mapping[str, Any], *, pack_id: str | None = None,
                pack_file: SourceFile | None = None, catalog_file: SourceFile | None = None,
-               payment: usecases.Payment | None = None) -> SettleOutcome:
+               payment: usecases.Payment | None = None,
+               overrides: Sequence[review_context.OverrideInput] = (),
+               approver: store.Operator | None = None) -> SettleOutcome:
         """Compute and commit one settlement (with its payment: method, tendered, change); returns
-        once the commit is durable. The pack: a
+        once the commit is durable. A 拦截 of the audit is let through by ``approver`` (a supervisor)
+        with ``overrides`` (rule and reason), audited with it. The pack: a
         given file (cached first), a given id, the site's, or by place, insurance type and date.
         The catalogue: a given file (cached, not made the active one) or the active one."""
         db = self.db()
+        _require_benefits(db, request)
         self._catch_up_after_restore(operator.name)
         pack = None
         if pack_file is not None:
@@ -228,13 +309,16 @@ class Desk:
         catalog = self.catalog() if catalog_file is None else caches.put_catalog(
             db, catalog_file.data, catalog_file.name, operator=operator.name, activate=False)
         return usecases.settle(db, operator, request, pack_id=pack_id or self.site_pack_id, pack=pack,
-                               catalog=catalog, payment=payment)
+                               catalog=catalog, payment=payment, overrides=overrides, approver=approver)
 
     def reverse(self, approver: store.Operator, local_id: int, reason: str, *,
                 paid_by: store.Operator | None = None) -> SettleOutcome:
         """Reverse a settlement: a new entry with the figures negated (the approver is a supervisor);
-        the refund counts for ``paid_by``, the clerk who pays the cash out (default: the approver)."""
-        return usecases.reverse(self.db(), approver, local_id, reason, paid_by=paid_by)
+        the refund counts for ``paid_by``, the clerk who pays the cash out (default: the approver).
+        Refused while the encounter's settlement is in flight (sync.in_flight, "结算进行中")."""
+        from . import sync_usecases as su
+
+        return su.reverse_online(self.db(), approver, local_id, reason, client=None, paid_by=paid_by).outcome
 
     def is_entry_final(self, local_id: int) -> bool:
         return journal.get_entry(self.db(), local_id, full=False).state == "final"
@@ -280,9 +364,11 @@ class Desk:
         return self.build_request(taken.psn_no, taken.encounter, taken.fees)
 
     def settle_his(self, operator: store.Operator, key: str, *,
-                   payment: usecases.Payment | None = None) -> SettleOutcome:
+                   payment: usecases.Payment | None = None,
+                   overrides: Sequence[review_context.OverrideInput] = (),
+                   approver: store.Operator | None = None) -> SettleOutcome:
         """Settle a waiting stay from its hand-off and commit it; a second one is refused naming the first."""
-        return self.settle(operator, self.his_request(key), payment=payment)
+        return self.settle(operator, self.his_request(key), payment=payment, overrides=overrides, approver=approver)
 
     def overlapping_stays(self, psn_no: str, encounter: EncounterInput) -> list[dict[str, Any]]:
         """The person's settlements in force of another stay overlapping this one's dates, when either
@@ -340,7 +426,8 @@ class Desk:
 
     def export_day_end(self, path: str | Path, day_from: str, day_to: str, operator: str) -> Path:
         return reports.export_day_end(self.db(), path, self.day_end(day_from, day_to), day_from, day_to, operator,
-                                      hospital_name=self.site_name, fixmedins_code=self.fixmedins_code)
+                                      hospital_name=self.site_name, fixmedins_code=self.fixmedins_code,
+                                      names=self.operator_names())
 
     def export_fund_statement(self, path: str | Path, month: str, operator: str) -> Path:
         return reports.export_fund_statement(self.db(), path, month, operator, hospital_name=self.site_name,
@@ -359,6 +446,51 @@ class Desk:
     def export_day_close(self, path: str | Path, report: day_close.DayCloseReport, operator: str) -> Path:
         """The 日结单 as a workbook (audited)."""
         return day_close.export_day_close(self.db(), path, report, operator)
+
+    # --- outpatient visits (2201-2208, 门诊慢特病 filings): app/outpatient.py -------------------------
+    def outpatient(self) -> OutpatientDesk:
+        """The outpatient visits of this desk: preview, settle (online through the chain, or
+        offline and queued), reverse, the person's 门诊慢特病 diseases."""
+        from .outpatient import OutpatientDesk
+
+        return OutpatientDesk(self)
+
+    # --- settlement lists (4101) and monthly clearing (3203/3204) ----------------------------------
+    # app/settlement_list.py, app/clearing.py; the uploads and queries wait for the network.
+    def settlement_list(self, local_id: int, record: Mapping[str, Any] | None = None) -> SettlementList:
+        """The 结算清单 of a settlement as built here (app.settlement_list.SettlementList), with its problems."""
+        from . import settlement_list
+
+        return settlement_list.build(self.db(), local_id, fixmedins_code=self.fixmedins_code,
+                                     fixmedins_name=self.site_name, catalog=self.catalog(), record=record)
+
+    def upload_settlement_list(self, operator: str, local_id: int,
+                               record: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Build, check and upload (4101) a settlement's list; the central status and QC result."""
+        from . import settlement_list
+
+        built = self.settlement_list(local_id, record)
+        settlement_list.check(built)  # an incomplete list is refused before the network is tried
+        return settlement_list.upload(self.db(), self.central_client(), built, operator=operator)
+
+    def settlement_list_status(self, day_from: str, day_to: str) -> tuple[list[ListStatus], str]:
+        """The inpatient settlements of the days with their list's state (4104), and why the central
+        system could not be asked ("" when it was)."""
+        from . import settlement_list
+
+        return settlement_list.list_status(self.db(), self._central_client_or_none(), day_from, day_to)
+
+    def apply_clearing(self, operator: str, month: str) -> ClearingOutcome:
+        """Reconcile the month (3201/3202) and apply for its clearing (3203); app.clearing.ClearingOutcome."""
+        from . import clearing
+
+        return clearing.apply(self.db(), self.central_client(), month, operator=operator)
+
+    def withdraw_clearing(self, operator: str, clr_appy_evt_id: str) -> dict[str, Any]:
+        """Withdraw a clearing application (3204)."""
+        from . import clearing
+
+        return clearing.withdraw(self.db(), self.central_client(), clr_appy_evt_id, operator=operator)
 
     # --- packs, audit, slip ----------------------------------------------------------------------
     def pack_summaries(self) -> list[dict[str, str]]:
@@ -406,6 +538,13 @@ class Desk:
         with self._sync_client_lock:
             self._sync_client = client
 
+    def stay_transaction(self, operator: str, infno: str, input_: dict[str, Any]) -> StayOutcome:
+        """Send an inpatient transaction around discharge (2402, 2403, 2404, 2405, 2302; inputs from
+        app.stay_transactions); a discharge waits for the link when it is down, the others are refused."""
+        from . import stay_transactions
+
+        return stay_transactions.send(self.db(), self.central_client(), operator, infno, input_)
+
     def _central_client_or_none(self) -> CentralClient | None:
         from ..sync.errors import SyncError
 
@@ -425,19 +564,27 @@ class Desk:
         su.catch_up_after_restore(self.db(), self._central_client_or_none(), operator=operator)
 
     def settle_online(self, operator: store.Operator, request: Mapping[str, Any], *,
-                      wait: float | None = None, payment: usecases.Payment | None = None) -> OnlineOutcome:
+                      wait: float | None = None, payment: usecases.Payment | None = None,
+                      overrides: Sequence[review_context.OverrideInput] = (),
+                      approver: store.Operator | None = None) -> OnlineOutcome:
         """Settle and commit locally, then send 2304 at once and wait at most ``wait`` s (default 3):
         .state is final or provisional, .message_zh says so for the slip and the window."""
         from . import sync_usecases as su
 
+        _require_benefits(self.db(), request)
         return su.settle_online(self.db(), self.site, operator, request, client=self._central_client_or_none(),
-                                wait=wait, pack_id=self.site_pack_id, catalog=self.catalog(), payment=payment)
+                                wait=wait, pack_id=self.site_pack_id, catalog=self.catalog(), payment=payment,
+                                overrides=overrides, approver=approver)
 
     def sync_now(self, operator: str = "desk", *, pulls: bool = True) -> SyncSummary:
         """One sync: sign in, drain the outbox, pull packs, catalogue and roster (.ok, .busy, .to_dict())."""
         from . import sync_usecases as su
 
         summary = su.sync_now(self.db(), self.central_client(), operator=operator, pulls=pulls)
+        if summary.ok:  # then the inpatient messages that waited for the link (a discharge made offline)
+            from .stay_transactions import send_queued
+
+            send_queued(self.db(), self.central_client(), operator)
         if summary.pulls is not None and summary.pulls.catalogue == "updated":
             with self._catalog_lock:
                 self._catalog = None  # the next settlement uses the new catalogue
@@ -479,3 +626,10 @@ class Desk:
             client, self._sync_client = self._sync_client, None
         if client is not None:
             client.close()
+
+
+def _require_benefits(db: store.LocalDatabase, request: Mapping[str, Any]) -> None:
+    """A stay inside a benefit period (待遇暂停, 未生效, 中断) is refused (app/identification.py)."""
+    from .identification import require_benefits
+
+    require_benefits(db, request)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import paths, store
 from ..config import SiteConfig, busy_timeout_ms, resolve_db_path
-from ..store import LocalDatabase, caches, key_prefetch, operators
+from ..store import LocalDatabase, benefits, caches, key_prefetch, numbering, operators
 from .bundled import demo_roster
 from .errors import NotInitialised
 
@@ -83,6 +83,7 @@ def init_site(db: LocalDatabase, *, demo: bool, site: SiteConfig | None = None, 
             catalog_path = paths.demo_catalog_path()
             caches.put_catalog(db, catalog_path.read_bytes(), catalog_path.name, operator=operator)
             caches.put_persons(db, roster, operator=operator, source="demo roster")
+            benefits.put_from_roster(db, roster, source="demo roster")
             for op, hashed in demo_hashes:
                 if op.name not in existing:
                     operators.add_operator(db, op.name, "", op.role, display_name=op.display_name, by=operator,
@@ -129,6 +130,8 @@ def open_desk_database(path: str | os.PathLike[str], site: SiteConfig | None, *,
                     f"{db_path}: the database was never initialised for site {site.code}; run "
                     "`hospital-client init --admin NAME --password-stdin`"
                 )
+        if site is not None and numbering.set_desk(db, site.desk):
+            log.info("desk number %d (new local ids in its range)", site.desk)
     except BaseException:
         db.close()
         raise
@@ -152,6 +155,8 @@ def open_desk_for_init(
         hashed = operators.hash_password(admin[1]) if admin else None
         with store.transaction(db):
             init_site(db, demo=site is None, site=site)
+            if site is not None:
+                numbering.set_desk(db, site.desk)
             if admin and hashed:
                 operators.add_operator(db, admin[0], "", "admin", by="system", password_hash=hashed)
     except BaseException:

@@ -25,6 +25,7 @@ class EncounterInput:
     referral_from_lv: int | None = None
     referral_dedc_paid: str = "0.00"
     out_of_area_registered: bool = False
+    mid_stay: bool = False   # 中途结算: a period of a stay that goes on (encounter.mid_setl_flag)
 
 
 def build_request(person: RosterPerson, encounter: EncounterInput, fees: Sequence[Mapping[str, Any]], *,
@@ -48,6 +49,7 @@ def build_request(person: RosterPerson, encounter: EncounterInput, fees: Sequenc
             "begntime": encounter.begntime.isoformat(), "endtime": encounter.endtime.isoformat(),
             "diagnoses": list(encounter.diagnoses), "referral": referral,
             "out_of_area": out_of_area, "out_of_area_registered": out_of_area and encounter.out_of_area_registered,
+            **({"mid_setl_flag": True} if encounter.mid_stay else {}),
         },
         "fees": [dict(f) for f in fees],
     }

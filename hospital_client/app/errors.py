@@ -6,9 +6,13 @@ and the error types the faces (ui/, cli/) need, re-exported so that they import 
       PermissionDenied    the operator's role does not allow the action
       NotInitialised      a configured site's database was never initialised
       TenderedTooLittle   the amount tendered is less than the cash due
+      OverlappingStay     a typed stay overlaps another settled stay of the person, no reason given
+      PaymentNotAllowed   the payment method is not allowed by the settlement's policy pack
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
 from ..rules.errors import RequestError
@@ -19,6 +23,8 @@ __all__ = [
     "AuthenticationFailed",
     "HospitalClientError",
     "NotInitialised",
+    "OverlappingStay",
+    "PaymentNotAllowed",
     "PermissionDenied",
     "RequestError",
     "TenderedTooLittle",
@@ -47,3 +53,18 @@ class NotInitialised(AppError):
 
 class TenderedTooLittle(AppError):
     clerk_text = QT_TRANSLATE_NOOP("errors", "The amount tendered is less than the amount due; nothing was settled.")
+
+
+class OverlappingStay(AppError):
+    """A stay overlaps a settlement in force of the same person, one of the two typed by hand, and
+    no reason was given to settle it anyway (the command line's --overlap-reason; the window asks)."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "Another stay of this patient overlaps these dates; settle only after giving the reason why it is another stay.")
+
+    def __init__(self, message: str, overlaps: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.overlaps = overlaps
+
+
+class PaymentNotAllowed(AppError):
+    clerk_text = QT_TRANSLATE_NOOP("errors", "This payment method is not allowed for this patient's insurance; choose another one. Nothing was settled.")

@@ -13,6 +13,8 @@ from ..rules.catalog import CLASS_B, CLASS_NAMES
 from ..rules.money import fmt_pct
 
 UNKNOWN, OVER_CAP, REFUND = "unknown", "over_cap", "refund"
+# 智能审核: a line a 拦截 not overridden makes self-paid, a line a 提示 (or an overridden 拦截) names
+REVIEW_BLOCK, REVIEW_WARN = "review_block", "review_warn"
 
 
 @dataclass(slots=True)
@@ -31,11 +33,18 @@ class FeeRow:
     preselfpay_amt: str = ""
     inscp_scp_amt: str = ""
     flags: set[str] = field(default_factory=set)
+    review_rules: list[str] = field(default_factory=list)  # the review rules naming this line
 
 
 def fee_rows(fees: Sequence[Mapping[str, Any]], catalog: Catalog | None,
              result: Mapping[str, Any] | None = None) -> list[FeeRow]:
     by_sn = {f["feedetl_sn"]: f for f in (result or {}).get("fees", [])}
+    reviewed: dict[str, tuple[bool, list[str]]] = {}
+    for violation in (result or {}).get("violations", []):
+        blocks = violation.get("severity") == "block" and not violation.get("override")
+        for sn in violation.get("feedetl_sn") or []:
+            was_block, rules = reviewed.get(str(sn), (False, []))
+            reviewed[str(sn)] = (was_block or blocks, [*rules, str(violation.get("rule_id", ""))])
     rows: list[FeeRow] = []
     for fee in fees:
         code = str(fee.get("med_list_codg", ""))
@@ -65,5 +74,8 @@ def fee_rows(fees: Sequence[Mapping[str, Any]], catalog: Catalog | None,
             row.inscp_scp_amt = split["inscp_scp_amt"]
             if split["overlmt_amt"] not in ("0.00", "-0.00"):
                 row.flags.add(OVER_CAP)
+        if row.feedetl_sn in reviewed:
+            block, row.review_rules = reviewed[row.feedetl_sn]
+            row.flags.add(REVIEW_BLOCK if block else REVIEW_WARN)
         rows.append(row)
     return rows

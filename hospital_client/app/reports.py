@@ -10,7 +10,7 @@ a totals row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 from .. import store
 from ..store import LocalDatabase, cash, journal
 from ..store.money import money_text
+from .private_files import private_output
 from .usecases import DAY_END_KEYS, DayEndTotals
 
 DAY_END_TITLES = {
@@ -124,8 +125,8 @@ def write_xlsx(path: str | Path, title: str, headers: Sequence[str], rows: Seque
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
     autosize(sheet)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    with private_output(path) as tmp:  # 0600 from the first byte
+        book.save(tmp)
     return path
 
 
@@ -135,12 +136,15 @@ def _is_money(text: str) -> bool:
 
 
 def export_day_end(db: LocalDatabase, path: str | Path, rows: Sequence[DayEndTotals], day_from: str, day_to: str,
-                   operator: str, *, hospital_name: str = "", fixmedins_code: str = "") -> Path:
-    """The day-end totals per clerk and in total as a workbook (the export is audited)."""
+                   operator: str, *, hospital_name: str = "", fixmedins_code: str = "",
+                   names: Mapping[str, str] | None = None) -> Path:
+    """The day-end totals per clerk (by name: ``names`` maps logins to names) and in total as a
+    workbook (the export is audited)."""
+    names = names or {}
     methods = cash.PAYMENT_METHODS
     headers = ["操作员", "结算笔数", "冲正笔数", *[f"{name}收款" for name in methods.values()],
                *[DAY_END_TITLES[k] for k in DAY_END_KEYS]]
-    data = [[r.operator if r.operator != "total" else "合计", r.settlements, r.reversals,
+    data = [[names.get(r.operator, r.operator) if r.operator != "total" else "合计", r.settlements, r.reversals,
              *[money_text(r.by_payment.get(m, Decimal("0.00"))) for m in methods],
              *[money_text(r.sums[k]) for k in DAY_END_KEYS]] for r in rows]
     title = f"日结 {day_from}" + (f" 至 {day_to}" if day_to != day_from else "")

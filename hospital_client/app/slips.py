@@ -4,7 +4,8 @@ print and reprint. ``ui.slip`` renders it.
 The slip's fee categories follow the 住院收费票据 / 结算单 headings. The catalogue carries each
 item's list type (drug, tcm_patent, herbal, material, facility, service); a service item's
 category comes from its national service-price code (医疗服务价格项目规范: 0011 综合医疗服务,
-0021-0027 医技诊疗, 0031 临床诊疗, 0033 手术, ...). A code not in the catalogue counts as 其他.
+0021-0027 医技诊疗, 0031 临床诊疗, 0033 手术, ...); a service the prefixes do not place (a local
+or 自费 group), and a line whose code is not in the catalogue, by its name; what is left is 其他.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from .. import store
 from ..privacy import mask_id
-from ..store import LocalDatabase, cash, journal
+from ..store import LocalDatabase, cash, his, journal
 from ..store.money import money_text
 from ..store.operators import Operator
+from . import code_names
 
 if TYPE_CHECKING:
     from ..rules import Catalog
@@ -42,14 +44,45 @@ _SERVICE_PREFIXES = (
 )
 
 
-def fee_category(code: str, catalog: Catalog | None) -> str:
-    """The slip's fee category of one catalogue code."""
+# 0031 (临床各系统诊疗) holds examinations and treatments side by side: these words make one a treatment.
+_TREATMENT_WORDS = ("复苏", "除颤", "起搏", "反搏", "注射", "激光", "洁治", "漂白", "授精", "心理咨询", "治疗", "透析")
+
+
+def _by_name(name: str) -> str:
+    """A service item no code prefix places (a local or 自费 group): its category from its name."""
+    if "诊查" in name or "诊察" in name:
+        return "诊察费"
+    if "手术" in name or name.endswith("术") or "术(" in name or "术（" in name:
+        return "手术费"
+    if "检测" in name or "化验" in name:
+        return "化验费"
+    if any(word in name for word in ("检查", "体检", "计数", "摄影", "超声", "心电图")):
+        return "检查费"
+    if any(word in name for word in _TREATMENT_WORDS):
+        return "治疗费"
+    return "其他"
+
+
+# A line whose code is not in the catalogue (a hospital's own code): a medicine by these words.
+_DRUG_WORDS = ("制剂", "片", "胶囊", "注射液", "滴鼻液", "滴眼液", "颗粒", "口服液", "糖浆", "软膏")
+
+
+def fee_category(code: str, catalog: Catalog | None, name: str = "") -> str:
+    """The slip's fee category of one catalogue code: by the item's list type, a service by its
+    national code prefix (0031 split into examinations and treatments by name), a service of a
+    group the prefixes do not place by its name, and so is a line whose code is not in the
+    catalogue (``name``: the line's name); 其他 for what none of these places."""
     item = catalog.get(code) if catalog is not None else None
-    if item is None:
-        return "其他"
+    if item is None:  # a hospital's own code: by the line's name
+        if any(word in name for word in _DRUG_WORDS):
+            return "中成药费" if "丸" in name else "西药费"
+        return _by_name(name)
     if item.list_type != "service":
         return _BY_LIST_TYPE.get(item.list_type, "其他")
-    return next((name for prefix, name in _SERVICE_PREFIXES if code.startswith(prefix)), "其他")
+    category = next((name for prefix, name in _SERVICE_PREFIXES if code.startswith(prefix)), "")
+    if category == "检查费" and code.startswith("0031") and any(w in item.name for w in _TREATMENT_WORDS):
+        return "治疗费"
+    return category or _by_name(item.name)
 
 
 def _money(value: object) -> Decimal:
@@ -63,7 +96,8 @@ def fee_categories(fees: Sequence[Mapping[str, Any]], catalog: Catalog | None) -
     """The bill's total by fee category, in the slip's order, the categories with fees only."""
     totals = dict.fromkeys(FEE_CATEGORIES, Decimal("0"))
     for fee in fees:
-        totals[fee_category(str(fee.get("med_list_codg", "")), catalog)] += _money(fee.get("det_item_fee_sumamt"))
+        category = fee_category(str(fee.get("med_list_codg", "")), catalog, str(fee.get("name", "")))
+        totals[category] += _money(fee.get("det_item_fee_sumamt"))
     return [(name, f"{amount.quantize(Decimal('0.01'))}") for name, amount in totals.items() if amount]
 
 
@@ -123,12 +157,18 @@ def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: boo
     store.audit.append(db, "print", printed_by, f"settlement:{entry.local_id}",
                        {"reprint": reprint, "reversed": reversal is not None})
     begntime, endtime = str(encounter.get("begntime", "")), str(encounter.get("endtime", ""))
+    handed = _handed_over(db, entry.mdtrt_id)
     return {
         "hospital_name": hospital_name, "fixmedins_code": fixmedins_code,
         "psn_name": person.get("psn_name", ""), "certno_masked": mask_id(person.get("certno", "")),
         "psn_no": entry.psn_no, "insutype": entry.insutype, "mdtrt_id": entry.mdtrt_id,
+        "insutype_name": code_names.insutype_name(entry.insutype),
+        "psn_type_name": code_names.psn_type_name(str(person.get("psn_type", ""))),
+        "region_name": code_names.region_name(str(person.get("insuplc_admdvs", ""))),
+        "assistance_group_name": code_names.assistance_group_name(person.get("assistance_group")),
         "begntime": begntime, "endtime": endtime, "days": stay_days(begntime, endtime),
-        "dept": _first(encounter, "dept_name", "adm_dept_name", "dscg_dept_name"),
+        "dept": _first(encounter, "dept_name", "adm_dept_name", "dscg_dept_name") or handed.get("dept", ""),
+        "doctor": handed.get("doctor", ""),
         "diagnosis": _first(encounter, "dscg_maindiag_name", "diag_name", "diagnoses"),
         "hosp_lv": int(encounter.get("hosp_lv", 0) or 0), "local_id": entry.local_id,
         "queue_no": entry.queue_no, "state": entry.state, "operator": _operator_name(db, entry.operator),
@@ -139,6 +179,17 @@ def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: boo
         "result": entry.result or {}, "kind": entry.kind, "reversal": reversal,
         "payment": _payment(db, entry.local_id),
     }
+
+
+def _handed_over(db: LocalDatabase, stay_key: str) -> dict[str, str]:
+    """The department and doctor of a stay HIS handed over (the request does not carry them)."""
+    if not stay_key:
+        return {}
+    try:
+        stay = his.get_stay(db, stay_key)
+    except his.NotFound:
+        return {}
+    return {"dept": stay.dept, "doctor": stay.doctor}
 
 
 def _payment(db: LocalDatabase, local_id: int) -> dict[str, str] | None:

@@ -15,9 +15,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..store import LocalDatabase, audit, his, journal
+from ..store import LocalDatabase, audit, his, journal, operators
+from .errors import OverlappingStay
 
-__all__ = ["confirm_overlap", "overlapping_settlements"]
+__all__ = ["OverlappingStay", "confirm_overlap", "overlap_refusal", "overlapping_settlements"]
+
+
+def overlap_refusal(stay_key: str, overlaps: list[dict[str, Any]]) -> OverlappingStay:
+    """The refusal naming each overlapping settlement (local id, queue no., its stay, dates, time, clerk, total)."""
+    named = "; ".join(
+        f"settlement {o['local_id']} (queue no. {o['queue_no']}, stay {o['stay']}, {o['begntime']} to "
+        f"{o['endtime']}, settled {str(o['at'])[:16].replace('T', ' ')} by {o['operator']}, total {o['total']})"
+        for o in overlaps)
+    return OverlappingStay(
+        f"stay {stay_key} overlaps the same person's {named}; one of them was typed by hand (no admission number "
+        "from HIS), so it may be the same stay settled twice: give --overlap-reason TEXT to settle it anyway "
+        "(audited as overlap_confirm)", overlaps)
 
 
 def _from_his(db: LocalDatabase, key: str) -> bool:
@@ -30,9 +43,10 @@ def _from_his(db: LocalDatabase, key: str) -> bool:
 def overlapping_settlements(db: LocalDatabase, psn_no: str, begntime: dt.date, endtime: dt.date,
                             stay_key: str) -> list[dict[str, Any]]:
     """The person's settlements in force of another stay whose dates overlap this one, when this
-    stay or that one was typed by hand; each as local id, queue no., stay key, dates, time, clerk,
+    stay or that one was typed by hand; each as local id, queue no., stay key, dates, time, clerk (by name),
     total and cash. Empty when there is nothing to warn about."""
     typed = not _from_his(db, stay_key)
+    names = operators.display_names(db)
     found = []
     for entry in journal.list_entries(db, psn_no=psn_no):
         if entry.kind != "settlement" or entry.reversed_by or entry.mdtrt_id == stay_key:
@@ -50,7 +64,8 @@ def overlapping_settlements(db: LocalDatabase, psn_no: str, begntime: dt.date, e
             continue
         found.append({"local_id": entry.local_id, "queue_no": entry.queue_no, "stay": entry.mdtrt_id,
                       "begntime": begin.isoformat(), "endtime": end.isoformat(), "at": entry.created_at,
-                      "operator": entry.operator, "total": str(entry.amounts.get("medfee_sumamt", "")),
+                      "operator": names.get(entry.operator, entry.operator),
+                      "total": str(entry.amounts.get("medfee_sumamt", "")),
                       "cash": str(entry.amounts.get("psn_cash_pay", ""))})
     return found
 

@@ -7,13 +7,15 @@ Logging: counts, local ids and error types only; never a name, an ID number or t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import re
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -21,13 +23,14 @@ from typing import Any
 from .. import config, credentials, rules
 from ..config import SiteConfig
 from ..errors import HospitalClientError
-from ..store import LocalDatabase, caches, numbering, reconcile
+from ..protocol import DESK_MAX
+from ..store import LocalDatabase, caches, journal, numbering, reconcile
 from ..store import outbox as store_outbox
 from ..store.errors import NotFound as RecordNotFound
 from ..store.operators import Operator
 from ..sync import audit_head
 from ..sync.client import CentralClient, ClientSettings
-from ..sync.drain import DrainReport, DrainSettings, drain, send_now
+from ..sync.drain import DrainReport, DrainSettings, OnlineAnswer, drain, send_now
 from ..sync.errors import (
     CentralRefused,
     CentralUnreachable,
@@ -37,10 +40,15 @@ from ..sync.errors import (
     NotConfigured,
     SyncError,
 )
+from ..sync.in_flight import REVERSAL as REVERSAL_IN_FLIGHT
+from ..sync.in_flight import SETTLEMENT as SETTLEMENT_IN_FLIGHT
+from ..sync.in_flight import InFlight, check_free
 from ..sync.lock import DrainLock
+from ..sync.lost_reply import resolve_lost_reply
 from ..sync.pulls import PullReport, pull_all
 from ..sync.recovery import RecoveryReport, recover_after_restore
 from . import usecases
+from .review_context import OverrideInput
 from .usecases import SettleOutcome, require_role
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,7 @@ __all__ = [
     "open_client",
     "resolve_adjustment",
     "retry_message",
+    "reverse_online",
     "secret_name",
     "settle_online",
     "setup_site",
@@ -152,23 +161,57 @@ class OnlineOutcome:
 def settle_online(db: LocalDatabase, site: SiteConfig | None, operator: Operator, request: Mapping[str, Any], *,
                   client: CentralClient | None, wait: float | None = None, pack_id: str | None = None,
                   pack: rules.Pack | None = None, catalog: rules.Catalog | None = None,
-                  payment: usecases.Payment | None = None) -> OnlineOutcome:
-    """Settle locally and commit (instant figures; usecases.settle), then send 2304 at once and wait
+                  payment: usecases.Payment | None = None, overrides: Sequence[OverrideInput] = (),
+                  approver: Operator | None = None) -> OnlineOutcome:
+    """Settle locally and commit (instant figures; usecases.settle, with a supervisor's overrides of
+    review blocks), then send 2304 at once and wait
     at most ``wait`` seconds (default ``online_wait()``). Accepted within the wait: the entry is
     final (journal state row) and any adjustment is recorded; otherwise it stays provisional and
     queued for the drain. Sent at once only when no older message waits (the central system
-    adjudicates in arrival order); never blocks longer than the wait."""
+    adjudicates in arrival order). A lost reply is found out, not guessed (sync.lost_reply: 5203 by
+    msgid, or 2601 and sent again), a few waits at most; meanwhile the encounter is locked against
+    a second attempt (SettlementInProgress, "结算进行中")."""
     catch_up_after_restore(db, client, operator=operator.name, wait=wait)
-    outcome = usecases.settle(db, operator, request, pack_id=pack_id, pack=pack, catalog=catalog, payment=payment)
-    local_id = outcome.committed.local_id
-    if client is None:
-        return OnlineOutcome(outcome, "provisional", "offline", reason="no central system configured")
-    if store_outbox.older_pending(db, local_id):
-        return OnlineOutcome(outcome, "provisional", "queued", reason="older settlements are still queued")
+    with _in_flight(db, client, request, SETTLEMENT_IN_FLIGHT):
+        outcome = usecases.settle(db, operator, request, pack_id=pack_id, pack=pack, catalog=catalog,
+                                  payment=payment, overrides=overrides, approver=approver)
+        local_id = outcome.committed.local_id
+        if client is None:
+            return OnlineOutcome(outcome, "provisional", "offline", reason="no central system configured")
+        if store_outbox.older_pending(db, local_id):
+            return OnlineOutcome(outcome, "provisional", "queued", reason="older settlements are still queued")
+        answer = _send_and_confirm(db, client, local_id, wait, operator.name)
+    return _online_outcome(db, outcome, answer)
+
+
+def _in_flight(db: LocalDatabase, client: CentralClient | None, request: Mapping[str, Any],
+               what: str) -> AbstractContextManager[object]:
+    """The encounter's in-flight lock while its settlement or reversal goes to the central system
+    (sync.in_flight): a second attempt meanwhile is refused ("结算进行中"); nothing without a
+    central system or a database file."""
+    path = getattr(db, "path", None)
+    encounter = request.get("encounter")
+    mdtrt_id = str(encounter.get("mdtrt_id") or "") if isinstance(encounter, Mapping) else ""
+    if client is None or not isinstance(path, Path) or not mdtrt_id:
+        return contextlib.nullcontext()
+    return InFlight(path, mdtrt_id, what)
+
+
+def _send_and_confirm(db: LocalDatabase, client: CentralClient, local_id: int, wait: float | None,
+                      operator: str) -> OnlineAnswer:
+    """Send an entry at once; when its reply is lost, find out what became of it (sync.lost_reply:
+    5203 by msgid, then 2601 and again) instead of guessing. The clerk only waits."""
+    deadline = wait if wait is not None else online_wait()
     started = time.monotonic()
-    answer = send_now(db, client, local_id, deadline=wait if wait is not None else online_wait(),
-                      operator=operator.name)
-    log.info("online settlement local_id=%d: %s in %.2f s", local_id, answer.status, time.monotonic() - started)
+    answer = send_now(db, client, local_id, deadline=deadline, operator=operator)
+    if answer.lost:
+        answer = resolve_lost_reply(db, client, local_id, deadline=deadline, operator=operator)
+    log.info("online entry local_id=%d: %s in %.2f s", local_id, answer.status, time.monotonic() - started)
+    return answer
+
+
+def _online_outcome(db: LocalDatabase, outcome: SettleOutcome, answer: OnlineAnswer) -> OnlineOutcome:
+    local_id = outcome.committed.local_id
     if answer.refusal is not None:
         try:
             adjustment: dict[str, Any] | None = reconcile.get_adjustment(db, local_id).to_dict()
@@ -181,6 +224,30 @@ def settle_online(db: LocalDatabase, site: SiteConfig | None, operator: Operator
         return OnlineOutcome(outcome, "provisional", status, reason=answer.reason)
     adjustment = dict(answer.result.adjustment) if answer.result.adjustment else None
     return OnlineOutcome(outcome, "final", answer.result.status, answer.result.central_id, adjustment)
+
+
+def reverse_online(db: LocalDatabase, approver: Operator, local_id: int, reason: str, *,
+                   client: CentralClient | None, wait: float | None = None,
+                   paid_by: Operator | None = None) -> OnlineOutcome:
+    """Reverse a settlement (usecases.reverse) and, with a central system, send 2305 at once as
+    ``settle_online`` sends 2304 (a lost reply is found out, not guessed). While the encounter's
+    settlement or reversal is in flight the reversal is refused (SettlementInProgress /
+    ReversalInProgress); without a central system it is only checked, and queued for the drain."""
+    require_role(approver, "supervisor", "a reversal")
+    entry = journal.get_entry(db, local_id, full=False)
+    request = {"encounter": {"mdtrt_id": entry.mdtrt_id}}
+    path = getattr(db, "path", None)
+    if client is None and isinstance(path, Path) and entry.mdtrt_id:
+        check_free(path, entry.mdtrt_id)
+    with _in_flight(db, client, request, REVERSAL_IN_FLIGHT):
+        outcome = usecases.reverse(db, approver, local_id, reason, paid_by=paid_by)
+        if client is None:
+            return OnlineOutcome(outcome, "provisional", "offline", reason="no central system configured")
+        reversal_id = outcome.committed.local_id
+        if store_outbox.older_pending(db, reversal_id):
+            return OnlineOutcome(outcome, "provisional", "queued", reason="older entries are still queued")
+        answer = _send_and_confirm(db, client, reversal_id, wait, approver.name)
+    return _online_outcome(db, outcome, answer)
 
 
 def catch_up_after_restore(db: LocalDatabase, client: CentralClient | None, *, operator: str,
@@ -417,7 +484,8 @@ class SetupResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"site_file": str(self.site_file), "code": self.site.code, "name": self.site.name,
-                "region": self.site.region, "server_url": self.site.server_url, "secret": self.secret_in}
+                "region": self.site.region, "server_url": self.site.server_url, "desk": self.site.desk,
+                "secret": self.secret_in}
 
 
 def _toml_string(value: str) -> str:
@@ -445,6 +513,7 @@ def write_site_file(path: Path, site: SiteConfig) -> Path:
         f"server_url = {_toml_string(site.server_url)}\n"
         f"printer = {_toml_string(site.printer)}\n"
         f"policy = {_toml_string(site.policy)}\n"
+        f"desk = {int(site.desk)}\n"
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".site-", suffix=".toml", dir=path.parent)
@@ -462,7 +531,7 @@ def write_site_file(path: Path, site: SiteConfig) -> Path:
 
 
 def setup_site(*, code: str, name: str, server_url: str, secret: str, region: str | None = None,
-               path: Path | None = None) -> SetupResult:
+               path: Path | None = None, desk: int | None = None) -> SetupResult:
     """Store the site's secret in the OS keyring, then write the site file (keeping its printer and
     policy). Raises ValueError for bad values and CredentialsUnavailable without a keyring; in
     either case nothing is written."""
@@ -491,9 +560,13 @@ def setup_site(*, code: str, name: str, server_url: str, secret: str, region: st
             raise ValueError("--region ADMDVS is needed (it cannot be read from the site code)")
     if not _REGION.fullmatch(region):
         raise ValueError(f"--region {region!r}: an admdvs is 6 digits")
+    if desk is None:  # the desk keeps its number; a new site file: desk 1
+        desk = existing.desk if existing is not None and existing.code == code else 1
+    if not 1 <= desk <= DESK_MAX:
+        raise ValueError(f"--desk {desk}: a desk number is 1 to {DESK_MAX}")
     site = SiteConfig(code=code, name=name, region=region, server_url=server_url.rstrip("/"),
                       printer=existing.printer if existing else "", policy=existing.policy if existing else "",
-                      source=str(target))
+                      source=str(target), desk=desk)
     try:
         credentials.set_secret(secret_name(code), secret)
         if credentials.get_secret(secret_name(code)) != secret:

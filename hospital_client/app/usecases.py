@@ -10,21 +10,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from .. import rules, store
 from ..privacy import mask_id, mask_name
-from ..store import LocalDatabase, accumulators, already_settled, caches, cash, journal, operators
+from ..store import LocalDatabase, accumulators, already_settled, caches, cash, journal, mid_stay, operators
 from ..store import outbox as store_outbox
 from ..store.caches import RosterPerson
 from ..store.money import money_text
 from ..store.opening import DAY_END_CHECK_BUDGET_S, quick_check
 from ..store.operators import Operator
+from . import payment_methods, review_context
 from .errors import PermissionDenied, TenderedTooLittle, UnknownPerson
-from .review_rules import review_library_for
 
 log = logging.getLogger(__name__)
 
@@ -165,7 +165,9 @@ def with_year_to_date(
     db: LocalDatabase, request: Mapping[str, Any]
 ) -> tuple[rules.SettlementRequest, dict[str, Any], str]:
     """The parsed request, the request as it will be stored, and where its year-to-date came
-    from: the request itself, or (when it has none) the local roster plus this desk's journal."""
+    from: the request itself, or (when it has none) the local roster plus this desk's journal. The
+    next period of a stay settled in periods (中途结算) continues its open period (store.mid_stay)."""
+    request = mid_stay.with_stay_before(db.conn, request)
     parsed = rules.parse_request(request)
     data = dict(request)  # only the top-level year_to_date is added; the rest is not modified
     if parsed.year_to_date is not None:
@@ -205,8 +207,14 @@ def settle(
     pack: rules.Pack | None = None,
     catalog: rules.Catalog | None = None,
     payment: Payment | None = None,
+    overrides: Sequence[review_context.OverrideInput] = (),
+    approver: Operator | None = None,
 ) -> SettleOutcome:
     """Compute and commit one settlement; returns once the commit is durable.
+
+    The bill is audited (智能审核) with the person's earlier stays and declared sex and birth date
+    (app/review_context.py); a 拦截 makes its lines self-paid unless ``approver`` (a supervisor)
+    overrides its rule with a reason (``overrides``), audited with the settlement.
 
     Without ``year_to_date`` in the request, the person's accumulators come from the local
     roster cache plus this desk's journal, read under the same write lock as the commit so that
@@ -222,15 +230,22 @@ def settle(
         cash.require_open(db.conn, operator.name, when.date().isoformat(), "settling")
         parsed, data, source = with_year_to_date(db, request)
         pack = pack or choose_pack(db, parsed, pack_id)
+        payment_methods.require_allowed(pack, payment.method)  # 医保个人账户 only where the pack allows
         ytd_model = parsed.year_to_date
         ytd_before = ytd_model.model_dump() if ytd_model is not None else {}
-        library = review_library_for(parsed.person.insuplc_admdvs)
-        result = rules.settle(parsed, pack, catalog, review=library)
+        inputs = review_context.review_inputs(db, parsed)
+        accepted = review_context.check_overrides(overrides, approver)
+        result = rules.settle(parsed, pack, catalog, review=inputs.library, stays=inputs.stays,
+                              declared=inputs.declared, overrides=accepted)
+        result_data = result.to_dict()
+        if accepted:
+            review_context.check_overrides_fired(accepted, result_data["violations"])
+            result_data["review_overrides"] = review_context.overrides_json(accepted, result_data["violations"])
         due = Decimal(money_text(result.setlinfo["psn_cash_pay"]))
         tendered, change = tender(due, payment)
         committed = journal.record_settlement(db, journal.NewSettlement(
             request=data,
-            result=result.to_dict(),
+            result=result_data,
             ytd_before=ytd_before,
             ytd_source=source,
             catalog_sha256=catalog.sha256,
@@ -238,6 +253,8 @@ def settle(
         ), at=when)
         cash.record_cash_in_transaction(db.conn, committed.local_id, payment=payment.method, tendered=tendered,
                                         change=change, paid_by=operator.name, when=when)
+        review_context.record_overrides(db.conn, committed.local_id, operator.name, accepted,
+                                        result_data["violations"])
     log.info("settlement committed local_id=%d queue_no=%s lines=%d ytd=%s pack=%s",
              committed.local_id, committed.queue_no, len(parsed.fees), source, pack.id)
     return SettleOutcome(committed, result, source, payment=payment_view(payment.method, tendered, change))

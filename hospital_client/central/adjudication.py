@@ -46,7 +46,9 @@ def accumulators_from_json(raw: Any, where: str) -> Accumulators:
 
 
 def accumulators_json(values: Accumulators) -> dict[str, Any]:
-    return {k: (values[k] if k == "admissions" else fmt(Decimal(values[k]))) for k in YTD_KEYS if k in values}
+    """The core keys in their order, then the keys a pack declares (an outpatient section's), sorted."""
+    keys = [k for k in YTD_KEYS if k in values] + sorted(k for k in values if k not in YTD_KEYS)
+    return {k: (values[k] if k == "admissions" else fmt(Decimal(values[k]))) for k in keys}
 
 
 def request_person(person: PersonRecord) -> dict[str, Any]:
@@ -68,7 +70,8 @@ def central_request(raw: dict[str, Any], person: PersonRecord, ytd: Accumulators
 def moved_back(current: Accumulators, before: Accumulators, after: Accumulators) -> Accumulators:
     """Accumulators with one settlement's contribution (after - before) taken out again."""
     result: Accumulators = {}
-    for key in YTD_KEYS:
+    declared = sorted({*current, *before, *after} - set(YTD_KEYS))  # a pack's own keys (outpatient sections)
+    for key in (*YTD_KEYS, *declared):
         now = current.get(key, 0 if key == "admissions" else ZERO)
         delta = after.get(key, 0) - before.get(key, 0)
         value = now - delta

@@ -1,11 +1,14 @@
 """The reference central system's commands (`hospital-client central ...`, or `python -m hospital_client.central`).
 
+    (--db PATH: an SQLite file, or postgresql://USER@HOST:PORT/DB for PostgreSQL)
     central init     --db PATH [--roster FILE] [--policies DIR] [--catalog FILE]
     central site add --db PATH --code CODE --name NAME     (the secret alone on the last line)
     central site list --db PATH [--json]
     central serve    --db PATH [--host 127.0.0.1] [--port 8400]
     central report   --db PATH [--json]
     central true-up  --year Y --db PATH [--json] [--apply]
+    central fund ...  the fund administrator's statements (fund_reports/commands.py)
+    central violations --db PATH --month YYYY-MM [--json] [--xlsx FILE]   (智能审核 monthly report)
 
 Exit codes: 0 success, 2 bad input (arguments, files, database state) with one line on stderr,
 1 anything else (still one line, never a traceback).
@@ -72,14 +75,23 @@ def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
 
 
 def _open(path: str, *, create: bool = False) -> Any:
-    from .sqlite_store import SQLiteStore
+    """The store --db names: a postgresql:// URL or an SQLite file (open_store.py)."""
+    from .open_store import is_postgres_url, open_store
 
+    if is_postgres_url(path):
+        return open_store(path, create=create)
     target = Path(path)
     if not create and not target.is_file():
         raise CentralInputError(f"--db {path}: no central database there; create it with `central init --db {path}`")
     if create and target.parent and not target.parent.exists():
         raise CentralInputError(f"--db {path}: folder {target.parent} does not exist")
-    return SQLiteStore(target, create=create)
+    return open_store(target, create=create)
+
+
+def _shown(db: str) -> str:
+    from .open_store import describe
+
+    return describe(db)
 
 
 def _print_json(data: Any) -> None:
@@ -97,8 +109,11 @@ def cmd_init(args: argparse.Namespace) -> int:
         if value is not None and (Path(value).is_dir() != want_dir or not Path(value).exists()):
             kind = "folder" if want_dir else "file"
             raise CentralInputError(f"{option} {value}: no such {kind}")
+    from .open_store import describe, is_postgres_url
+
+    postgres = is_postgres_url(args.db)
     target = Path(args.db)
-    existed = target.exists()
+    existed = postgres or target.exists()
     if not existed and target.parent.is_dir():
         # The database holds every site's secret: readable by its owner only (SQLite gives the
         # -wal and -shm files the same permissions).
@@ -114,7 +129,7 @@ def cmd_init(args: argparse.Namespace) -> int:
                 leftover.unlink(missing_ok=True)
         raise
     store.close()
-    print(f"initialised {args.db}: {len(summary['packs'])} policy packs ({', '.join(summary['packs'])}), "
+    print(f"initialised {describe(args.db)}: {len(summary['packs'])} policy packs ({', '.join(summary['packs'])}), "
           f"{summary['catalogue_items']} catalogue items, {summary['persons']} persons, "
           f"{summary['accumulators']} year-to-date records")
     return EXIT_OK
@@ -161,11 +176,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not 0 < args.port < 65536:
         raise CentralInputError(f"--port {args.port}: must be between 1 and 65535")
-    if not Path(args.db).is_file():
+    from .open_store import describe, is_postgres_url
+
+    if not is_postgres_url(args.db) and not Path(args.db).is_file():
         raise CentralInputError(f"--db {args.db}: no central database there; create it with `central init`")
     _check_can_listen(args.host, args.port)
     app = create_app(args.db)
-    print(f"central: serving {args.db} on http://{args.host}:{args.port}{API_PATH}", flush=True)
+    print(f"central: serving {describe(args.db)} on http://{args.host}:{args.port}{API_PATH}", flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                             lifespan="on", timeout_graceful_shutdown=10)
     server = uvicorn.Server(config)
@@ -207,6 +224,29 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_violations(args: argparse.Namespace) -> int:
+    from ..protocol import BadInput
+    from .smart_review import violations_report, violations_text, violations_xlsx
+
+    store = _open(args.db)
+    try:
+        try:
+            report = violations_report(store, args.month)
+        except BadInput as exc:
+            raise CentralInputError(f"--month {args.month}: should be YYYY-MM ({exc})") from None
+    finally:
+        store.close()
+    if args.xlsx:
+        violations_xlsx(report, Path(args.xlsx))
+    if args.json:
+        _print_json(report)
+    else:
+        print(violations_text(report))
+        if args.xlsx:
+            print(f"written {args.xlsx}")
+    return EXIT_OK
+
+
 def cmd_true_up(args: argparse.Namespace) -> int:
     from ..rules import parse_pack
     from .trueup import true_up
@@ -216,7 +256,7 @@ def cmd_true_up(args: argparse.Namespace) -> int:
     store = _open(args.db)
     try:
         if not store.is_initialised():
-            raise CentralInputError(f"--db {args.db}: the central database is not initialised")
+            raise CentralInputError(f"--db {_shown(args.db)}: the central database is not initialised")
         packs = [parse_pack(b.data, b.source_name) for b in store.list_packs()]
         result = true_up(store, packs, args.year, apply=args.apply, at=format_time(dt.datetime.now(CST)))
     finally:
@@ -237,7 +277,8 @@ def cmd_true_up(args: argparse.Namespace) -> int:
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", required=True, metavar="PATH", help="the central SQLite database file")
+    parser.add_argument("--db", required=True, metavar="PATH|URL",
+                        help="the central SQLite database file, or postgresql://USER@HOST:PORT/DB")
 
 
 def _add_subcommands(parser: argparse.ArgumentParser) -> None:
@@ -276,12 +317,24 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_guarded(cmd_report))
 
+    p = _one_line_errors(sub.add_parser("violations", help="monthly review-violations report (by hospital, rule, "
+                                                         "amount; overrides) for the insurer's review staff"))
+    _add_db(p)
+    p.add_argument("--month", required=True, metavar="YYYY-MM", help="settlements of this month (settlement time)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--xlsx", metavar="FILE", help="also write the report as an Excel workbook")
+    p.set_defaults(func=_guarded(cmd_violations))
+
     p = _one_line_errors(sub.add_parser("true-up", help="year-end 大病保险 true-up: list (or --apply) shortfalls"))
     _add_db(p)
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--json", action="store_true")
     p.add_argument("--apply", action="store_true", help="record the shortfalls as paid (moves hifmi_pay)")
     p.set_defaults(func=_guarded(cmd_true_up))
+
+    from .fund_reports.commands import Kit, add_fund_commands
+
+    add_fund_commands(sub, Kit(open_store=_open, guard=_guarded, one_line=_one_line_errors))
 
 
 def add_central_commands(subparsers: Any) -> argparse.ArgumentParser:
@@ -292,14 +345,17 @@ def add_central_commands(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(pdf_writer: Callable[[Path, str], Path] | None = None) -> argparse.ArgumentParser:
+    """The central commands' parser; ``pdf_writer`` prints an HTML page to a PDF for `fund ... --pdf`
+    (Qt, so handed in from outside this layer: cli/central_console.py)."""
     parser = argparse.ArgumentParser(prog=PROG, description="参考中心系统 reference central system")
     _add_subcommands(parser)
+    parser.set_defaults(pdf_writer=pdf_writer)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, *, pdf_writer: Callable[[Path, str], Path] | None = None) -> int:
+    parser = build_parser(pdf_writer)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

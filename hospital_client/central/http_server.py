@@ -26,8 +26,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..protocol import CST, PayloadTooLarge, format_time
+from .open_store import open_store
 from .service import API_PATH, MAX_BODY_BYTES, CentralService, Reply
-from .sqlite_store import SQLiteStore
 
 JSON = "application/json; charset=utf-8"
 log = logging.getLogger("hospital_client.central")
@@ -62,8 +62,8 @@ def _response(reply: Reply) -> Response:
 
 
 def create_app(db_path: str | Path) -> Starlette:
-    """The central system over the SQLite database at db_path (which must be initialised)."""
-    store = SQLiteStore(db_path)
+    """The central system over the database at db_path (an SQLite file or a postgresql:// URL; initialised)."""
+    store = open_store(db_path)
     try:
         service = CentralService(store)
     except Exception:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..protocol import BadInput, NotFound
+from ..protocol import BadInput, CertificateMismatch, NotFound
 from . import adjudication as adj
+from . import evoucher
 from .context import Central, Context
 from .fields import input_data, int_field, text_field
 from .store import PersonRecord
@@ -40,21 +41,34 @@ def person_info(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[
     number = text_field(data, "mdtrt_cert_no", max_len=128)
     psn_no = text_field(data, "psn_no")
     certno = text_field(data, "certno")
-    query: dict[str, str] = {}
+    psn_name = text_field(data, "psn_name", max_len=64)
+    person: PersonRecord | None = None
     if kind and number:
         if kind not in _CERT_LOOKUP:
             raise BadInput(f"mdtrt_cert_type={kind} 不支持（01 电子凭证，02 身份证，03 社保卡，99 人员编号）")
-        query[_CERT_LOOKUP[kind]] = number
+        if kind == "01":  # an ecToken the central system issued, else the roster's static e-card code
+            person = evoucher.resolve_token(central, ctx, number)
+        if person is None:
+            person = central.store.find_person(**{_CERT_LOOKUP[kind]: number})
+        if person is not None:
+            _check_same_person(person, psn_no=psn_no, certno=certno, psn_name=psn_name)
     elif psn_no:
-        query["psn_no"] = psn_no
+        person = central.store.find_person(psn_no=psn_no)
     elif certno:
-        query["certno"] = certno
+        person = central.store.find_person(certno=certno)
     else:
         raise BadInput("请给出 mdtrt_cert_type 和 mdtrt_cert_no，或 psn_no，或 certno")
-    person = central.store.find_person(**query)
     if person is None:
         raise NotFound("中心名册中没有该参保人员")
     return _person_view(central, person, ctx.now.date(), ctx.site)
+
+
+def _check_same_person(person: PersonRecord, *, psn_no: str, certno: str, psn_name: str) -> None:
+    """The certificate read must be the person the message names (the patient at the window)."""
+    d = person.data
+    if ((psn_no and psn_no != person.psn_no) or (certno and certno.upper() != str(d.get("certno") or "").upper())
+            or (psn_name and psn_name != d.get("psn_name"))):
+        raise CertificateMismatch("凭证与所填参保人不符：该电子凭证或卡属于另一参保人")
 
 
 def _latest_year_to_date(central: Central, site: str, psn_no: str) -> tuple[dict[str, Any] | None, list[str]]:
@@ -81,9 +95,11 @@ def _person_view(central: Central, person: PersonRecord, today: dt.date, site: s
                      "psn_name": d.get("psn_name") or "", "gend": d.get("gend") or "",
                      "brdy": d.get("brdy") or "", "age": age},
         "insuinfo": [{"insutype": d.get("insutype") or "", "psn_type": d.get("psn_type") or "",
-                      "insuplc_admdvs": d.get("insuplc_admdvs") or "", "psn_insu_stas": "1", "balc": "0.00"}],
+                      "insuplc_admdvs": d.get("insuplc_admdvs") or "",
+                      "psn_insu_stas": evoucher.insu_status(person, today), "balc": "0.00"}],
         "idetinfo": [{"psn_idet_type": group}] if group else [],
         "person": adj.request_person(person),
+        "benefit_periods": evoucher.benefit_periods(person),
         "year_to_date": year_to_date,
         "site_local_ids": site_local_ids,
     }
@@ -113,5 +129,6 @@ def roster_delta(central: Central, ctx: Context, input_: dict[str, Any]) -> dict
     for person in persons:
         entry = dict(person.data)
         entry["year_to_date"], entry["site_local_ids"] = _latest_year_to_date(central, ctx.site, person.psn_no)
+        entry["benefit"] = evoucher.benefit_periods(person)  # always: an empty list lifts a period
         out.append(entry)
     return {"persons": out, "next_cursor": persons[-1].rev if persons else cursor, "more": more}

@@ -2,7 +2,8 @@
 
     9513  恢复备份后核对（扩展）   site_recovery   the site's high-water mark (the highest local_id it
                                                     has used) and its settlements and reversals above
-                                                    a local_id, in local_id order, paged
+                                                    a local_id, in local_id order, paged; with
+                                                    ``below_local_id`` only one desk's range
 
 A desk restored from a backup has lost what it settled after the backup, and the central system
 holds it. Before it numbers anything new, the desk asks: it pulls those entries back into its
@@ -29,10 +30,11 @@ def site_recovery(central: Central, ctx: Context, input_: dict[str, Any]) -> byt
     data = input_data(input_, required=False)
     after = int_field(data, "after_local_id", 0, low=0, high=2**62)
     limit = int_field(data, "limit", 200, low=1, high=MAX_ENTRIES)
-    keys = store.local_keys_after(ctx.site, after, limit + 1)
+    below = int_field(data, "below_local_id", 0, low=0, high=2**62) or None  # one desk's range
+    keys = store.local_keys_after(ctx.site, after, limit + 1, below)
     more = len(keys) > limit
     keys = keys[:limit]
-    head = p.dumps({"site": ctx.site, "high_water_mark": str(store.site_high_water_mark(ctx.site))})
+    head = p.dumps({"site": ctx.site, "high_water_mark": str(store.site_high_water_mark(ctx.site, below))})
     tail = p.dumps({"next_after": keys[-1].local_id if keys else str(after), "more": more})
     entries = b",".join(_entry(central, key) for key in keys)
     return head[:-1] + b',"entries":[' + entries + b"]," + tail[1:]

@@ -14,10 +14,16 @@ The handlers, one module per transaction family (each lists its transactions):
     identity.py         9001 sign-in, 1101 person, 5206 accumulators, 9502 roster delta
     reference_data.py   1312 catalogue query, 9501 packs, 9503 catalogue download
     encounters.py       2401 admission, 2301 fee upload
+    inpatient.py        2402 discharge, 2403 change, 2404 / 2405 cancellations, 2302 fee line withdrawal
+    outpatient.py       2201-2208 the outpatient visit and its settlement, 2503/2504/5301 慢特病备案
     settlement.py       2303 pre-settlement, 2304 settlement, 2305 reversal, 5203 query
+    correction.py       2601 冲正 (undo a message whose reply was lost), 5203 by msgid
     batches.py          9511 offline batches (and their queue), 9512 adjudication results
     recovery.py         9513 a site's numbers and entries, for a desk restored from a backup
+    review_analysis.py  3101 / 3102 智能审核 analysis (the engine also runs on every settlement)
     reconciliation.py   3201 totals, 3202 details
+    clearing.py         3203 clearing application, 3204 its withdrawal
+    settlement_lists.py 4101 settlement list upload (with quality control), 4103 query, 4104 QC results
     audit_heads.py      9521 a site's audit chain head, 9522 the head held
     bench_sink.py       9599, a benchmark hook (stores the body, nothing else)
 """
@@ -34,10 +40,26 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .. import protocol as p
-from ..protocol import BadInput, BusinessError, ProtocolError, WrongSite
-from . import audit_heads, batches, encounters, identity, reconciliation, recovery, reference_data, settlement
+from ..protocol import BadInput, BusinessError, ProtocolError, WrongSite, codes
+from . import (
+    audit_heads,
+    batches,
+    clearing,
+    correction,
+    encounters,
+    identity,
+    inpatient,
+    outpatient,
+    reconciliation,
+    recovery,
+    reference_data,
+    review_analysis,
+    settlement,
+    settlement_lists,
+)
 from .bench_sink import take_bench_message
 from .context import Central, Context, Handler
+from .evoucher import benefit_check, issue_token
 from .store import CentralStore, StoredMessage, StoreError
 
 log = logging.getLogger("hospital_client.central")
@@ -50,7 +72,10 @@ NONCE_RETENTION_SECONDS = 2 * p.MAX_SKEW_SECONDS + 60
 # Transactions that adjudicate or move accumulators (and 9513, which reports what a site holds): a
 # queued batch (9511 ack "stored") received before them is adjudicated first, so that everything
 # stays in arrival order.
-ORDERED = frozenset({p.SETTLEMENT, p.REVERSAL, p.BATCH_UPLOAD, p.SITE_RECOVERY})
+ORDERED = frozenset({p.SETTLEMENT, p.REVERSAL, p.BATCH_UPLOAD, p.SITE_RECOVERY, p.CORRECTION,
+                     codes.OUTPATIENT_SETTLEMENT, codes.OUTPATIENT_REVERSAL,
+                     # they depend on whether the stay is settled: after the settlements queued before them
+                     codes.FEE_WITHDRAW, codes.ADMISSION_CHANGE, codes.ADMISSION_CANCEL, codes.DISCHARGE_CANCEL})
 # The worker adjudicates queued items in one transaction for up to this long (seconds), and stops
 # earlier as soon as a message waits for the lock: a message waits for one item at most.
 QUEUE_SLICE_SECONDS = 0.2
@@ -62,16 +87,42 @@ HANDLERS: dict[str, Handler] = {
     p.SIGN_IN: identity.sign_in,
     p.PERSON_INFO: identity.person_info,
     p.PERSON_ACCUMULATORS: identity.person_accumulators,
+    p.BENEFIT_CHECK: benefit_check,
+    p.EC_TOKEN_ISSUE: issue_token,
     p.CATALOGUE_QUERY: reference_data.catalogue_query,
     p.CATALOGUE_DOWNLOAD: reference_data.catalogue_download,
     p.ADMISSION: encounters.admission,
     p.FEE_UPLOAD: encounters.fee_upload,
+    codes.FEE_WITHDRAW: inpatient.fee_withdraw,
+    codes.DISCHARGE: inpatient.discharge,
+    codes.ADMISSION_CHANGE: inpatient.admission_change,
+    codes.ADMISSION_CANCEL: inpatient.admission_cancel,
+    codes.DISCHARGE_CANCEL: inpatient.discharge_cancel,
     p.PRE_SETTLEMENT: settlement.pre_settlement,
     p.SETTLEMENT: settlement.settlement,
     p.REVERSAL: settlement.reversal,
     p.SETTLEMENT_QUERY: settlement.settlement_query,
+    p.CORRECTION: correction.correction,
+    codes.OUTPATIENT_REGISTER: outpatient.register,
+    codes.OUTPATIENT_REGISTER_CANCEL: outpatient.register_cancel,
+    codes.OUTPATIENT_VISIT_INFO: outpatient.visit_info,
+    codes.OUTPATIENT_FEE_UPLOAD: outpatient.fee_upload,
+    codes.OUTPATIENT_FEE_CANCEL: outpatient.fee_cancel,
+    codes.OUTPATIENT_PRE_SETTLEMENT: outpatient.pre_settlement,
+    codes.OUTPATIENT_SETTLEMENT: outpatient.settlement,
+    codes.OUTPATIENT_REVERSAL: outpatient.reversal,
+    codes.CHRONIC_FILING: outpatient.file_disease,
+    codes.CHRONIC_FILING_CANCEL: outpatient.revoke_filing,
+    codes.CHRONIC_FILING_QUERY: outpatient.filings_query,
+    p.RULE_PRE_ANALYSIS: review_analysis.pre_analysis,
+    p.RULE_MID_ANALYSIS: review_analysis.mid_analysis,
     p.RECON_TOTALS: reconciliation.recon_totals,
     p.RECON_DETAILS: reconciliation.recon_details,
+    codes.CLEARING_APPLY: clearing.apply,
+    codes.CLEARING_WITHDRAW: clearing.withdraw,
+    codes.SETTLEMENT_LIST_UPLOAD: settlement_lists.upload,
+    codes.SETTLEMENT_LIST_QUERY: settlement_lists.query,
+    codes.SETTLEMENT_LIST_QC: settlement_lists.quality_results,
     p.PACK_DOWNLOAD: reference_data.pack_download,
     p.ROSTER_DELTA: identity.roster_delta,
     p.BATCH_UPLOAD: batches.batch_upload,
@@ -185,6 +236,8 @@ class CentralService:
         with self.store.transaction():
             stored = self.store.get_message(env.msgid)
             if stored is not None:
+                if stored.fingerprint == correction.VOIDED:
+                    raise p.MsgidConflict(f"msgid {env.msgid} 已冲正（2601），该报文不再办理；须以新的 msgid 重新发送")
                 if stored.fingerprint != fingerprint:
                     raise p.MsgidConflict(
                         f"msgid {env.msgid} 已用于另一笔内容不同的报文（原交易 {stored.infno}）；新报文须使用新的 msgid"

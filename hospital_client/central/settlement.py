@@ -3,7 +3,8 @@
     2303  住院预结算         pre_settlement     the result with the central inputs; nothing stored
     2304  住院结算           settlement         adjudicate one settlement (settle_item)
     2305  住院结算撤销       reversal           reverse one settlement (reverse_item)
-    5203  结算信息查询       settlement_query   a settlement or reversal by setl_id or local_id
+    5203  结算信息查询       settlement_query   a settlement or reversal by setl_id or local_id, or what
+                                                became of a message by its msgid (correction.py)
 
 ``settle_item`` and ``reverse_item`` also serve each item of an offline batch (batches.py).
 A site's ``local_id`` is bound once to what it named: sending the same item again answers the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from .. import protocol as p
@@ -31,16 +33,19 @@ from ..rules import (
     settle,
 )
 from ..rules.money import fmt
+from ..rules.review import ReviewOverride
 from . import adjudication as adj
+from . import filings, smart_review, stay_periods
 from .context import Central, Context
 from .fields import check_time, input_data, local_id_field, text_field
 from .store import Accumulators, InForce, PersonRecord, ReversalRecord, SettlementRecord
 
 KIND_NAMES = {"settlement": "结算", "reversal": "撤销"}
-SUMMARY_KEYS = ("policy", "setlinfo", "setldetail", "year_to_date_after", "warnings")
+# The 9511 summary: the figures, and what the audit (智能审核) found (docs/protocol.md).
+SUMMARY_KEYS = ("policy", "review", "setlinfo", "setldetail", "year_to_date_after", "warnings", "violations")
 # The likely cause when a desk's number is taken by different content: two desks set up with one
-# site code (each numbers its settlements from 1). docs/operations.md, "Setting up a desk".
-_SHARED_SITE_HINT = "（若两台结算终端使用同一站点编码，会出现此情况：每台终端需各自的站点编码）"
+# site code and desk number (each numbers its settlements from 1). docs/operations.md, "Setting up a desk".
+_SHARED_SITE_HINT = "（若两台结算终端使用同一站点编码和同一终端号，会出现此情况：每台终端需各自的终端号 desk）"
 
 
 # --- the handlers ------------------------------------------------------------------------------
@@ -48,7 +53,8 @@ _SHARED_SITE_HINT = "（若两台结算终端使用同一站点编码，会出�
 
 def pre_settlement(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[str, Any]:
     data = input_data(input_)
-    _request, _person, before, result, year = compute(central, ctx, data.get("request"), "request")
+    raw, _prior = stay_periods.continuing(central, data.get("request"), "")
+    _request, _person, before, result, year = compute(central, ctx, raw, "request")
     return {"result": result.to_dict(), "year": year, "year_to_date_before": adj.accumulators_json(before)}
 
 
@@ -64,13 +70,17 @@ def settlement_query(central: Central, ctx: Context, input_: dict[str, Any]) -> 
     data = input_data(input_)
     setl_id = text_field(data, "setl_id")
     local_id = text_field(data, "local_id")
+    msgid = text_field(data, "msgid", max_len=30)
+    if msgid and not setl_id and not local_id:
+        from .correction import message_effect  # the query by msgid: what became of a message (2601's too)
+        return message_effect(central, ctx, msgid, fence=data.get("fence") is True)
     if local_id and not setl_id:
         key = central.store.get_local_key(ctx.site, local_id)
         if key is None:
             raise NotFound(f"本机构没有 local_id 为 {local_id} 的结算或撤销")
         setl_id = key.ref
     if not setl_id:
-        raise BadInput("请给出 setl_id 或 local_id")
+        raise BadInput("请给出 setl_id、local_id 或 msgid")
     record = central.store.get_settlement(setl_id)
     if record is not None and record.site == ctx.site:
         return settlement_view(central, record, repeat=False)
@@ -83,9 +93,12 @@ def settlement_query(central: Central, ctx: Context, input_: dict[str, Any]) -> 
 # --- computing a settlement --------------------------------------------------------------------
 
 
-def compute(central: Central, ctx: Context, raw: Any,
-            where: str) -> tuple[dict[str, Any], PersonRecord, Accumulators, SettlementResult, int]:
-    """Settle a client's request with the central person entry and accumulators (no writes)."""
+def compute(central: Central, ctx: Context, raw: Any, where: str,
+            overrides: Sequence[ReviewOverride] = ()) -> tuple[dict[str, Any], PersonRecord, Accumulators,
+                                                               SettlementResult, int]:
+    """Settle a client's request with the central person entry and accumulators (no writes); the
+    bill audited (智能审核) with the person's settlements in force at every site and the roster's
+    sex and birth date, a 拦截 let through when the desk's ``overrides`` name its rule."""
     if not isinstance(raw, dict):
         raise BadInput(f"{where} 应为结算请求对象（DESIGN 4.1）")
     raw_person = raw.get("person")
@@ -112,7 +125,10 @@ def compute(central: Central, ctx: Context, raw: Any,
     parsed = _parse(request, where)
     pack = central.pack_for(person, parsed.encounter.endtime)
     try:
-        result = settle(parsed, pack, central.loaded_catalog(), review=central.review_for(person))
+        enc = parsed.encounter
+        result = settle(parsed, pack, central.loaded_catalog(), review=central.review_for(person),
+                        stays=smart_review.prior_stays(central.store, person.psn_no, enc.mdtrt_id, enc.endtime.year),
+                        declared=smart_review.declared_of(person), overrides=overrides)
     except RulesError as exc:
         raise BadInput(f"{where}.{exc}") from None
     return request, person, before, result, parsed.encounter.endtime.year
@@ -163,10 +179,13 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
         return settlement_view(central, known, repeat=True, full=full)
     provisional = adj.parse_provisional(item.get("provisional"))
     setl_time = check_time(item.get("setl_time") or ctx.received, f"{where}setl_time")
-    request, person, before, result, year = compute(central, ctx, raw, f"{where}request")
+    overrides = smart_review.parse_overrides(item.get("review_overrides"), where)
+    raw, prior = stay_periods.continuing(central, raw, where)  # 中途结算: the next period of the stay
+    request, person, before, result, year = compute(central, ctx, raw, f"{where}request", overrides)
+    filings.check_request(central, request, where)  # 门诊慢特病 (14): the person's 备案 for the disease
     mdtrt_id = str(request["encounter"].get("mdtrt_id", ""))
     in_force = store.encounter_in_force(person.psn_no, mdtrt_id)
-    if in_force is not None:
+    if in_force is not None and (prior is None or in_force.setl_id != prior.setl_id):
         raise already_settled(in_force, ctx.site, where)
     reasons = [] if provisional is None else adj.adjustment_reasons(raw if isinstance(raw, dict) else {}, person,
                                                                       before, provisional, result)
@@ -190,6 +209,8 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
         amounts={k: result.setlinfo[k] for k in SETLINFO_KEYS},
     )
     store.put_accumulators(person.psn_no, year, dict(result.year_to_date_after), ctx.received)
+    if prior is not None:
+        store.continue_stay(prior.setl_id, setl_id)
     store.add_settlement(record)
     return settlement_view(central, record, repeat=False, full=full, fresh=True)
 
@@ -255,6 +276,15 @@ def reverse_item(central: Central, ctx: Context, item: dict[str, Any], where: st
     if already is not None:
         raise Conflict(f"{where}结算 {original.setl_id} 已于 {already.rev_time} 撤销（{already.rev_setl_id}）")
     rev_time = check_time(item.get("rev_time") or ctx.received, f"{where}rev_time")
+    return reversal_view(add_reversal_of(central, ctx, original, local_id, fingerprint, rev_time), repeat=False)
+
+
+def add_reversal_of(central: Central, ctx: Context, original: SettlementRecord, local_id: str, fingerprint: str,
+                    rev_time: str) -> ReversalRecord:
+    """Store the reversal of a settlement in force (2305, or 2601 冲正) with its accumulators moved back
+    (a period of a stay settled in periods: the latest only, the one before back in force)."""
+    store = central.store
+    stay_periods.check_reversible(central, original)
     before = central.accumulators(original.psn_no, original.year)
     after = adj.moved_back(before, original.ytd_before, original.ytd_after)
     record = ReversalRecord(
@@ -265,7 +295,8 @@ def reverse_item(central: Central, ctx: Context, item: dict[str, Any], where: st
     )
     store.put_accumulators(original.psn_no, original.year, after, ctx.received)
     store.add_reversal(record)
-    return reversal_view(record, repeat=False)
+    stay_periods.after_reversal(central, original)
+    return record
 
 
 def reversal_view(record: ReversalRecord, *, repeat: bool) -> bytes:

@@ -12,6 +12,7 @@ as it is: plaintext, or encrypted (keyed from the keyring) when it has no SQLite
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sqlite3
@@ -33,17 +34,23 @@ from .store import (
     Accumulators,
     AuditHead,
     CatalogBlob,
+    ClearingRecord,
+    EcToken,
+    FundIncome,
     InForce,
+    Insurer,
     ItemRejection,
     LocalKey,
     PackBlob,
     PersonRecord,
     QueuedBatch,
     ReversalRecord,
+    SettlementListRecord,
     SettlementRecord,
     Site,
     StoredMessage,
     StoreError,
+    TrueUpRecord,
 )
 
 MIGRATIONS = Migrations("hospital_client_central")
@@ -224,6 +231,99 @@ CREATE INDEX audit_head_site ON audit_head (site, id);
 """)
 
 
+@MIGRATIONS()
+def m005_settlement_lists_and_clearing(db: Database) -> None:
+    """Settlement lists (4101), one row per upload with its quality-control result, and monthly
+    clearing applications (3203) with their withdrawals (3204); all append-only."""
+    db.executescript(f"""
+CREATE TABLE settlement_list (
+  site TEXT NOT NULL REFERENCES site (code), setl_id TEXT NOT NULL REFERENCES settlement (setl_id),
+  version INTEGER NOT NULL, setl_list_id TEXT NOT NULL UNIQUE, list TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')), qc TEXT NOT NULL, msgid TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL, PRIMARY KEY (site, setl_id, version)
+);
+CREATE TABLE clearing (
+  clr_appy_evt_id TEXT PRIMARY KEY, site TEXT NOT NULL REFERENCES site (code), setlym TEXT NOT NULL,
+  clr_type TEXT NOT NULL, insutype TEXT NOT NULL, clr_way TEXT NOT NULL, begndate TEXT NOT NULL,
+  enddate TEXT NOT NULL, psntime INTEGER NOT NULL, amounts TEXT NOT NULL, msgid TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+);
+CREATE INDEX clearing_site_month ON clearing (site, setlym);
+CREATE TABLE clearing_withdrawal (
+  clr_appy_evt_id TEXT PRIMARY KEY REFERENCES clearing (clr_appy_evt_id), at TEXT NOT NULL, msgid TEXT NOT NULL
+);
+{append_only_triggers("settlement_list")}
+{append_only_triggers("clearing")}
+{append_only_triggers("clearing_withdrawal")}
+""")
+
+
+@MIGRATIONS()
+def m006_fund_reports(db: Database) -> None:
+    """The fund administrator's statements (fund_reports/): insurers and the (region, insurance
+    type) pairs each covers (reference data), money into the funds (append-only), and indexes by
+    the central system's own time of adjudication, reversal and true-up."""
+    db.executescript(f"""
+CREATE TABLE insurer (code TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE insurer_cover (
+  admdvs TEXT NOT NULL, insutype TEXT NOT NULL, insurer TEXT NOT NULL REFERENCES insurer (code),
+  PRIMARY KEY (admdvs, insutype)
+) WITHOUT ROWID;
+CREATE TABLE fund_income (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, fund TEXT NOT NULL, kind TEXT NOT NULL,
+  amount TEXT NOT NULL, admdvs TEXT NOT NULL, insutype TEXT NOT NULL, note TEXT NOT NULL, source TEXT NOT NULL,
+  entered_at TEXT NOT NULL
+);
+CREATE INDEX fund_income_day ON fund_income (day);
+CREATE INDEX settlement_adjudicated ON settlement (adjudicated_at);
+CREATE INDEX reversal_processed ON reversal (processed_at);
+CREATE INDEX true_up_applied ON true_up (applied_at);
+CREATE INDEX true_up_psn ON true_up (psn_no, year);
+{append_only_triggers("fund_income")}
+""")
+
+
+@MIGRATIONS()
+def m007_e_voucher_tokens(db: Database) -> None:
+    """E-voucher tokens issued (9531) and resolved by 1101 (evoucher.py); never updated."""
+    db.executescript(f"""
+CREATE TABLE ec_token (
+  token TEXT PRIMARY KEY, psn_no TEXT NOT NULL REFERENCES person (psn_no), issued_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+{append_only_triggers("ec_token")}
+""")
+
+
+@MIGRATIONS()
+def m008_outpatient_visits_filings(db: Database) -> None:
+    """Outpatient visits (2201-2208: registration, visit information, fee batches, state) and
+    门诊慢特病 filings (2503/2504) per person and disease; each row's JSON replaced whole."""
+    db.executescript("""
+CREATE TABLE outpatient_visit (
+  site TEXT NOT NULL, mdtrt_id TEXT NOT NULL, psn_no TEXT NOT NULL, data TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (site, mdtrt_id)
+) WITHOUT ROWID;
+CREATE TABLE chronic_filing (
+  trt_dcla_detl_sn TEXT PRIMARY KEY, psn_no TEXT NOT NULL, data TEXT NOT NULL, updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX chronic_filing_psn ON chronic_filing (psn_no);
+""")
+
+
+@MIGRATIONS()
+def m009_stay_periods(db: Database) -> None:
+    """A stay settled in periods (中途结算, stay_periods.py): which settlement each later period
+    continues; append-only (a reversed period stays, its reversal says so)."""
+    db.executescript(f"""
+CREATE TABLE stay_period (
+  setl_id TEXT PRIMARY KEY, prior_setl_id TEXT NOT NULL REFERENCES settlement (setl_id)
+) WITHOUT ROWID;
+CREATE INDEX stay_period_prior ON stay_period (prior_setl_id);
+{append_only_triggers("stay_period")}
+""")
+
+
 def _ytd_text(values: Accumulators) -> str:
     return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
                       separators=(",", ":"))
@@ -236,6 +336,12 @@ def _ytd_values(text: str) -> Accumulators:
 
 def _money(value: Decimal) -> str:
     return f"{value:.2f}"
+
+
+def _day_after(day: str) -> str:
+    """'2026-01-31' -> '2026-02-01': times of a day range compare below the next day's date."""
+    first = dt.date.fromisoformat(day)
+    return "9999-12-32" if first == dt.date.max else (first + dt.timedelta(days=1)).isoformat()
 
 
 _SETTLEMENT_COLUMNS = (
@@ -256,6 +362,14 @@ _NUMBER = "CAST(local_id AS INTEGER)"
 
 _AUDIT_HEAD_COLUMNS = ("site", "seq", "hash", "at", "kind", "msgid", "received_at", "restart_seq", "replaced_seq",
                        "replaced_hash")
+
+
+_LIST_COLUMNS = ("site", "setl_id", "version", "setl_list_id", "list", "status", "qc", "msgid", "uploaded_at")
+_CLEARING_COLUMNS = ("clr_appy_evt_id", "site", "setlym", "clr_type", "insutype", "clr_way", "begndate", "enddate",
+                     "psntime", "amounts", "msgid", "applied_at")
+_CLEARING_SELECT = ("SELECT c.clr_appy_evt_id, c.site, c.setlym, c.clr_type, c.insutype, c.clr_way, c.begndate, "
+                    "c.enddate, c.psntime, c.amounts, c.msgid, c.applied_at, COALESCE(w.at, '') FROM clearing c "
+                    "LEFT JOIN clearing_withdrawal w ON w.clr_appy_evt_id = c.clr_appy_evt_id")
 
 
 def _settlement(row: sqlite3.Row | tuple[Any, ...]) -> SettlementRecord:
@@ -506,6 +620,53 @@ class SQLiteStore:
             (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
         )
 
+    def delete_admission(self, site: str, mdtrt_id: str) -> None:
+        self.conn.execute("DELETE FROM fee_upload WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
+        self.conn.execute("DELETE FROM admission WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
+
+    # --- outpatient visits and 门诊慢特病 filings (outpatient.py) ------------------------------
+
+    def get_visit(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT data FROM outpatient_visit WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_visit(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO outpatient_visit (site, mdtrt_id, psn_no, data, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (site, mdtrt_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
+        )
+
+    def put_filing(self, trt_dcla_detl_sn: str, psn_no: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO chronic_filing (trt_dcla_detl_sn, psn_no, data, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (trt_dcla_detl_sn) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            (trt_dcla_detl_sn, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
+        )
+
+    def filings_of(self, psn_no: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT data FROM chronic_filing WHERE psn_no = ? ORDER BY trt_dcla_detl_sn",
+                                 (psn_no,))
+        return [dict(json.loads(row[0])) for row in rows.fetchall()]
+
+    def update_admission(self, site: str, mdtrt_id: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "UPDATE admission SET data = ? WHERE site = ? AND mdtrt_id = ?",
+            (json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), site, mdtrt_id),
+        )
+
+    def fee_line_numbers(self, site: str, mdtrt_id: str) -> list[str]:
+        rows = self.conn.execute("SELECT feedetl_sn FROM fee_upload WHERE site = ? AND mdtrt_id = ? ORDER BY rowid",
+                                 (site, mdtrt_id))
+        return [str(r[0]) for r in rows]
+
+    def withdraw_fee_lines(self, site: str, mdtrt_id: str, feedetl_sns: Sequence[str] | None) -> list[str]:
+        present = self.fee_line_numbers(site, mdtrt_id)
+        gone = present if feedetl_sns is None else [sn for sn in present if sn in set(feedetl_sns)]
+        self.conn.executemany("DELETE FROM fee_upload WHERE site = ? AND mdtrt_id = ? AND feedetl_sn = ?",
+                              [(site, mdtrt_id, sn) for sn in gone])
+        return gone
+
     def put_fee_upload(self, site: str, mdtrt_id: str, fees: Sequence[dict[str, Any]], at: str) -> None:
         self.conn.executemany(
             "INSERT INTO fee_upload (site, mdtrt_id, feedetl_sn, data, uploaded_at) VALUES (?, ?, ?, ?, ?) "
@@ -575,6 +736,14 @@ class SQLiteStore:
             params.append(limit)
         return [_settlement(row) for row in self.conn.execute(sql, params)]
 
+    def stays_of_person(self, psn_no: str, since_year: int) -> list[SettlementRecord]:
+        # site IN (...) lets the (site, psn_no, year) index serve a look-up by person.
+        rows = self.conn.execute(
+            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement s WHERE site IN (SELECT code FROM site) AND psn_no = ? "
+            "AND year >= ? AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.setl_id = s.setl_id) ORDER BY seq",
+            (psn_no, since_year))
+        return [_settlement(row) for row in rows]
+
     def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]:
         rows = self.conn.execute(
             f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE site = ? AND substr(setl_time, 1, 10) BETWEEN ? AND ? "
@@ -593,6 +762,65 @@ class SQLiteStore:
 
     def add_sink(self, site: str, body: bytes, at: str) -> None:
         self.conn.execute("INSERT INTO sink (site, received_at, body) VALUES (?, ?, ?)", (site, at, body))
+
+    # --- the fund administrator's statements (fund_reports/) --------------------------------
+
+    def settlements_adjudicated_between(self, first_day: str, last_day: str) -> list[SettlementRecord]:
+        rows = self.conn.execute(
+            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE adjudicated_at >= ? AND adjudicated_at < ? "
+            "ORDER BY seq", (first_day, _day_after(last_day)))
+        return [_settlement(row) for row in rows]
+
+    def reversals_processed_between(self, first_day: str, last_day: str) -> list[ReversalRecord]:
+        rows = self.conn.execute(
+            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE processed_at >= ? AND processed_at < ? ORDER BY seq",
+            (first_day, _day_after(last_day)))
+        return [_reversal(row) for row in rows]
+
+    def true_ups_between(self, first_day: str, last_day: str) -> list[TrueUpRecord]:
+        rows = self.conn.execute(
+            "SELECT id, psn_no, year, amount, applied_at FROM true_up WHERE applied_at >= ? AND applied_at < ? "
+            "ORDER BY id", (first_day, _day_after(last_day)))
+        return [TrueUpRecord(r[0], r[1], r[2], Decimal(r[3]), r[4]) for r in rows]
+
+    def settlements_of_person(self, psn_no: str, year: int) -> list[SettlementRecord]:
+        rows = self.conn.execute(
+            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE psn_no = ? AND year = ? ORDER BY seq", (psn_no, year))
+        return [_settlement(row) for row in rows]
+
+    def put_insurer(self, insurer: Insurer) -> None:
+        self.conn.execute("INSERT INTO insurer (code, name, created_at) VALUES (?, ?, ?) "
+                          "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                          (insurer.code, insurer.name, insurer.created_at))
+        self.conn.execute("DELETE FROM insurer_cover WHERE insurer = ?", (insurer.code,))
+        try:
+            self.conn.executemany("INSERT INTO insurer_cover (admdvs, insutype, insurer) VALUES (?, ?, ?)",
+                                  [(admdvs, insutype, insurer.code) for admdvs, insutype in insurer.covers])
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"insurer {insurer.code}: a region and insurance type is covered by another "
+                             f"insurer ({exc})") from None
+
+    def list_insurers(self) -> list[Insurer]:
+        covers: dict[str, list[tuple[str, str]]] = {}
+        for admdvs, insutype, code in self.conn.execute(
+                "SELECT admdvs, insutype, insurer FROM insurer_cover ORDER BY admdvs, insutype"):
+            covers.setdefault(code, []).append((admdvs, insutype))
+        rows = self.conn.execute("SELECT code, name, created_at FROM insurer ORDER BY code").fetchall()
+        return [Insurer(code, name, created_at, tuple(covers.get(code, ()))) for code, name, created_at in rows]
+
+    def add_fund_income(self, rows: Sequence[FundIncome]) -> None:
+        self.conn.executemany(
+            "INSERT INTO fund_income (day, fund, kind, amount, admdvs, insutype, note, source, entered_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.day, r.fund, r.kind, _money(r.amount), r.admdvs, r.insutype, r.note, r.source, r.entered_at)
+             for r in rows])
+
+    def fund_income_between(self, first_day: str, last_day: str) -> list[FundIncome]:
+        rows = self.conn.execute(
+            "SELECT id, day, fund, kind, amount, admdvs, insutype, note, source, entered_at FROM fund_income "
+            "WHERE day BETWEEN ? AND ? ORDER BY day, id", (first_day, last_day))
+        return [FundIncome(id=r[0], day=r[1], fund=r[2], kind=r[3], amount=Decimal(r[4]), admdvs=r[5],
+                           insutype=r[6], note=r[7], source=r[8], entered_at=r[9]) for r in rows]
 
     # --- the adjudication queue (9511 with ack "stored") ------------------------------------
 
@@ -648,22 +876,43 @@ class SQLiteStore:
 
     # --- one settlement in force per encounter; a site's numbers (9513) ----------------------
 
+    def continue_stay(self, prior_setl_id: str, setl_id: str) -> None:
+        self.conn.execute("DELETE FROM encounter_in_force WHERE setl_id = ?", (prior_setl_id,))
+        self.conn.execute("INSERT INTO stay_period (setl_id, prior_setl_id) VALUES (?, ?)", (setl_id, prior_setl_id))
+
+    def prior_period(self, setl_id: str) -> str | None:
+        row = self._one("SELECT prior_setl_id FROM stay_period WHERE setl_id = ?", (setl_id,))
+        return None if row is None else str(row[0])
+
+    def later_period_in_force(self, setl_id: str) -> str | None:
+        row = self._one("SELECT p.setl_id FROM stay_period p WHERE p.prior_setl_id = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM reversal r WHERE r.setl_id = p.setl_id)", (setl_id,))
+        return None if row is None else str(row[0])
+
+    def reinstate_in_force(self, setl_id: str) -> None:
+        self.conn.execute("INSERT INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time) "
+                          "SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM settlement "
+                          "WHERE setl_id = ?", (setl_id,))
+
     def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
         row = self._one("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
                         "WHERE psn_no = ? AND mdtrt_id = ?", (psn_no, mdtrt_id))
         return None if row is None else InForce(*row)
 
-    def site_high_water_mark(self, site: str) -> int:
+    def site_high_water_mark(self, site: str, below: int | None = None) -> int:
+        top = 2**63 - 1 if below is None else below
         row = self._one(
             f"SELECT MAX(n) FROM (SELECT {_NUMBER} AS n FROM local_key WHERE site = ? AND {_NUMERIC} "
             f"UNION ALL SELECT {_NUMBER} FROM queued_item WHERE site = ? AND {_NUMERIC} "
-            f"UNION ALL SELECT {_NUMBER} FROM item_rejection WHERE site = ? AND {_NUMERIC})", (site, site, site))
+            f"UNION ALL SELECT {_NUMBER} FROM item_rejection WHERE site = ? AND {_NUMERIC}) WHERE n < ?",
+            (site, site, site, top))
         return int(row[0] or 0)
 
-    def local_keys_after(self, site: str, after: int, limit: int) -> list[LocalKey]:
+    def local_keys_after(self, site: str, after: int, limit: int, below: int | None = None) -> list[LocalKey]:
+        top = 2**63 - 1 if below is None else below
         rows = self.conn.execute(
             f"SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = ? AND {_NUMERIC} "
-            f"AND {_NUMBER} > ? ORDER BY {_NUMBER} LIMIT ?", (site, after, limit))
+            f"AND {_NUMBER} > ? AND {_NUMBER} < ? ORDER BY {_NUMBER} LIMIT ?", (site, after, top, limit))
         return [LocalKey(*row) for row in rows]
 
     def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]:
@@ -672,6 +921,16 @@ class SQLiteStore:
             "UNION ALL SELECT local_id FROM reversal WHERE site = ? AND psn_no = ? AND year = ?",
             (site, psn_no, year, site, psn_no, year))
         return [str(r[0]) for r in rows]
+
+    # --- e-voucher tokens (evoucher.py) ------------------------------------------------------
+
+    def add_ec_token(self, token: EcToken) -> None:
+        self.conn.execute("INSERT INTO ec_token (token, psn_no, issued_at, expires_at) VALUES (?, ?, ?, ?)",
+                          (token.token, token.psn_no, token.issued_at, token.expires_at))
+
+    def get_ec_token(self, token: str) -> EcToken | None:
+        row = self._one("SELECT token, psn_no, issued_at, expires_at FROM ec_token WHERE token = ?", (token,))
+        return None if row is None else EcToken(*row)
 
     # --- audit chain heads (audit_heads.py) -------------------------------------------------
 
@@ -688,3 +947,34 @@ class SQLiteStore:
         rows = self.conn.execute(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = ? "
                                  "AND kind = 'restart' ORDER BY id", (site,))
         return [AuditHead(*row) for row in rows]
+
+    # --- settlement lists (4101, 4103, 4104) and clearing (3203, 3204) ----------------------
+
+    def add_settlement_list(self, record: SettlementListRecord) -> None:
+        self.conn.execute(insert_sql("settlement_list", _LIST_COLUMNS),
+                          (record.site, record.setl_id, record.version, record.setl_list_id, record.list_json,
+                           record.status, record.qc_json, record.msgid, record.uploaded_at))
+
+    def last_settlement_list(self, site: str, setl_id: str) -> SettlementListRecord | None:
+        row = self._one(f"SELECT {', '.join(_LIST_COLUMNS)} FROM settlement_list WHERE site = ? AND setl_id = ? "
+                        "ORDER BY version DESC LIMIT 1", (site, setl_id))
+        return None if row is None else SettlementListRecord(*row)
+
+    def add_clearing(self, record: ClearingRecord) -> None:
+        self.conn.execute(insert_sql("clearing", _CLEARING_COLUMNS),
+                          (record.clr_appy_evt_id, record.site, record.setlym, record.clr_type, record.insutype,
+                           record.clr_way, record.begndate, record.enddate, record.psntime, record.amounts_json,
+                           record.msgid, record.applied_at))
+
+    def get_clearing(self, clr_appy_evt_id: str) -> ClearingRecord | None:
+        row = self._one(f"{_CLEARING_SELECT} WHERE c.clr_appy_evt_id = ?", (clr_appy_evt_id,))
+        return None if row is None else ClearingRecord(*row)
+
+    def clearings(self, site: str, setlym: str) -> list[ClearingRecord]:
+        rows = self.conn.execute(f"{_CLEARING_SELECT} WHERE c.site = ? AND c.setlym = ? ORDER BY c.applied_at, "
+                                 "c.clr_appy_evt_id", (site, setlym))
+        return [ClearingRecord(*row) for row in rows]
+
+    def withdraw_clearing(self, clr_appy_evt_id: str, at: str, msgid: str) -> None:
+        self.conn.execute("INSERT INTO clearing_withdrawal (clr_appy_evt_id, at, msgid) VALUES (?, ?, ?)",
+                          (clr_appy_evt_id, at, msgid))

@@ -7,14 +7,18 @@ as `python -m hospital_client.central ...` (docs/protocol.md, docs/operations.md
     central serve     --db PATH [--host HOST] [--port PORT]
     central report    --db PATH [--json]
     central true-up   --year YEAR --db PATH [--json] [--apply]
+    central fund ...  the fund administrator's statements (central/fund_reports/)
 
-The only place the desk's program reaches into ``central/``. Those commands speak as the central
-system's face: they report their own errors (``central.cli.report_error``).
+The only place the desk's program reaches into ``central/`` (with cli/central_console.py, the
+`hospital-central` entry point that runs the same commands and lends them the same PDF printer).
+Those commands speak as the central system's face: they report their own errors
+(``central.cli.report_error``).
 """
 
 from __future__ import annotations
 
 from ..central.cli import add_central_commands
+from .central_console import write_pdf
 from .common import Subparsers
 
 __all__ = ["register"]
@@ -22,4 +26,4 @@ __all__ = ["register"]
 
 def register(sub: Subparsers) -> None:
     """central (its parser and all its sub-commands)."""
-    add_central_commands(sub)
+    add_central_commands(sub).set_defaults(pdf_writer=write_pdf)

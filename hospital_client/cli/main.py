@@ -18,9 +18,25 @@ from collections.abc import Callable
 
 from .. import app
 from ..app import HospitalClientError
-from . import central, database, dayend, gui, his, keys, listings, review, settle, sync
+from . import (
+    central,
+    clearing,
+    database,
+    dayend,
+    gui,
+    his,
+    keys,
+    listings,
+    outpatient,
+    review,
+    settle,
+    settlement_list,
+    stay,
+    sync,
+)
 from .arguments import PROG, CommandLineParser
 from .common import EXIT_BAD_INPUT, EXIT_FAILURE, CommandFailed, Subparsers
+from .identify import register as identify_register
 
 __all__ = ["build_parser", "main", "report_error"]
 
@@ -29,13 +45,18 @@ log = logging.getLogger("hospital_client.cli")
 # One module per command group, in the order `hospital-client --help` lists them.
 GROUPS: tuple[Callable[[Subparsers], None], ...] = (
     settle.register,      # settle, reverse, policy
+    outpatient.register,  # outpatient settle, outpatient reverse, outpatient diseases
     review.register,      # review check, review list
     his.register,         # his import, his list
     listings.register,    # journal, person, report
+    identify_register,    # identify (1101, 2001)
     dayend.register,      # dayend close
     database.register,    # init, backup, restore, audit
     keys.register,        # key, encrypt
     sync.register,        # setup, sync, outbox, adjustments
+    settlement_list.register,  # settlement-list, settlement-lists
+    clearing.register,    # clearing apply, clearing withdraw
+    stay.register,        # stay discharge|change|cancel-admission|cancel-discharge|withdraw-fee
     gui.register,         # demo, gui, screenshots
     central.register,     # central ...
 )

@@ -1,8 +1,11 @@
 """`hospital-client settle`, `reverse` and `policy list|check|explain`: the settlement and its packs.
 
     settle REQUEST.json [--policy PACK_ID | --policy-file FILE] [--catalog FILE]
-    settle REQUEST.json --commit [--tendered AMOUNT --payment METHOD] [--db PATH] [--operator NAME --password-stdin]
-    settle --his IPT_NO [--commit] [--db PATH] [--operator NAME --password-stdin]
+    settle REQUEST.json --commit [--tendered AMOUNT --payment METHOD] [--overlap-reason TEXT] [--db PATH]
+        [--operator NAME --password-stdin]
+    settle --his IPT_NO [--commit] [--overlap-reason TEXT] [--db PATH] [--operator NAME --password-stdin]
+    settle ... --mid-stay   (中途结算: a period of a stay that goes on; its next settlement continues it)
+    settle ... --commit --override RULE_ID --override-reason TEXT [--supervisor NAME]   (a review block let through)
     reverse LOCAL_ID --reason TEXT [--paid-by NAME] [--db PATH] [--operator NAME --password-stdin]
     policy list [--json]
     policy check FILE
@@ -12,7 +15,15 @@ Without --commit nothing is recorded (the bundled packs, the demo catalogue unle
 With it the settlement is committed durably to the desk's journal and printed only then, with
 its payment: --payment 现金|银行卡|微信|支付宝|医保个人账户 (or cash|card|wechat|alipay|account;
 default cash) and --tendered, the amount handed over (default: the cash due); the change is
-printed, and less than the cash due is refused (exit 2).
+printed, and less than the cash due is refused (exit 2). A stay overlapping a settlement in force
+of the same person, one of the two typed by hand (app/stay_overlap.py), is refused (exit 2, naming
+that settlement) unless --overlap-reason TEXT says why it is another stay (audited as overlap_confirm).
+
+A 拦截 (block) of the review rules (智能审核, docs/review-rules.md) makes its lines self-paid; with
+--commit, `--override RULE_ID --override-reason TEXT` (--override repeatable) lets the fund pay them
+as billed, approved by a supervisor: --supervisor NAME, whose password is the next line of standard
+input (after the operator's with --password-stdin); without --supervisor, the operator when a
+supervisor, or on the demo site the demo supervisor. The override is audited and uploaded.
 
 `reverse` is approved by a supervisor (--operator); the refund counts in day-end for --paid-by,
 the clerk (login name) who pays the cash out at the window, default the approving supervisor.
@@ -21,11 +32,15 @@ the clerk (login name) who pays the cash out at the window, default the approvin
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import app
 from ..app import SourceFile
+from ..app.stay_overlap import overlap_refusal
 from .arguments import money, record_id
 from .common import (
     EXIT_OK,
@@ -37,6 +52,7 @@ from .common import (
     dump,
     open_desk_for_command,
     read_file,
+    read_password,
     read_request,
 )
 
@@ -45,6 +61,11 @@ __all__ = ["register"]
 
 def cmd_settle(args: argparse.Namespace) -> int:
     _payment(args)  # --tendered and --payment need --commit
+    if args.overlap_reason is not None:
+        if not args.commit:
+            raise BadInput("--overlap-reason needs --commit")
+        if not args.overlap_reason.strip():
+            raise BadInput("--overlap-reason must not be empty")
     if args.his is not None:
         return _settle_his(args)
     if args.request is None:
@@ -53,10 +74,22 @@ def cmd_settle(args: argparse.Namespace) -> int:
         return _settle_commit(args)
     if args.db or args.operator or args.password_stdin:
         raise BadInput("--db, --operator and --password-stdin need --commit")
-    result = app.compute(read_request(args.request), pack_id=args.policy, pack_file=args.policy_file,
-                         catalog_file=args.catalog)
+    _check_override_args(args)
+    result = app.compute(_mid_stay(args, read_request(args.request)), pack_id=args.policy,
+                         pack_file=args.policy_file, catalog_file=args.catalog)
     print(result.to_json())
     return EXIT_OK
+
+
+def _mid_stay(args: argparse.Namespace, request: dict[str, Any]) -> dict[str, Any]:
+    """With --mid-stay: the settlement closes a period of a stay that goes on (中途结算,
+    ``encounter.mid_setl_flag``); the stay's next settlement continues it (store.mid_stay)."""
+    if not args.mid_stay:
+        return request
+    encounter = request.get("encounter")
+    if not isinstance(encounter, dict):
+        raise BadInput("--mid-stay: the request has no encounter")
+    return {**request, "encounter": {**encounter, "mid_setl_flag": True}}
 
 
 def _source_file(name: str | None, *, max_bytes: int, what: str) -> SourceFile | None:
@@ -82,16 +115,48 @@ def _payment_method(text: str) -> str:
     return method
 
 
+def _check_override_args(args: argparse.Namespace) -> list[app.OverrideInput]:
+    if not args.override:
+        if args.override_reason is not None or args.supervisor is not None:
+            raise BadInput("--override-reason and --supervisor need --override RULE_ID")
+        return []
+    if not args.commit:
+        raise BadInput("--override needs --commit (the preview shows every block as self-paid)")
+    reason = (args.override_reason or "").strip()
+    if not reason:
+        raise BadInput("--override needs --override-reason TEXT (why the supervisor lets it through)")
+    return [app.OverrideInput(rule_id, reason) for rule_id in dict.fromkeys(args.override)]
+
+
+def _approver(args: argparse.Namespace, desk: app.Desk, operator: app.Operator,
+              overrides: list[app.OverrideInput]) -> app.Operator | None:
+    """Who approves the overrides: --supervisor (password on the next line of stdin), else the
+    operator when a supervisor, else the demo site's supervisor."""
+    if not overrides:
+        return None
+    if args.supervisor:
+        return desk.login(args.supervisor, read_password(), via="cli-override")
+    if operator.has_role("supervisor"):
+        return operator
+    demo = desk.demo_operator("supervisor")
+    if demo is None:
+        raise BadInput("--override needs --supervisor NAME (the supervisor's password on the next line of stdin)")
+    return demo
+
+
 def _settle_commit(args: argparse.Namespace) -> int:
     if args.request == "-" and args.password_stdin:
         raise BadInput("read the request from a file when the password comes from standard input")
-    request = read_request(args.request)
+    request = _mid_stay(args, read_request(args.request))
     pack_file = _source_file(args.policy_file, max_bytes=app.MAX_PACK_BYTES, what="policy pack")
     catalog_file = _source_file(args.catalog, max_bytes=app.MAX_CATALOG_BYTES, what="catalog")
+    overrides = _check_override_args(args)
     with open_desk_for_command(args, first_start=True) as desk:
         operator = command_operator(args, desk, "clerk")
+        _check_overlap(args, desk, request, operator)
+        approver = _approver(args, desk, operator, overrides)
         outcome = desk.settle(operator, request, pack_id=args.policy, pack_file=pack_file, catalog_file=catalog_file,
-                              payment=_payment(args))
+                              payment=_payment(args), overrides=overrides, approver=approver)
     # Printed only now: the commit is durable (WAL, synchronous=FULL) and the database closed.
     dump(outcome.to_dict())
     return EXIT_OK
@@ -101,15 +166,39 @@ def _settle_his(args: argparse.Namespace) -> int:
     """A stay handed over by HIS: previewed, or with --commit settled and committed."""
     if args.request is not None or args.policy or args.policy_file or args.catalog:
         raise BadInput("--his takes the request from the HIS hand-off: give no request file, pack or catalogue")
+    overrides = _check_override_args(args)
     with open_desk_for_command(args, first_start=True) as desk:
+        request = _mid_stay(args, desk.his_request(args.his))
         if not args.commit:
-            preview = desk.preview(desk.his_request(args.his))
+            preview = desk.preview(request)
             dump(preview.result)
             return EXIT_OK
         operator = command_operator(args, desk, "clerk")
-        outcome = desk.settle_his(operator, args.his, payment=_payment(args))
+        _check_overlap(args, desk, request, operator)
+        approver = _approver(args, desk, operator, overrides)
+        outcome = desk.settle(operator, request, payment=_payment(args), overrides=overrides, approver=approver)
     dump(outcome.to_dict())
     return EXIT_OK
+
+
+def _check_overlap(args: argparse.Namespace, desk: app.Desk, request: Mapping[str, Any],
+                   operator: app.Operator) -> None:
+    """The window's overlap warning (app/stay_overlap.py) on the command line: a stay overlapping a
+    settlement in force of the same person, one of the two typed by hand, is refused (exit 2, naming
+    the other stay) unless --overlap-reason says why it is another stay; the reason is audited."""
+    encounter, person = request.get("encounter") or {}, request.get("person") or {}
+    try:
+        stay = app.EncounterInput(str(encounter.get("mdtrt_id", "")), int(encounter.get("hosp_lv") or 0),
+                                  dt.date.fromisoformat(str(encounter.get("begntime", ""))[:10]),
+                                  dt.date.fromisoformat(str(encounter.get("endtime", ""))[:10]))
+    except (TypeError, ValueError):
+        return  # the settlement refuses the request itself, with the field named
+    overlaps = desk.overlapping_stays(str(person.get("psn_no", "")), stay)
+    if not overlaps:
+        return
+    if args.overlap_reason is None:
+        raise overlap_refusal(stay.mdtrt_id, overlaps)
+    desk.confirm_overlap(operator.name, stay.mdtrt_id, [int(o["local_id"]) for o in overlaps], args.overlap_reason)
 
 
 def cmd_reverse(args: argparse.Namespace) -> int:
@@ -169,6 +258,18 @@ def register(sub: Subparsers) -> None:
                         "is printed")
     p.add_argument("--payment", type=_payment_method, metavar="METHOD",
                    help="cash|card|wechat|alipay|account, or 现金|银行卡|微信|支付宝|医保个人账户 (default cash)")
+    p.add_argument("--mid-stay", action="store_true",
+                   help="中途结算: settle a period of a long stay that goes on; the stay's next settlement "
+                        "(same 住院号/mdtrt_id) continues it")
+    p.add_argument("--overlap-reason", metavar="TEXT",
+                   help="settle although the same person has a settlement in force of an overlapping stay and one "
+                        "of the two was typed by hand (without it: exit 2 naming that settlement); audited")
+    p.add_argument("--override", action="append", metavar="RULE_ID", default=[],
+                   help="with --commit: let a blocked review rule's lines be paid by the fund (repeatable); "
+                        "needs --override-reason and a supervisor")
+    p.add_argument("--override-reason", metavar="TEXT", help="why the supervisor lets the blocked rule(s) through")
+    p.add_argument("--supervisor", metavar="NAME",
+                   help="the supervisor approving --override; their password is the next line of standard input")
     add_db_option(p)
     add_operator_options(p)
     p.set_defaults(func=cmd_settle)

@@ -1,7 +1,7 @@
 """`hospital-client setup`, `sync`, `outbox` and `adjustments`: the central system from the
 command line (for IT staff and scripts).
 
-    setup --site-code CODE --site-name NAME --server URL --secret-stdin [--region ADMDVS] [--db PATH]
+    setup --site-code CODE --site-name NAME --server URL --secret-stdin [--region ADMDVS] [--desk N] [--db PATH]
     sync [--db PATH] [--json] [--no-pulls]
     outbox list [--json] [--status STATUS] [--db PATH]
     outbox retry ID [--db PATH] [--operator NAME --password-stdin]
@@ -60,7 +60,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     secret = _read_secret()
     try:
         result = su.setup_site(code=args.site_code, name=args.site_name, server_url=args.server, secret=secret,
-                               region=args.region)
+                               region=args.region, desk=args.desk)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     except CredentialsUnavailable as exc:
@@ -155,6 +155,8 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--server", required=True, metavar="URL", help="the central system, e.g. https://ybzx.example:8400")
     p.add_argument("--secret-stdin", action="store_true", help="read the site's secret from standard input")
     p.add_argument("--region", metavar="ADMDVS", help="the site's admdvs (default: read from the site code)")
+    p.add_argument("--desk", type=int, metavar="N",
+                   help="this window's number among the hospital's desks, 1-10 (default: kept, or 1)")
     add_db_option(p)
     p.set_defaults(func=cmd_setup)
 

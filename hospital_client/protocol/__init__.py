@@ -31,7 +31,10 @@ Exception hierarchy (each carries the ``infcode`` and ``http_status`` the server
     │   ├── BadInput                2003   a field of ``input`` is invalid (err_msg names it)
     │   ├── NotFound                3001   person, settlement or admission unknown
     │   ├── Conflict                3002   already reversed; a local key reused with other content
-    │   └── EncounterAlreadySettled 3003   the encounter (psn_no + mdtrt_id) has a settlement in force
+    │   ├── EncounterAlreadySettled 3003   the encounter (psn_no + mdtrt_id) has a settlement in force
+    │   ├── EcTokenExpired          3011   the e-voucher token (ecToken) has expired
+    │   ├── EcTokenUnknown          3012   the e-voucher token was never issued (or is damaged)
+    │   └── CertificateMismatch     3013   the certificate belongs to another person than the one named
     └── ServerError                 9999   unexpected failure (HTTP 500); safe to retry
 
 Signature (our variant of the national gateway's, which also covers the body)::
@@ -50,9 +53,12 @@ from .codes import (
     AUDIT_HEAD_UPLOAD,
     BATCH_UPLOAD,
     BENCH_SINK,
+    BENEFIT_CHECK,
     CATALOGUE_DOWNLOAD,
     CATALOGUE_QUERY,
+    CORRECTION,
     CST,
+    EC_TOKEN_ISSUE,
     EXTENSIONS,
     FEE_UPLOAD,
     HEADER_NONCE,
@@ -70,6 +76,8 @@ from .codes import (
     RECON_TOTALS,
     REVERSAL,
     ROSTER_DELTA,
+    RULE_MID_ANALYSIS,
+    RULE_PRE_ANALYSIS,
     SETTLEMENT,
     SETTLEMENT_QUERY,
     SIGN_IN,
@@ -91,7 +99,10 @@ from .errors import (
     BadMsgid,
     BadSignature,
     BusinessError,
+    CertificateMismatch,
     Conflict,
+    EcTokenExpired,
+    EcTokenUnknown,
     EncounterAlreadySettled,
     EnvelopeError,
     MalformedEnvelope,
@@ -109,7 +120,10 @@ from .errors import (
     error_for_infcode,
 )
 from .msgid import (
+    DESK_MAX,
+    SEQUENCES_PER_SECOND,
     check_msgid,
+    desk_sequence,
     format_time,
     make_msgid,
     msgid_site_code,
@@ -139,9 +153,13 @@ __all__ = [
     "AUDIT_HEAD_UPLOAD",
     "BATCH_UPLOAD",
     "BENCH_SINK",
+    "BENEFIT_CHECK",
     "CATALOGUE_DOWNLOAD",
     "CATALOGUE_QUERY",
+    "CORRECTION",
     "CST",
+    "DESK_MAX",
+    "EC_TOKEN_ISSUE",
     "EXTENSIONS",
     "FEE_UPLOAD",
     "HEADER_NONCE",
@@ -159,6 +177,9 @@ __all__ = [
     "RECON_TOTALS",
     "REVERSAL",
     "ROSTER_DELTA",
+    "RULE_MID_ANALYSIS",
+    "RULE_PRE_ANALYSIS",
+    "SEQUENCES_PER_SECOND",
     "SETTLEMENT",
     "SETTLEMENT_QUERY",
     "SIGN_IN",
@@ -170,7 +191,10 @@ __all__ = [
     "BadMsgid",
     "BadSignature",
     "BusinessError",
+    "CertificateMismatch",
     "Conflict",
+    "EcTokenExpired",
+    "EcTokenUnknown",
     "EncounterAlreadySettled",
     "EnvelopeError",
     "MalformedEnvelope",
@@ -192,6 +216,7 @@ __all__ = [
     "build_response",
     "canonical_json",
     "check_msgid",
+    "desk_sequence",
     "dumps",
     "error_for_infcode",
     "format_time",

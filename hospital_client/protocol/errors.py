@@ -134,6 +134,30 @@ class EncounterAlreadySettled(BusinessError):
         return cls(err_msg, raw if isinstance(raw, Mapping) else None)
 
 
+class EcTokenExpired(BusinessError):
+    """The e-voucher token (1101 with mdtrt_cert_type 01) is past its validity: the patient shows
+    a fresh QR code in the app."""
+
+    infcode = 3011
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The e-voucher QR code has expired: ask the patient to refresh the code in the app and scan it again.")
+
+
+class EcTokenUnknown(BusinessError):
+    """The e-voucher token was never issued by the central system (mistyped, damaged, another
+    region's test code)."""
+
+    infcode = 3012
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The insurance centre does not recognise this e-voucher QR code: scan it again, or use the ID card or social security card.")
+
+
+class CertificateMismatch(BusinessError):
+    """The certificate (e-voucher, ID card, social security card) belongs to another person than
+    the one the message names (certno, psn_name or psn_no)."""
+
+    infcode = 3013
+    clerk_text = QT_TRANSLATE_NOOP("errors", "This e-voucher or card belongs to another insured person than the patient named: check who is at the window.")
+
+
 class ServerError(ProtocolError):
     infcode = 9999
     http_status = 500
@@ -143,7 +167,8 @@ _BY_INFCODE: dict[int, type[ProtocolError]] = {
     cls.infcode: cls
     for cls in (MissingCredentials, UnknownSite, BadSignature, StaleTimestamp, ReusedNonce, WrongSite,
                 MalformedEnvelope, UnknownInfno, MsgidConflict, BadMsgid, PayloadTooLarge, BadInput,
-                NotFound, Conflict, EncounterAlreadySettled, ServerError)
+                NotFound, Conflict, EncounterAlreadySettled, EcTokenExpired, EcTokenUnknown, CertificateMismatch,
+                ServerError)
 }
 
 

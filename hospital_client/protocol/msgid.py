@@ -1,4 +1,10 @@
-"""Envelope times and the msgid: fixmedins_code(12) + yyyyMMddHHmmss (CST) + sequence(4)."""
+"""Envelope times and the msgid: fixmedins_code(12) + yyyyMMddHHmmss (CST) + sequence(4).
+
+A hospital's windows (desks) share its fixmedins_code, so the 4-digit sequence carries the desk:
+``desk_sequence(desk, n)`` is the desk's digit (desk 1-9, desk 10 is 0) followed by three digits:
+000-499 for journal entries (``n`` modulo 500), 500-999 for the desk's other messages. Two desks
+of one hospital never make the same msgid, whatever the second.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +29,18 @@ def parse_time(text: str) -> dt.datetime:
 
 _SITE_CODE = re.compile(r"[0-9A-Za-z]{12}")
 _MSGID = re.compile(r"([0-9A-Za-z]{12})([0-9]{14})([0-9]{4})")
+
+
+DESK_MAX = 10  # desks per fixmedins_code: the first digit of the msgid's sequence
+SEQUENCES_PER_SECOND = 500  # of each kind (journal entries, other messages) per desk and second
+
+
+def desk_sequence(desk: int, number: int, *, entry: bool = True) -> int:
+    """The msgid sequence of a desk's journal entry ``number`` (000-499 after the desk's digit), or of
+    its ``number``-th other message (``entry=False``: 500-999)."""
+    if not 1 <= desk <= DESK_MAX:
+        raise ValueError(f"desk {desk} is not 1..{DESK_MAX}")
+    return (desk % 10) * 1000 + (0 if entry else SEQUENCES_PER_SECOND) + number % SEQUENCES_PER_SECOND
 
 
 def make_msgid(fixmedins_code: str, moment: dt.datetime, seq: int) -> str:

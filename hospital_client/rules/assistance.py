@@ -16,7 +16,7 @@ from .fees import FeeTotals
 from .money import ZERO, fmt_pct, fmt_yuan, round_fen
 from .pack_schema import AssistanceGroup, AssistanceRules, SecondTier, Segment
 from .packs import Pack
-from .request import Person, YearToDate
+from .request import Person, StayBefore, YearToDate
 from .result import ExplainStep
 
 GROUP_NAMES = {
@@ -65,7 +65,9 @@ def scale_amount(ratio: Decimal | None, bands: list[Segment], deductible: Decima
 
 
 def _tier_pay(tier: AssistanceGroup | SecondTier, deductible: Decimal, left: Decimal, base_before: Decimal,
-              paid_before: Decimal) -> _TierPay:
+              paid_before: Decimal, stay_base: Decimal | None = None, stay_paid: Decimal = ZERO) -> _TierPay:
+    """The tier's payment; stay_base and stay_paid: what the stay's earlier periods (中途结算) had as this
+    tier's base and payment, when this settlement continues a stay (a per-admission tier goes on from them)."""
     if tier.per == "year":
         cumulative = base_before + left
         raw = scale_amount(tier.ratio, tier.bands, deductible, cumulative)
@@ -74,6 +76,8 @@ def _tier_pay(tier: AssistanceGroup | SecondTier, deductible: Decimal, left: Dec
         pay = telescoped(target, paid_before, left)
         reached = cap is not None and target >= cap
         return _TierPay(pay, cumulative, "year" if reached else "", cap if cap is not None else ZERO)
+    if stay_base is not None:
+        return _continued_admission_pay(tier, deductible, left, paid_before, stay_base, stay_paid)
     if left <= 0:
         return _TierPay(ZERO, left, "", ZERO)
     raw = scale_amount(tier.ratio, tier.bands, deductible, left)
@@ -85,6 +89,23 @@ def _tier_pay(tier: AssistanceGroup | SecondTier, deductible: Decimal, left: Dec
         if raw >= room:
             raw, capped, cap = room, "year", tier.annual_cap
     return _TierPay(round_fen(raw), left, capped, cap)
+
+
+def _continued_admission_pay(tier: AssistanceGroup | SecondTier, deductible: Decimal, left: Decimal,
+                             paid_before: Decimal, stay_base: Decimal, stay_paid: Decimal) -> _TierPay:
+    """A per-admission tier over a stay settled in periods: the stay's amount on its whole base (deductible,
+    bands and admission cap once per stay), rounded, less what its earlier periods were paid."""
+    whole = stay_base + left
+    raw = scale_amount(tier.ratio, tier.bands, deductible, whole)
+    capped, cap = "", ZERO
+    if tier.admission_cap is not None and raw >= tier.admission_cap:
+        raw, capped, cap = tier.admission_cap, "admission", tier.admission_cap
+    pay = telescoped(round_fen(raw), stay_paid, left)
+    if tier.annual_cap is not None:
+        room = max(ZERO, tier.annual_cap - paid_before)
+        if pay >= room:
+            pay, capped, cap = room, "year", tier.annual_cap
+    return _TierPay(pay, whole, capped, cap)
 
 
 def _ratio_text(tier: AssistanceGroup | SecondTier) -> str:
@@ -105,7 +126,7 @@ def _cap_text(tp: _TierPay, what: str) -> str:
 
 def pay_assistance(
     pack: Pack, person: Person, ytd: YearToDate, t: FeeTotals, basic: BasicPoolPay, hifmi_pay: Decimal,
-    explain: list[ExplainStep],
+    explain: list[ExplainStep], stay: StayBefore | None = None,
 ) -> AssistancePay:
     """This bill's 医疗救助 (and second-tier) payment; appends their explanation steps."""
     rules = pack.model.assistance
@@ -121,7 +142,9 @@ def pay_assistance(
         left = t.inscp_scp_amt - basic.pay - hifmi_pay
     if t.medfee_sumamt >= 0:
         left = max(ZERO, left)
-    tp = _tier_pay(tier, tier.deductible, left, ytd.maf_base, ytd.maf_pay)
+    per_stay = stay is not None and tier.per == "admission"
+    tp = _tier_pay(tier, tier.deductible, left, ytd.maf_base, ytd.maf_pay,
+                   stay.maf_base if stay is not None and per_stay else None, stay.maf_pay if stay is not None else ZERO)
     pay = tp.pay
     name = GROUP_NAMES.get(group, group)
     per_admission = tier.per == "admission"
@@ -139,7 +162,10 @@ def pay_assistance(
     second = rules.second_tier
     if second is not None and group in second.groups:
         left2 = left - pay
-        tp2 = _tier_pay(second, second.threshold, left2, ytd.maf2_base, ytd.maf2_pay)
+        per_stay2 = stay is not None and second.per == "admission"
+        tp2 = _tier_pay(second, second.threshold, left2, ytd.maf2_base, ytd.maf2_pay,
+                        stay.maf2_base if stay is not None and per_stay2 else None,
+                        stay.maf2_pay if stay is not None else ZERO)
         pay2 = tp2.pay
         if second.per == "admission":
             text2 = (f"倾斜救助：本次住院救助后个人负担 {fmt_yuan(tp2.measured)} 元，超过每次 "

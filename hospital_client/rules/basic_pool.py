@@ -25,6 +25,9 @@ class BasicPoolPay:
     pay: Decimal
     pool_prop_selfpay: Decimal
     info: str
+    # The policy-range cost of this bill above the annual cap: the part of the base the pool paid nothing on
+    # because its cap was reached (rounded to the fen); zero when the cap did not bind.
+    over_cap: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class PoolRules:
     bands: list[RatioBand]
     measure: BandMeasure
     annual_cap: Amount | None
+    admission_rules: list[AdmissionRule]
 
 
 def pool_rules(pack: Pack, psn_type: str) -> PoolRules:
@@ -59,7 +63,10 @@ def pool_rules(pack: Pack, psn_type: str) -> PoolRules:
             "person.psn_type",
             f"{psn_type or '(none)'} has no basic-pool rules in pack {pack.id} (its categories cover {known})",
         )
-    return PoolRules(category, deductible, ratio, bands, measure or "above_deductible", cap)
+    admission_rules = basic.admission_rules
+    if category is not None and category.admission_rules is not None:
+        admission_rules = category.admission_rules
+    return PoolRules(category, deductible, ratio, bands, measure or "above_deductible", cap, admission_rules)
 
 
 def amount_of(pack: Pack, value: Amount) -> tuple[Decimal, str]:
@@ -101,10 +108,11 @@ def _basic_deductible(pack: Pack, pool: PoolRules, enc: Encounter, ytd: YearToDa
     amount, how = amount_of(pack, pool.deductible[str(enc.hosp_lv)])
     who = pool.category.name if pool.category is not None else ""
     why = f"{who}{level}医院起付线 {fmt_yuan(amount)} 元" + (f"（{how}）" if how else "")
-    nth = ytd.admissions + 1
-    rule = _rule_for(rules.admission_rules, nth)
+    # A stay continued after a mid-stay settlement was counted by its first settlement.
+    nth = max(1, ytd.admissions) if enc.stay_before is not None else ytd.admissions + 1
+    rule = _rule_for(pool.admission_rules, nth)
     if rule is not None:
-        amount = admission_deductible(rules.admission_rules, str(enc.hosp_lv), amount, nth)
+        amount = admission_deductible(pool.admission_rules, str(enc.hosp_lv), amount, nth)
         if rule.factor is not None:
             why += f"；本年度第 {nth} 次住院按 {fmt_pct(rule.factor)} 计为 {fmt_yuan(amount)} 元"
         else:
@@ -137,8 +145,11 @@ def pay_basic_pool(
     rules = pack.model.basic
     pool = pool_rules(pack, person.psn_type)
     inscp = t.inscp_scp_amt
+    stay = enc.stay_before
     deductible = ZERO
-    if inscp > 0:
+    if stay is not None:
+        deductible = _continued_deductible(pack, pool, enc, ytd, inscp, explain)
+    elif inscp > 0:
         full, why = _basic_deductible(pack, pool, enc, ytd)
         deductible = min(full, inscp)
         text = f"{why}；本次由个人负担起付线 {fmt_yuan(deductible)} 元"
@@ -163,10 +174,73 @@ def pay_basic_pool(
     else:
         bands = [(b.upto if b.upto is not None else OPEN_END, clamp(b.ratio[level] + delta, ZERO, ONE))
                  for b in pool.bands]
-    # Band bounds are counted from the deductible, or on the policy-range amount itself.
-    offset = ZERO if pool.measure == "above_deductible" else deductible
-    raw = ZERO
     parts: list[str] = []
+    if stay is None:
+        # Band bounds are counted from the deductible, or on the policy-range amount itself.
+        offset = ZERO if pool.measure == "above_deductible" else deductible
+        raw = _banded(bands, base, offset, parts)
+    else:
+        # The stay goes on from its earlier periods: the bands are placed on the whole stay's amounts, and
+        # this period pays the stay's rounded amount after it less the one before it.
+        stay_dedc = stay.act_pay_dedc + deductible
+        offset = ZERO if pool.measure == "above_deductible" else stay_dedc
+        before = _banded(bands, max(ZERO, stay.inscp_scp_amt - stay_dedc), offset, [])
+        after = _banded(bands, stay.inscp_scp_amt + inscp - stay_dedc, offset, parts)
+        raw = round_fen(after) - round_fen(before)
+        notes.append(f"接续本住院此前 {stay.periods} 次中途结算，分段按整个住院累计计算")
+    pay = round_fen(raw)
+    capped = ""
+    over_cap = ZERO
+    if base > 0 and pool.annual_cap is not None:
+        cap, _ = amount_of(pack, pool.annual_cap)
+        room = max(ZERO, cap - ytd.hifp_pay)
+        if pay > room:
+            pay = room
+            if stay is None:
+                over_cap = round_fen(base - _inverse(bands, offset, pay))
+            else:
+                whole = stay.inscp_scp_amt + inscp - stay.act_pay_dedc - deductible
+                over_cap = round_fen(whole - _inverse(bands, offset, round_fen(before) + pay))
+            capped = (f"，达到年度最高支付限额 {fmt_yuan(cap)} 元"
+                      f"（本年度此前已支付 {fmt_yuan(ytd.hifp_pay)} 元）")
+    ratio_text = "/".join(parts) if parts else fmt_pct(bands[0][1])
+    how = " 分段" if len(parts) > 1 else " "
+    note_text = f"（{'，'.join(notes)}）" if notes else ""
+    explain.append(ExplainStep(
+        "hifp_pay",
+        f"基本医保统筹：起付线以上政策范围内费用 {fmt_yuan(base)} 元按 {ratio_text}{how}支付{note_text}，"
+        f"支付 {fmt_yuan(pay)} 元{capped}",
+        pay,
+    ))
+    return BasicPoolPay(
+        deductible=deductible, base=base, pay=pay, pool_prop_selfpay=base - pay,
+        info=f"起付线{deductible:.2f}元，支付比例{ratio_text}", over_cap=min(over_cap, base),
+    )
+
+
+def _inverse(bands: list[tuple[Decimal, Decimal]], offset: Decimal, amount: Decimal) -> Decimal:
+    """The base above the deductible on which _banded reaches amount (the end of what the pool covers)."""
+    if amount <= 0:
+        return ZERO
+    lower = ZERO
+    reached = ZERO
+    for upto, ratio in bands:
+        top = upto if upto == OPEN_END else upto - offset
+        start = max(lower, ZERO)
+        lower = max(lower, top)
+        if top <= start:
+            continue
+        band_amount = (top - start) * ratio
+        if ratio > 0 and reached + band_amount >= amount:
+            return start + (amount - reached) / ratio
+        reached += band_amount
+    return OPEN_END
+
+
+def _banded(bands: list[tuple[Decimal, Decimal]], base: Decimal, offset: Decimal, parts: list[str]) -> Decimal:
+    """The pool's amount before rounding on a base above the deductible, band by band (each band's bound less
+    offset); appends the ratios of the bands reached to parts."""
+    raw = ZERO
     if base >= 0:
         lower = ZERO
         for upto, ratio in bands:
@@ -182,25 +256,29 @@ def pay_basic_pool(
     else:
         raw = base * bands[0][1]
         parts.append(fmt_pct(bands[0][1]))
-    pay = round_fen(raw)
-    capped = ""
-    if base > 0 and pool.annual_cap is not None:
-        cap, _ = amount_of(pack, pool.annual_cap)
-        room = max(ZERO, cap - ytd.hifp_pay)
-        if pay > room:
-            pay = room
-            capped = (f"，达到年度最高支付限额 {fmt_yuan(cap)} 元"
-                      f"（本年度此前已支付 {fmt_yuan(ytd.hifp_pay)} 元）")
-    ratio_text = "/".join(parts) if parts else fmt_pct(bands[0][1])
-    how = " 分段" if len(parts) > 1 else " "
-    note_text = f"（{'，'.join(notes)}）" if notes else ""
+    return raw
+
+
+def _continued_deductible(pack: Pack, pool: PoolRules, enc: Encounter, ytd: YearToDate, inscp: Decimal,
+                          explain: list[ExplainStep]) -> Decimal:
+    """The deductible of a settlement that continues a stay: no second one; in the year of the earlier periods,
+    what the stay's deductible still lacks (when they did not reach it), in a new year none."""
+    stay = enc.stay_before
+    assert stay is not None
+    if stay.endtime.year != enc.endtime.year:
+        explain.append(ExplainStep(
+            "act_pay_dedc",
+            f"跨年度住院接续 {stay.endtime.year} 年度的中途结算（已付起付线 {fmt_yuan(stay.act_pay_dedc)} 元），"
+            "本次不再计起付线", ZERO))
+        return ZERO
+    full, why = _basic_deductible(pack, pool, enc, ytd)
+    if pack.model.basic.deductible_mode == "once_per_year_highest":
+        # The year's deductible paid so far (year_to_date) already holds what the earlier periods paid.
+        deductible = clamp(full, ZERO, max(ZERO, inscp))
+    else:
+        deductible = clamp(min(full, stay.inscp_scp_amt + inscp) - stay.act_pay_dedc, ZERO, max(ZERO, inscp))
     explain.append(ExplainStep(
-        "hifp_pay",
-        f"基本医保统筹：起付线以上政策范围内费用 {fmt_yuan(base)} 元按 {ratio_text}{how}支付{note_text}，"
-        f"支付 {fmt_yuan(pay)} 元{capped}",
-        pay,
-    ))
-    return BasicPoolPay(
-        deductible=deductible, base=base, pay=pay, pool_prop_selfpay=base - pay,
-        info=f"起付线{deductible:.2f}元，支付比例{ratio_text}",
-    )
+        "act_pay_dedc",
+        f"{why}；本住院此前中途结算已付起付线 {fmt_yuan(stay.act_pay_dedc)} 元，不再重复计算，"
+        f"本次由个人负担起付线 {fmt_yuan(deductible)} 元", deductible))
+    return deductible

@@ -18,9 +18,12 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationError,
     field_validator,
     model_validator,
 )
+
+from .money import round_fen
 
 Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
 Ratio = Annotated[Decimal, Field(ge=0, le=1, allow_inf_nan=False)]
@@ -166,6 +169,8 @@ class PersonCategory(_Strict):
     bands: list[RatioBand] = []
     measure: BandMeasure | None = None
     annual_cap: Amount | None = None
+    admission_rules: list[AdmissionRule] | None = Field(
+        default=None, description="this category's rules by admission number, instead of [basic]'s")
 
     @field_validator("deductible", "ratio")
     @classmethod
@@ -177,7 +182,14 @@ class PersonCategory(_Strict):
         if self.ratio is not None and self.bands:
             raise ValueError("give at most one of 'ratio' or [[bands]]")
         _check_bands([b.upto for b in self.bands], "bands")
+        _check_admission_rules(self.admission_rules or [])
         return self
+
+
+def _check_admission_rules(rules: list[AdmissionRule]) -> None:
+    nths = [r.from_nth for r in rules]
+    if nths != sorted(set(nths)):
+        raise ValueError("admission_rules must be in increasing from_nth order, each once")
 
 
 class BasicRules(_Strict):
@@ -192,6 +204,11 @@ class BasicRules(_Strict):
     categories: list[PersonCategory] = []
     group_ratio_plus: dict[str, Ratio] = Field(default={}, description="psn_type -> ratio points added")
     out_of_area: OutOfArea = OutOfArea()
+    cross_year: Literal["discharge_date", "split_at_year_end"] = Field(
+        default="discharge_date",
+        description="a stay over 31 December: settled whole in its discharge year, or split there by a "
+                    "mid-stay settlement",
+    )
 
     @field_validator("deductible", "ratio")
     @classmethod
@@ -223,10 +240,9 @@ class BasicRules(_Strict):
                 if code in seen:
                     raise ValueError(f"psn_type {code!r} is in categories {seen[code]} and {category.name}")
                 seen[code] = category.name
-        nths = [r.from_nth for r in self.admission_rules]
-        if nths != sorted(set(nths)):
-            raise ValueError("admission_rules must be in increasing from_nth order, each once")
-        if self.deductible_mode == "once_per_year_highest" and self.admission_rules:
+        _check_admission_rules(self.admission_rules)
+        if self.deductible_mode == "once_per_year_highest" and (
+                self.admission_rules or any(c.admission_rules for c in self.categories)):
             raise ValueError(
                 "admission_rules do not apply with deductible_mode = \"once_per_year_highest\"; remove them"
             )
@@ -256,9 +272,12 @@ class DeductibleSpec(_Strict):
     amount: Money | None = None
     income_share: Ratio | None = None
     last_year_income: Money | None = None
+    of: str | None = Field(default=None, description="a [figures.<name>] that gives last_year_income")
 
     @model_validator(mode="after")
     def _one_way(self) -> DeductibleSpec:
+        if self.of is not None and self.last_year_income is None:
+            raise ValueError(f"'of' names no [figures.<name>] table: {self.of}")
         by_income = self.income_share is not None or self.last_year_income is not None
         if self.amount is not None and by_income:
             raise ValueError("give either 'amount' or 'income_share' with 'last_year_income', not both")
@@ -396,6 +415,35 @@ class AssistanceRules(_Strict):
         return self
 
 
+class FurtherFund(_Strict):
+    """An employee scheme's further step after the basic pool, settled on the year's cumulative base:
+    [hifob] 职工大额医疗费用补助, [cvlserv] 公务员医疗补助 (the latter for persons with cvlserv_flag)."""
+
+    base: Literal["over_pool_cap", "after_pool", "after_pool_with_deductible"] = Field(
+        description="over_pool_cap: the policy-range cost above the basic pool's annual cap; after_pool: what "
+                    "the patient still carries of the policy-range cost after the pool (and the earlier steps)"
+    )
+    insutypes: list[str] = Field(default=[], description="the insutypes it applies to; none: all of the pack's")
+    deductible: Amount = Decimal(0)
+    ratio: Ratio | None = None
+    segments: list[Segment] = []
+    annual_cap: Amount | None = None
+
+    @model_validator(mode="after")
+    def _ratio_or_segments(self) -> FurtherFund:
+        if (self.ratio is None) == (not self.segments):
+            raise ValueError("give exactly one of 'ratio' or [[segments]]")
+        _check_bands([s.upto for s in self.segments], "segments")
+        return self
+
+    def figure_names(self) -> set[str]:
+        return {a.of for a in (self.deductible, self.annual_cap) if isinstance(a, FigureShare)}
+
+
+FURTHER_FUNDS = ("hifob", "cvlserv")
+FURTHER_YTD_KEYS = {name: (f"{name}_base", f"{name}_pay") for name in FURTHER_FUNDS}
+
+
 class FundName(_Strict):
     code: str = Field(pattern=r"^[0-9A-Za-z]{1,10}$")
     name: str = Field(min_length=1)
@@ -407,6 +455,14 @@ class Funds(_Strict):
     hifmi: FundName | None = None
     maf: FundName | None = None
     maf2: FundName | None = None
+    hifob: FundName | None = None
+    cvlserv: FundName | None = None
+
+
+class PaymentRules(_Strict):
+    """How the patient may pay the cash part at the window (the desk offers these methods)."""
+
+    personal_account: bool = Field(default=False, description="医保个人账户 may pay the cash part")
 
 
 CORE_YTD_KEYS = ("act_pay_dedc", "hifp_pay")
@@ -466,9 +522,12 @@ class PackModel(_Strict):
     basic: BasicRules
     hifmi: HifmiRules | None = None
     assistance: AssistanceRules | None = None
+    hifob: FurtherFund | None = Field(default=None, description="职工大额医疗费用补助")
+    cvlserv: FurtherFund | None = Field(default=None, description="公务员医疗补助")
     funds: Funds
     figures: dict[str, Figure] = Field(default={}, description="published figures amounts refer to by name")
     outpatient: dict[str, OutpatientSection] = Field(default={}, description="outpatient sections by name")
+    payment: PaymentRules = PaymentRules()
 
     @model_validator(mode="after")
     def _outpatient_med_types(self) -> PackModel:
@@ -493,11 +552,70 @@ class PackModel(_Strict):
 
     def accumulator_keys(self) -> set[str]:
         """The year_to_date keys this pack declares beyond the rules core's."""
-        return {k for s in self.outpatient.values() for k in s.accumulator_keys()}
+        keys = {k for s in self.outpatient.values() for k in s.accumulator_keys()}
+        for name in FURTHER_FUNDS:
+            if getattr(self, name) is not None:
+                keys.update(FURTHER_YTD_KEYS[name])
+        return keys
+
+    @model_validator(mode="after")
+    def _further_funds(self) -> PackModel:
+        for name in FURTHER_FUNDS:
+            if getattr(self, name) is not None and getattr(self.funds, name) is None:
+                raise ValueError(f"[{name}] is given but [funds.{name}] is not")
+        taken = {k for s in self.outpatient.values() for k in s.accumulator_keys()}
+        for name in FURTHER_FUNDS:
+            clash = sorted(taken & set(FURTHER_YTD_KEYS[name])) if getattr(self, name) is not None else []
+            if clash:
+                raise ValueError(
+                    f"{clash[0]} is the year_to_date key of [{name}]; an outpatient section may not use it")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _hifmi_figures(cls, data: Any) -> Any:
+        """大病保险 amounts given by a published figure, resolved to what the 大病 rules take: a deductible
+        table's 'of' gives its last_year_income, an annual_cap { factor, of } its amount (rounded to the fen)."""
+        if not isinstance(data, dict) or not isinstance(data.get("hifmi"), dict):
+            return data
+        raw_figures = data.get("figures")
+        figures: dict[Any, Any] = raw_figures if isinstance(raw_figures, dict) else {}
+        hifmi = dict(data["hifmi"])
+
+        def figure(name: Any) -> Decimal | None:
+            entry = figures.get(name) if isinstance(name, str) else None
+            amount = entry.get("amount") if isinstance(entry, dict) else None
+            return Decimal(amount) if isinstance(amount, (int, Decimal)) and not isinstance(amount, bool) else None
+
+        for key in ("deductible", "deductible_urban", "deductible_rural"):
+            spec = hifmi.get(key)
+            if isinstance(spec, dict) and "of" in spec:
+                if "last_year_income" in spec:
+                    raise ValueError(f"hifmi.{key}: give either 'last_year_income' or 'of', not both")
+                amount = figure(spec["of"])
+                if amount is not None:
+                    hifmi[key] = {**spec, "last_year_income": amount}
+        cap = hifmi.get("annual_cap")
+        if isinstance(cap, dict):
+            amount = figure(cap.get("of"))
+            if amount is None:
+                raise ValueError(f"hifmi.annual_cap: 'of' names no [figures.<name>] table: {cap.get('of')}")
+            try:
+                share = FigureShare.model_validate(cap)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(part) for part in ("hifmi", "annual_cap", *first["loc"]))
+                raise ValueError(f"{where}: {first['msg']}") from None
+            hifmi["annual_cap"] = round_fen(share.factor * amount)
+        return {**data, "hifmi": hifmi}
 
     @model_validator(mode="after")
     def _figures_known(self) -> PackModel:
-        unknown = sorted(self.basic.figure_names() - set(self.figures))
+        names = self.basic.figure_names()
+        for further in (self.hifob, self.cvlserv):
+            if further is not None:
+                names |= further.figure_names()
+        unknown = sorted(names - set(self.figures))
         if unknown:
             raise ValueError(f"'of' names no [figures.<name>] table: {', '.join(unknown)}")
         return self

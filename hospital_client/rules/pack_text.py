@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .basic_pool import amount_of
+from .further_funds import further_sentences
 from .money import ONE, fmt_pct, fmt_yuan
-from .pack_schema import Amount, FigureShare, OutpatientSection, PersonCategory, RatioBand
+from .pack_schema import AdmissionRule, Amount, FigureShare, OutpatientSection, PersonCategory, RatioBand
 from .packs import Pack
 
 _LEVELS = (("3", "三级"), ("2", "二级"), ("1", "一级"))
@@ -87,19 +88,16 @@ def explain_pack(pack: Pack) -> list[str]:
         lines.append(_category_text(pack, category))
     if basic.deductible_mode == "once_per_year_highest":
         lines.append("起付线一年只计一次，到更高级别医院住院时补足差额。")
-    for rule in basic.admission_rules:
-        if rule.factor is not None:
-            lines.append(f"本年度第 {rule.from_nth} 次及以后住院，起付线按 {fmt_pct(rule.factor)} 计。")
-        elif rule.amount is not None:
-            lines.append(f"本年度第 {rule.from_nth} 次及以后住院，"
-                         f"{_by_level({k: _yuan(v) for k, v in rule.amount.items()}, '起付线')}。")
-        elif rule.less_each is not None:
-            floor = rule.at_least or {}
-            less = _by_level({k: _yuan(v) for k, v in rule.less_each.items()}, "每次降低")
-            text = f"本年度第 {rule.from_nth} 次起每次住院起付线比上一次降低（{less}）"
-            if floor:
-                text += f"，{_by_level({k: _yuan(v) for k, v in floor.items()}, '最低')}"
-            lines.append(text + "。")
+    lines += [_admission_text(rule, "") for rule in basic.admission_rules]
+    for category in basic.categories:
+        if category.admission_rules is not None:
+            lines += [_admission_text(rule, category.name) for rule in category.admission_rules]
+            if not category.admission_rules:
+                lines.append(f"{category.name}：每次住院起付线相同，不按住院次数调整。")
+    if basic.cross_year == "split_at_year_end":
+        lines.append("跨年度住院以 12 月 31 日为界中途结算，新年度接续结算，起付线只计一次。")
+    else:
+        lines.append("跨年度住院按出院日期确定结算年度。")
     if basic.referral == "difference":
         lines.append("转诊住院连续计算起付线：转往更高级别医院补足差额，转往同级或下级不再计起付线。")
     for code, plus in basic.group_ratio_plus.items():
@@ -108,6 +106,7 @@ def explain_pack(pack: Pack) -> list[str]:
     if ooa.deductible_factor != ONE or ooa.ratio_minus_registered or ooa.ratio_minus_unregistered:
         lines.append(f"异地就医：起付线按 {fmt_pct(ooa.deductible_factor)} 计，已备案比例降低 "
                      f"{fmt_pct(ooa.ratio_minus_registered)}，未备案降低 {fmt_pct(ooa.ratio_minus_unregistered)}。")
+    lines += further_sentences(pack)
     if model.hifmi is not None:
         cap = model.hifmi.annual_cap
         lines.append("大病保险：按年度累计合规费用计算" + (f"，年度最高支付 {_yuan(cap)}。" if cap is not None
@@ -116,9 +115,26 @@ def explain_pack(pack: Pack) -> list[str]:
         lines.append(f"医疗救助：适用人群 {'、'.join(model.assistance.groups)}。")
     for section in model.outpatient.values():
         lines.append(_outpatient_text(section))
+    if model.payment.personal_account:
+        lines.append("个人现金部分可用医保个人账户支付。")
     if info.illustrative:
         lines.append(f"以下参数为示例值（政策原文未给出）：{'、'.join(info.illustrative)}。")
     return lines
+
+
+def _admission_text(rule: AdmissionRule, who: str) -> str:
+    head = f"{who}：" if who else ""
+    if rule.factor is not None:
+        return f"{head}本年度第 {rule.from_nth} 次及以后住院，起付线按 {fmt_pct(rule.factor)} 计。"
+    if rule.amount is not None:
+        return (f"{head}本年度第 {rule.from_nth} 次及以后住院，"
+                f"{_by_level({k: _yuan(v) for k, v in rule.amount.items()}, '起付线')}。")
+    floor = rule.at_least or {}
+    less = _by_level({k: _yuan(v) for k, v in (rule.less_each or {}).items()}, "每次降低")
+    text = f"{head}本年度第 {rule.from_nth} 次起每次住院起付线比上一次降低（{less}）"
+    if floor:
+        text += f"，{_by_level({k: _yuan(v) for k, v in floor.items()}, '最低')}"
+    return text + "。"
 
 
 def _outpatient_text(section: OutpatientSection) -> str:
@@ -195,6 +211,13 @@ def pack_warnings(pack: Pack) -> list[str]:
         if named:
             warnings.append(f"basic.group_ratio_plus.{code}: added on top of the ratio of category {named[0]}; "
                             "check the text does not already include it")
+    for name in ("hifob", "cvlserv"):
+        further = getattr(pack.model, name)
+        if further is not None and further.base == "over_pool_cap" and basic.annual_cap is None \
+                and not any(c.annual_cap is not None for c in basic.categories):
+            warnings.append(f"{name}.base: \"over_pool_cap\" pays on the cost above the basic pool's annual cap, "
+                            "but basic.annual_cap is not given, so it never pays")
+    warnings += _outpatient_warnings(pack)
     for n, rule in enumerate(basic.admission_rules):
         if rule.amount is not None and basic.deductible is not None:
             fixed_d = {k: v for k, v in basic.deductible.items() if not isinstance(v, FigureShare)}
@@ -202,4 +225,35 @@ def pack_warnings(pack: Pack) -> list[str]:
             if higher:
                 warnings.append(f"basic.admission_rules[{n}].amount: above the first admission's deductible at "
                                 f"level(s) {', '.join(higher)}")
+    return warnings
+
+
+def _outpatient_warnings(pack: Pack) -> list[str]:
+    """What `policy check` points out in the outpatient sections: each warning names the key."""
+    warnings: list[str] = []
+    for name, section in pack.model.outpatient.items():
+        where = f"outpatient.{name}"
+        if _levels_reversed(section.ratio, higher_is_more=False):
+            warnings.append(f"{where}.ratio: the level-1 ratio is below the level-3 one; "
+                            "check that levels 1 and 3 are not swapped")
+        per_visit = section.deductible_per_visit
+        if per_visit is not None and _levels_reversed(per_visit, higher_is_more=True):
+            warnings.append(f"{where}.deductible_per_visit: the level-1 deductible is above the level-3 one; "
+                            "check that levels 1 and 3 are not swapped")
+        if per_visit is None and section.deductible_annual is None:
+            warnings.append(f"{where}: neither deductible_per_visit nor deductible_annual is given, so there is "
+                            "no deductible; check that the text sets none")
+        if section.annual_cap is None and not section.diseases:
+            warnings.append(f"{where}.annual_cap: not given, so {section.name} has no annual cap; "
+                            "check that the text sets none")
+        for code, disease in section.diseases.items():
+            if section.annual_cap is not None and disease.annual_limit > section.annual_cap:
+                warnings.append(f"{where}.diseases.{code}.annual_limit: above the section's annual_cap "
+                                f"{section.annual_cap}, which limits it first")
+        if section.paid_key == "hifp_pay":
+            warnings.append(f"{where}.paid_key: \"hifp_pay\" counts {section.name} payments together with "
+                            "inpatient ones under the basic pool's annual cap; check that the text shares the limit")
+        if section.deductible_key == "act_pay_dedc":
+            warnings.append(f"{where}.deductible_key: \"act_pay_dedc\" shares the annual deductible with "
+                            "inpatient care; check that the text shares it")
     return warnings

@@ -89,11 +89,26 @@ class Person(_Model):
     insuplc_admdvs: Code
     assistance_group: Literal["tekun", "dibao", "dibao_edge", "poverty", "orphan", "disabled", "other"] | None = None
     residence: Literal["urban", "rural"] | None = None
+    cvlserv_flag: bool = False          # 公务员标志 (1101 person info): [cvlserv] 公务员医疗补助 applies
 
 
 class Referral(_Model):
     from_hosp_lv: Annotated[SmallInt, Field(ge=1, le=3)]
     dedc_paid: NonNegAmount = Decimal(0)
+
+
+class StayBefore(_Model):
+    """What the earlier settlements of the same stay came to (中途结算): the last one's ``stay_after``."""
+
+    endtime: Day                      # the day the last earlier period closed
+    periods: Annotated[SmallInt, Field(ge=1, le=1000)] = 1
+    inscp_scp_amt: NonNegAmount = Decimal(0)
+    act_pay_dedc: NonNegAmount = Decimal(0)
+    hifp_pay: NonNegAmount = Decimal(0)
+    maf_base: NonNegAmount = Decimal(0)
+    maf_pay: NonNegAmount = Decimal(0)
+    maf2_base: NonNegAmount = Decimal(0)
+    maf2_pay: NonNegAmount = Decimal(0)
 
 
 class Encounter(_Model):
@@ -109,12 +124,25 @@ class Encounter(_Model):
     out_of_area: bool = False
     out_of_area_registered: bool = False
     dise_codg: Code | None = None
+    # 中途结算: this settlement closes a period of a stay that goes on (the platform's 2304 mid_setl_flag);
+    # stay_before: the stay's earlier periods, when this settlement continues it.
+    mid_setl_flag: bool = False
+    stay_before: StayBefore | None = None
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Encounter:
         if self.endtime < self.begntime:
             raise ValueError("endtime is before begntime")
+        if self.stay_before is not None and not self.begntime <= self.stay_before.endtime <= self.endtime:
+            raise ValueError("stay_before.endtime must lie between begntime and endtime")
         return self
+
+    @property
+    def period_start(self) -> dt.date:
+        """The first day this settlement covers: the admission, or the day after the earlier periods closed."""
+        if self.stay_before is None:
+            return self.begntime
+        return min(self.stay_before.endtime + dt.timedelta(days=1), self.endtime)
 
 
 _EXTRA_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

@@ -47,6 +47,15 @@ class FeeResult:
 # whether the catalogue knows the code).
 LineRule = tuple[str, Decimal | None, Decimal | None, bool]
 _ZERO_TEXT = fmt(ZERO)
+# With a pack's employee further steps, setlinfo also gives their payments, in the platform's order.
+_SETLINFO_WITH_FURTHER = (*SETLINFO_KEYS[:8], "cvlserv_pay", "hifmi_pay", "hifob_pay", *SETLINFO_KEYS[9:])
+
+
+def setlinfo_keys(setlinfo: dict[str, Decimal]) -> tuple[str, ...]:
+    """The setlinfo keys of a result in the contract's order: SETLINFO_KEYS, and the further steps' if any."""
+    if "hifob_pay" not in setlinfo and "cvlserv_pay" not in setlinfo:
+        return SETLINFO_KEYS
+    return tuple(k for k in _SETLINFO_WITH_FURTHER if k in SETLINFO_KEYS or k in setlinfo)
 
 
 class FeeResults(Sequence[FeeResult]):
@@ -175,12 +184,15 @@ class SettlementResult:
     # found (Violation.to_dict()); neither changes a figure.
     review: dict[str, str] | None = None
     violations: list[dict[str, Any]] = field(default_factory=list)
+    # A stay settled in periods (中途结算): what it came to after this settlement, the next period's
+    # encounter.stay_before; None (and absent from the JSON) for any other settlement.
+    stay_after: dict[str, Decimal | int | str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "policy": {"id": self.policy_id, "version": self.policy_version, "sha256": self.policy_sha256},
             "review": dict(self.review) if self.review is not None else None,
-            "setlinfo": {k: fmt(self.setlinfo[k]) for k in SETLINFO_KEYS},
+            "setlinfo": {k: fmt(self.setlinfo[k]) for k in setlinfo_keys(self.setlinfo)},
             "setldetail": [d.to_dict() for d in self.setldetail],
             "fees": self.fees.to_dicts() if isinstance(self.fees, FeeResults) else [f.to_dict() for f in self.fees],
             "year_to_date_after": {
@@ -189,7 +201,8 @@ class SettlementResult:
             "explain": [e.to_dict() for e in self.explain],
             "warnings": list(self.warnings),
             "violations": [dict(v) for v in self.violations],
-        }
+        } | ({} if self.stay_after is None else {"stay_after": {
+            k: (fmt(v) if isinstance(v, Decimal) else v) for k, v in self.stay_after.items()}})
 
     def to_json(self) -> str:
         return result_json(self.to_dict())

@@ -30,7 +30,9 @@ GENESIS = "0" * 64
 ACTIONS = frozenset({
     "init", "login", "login_failed", "settle", "reverse", "state", "print", "import", "export", "sync",
     "setting", "backup", "restore", "view_unmasked", "operator", "encrypt", "key_export", "key_import", "seal",
-    "day_close", "logout", "unlock_field", "overlap_confirm",
+    "day_close", "logout", "unlock_field", "overlap_confirm", "review_override",
+    "settlement_list", "clearing",
+    "stay_transaction",  # 2402, 2403, 2404, 2405, 2302 sent, queued or refused (app/stay_transactions.py)
 })
 
 __all__ = ["ACTIONS", "GENESIS", "AuditEntry", "AuditReport", "append", "entries", "entry_at", "head", "latest",

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import audit
+from . import audit, mid_stay
 from .connection import LocalDatabase, now, transaction
 from .errors import DuplicateSettlement, NotFound
 from .journal import duplicate_of, settlement_in_force
@@ -63,10 +63,13 @@ class HisStay:
                 "state": "waiting" if self.waiting else "settled", "local_id": self.settled_local_id}
 
 
-# A stay with a settlement in force: not reversed, not recorded against one at the central system.
+# A stay with a settlement in force: not reversed, not recorded against one at the central system
+# (a mid-stay period settled before this hand-off does not count: the hand-off is the next period).
 _IN_FORCE = ("EXISTS (SELECT 1 FROM settlement s WHERE s.mdtrt_id = h.stay_key AND s.kind = 'settlement' "
              "AND NOT EXISTS (SELECT 1 FROM settlement r WHERE r.reverses_local_id = s.local_id) "
-             "AND NOT EXISTS (SELECT 1 FROM already_settled a WHERE a.local_id = s.local_id))")
+             "AND NOT EXISTS (SELECT 1 FROM already_settled a WHERE a.local_id = s.local_id) "
+             "AND NOT (json_extract(s.request_json, '$.encounter.mid_setl_flag') = 1 "
+             "AND s.created_at < h.imported_at))")
 
 
 def _stay(db: LocalDatabase, row: Sequence[Any]) -> HisStay:
@@ -76,14 +79,18 @@ def _stay(db: LocalDatabase, row: Sequence[Any]) -> HisStay:
         endtime=data["endtime"], dept=data["dept"], doctor=data["doctor"],
         diagnoses=tuple(json.loads(data["diagnoses_json"])), fees=tuple(json.loads(data["fees_json"])),
         medfee_sumamt=data["medfee_sumamt"], source=data["source"], imported_by=data["imported_by"],
-        imported_at=data["imported_at"], settled_local_id=settlement_in_force(db.conn, data["stay_key"]))
+        imported_at=data["imported_at"],
+        settled_local_id=None if mid_stay.next_period_handed_over(db.conn, data["stay_key"], data["imported_at"])
+        else settlement_in_force(db.conn, data["stay_key"]))
 
 
 @guarded
 def stay_in_force(db: LocalDatabase, stay_key: str) -> None:
-    """Raise DuplicateSettlement naming the settlement in force for this stay, if there is one."""
+    """Raise DuplicateSettlement naming the settlement in force for this stay, if there is one (not
+    for a stay settled in periods whose next period HIS handed over after the last one)."""
     existing = settlement_in_force(db.conn, stay_key)
-    if existing is not None:
+    row = db.conn.execute("SELECT imported_at FROM his_stay WHERE stay_key = ?", (stay_key,)).fetchone()
+    if existing is not None and not (row and mid_stay.next_period_handed_over(db.conn, stay_key, str(row[0]))):
         raise duplicate_of(db.conn, stay_key, existing)
 
 
@@ -95,7 +102,7 @@ def put_stay(db: LocalDatabase, stay: HisStay, *, operator: str) -> HisStay:
     conn = db.conn
     with transaction(db):
         existing = settlement_in_force(conn, stay.stay_key)
-        if existing is not None:
+        if existing is not None and mid_stay.open_period(conn, stay.stay_key) is None:  # else: the next period
             raise duplicate_of(conn, stay.stay_key, existing)
         fees = json.dumps([dict(f) for f in stay.fees], ensure_ascii=False, separators=(",", ":"), default=str)
         values = (stay.stay_key, stay.ipt_no, stay.mdtrt_id, stay.psn_no, stay.begntime, stay.endtime, stay.dept,

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..privacy import mask_id, mask_name
-from . import audit, content, numbering
+from . import audit, content, mid_stay, numbering
 from .accumulators import apply_delta_in_transaction, delta_between, read_delta
 from .connection import LocalDatabase, now, transaction
 from .errors import AlreadyReversed, DuplicateSettlement, NotFound, NotReversible
@@ -199,13 +199,15 @@ def _active_settlement_for(conn: sqlite3.Connection, mdtrt_id: str) -> int | Non
 
 def duplicate_of(conn: sqlite3.Connection, stay: str, local_id: int) -> DuplicateSettlement:
     """The refusal of a second settlement of a stay, naming the one in force."""
-    row = conn.execute("SELECT queue_no, created_at, operator, medfee_sumamt, psn_cash_pay FROM settlement "
-                       "WHERE local_id = ?", (local_id,)).fetchone()
-    queue_no, at, operator, total, cash = (str(v) for v in row)
-    return DuplicateSettlement(
+    row = conn.execute("SELECT s.queue_no, s.created_at, s.operator, COALESCE(NULLIF(o.display_name, ''), s.operator), "
+                       "s.medfee_sumamt, s.psn_cash_pay FROM settlement s LEFT JOIN operator o ON o.name = s.operator "
+                       "WHERE s.local_id = ?", (local_id,)).fetchone()
+    queue_no, at, login, name, total, cash = (str(v) for v in row)
+    clerk = login if name == login else f"{name} ({login})"
+    return DuplicateSettlement(  # the clerk by name on screen, with the login for IT in the detail
         f"stay {stay} already has settlement {local_id} in force (queue no. {queue_no}, {at[:19]}, "
-        f"clerk {operator}, total {total}, patient paid {cash}); reprint it, or reverse it first to correct it",
-        local_id=local_id, queue_no=queue_no, at=at, operator=operator, total=total, cash=cash)
+        f"clerk {clerk}, total {total}, patient paid {cash}); reprint it, or reverse it first to correct it",
+        local_id=local_id, queue_no=queue_no, at=at, operator=name, total=total, cash=cash)
 
 
 def settlement_in_force(conn: sqlite3.Connection, stay: str) -> int | None:
@@ -317,7 +319,7 @@ def record_settlement(db: LocalDatabase, new: NewSettlement, *, at: dt.datetime 
     conn = db.conn
     with transaction(db):
         existing = _active_settlement_for(conn, mdtrt_id)
-        if existing is not None:
+        if existing is not None and not mid_stay.continues(conn, mdtrt_id, new.request):  # 中途结算: next period
             raise duplicate_of(conn, mdtrt_id, existing)
         local_id = _next_local_id(conn)
         queue_no = _queue_no(when.date(), local_id)
@@ -382,6 +384,7 @@ def record_reversal(
             raise AlreadyReversed(f"settlement {original_local_id} was already reversed by entry {by[0]}")
         (_, orig_queue, psn_no, certno_m, name_m, insutype, admdvs, mdtrt_id, med_type, fixmedins,
          year, setl_date, pack_id, pack_version, pack_sha, catalog_sha) = row[:16]
+        mid_stay.require_latest_period(conn, original_local_id, mdtrt_id)  # periods: the latest first
         amounts = dict(zip(SETLINFO_COLUMNS, row[16:], strict=True))
         negated = {k: negate_text(v) for k, v in amounts.items()}
         local_id = _next_local_id(conn)

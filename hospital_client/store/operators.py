@@ -90,6 +90,14 @@ def list_operators(db: LocalDatabase) -> list[Operator]:
 
 
 @guarded
+def display_names(db: LocalDatabase) -> dict[str, str]:
+    """Every operator's name as people read it (display_name), by login, the inactive ones too
+    (their settlements stay in history); the login where no name was given."""
+    return {str(login): str(shown or login)
+            for login, shown in db.conn.execute("SELECT name, display_name FROM operator")}
+
+
+@guarded
 def get_operator(db: LocalDatabase, name: str) -> Operator:
     row = db.conn.execute(
         "SELECT name, display_name, role FROM operator WHERE name = ? AND active = 1", (name,)

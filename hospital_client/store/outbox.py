@@ -16,10 +16,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..protocol import REVERSAL, SETTLEMENT, make_msgid, msgid_site_code
+from ..protocol import REVERSAL, SETTLEMENT, desk_sequence, make_msgid, msgid_site_code
 from . import audit
 from .connection import LocalDatabase, now, transaction
 from .errors import NotFound, RecordError
+from .numbering import desk_of
 from .sqlite_errors import guarded
 
 STATUSES = ("queued", "sent", "accepted", "adjusted", "rejected")
@@ -37,9 +38,11 @@ __all__ = [
     "mark_many",
     "message_for",
     "msgid_for",
+    "msgid_in_force",
     "older_pending",
     "pending",
     "pending_brief",
+    "renew_msgid",
     "requeue",
     "status_counts",
 ]
@@ -64,14 +67,15 @@ class OutboxMessage:
 
 
 def msgid_for(fixmedins_code: str, at: dt.datetime, local_id: int) -> str:
-    """The protocol's msgid for a journal entry: its local id is the sequence."""
-    return make_msgid(msgid_site_code(fixmedins_code), at, local_id)
+    """The protocol's msgid for a journal entry: the sequence is its desk's digit and its local id
+    modulo 500 (protocol.desk_sequence), so two desks of one hospital never make the same msgid."""
+    return make_msgid(msgid_site_code(fixmedins_code), at, desk_sequence(desk_of(local_id), local_id))
 
 
 def free_msgid(conn: sqlite3.Connection, fixmedins_code: str, at: dt.datetime, local_id: int) -> str:
-    """``msgid_for``, or, when another entry has that msgid already (the 4-digit sequence is the
-    local id modulo 10000: ids 10000 apart in one second, or an entry of a restored journal made
-    in the same second as one numbered in a restore's range), the same a second later, and so on."""
+    """``msgid_for``, or, when another entry has that msgid already (ids 500 apart in one second,
+    an entry of a restored journal made in the same second as one numbered in a restore's range,
+    or a msgid given up after a lost reply, 2601), the same a second later, and so on."""
     for shift in range(86400):
         msgid = msgid_for(fixmedins_code, at + dt.timedelta(seconds=shift), local_id)
         if conn.execute("SELECT 1 FROM outbox WHERE msgid = ?", (msgid,)).fetchone() is None:
@@ -232,3 +236,37 @@ def requeue(db: LocalDatabase, outbox_id: int, *, operator: str, at: dt.datetime
         audit.append_in_transaction(db.conn, "sync", operator, f"outbox:{outbox_id}",
                                     {"retry": message.local_id, "was": message.last_error[:200]}, when)
     return get_message(db, outbox_id)
+
+
+# --- a new msgid after a lost reply (2601) ------------------------------------------------------
+
+_RENEWED = "new msgid "
+
+
+@guarded
+def msgid_in_force(db: LocalDatabase, message: OutboxMessage) -> str:
+    """The msgid the message is sent with now: its own, or the newest one given after the central
+    system fenced the earlier one (2601, see ``renew_msgid``)."""
+    row = db.conn.execute("SELECT detail FROM outbox_event WHERE outbox_id = ? AND detail LIKE ? "
+                          "ORDER BY id DESC LIMIT 1", (message.id, _RENEWED + "%")).fetchone()
+    return message.msgid if row is None else str(row[0])[len(_RENEWED):].split(" ", 1)[0]
+
+
+@guarded
+def renew_msgid(db: LocalDatabase, message: OutboxMessage, why: str, *, at: dt.datetime | None = None) -> str:
+    """Give a message a new msgid after the central system fenced its msgid (2601 answered that the
+    message was never processed, and never will be): the message is sent again with it. The outbox
+    row keeps its first msgid (the slip's settlement number); the new one is an outbox event."""
+    when = at or now()
+    with transaction(db):
+        fixmedins = db.conn.execute("SELECT fixmedins_code FROM settlement WHERE local_id = ?",
+                                    (message.local_id,)).fetchone()
+        used = {message.msgid, msgid_in_force(db, message)}
+        for shift in range(1, 86400):
+            msgid = free_msgid(db.conn, str(fixmedins[0] if fixmedins else ""), when + dt.timedelta(seconds=shift - 1),
+                               message.local_id)
+            if msgid not in used:
+                break
+        db.conn.execute("INSERT INTO outbox_event (outbox_id, status, at, detail) VALUES (?, ?, ?, ?)",
+                        (message.id, "sent", when.isoformat(), f"{_RENEWED}{msgid} ({why})"[:500]))
+    return msgid

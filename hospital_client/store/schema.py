@@ -417,6 +417,25 @@ CREATE TABLE day_close (
     _set_version(db, _ordinal("m007_cash_and_day_close"))
 
 
+@_migration
+def m008_person_benefit(db: Database) -> None:
+    """Each roster person's benefit periods (待遇暂停, 未生效, 中断: protocol/benefits.py) as last
+    pulled (9502), read (1101) or checked (2001): a stay inside one is refused (store.benefits)."""
+    db.executescript("""
+CREATE TABLE person_benefit (
+  psn_no TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('suspended', 'waiting', 'interrupted')),
+  begndate TEXT NOT NULL,
+  enddate TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  source TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (psn_no, begndate, state)
+) WITHOUT ROWID;
+""")
+    _set_version(db, _ordinal("m008_person_benefit"))
+
+
 SCHEMA_VERSION = len(_STEPS)
 MIGRATION_NAMES = tuple(step.__name__ for step in _STEPS)
 

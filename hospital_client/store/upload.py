@@ -22,7 +22,8 @@ class UploadSource:
     """A journal entry as the sync uploads it (docs/protocol.md, 9511 items), as JSON text that
     SQLite builds from the committed rows: a settlement's ``request`` exactly as settled with its
     fee lines put back and its ``provisional`` result (policy, setlinfo, setldetail,
-    year_to_date_after); a reversal's ``reverses_local_id``; the time it was committed in China
+    year_to_date_after) and, when a supervisor overrode a review block, its ``review_overrides``;
+    a reversal's ``reverses_local_id``; the time it was committed in China
     Standard Time. Built the same way every time, so a re-sent settlement is the same request
     (the central system binds each local id to its request's fingerprint)."""
 
@@ -47,13 +48,15 @@ _FEES_SQL = """
                     'pric_uplmt_amt', req_pric_uplmt_amt)) END ORDER BY seq)
     FROM fee_line f WHERE f.local_id = s.local_id"""
 _UPLOAD_SQL = f"""
-SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN json_object(
+SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN json_patch(json_object(
     'kind', 'settlement', 'local_id', CAST(s.local_id AS TEXT),
     'setl_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours'),
     'request', json_set(s.request_json, '$.fees', json(coalesce(({_FEES_SQL}), '[]'))),
     'provisional', json_object(
       'policy', s.result_json -> '$.policy', 'setlinfo', s.result_json -> '$.setlinfo',
-      'setldetail', s.result_json -> '$.setldetail', 'year_to_date_after', s.result_json -> '$.year_to_date_after'))
+      'setldetail', s.result_json -> '$.setldetail', 'year_to_date_after', s.result_json -> '$.year_to_date_after')),
+    -- a supervisor's overrides of review blocks, only when there are any (a merge patch drops a null)
+    json_object('review_overrides', s.result_json -> '$.review_overrides'))
   ELSE json_object(
     'kind', 'reversal', 'local_id', CAST(s.local_id AS TEXT), 'reverses_local_id', CAST(s.reverses_local_id AS TEXT),
     'rev_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours')) END

@@ -4,7 +4,9 @@
     drain       the outbox drain (one per database, FIFO, batches, parking) and the online send
     pulls       packs, catalogue, roster deltas, person info and accumulators (with the rebase)
     recovery    after a restore from a backup: what the central system holds comes back (9513)
+    lost_reply  a 2304/2305 sent online without a reply: 5203 by msgid, or 2601 and sent again
     lock        DrainLock: the per-database lock file
+    in_flight   InFlight: an encounter's settlement or reversal in flight ("结算进行中")
     errors      SyncError and its subclasses
 
 The use cases over these (settle online, sync now, setup) are in ``app.sync_usecases``.
@@ -23,8 +25,9 @@ _WHERE = {
     "DrainReport": "drain", "DrainSettings": "drain", "OnlineAnswer": "drain", "drain": "drain", "send_now": "drain",
     "BadAnswer": "errors", "CentralRefused": "errors", "CentralUnreachable": "errors", "CredentialsMissing": "errors",
     "CredentialsUnavailable": "errors", "DrainBusy": "errors", "NotConfigured": "errors",
-    "PulledDataRejected": "errors", "SyncError": "errors",
-    "DrainLock": "lock",
+    "PulledDataRejected": "errors", "ReversalInProgress": "errors", "SettlementInProgress": "errors",
+    "SyncError": "errors",
+    "DrainLock": "lock", "InFlight": "in_flight", "resolve_lost_reply": "lost_reply",
     "PullReport": "pulls", "pull_accumulators": "pulls", "pull_all": "pulls", "pull_catalogue": "pulls",
     "pull_packs": "pulls", "pull_person": "pulls", "pull_roster": "pulls",
     "RecoveryReport": "recovery", "recover_after_restore": "recovery",
@@ -43,11 +46,14 @@ __all__ = [
     "DrainLock",
     "DrainReport",
     "DrainSettings",
+    "InFlight",
     "NotConfigured",
     "OnlineAnswer",
     "PullReport",
     "PulledDataRejected",
     "RecoveryReport",
+    "ReversalInProgress",
+    "SettlementInProgress",
     "SyncError",
     "drain",
     "pull_accumulators",
@@ -57,6 +63,7 @@ __all__ = [
     "pull_person",
     "pull_roster",
     "recover_after_restore",
+    "resolve_lost_reply",
     "send_now",
 ]
 

@@ -104,6 +104,33 @@ def _log_retry(state: tenacity.RetryCallState) -> None:
              _describe(error) if error is not None else "?")
 
 
+class _Sequence:
+    """The sequence numbers of the msgids this process makes for its own messages, shared by every
+    client (two clients of one desk never make the same msgid): at most SEQUENCES_PER_SECOND a
+    second, then the next second's."""
+
+    def __init__(self) -> None:
+        self._numbers = itertools.count(secrets.randbelow(p.SEQUENCES_PER_SECOND))
+        self._lock = threading.Lock()
+        self._second, self._used = 0, 0
+
+    def take(self) -> tuple[dt.datetime, int]:
+        with self._lock:
+            moment = dt.datetime.now(p.CST)
+            second = int(moment.timestamp())
+            if second == self._second and self._used >= p.SEQUENCES_PER_SECOND:
+                time.sleep(max(0.0, second + 1 - moment.timestamp()))
+                moment = dt.datetime.now(p.CST)
+                second = int(moment.timestamp())
+            if second != self._second:
+                self._second, self._used = second, 0
+            self._used += 1
+            return moment, next(self._numbers)
+
+
+_SEQUENCE = _Sequence()
+
+
 class CentralClient:
     """Sends envelopes for one site. Thread-safe; keep one per process and close it at the end."""
 
@@ -120,8 +147,6 @@ class CentralClient:
         self.sign_no = ""
         self.clock_skew: float | None = None   # server clock minus local clock, seconds
         self._sleep = sleep
-        self._seq = itertools.count(secrets.randbelow(10000))
-        self._seq_lock = threading.Lock()
         s = self.settings
         self.http = httpx.Client(
             base_url=site.server_url.rstrip("/"),
@@ -147,9 +172,9 @@ class CentralClient:
     # --- messages --------------------------------------------------------------------------
 
     def new_msgid(self) -> str:
-        with self._seq_lock:
-            seq = next(self._seq)
-        return p.make_msgid(self.site.code, dt.datetime.now(p.CST), seq)
+        """A msgid for a message of its own (not a journal entry's): this desk's sequence range."""
+        moment, seq = _SEQUENCE.take()
+        return p.make_msgid(self.site.code, moment, p.desk_sequence(self.site.desk, seq, entry=False))
 
     def envelope(self, infno: str, input_: Any, msgid: str) -> bytes:
         return p.dumps(p.build_request(
@@ -167,15 +192,30 @@ class CentralClient:
     def call_json(self, infno: str, input_json: bytes, *, msgid: str | None = None, deadline: float | None = None,
                   retry: bool = True) -> Answer:
         """call() for an input already serialised to JSON bytes (large batches)."""
-        msgid = msgid or self.new_msgid()
-        return self.post(self.envelope_json(infno, input_json, msgid), msgid=msgid, deadline=deadline, retry=retry)
+        if msgid is not None:
+            return self.post(self.envelope_json(infno, input_json, msgid), msgid=msgid, deadline=deadline,
+                             retry=retry)
+        return self._fresh(lambda new: self.envelope_json(infno, input_json, new), deadline, retry)
 
     def call(self, infno: str, input_: Any, *, msgid: str | None = None, deadline: float | None = None,
              retry: bool = True) -> Answer:
         """Send one message and return its answer; raise CentralRefused for a refusal and
         CentralUnreachable when no answer came (after the retries, or within ``deadline`` seconds)."""
-        msgid = msgid or self.new_msgid()
-        return self.post(self.envelope(infno, input_, msgid), msgid=msgid, deadline=deadline, retry=retry)
+        if msgid is not None:
+            return self.post(self.envelope(infno, input_, msgid), msgid=msgid, deadline=deadline, retry=retry)
+        return self._fresh(lambda new: self.envelope(infno, input_, new), deadline, retry)
+
+    def _fresh(self, build: Callable[[str], bytes], deadline: float | None, retry: bool) -> Answer:
+        """Send a message of the desk's own under a new msgid; should another program of this desk
+        have used that msgid in the same second (2004), once more under another one."""
+        for attempt in range(3):
+            msgid = self.new_msgid()
+            try:
+                return self.post(build(msgid), msgid=msgid, deadline=deadline, retry=retry)
+            except CentralRefused as exc:
+                if not isinstance(exc.protocol_error, p.MsgidConflict) or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def post(self, body: bytes, *, msgid: str, deadline: float | None = None, retry: bool = True) -> Answer:
         """Send exact envelope bytes (signed anew on every attempt)."""

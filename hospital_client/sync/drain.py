@@ -58,11 +58,15 @@ __all__ = [
     "OnlineAnswer",
     "batch_input",
     "drain",
+    "entry_infno",
+    "record_refusal",
+    "record_view",
     "send_now",
     "upload_item",
 ]
 
 ACK_STORED, ACK_ADJUDICATED = "stored", "adjudicated"
+CORRECTION_KEY = "2601:"  # the local_id the central system gives what a 2601 冲正 made
 MAX_BATCH = 1000  # the central system's limit per 9511 and per 9512 query
 
 T = TypeVar("T")
@@ -147,7 +151,13 @@ def foreign_answer(view: Mapping[str, Any], local_id: int, identity: tuple[str, 
             kind == "settlement" and str(view.get("mdtrt_id") or "") != mdtrt_id):
         return (f"中心的本地编号 {local_id} 属于另一笔{'撤销' if theirs_kind == 'reversal' else '结算'}"
                 f"（中心编号 {view.get('setl_id') or view.get('rev_setl_id') or '?'}），不是本机的这一笔"
-                "（若两台结算终端使用同一站点编码，会出现此情况：每台终端需各自的站点编码）")
+                "（若两台结算终端使用同一站点编码和同一终端号，会出现此情况：每台终端需各自的终端号 desk）")
+    undone = view.get("reversed")
+    if kind == "settlement" and isinstance(undone, Mapping) and str(undone.get("local_id") or "").startswith(
+            CORRECTION_KEY):
+        # 2601 undid it after its reply was lost (sync.lost_reply): not in force, never "final" here
+        return (f"中心结算 {view.get('setl_id') or '?'} 已被冲正（2601，{undone.get('rev_setl_id') or '?'}），"
+                "本笔在中心未生效，须核对后重新结算")
     return ""
 
 
@@ -390,35 +400,57 @@ class OnlineAnswer:
     result: RemoteResult | None = None
     reason: str = ""
     refusal: p.EncounterAlreadySettled | None = None   # already_settled: the settlement in force
+    lost: bool = False            # sent, and no reply came (timeout, connection lost): sync.lost_reply finds out
+
+
+def entry_infno(kind: str) -> str:
+    """The transaction of a journal entry sent online: 2305 for a reversal, 2304 for a settlement."""
+    return p.REVERSAL if kind == "reversal" else p.SETTLEMENT
 
 
 def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadline: float,
              operator: str = "sync") -> OnlineAnswer:
-    """Send one journal entry at once (2304, or 2305 for a reversal) with its own msgid and at most
-    ``deadline`` seconds of waiting; record the answer. Without an answer it stays ``sent`` and the
-    next drain asks about it: never blocks longer than the deadline, never sends twice."""
+    """Send one journal entry at once (2304, or 2305 for a reversal) with its msgid and at most
+    ``deadline`` seconds of waiting; record the answer. Without an answer it stays ``sent`` (``lost``:
+    sync.lost_reply asks what became of it; else the next drain asks): never blocks longer than the
+    deadline, never settles twice (the central system binds the entry's local id once)."""
     message = outbox.message_for(db, local_id)
     if message is None or message.status not in outbox.PENDING:
         return OnlineAnswer("sent", reason="not pending")
     source = upload.upload_sources(db, [local_id])[0]
-    infno = p.REVERSAL if source.kind == "reversal" else p.SETTLEMENT
+    infno = entry_infno(source.kind)
     input_json = f'{{"data":{source.item_json}}}'.encode()  # 2304/2305 take the item's fields (kind is ignored)
+    msgid = outbox.msgid_in_force(db, message)
     outbox.mark_many(db, [(message.id, "sent", "online")])
     try:
-        answer = client.call_json(infno, input_json, msgid=message.msgid, deadline=deadline)
+        answer = client.call_json(infno, input_json, msgid=msgid, deadline=deadline)
     except CentralUnreachable as exc:
-        return OnlineAnswer("sent", reason=str(exc))
+        return OnlineAnswer("sent", reason=str(exc), lost=True)
     except CentralRefused as exc:
-        error = exc.protocol_error
-        if isinstance(error, p.EncounterAlreadySettled):
-            record_already_settled(db, [AlreadySettled(local_id, error.in_force, error.err_msg)], operator=operator)
-            return OnlineAnswer("already_settled", reason=error.err_msg, refusal=error)
-        if isinstance(exc.protocol_error, p.BusinessError | p.WrongSite):
-            reason = f"{exc.infcode} {exc.err_msg}"
-            outbox.mark_many(db, [(message.id, "rejected", reason)])
-            return OnlineAnswer("rejected", reason=reason)
-        return OnlineAnswer("sent", reason=str(exc))  # credentials, clock, msgid: the drain goes on later
+        return record_refusal(db, message, exc, operator=operator)
     view = answer.output if isinstance(answer.output, dict) else {}
+    return record_view(db, message, view, operator=operator)
+
+
+def record_refusal(db: LocalDatabase, message: outbox.OutboxMessage, exc: CentralRefused, *,
+                   operator: str) -> OnlineAnswer:
+    """Record the central system's refusal of an entry sent online (2304, 2305)."""
+    local_id = message.local_id
+    error = exc.protocol_error
+    if isinstance(error, p.EncounterAlreadySettled):
+        record_already_settled(db, [AlreadySettled(local_id, error.in_force, error.err_msg)], operator=operator)
+        return OnlineAnswer("already_settled", reason=error.err_msg, refusal=error)
+    if isinstance(exc.protocol_error, p.BusinessError | p.WrongSite):
+        reason = f"{exc.infcode} {exc.err_msg}"
+        outbox.mark_many(db, [(message.id, "rejected", reason)])
+        return OnlineAnswer("rejected", reason=reason)
+    return OnlineAnswer("sent", reason=str(exc))  # credentials, clock, msgid: the drain goes on later
+
+
+def record_view(db: LocalDatabase, message: outbox.OutboxMessage, view: Mapping[str, Any], *,
+                operator: str) -> OnlineAnswer:
+    """Record the central system's settlement or reversal (2304, 2305, or 5203 by msgid) of an entry."""
+    local_id = message.local_id
     foreign = foreign_answer(view, local_id, reconcile.identities(db, [local_id]).get(local_id))
     if foreign:
         reason = f"{p.Conflict.infcode} {foreign}"

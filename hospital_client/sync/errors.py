@@ -9,6 +9,8 @@
     ├── CentralRefused          the central system refused the message (infcode, err_msg, protocol_error)
     ├── BadAnswer               an answer the client cannot use (not an envelope, missing fields)
     ├── DrainBusy               another drain of the same database is running
+    ├── SettlementInProgress    a settlement of this encounter is in flight (结算进行中)
+    ├── ReversalInProgress      a reversal of this encounter is in flight (撤销进行中)
     ├── PulledDataRejected      a pulled pack or catalogue failed its sha256 or its validation
     └── AuditChainMismatch      the audit log no longer contains the chain head the central system holds
 
@@ -32,6 +34,8 @@ __all__ = [
     "DrainBusy",
     "NotConfigured",
     "PulledDataRejected",
+    "ReversalInProgress",
+    "SettlementInProgress",
     "SyncError",
 ]
 
@@ -92,6 +96,18 @@ class BadAnswer(SyncError):
 
 class DrainBusy(SyncError):
     clerk_text = QT_TRANSLATE_NOOP("errors", "Another sync is running; try again shortly.")
+
+
+class SettlementInProgress(SyncError):
+    """A second settlement (or a reversal) of an encounter while its settlement is in flight."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "Settlement in progress: this patient's settlement is being confirmed with the central system. Wait until it finishes; do not settle again.")
+
+
+class ReversalInProgress(SyncError):
+    """A second reversal (or a settlement) of an encounter while its reversal is in flight."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "Reversal in progress: this patient's reversal is being confirmed with the central system. Wait until it finishes.")
 
 
 class PulledDataRejected(SyncError):

@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import protocol as p
 from ..rules import RulesError
-from ..store import LocalDatabase, caches, reconcile
+from ..store import LocalDatabase, benefits, caches, reconcile
 from ..store.caches import CachedPerson
 from .client import CentralClient
 from .errors import BadAnswer, PulledDataRejected
@@ -118,6 +118,7 @@ def pull_roster(db: LocalDatabase, client: CentralClient, *, operator: str = "sy
         if persons:
             reconcile.put_pulled_persons(db, [x for x in persons if isinstance(x, dict)], operator=operator,
                                       source="central 9502")
+            benefits.put_from_roster(db, [x for x in persons if isinstance(x, dict)], source="central 9502")
         total += len(persons)
         next_cursor = out.get("next_cursor", cursor)
         if not isinstance(next_cursor, int):
@@ -137,9 +138,11 @@ def _merged(existing: CachedPerson | None, fresh: Mapping[str, Any]) -> dict[str
 
 
 def pull_person(db: LocalDatabase, client: CentralClient, *, psn_no: str = "", cert_type: str = "",
-                cert_no: str = "", operator: str = "sync") -> CachedPerson:
-    """1101 for one person (by psn_no, or by credential type 01/02/03 and number): cache and return it."""
+                cert_no: str = "", operator: str = "sync", extra: Mapping[str, str] | None = None) -> CachedPerson:
+    """1101 for one person (by psn_no, or by credential type 01/02/03 and number, with ``extra``
+    fields such as card_sn or the certno the certificate must belong to): cache and return it."""
     data: dict[str, str] = {"psn_no": psn_no} if psn_no else {"mdtrt_cert_type": cert_type, "mdtrt_cert_no": cert_no}
+    data.update({k: v for k, v in (extra or {}).items() if v})
     out = _output(client.call(p.PERSON_INFO, {"data": data}).output, "1101")
     person, base = out.get("person"), out.get("baseinfo") or {}
     if not isinstance(person, dict) or not person.get("psn_no"):
@@ -149,6 +152,9 @@ def pull_person(db: LocalDatabase, client: CentralClient, *, psn_no: str = "", c
     merged = _merged(caches.get_person(db, str(person["psn_no"])), entry)
     merged["year_to_date"], merged["site_local_ids"] = entry["year_to_date"], entry["site_local_ids"]
     reconcile.put_pulled_persons(db, [merged], operator=operator, source="central 1101")
+    if isinstance(out.get("benefit_periods"), list):
+        benefits.put_from_roster(db, [{"psn_no": person["psn_no"], "benefit": out["benefit_periods"]}],
+                                 source="central 1101")
     cached = caches.get_person(db, str(person["psn_no"]))
     if cached is None:  # pragma: no cover - just written
         raise BadAnswer("1101: the person could not be cached")

@@ -41,8 +41,9 @@ class RecoveryReport:
         return asdict(self)
 
 
-def _page(client: CentralClient, after: int, deadline: float | None) -> dict[str, Any]:
-    answer = client.call(p.SITE_RECOVERY, {"data": {"after_local_id": str(after), "limit": PAGE}}, deadline=deadline)
+def _page(client: CentralClient, after: int, below: int, deadline: float | None) -> dict[str, Any]:
+    data = {"after_local_id": str(after), "below_local_id": str(below), "limit": PAGE}  # this desk's range only
+    answer = client.call(p.SITE_RECOVERY, {"data": data}, deadline=deadline)
     output = answer.output if isinstance(answer.output, dict) else {}
     if not isinstance(output.get("entries"), list) or not str(output.get("high_water_mark", "")).isdigit():
         raise BadAnswer("9513: the answer has no entries or high_water_mark")
@@ -58,9 +59,10 @@ def recover_after_restore(db: LocalDatabase, client: CentralClient, *, operator:
     state = numbering.restore_state(db)
     if not state.pending:
         return report
-    after, mark = state.known_max, 0
+    low, below = numbering.desk_range(db.conn)
+    after, mark = max(state.known_max, low), 0
     while True:
-        output = _page(client, after, deadline)
+        output = _page(client, after, below, deadline)
         mark = max(mark, int(output["high_water_mark"]))
         done = recovered.record_central_entries(db, output["entries"], site=client.site.code, operator=operator)
         report.settlements += len(done.settlements)

@@ -2,7 +2,7 @@
 method and fund, the detail list, provisional settlements still queued, signature lines; closing
 locks the clerk's day), and the monthly statement per fund (confirmed apart from provisional); on
 screen, as PDF and as Excel (file names suggested in Chinese: 日结-2026-12-04.xlsx,
-日结单-demo-2026-12-04.pdf, 基金月报-2026-12.xlsx)."""
+日结单-示例收费员-2026-12-04.pdf, 基金月报-2026-12.xlsx)."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ class DayEndPage(DeskPage):
         self.close_summary = QLabel()
         self.close_summary.setObjectName("day_close_summary")
         self.close_summary.setWordWrap(True)
-        self.close_summary.setStyleSheet("font-size:12pt")
+        self.close_summary.setStyleSheet("font-size:11pt")
         preview = key_button(self.tr("Show my day"), "Ctrl+R", self.refresh_close)
         self.close_button = key_button(self.tr("Close my day…"), "Ctrl+J", lambda: self.close_my_day())
         self.close_button.setObjectName("close_day_button")
@@ -126,9 +126,10 @@ class DayEndPage(DeskPage):
 
         def rows() -> list[dict[str, Any]]:
             out = []
+            names = self.desk.operator_names()  # the clerk by name, not the login
             for r in self.desk.day_end(day_from, day_to):
                 row = r.to_dict()
-                row["operator_text"] = self.tr("Total") if r.operator == "total" else r.operator
+                row["operator_text"] = self.tr("Total") if r.operator == "total" else names.get(r.operator, r.operator)
                 paid = row.pop("by_payment")
                 row.update({f"pay_{k}": paid.get(k, "0.00") for k in PAYMENT_METHODS})
                 out.append(row)
@@ -146,13 +147,13 @@ class DayEndPage(DeskPage):
         state = (self.tr("Closed at %1").replace("%1", report.closed_at[11:16]) if report.closed_at
                  else self.tr("Not closed yet"))
         methods = "　".join(f"{name} ¥{amount:,.2f}" for name, amount in report.by_payment.items()) or "—"
-        lines = [
-            f"<b>{report.business_day}　{state}</b>",
-            self.tr("Settlements %1, reversals %2; patients paid ¥%3 (funds ¥%4).")
+        lines = [  # three lines at most: the tables below keep their rows on a 1366×768 screen
+            f"<b>{report.business_day}　{state}</b>　"
+            + self.tr("Settlements %1, reversals %2; patients paid ¥%3 (funds ¥%4).")
             .replace("%1", str(report.settlements)).replace("%2", str(report.reversals))
             .replace("%3", f"{report.funds['psn_cash_pay']:,.2f}").replace("%4", f"{report.funds['fund_pay_sumamt']:,.2f}"),
-            self.tr("By payment method:") + " " + methods,
-            self.tr("Tendered ¥%1, change ¥%2.").replace("%1", f"{report.tendered:,.2f}")
+            self.tr("By payment method:") + " " + methods + "　"
+            + self.tr("Tendered ¥%1, change ¥%2.").replace("%1", f"{report.tendered:,.2f}")
             .replace("%2", f"{report.change:,.2f}"),
         ]
         if report.provisional_queued:
@@ -181,7 +182,7 @@ class DayEndPage(DeskPage):
 
     def _close_file_name(self, suffix: str) -> str:
         day = self.close_report.business_day if self.close_report else dt.date.today().isoformat()
-        return f"日结单-{self.operator.name}-{day}.{suffix}"
+        return f"日结单-{self.operator.display_name or self.operator.name}-{day}.{suffix}"
 
     def export_close_pdf(self, path: str | Path | None = None) -> None:
         target = path or self._ask(self._close_file_name("pdf"), self.tr("PDF file (*.pdf)"))
@@ -233,9 +234,10 @@ class DayEndPage(DeskPage):
 
         def work() -> Path:
             rows = []
+            names = self.desk.operator_names()
             for r in self.desk.day_end(day_from, day_to):
                 row = r.to_dict()
-                row["operator_text"] = "合计" if r.operator == "total" else r.operator
+                row["operator_text"] = "合计" if r.operator == "total" else names.get(r.operator, r.operator)
                 rows.append([row[k] for k in keys])
             stamp = long_moment_text(dt.datetime.now())
             return write_pdf(target, f"{self.desk.site_name} 日结 {day_from} 至 {day_to}",

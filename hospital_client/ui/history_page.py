@@ -108,7 +108,8 @@ class EntryDialog(QDialog):
             entry["psn_name"], entry["certno"], self.tr("Admission no. %1").replace("%1", str(entry["mdtrt_id"])),
             self.tr("Queue no. %1").replace("%1", str(entry["queue_no"])),
             kinds.get(str(entry.get("kind", "")), ""), states.get(str(entry["state"]), ""),
-            moment_text(str(entry["created_at"])))))
+            moment_text(str(entry["created_at"])),
+            self.tr("Clerk %1").replace("%1", str(entry.get("operator_name") or entry.get("operator", ""))))))
         head.setWordWrap(True)
         layout.addWidget(head)
         panel = BreakdownPanel()
@@ -156,7 +157,7 @@ class HistoryPage(DeskPage):
             (self.tr("Name"), "psn_name", False),
             (self.tr("ID number"), "certno", False), (self.tr("Admission no."), "mdtrt_id", False),
             (self.tr("Total"), "medfee", True), (self.tr("Funds"), "funds", True), (self.tr("Cash"), "cash", True),
-            (self.tr("Operator"), "operator", False), (self.tr("Upload"), "upload_text", False),
+            (self.tr("Operator"), "operator_name", False), (self.tr("Upload"), "upload_text", False),
         ], tasks, page_size=200, parent=self, decorate=self._decorate,
             keep=("local_id", "kind", "reverses_local_id", "reversed_by", "state"))
         self._kinds = {"settlement": self.tr("Settlement"), "reversal": self.tr("Reversal")}
@@ -164,6 +165,7 @@ class HistoryPage(DeskPage):
         self._uploads = {"queued": self.tr("Queued"), "sent": self.tr("Sent"), "accepted": self.tr("Accepted"),
                          "adjusted": self.tr("Adjusted"), "rejected": self.tr("Rejected")}
         self._reversed_mark = self.tr(" (reversed)")
+        self._names: dict[str, str] | None = None  # operators by login: their names, read once per search
         self.view = table_view(self.model, "history_table")
         self.view.doubleClicked.connect(lambda _: self.open_selected())
         for key in ("Return", "Enter"):  # Enter on a row opens it
@@ -201,6 +203,7 @@ class HistoryPage(DeskPage):
         flt = HistoryFilter(day_from=self.day_from.date().toString("yyyy-MM-dd"),
                             day_to=self.day_to.date().toString("yyyy-MM-dd"),
                             text=self._search_text(), state=self.state.currentData() or "")
+        self._names = None  # an operator added since is named too
         self.model.reset_source(lambda after, limit: self.desk.history_page(flt, after, limit))
         self.tasks.run(lambda: self.desk.history_count(flt), self._counted, self._error)
 
@@ -220,6 +223,10 @@ class HistoryPage(DeskPage):
         row["medfee"], row["funds"], row["cash"] = (info["medfee_sumamt"], info["fund_pay_sumamt"],
                                                     info["psn_cash_pay"])
         row["upload_text"] = self._uploads.get(row.get("outbox_status") or "", row.get("outbox_status") or "")
+        names = self._names
+        if names is None:
+            names = self._names = {k: sys.intern(v) for k, v in self.desk.operator_names().items()}
+        row["operator_name"] = names.get(row["operator"], row["operator"])  # the clerk's name, not the login
         return row
 
     def _error(self, exc: BaseException) -> None:
@@ -237,7 +244,14 @@ class HistoryPage(DeskPage):
         if row is None:
             return
         local_id = int(row["local_id"])
-        self.tasks.run(lambda: self.desk.entry(local_id), lambda e: EntryDialog(e, self).exec(), self._error)
+        desk = self.desk
+
+        def read() -> dict[str, Any]:
+            entry = desk.entry(local_id)
+            entry["operator_name"] = desk.operator_names().get(str(entry.get("operator", "")), "")
+            return entry
+
+        self.tasks.run(read, lambda e: EntryDialog(e, self).exec(), self._error)
 
     def reprint_selected(self, path: str | Path | None = None) -> None:
         row = self.selected()

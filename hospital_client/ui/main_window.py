@@ -29,8 +29,10 @@ from .widgets import with_key
 if TYPE_CHECKING:
     from .dayend_page import DayEndPage
     from .history_page import HistoryPage
+    from .outpatient_page import OutpatientPage
     from .queue_page import QueuePage
     from .settings_page import SettingsPage
+    from .settlement_list_page import SettlementListPage
 
 # The status bar is read once the window has painted (the first read loads the sync code).
 FIRST_STATUS_DELAY_MS = 200
@@ -91,6 +93,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._queue, self.tr("Upload and sync"))
         self._dayend = PageSlot(self._make_dayend)
         self.tabs.addTab(self._dayend, self.tr("Day-end"))
+        self._lists = PageSlot(self._make_lists)
+        self.tabs.addTab(self._lists, self.tr("Settlement lists"))
+        self._outpatient = PageSlot(self._make_outpatient)
+        self.tabs.addTab(self._outpatient, self.tr("Outpatient"))
         self._settings: PageSlot | None = None
         if operator.has_role("admin"):
             self._settings = PageSlot(self._make_settings)
@@ -114,6 +120,8 @@ class MainWindow(QMainWindow):
         self._add_key(self.tr("Sync now"), "F8", self._sync_now)
         self._add_key(self.tr("Amount tendered"), "F7", self._on_settle(self.settle_page.focus_tendered))
         self._add_key(self.tr("Log out / switch operator"), "F11", lambda: self.switch_operator())
+        self._add_key(self.tr("Settlement lists"), "Ctrl+Shift+L", lambda: self.show_page(self.settlement_list_page))
+        self._add_key(self.tr("Outpatient"), "F10", self.show_outpatient)
 
         # Status bar: site and operator, online state, queue, last sync, pack, clock.
         self.site_status = QLabel(f"{desk.site_name}　{operator.display_name or operator.name}")
@@ -195,6 +203,32 @@ class MainWindow(QMainWindow):
         page.synced.connect(lambda _: self.refresh_status())
         return page
 
+    @property
+    def settlement_list_page(self) -> SettlementListPage:
+        return cast("SettlementListPage", self._lists.page())
+
+    def _make_lists(self) -> QWidget:
+        from .settlement_list_page import SettlementListPage
+
+        return SettlementListPage(self.desk, self.tasks, self.operator)
+
+    @property
+    def outpatient_page(self) -> OutpatientPage:
+        return cast("OutpatientPage", self._outpatient.page())
+
+    def show_outpatient(self) -> None:
+        """The outpatient page (F10) with the patient box focused, ready for the next visit."""
+        page = self.outpatient_page
+        self.show_page(page)
+        page.focus_id()
+
+    def _make_outpatient(self) -> QWidget:
+        from .outpatient_page import OutpatientPage
+
+        page = OutpatientPage(self.desk, self.tasks, self.operator)
+        page.settled.connect(lambda _: self.refresh_status())
+        return page
+
     def _make_dayend(self) -> QWidget:
         from .dayend_page import DayEndPage
 
@@ -225,6 +259,8 @@ class MainWindow(QMainWindow):
             self.history_page.search()
         elif slot is self._queue:
             self.queue_page.refresh()
+        elif slot is self._lists:
+            self.settlement_list_page.refresh()
         elif slot is self._dayend:
             self.dayend_page.refresh()
             self.dayend_page.refresh_funds()

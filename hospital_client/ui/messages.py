@@ -23,9 +23,6 @@ from ..app import AuthenticationFailed, HospitalClientError, RequestError
 
 log = logging.getLogger(__name__)
 
-# Assistance groups as the desk and the slip name them (short forms).
-GROUP_NAMES = {"tekun": "特困供养", "dibao": "低保", "dibao_edge": "低保边缘", "poverty": "建档立卡"}
-
 # The parts of a policy pack a warning may name (pack.illustrative), as the clerk and the slip say them.
 PACK_KEY_NAMES = {
     "basic": "基本医保统筹", "basic.deductible": "起付线", "basic.ratio": "统筹支付比例",

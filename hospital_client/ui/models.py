@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from ..app import OVER_CAP, REFUND, UNKNOWN, FeeRow
+from ..app.fee_rows import REVIEW_BLOCK, REVIEW_WARN
 
 T = TypeVar("T")
 _Index = QModelIndex | QPersistentModelIndex
@@ -98,6 +99,10 @@ class FeeTableModel(RowTableModel[FeeRow]):
 
     def _flag_text(self, row: FeeRow) -> str:
         texts = []
+        if REVIEW_BLOCK in row.flags:
+            texts.append(self.tr("review block %1: self-paid").replace("%1", ", ".join(row.review_rules)))
+        if REVIEW_WARN in row.flags:
+            texts.append(self.tr("review warning %1").replace("%1", ", ".join(row.review_rules)))
         if UNKNOWN in row.flags:
             texts.append(self.tr("not in catalogue: self-paid"))
         if OVER_CAP in row.flags:
@@ -108,6 +113,8 @@ class FeeTableModel(RowTableModel[FeeRow]):
 
     def extra_data(self, row: FeeRow, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole:
+            if REVIEW_BLOCK in row.flags:
+                return QBrush(QColor("#f4cccc"))
             if UNKNOWN in row.flags:
                 return QBrush(QColor("#fde2e1"))
             if OVER_CAP in row.flags:

@@ -9,12 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter
 
 from ..app import DAY_END_KEYS, DayCloseReport
 from ..app.day_close import DETAIL_HEADERS, FUND_TITLES, SIGNATURES, detail_cells, money_text
+from ..app.private_files import private_output
+from .paged_print import paint_pages
 
 
 def rows_html(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -27,7 +29,7 @@ def rows_html(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
     body = "".join("<tr>" + "".join(cell(v, bool(row) and row[0] == "合计") for v in row) + "</tr>" for row in rows)
     return (f"<table border='1' cellspacing='0' cellpadding='3' style='font-size:9pt;border-collapse:collapse' "
-            f"width='100%'><tr>{head}</tr>{body}</table>")
+            f"width='100%'><thead><tr>{head}</tr></thead>{body}</table>")  # the head repeats on every page
 
 
 def table_html(title: str, subtitle: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -41,25 +43,26 @@ def _numeric(value: Any) -> bool:
     return text.replace(".", "", 1).isdigit()
 
 
-def _print_landscape(path: str | Path, page_html: str) -> Path:
-    """An HTML page printed to an A4 landscape PDF at ``path``."""
+def _print_landscape(path: str | Path, page_html: str, header: str) -> Path:
+    """An HTML page printed to an A4 landscape PDF at ``path``, readable by this user only from its
+    first byte (app.private_files: a 0600 file in the same folder, renamed into place); from page 2
+    on ``header`` at the top of each page, and the page numbers at the foot of every page."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
-                                      QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter))
-    doc = QTextDocument()
-    doc.setHtml(page_html)
-    doc.setPageSize(QSizeF(printer.pageRect(QPrinter.Unit.Point).size()))
-    doc.print_(printer)
+    with private_output(path) as tmp:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp))
+        printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
+                                          QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter))
+        doc = QTextDocument()
+        doc.setHtml(page_html)
+        paint_pages(doc, printer, header)
     return path
 
 
 def write_pdf(path: str | Path, title: str, subtitle: str, headers: Sequence[str],
               rows: Sequence[Sequence[Any]]) -> Path:
-    return _print_landscape(path, table_html(title, subtitle, headers, rows))
+    return _print_landscape(path, table_html(title, subtitle, headers, rows), f"{title}（续）")
 
 
 _GAP = "&nbsp;" * 6
@@ -87,7 +90,7 @@ def day_close_html(report: DayCloseReport) -> str:
         "<html><body style=\"font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif\">"
         f"<h2 align='center'>{e(report.hospital_name)} 收款员日结单</h2>"
         f"<p style='font-size:9pt'>医疗机构编码：{e(report.fixmedins_code)}{_GAP}日期：{e(report.business_day)}"
-        f"{_GAP}收款员：{e(report.operator_name)}（{e(report.operator)}）{_GAP}日结时间：{e(closed)}</p>"
+        f"{_GAP}收款员：{e(report.operator_name)}{_GAP}日结时间：{e(closed)}</p>"
         "<table width='100%' cellspacing='0' cellpadding='4'><tr valign='top'>"
         f"<td><b>按支付方式（个人现金部分）</b>{pairs(methods)}</td>"
         f"<td><b>按基金</b>{pairs(funds)}</td>"
@@ -99,10 +102,10 @@ def day_close_html(report: DayCloseReport) -> str:
 
 
 def write_day_close_pdf(path: str | Path, report: DayCloseReport) -> Path:
-    """The 日结单 as an A4 landscape PDF, made 0600 (it names patients, masked)."""
-    written = _print_landscape(path, day_close_html(report))
-    written.chmod(0o600)
-    return written
+    """The 日结单 as an A4 landscape PDF, 0600 from the start (it names patients, masked)."""
+    return _print_landscape(path, day_close_html(report),
+                            f"{report.hospital_name} 收款员日结单（续）　日期：{report.business_day}　"
+                            f"收款员：{report.operator_name}")
 
 
 def write_day_close_pdf_offscreen(path: str | Path, report: DayCloseReport) -> Path:

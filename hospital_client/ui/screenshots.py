@@ -110,9 +110,10 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         # A second settlement refused, and a typed stay overlapping another of the same person.
         one = desk.entry(1)
         info = one["setlinfo"]
+        clerk_name = desk.operator_names().get(str(one["operator"]), str(one["operator"]))  # named, as the desk does
         already = FirstSettlementDialog(DuplicateSettlement(
             "shown", local_id=1, queue_no=str(one["queue_no"]), at=str(one["created_at"]),
-            operator=str(one["operator"]), total=str(info["medfee_sumamt"]), cash=str(info["psn_cash_pay"])), window)
+            operator=clerk_name, total=str(info["medfee_sumamt"]), cash=str(info["psn_cash_pay"])), window)
         already.show()
         pump(0.2)
         save(already, folder, "13-already-settled")
@@ -120,7 +121,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         overlap = OverlapDialog([{"local_id": 1, "queue_no": one["queue_no"], "stay": one["mdtrt_id"],
                                   "begntime": (today - dt.timedelta(days=6)).isoformat(),
                                   "endtime": today.isoformat(), "at": one["created_at"],
-                                  "operator": one["operator"], "total": info["medfee_sumamt"]}], window)
+                                  "operator": clerk_name, "total": info["medfee_sumamt"]}], window)
         overlap.show()
         overlap.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # what Enter without a reason says
         pump(0.2)
@@ -135,6 +136,13 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         page.unlock_field("discharged")
         pump()
         save(window, folder, "15-his-unlocked")
+        # A patient whose benefits are suspended: why, before any bill (ui/identify_controls.py).
+        page.clear()
+        pump()
+        page.identify.setText(str(next(p for p in persons if p.get("benefit"))["certno"]))
+        page.lookup()
+        pump()
+        save(window, folder, "02b-benefit-suspended")
 
         bad = import_bill_bytes("明细流水号,医保目录编码,项目名称,单价,数量,金额\n1,X1,床位费,40,7,280.00\n"
                                 "2,X2,药,1.5,两盒,3\n3,,药,1,1,2\n".encode("gbk"), "his_export.csv")
@@ -145,11 +153,21 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         preview.close()
 
         for name, widget in (("06-history", window.history_page), ("07-dayend", window.dayend_page),
-                             ("10-queue", window.queue_page)):
+                             ("10-queue", window.queue_page), ("16-settlement-lists", window.settlement_list_page)):
             window.show_page(widget)
             pump(0.8)
             save(window, folder, name)
-        entry = EntryDialog(desk.entry(1), window)
+        # An outpatient visit (门诊) typed at the window: the figures at once, before it is settled.
+        outpatient = window.outpatient_page
+        window.show_page(outpatient)
+        outpatient.id_edit.setText(str(persons[26]["psn_no"]))
+        outpatient.lookup()
+        for typed in ("1*12", "4"):
+            outpatient.item_edit.setText(typed)
+            outpatient.item_entered()
+        pump(0.3)
+        save(window, folder, "17-outpatient")
+        entry = EntryDialog({**desk.entry(1), "operator_name": desk.operator_names().get("demo", "")}, window)
         entry.show()
         pump(0.2)
         save(entry, folder, "11-entry")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import Desk, Operator
+from ..app.code_names import region_name
 from .i18n import LANGUAGES
 from .messages import show_error, show_info
 from .models import DictTableModel
@@ -34,7 +35,7 @@ class SettingsPage(DeskPage):
         form = QFormLayout(site_box)
         form.addRow(self.tr("Medical institution code"), QLabel(desk.fixmedins_code))
         form.addRow(self.tr("Name"), QLabel(desk.site_name))
-        form.addRow(self.tr("Region (admdvs)"), QLabel(desk.region))
+        form.addRow(self.tr("Region (admdvs)"), QLabel(f"{region_name(desk.region)}（{desk.region}）"))
         form.addRow(self.tr("Site file"), QLabel(site.source if site else self.tr("none: embedded demo site")))
         database = QLabel(str(desk.db_path))
         database.setWordWrap(True)

@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import (
-    PAYMENT_METHODS,
     Desk,
     DuplicateSettlement,
     EncounterInput,
@@ -53,21 +52,23 @@ from ..app import (
     amount_in_words,
 )
 from ..app.bill_import import ImportedBill, import_bill
+from ..app.code_names import assistance_group_name, insutype_name, region_name
 from ..app.his_handoff import HandoffMismatch
 from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
 from .his_queue import WaitingStays
-from .messages import GROUP_NAMES, Notice, clerk_message, show_error, show_info
+from .identify_controls import IdentifyControls
+from .messages import Notice, clerk_message, show_error, show_info
 from .models import FeeTableModel
 from .preferences import chosen_printer
 from .tasks import TaskRunner
+from .violations_panel import ReviewGate
 from .widgets import DeskPage, day_edit, key_button, with_key
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
     from ..app.his_stays import TakenStay
     from ..app.sync_usecases import OnlineOutcome
 
-INSUTYPE_NAMES = {"390": "城乡居民医保", "310": "职工医保"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -97,7 +98,7 @@ class ConfirmDialog(QDialog):
             mark.setWordWrap(True)
             mark.setStyleSheet("background:#b00000;color:white;font-size:15pt;font-weight:bold;padding:8px")
             layout.addWidget(mark)
-        who = QLabel(f"{person.psn_name}　{person.certno}　{INSUTYPE_NAMES.get(person.insutype, person.insutype)}")
+        who = QLabel(f"{person.psn_name}　{person.certno}　{insutype_name(person.insutype, short=True)}")
         who.setStyleSheet("font-size:12pt")
         layout.addWidget(who)
         layout.addWidget(QLabel(self.tr("Total %1 yuan; funds pay %2 yuan.")
@@ -249,13 +250,13 @@ class SettlePage(DeskPage):
         pl = QGridLayout(person_box)
         pl.addWidget(self.identify, 0, 0)
         pl.addWidget(find, 0, 1)
-        pl.addWidget(self.person_label, 1, 0, 1, 2)
+        pl.addWidget(self.person_label, 1, 0, 1, 3)
         # The stays HIS handed over: the clerk takes the next one instead of typing the stay.
         self.taken: TakenStay | None = None
         self.waiting = WaitingStays(desk, tasks)
         self.waiting.taken.connect(self.take_stay)
         self.waiting.failed.connect(self._error)
-        pl.addWidget(self.waiting, 2, 0, 1, 2)
+        pl.addWidget(self.waiting, 3, 0, 1, 3)
 
         # --- stay --------------------------------------------------------------------------------
         today = QDate.currentDate()
@@ -270,6 +271,10 @@ class SettlePage(DeskPage):
         self.begin.setMinimumDate(QDate(2000, 1, 1))
         self.begin.setSpecialValueText(" ")
         self.end = day_edit(today)
+        # The card reader (F6) beside Find; the benefit status under the patient (ui/identify_controls.py).
+        self.identification = IdentifyControls(self)
+        pl.addWidget(self.identification, 0, 2)
+        pl.addWidget(self.identification.benefit_label, 2, 0, 1, 3)
         self.diagnosis = QLineEdit()
         self.diagnosis.setPlaceholderText(self.tr("ICD-10, e.g. J18.900"))
         self.referral = QCheckBox(self.tr("Referred from"))
@@ -279,6 +284,9 @@ class SettlePage(DeskPage):
         self.referral_paid = QLineEdit("0.00")
         self.referral_paid.setMaximumWidth(90)
         self.registered = QCheckBox(self.tr("Out-of-area stay registered (异地备案)"))
+        # 中途结算: this settlement closes a period of a long stay; the stay's next one continues it.
+        self.mid_stay = QCheckBox(self.tr("Mid-stay settlement (中途结算): the stay goes on"))
+        self.mid_stay.setObjectName("mid_stay")
         stay_box = QGroupBox(self.tr("Stay"))
         sl = QGridLayout(stay_box)
         sl.addWidget(QLabel(self.tr("Admission no.")), 0, 0)
@@ -297,7 +305,11 @@ class SettlePage(DeskPage):
         referral_row.addWidget(QLabel(self.tr("deductible paid")))
         referral_row.addWidget(self.referral_paid)
         sl.addLayout(referral_row, 2, 2, 1, 2)
-        sl.addWidget(self.registered, 3, 0, 1, 3)
+        flags_row = QHBoxLayout()
+        flags_row.addWidget(self.registered)
+        flags_row.addWidget(self.mid_stay)
+        flags_row.addStretch(1)
+        sl.addLayout(flags_row, 3, 0, 1, 3)
         # What the hand-off filled is read-only; the clerk may unlock one field (audited).
         self.unlock_button = QPushButton(with_key(self.tr("Unlock a field"), "Ctrl+U"))
         self.unlock_button.setObjectName("unlock_button")
@@ -343,6 +355,8 @@ class SettlePage(DeskPage):
         bar.addWidget(self.bill_label, 1)
         bl.addLayout(bar)
         bl.addWidget(self.fee_view, 1)
+        self.review = ReviewGate(self)  # 智能审核: the violations under the lines, before the confirm
+        bl.addWidget(self.review.panel)
         self.breakdown = BreakdownPanel()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(bill_box)
@@ -371,7 +385,7 @@ class SettlePage(DeskPage):
         # The clerk's cash: how the patient pays, what they hand over (F7), the change, large.
         self.payment_method = QComboBox()
         self.payment_method.setObjectName("payment_method")
-        for code, name in PAYMENT_METHODS.items():
+        for code, name in desk.payment_methods().items():  # 医保个人账户 once a pack allowing it is known
             self.payment_method.addItem(name, code)
         self.tendered = QLineEdit()
         self.tendered.setObjectName("tendered")
@@ -475,6 +489,7 @@ class SettlePage(DeskPage):
 
     def clear(self) -> None:
         self._overlap_checked = False
+        self.identification.clear()
         self.person = None
         self.bill = None
         self.preview = None
@@ -490,12 +505,15 @@ class SettlePage(DeskPage):
         self.referral.setChecked(False)
         self.referral_paid.setText("0.00")
         self.registered.setChecked(False)
+        self.mid_stay.setChecked(False)
         self.fee_model.set_rows([])
         self.bill_label.setText(self.tr("No bill loaded."))
         self.breakdown.show_result(None)
+        self.review.clear()
         self.cash_label.setText(self.tr("Patient pays") + "　—")
         self._due = None
         self.tendered.clear()
+        self._offer_methods(self.desk.payment_methods())
         self.payment_method.setCurrentIndex(0)
         self._update_change()
         self._info(self.tr("Scan or type the patient's code, then import the bill (F4)."))
@@ -621,7 +639,7 @@ class SettlePage(DeskPage):
         if not key:
             return
         self._info(self.tr("Looking up…"))
-        self.tasks.run(lambda: self.desk.lookup(key), self._found, self._error)
+        self.identification.lookup(key)
 
     def _found(self, people: list[PersonView]) -> None:
         self.identify.clear()  # the number typed or scanned does not stay on screen
@@ -636,14 +654,16 @@ class SettlePage(DeskPage):
             return
         person = people[0]
         self.person = person
+        self.identification.person_shown(person)
         self.outcome = None
         ytd = person.year_to_date
-        group = GROUP_NAMES.get(person.assistance_group or "", person.assistance_group or "")
-        area = "" if person.insuplc_admdvs == self.desk.region else self.tr("out-of-area insured (%1)").replace("%1", person.insuplc_admdvs)
+        group = assistance_group_name(person.assistance_group)
+        area = "" if person.insuplc_admdvs == self.desk.region else self.tr("out-of-area insured (%1)").replace(
+            "%1", region_name(person.insuplc_admdvs))
         group_html = f"<span style='color:#8a5a00'>{group}</span>" if group else ""
         self.person_label.setText(
             f"<b style='font-size:14pt'>{person.psn_name}</b>　{person.certno}　"
-            f"{INSUTYPE_NAMES.get(person.insutype, person.insutype)}　{group_html}　{area}<br/>"
+            f"{insutype_name(person.insutype, short=True)}　{group_html}　{area}<br/>"
             + self.tr("This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4")
             .replace("%1", str(ytd.get("admissions", 0))).replace("%2", str(ytd.get("hifp_pay", "0.00")))
             .replace("%3", str(ytd.get("hifmi_base", "0.00"))).replace("%4", str(ytd.get("hifmi_pay", "0.00")))
@@ -702,6 +722,7 @@ class SettlePage(DeskPage):
             referral_from_lv=int(self.referral_lv.currentData()) if self.referral.isChecked() else None,
             referral_dedc_paid=self.referral_paid.text().strip() or "0.00",
             out_of_area_registered=self.registered.isChecked(),
+            mid_stay=self.mid_stay.isChecked(),
         )
 
     def _request(self) -> dict[str, Any] | None:
@@ -745,10 +766,13 @@ class SettlePage(DeskPage):
         self.preview = preview
         self._overlap_checked = False
         self._show(preview.result)
+        pack_sha = str(preview.result.get("policy", {}).get("sha256", ""))
+        self.tasks.run(lambda: self.desk.payment_methods(pack_sha), self._offer_methods, self._error)
         self._info(self.tr("Check the split, then settle (F9)."))
 
     def _show(self, result: dict[str, Any]) -> None:
         self.breakdown.show_result(result)
+        self.review.show(result)
         cash = Decimal(result["setlinfo"]["psn_cash_pay"])
         self.cash_label.setText(self.tr("Patient pays") + f"　¥ {cash:,.2f}")
         self._due = cash
@@ -780,8 +804,9 @@ class SettlePage(DeskPage):
         request = self.preview.request
         self._busy(True)
         self._info(self.tr("Saving…"))
-        self.tasks.run(lambda: self.desk.settle_online(self.operator, request, payment=payment), self._settled,
-                       self._error)
+        overrides, approver = self.review.overrides, self.review.approver
+        self.tasks.run(lambda: self.desk.settle_online(self.operator, request, payment=payment, overrides=overrides,
+                                                       approver=approver), self._settled, self._error)
 
     def _overlaps_read(self, overlaps: list[dict[str, Any]]) -> None:
         if not overlaps:
@@ -825,6 +850,20 @@ class SettlePage(DeskPage):
             self.change_label.setText(self.tr("Short by") + f"　¥ {self._due - tendered:,.2f}")
         else:
             self.change_label.setText(self.tr("Change") + f"　¥ {tendered - self._due:,.2f}")
+
+    def _offer_methods(self, methods: dict[str, str]) -> None:
+        """Offer these payment methods (code -> name), keeping the one chosen when it is still offered."""
+        box = self.payment_method
+        if [box.itemData(i) for i in range(box.count())] == list(methods):
+            return
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        for code, name in methods.items():
+            box.addItem(name, code)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.blockSignals(False)
+        self._update_change()
 
     def _payment(self) -> Payment | None:
         """The payment to record; None (and a message) when the amount tendered is wrong or short."""

@@ -15,12 +15,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from ..app import Desk, amount_in_words
-from .messages import GROUP_NAMES, long_moment_text, moment_text, readable_warning
+from ..app.code_names import level_name
+from ..app.private_files import private_output
+from .messages import long_moment_text, moment_text, readable_warning
+from .paged_print import paint_pages
 
 _FIGURES = (
     ("medfee_sumamt", "医疗费用总额"),
@@ -37,8 +40,6 @@ _FIGURES = (
     ("psn_part_amt", "个人负担合计"),
     ("psn_cash_pay", "个人现金支付"),
 )
-INSUTYPE_NAMES = {"390": "城乡居民基本医疗保险", "310": "职工基本医疗保险"}
-LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级"}
 
 
 @dataclass(slots=True)
@@ -71,6 +72,10 @@ class SlipInfo:
     fee_categories: list[tuple[str, str]] = field(default_factory=list)
     reversal: dict[str, Any] | None = None
     payment: dict[str, str] | None = None   # method_name, tendered, change, cashier
+    insutype_name: str = ""                 # codes in words (app.code_names)
+    psn_type_name: str = ""
+    region_name: str = ""
+    doctor: str = ""
 
 
 def _e(text: object) -> str:
@@ -109,10 +114,10 @@ def _reversal_mark(info: SlipInfo) -> str:
     if not rev:
         return ""
     return (
-        '<table width="100%" cellpadding="4" style="border:3px solid #c00000"><tr><td align="center" '
-        'style="color:#c00000;font-size:16pt;font-weight:bold">已冲正 · 本结算单作废</td></tr>'
-        f'<tr><td align="center" style="color:#c00000;font-size:9pt">冲正时间 {_e(moment_text(rev["created_at"]))}'
-        f'　冲正流水号 {_e(rev["local_id"])}　原因：{_e(rev["reason"])}　费用已按下方退费凭证退还</td></tr></table>'
+        '<table width="100%" cellpadding="2" style="border:3px solid #c00000"><tr><td align="center" '
+        'style="color:#c00000"><span style="font-size:14pt;font-weight:bold">已冲正 · 本结算单作废</span><br/>'
+        f'<span style="font-size:8.5pt">冲正时间 {_e(moment_text(rev["created_at"]))}　冲正流水号 {_e(rev["local_id"])}'
+        f'　原因：{_e(rev["reason"])}　费用已按下方退费凭证退还</span></td></tr></table>'
     )
 
 
@@ -121,17 +126,17 @@ def _refund_voucher(info: SlipInfo) -> str:
     if not rev:
         return ""
     refund = Decimal(str(rev["refund"]))
-    return f"""<p style="font-size:8pt;color:#888" align="center">－－－－－－－－－－－－－－－－ 沿此线剪开 －－－－－－－－－－－－－－－－</p>
+    return f"""<p style="font-size:8pt;color:#888;margin:4px 0 0 0" align="center">－－－－－－－－－－－－－－－－ 沿此线剪开 －－－－－－－－－－－－－－－－</p>
 <h3 align="center" style="margin:0">退费凭证</h3>
-<table width="100%" border="1" cellspacing="0" cellpadding="3" style="font-size:9.5pt;border-collapse:collapse">
-<tr><td>定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）</td><td>退费单号：{_e(rev["settlement_no"])}</td></tr>
+<table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
+<tr><td width="57%">定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）</td><td>退费单号：{_e(rev["settlement_no"])}</td></tr>
 <tr><td>姓名：{_e(info.psn_name)}　证件号码：{_e(info.certno_masked)}</td><td>原结算单号：{_e(info.settlement_no)}</td></tr>
-<tr><td>冲正时间：{_e(moment_text(rev["created_at"]))}</td><td>冲正原因：{_e(rev["reason"])}</td></tr>
-<tr><td colspan="2"><b style="font-size:12pt">退还个人现金：{_e(f"{refund:.2f}")} 元　大写：{_e(amount_in_words(refund))}</b></td></tr>
-<tr><td>退款方式：{_e(rev.get("method_name") or "现金")}</td><td>退款人：{_e(rev.get("paid_by") or "")}</td></tr>
-<tr><td colspan="2">医保基金支付部分已同时冲回，本次住院的年度累计（起付线、封顶线）随之恢复。</td></tr>
+<tr><td>冲正时间：{_e(moment_text(rev["created_at"]))}　冲正原因：{_e(rev["reason"])}</td>
+<td>退款方式：{_e(rev.get("method_name") or "现金")}　退款人：{_e(rev.get("paid_by") or "")}</td></tr>
+<tr><td colspan="2"><b style="font-size:11pt">退还个人现金：{_e(f"{refund:.2f}")} 元　大写：{_e(amount_in_words(refund))}</b>
+<span style="font-size:8pt">　医保基金支付部分已同时冲回，本次住院的年度累计（起付线、封顶线）随之恢复。</span></td></tr>
 </table>
-<p style="font-size:9.5pt">批准人：{_e(rev["approver"])}　　退款人签字：＿＿＿＿＿＿　　患者（家属）签收：＿＿＿＿＿＿＿＿</p>"""
+<p style="font-size:9pt;margin:3px 0 0 0">批准人：{_e(rev["approver"])}　　退款人签字：＿＿＿＿＿＿　　患者（家属）签收：＿＿＿＿＿＿＿＿</p>"""
 
 
 def _payment_lines(info: SlipInfo) -> str:
@@ -140,12 +145,59 @@ def _payment_lines(info: SlipInfo) -> str:
     if not paid:
         return ""
     return (
-        '<table width="100%" border="1" cellspacing="0" cellpadding="3" style="font-size:10.5pt;border-collapse:collapse">'
+        '<table width="100%" border="1" cellspacing="0" cellpadding="3" style="font-size:9.5pt;border-collapse:collapse">'
         f"<tr><td>支付方式：<b>{_e(paid.get('method_name', ''))}</b></td>"
         f"<td>实收金额：<b>{_e(paid.get('tendered', ''))}</b> 元</td>"
         f"<td>找零：<b>{_e(paid.get('change', ''))}</b> 元</td>"
         f"<td>收款人：{_e(paid.get('cashier', ''))}</td></tr></table>"
     )
+
+
+def _pairs(items: list[tuple[str, str]], columns: int) -> str:
+    """Label/amount pairs laid out ``columns`` to a row (blank cells fill the last row)."""
+    cells = [f"<td>{_e(label)}</td><td align='right'>{_e(amount)}</td>" for label, amount in items]
+    while len(cells) % columns:
+        cells.append("<td></td><td></td>")
+    return "".join(f"<tr>{''.join(cells[i:i + columns])}</tr>" for i in range(0, len(cells), columns))
+
+
+def _head_row(columns: int, label: str) -> str:
+    return "<tr>" + f"<th align='left'>{label}</th><th align='right'>金额（元）</th>" * columns + "</tr>"
+
+
+_TABLE = "width='100%' border='1' cellspacing='0' cellpadding='2' style='font-size:9pt;border-collapse:collapse'"
+_SECTION = "style='font-size:9pt;margin:3px 0 1px 0'"
+
+
+def _patient_header(info: SlipInfo) -> str:
+    """Who, which stay, where insured: two columns, codes as words (app.code_names)."""
+    days = f"　共 {info.days} 天" if info.days else ""
+    insured = [f"险种：{_e(info.insutype_name or info.insutype)}"]
+    if info.psn_type_name:
+        insured.append(f"人员类别：{_e(info.psn_type_name)}")
+    place = [f"参保地：{_e(info.region_name)}"] if info.region_name else []
+    if info.assistance_group_name:
+        place.append(f"救助类别：{_e(info.assistance_group_name)}")
+    stay = [f"住院号：{_e(info.mdtrt_id)}"]
+    if info.dept:
+        stay.append(f"科室：{_e(info.dept)}")
+    if info.doctor:
+        stay.append(f"主治医师：{_e(info.doctor)}")
+    if info.hosp_lv:
+        stay.append(f"医院等级：{_e(level_name(info.hosp_lv))}")
+    settled = f"结算时间：{_e(moment_text(info.settled_at))}" + (
+        f"　医保结算号：{_e(info.setl_id)}" if info.setl_id else "")
+    rows = (
+        (f"定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）",
+         f"结算单号：{_e(info.settlement_no or info.local_id)}"),
+        (f"姓名：<b>{_e(info.psn_name)}</b>　证件号码：{_e(info.certno_masked)}",
+         f"人员编号：{_e(info.psn_no)}　本机流水号：{_e(info.local_id)}"),
+        ("　".join(insured), "　".join(place)),
+        ("　".join(stay), f"住院日期：{_e(info.begntime)} 至 {_e(info.endtime)}{_e(days)}"),
+        (f"出院诊断：{_e(info.diagnosis or '—')}", settled),
+    )
+    body = "".join(f"<tr><td width='57%'>{left}</td><td>{right}</td></tr>" for left, right in rows)
+    return f"<table width='100%' cellspacing='0' cellpadding='1' style='font-size:9pt'>{body}</table>"
 
 
 def slip_html(info: SlipInfo) -> str:
@@ -158,67 +210,36 @@ def slip_html(info: SlipInfo) -> str:
     mark = ""
     if provisional:
         mark = (
-            f'<p style="color:#b00000;font-size:13pt;font-weight:bold;border:2px solid #b00000;padding:4px">'
-            f"离线结算 暂定结果　排队号 {_e(info.queue_no)}<br/>"
-            f'<span style="font-size:9pt;font-weight:normal">联网后由医保中心复核，如有差额将通知补费或退费。</span></p>'
+            f'<p style="color:#b00000;font-size:11pt;font-weight:bold;margin:2px 0">'
+            f"离线结算 暂定结果　排队号 {_e(info.queue_no)}"
+            f'<span style="font-size:8.5pt;font-weight:normal">　联网后由医保中心复核，如有差额将通知补费或退费。</span></p>'
         )
-    cells = [f"<td>{_e(label)}</td><td align='right'>{_e(setlinfo[key])}</td>" for key, label in _FIGURES]
-    if len(cells) % 2:
-        cells.append("<td></td><td></td>")
-    rows = "".join(f"<tr>{cells[i]}{cells[i + 1]}</tr>" for i in range(0, len(cells), 2))
-    category_cells = [f"<td>{_e(name)}</td><td align='right'>{_e(amount)}</td>" for name, amount in info.fee_categories]
-    while len(category_cells) % 3:
-        category_cells.append("<td></td><td></td>")
-    categories = "".join(f"<tr>{''.join(category_cells[i:i + 3])}</tr>" for i in range(0, len(category_cells), 3))
-    funds = "".join(
-        f"<tr><td>{_e(d['fund_pay_type'])}</td><td>{_e(d['fund_pay_type_name'])}</td>"
-        f"<td align='right'>{_e(d['fund_payamt'])}</td></tr>"
-        for d in result.get("setldetail", [])
-    )
+    figures = _pairs([(label, str(setlinfo[key])) for key, label in _FIGURES], 3)
+    categories = _pairs(list(info.fee_categories), 3)
+    funds = _pairs([(str(d["fund_pay_type_name"]), str(d["fund_payamt"])) for d in result.get("setldetail", [])], 2)
     explain = "".join(f"<li>{item}</li>" for item in _explain_items(result))
     warnings = "".join(f"<li>{_e(readable_warning(w))}</li>" for w in result.get("warnings", []))
     reprint = "<span style='color:#555'>（补打）</span>" if info.reprint else ""
     cashier = (info.payment or {}).get("cashier") or "＿＿＿＿＿＿＿＿"
-    days = f"　共 {info.days} 天" if info.days else ""
-    header = (
-        f"<table width='100%' cellspacing='0' cellpadding='2' style='font-size:9pt'>"
-        f"<tr><td>定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）</td>"
-        f"<td>结算单号：{_e(info.settlement_no or info.local_id)}</td></tr>"
-        f"<tr><td>姓名：{_e(info.psn_name)}　证件号码：{_e(info.certno_masked)}</td>"
-        f"<td>人员编号：{_e(info.psn_no)}　本机流水号：{_e(info.local_id)}</td></tr>"
-        f"<tr><td>险种：{_e(INSUTYPE_NAMES.get(info.insutype, info.insutype))}"
-        f"{'　救助类别：' + _e(info.assistance_group_name) if info.assistance_group_name else ''}</td>"
-        f"<td>医院等级：{_e(LEVEL_NAMES.get(info.hosp_lv, info.hosp_lv))}"
-        f"{'　医保结算号：' + _e(info.setl_id) if info.setl_id else ''}</td></tr>"
-        f"<tr><td>住院号：{_e(info.mdtrt_id)}{'　科室：' + _e(info.dept) if info.dept else ''}</td>"
-        f"<td>住院日期：{_e(info.begntime)} 至 {_e(info.endtime)}{_e(days)}</td></tr>"
-        f"<tr><td>出院诊断：{_e(info.diagnosis or '—')}</td>"
-        f"<td>结算时间：{_e(moment_text(info.settled_at))}</td></tr>"
-        f"</table>"
-    )
     return f"""<html><body style="font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif">
-<h2 align="center" style="margin:0">{_e(title)}{reprint}</h2>
-{_reversal_mark(info)}{mark}{header}
-<p style="font-size:9pt;margin:2px 0"><b>费用分类</b></p>
-<table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
-<tr><th align="left">类别</th><th align="right">金额（元）</th><th align="left">类别</th><th align="right">金额（元）</th>
-<th align="left">类别</th><th align="right">金额（元）</th></tr>{categories}</table>
-<p style="font-size:9pt;margin:2px 0"><b>结算信息</b></p>
-<table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
-<tr><th align="left">项目</th><th align="right">金额（元）</th><th align="left">项目</th><th align="right">金额（元）</th></tr>
-{rows}</table>
-<p style="font-size:13pt;margin-bottom:2px"><b>个人现金支付：{_e(cash)} 元　大写：{_e(amount_in_words(Decimal(cash)))}</b></p>
+<h2 align="center" style="margin:0 0 2px 0">{_e(title)}{reprint}</h2>
+{_reversal_mark(info)}{mark}{_patient_header(info)}
+<p {_SECTION}><b>费用分类</b></p>
+<table {_TABLE}>{_head_row(3, "类别")}{categories}</table>
+<p {_SECTION}><b>结算信息</b></p>
+<table {_TABLE}>{_head_row(3, "项目")}{figures}</table>
+<p style="font-size:12pt;margin:3px 0 2px 0"><b>个人现金支付：{_e(cash)} 元　大写：{_e(amount_in_words(Decimal(cash)))}</b></p>
 {_payment_lines(info)}
-<table width="100%" border="1" cellspacing="0" cellpadding="2" style="font-size:9pt;border-collapse:collapse">
-<tr><th align="left">基金类型</th><th align="left">基金名称</th><th align="right">支付金额（元）</th></tr>{funds}</table>
-<p style="font-size:9pt;margin-bottom:0"><b>计算说明</b></p><ol style="font-size:8pt;margin-top:0">{explain}</ol>
-{'<p style="font-size:9pt;margin-bottom:0"><b>提示</b></p><ul style="font-size:8.5pt;margin-top:0">' + warnings + '</ul>'
+<p {_SECTION}><b>基金支付</b></p>
+<table {_TABLE}>{_head_row(2, "基金名称")}{funds}</table>
+<p {_SECTION}><b>计算说明</b></p><ol style="font-size:8pt;margin-top:0;margin-bottom:0">{explain}</ol>
+{'<p ' + _SECTION + '><b>提示</b></p><ul style="font-size:8pt;margin-top:0;margin-bottom:0">' + warnings + '</ul>'
  if warnings else ''}
-<p style="font-size:8pt;color:#444">政策包：{_e(policy['id'])}　版本 {_e(policy['version'])}
-　校验码 {_e(policy['sha256'][:16])}…　经办人：{_e(info.operator)}　打印时间：{_e(info.printed_at)}</p>
-<table width="100%" cellspacing="0" cellpadding="4" style="font-size:9.5pt"><tr>
-<td valign="bottom">患者（家属）签字：＿＿＿＿＿＿＿＿<br/><br/>收款人：{_e(cashier)}</td>
-<td width="160" height="90" align="center" valign="middle" style="border:1px dashed #888;color:#888">
+<table width="100%" cellspacing="0" cellpadding="3" style="font-size:9pt;margin-top:4px"><tr>
+<td valign="bottom"><span style="font-size:7.5pt;color:#444">政策包：{_e(policy['id'])}　版本 {_e(policy['version'])}
+　校验码 {_e(policy['sha256'][:16])}…　打印时间：{_e(info.printed_at)}</span><br/><br/>
+经办人：{_e(info.operator)}　　收款人：{_e(cashier)}<br/><br/>患者（家属）签字：＿＿＿＿＿＿＿＿</td>
+<td width="150" height="75" align="center" valign="middle" style="border:1px dashed #888;color:#888">
 医疗机构（盖章）</td></tr></table>
 {_refund_voucher(info)}
 </body></html>"""
@@ -232,28 +253,31 @@ def slip_document(info: SlipInfo) -> QTextDocument:
 
 def _a4_layout(printer: QPrinter) -> None:
     printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                      QMarginsF(12, 12, 12, 12), QPageLayout.Unit.Millimeter))
+                                      QMarginsF(12, 8, 12, 8), QPageLayout.Unit.Millimeter))
+
+
+def running_header(info: SlipInfo) -> str:
+    """What every page after the first carries at its top: which slip, whose (ID masked)."""
+    return (f"住院费用结算单（续）　结算单号：{info.settlement_no or info.local_id}　"
+            f"姓名：{info.psn_name}　证件号码：{info.certno_masked}")
 
 
 def print_to_pdf(info: SlipInfo, path: str | Path) -> Path:
-    """Write the slip as a PDF file (the PDF 'printer' for desks without one, and for archiving)."""
+    """Write the slip as a PDF file (the PDF 'printer' for desks without one, and for archiving),
+    readable by this user only from its first byte (app.private_files)."""
     path = Path(path)
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    _a4_layout(printer)
-    doc = slip_document(info)
-    doc.setPageSize(QSizeF(printer.pageRect(QPrinter.Unit.Point).size()))
-    doc.print_(printer)
-    if not path.exists() or path.stat().st_size == 0:
-        raise OSError(f"the PDF was not written: {path}")
-    os.chmod(path, 0o600)  # it holds a name and an ID number: this user only
+    with private_output(path) as tmp:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(tmp))
+        _a4_layout(printer)
+        paint_pages(slip_document(info), printer, running_header(info))
     return path
 
 
 def print_to_printer(info: SlipInfo, printer: QPrinter) -> None:
     _a4_layout(printer)
-    slip_document(info).print_(printer)
+    paint_pages(slip_document(info), printer, running_header(info))
 
 
 def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> SlipInfo:
@@ -263,7 +287,9 @@ def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> Slip
         mdtrt_id=data["mdtrt_id"], begntime=data["begntime"], endtime=data["endtime"], hosp_lv=data["hosp_lv"],
         local_id=data["local_id"], queue_no=data["queue_no"], state=data["state"], operator=data["operator"],
         printed_at=printed_at, result=data["result"], reprint=reprint,
-        assistance_group_name=GROUP_NAMES.get(data.get("assistance_group") or "", ""),
+        assistance_group_name=data.get("assistance_group_name", ""), insutype_name=data.get("insutype_name", ""),
+        psn_type_name=data.get("psn_type_name", ""), region_name=data.get("region_name", ""),
+        doctor=data.get("doctor", ""),
         settlement_no=data.get("settlement_no", ""), settled_at=data.get("settled_at", ""),
         days=data.get("days"), dept=data.get("dept", ""), diagnosis=data.get("diagnosis", ""),
         fee_categories=list(data.get("fee_categories", [])), reversal=data.get("reversal"),

@@ -129,43 +129,43 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="86" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="86" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="92" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="93" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="93" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="94" />
         <source>The insurance centre cannot be reached now: this settlement is kept on this desk as provisional and confirmed by the centre once online; a difference is paid or refunded then.</source>
         <translation>当前无法连接医保中心：本次结算先在本机保存为暂定结果，联网后由医保中心复核确认；如有差额，届时补费或退费。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="103" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="104" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="106" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="107" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="110" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="111" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="114" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="116" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -263,62 +263,62 @@
         <translation>本人日结（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="146" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="147" />
         <source>Closed at %1</source>
         <translation>已于 %1 日结</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="147" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="148" />
         <source>Not closed yet</source>
         <translation>尚未日结</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="151" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="152" />
         <source>Settlements %1, reversals %2; patients paid ¥%3 (funds ¥%4).</source>
         <translation>结算 %1 笔，冲正 %2 笔；个人现金 ¥%3（基金支付 ¥%4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="154" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="155" />
         <source>By payment method:</source>
         <translation>按支付方式：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="155" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="156" />
         <source>Tendered ¥%1, change ¥%2.</source>
         <translation>实收 ¥%1，找零 ¥%2。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="160" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="161" />
         <source>%1 provisional settlements are still waiting for the insurance centre.</source>
         <translation>%1 笔暂定结算仍在等待医保中心确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="169" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="170" />
         <source>Close my day</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="170" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="171" />
         <source>Close today's takings for %1? Afterwards no more settlements can be made under this operator today, and a reversal needs a supervisor.</source>
         <translation>为 %1 办理今日日结？日结后该操作员今天不能再结算，冲正须由主管办理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="178" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="179" />
         <source>Day closed. Print the day-close sheet and sign it.</source>
         <translation>已日结。请打印日结单并签字。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="200" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="222" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="249" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="176" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="201" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="223" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="251" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="194" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="187" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="229" />
-        <location filename="../../hospital_client/ui/dayend_page.py" line="256" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="188" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="230" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="258" />
         <source>PDF file (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
@@ -348,13 +348,13 @@
         <translation>已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="131" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="132" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/dayend_page.py" line="217" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="175" />
+        <location filename="../../hospital_client/ui/dayend_page.py" line="218" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="193" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -397,7 +397,12 @@
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="118" />
+        <location filename="../../hospital_client/ui/history_page.py" line="112" />
+        <source>Clerk %1</source>
+        <translation>经办人 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="119" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -405,92 +410,102 @@
 <context>
     <name>FeeTableModel</name>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="82" />
+        <location filename="../../hospital_client/ui/models.py" line="83" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="83" />
+        <location filename="../../hospital_client/ui/models.py" line="84" />
         <source>Code</source>
         <translation>医保编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="84" />
+        <location filename="../../hospital_client/ui/models.py" line="85" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="85" />
+        <location filename="../../hospital_client/ui/models.py" line="86" />
         <source>Class</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="86" />
+        <location filename="../../hospital_client/ui/models.py" line="87" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="87" />
+        <location filename="../../hospital_client/ui/models.py" line="88" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="88" />
+        <location filename="../../hospital_client/ui/models.py" line="89" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="89" />
+        <location filename="../../hospital_client/ui/models.py" line="90" />
         <source>Self-pay share</source>
         <translation>自付比例</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="90" />
+        <location filename="../../hospital_client/ui/models.py" line="91" />
         <source>Over cap</source>
         <translation>超限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="91" />
+        <location filename="../../hospital_client/ui/models.py" line="92" />
         <source>First self-pay</source>
         <translation>先行自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="92" />
+        <location filename="../../hospital_client/ui/models.py" line="93" />
         <source>In policy range</source>
         <translation>政策范围内</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="93" />
+        <location filename="../../hospital_client/ui/models.py" line="94" />
         <source>Flags</source>
         <translation>标记</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="97" />
+        <location filename="../../hospital_client/ui/models.py" line="98" />
         <source>A (甲)</source>
         <translation>甲类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="97" />
+        <location filename="../../hospital_client/ui/models.py" line="98" />
         <source>B (乙)</source>
         <translation>乙类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="97" />
+        <location filename="../../hospital_client/ui/models.py" line="98" />
         <source>C (丙)</source>
         <translation>丙类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="102" />
+        <location filename="../../hospital_client/ui/models.py" line="103" />
+        <source>review block %1: self-paid</source>
+        <translation>审核拦截 %1：按自费</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="105" />
+        <source>review warning %1</source>
+        <translation>审核提示 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="107" />
         <source>not in catalogue: self-paid</source>
         <translation>目录外，全自费</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="104" />
+        <location filename="../../hospital_client/ui/models.py" line="109" />
         <source>over price cap</source>
         <translation>超限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="106" />
+        <location filename="../../hospital_client/ui/models.py" line="111" />
         <source>returned item</source>
         <translation>退费</translation>
     </message>
@@ -498,68 +513,68 @@
 <context>
     <name>FirstSettlementDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
         <source>This stay is already settled</source>
         <translation>该次住院已结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="186" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="187" />
         <source>This stay already has a settlement in force:</source>
         <translation>该次住院已有一笔有效结算：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="190" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="190" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
         <source>Total</source>
         <translation>总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="194" />
         <source>yuan</source>
         <translation>元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="194" />
         <source>Patient paid</source>
         <translation>患者已付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="201" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="202" />
         <source>To correct it, a supervisor reverses it first; then the stay can be settled again.</source>
         <translation>如需更正，须由主管先冲正该笔结算，然后才能重新结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="204" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="205" />
         <source>Reprint its slip</source>
         <translation>补打其结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="206" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="207" />
         <source>Reverse (supervisor)…</source>
         <translation>冲正（主管）…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="209" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -567,205 +582,238 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="142" />
+        <location filename="../../hospital_client/ui/history_page.py" line="143" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="142" />
+        <location filename="../../hospital_client/ui/history_page.py" line="143" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="143" />
-        <location filename="../../hospital_client/ui/history_page.py" line="163" />
+        <location filename="../../hospital_client/ui/history_page.py" line="144" />
+        <location filename="../../hospital_client/ui/history_page.py" line="164" />
         <source>Final</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="143" />
+        <location filename="../../hospital_client/ui/history_page.py" line="144" />
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="144" />
+        <location filename="../../hospital_client/ui/history_page.py" line="145" />
         <source>Reversal entries</source>
         <translation>冲正记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="146" />
+        <location filename="../../hospital_client/ui/history_page.py" line="147" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="149" />
+        <location filename="../../hospital_client/ui/history_page.py" line="150" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="149" />
+        <location filename="../../hospital_client/ui/history_page.py" line="150" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="153" />
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="153" />
+        <location filename="../../hospital_client/ui/history_page.py" line="154" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="155" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <location filename="../../hospital_client/ui/history_page.py" line="157" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="157" />
+        <location filename="../../hospital_client/ui/history_page.py" line="158" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="157" />
+        <location filename="../../hospital_client/ui/history_page.py" line="158" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="158" />
+        <location filename="../../hospital_client/ui/history_page.py" line="159" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="158" />
+        <location filename="../../hospital_client/ui/history_page.py" line="159" />
         <source>Funds</source>
         <translation>基金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="158" />
+        <location filename="../../hospital_client/ui/history_page.py" line="159" />
         <source>Cash</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="159" />
+        <location filename="../../hospital_client/ui/history_page.py" line="160" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="159" />
+        <location filename="../../hospital_client/ui/history_page.py" line="160" />
         <source>Upload</source>
         <translation>上传状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="175" />
+        <location filename="../../hospital_client/ui/history_page.py" line="177" />
         <source>Open</source>
         <translation>查看</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="176" />
+        <location filename="../../hospital_client/ui/history_page.py" line="178" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="177" />
+        <location filename="../../hospital_client/ui/history_page.py" line="179" />
         <source>Reverse…</source>
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="162" />
+        <location filename="../../hospital_client/ui/history_page.py" line="163" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="135" />
+        <location filename="../../hospital_client/ui/history_page.py" line="136" />
         <source>ID number, name, person no., admission no. or settlement no.</source>
         <translation>身份证号、姓名、人员编号、住院号或结算流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="162" />
+        <location filename="../../hospital_client/ui/history_page.py" line="163" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="163" />
+        <location filename="../../hospital_client/ui/history_page.py" line="164" />
         <source>Provisional</source>
         <translation>暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="164" />
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="164" />
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="164" />
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="165" />
+        <location filename="../../hospital_client/ui/history_page.py" line="166" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="165" />
+        <location filename="../../hospital_client/ui/history_page.py" line="166" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="166" />
+        <location filename="../../hospital_client/ui/history_page.py" line="167" />
         <source> (reversed)</source>
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="208" />
+        <location filename="../../hospital_client/ui/history_page.py" line="211" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="231" />
+        <location filename="../../hospital_client/ui/history_page.py" line="238" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="250" />
+        <location filename="../../hospital_client/ui/history_page.py" line="264" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="257" />
+        <location filename="../../hospital_client/ui/history_page.py" line="271" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="296" />
+        <location filename="../../hospital_client/ui/history_page.py" line="310" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>IdentifyControls</name>
+    <message>
+        <location filename="../../hospital_client/ui/identify_controls.py" line="38" />
+        <source>Read card</source>
+        <translation>读卡</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/identify_controls.py" line="40" />
+        <source>Read the social security card or ID card on the reader</source>
+        <translation>读取读卡器上的社保卡或身份证</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/identify_controls.py" line="71" />
+        <source>Reading the card…</source>
+        <translation>正在读卡…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/identify_controls.py" line="106" />
+        <source>Insurance benefits: normal</source>
+        <translation>医保待遇：正常</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/identify_controls.py" line="108" />
+        <source>further notice</source>
+        <translation>另行通知</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/identify_controls.py" line="111" />
+        <source>Insurance benefits %1 from %2 to %3: %4. This stay cannot be settled with the insurance.</source>
+        <translation>医保%1：%2 至 %3，%4。本次就诊不能按医保结算。</translation>
     </message>
 </context>
 <context>
@@ -814,200 +862,459 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="73" />
+        <location filename="../../hospital_client/ui/main_window.py" line="75" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="87" />
-        <location filename="../../hospital_client/ui/main_window.py" line="111" />
+        <location filename="../../hospital_client/ui/main_window.py" line="89" />
+        <location filename="../../hospital_client/ui/main_window.py" line="117" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="89" />
+        <location filename="../../hospital_client/ui/main_window.py" line="91" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="93" />
+        <location filename="../../hospital_client/ui/main_window.py" line="95" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="91" />
-        <location filename="../../hospital_client/ui/main_window.py" line="106" />
+        <location filename="../../hospital_client/ui/main_window.py" line="93" />
+        <location filename="../../hospital_client/ui/main_window.py" line="112" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
         <location filename="../../hospital_client/ui/main_window.py" line="97" />
+        <location filename="../../hospital_client/ui/main_window.py" line="123" />
+        <source>Settlement lists</source>
+        <translation>结算清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="99" />
+        <location filename="../../hospital_client/ui/main_window.py" line="124" />
+        <source>Outpatient</source>
+        <translation>门诊</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="103" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="108" />
+        <location filename="../../hospital_client/ui/main_window.py" line="114" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="109" />
+        <location filename="../../hospital_client/ui/main_window.py" line="115" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="110" />
+        <location filename="../../hospital_client/ui/main_window.py" line="116" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="112" />
+        <location filename="../../hospital_client/ui/main_window.py" line="118" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="113" />
+        <location filename="../../hospital_client/ui/main_window.py" line="119" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="114" />
+        <location filename="../../hospital_client/ui/main_window.py" line="120" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="115" />
+        <location filename="../../hospital_client/ui/main_window.py" line="121" />
         <source>Amount tendered</source>
         <translation>实收金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="116" />
-        <location filename="../../hospital_client/ui/main_window.py" line="129" />
+        <location filename="../../hospital_client/ui/main_window.py" line="122" />
+        <location filename="../../hospital_client/ui/main_window.py" line="137" />
         <source>Log out / switch operator</source>
         <translation>注销/切换操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="137" />
+        <location filename="../../hospital_client/ui/main_window.py" line="145" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="140" />
+        <location filename="../../hospital_client/ui/main_window.py" line="148" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="300" />
+        <location filename="../../hospital_client/ui/main_window.py" line="336" />
         <source>%1 waiting</source>
         <translation>%1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="302" />
+        <location filename="../../hospital_client/ui/main_window.py" line="338" />
         <source>this desk has no insurance centre configured</source>
         <translation>本窗口未配置医保中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="303" />
+        <location filename="../../hospital_client/ui/main_window.py" line="339" />
         <source>the last sync with the insurance centre failed</source>
         <translation>上次与医保中心同步未成功</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="304" />
+        <location filename="../../hospital_client/ui/main_window.py" line="340" />
         <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
         <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="307" />
+        <location filename="../../hospital_client/ui/main_window.py" line="343" />
         <source>Queued for upload: %1.</source>
         <translation>待上传：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="313" />
+        <location filename="../../hospital_client/ui/main_window.py" line="349" />
         <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
         <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="333" />
+        <location filename="../../hospital_client/ui/main_window.py" line="369" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="336" />
+        <location filename="../../hospital_client/ui/main_window.py" line="372" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="339" />
+        <location filename="../../hospital_client/ui/main_window.py" line="375" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="347" />
+        <location filename="../../hospital_client/ui/main_window.py" line="383" />
         <source>Policy packs: %1</source>
         <translation>政策包：%1 个</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="318" />
+        <location filename="../../hospital_client/ui/main_window.py" line="354" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="344" />
+        <location filename="../../hospital_client/ui/main_window.py" line="380" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="345" />
+        <location filename="../../hospital_client/ui/main_window.py" line="381" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="350" />
+        <location filename="../../hospital_client/ui/main_window.py" line="386" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
 </context>
 <context>
+    <name>OutpatientPage</name>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="77" />
+        <source>Scan or type the insurance number, ID or card number, Enter</source>
+        <translation>扫码或输入医保编号、身份证号或卡号，按回车</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="83" />
+        <source>General outpatient (11)</source>
+        <translation>普通门诊（11）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="84" />
+        <source>Chronic/special disease outpatient (14)</source>
+        <translation>门诊慢特病（14）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="90" />
+        <source>Disease</source>
+        <translation>病种</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="94" />
+        <source>Item no. or code, *quantity, @price; Enter adds; Enter on an empty box settles</source>
+        <translation>项目序号或编码，*数量，@单价；回车添加；空白时回车结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="99" />
+        <source>Quick items: %1</source>
+        <translation>常用项目：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
+        <source>Price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="107" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="107" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="114" />
+        <source>Total</source>
+        <translation>医疗费总额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="114" />
+        <source>Deductible</source>
+        <translation>起付线</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="115" />
+        <source>Pool pays</source>
+        <translation>统筹支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="115" />
+        <source>Funds pay</source>
+        <translation>基金支付合计</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="116" />
+        <source>Patient pays</source>
+        <translation>个人现金支付</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="117" />
+        <source>Figures</source>
+        <translation>结算金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="137" />
+        <source>Settle</source>
+        <translation>结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="138" />
+        <source>Next patient</source>
+        <translation>下一位</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="139" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="362" />
+        <source>Visit from HIS file</source>
+        <translation>从 HIS 文件读取就诊</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="145" />
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="151" />
+        <source>Type (Ctrl+M)</source>
+        <translation>医疗类别（Ctrl+M）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="152" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="165" />
+        <source>Scan or type the patient's number and press Enter.</source>
+        <translation>请扫码或输入患者编号，然后按回车。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="182" />
+        <source>No insured person with this number in the roster.</source>
+        <translation>参保人员名册中没有此编号的人员。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="189" />
+        <source>Type an item (its number or code) and press Enter.</source>
+        <translation>请输入项目（序号或编码）后按回车。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="216" />
+        <source>filed</source>
+        <translation>已备案</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="216" />
+        <source>not filed</source>
+        <translation>未备案</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="216" />
+        <source>filing unknown (offline)</source>
+        <translation>备案未知（未连中心）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="220" />
+        <source>The patient's policy has no chronic disease list.</source>
+        <translation>该参保人的政策没有门诊慢特病病种目录。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="237" />
+        <source>Unknown item: give its number in the quick list or its catalogue code, e.g. 1*2 or CODE*2@3.50.</source>
+        <translation>未知项目：请输入常用项目序号或目录编码，例如 1*2 或 编码*2@3.50。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="321" />
+        <source>Already settled. Ctrl+N for the next patient.</source>
+        <translation>已结算。按 Ctrl+N 接待下一位。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="325" />
+        <source>Identify the patient, choose the disease (14) and add at least one item first.</source>
+        <translation>请先识别患者、选择病种（门诊慢特病）并至少添加一个项目。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="329" />
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="339" />
+        <source>No. %1 settled: %2. Patient pays %3. Next patient: scan the number.</source>
+        <translation>第 %1 号已结算：%2。个人现金支付 %3 元。下一位请扫码。</translation>
+    </message>
+</context>
+<context>
     <name>OverlapDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="129" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
         <source>Overlapping stay</source>
         <translation>住院日期重叠</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="133" />
         <source>This patient already has a settlement in force for a stay whose dates overlap this one, and one of the two stays was typed by hand (no admission no. from HIS). It may be the same stay settled twice.</source>
         <translation>该患者已有一笔有效结算，其住院日期与本次重叠，且两次住院中有一次为手工录入（无 HIS 住院号）。可能是同一次住院重复结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="139" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
         <source>No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.</source>
         <translation>结算号 %1，流水号 %2：住院号 %3，%4 至 %5，%6 由 %7 结算，总额 %8 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="149" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="150" />
         <source>Why this is another stay (required, recorded)</source>
         <translation>为何是另一次住院（必填，将记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="152" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="159" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
         <source>Settle anyway</source>
         <translation>仍然结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="168" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="169" />
         <source>Give the reason first.</source>
         <translation>请先填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>OverrideDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="37" />
+        <source>Supervisor override of a blocked item</source>
+        <translation>主管放行被拦截项目</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="40" />
+        <source>The fund will refuse these items and they are now charged to the patient. A supervisor may let the fund pay them as billed, with a reason; the override is recorded and sent to the insurance centre.</source>
+        <translation>以下项目基金将不予支付，现按个人自费计算。主管可填写理由后放行，由基金按原单支付；放行记录会保存并上传医保中心。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="49" />
+        <source>%1 yuan</source>
+        <translation>%1 元</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="64" />
+        <source>Why the fund should pay (e.g. the indication is documented in the medical record)</source>
+        <translation>基金应予支付的理由（如：病历中有适应症记录）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="67" />
+        <source>Supervisor login</source>
+        <translation>主管登录名</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="68" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="69" />
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="76" />
+        <source>Override</source>
+        <translation>放行</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="77" />
+        <source>Back (Esc)</source>
+        <translation>返回 (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="95" />
+        <source>Tick at least one blocked item.</source>
+        <translation>请至少勾选一项被拦截的项目。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="97" />
+        <source>A supervisor signs in here with their own login and password.</source>
+        <translation>请主管在此用本人登录名和密码确认。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="99" />
+        <source>Give the reason.</source>
+        <translation>请填写理由。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/override_dialog.py" line="101" />
+        <source>The reason is too long (at most 500 characters).</source>
+        <translation>理由过长（最多 500 字）。</translation>
     </message>
 </context>
 <context>
@@ -1327,125 +1634,133 @@
     </message>
 </context>
 <context>
+    <name>ReviewGate</name>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="226" />
+        <source>Override by %1 applied: check the split, then settle (F9).</source>
+        <translation>已按主管 %1 的放行重算：请核对分担后结算 (F9)。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="33" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="34" />
         <source>Site</source>
         <translation>站点</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="35" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="36" />
         <source>Medical institution code</source>
         <translation>定点医疗机构编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="36" />
-        <location filename="../../hospital_client/ui/settings_page.py" line="85" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="37" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="86" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="37" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="38" />
         <source>Region (admdvs)</source>
         <translation>所在统筹区（区划代码）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="38" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="39" />
         <source>Site file</source>
         <translation>站点配置文件</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="38" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="39" />
         <source>none: embedded demo site</source>
         <translation>无：内置演示站点</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="42" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="43" />
         <source>Database</source>
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="43" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="44" />
         <source>not configured (offline)</source>
         <translation>未配置（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="47" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="48" />
         <source>Test connection</source>
         <translation>测试连接</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="52" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="53" />
         <source>Central server</source>
         <translation>医保中心服务器</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="54" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="55" />
         <source>IT changes the site, the server and its secret with the set-up command (see the operations guide); the secret is kept in the system keyring.</source>
         <translation>站点、医保中心服务器及接入密钥由信息科用设置命令修改（见运维手册）；密钥保存在系统密钥环中。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="60" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="61" />
         <source>This desk</source>
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="64" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="65" />
         <source>PDF file (no printer)</source>
         <translation>PDF 文件（无打印机）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="77" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="78" />
         <source>Slip printer</source>
         <translation>结算单打印机</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="78" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="79" />
         <source>Interface language</source>
         <translation>界面语言</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="81" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="82" />
         <source>Policy packs</source>
         <translation>政策包</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
         <source>Pack</source>
         <translation>政策包</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="85" />
         <source>Valid from</source>
         <translation>生效日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="84" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="85" />
         <source>Valid to</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="85" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="86" />
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="114" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="115" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="119" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="120" />
         <source>Saved. The new language applies when the program starts again.</source>
         <translation>已保存。新语言在程序重新启动后生效。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settings_page.py" line="125" />
+        <location filename="../../hospital_client/ui/settings_page.py" line="126" />
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
@@ -1453,408 +1768,629 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="241" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="242" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="243" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="244" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="245" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="487" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="246" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="502" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="248" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="249" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="266" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="277" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="274" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="279" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="275" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="280" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="281" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="288" />
+        <source>Mid-stay settlement (中途结算): the stay goes on</source>
+        <translation>中途结算（住院继续）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="284" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="292" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="288" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="296" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="298" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="292" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="300" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="297" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="302" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
         <source>Unlock a field</source>
         <translation>解锁字段</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="322" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="334" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="324" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="494" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="336" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="510" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="356" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="473" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="496" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="753" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="370" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="487" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="513" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="777" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="378" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="392" />
         <source>amount tendered (F7)</source>
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="386" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="400" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="388" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="402" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="391" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="405" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="393" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="407" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="417" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="403" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="417" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="474" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="488" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="501" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="519" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="511" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="529" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="523" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="541" />
         <source>Only a stay taken from HIS has locked fields.</source>
         <translation>只有取自 HIS 的住院才有锁定字段。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="533" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="551" />
         <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
         <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="536" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="554" />
         <source>Field unlocked (recorded). Check it against the patient's papers.</source>
         <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="559" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="577" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="567" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="585" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="582" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="600" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="602" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="620" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="603" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="621" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="605" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="623" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="606" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="624" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="607" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="625" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="623" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="641" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="634" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="652" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="653" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="642" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="661" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="647" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="667" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="652" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="672" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="659" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="679" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="659" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="679" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="685" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="667" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="687" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="678" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="698" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="681" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="701" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="686" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="706" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="692" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="709" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="730" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="733" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="719" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="723" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="744" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="761" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="748" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="771" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="762" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="786" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="782" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="806" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="794" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="819" />
         <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
         <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="823" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="827" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="874" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="848" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="852" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="913" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="825" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="850" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="836" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="875" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="840" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="879" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="861" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="900" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="864" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="903" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="866" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="905" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="871" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="910" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="880" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="919" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="881" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="920" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="889" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="928" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="895" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="934" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="900" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="939" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>SettlementListPage</name>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="42" />
+        <source>Only missing and rejected</source>
+        <translation>只看未上传和未通过</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="45" />
+        <source>Show</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="47" />
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="47" />
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="52" />
+        <source>Missing (not uploaded)</source>
+        <translation>未上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="52" />
+        <source>Uploaded, passed</source>
+        <translation>已上传，质控通过</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="53" />
+        <source>Rejected by quality control</source>
+        <translation>质控未通过</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="53" />
+        <source>Settlement not final yet</source>
+        <translation>结算尚未最终确认</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="54" />
+        <source>Unknown (central system not reached)</source>
+        <translation>未知（未连上医保中心）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
+        <source>Settlement no.</source>
+        <translation>结算号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
+        <source>Queue no.</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
+        <source>Stay</source>
+        <translation>住院号/就诊ID</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
+        <source>Central settlement id</source>
+        <translation>中心结算ID</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <source>Settlement list</source>
+        <translation>结算清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="68" />
+        <source>Uploaded</source>
+        <translation>上传时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
+        <source>A list is built and uploaded with the medical record: hospital-client settlement-list LOCAL_ID --record FILE --upload</source>
+        <translation>结算清单按病案首页生成并上传：hospital-client settlement-list 结算号 --record 病案首页文件 --upload</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
+        <source>Settlement lists</source>
+        <translation>结算清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="113" />
+        <source>%1 inpatient settlements</source>
+        <translation>住院结算 %1 笔</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="117" />
+        <source>The central system could not be asked; the upload states are unknown.</source>
+        <translation>未能连上医保中心，清单上传状态未知。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="135" />
+        <source>Settlement no. %1: %2</source>
+        <translation>结算号 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ViolationsPanel</name>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="61" />
+        <source>Smart review: what the fund would refuse</source>
+        <translation>智能审核：基金可能拒付的费用</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="69" />
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="69" />
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="70" />
+        <source>Bill lines</source>
+        <translation>涉及明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="69" />
+        <source>Fund refuses (yuan)</source>
+        <translation>基金拒付（元）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="70" />
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="84" />
+        <source>Re-import from HIS</source>
+        <translation>从 HIS 重新导入</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="86" />
+        <source>After HIS corrected the bill: load it again and recompute</source>
+        <translation>HIS 更正费用后：重新载入并重算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="87" />
+        <source>Supervisor override…</source>
+        <translation>主管放行…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="108" />
+        <source>Block</source>
+        <translation>拦截</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="108" />
+        <source>Warning</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="110" />
+        <source>Overridden</source>
+        <translation>已放行</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="112" />
+        <source>line %1 %2</source>
+        <translation>第%1行 %2</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="115" />
+        <source>and %1 more</source>
+        <translation>等另 %1 行</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="117" />
+        <source>the whole stay</source>
+        <translation>整次住院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="121" />
+        <source>Let through by %1: %2</source>
+        <translation>主管 %1 已放行：%2</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="139" />
+        <source>%1 blocked: %2 yuan is charged to the patient unless a supervisor overrides.</source>
+        <translation>%1 项拦截：%2 元按个人自费，主管放行后由基金支付。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="142" />
+        <source>Warnings: the fund may refuse %1 yuan later.</source>
+        <translation>提示：基金事后可能拒付 %1 元。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="144" />
+        <source>Every block has been overridden by a supervisor.</source>
+        <translation>所有拦截项目均已由主管放行。</translation>
     </message>
 </context>
 <context>
@@ -1901,30 +2437,40 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="33" />
+        <location filename="../../hospital_client/app/errors.py" line="39" />
         <location filename="../../hospital_client/errors.py" line="70" />
         <source>The operation was not completed.</source>
         <translation>操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="37" />
+        <location filename="../../hospital_client/app/errors.py" line="43" />
         <source>This person is not in the local roster and no year-to-date figures were given. Sync the roster or read the card, then try again.</source>
         <translation>本地参保人员名单中没有此人，且未提供年度累计信息。请联网同步名单或读卡后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="41" />
+        <location filename="../../hospital_client/app/errors.py" line="47" />
         <source>Your role does not allow this; ask a supervisor.</source>
         <translation>当前操作员无权执行此操作，请由主管操作。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="45" />
+        <location filename="../../hospital_client/app/errors.py" line="51" />
         <source>The local database has not been initialised; call IT.</source>
         <translation>本地数据库尚未初始化，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="49" />
+        <location filename="../../hospital_client/app/errors.py" line="55" />
         <source>The amount tendered is less than the amount due; nothing was settled.</source>
         <translation>实收金额少于应收金额，未结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/errors.py" line="62" />
+        <source>Another stay of this patient overlaps these dates; settle only after giving the reason why it is another stay.</source>
+        <translation>该患者另有一次住院与本次住院日期重叠；须说明为何是另一次住院后方可结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/errors.py" line="70" />
+        <source>This payment method is not allowed for this patient's insurance; choose another one. Nothing was settled.</source>
+        <translation>该患者的医保政策不允许此支付方式，请选择其他支付方式。未办理结算。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/config.py" line="82" />
@@ -1945,6 +2491,21 @@
         <location filename="../../hospital_client/protocol/errors.py" line="117" />
         <source>This stay was already settled at the central system (settlement {setl_id}, site {site}, {setl_time}); it is not paid a second time. This entry is recorded against that settlement: give back what the patient paid for it (see the adjustments).</source>
         <translation>该次住院已在医保中心结算（结算号 {setl_id}，站点 {site}，{setl_time}），不重复支付。本笔已关联到该结算：请退还患者为本笔所付款项（见待处理差额）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/protocol/errors.py" line="142" />
+        <source>The e-voucher QR code has expired: ask the patient to refresh the code in the app and scan it again.</source>
+        <translation>医保电子凭证二维码已过期：请患者在 App 中刷新二维码后重新扫码。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/protocol/errors.py" line="150" />
+        <source>The insurance centre does not recognise this e-voucher QR code: scan it again, or use the ID card or social security card.</source>
+        <translation>医保中心不认可该电子凭证二维码：请重新扫码，或改用身份证、社保卡。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/protocol/errors.py" line="158" />
+        <source>This e-voucher or card belongs to another insured person than the patient named: check who is at the window.</source>
+        <translation>该电子凭证或卡属于另一参保人，与所办理的患者不符：请核对窗口前的患者。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/rules/errors.py" line="21" />
@@ -2073,62 +2634,72 @@
         <translation>操作员或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="42" />
+        <location filename="../../hospital_client/sync/errors.py" line="46" />
         <source>The exchange with the central system was not completed.</source>
         <translation>与医保中心同步未完成。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="47" />
+        <location filename="../../hospital_client/sync/errors.py" line="51" />
         <source>No central system is configured at this desk (the demo site, or setup was not run); settlements are offline only.</source>
         <translation>本机未配置医保中心地址（演示站点或尚未运行 setup），只能离线结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="52" />
+        <location filename="../../hospital_client/sync/errors.py" line="56" />
         <source>The site's access secret is not in this machine's keyring; ask IT to run hospital-client setup.</source>
         <translation>本机的系统钥匙串中没有本机构的接入密钥，请信息科运行 hospital-client setup。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="56" />
+        <location filename="../../hospital_client/sync/errors.py" line="60" />
         <source>This machine has no usable system keyring, so the access secret cannot be read; call IT.</source>
         <translation>本机没有可用的系统钥匙串，无法读取接入密钥，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="60" />
+        <location filename="../../hospital_client/sync/errors.py" line="64" />
         <source>The central system cannot be reached just now (network, or the centre is busy). Settlements are saved and are sent when the link is back.</source>
         <translation>暂时连不上医保中心（网络或中心繁忙），结算已保存，联网后自动上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="66" />
+        <location filename="../../hospital_client/sync/errors.py" line="70" />
         <source>The central system refused the message.</source>
         <translation>医保中心拒绝了报文。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="74" />
+        <location filename="../../hospital_client/sync/errors.py" line="78" />
         <source>The access secret is wrong; ask IT to run setup again.</source>
         <translation>接入密钥不正确，请信息科重新运行 setup</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="76" />
+        <location filename="../../hospital_client/sync/errors.py" line="80" />
         <source>This machine's clock differs from the central system's by more than 5 minutes; set the clock right.</source>
         <translation>本机时钟与医保中心相差超过 5 分钟，请校准本机时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="90" />
+        <location filename="../../hospital_client/sync/errors.py" line="94" />
         <source>The central system's answer cannot be read; call IT.</source>
         <translation>医保中心的应答无法识别，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="94" />
+        <location filename="../../hospital_client/sync/errors.py" line="98" />
         <source>Another sync is running; try again shortly.</source>
         <translation>另一个同步正在进行，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="98" />
+        <location filename="../../hospital_client/sync/errors.py" line="104" />
+        <source>Settlement in progress: this patient's settlement is being confirmed with the central system. Wait until it finishes; do not settle again.</source>
+        <translation>结算进行中：该患者的结算正在与医保中心确认，请等待完成，不要重复结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="110" />
+        <source>Reversal in progress: this patient's reversal is being confirmed with the central system. Wait until it finishes.</source>
+        <translation>撤销进行中：该患者的结算撤销正在与医保中心确认，请等待完成。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/sync/errors.py" line="114" />
         <source>A policy pack or catalogue downloaded from the central system failed its check and was not used.</source>
         <translation>从医保中心下载的政策包或目录校验失败，未启用。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/sync/errors.py" line="105" />
+        <location filename="../../hospital_client/sync/errors.py" line="121" />
         <source>This desk's audit log no longer matches what the central system received: records may have been removed or changed. Keep the database as it is and call IT.</source>
         <translation>本机审计日志与医保中心收到的不一致：可能有记录被删除或改动。请保持数据库原样并联系信息科。</translation>
     </message>
@@ -2262,251 +2833,326 @@
         <source>The review-rule library cannot be used. Ask IT to check it.</source>
         <translation>审核规则库无法使用，请联系信息科检查。</translation>
     </message>
+    <message>
+        <location filename="../../hospital_client/app/card_readers.py" line="71" />
+        <source>The card reader did not give a card; read it again, or type the ID number.</source>
+        <translation>读卡器未读到卡：请重新读卡，或输入身份证号。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/card_readers.py" line="75" />
+        <source>No card reader is ready on this desk (none configured, or its driver failed to load); scan the e-voucher or type the ID number. IT: see the log.</source>
+        <translation>本机没有可用的读卡器（未配置或驱动加载失败）：请扫电子凭证或输入身份证号。信息科：请查看日志。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/card_readers.py" line="79" />
+        <source>No card on the reader: put the social security card or ID card on the reader and press F6 again.</source>
+        <translation>读卡器上没有卡：请将社保卡或身份证放到读卡器上，再按 F6。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/clearing.py" line="50" />
+        <source>The month does not reconcile with the central system ({count} entries differ); no clearing was applied for. See the list of differing settlements.</source>
+        <translation>本月与医保中心对账不平（{count} 笔不一致），未申请清算。请查看不一致的结算清单。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/clearing.py" line="71" />
+        <source>The central system refused the clearing application: {reason}</source>
+        <translation>医保中心拒绝了清算申请：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/identification.py" line="53" />
+        <source>The e-voucher can only be checked by the insurance centre, which cannot be reached now: ask for the ID card or social security card (checked against the roster on this desk).</source>
+        <translation>医保电子凭证须由医保中心核验，现在连不上医保中心：请患者出示身份证或社保卡（按本机名册核对）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/identification.py" line="57" />
+        <source>No insured person with this card or ID number in the roster on this desk: check the number, or sync the roster.</source>
+        <translation>本机名册中没有该卡号或身份证号的参保人员：请核对号码，或同步名册。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/identification.py" line="63" />
+        <source>The insurance does not pay for this patient on these days: {state} from {begndate}{until}. {reason}. Nothing was computed or settled.</source>
+        <translation>该患者在本次就诊日期内不能享受医保待遇：{state}（自 {begndate}{until}）。{reason}。未计算，未结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/review_context.py" line="39" />
+        <source>The override was not accepted: a supervisor must give a reason for a blocked rule of this bill.</source>
+        <translation>放行未被接受：须由主管对本单被拦截的规则填写理由。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/settlement_list.py" line="65" />
+        <source>This entry has no settlement list: only a settlement confirmed by the central system and not reversed has one.</source>
+        <translation>该笔没有结算清单：只有经医保中心确认且未冲正的结算才有结算清单。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/settlement_list.py" line="71" />
+        <source>The settlement list is incomplete ({count} problems, the first: {first}); complete the medical record and upload again.</source>
+        <translation>结算清单不完整（{count} 处问题，第一处：{first}）；请补全病案首页后重新上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/outpatient.py" line="68" />
+        <source>The outpatient visit is incomplete or wrong; check the type, the disease and the fee lines.</source>
+        <translation>门诊就诊信息不完整或有误，请检查医疗类别、病种和费用明细。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/stay_transactions.py" line="50" />
+        <source>The central system refused the {transaction} ({infcode}): {err_msg}</source>
+        <translation>医保中心拒绝了{transaction}（{infcode}）：{err_msg}</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/stay_transactions.py" line="65" />
+        <source>The {transaction} needs the central system, which cannot be reached just now; nothing was changed. Try again when the link is back.</source>
+        <translation>{transaction}须联网办理，暂时连不上医保中心，未作任何更改；请在网络恢复后再办理。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/store/mid_stay.py" line="31" />
+        <source>This settlement is one period of a stay settled in periods (mid-stay settlement) and a later period is in force: reverse the later period first.</source>
+        <translation>此结算是中途结算住院的其中一期，其后一期结算仍有效：须先撤销后一期结算。</translation>
+    </message>
 </context>
 <context>
     <name>messages</name>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="49" />
+        <location filename="../../hospital_client/ui/messages.py" line="46" />
         <source>serial no.</source>
         <translation>明细流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="49" />
+        <location filename="../../hospital_client/ui/messages.py" line="46" />
         <source>catalogue code</source>
         <translation>医保目录编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="49" />
+        <location filename="../../hospital_client/ui/messages.py" line="46" />
         <source>item name</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="50" />
+        <location filename="../../hospital_client/ui/messages.py" line="47" />
         <source>unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="50" />
+        <location filename="../../hospital_client/ui/messages.py" line="47" />
         <source>quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="50" />
+        <location filename="../../hospital_client/ui/messages.py" line="47" />
         <source>amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="51" />
+        <location filename="../../hospital_client/ui/messages.py" line="48" />
         <source>charge class</source>
         <translation>收费项目等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="51" />
+        <location filename="../../hospital_client/ui/messages.py" line="48" />
         <source>self-pay share</source>
         <translation>自付比例</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="51" />
+        <location filename="../../hospital_client/ui/messages.py" line="48" />
         <source>price cap</source>
         <translation>限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="52" />
+        <location filename="../../hospital_client/ui/messages.py" line="49" />
         <source>admission date</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="52" />
+        <location filename="../../hospital_client/ui/messages.py" line="49" />
         <source>discharge date</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="53" />
+        <location filename="../../hospital_client/ui/messages.py" line="50" />
         <source>hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="53" />
+        <location filename="../../hospital_client/ui/messages.py" line="50" />
         <source>admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="54" />
+        <location filename="../../hospital_client/ui/messages.py" line="51" />
         <source>diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="54" />
+        <location filename="../../hospital_client/ui/messages.py" line="51" />
         <source>kind of treatment</source>
         <translation>医疗类别</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="55" />
+        <location filename="../../hospital_client/ui/messages.py" line="52" />
         <source>insurance type</source>
         <translation>险种</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="55" />
+        <location filename="../../hospital_client/ui/messages.py" line="52" />
         <source>urban or rural residence</source>
         <translation>城乡居住类别</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="56" />
+        <location filename="../../hospital_client/ui/messages.py" line="53" />
         <source>person no.</source>
         <translation>人员编号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="56" />
+        <location filename="../../hospital_client/ui/messages.py" line="53" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="57" />
+        <location filename="../../hospital_client/ui/messages.py" line="54" />
         <source>the stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="57" />
+        <location filename="../../hospital_client/ui/messages.py" line="54" />
         <source>the patient</source>
         <translation>患者信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="58" />
+        <location filename="../../hospital_client/ui/messages.py" line="55" />
         <source>the bill</source>
         <translation>费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="64" />
+        <location filename="../../hospital_client/ui/messages.py" line="61" />
         <source>a field</source>
         <translation>某一项</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="69" />
+        <location filename="../../hospital_client/ui/messages.py" line="66" />
         <source>is missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="70" />
+        <location filename="../../hospital_client/ui/messages.py" line="67" />
         <source>is not a number</source>
         <translation>不是有效数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="71" />
+        <location filename="../../hospital_client/ui/messages.py" line="68" />
         <source>must be written as a decimal number</source>
         <translation>必须写成十进制数字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="72" />
+        <location filename="../../hospital_client/ui/messages.py" line="69" />
         <source>has too many decimal places</source>
         <translation>小数位数过多</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="73" />
+        <location filename="../../hospital_client/ui/messages.py" line="70" />
         <source>is too large</source>
         <translation>数值过大</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="74" />
+        <location filename="../../hospital_client/ui/messages.py" line="71" />
         <source>must not be negative</source>
         <translation>不能为负数</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="75" />
+        <location filename="../../hospital_client/ui/messages.py" line="72" />
         <source>must be between 0 and 1</source>
         <translation>必须在 0 到 1 之间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="76" />
+        <location filename="../../hospital_client/ui/messages.py" line="73" />
         <source>must be text</source>
         <translation>必须是文字</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="77" />
+        <location filename="../../hospital_client/ui/messages.py" line="74" />
         <source>is too long</source>
         <translation>过长</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="78" />
+        <location filename="../../hospital_client/ui/messages.py" line="75" />
         <source>does not equal unit price × quantity</source>
         <translation>与单价×数量不符</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="79" />
+        <location filename="../../hospital_client/ui/messages.py" line="76" />
         <source>must be 01 (A), 02 (B) or 03 (C)</source>
         <translation>必须是 01（甲类）、02（乙类）或 03（丙类）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="80" />
+        <location filename="../../hospital_client/ui/messages.py" line="77" />
         <source>is used twice in this bill</source>
         <translation>在本单中重复</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="81" />
+        <location filename="../../hospital_client/ui/messages.py" line="78" />
         <source>is not a known column</source>
         <translation>不是可识别的列</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="82" />
+        <location filename="../../hospital_client/ui/messages.py" line="79" />
         <source>is not a fee line</source>
         <translation>不是费用明细行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="83" />
+        <location filename="../../hospital_client/ui/messages.py" line="80" />
         <source>cannot be read as CSV</source>
         <translation>无法按 CSV 读取</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="85" />
+        <location filename="../../hospital_client/ui/messages.py" line="82" />
         <source>is not valid</source>
         <translation>无效</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="91" />
+        <location filename="../../hospital_client/ui/messages.py" line="88" />
         <source>The discharge date is before the admission date.</source>
         <translation>出院日期早于入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="93" />
+        <location filename="../../hospital_client/ui/messages.py" line="90" />
         <source>The discharge date is outside the validity of the policy pack.</source>
         <translation>出院日期不在政策包有效期内。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="95" />
+        <location filename="../../hospital_client/ui/messages.py" line="92" />
         <source>The policy pack does not cover this patient's insurance type or this kind of treatment.</source>
         <translation>政策包不适用于该患者的险种或该医疗类别。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="97" />
+        <location filename="../../hospital_client/ui/messages.py" line="94" />
         <source>The patient's urban or rural residence is needed by this policy pack.</source>
         <translation>该政策包需要患者的城乡居住类别。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="113" />
+        <location filename="../../hospital_client/ui/messages.py" line="110" />
         <source>A file or device could not be used:</source>
         <translation>无法使用文件或设备：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="114" />
+        <location filename="../../hospital_client/ui/messages.py" line="111" />
         <source>Unexpected error; nothing was saved. Please tell IT (the details are in the log).</source>
         <translation>发生意外错误，未保存任何数据。请告知信息科（详情见日志）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="162" />
+        <location filename="../../hospital_client/ui/messages.py" line="159" />
         <source>Settlement upload</source>
         <translation>结算上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="162" />
+        <location filename="../../hospital_client/ui/messages.py" line="159" />
         <source>Reversal upload</source>
         <translation>冲正上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="163" />
+        <location filename="../../hospital_client/ui/messages.py" line="160" />
         <source>Batch upload</source>
         <translation>批量上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/messages.py" line="164" />
+        <location filename="../../hospital_client/ui/messages.py" line="161" />
         <source>Message</source>
         <translation>报文</translation>
     </message>

@@ -28,9 +28,12 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str], stdin: str | None =
     return code, out, err
 
 
-def settle_json(tmp_path: Path, capsys: pytest.CaptureFixture[str], db: Path, **kw: Any) -> dict[str, Any]:
+def settle_json(tmp_path: Path, capsys: pytest.CaptureFixture[str], db: Path, *, overlap_reason: str = "",
+                **kw: Any) -> dict[str, Any]:
     request = write_request(tmp_path, load_request(**kw), f"{kw.get('mdtrt_id', 'r')}.json")
-    code, out, err = run(["settle", str(request), "--commit", "--db", str(db)], capsys)
+    # The same demo person and dates under another admission no.: a typed stay overlapping the first.
+    reason = ["--overlap-reason", overlap_reason] if overlap_reason else []
+    code, out, err = run(["settle", str(request), "--commit", "--db", str(db), *reason], capsys)
     assert code == 0, err
     data: dict[str, Any] = json.loads(out)
     return data
@@ -87,7 +90,7 @@ def test_unknown_person_exits_2(demo_path: Path, tmp_path: Path, capsys: pytest.
 def test_reverse_journal_outbox(demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     settle_json(tmp_path, capsys, demo_path, mdtrt_id="C-1")
-    settle_json(tmp_path, capsys, demo_path, mdtrt_id="C-2")
+    settle_json(tmp_path, capsys, demo_path, mdtrt_id="C-2", overlap_reason="再次入院")
     code, out, err = run(["reverse", "1", "--reason", "wrong bill", "--db", str(demo_path)], capsys)
     assert code == 0, err
     reversal = json.loads(out)
@@ -149,7 +152,7 @@ def test_backup_restore_and_audit_verify(demo_path: Path, tmp_path: Path, capsys
     assert code == 0 and json.loads(out)["counts"]["settlement"] == 1
     code, out, _ = run(["audit", "verify", "--db", str(tmp_path / "b.db")], capsys)
     assert code == 0 and "intact" in out
-    settle_json(tmp_path, capsys, demo_path, mdtrt_id="B-2")
+    settle_json(tmp_path, capsys, demo_path, mdtrt_id="B-2", overlap_reason="再次入院")
 
     code, out, _ = run(["audit", "verify", "--db", str(demo_path)], capsys)
     assert code == 0 and "audit chain intact" in out

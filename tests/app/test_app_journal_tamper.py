@@ -25,7 +25,9 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
 
 def _settle(tmp_path: Path, capsys: pytest.CaptureFixture[str], db: Path, mdtrt_id: str) -> dict[str, Any]:
     request = write_request(tmp_path, load_request(mdtrt_id=mdtrt_id), f"{mdtrt_id}.json")
-    code, out, err = _run(["settle", str(request), "--commit", "--db", str(db)], capsys)
+    # The same person and dates under other admission nos.: typed stays that overlap, confirmed with a reason.
+    code, out, err = _run(["settle", str(request), "--commit", "--db", str(db), "--overlap-reason", "再次入院"],
+                          capsys)
     assert code == 0, err
     data: dict[str, Any] = json.loads(out)
     return data

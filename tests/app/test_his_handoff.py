@@ -84,7 +84,7 @@ def test_settle_his_commits_and_a_second_one_exits_2_naming_the_first(
 
     code, out, err = run(["settle", "--his", "ZY20261101", "--commit", "--db", str(demo_path)], capsys)
     assert code == 2 and out == ""
-    assert f"settlement {first['local_id']}" in err and first["queue_no"] in err and "clerk demo" in err
+    assert f"settlement {first['local_id']}" in err and first["queue_no"] in err and "clerk 示例收费员 (demo)" in err
     assert first["result"]["setlinfo"]["medfee_sumamt"] in err and err.count("\n") == 1
     # the hand-off again (HIS sent it twice): refused too, naming the settlement
     code, _, err = run(["his", "import", str(JSON_HANDOFF), "--db", str(demo_path)], capsys)

@@ -17,6 +17,7 @@ import io
 import itertools
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -113,8 +114,9 @@ def run_cli(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def init_db(db: Path) -> dict[str, str]:
-    """A central database with the demo data and two sites; returns each site's secret."""
+def init_db(db: Path | str) -> dict[str, str]:
+    """A central database (a file, or a postgresql:// URL) with the demo data and two sites; returns each
+    site's secret."""
     code, _ = run_cli("init", "--db", str(db))
     assert code == 0
     secrets: dict[str, str] = {}
@@ -134,7 +136,7 @@ def free_port() -> int:
 @dataclass
 class Server:
     url: str
-    db: Path
+    db: Path | str  # the --db the server runs on: an SQLite file, or a postgresql:// URL
     secrets: dict[str, str]
     proc: subprocess.Popen[bytes]
 
@@ -147,7 +149,7 @@ class Server:
         return dict(json.loads(out))
 
 
-def start_server(db: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
+def start_server(db: Path | str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
     """Start `central serve` for db on port (its output appended to log_path); return once /health answers."""
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
@@ -180,16 +182,72 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_server(tmp: Path) -> Iterator[Server]:
-    """Initialise a database, start `central serve` on a free port, wait until it answers, stop it after."""
-    db = tmp / "central.db"
-    secrets = init_db(db)
+def running_server(tmp: Path, db: Path | str | None = None, secrets: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start `central serve` on a free port for ``db`` (initialised, with ``secrets``; by default a new SQLite
+    database in tmp), wait until it answers, stop it after."""
+    if db is None or secrets is None:
+        db = tmp / "central.db"
+        secrets = init_db(db)
     port = free_port()
     proc = start_server(db, port, tmp / "server.log")
     try:
         yield Server(url=f"http://127.0.0.1:{port}", db=db, secrets=secrets, proc=proc)
     finally:
         stop_server(proc)
+
+
+# --- the database under the server, whichever store it is --------------------------------------
+
+
+def is_postgres(db: Path | str) -> bool:
+    return str(db).startswith("postgresql://")
+
+
+def db_rows(db: Path | str, query: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of a query (``?`` placeholders) run directly on the server's database."""
+    if is_postgres(db):
+        import psycopg
+
+        with psycopg.connect(str(db), autocommit=True) as pg:
+            cursor = pg.execute(query.replace("?", "%s").encode(), params)
+            return [] if cursor.description is None else [tuple(r) for r in cursor.fetchall()]
+    with contextlib.closing(sqlite3.connect(db, timeout=10)) as conn:
+        return [tuple(r) for r in conn.execute(query, params).fetchall()]
+
+
+def db_columns(db: Path | str, table: str) -> list[str]:
+    if is_postgres(db):
+        return [r[0] for r in db_rows(db, "SELECT column_name FROM information_schema.columns "
+                                          "WHERE table_name = ? ORDER BY ordinal_position", (table,))]
+    return [r[1] for r in db_rows(db, f"PRAGMA table_info({table})")]
+
+
+def db_refusal(db: Path | str, statement: str, params: tuple[Any, ...] = ()) -> str:
+    """Run a write directly on the server's database in a transaction that is rolled back; return the
+    integrity error the database raised ("" when it accepted the write)."""
+    if is_postgres(db):
+        import psycopg
+
+        with psycopg.connect(str(db)) as pg:
+            try:
+                pg.execute(statement.replace("?", "%s").encode(), params)
+            except psycopg.errors.IntegrityError as exc:
+                return str(exc)
+            finally:
+                pg.rollback()
+        return ""
+    conn = sqlite3.connect(db, isolation_level=None, timeout=10)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(statement, params)
+        except sqlite3.IntegrityError as exc:
+            return str(exc)
+        finally:
+            conn.execute("ROLLBACK")
+        return ""
+    finally:
+        conn.close()
 
 
 # --- the signing client -----------------------------------------------------------------------

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import sqlite3
 from typing import Any
 
 import pytest
-from central_helpers import Client, Server, run_cli
+from central_helpers import Client, Server, db_refusal, db_rows, run_cli
 
 from hospital_client import protocol as p
 
@@ -66,8 +65,7 @@ def test_the_same_head_again_is_not_recorded_twice(site: Client, central: Server
     site.call(p.AUDIT_HEAD_UPLOAD, _head(5))
     out = site.call(p.AUDIT_HEAD_UPLOAD, _head(5))
     assert out["recorded"] is False and out["head"]["seq"] == 5
-    with sqlite3.connect(central.db) as conn:
-        assert conn.execute("SELECT COUNT(*) FROM audit_head WHERE site = ?", (site.site,)).fetchone() == (1,)
+    assert db_rows(central.db, "SELECT COUNT(*) FROM audit_head WHERE site = ?", (site.site,)) == [(1,)]
 
 
 @pytest.mark.parametrize("head, words", [
@@ -115,7 +113,5 @@ def test_heads_are_per_site(site: Client, central: Server) -> None:
 
 def test_the_heads_are_append_only(site: Client, central: Server) -> None:
     site.call(p.AUDIT_HEAD_UPLOAD, _head(5))
-    with sqlite3.connect(central.db) as conn:
-        for sql in ("UPDATE audit_head SET seq = 99", "DELETE FROM audit_head"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                conn.execute(sql)
+    for sql in ("UPDATE audit_head SET seq = 99", "DELETE FROM audit_head"):
+        assert "append-only" in db_refusal(central.db, sql)

@@ -22,7 +22,7 @@ def _run(*argv: str) -> subprocess.CompletedProcess[str]:
 def test_init_and_site_add_print_the_secret_alone_on_the_last_line(tmp_path: Path) -> None:
     db = tmp_path / "central.db"
     done = _run("init", "--db", str(db))
-    assert done.returncode == 0 and "67 persons" in done.stdout and "demo" in done.stdout
+    assert done.returncode == 0 and "71 persons" in done.stdout and "demo" in done.stdout
     if sys.platform != "win32":  # it holds the site secrets
         assert db.stat().st_mode & 0o077 == 0
     added = _run("site", "add", "--db", str(db), "--code", SITE_A, "--name", "示例县人民医院")
@@ -47,10 +47,9 @@ def test_init_and_site_add_print_the_secret_alone_on_the_last_line(tmp_path: Pat
     ("serve", "--port", "eighty"),
     ("true-up", "--year", "2026", "--json", "--apply", "extra"),
 ])
-def test_bad_input_exits_2_with_one_line(tmp_path: Path, argv: tuple[str, ...],
+def test_bad_input_exits_2_with_one_line(central_db: tuple[Path | str, dict[str, str]], argv: tuple[str, ...],
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "central.db"
-    init_db(db)
+    db, _ = central_db
     capsys.readouterr()
     code, out = run_cli(*argv, "--db", str(db))
     err = capsys.readouterr().err
@@ -83,11 +82,10 @@ def test_init_refuses_bad_reference_data(tmp_path: Path, capsys: pytest.CaptureF
         assert not (tmp_path / f"{option[2:]}.db").exists()
 
 
-def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
+def test_serve_refuses_a_port_in_use(central_db: tuple[Path | str, dict[str, str]]) -> None:
     import socket
 
-    db = tmp_path / "central.db"
-    init_db(db)
+    db, _ = central_db
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -96,9 +94,8 @@ def test_serve_refuses_a_port_in_use(tmp_path: Path) -> None:
     assert done.returncode == 2 and "cannot listen" in done.stderr and done.stderr.count("\n") == 1
 
 
-def test_report_of_an_empty_system(tmp_path: Path) -> None:
-    db = tmp_path / "central.db"
-    init_db(db)
+def test_report_of_an_empty_system(central_db: tuple[Path | str, dict[str, str]]) -> None:
+    db, _ = central_db
     code, out = run_cli("report", "--db", str(db), "--json")
     assert code == 0 and json.loads(out)["count"] == 0 and json.loads(out)["settlements"] == []
     code, out = run_cli("report", "--db", str(db))

@@ -47,7 +47,8 @@ def test_every_transaction_has_a_section_and_a_table_row() -> None:
 def test_every_infcode_is_in_the_table() -> None:
     for cls in (p.MissingCredentials, p.UnknownSite, p.BadSignature, p.StaleTimestamp, p.ReusedNonce, p.WrongSite,
                 p.MalformedEnvelope, p.UnknownInfno, p.BadInput, p.MsgidConflict, p.BadMsgid, p.PayloadTooLarge,
-                p.NotFound, p.Conflict, p.EncounterAlreadySettled, p.ServerError):
+                p.NotFound, p.Conflict, p.EncounterAlreadySettled, p.EcTokenExpired, p.EcTokenUnknown,
+                p.CertificateMismatch, p.ServerError):
         assert f"| {cls.infcode} | `{cls.__name__}` | {cls.http_status} |" in DOC, cls.__name__
 
 

@@ -188,8 +188,8 @@ def test_9511_batch_and_9512_results(site_a: Client) -> None:
              {"kind": "reversal", "local_id": "b-3", "reverses_local_id": "b-1"}]
     out = site_a.call(p.BATCH_UPLOAD, {"data": items})
     first, rejected, reversal = out["results"]
-    assert first["status"] == "accepted" and set(first["final"]) == {"policy", "setlinfo", "setldetail",
-                                                                     "year_to_date_after", "warnings"}
+    assert first["status"] == "accepted" and set(first["final"]) == {"policy", "review", "setlinfo", "setldetail",
+                                                                     "year_to_date_after", "warnings", "violations"}
     assert rejected["status"] == "rejected" and rejected["infcode"] == p.NotFound.infcode
     assert reversal["status"] == "accepted" and reversal["setl_id"] == first["setl_id"]
     results = site_a.call(p.ADJUDICATION_RESULTS, {"data": {"local_ids": ["b-1", "b-2", "b-3"],

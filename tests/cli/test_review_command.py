@@ -38,7 +38,7 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
     assert "demo-review" in capsys.readouterr().out
     assert cli.main(["review", "list", "--json"]) == 0
     [entry] = json.loads(capsys.readouterr().out)
-    assert entry["id"] == "demo-review" and entry["rules"] == 15 and entry["kinds"]["pair"] == 2
+    assert entry["id"] == "demo-review" and entry["rules"] == 16 and entry["kinds"]["pair"] == 2
 
 
 def test_settle_carries_the_violations_and_the_library_beside_the_pack(

@@ -167,7 +167,10 @@ def test_a_day_at_the_window_closes_with_totals_equal_to_the_journal(
     # The 日结单 as PDF (real Qt printing) carries the same figures; the reversed slip names who paid out.
     from hospital_client.ui.report_pdf import write_day_close_pdf_offscreen
 
-    sheet = pdf_text(write_day_close_pdf_offscreen(tmp_path / "日结单-li.pdf", li_report))
+    sheet_pdf = write_day_close_pdf_offscreen(tmp_path / "日结单-li.pdf", li_report)
+    assert sheet_pdf.stat().st_mode & 0o777 == 0o600  # it names patients: this user's only
+    sheet = pdf_text(sheet_pdf)
+    assert "收款员：李收费" in sheet and "（li）" not in sheet  # the clerk by name, not the login
     for figure in (li_report.tendered, li_report.change, li_report.funds["fund_pay_sumamt"]):
         assert f"{money(figure):,.2f}" in sheet or f"{money(figure):.2f}" in sheet, figure
     slip = tmp_path / "slip.pdf"
@@ -175,4 +178,5 @@ def test_a_day_at_the_window_closes_with_totals_equal_to_the_journal(
     text = pdf_text(slip)
     assert "已冲正" in text and "退费凭证" in text and "退款人：李收费" in text
     assert "支付方式：" in text and "找零：" in text
+    assert "经办人：李收费" in text and slip.stat().st_mode & 0o777 == 0o600
     shutil.rmtree(drop)

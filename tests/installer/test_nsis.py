@@ -122,7 +122,8 @@ def test_script_has_the_promised_parts() -> None:
     for needle in ('MUI_LANGUAGE "SimpChinese"', 'MUI_LANGUAGE "English"', "RequestExecutionLevel admin",
                    "$PROGRAMFILES64", "$SMPROGRAMS", "/SITECODE=", "/PURGE", 'Section /o "un.$(UN_DATA)"',
                    "site.toml", "VIProductVersion", "hospital-client-cli.exe", "MUI_ICON", "MUI_UNICON",
-                   '"DisplayIcon" "$INSTDIR\\${EXE},0"', "Function SiteOption", "CheckNotRunning"):
+                   '"DisplayIcon" "$INSTDIR\\${EXE},0"', "Function SiteOption", "CheckNotRunning",
+                   '"/DESK="', 'FileWrite $1 "desk = $SiteDesk'):
         assert needle in text, needle
     # The desk shortcut opens the windowed exe; the self-test runs the console one in cmd /k.
     assert 'CreateShortcut "$SMPROGRAMS\\$(SHORTCUT).lnk" "$INSTDIR\\${EXE}"' in text

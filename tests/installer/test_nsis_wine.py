@@ -137,15 +137,15 @@ def test_silent_install_upgrade_and_uninstall_keep_the_data_until_purged(
         wine: WinePrefix, setups: dict[str, Path]) -> None:
     # IT's silent install with the site settings (a quoted name with a space, a URL with slashes).
     code = wine.install(setups["0.1.0"], "/SITECODE=H99010000001", "/SITENAME=某某县 人民医院", "/REGION=990100",
-                        "/SERVER=https://central.example/api/v1", "/PRINTER=收费处")
+                        "/SERVER=https://central.example/api/v1", "/PRINTER=收费处", "/DESK=3")
     assert code == 0
     assert (wine.program_dir / "hospital-client.exe").read_bytes() == b"MZ stand-in 0.1.0"
     assert (wine.program_dir / "hospital-client-cli.exe").exists()
     assert (wine.program_dir / "_internal" / "old-only.dll").exists()
     site = config.load_site_config(wine.site_file)  # what the program itself reads
     assert site is not None
-    assert (site.code, site.name, site.region, site.server_url, site.printer, site.policy) == (
-        "H99010000001", "某某县 人民医院", "990100", "https://central.example/api/v1", "收费处", "")
+    assert (site.code, site.name, site.region, site.server_url, site.printer, site.policy, site.desk) == (
+        "H99010000001", "某某县 人民医院", "990100", "https://central.example/api/v1", "收费处", "", 3)
     entry = wine.uninstall_entry()
     assert entry is not None
     assert entry["DisplayVersion"] == "0.1.0"
@@ -195,6 +195,10 @@ def test_incomplete_site_settings_exit_2_and_change_nothing(wine: WinePrefix, se
     site_text = wine.site_file.read_bytes()
     # A code without the name and region it needs: refused before anything is installed.
     assert wine.install(setups["0.2.0"], "/SITECODE=H99010000002") == 2
+    assert wine.site_file.read_bytes() == site_text
+    # A desk number outside 1-10: refused the same way.
+    assert wine.install(setups["0.2.0"], "/SITECODE=H99010000001", "/SITENAME=某某县人民医院", "/REGION=990100",
+                        "/DESK=11") == 2
     assert wine.site_file.read_bytes() == site_text
     assert (wine.program_dir / "hospital-client.exe").read_bytes() == b"MZ stand-in 0.1.0"
     entry = wine.uninstall_entry()

@@ -13,6 +13,7 @@
                          optionally followed by :cap=PRICE_CAP and/or :prop=SELFPAY_SHARE
     person.K=V, encounter.K=V, encounter.referral.K=V, ytd.K=V   request fields (DESIGN.md 4.1)
     ytd=carry            year_to_date = the previous check's year_to_date_after
+    stay=carry           encounter.stay_before = the previous check's stay_after (a mid-stay settlement)
   EXPECTED: K=V with K a setlinfo key (hifp_pay, ...), ytd_after.K, or fund.CODE (setldetail).
 - Every key and every keyword value of the pack format must be named in the document.
 """
@@ -190,6 +191,7 @@ def _shipped(pack_id: str) -> Pack:
 
 
 _carried: dict[str, Any] = {}  # the last check's year_to_date_after, for ytd=carry
+_carried_stay: dict[str, Any] = {}  # the last check's stay_after, for stay=carry
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: f"line{c.line}")
@@ -197,7 +199,7 @@ def test_worked_example(check: Check) -> None:
     inputs, arrow, expected = check.text.partition("=>")
     assert arrow, "a check needs '=>' between the inputs and the expected figures"
     args = [tuple(t.split("=", 1)) for t in inputs.split()]
-    options = dict(a for a in args if a[0] in ("pack", "ytd") and len(a) == 2)
+    options = dict(a for a in args if a[0] in ("pack", "ytd", "stay") and len(a) == 2)
     if "pack" in options:
         pack = _shipped(options["pack"])
     else:
@@ -217,10 +219,13 @@ def test_worked_example(check: Check) -> None:
     if options.get("ytd") == "carry":
         assert _carried, "ytd=carry needs an earlier check"
         request["year_to_date"] = dict(_carried)
+    if options.get("stay") == "carry":
+        assert _carried_stay, "stay=carry needs an earlier check that was a mid-stay settlement"
+        request["encounter"]["stay_before"] = dict(_carried_stay)
     for arg in args:
         assert len(arg) == 2, f"'{arg[0]}' is not KEY=VALUE"
         key, value = arg
-        if key in ("pack", "ytd"):
+        if key in ("pack", "ytd", "stay"):
             continue
         if key == "fee":
             request["fees"].append(_fee(len(request["fees"]) + 1, value))
@@ -235,6 +240,8 @@ def test_worked_example(check: Check) -> None:
     result = settle(request, pack, load_catalog(CATALOG))
     _carried.clear()
     _carried.update({k: (str(v) if isinstance(v, Decimal) else v) for k, v in result.year_to_date_after.items()})
+    _carried_stay.clear()
+    _carried_stay.update({k: (str(v) if isinstance(v, Decimal) else v) for k, v in (result.stay_after or {}).items()})
     funds = {d.fund_pay_type: d.fund_payamt for d in result.setldetail}
     failures = []
     for token in expected.split():

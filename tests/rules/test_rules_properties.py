@@ -27,7 +27,7 @@ from rules_helpers import BUNDLED_IDS, CATALOG, KNOWN_CODES, fen, pack, pack_tex
 
 from hospital_client.rules import parse_pack, parse_request, settle
 from hospital_client.rules.pack_schema import ASSISTANCE_GROUPS, PackModel
-from hospital_client.rules.review import audit, parse_library
+from hospital_client.rules.review import ReviewOverride, audit, parse_library
 
 D = Decimal
 ZERO = D(0)
@@ -600,21 +600,35 @@ def _figures(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @SETTINGS
-@given(single_requests(refunds=True), review_libraries())
-def test_a_bill_with_no_rule_hits_settles_exactly_as_before(case, library):
+@given(single_requests(refunds=True), review_libraries(), st.booleans())
+def test_a_bill_with_no_rule_hits_settles_exactly_as_before(case, library, override_all):
     pack_id, req = case
     before = settle(copy.deepcopy(req), pack(pack_id), CATALOG)
-    after = settle(copy.deepcopy(req), pack(pack_id), CATALOG, review=library)
-    found = [v.to_dict() for v in audit(req, library)]
+    found = audit(req, library)
+    overrides = [ReviewOverride(v.rule_id, "boss", "核实无误") for v in found] if override_all else []
+    after = settle(copy.deepcopy(req), pack(pack_id), CATALOG, review=library, overrides=overrides)
+    blocks = [v for v in found if v.severity == "block"]
     event("rule hits" if found else "no rule hits")
-    assert after.violations == found
+    event("a block applied" if blocks and not override_all else "no block applied")
+    assert [{k: v for k, v in d.items() if k != "override"} for d in after.violations] == [v.to_dict() for v in found]
     assert after.review == {"id": "prop-review", "version": "1", "sha256": library.sha256}
     assert before.review is None and before.violations == []
-    # No figure moves, whatever fired (a 拦截 is recorded only in this step) ...
-    assert _figures(after.to_dict()) == _figures(before.to_dict())
+    data = after.to_dict()
+    check_sums(req, data)  # the invariants hold to the fen, whatever fired
+    if not blocks or override_all:
+        # A warning, or a block a supervisor let through, moves no figure ...
+        assert _figures(data) == _figures(before.to_dict())
+        assert all(("override" in d) == (d["severity"] == "block") for d in after.violations)
+    else:
+        # ... a block moves what it refuses into the fully self-paid part, and nothing else changes the bill.
+        old, new = amounts(before.to_dict()), amounts(data)
+        assert new["medfee_sumamt"] == old["medfee_sumamt"]
+        assert new["fulamt_ownpay_amt"] - old["fulamt_ownpay_amt"] == \
+            old["inscp_scp_amt"] + old["overlmt_selfpay"] + old["preselfpay_amt"] \
+            - new["inscp_scp_amt"] - new["overlmt_selfpay"] - new["preselfpay_amt"]
     # ... and a bill with no hits gives the same JSON as before, apart from naming the library.
     if not found:
-        assert after.to_dict() == {**before.to_dict(), "review": after.review}
-    for violation in found:
+        assert data == {**before.to_dict(), "review": after.review}
+    for violation in after.violations:
         assert violation["severity"] in ("warn", "block")
         assert D(violation["amount"]) >= 0 and violation["amount"] == f"{D(violation['amount']):.2f}"

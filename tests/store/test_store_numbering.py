@@ -43,7 +43,7 @@ def test_a_restore_numbers_in_a_new_range_until_reconciled(demo_path: Path, tmp_
     assert _state(demo_path) == numbering.RestoreState(1, True, 1, 1)
     first = _settle(demo_path, "N-4")
     assert first.local_id == SPAN + 1 and first.queue_no.endswith("-1-000001")
-    assert first.msgid.endswith("0001")  # the msgid keeps its 4-digit sequence
+    assert first.msgid.endswith("1001")  # the msgid's sequence: desk 1, the id modulo 500
 
     db = store.open_database(demo_path)
     try:
@@ -83,8 +83,9 @@ def test_each_restore_takes_a_new_generation(demo_path: Path, tmp_path: Path) ->
 
 
 def test_a_msgid_taken_in_the_same_second_is_not_used_again(demo_path: Path, tmp_path: Path) -> None:
-    """The msgid's sequence is the id modulo 10000: an entry numbered in a restore's range in the
-    same second as an entry of the restored journal with the same sequence gets the next second."""
+    """The msgid's sequence is the desk's digit and the id modulo 500: an entry numbered in a restore's
+    range in the same second as an entry of the restored journal with the same sequence gets the
+    next second."""
     at = dt.datetime(2026, 3, 10, 10, 0, 0, tzinfo=p.CST)
     db = store.open_database(demo_path)
     first = store.journal.record_settlement(db, new_settlement("M-1"), at=at)
@@ -97,4 +98,4 @@ def test_a_msgid_taken_in_the_same_second_is_not_used_again(demo_path: Path, tmp
     finally:
         db.close()
     assert (first.local_id, second.local_id) == (1, SPAN + 1)
-    assert first.msgid.endswith("202603101000000001") and second.msgid.endswith("202603101000010001")
+    assert first.msgid.endswith("202603101000001001") and second.msgid.endswith("202603101000011001")

@@ -25,7 +25,10 @@ def test_message_per_entry_in_fifo_order(empty_db: store.LocalDatabase) -> None:
 
 def test_msgid_format() -> None:
     at = dt.datetime(2026, 11, 20, 9, 5, 7)
-    assert store.outbox.msgid_for("H99010000001", at, 12345) == "H99010000001" + "20261120090507" + "2345"
+    assert store.outbox.msgid_for("H99010000001", at, 12345) == "H99010000001" + "20261120090507" + "1345"
+    # desk 2 numbers from 2 x 10^12: its sequence starts with 2, never desk 1's
+    desk2 = 2 * store.numbering.DESK_SPAN + 12345
+    assert store.outbox.msgid_for("H99010000001", at, desk2) == "H99010000001" + "20261120090507" + "2345"
 
 
 def test_status_changes_are_events_and_touch_no_money(empty_db: store.LocalDatabase) -> None:

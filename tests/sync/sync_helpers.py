@@ -22,7 +22,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -258,6 +258,11 @@ class FaultProxy:
     twice       forward, then deliver the same request again re-signed (fresh nonce, same body); answer the second
     skew:S      forward, then shift the answer's respond_time by S seconds (a server clock off)
     tamper      forward, then change the bytes of a download (bytes_base64) but not its sha256
+    lose        close the client's connection at once; the server never sees the request
+    late:S      answer nothing (the client gives up), and forward the request S seconds later
+
+    ``chooser`` (when set) picks the action of a POST the plan has none for, from its body;
+    ``rewrite`` (when set) changes a body before it is forwarded (signed again with ``secret``).
     """
 
     upstream: str
@@ -269,6 +274,9 @@ class FaultProxy:
     repeats: int = 0          # answers the server gave from its stored answers (x-central-repeat)
     server: http.server.ThreadingHTTPServer | None = None
     captured: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    chooser: Callable[[bytes], str] | None = None
+    rewrite: Callable[[bytes], bytes] | None = None
+    late: list[threading.Thread] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -293,11 +301,28 @@ class FaultProxy:
                 headers = {k: v for k, v in self.headers.items() if k.lower().startswith("x-tif-")}
                 headers["content-type"] = "application/json; charset=utf-8"
                 proxy.captured.append((headers, body))
-                action = proxy.plan.pop(0) if proxy.plan else proxy.default
+                if proxy.plan:
+                    action = proxy.plan.pop(0)
+                else:
+                    action = proxy.chooser(body) if proxy.chooser is not None else proxy.default
                 proxy.seen.append(action)
+                if action == "lose" or action.startswith("late:"):
+                    if action.startswith("late:"):
+                        wait = float(action.split(":", 1)[1])
+                        later = threading.Timer(wait, proxy.forward, (headers, body))
+                        later.daemon = True
+                        later.start()
+                        proxy.late.append(later)
+                    self.close_connection = True
+                    with contextlib.suppress(OSError):
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 if action == "500":
                     self._answer(500, b'{"infcode":9999,"err_msg":"injected","output":{}}')
                     return
+                if proxy.rewrite is not None and (changed := proxy.rewrite(body)) != body:
+                    body = changed
+                    headers = {**headers, **p.signed_headers(headers["x-tif-paasid"], proxy.secret, body)}
                 response = proxy.forward(headers, body)
                 if action == "drop":
                     self.close_connection = True

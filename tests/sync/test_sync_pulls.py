@@ -45,9 +45,9 @@ def test_a_new_desk_gets_everything_by_sync(tmp_path: Path, central: Central) ->
         assert summary.ok, summary.error
         assert summary.pulls is not None
         assert (summary.pulls.packs, summary.pulls.catalogue, summary.pulls.persons) == (
-            ["demo-next 2026.2"], "updated", 67)
+            ["demo-next 2026.2"], "updated", 71)
         assert "demo-next" in {p.id for p in caches.load_packs(db)}
-        assert len(caches.load_catalog(db)) > 400 and caches.count_persons(db) == 67
+        assert len(caches.load_catalog(db)) > 400 and caches.count_persons(db) == 71
         again = su.sync_now(db, client, drain_settings=QUICK_DRAIN)
         assert again.pulls is not None and (again.pulls.packs, again.pulls.catalogue, again.pulls.persons) == (
             [], "unchanged", 0)

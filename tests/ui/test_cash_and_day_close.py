@@ -94,7 +94,7 @@ def _settle_as(desk: Desk, name: str, password: str, index: int, **payment: obje
 
 def test_close_my_day_on_the_day_end_page(qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done,
                                           tmp_path: Path) -> None:
-    first = _settle_as(desk, "demo", "demo123", 11, method="cash", tendered=Decimal("9000"))
+    first = _settle_as(desk, "demo", "demo123", 11, method="cash", tendered=Decimal("20000"))
     _settle_as(desk, "demo", "demo123", 12, method="wechat")
     window = MainWindow(desk, tasks, desk.login("demo", "demo123"))
     qtbot.addWidget(window)

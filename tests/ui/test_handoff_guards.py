@@ -155,7 +155,8 @@ def _refused_second(qtbot: QtBot, page, settle_done):  # type: ignore[no-untyped
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)  # its keys answer at once
     shown = " ".join(label.text() for label in dialog.findChildren(type(page.state_label)))
-    assert first.queue_no in shown and str(first.local_id) in shown and "demo" in shown and "2773.40" in shown
+    assert first.queue_no in shown and str(first.local_id) in shown and "2773.40" in shown
+    assert "示例收费员" in shown  # the clerk by name, not the login
     return first, dialog
 
 

@@ -133,7 +133,7 @@ def test_a_second_settlement_of_a_stay_shows_the_first(
     settle_done()
     assert page.outcome is None
     text = page.state_label.text()
-    assert "该次住院已结算" in text and first.queue_no in text and "demo" in text and "2773.40" in text
+    assert "该次住院已结算" in text and first.queue_no in text and "示例收费员" in text and "2773.40" in text
 
 
 def test_a_refused_file_of_the_drop_folder_is_shown(

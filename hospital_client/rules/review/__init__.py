@@ -18,21 +18,26 @@ from .library import (
     parse_library,
     select_library,
 )
+from .self_pay import ReviewOverride, apply_refusals, blocking, refused_shares
 
 __all__ = [
     "KINDS",
     "DeclaredPerson",
     "PriorStay",
     "ReviewLibrary",
+    "ReviewOverride",
     "ReviewRule",
     "ReviewRuleError",
     "Violation",
     "age_on",
+    "apply_refusals",
     "audit",
+    "blocking",
     "certno_birth_date",
     "certno_sex",
     "load_library",
     "load_library_dir",
     "parse_library",
+    "refused_shares",
     "select_library",
 ]

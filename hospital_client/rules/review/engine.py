@@ -253,16 +253,26 @@ def _readmission(rule: ReviewRule, ctx: _Context, stays: Sequence[PriorStay]) ->
                      _text(rule, days=gap, within=rule.within_days, prior=stay.mdtrt_id), evidence)
 
 
-def _identity(rule: ReviewRule, ctx: _Context, declared: DeclaredPerson | None) -> Violation | None:
-    if declared is None:
-        return None
+def _identity(rule: ReviewRule, ctx: _Context, declared: DeclaredPerson | None,
+              stays: Sequence[PriorStay]) -> Violation | None:
     certno = ctx.request.person.certno
     evidence: dict[str, Any] = {}
-    if "sex" in rule.checks and declared.gend in _GEND and ctx.sex is not None and _GEND[declared.gend] != ctx.sex:
-        evidence.update(declared_sex=_GEND[declared.gend], certno_sex=ctx.sex)
-    birth = certno_birth_date(certno)
-    if "age" in rule.checks and declared.brdy is not None and birth is not None and declared.brdy != birth:
-        evidence.update(declared_brdy=declared.brdy.isoformat(), certno_brdy=birth.isoformat())
+    if declared is not None:
+        if "sex" in rule.checks and declared.gend in _GEND and ctx.sex is not None and \
+                _GEND[declared.gend] != ctx.sex:
+            evidence.update(declared_sex=_GEND[declared.gend], certno_sex=ctx.sex)
+        birth = certno_birth_date(certno)
+        if "age" in rule.checks and declared.brdy is not None and birth is not None and declared.brdy != birth:
+            evidence.update(declared_brdy=declared.brdy.isoformat(), certno_brdy=birth.isoformat())
+    if "overlap" in rule.checks:
+        enc = ctx.request.encounter
+        elsewhere = sorted((s for s in stays if s.fixmedins_code != enc.fixmedins_code and s.mdtrt_id != enc.mdtrt_id
+                            and s.begntime < enc.endtime and s.endtime > enc.begntime),
+                           key=lambda s: (s.begntime, s.mdtrt_id))
+        if elsewhere:
+            other = elsewhere[0]
+            evidence.update(overlap_mdtrt_id=other.mdtrt_id, overlap_fixmedins_code=other.fixmedins_code,
+                            overlap_begntime=other.begntime.isoformat(), overlap_endtime=other.endtime.isoformat())
     if not evidence:
         return None
     return Violation(rule.id, rule.kind, rule.severity, [], ZERO, _text(rule), evidence)
@@ -303,7 +313,8 @@ def audit(request: SettlementRequest | Mapping[str, Any], library: ReviewLibrary
                 found.append((index.order[rule.id], first, violation))
     stay_list = list(stays)
     for rule in index.stay_rules:
-        violation = _readmission(rule, ctx, stay_list) if rule.kind == "readmission" else _identity(rule, ctx, declared)
+        violation = _readmission(rule, ctx, stay_list) if rule.kind == "readmission" \
+            else _identity(rule, ctx, declared, stay_list)
         if violation is not None:
             found.append((index.order[rule.id], -1, violation))
     found.sort(key=lambda item: (item[0], item[1]))

@@ -98,7 +98,7 @@ class ReviewRule(_Model):
     related_prefix_length: Annotated[int, Field(ge=1, le=7)] = 3
     same_hospital: bool = True
     # identity
-    checks: list[Literal["sex", "age"]] = ["sex", "age"]
+    checks: list[Literal["sex", "age", "overlap"]] = ["sex", "age"]
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> ReviewRule:

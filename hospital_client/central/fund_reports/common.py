@@ -1,0 +1,175 @@
+"""What the fund statements share: periods, names, the insurer of a settlement, input errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ...errors import EXIT_BAD_INPUT, HospitalClientError
+from ...rules.money import ZERO, round_fen
+from ..store import CentralStore, Insurer, ReversalRecord, SettlementRecord, TrueUpRecord
+
+
+class FundInputError(HospitalClientError):
+    """A statement's input the operator must fix (a period, an amount, an insurer, a file line)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+# The funds a settlement pays from: key -> (setlinfo field, Chinese name).
+FUNDS: dict[str, tuple[str, str]] = {
+    "pool": ("hifp_pay", "基本医疗保险统筹基金"),
+    "hifmi": ("hifmi_pay", "大病保险"),
+    "maf": ("maf_pay", "医疗救助"),
+}
+INSUTYPE_NAMES = {"310": "职工基本医疗保险", "390": "城乡居民基本医疗保险", "320": "公务员医疗补助",
+                  "330": "大额医疗费用补助", "340": "离休人员医疗保障", "392": "城乡居民大病医疗保险"}
+LEVEL_NAMES = {1: "一级", 2: "二级", 3: "三级"}
+NO_INSURER = ""  # entries of a region and insurance type no insurer covers: the fund's own account
+NO_INSURER_NAME = "（未委托承办机构）"
+
+
+def insutype_name(code: str) -> str:
+    return f"{code} {INSUTYPE_NAMES[code]}" if code in INSUTYPE_NAMES else (code or "（未知）")
+
+
+def level_name(level: int | None) -> str:
+    return LEVEL_NAMES.get(level, "未定级") if level is not None else "—"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    label: str  # 2026-03, 2026Q1, 2026
+    first_day: str
+    last_day: str
+
+
+def period_ended(period: Period) -> bool:
+    """The period's last day is before today (China Standard Time): its figures can no longer change."""
+    from ...protocol import CST
+
+    return period.last_day < dt.datetime.now(CST).date().isoformat()
+
+
+ONGOING_NOTE = "本期尚未结束：以上为截至编制时的数字，期末前仍会增加。"
+
+
+def month_period(text: str) -> Period:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise FundInputError(f"--month {text}: expected a month as YYYY-MM, e.g. 2026-03")
+    year, month = int(match.group(1)), int(match.group(2))
+    first = dt.date(year, month, 1)
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+    return Period(text, first.isoformat(), last.isoformat())
+
+
+def quarter_period(text: str) -> Period:
+    match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text or "")
+    if match is None:
+        raise FundInputError(f"--quarter {text}: expected a quarter as YYYYQn, e.g. 2026Q1")
+    year, quarter = int(match.group(1)), int(match.group(2))
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1) - dt.timedelta(days=1)
+    return Period(f"{year}Q{quarter}", first.isoformat(), last.isoformat())
+
+
+def check_year(year: int) -> int:
+    if not 1990 <= year <= 2100:
+        raise FundInputError(f"--year {year}: not a plausible insurance year")
+    return year
+
+
+def parse_amount(text: str, what: str, *, positive: bool = False) -> Decimal:
+    """Yuan with at most two decimals (12345.67); refuses exponents, NaN and more decimals."""
+    cleaned = str(text).strip().replace(",", "")
+    if not re.fullmatch(r"-?\d+(\.\d{1,2})?", cleaned):
+        raise FundInputError(f"{what} {text!r}: not an amount in yuan with at most two decimals")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
+        raise FundInputError(f"{what} {text!r}: not an amount") from None
+    if positive and value <= 0:
+        raise FundInputError(f"{what} {text!r}: must be more than zero")
+    return value
+
+
+def total(values: Iterable[Decimal]) -> Decimal:
+    return round_fen(sum(values, ZERO))
+
+
+def settlement_person(record: SettlementRecord) -> tuple[str, str]:
+    """The insured region and insurance type the settlement was adjudicated with."""
+    person = json.loads(record.person_json) if record.person_json else {}
+    if not isinstance(person, dict):
+        person = {}
+    return str(person.get("insuplc_admdvs") or ""), str(person.get("insutype") or "")
+
+
+def settlement_level(record: SettlementRecord) -> int | None:
+    """The hospital level (hosp_lv) of the settlement's encounter."""
+    request: Any = json.loads(record.request_json) if record.request_json else {}
+    encounter = request.get("encounter") if isinstance(request, dict) else None
+    level = encounter.get("hosp_lv") if isinstance(encounter, dict) else None
+    return int(level) if isinstance(level, int) or (isinstance(level, str) and level.isdigit()) else None
+
+
+class Insurers:
+    """Which insurer covers an (insured region, insurance type) pair; NO_INSURER when none does."""
+
+    def __init__(self, insurers: list[Insurer]) -> None:
+        self.all = insurers
+        self.names = {i.code: i.name for i in insurers}
+        self.by_cover = {cover: i.code for i in insurers for cover in i.covers}
+
+    @classmethod
+    def of(cls, store: CentralStore) -> Insurers:
+        return cls(store.list_insurers())
+
+    def insurer_of(self, admdvs: str, insutype: str) -> str:
+        return self.by_cover.get((admdvs, insutype), NO_INSURER)
+
+    def name(self, code: str) -> str:
+        return self.names.get(code, NO_INSURER_NAME) if code else NO_INSURER_NAME
+
+    def covering(self) -> list[Insurer]:
+        return [i for i in self.all if i.covers]
+
+    def check(self, code: str | None) -> str | None:
+        """A --insurer value: None (no filter) or a known insurer's code."""
+        if code is None:
+            return None
+        if code not in self.names:
+            known = ", ".join(sorted(self.names)) or "none yet; add one with `central fund insurer add`"
+            raise FundInputError(f"--insurer {code}: no such insurer (known: {known})")
+        return code
+
+
+class Originals:
+    """The settlements that reversals undo, looked up once each."""
+
+    def __init__(self, store: CentralStore) -> None:
+        self.store = store
+        self.cache: dict[str, SettlementRecord] = {}
+
+    def of(self, reversal: ReversalRecord) -> SettlementRecord:
+        found = self.cache.get(reversal.setl_id)
+        if found is None:
+            found = self.store.get_settlement(reversal.setl_id)
+            if found is None:  # pragma: no cover - the foreign key makes this impossible
+                raise FundInputError(f"reversal {reversal.rev_setl_id}: its settlement {reversal.setl_id} is missing")
+            self.cache[reversal.setl_id] = found
+        return found
+
+
+def true_up_person(store: CentralStore, true_up: TrueUpRecord) -> tuple[str, str]:
+    """The insured region and insurance type of a true-up's person (the central roster's, which
+    the true-up was computed with)."""
+    person = store.find_person(psn_no=true_up.psn_no)
+    data = person.data if person is not None else {}
+    return str(data.get("insuplc_admdvs") or ""), str(data.get("insutype") or "")

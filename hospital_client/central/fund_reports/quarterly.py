@@ -1,0 +1,176 @@
+"""安徽 2015: 商业保险机构 ... 每季度公布医保基金收支情况. The quarter's publishable table:
+
+- income by fund and kind (income.py: entered or imported rows dated in the quarter);
+- payments out by fund (统筹基金 hifp_pay, 大病保险 hifmi_pay, 医疗救助 maf_pay, other funds
+  oth_pay), by insurance type and by hospital level, with the number of persons and settlements:
+  settlements adjudicated in the quarter add, reversals processed in it subtract (counted on the
+  type and level of the settlement they undo), year-end true-ups applied in it add to 大病保险;
+- each fund's balance for the quarter (income - payments);
+- with ``insurer``, that insurer's separate account only (独立核算); without, the whole fund and,
+  when insurers are defined, one row per insurer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from ...rules.money import ZERO, fmt
+from ..store import CentralStore
+from .common import (
+    FUNDS,
+    ONGOING_NOTE,
+    Insurers,
+    Originals,
+    Period,
+    insutype_name,
+    level_name,
+    period_ended,
+    settlement_level,
+    settlement_person,
+    total,
+    true_up_person,
+)
+from .document import Document, Table
+from .income import KINDS
+
+PAY_KEYS = ("hifp_pay", "hifmi_pay", "maf_pay", "oth_pay")
+PAY_TITLES = {"hifp_pay": "统筹基金", "hifmi_pay": "大病保险", "maf_pay": "医疗救助", "oth_pay": "其他基金"}
+TRUE_UP_LEVEL = "true_up"
+
+
+class _Group:
+    def __init__(self) -> None:
+        self.persons: set[str] = set()
+        self.settlements = 0
+        self.reversals = 0
+        self.true_ups = 0
+        self.medfee = ZERO
+        self.pay = {k: ZERO for k in PAY_KEYS}
+
+    def add(self, psn_no: str, amounts: dict[str, Decimal], *, kind: str) -> None:
+        if kind == "settlement":
+            self.persons.add(psn_no)
+            self.settlements += 1
+        elif kind == "reversal":
+            self.reversals += 1
+        else:
+            self.true_ups += 1
+        self.medfee += amounts.get("medfee_sumamt", ZERO)
+        for key in PAY_KEYS:
+            self.pay[key] += amounts.get(key, ZERO)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"persons": len(self.persons), "settlements": self.settlements, "reversals": self.reversals,
+                "true_ups": self.true_ups, "medfee_sumamt": fmt(self.medfee),
+                **{k: fmt(v) for k, v in self.pay.items()}, "fund_total": fmt(total(self.pay.values()))}
+
+
+def quarterly_publication(store: CentralStore, period: Period, *, insurer: str | None = None) -> dict[str, Any]:
+    insurers = Insurers.of(store)
+    insurer = insurers.check(insurer)
+
+    def mine(admdvs: str, insutype: str) -> bool:
+        return insurer is None or insurers.insurer_of(admdvs, insutype) == insurer
+
+    by_type: dict[str, _Group] = defaultdict(_Group)
+    by_level: dict[str, _Group] = defaultdict(_Group)
+    by_insurer: dict[str, _Group] = defaultdict(_Group)
+    overall = _Group()
+
+    def book(psn_no: str, admdvs: str, insutype: str, level: str, amounts: dict[str, Decimal], kind: str) -> None:
+        for group in (by_type[insutype], by_level[level], by_insurer[insurers.insurer_of(admdvs, insutype)],
+                      overall):
+            group.add(psn_no, amounts, kind=kind)
+
+    for record in store.settlements_adjudicated_between(period.first_day, period.last_day):
+        admdvs, insutype = settlement_person(record)
+        if mine(admdvs, insutype):
+            book(record.psn_no, admdvs, insutype, str(settlement_level(record)), record.amounts, "settlement")
+    originals = Originals(store)
+    for reversal in store.reversals_processed_between(period.first_day, period.last_day):
+        original = originals.of(reversal)
+        admdvs, insutype = settlement_person(original)
+        if mine(admdvs, insutype):
+            book(reversal.psn_no, admdvs, insutype, str(settlement_level(original)), reversal.amounts, "reversal")
+    for true_up in store.true_ups_between(period.first_day, period.last_day):
+        admdvs, insutype = true_up_person(store, true_up)
+        if mine(admdvs, insutype):
+            book(true_up.psn_no, admdvs, insutype, TRUE_UP_LEVEL, {"hifmi_pay": true_up.amount}, "true_up")
+
+    income_rows = [r for r in store.fund_income_between(period.first_day, period.last_day)
+                   if mine(r.admdvs, r.insutype)]
+    income_by: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for row in income_rows:
+        income_by[(row.fund, row.kind)] += row.amount
+    income_fund = {fund: total(v for (f, _), v in income_by.items() if f == fund) for fund in FUNDS}
+    paid_fund = {fund: overall.pay[FUNDS[fund][0]] for fund in FUNDS}
+    return {
+        "quarter": period.label, "first_day": period.first_day, "last_day": period.last_day,
+        "ended": period_ended(period),
+        "insurer": insurer, "insurer_name": None if insurer is None else insurers.name(insurer),
+        "income": {
+            "rows": [{"fund": f, "kind": k, "amount": fmt(v)} for (f, k), v in sorted(income_by.items())],
+            "by_fund": {f: fmt(v) for f, v in income_fund.items()},
+            "total": fmt(total(income_fund.values())),
+            "entries": len(income_rows),
+        },
+        "expenditure": {"by_fund": {**{f: fmt(v) for f, v in paid_fund.items()}, "other": fmt(overall.pay["oth_pay"])},
+                        "true_ups": fmt(by_level[TRUE_UP_LEVEL].pay["hifmi_pay"]) if TRUE_UP_LEVEL in by_level
+                        else "0.00",
+                        "total": fmt(total(overall.pay.values()))},
+        "balance": {f: {"income": fmt(income_fund[f]), "expenditure": fmt(paid_fund[f]),
+                        "balance": fmt(income_fund[f] - paid_fund[f])} for f in FUNDS},
+        "by_insutype": [{"insutype": k, "name": insutype_name(k), **g.as_dict()} for k, g in sorted(by_type.items())],
+        "by_level": [{"hosp_lv": k, "name": "年度末补充补偿" if k == TRUE_UP_LEVEL else
+                      level_name(int(k) if k.isdigit() else 0), **g.as_dict()}
+                     for k, g in sorted(by_level.items())],
+        "by_insurer": [{"insurer": k, "name": insurers.name(k), **g.as_dict()} for k, g in sorted(by_insurer.items())]
+        if insurer is None and insurers.covering() else [],
+        "totals": overall.as_dict(),
+    }
+
+
+def _group_rows(rows: list[dict[str, Any]], label: str, totals: dict[str, Any]) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for row in [*rows, {**totals, label: "合计"}]:
+        out.append([row[label], row["persons"], row["settlements"], row["reversals"], Decimal(row["medfee_sumamt"]),
+                    *(Decimal(row[k]) for k in PAY_KEYS), Decimal(row["fund_total"])])
+    return out
+
+
+QUARTERLY_NOTE = ("支出按中心系统确认的最终结果计：本季确认的结算计入，本季处理的撤销冲减（按原结算的险种与医院级别），"
+                  "本季支付的年度末补充补偿计入大病保险。人数为本季有结算的参保人数（去重）。")
+GROUP_HEADERS = ["人数", "结算笔数", "撤销笔数", "医疗总费用", *PAY_TITLES.values(), "基金支出合计"]
+
+
+def quarterly_documents(result: dict[str, Any], produced_at: str) -> list[Document]:
+    income_rows: list[list[Any]] = [[FUNDS[r["fund"]][1], KINDS.get(r["kind"], r["kind"]), Decimal(r["amount"])]
+                                    for r in result["income"]["rows"]]
+    income_rows.append(["合计", "", Decimal(result["income"]["total"])])
+    balance_rows: list[list[Any]] = [[FUNDS[f][1], Decimal(b["income"]), Decimal(b["expenditure"]),
+                                      Decimal(b["balance"])] for f, b in result["balance"].items()]
+    tables = [
+        Table("一、基金收入", ["基金", "收入类别", "金额（元）"], income_rows, total_rows=1),
+        Table("二、基金收支与结余", ["基金", "本季收入", "本季支出", "本季结余"], balance_rows),
+        Table("三、支出按险种", ["险种", *GROUP_HEADERS],
+              _group_rows([{**r, "label": r["name"]} for r in result["by_insutype"]], "label",
+                          {**result["totals"], "label": ""}), total_rows=1),
+        Table("四、支出按医院级别", ["医院级别", *GROUP_HEADERS],
+              _group_rows([{**r, "label": r["name"]} for r in result["by_level"]], "label",
+                          {**result["totals"], "label": ""}), total_rows=1),
+    ]
+    if result["by_insurer"]:
+        tables.append(Table("五、按承办机构（独立核算）", ["承办机构", *GROUP_HEADERS],
+                            _group_rows([{**r, "label": f"{r['insurer']} {r['name']}".strip()}
+                                         for r in result["by_insurer"]], "label", {**result["totals"], "label": ""}),
+                            total_rows=1))
+    who = f"承办机构：{result['insurer']} {result['insurer_name']}" if result["insurer"] else "范围：全部统筹地区"
+    return [Document(
+        title=f"医保基金收支情况公布表（{result['quarter'][:4]}年第{result['quarter'][-1]}季度）",
+        sheet=f"{result['quarter']}-{result['insurer'] or 'all'}",
+        subtitle=[who, f"期间：{result['first_day']} 至 {result['last_day']}", f"编制时间：{produced_at}"],
+        tables=tables,
+        notes=([] if result["ended"] else [ONGOING_NOTE]) + [QUARTERLY_NOTE],
+        signatures=["编制人", "审核人", "负责人"])]

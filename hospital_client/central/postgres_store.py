@@ -1,0 +1,1086 @@
+"""The central system's PostgreSQL store (psycopg 3): the same ``CentralStore`` as sqlite_store.py.
+
+Selected by a database URL (``--db postgresql://USER@HOST:PORT/DB``; open_store.py). One
+connection in autocommit mode; ``transaction()`` is a real transaction, a nested one a savepoint
+(psycopg's ``Connection.transaction``). The service serialises requests, as with SQLite.
+
+The same guarantees as the SQLite store: settlements, reversals, local keys, stored answers, true-ups
+and audit heads are append-only (triggers refuse UPDATE, DELETE and TRUNCATE); a site's local key is
+bound once (primary key); at most one settlement in force per encounter (``encounter_in_force``,
+kept by triggers); counters (``next_value``) are transactional rows, so they follow the transaction.
+Values are stored as the SQLite store stores them (money and JSON as text), so both stores give
+byte-identical answers; text keys that are sorted are ``COLLATE "C"`` (SQLite's binary order).
+
+Laid out for Citus (docs/operations.md "Distributing with Citus"):
+- reference tables (small, read everywhere): meta, site, sign_in, pack, catalog, catalog_item;
+- distributed on ``psn_no``, co-located (a person's rows on one shard): person, accumulator,
+  settlement, reversal, encounter_in_force, true_up;
+- distributed on ``site``, co-located: nonce, local_key, admission, fee_upload, queued_batch,
+  queued_item, item_rejection, audit_head, sink; ``message`` on ``msgid``.
+Every primary key and unique constraint of a distributed table includes its distribution column;
+foreign keys only point at reference tables; a trigger only touches co-located rows of the same
+person. Uniqueness that would span shards (a setl_id, a site's local_id) is held by the table
+keyed by it (ids from ``next_value``; ``local_key`` on (site, local_id)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from decimal import Decimal
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from ..rules import SETLINFO_KEYS
+from .store import (
+    Accumulators,
+    AuditHead,
+    CatalogBlob,
+    ClearingRecord,
+    EcToken,
+    FundIncome,
+    InForce,
+    Insurer,
+    ItemRejection,
+    LocalKey,
+    PackBlob,
+    PersonRecord,
+    QueuedBatch,
+    ReversalRecord,
+    SettlementListRecord,
+    SettlementRecord,
+    Site,
+    StoredMessage,
+    StoreError,
+    TrueUpRecord,
+)
+
+# Serialises schema changes of concurrent openers (pg_advisory_xact_lock key: "hcentral").
+_MIGRATION_LOCK = 0x6863656E7472616C
+_CONNECT_TIMEOUT_S = 10
+# The first key of a person's advisory lock (pg_advisory_xact_lock(int, int)); the second is hashtext(psn_no).
+_PERSON_LOCK = 0x68630001
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+# --- schema migrations: name -> SQL, applied once each, in order ---------------------------------
+
+def _append_only(table: str) -> str:
+    return f"""
+CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+  FOR EACH ROW EXECUTE FUNCTION central_append_only();
+CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+  FOR EACH STATEMENT EXECUTE FUNCTION central_append_only();
+"""
+
+
+def _m001_initial() -> str:
+    money = ",\n  ".join(f"{k} TEXT NOT NULL" for k in SETLINFO_KEYS)
+    return f"""
+CREATE FUNCTION central_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'append-only: % rows cannot be %', TG_TABLE_NAME,
+    CASE TG_OP WHEN 'UPDATE' THEN 'changed' ELSE 'deleted' END
+    USING ERRCODE = 'integrity_constraint_violation';
+END $$;
+
+-- reference tables
+CREATE TABLE meta (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE site (
+  code TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, secret TEXT NOT NULL, created_at TEXT NOT NULL,
+  active BOOLEAN NOT NULL DEFAULT TRUE
+);
+CREATE TABLE sign_in (sign_no TEXT PRIMARY KEY, site TEXT NOT NULL REFERENCES site (code),
+  opter TEXT NOT NULL, sign_time TEXT NOT NULL);
+CREATE TABLE pack (id TEXT COLLATE "C" PRIMARY KEY, version TEXT NOT NULL, sha256 TEXT NOT NULL,
+  source_name TEXT NOT NULL, data BYTEA NOT NULL);
+CREATE TABLE catalog (id INTEGER PRIMARY KEY CHECK (id = 1), sha256 TEXT NOT NULL, source_name TEXT NOT NULL,
+  data BYTEA NOT NULL);
+CREATE TABLE catalog_item (
+  med_list_codg TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, list_type TEXT NOT NULL,
+  chrgitm_lv TEXT NOT NULL, selfpay_prop TEXT, pric_uplmt_amt TEXT, unit TEXT NOT NULL
+);
+
+-- distributed on psn_no (co-located)
+CREATE TABLE person (
+  psn_no TEXT COLLATE "C" PRIMARY KEY, certno TEXT NOT NULL, card_no TEXT NOT NULL, ecard_code TEXT NOT NULL,
+  data TEXT NOT NULL, rev BIGINT NOT NULL
+);
+CREATE INDEX person_certno ON person (certno);
+CREATE INDEX person_card_no ON person (card_no);
+CREATE INDEX person_ecard_code ON person (ecard_code);
+CREATE INDEX person_rev ON person (rev);
+CREATE TABLE accumulator (
+  psn_no TEXT COLLATE "C" NOT NULL, year INTEGER NOT NULL, ytd TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (psn_no, year)
+);
+CREATE INDEX accumulator_year ON accumulator (year, psn_no);
+CREATE TABLE settlement (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY,
+  setl_id TEXT NOT NULL, site TEXT NOT NULL REFERENCES site (code), local_id TEXT NOT NULL,
+  msgid TEXT NOT NULL, psn_no TEXT COLLATE "C" NOT NULL, mdtrt_id TEXT NOT NULL, year INTEGER NOT NULL,
+  setl_time TEXT NOT NULL, adjudicated_at TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  pack_id TEXT NOT NULL, pack_version TEXT NOT NULL, pack_sha256 TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('accepted', 'adjusted')),
+  request TEXT NOT NULL, person TEXT NOT NULL, provisional TEXT NOT NULL, final TEXT NOT NULL, summary TEXT NOT NULL,
+  ytd_before TEXT NOT NULL, ytd_after TEXT NOT NULL, adjustment TEXT NOT NULL,
+  {money},
+  PRIMARY KEY (psn_no, seq),
+  UNIQUE (psn_no, setl_id),
+  UNIQUE (psn_no, site, local_id)
+);
+CREATE INDEX settlement_setl_id ON settlement (setl_id);
+CREATE INDEX settlement_seq ON settlement (seq);
+CREATE INDEX settlement_site_time ON settlement (site, setl_time);
+CREATE INDEX settlement_site_psn ON settlement (site, psn_no, year);
+CREATE TABLE reversal (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY,
+  rev_setl_id TEXT NOT NULL, setl_id TEXT NOT NULL,
+  site TEXT NOT NULL REFERENCES site (code), local_id TEXT NOT NULL, msgid TEXT NOT NULL,
+  psn_no TEXT COLLATE "C" NOT NULL, year INTEGER NOT NULL, rev_time TEXT NOT NULL, processed_at TEXT NOT NULL,
+  fingerprint TEXT NOT NULL, ytd_before TEXT NOT NULL, ytd_after TEXT NOT NULL,
+  {money},
+  PRIMARY KEY (psn_no, seq),
+  UNIQUE (psn_no, rev_setl_id),
+  UNIQUE (psn_no, setl_id),
+  UNIQUE (psn_no, site, local_id)
+);
+CREATE INDEX reversal_rev_setl_id ON reversal (rev_setl_id);
+CREATE INDEX reversal_setl_id ON reversal (setl_id);
+CREATE INDEX reversal_site_time ON reversal (site, rev_time);
+CREATE INDEX reversal_site_psn ON reversal (site, psn_no, year);
+CREATE TABLE encounter_in_force (
+  psn_no TEXT COLLATE "C" NOT NULL, mdtrt_id TEXT NOT NULL, setl_id TEXT NOT NULL,
+  site TEXT NOT NULL, local_id TEXT NOT NULL, setl_time TEXT NOT NULL,
+  PRIMARY KEY (psn_no, mdtrt_id),
+  UNIQUE (psn_no, setl_id)
+);
+CREATE TABLE true_up (
+  id BIGINT GENERATED ALWAYS AS IDENTITY, psn_no TEXT COLLATE "C" NOT NULL, year INTEGER NOT NULL,
+  amount TEXT NOT NULL, applied_at TEXT NOT NULL,
+  PRIMARY KEY (psn_no, id)
+);
+
+-- the in-force encounter follows settlements and reversals (the same person's rows: co-located)
+CREATE FUNCTION central_settlement_in_force() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time)
+  VALUES (NEW.psn_no, NEW.mdtrt_id, NEW.setl_id, NEW.site, NEW.local_id, NEW.setl_time);
+  RETURN NULL;
+END $$;
+CREATE FUNCTION central_reversal_frees_encounter() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM encounter_in_force WHERE psn_no = NEW.psn_no AND setl_id = NEW.setl_id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER settlement_in_force AFTER INSERT ON settlement
+  FOR EACH ROW WHEN (NEW.mdtrt_id <> '') EXECUTE FUNCTION central_settlement_in_force();
+CREATE TRIGGER reversal_frees_encounter AFTER INSERT ON reversal
+  FOR EACH ROW EXECUTE FUNCTION central_reversal_frees_encounter();
+
+-- distributed on site (co-located); message on msgid
+CREATE TABLE nonce (site TEXT NOT NULL, nonce TEXT NOT NULL, ts BIGINT NOT NULL, PRIMARY KEY (site, nonce));
+CREATE INDEX nonce_ts ON nonce (ts);
+CREATE TABLE message (
+  msgid TEXT PRIMARY KEY, site TEXT NOT NULL, infno TEXT NOT NULL, fingerprint TEXT NOT NULL,
+  infcode INTEGER NOT NULL, inf_refmsgid TEXT NOT NULL, refmsg_time TEXT NOT NULL, err_msg TEXT NOT NULL,
+  output TEXT NOT NULL
+);
+CREATE TABLE local_key (
+  site TEXT NOT NULL, local_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('settlement', 'reversal')),
+  fingerprint TEXT NOT NULL, ref TEXT NOT NULL, PRIMARY KEY (site, local_id)
+);
+CREATE TABLE admission (
+  site TEXT NOT NULL, mdtrt_id TEXT NOT NULL, psn_no TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY (site, mdtrt_id)
+);
+CREATE TABLE fee_upload (
+  site TEXT NOT NULL, mdtrt_id TEXT NOT NULL, feedetl_sn TEXT NOT NULL, data TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL, PRIMARY KEY (site, mdtrt_id, feedetl_sn)
+);
+CREATE TABLE sink (seq BIGINT GENERATED ALWAYS AS IDENTITY, site TEXT NOT NULL, received_at TEXT NOT NULL,
+  body BYTEA NOT NULL, PRIMARY KEY (site, seq));
+CREATE TABLE queued_batch (
+  seq BIGINT GENERATED ALWAYS AS IDENTITY, site TEXT NOT NULL REFERENCES site (code), msgid TEXT NOT NULL,
+  received_at TEXT NOT NULL, "full" BOOLEAN NOT NULL, items INTEGER NOT NULL, input BYTEA NOT NULL,
+  done_items INTEGER NOT NULL DEFAULT 0, finished_at TEXT,
+  PRIMARY KEY (site, seq)
+);
+CREATE INDEX queued_batch_open ON queued_batch (seq) WHERE finished_at IS NULL;
+CREATE INDEX queued_batch_seq ON queued_batch (seq);
+CREATE TABLE queued_item (site TEXT NOT NULL, local_id TEXT NOT NULL, batch_seq BIGINT NOT NULL,
+  PRIMARY KEY (site, local_id, batch_seq));
+CREATE INDEX queued_item_batch ON queued_item (batch_seq);
+CREATE TABLE item_rejection (
+  id BIGINT GENERATED ALWAYS AS IDENTITY, site TEXT NOT NULL, local_id TEXT NOT NULL, kind TEXT NOT NULL,
+  msgid TEXT NOT NULL, infcode INTEGER NOT NULL, err_msg TEXT NOT NULL, at TEXT NOT NULL,
+  output TEXT NOT NULL DEFAULT '{{}}',
+  PRIMARY KEY (site, id)
+);
+CREATE INDEX item_rejection_key ON item_rejection (site, local_id, id);
+CREATE TABLE audit_head (
+  id BIGINT GENERATED ALWAYS AS IDENTITY, site TEXT NOT NULL REFERENCES site (code), seq BIGINT NOT NULL,
+  hash TEXT NOT NULL, at TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('head', 'restart')),
+  msgid TEXT NOT NULL, received_at TEXT NOT NULL, restart_seq BIGINT, replaced_seq BIGINT, replaced_hash TEXT,
+  PRIMARY KEY (site, id)
+);
+{_append_only("message")}
+{_append_only("local_key")}
+{_append_only("settlement")}
+{_append_only("reversal")}
+{_append_only("true_up")}
+{_append_only("audit_head")}
+"""
+
+
+def _m002_lists_clearing_fund_reports_tokens() -> str:
+    """Settlement lists (4101; distributed on site), clearing applications and withdrawals (3203,
+    3204; reference: a few rows a site a month), insurers and fund income (reference), e-voucher
+    tokens (9531; distributed on token), and indexes by the central system's own times."""
+    return f"""
+CREATE TABLE settlement_list (
+  site TEXT NOT NULL REFERENCES site (code), setl_id TEXT NOT NULL,
+  version INTEGER NOT NULL, setl_list_id TEXT NOT NULL, list TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')), qc TEXT NOT NULL, msgid TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL, PRIMARY KEY (site, setl_id, version), UNIQUE (site, setl_list_id)
+);
+CREATE TABLE clearing (
+  clr_appy_evt_id TEXT COLLATE "C" PRIMARY KEY, site TEXT NOT NULL REFERENCES site (code), setlym TEXT NOT NULL,
+  clr_type TEXT NOT NULL, insutype TEXT NOT NULL, clr_way TEXT NOT NULL, begndate TEXT NOT NULL,
+  enddate TEXT NOT NULL, psntime INTEGER NOT NULL, amounts TEXT NOT NULL, msgid TEXT NOT NULL,
+  applied_at TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX clearing_site_month ON clearing (site, setlym);
+CREATE TABLE clearing_withdrawal (
+  clr_appy_evt_id TEXT PRIMARY KEY REFERENCES clearing (clr_appy_evt_id), at TEXT NOT NULL, msgid TEXT NOT NULL
+);
+CREATE TABLE insurer (code TEXT COLLATE "C" PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE insurer_cover (
+  admdvs TEXT COLLATE "C" NOT NULL, insutype TEXT COLLATE "C" NOT NULL,
+  insurer TEXT NOT NULL REFERENCES insurer (code), PRIMARY KEY (admdvs, insutype)
+);
+CREATE TABLE fund_income (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, day TEXT COLLATE "C" NOT NULL, fund TEXT NOT NULL,
+  kind TEXT NOT NULL, amount TEXT NOT NULL, admdvs TEXT NOT NULL, insutype TEXT NOT NULL, note TEXT NOT NULL,
+  source TEXT NOT NULL, entered_at TEXT NOT NULL
+);
+CREATE INDEX fund_income_day ON fund_income (day);
+CREATE INDEX settlement_adjudicated ON settlement (adjudicated_at);
+CREATE INDEX reversal_processed ON reversal (processed_at);
+CREATE INDEX true_up_applied ON true_up (applied_at);
+CREATE INDEX true_up_psn ON true_up (psn_no, year);
+CREATE TABLE ec_token (
+  token TEXT PRIMARY KEY, psn_no TEXT NOT NULL, issued_at TEXT NOT NULL, expires_at TEXT NOT NULL
+);
+{_append_only("settlement_list")}
+{_append_only("clearing")}
+{_append_only("clearing_withdrawal")}
+{_append_only("fund_income")}
+{_append_only("ec_token")}
+"""
+
+
+def _m003_stays_visits_filings() -> str:
+    """Fee lines keep their upload order (``line_seq``, SQLite's rowid); a stay settled in periods
+    (stay_period, the same person's: on psn_no, append-only); outpatient visits (on site) and
+    门诊慢特病 filings (on psn_no), each row's JSON replaced whole."""
+    return f"""
+ALTER TABLE fee_upload ADD COLUMN line_seq BIGINT GENERATED ALWAYS AS IDENTITY;
+CREATE TABLE stay_period (
+  psn_no TEXT COLLATE "C" NOT NULL, setl_id TEXT NOT NULL, prior_setl_id TEXT NOT NULL,
+  PRIMARY KEY (psn_no, setl_id)
+);
+CREATE INDEX stay_period_setl_id ON stay_period (setl_id);
+CREATE INDEX stay_period_prior ON stay_period (prior_setl_id);
+CREATE TABLE outpatient_visit (
+  site TEXT NOT NULL, mdtrt_id TEXT NOT NULL, psn_no TEXT NOT NULL, data TEXT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY (site, mdtrt_id)
+);
+CREATE TABLE chronic_filing (
+  psn_no TEXT COLLATE "C" NOT NULL, trt_dcla_detl_sn TEXT COLLATE "C" NOT NULL, data TEXT NOT NULL,
+  updated_at TEXT NOT NULL, PRIMARY KEY (psn_no, trt_dcla_detl_sn)
+);
+{_append_only("stay_period")}
+"""
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
+    ("m001_initial", _m001_initial),
+    ("m002_lists_clearing_fund_reports_tokens", _m002_lists_clearing_fund_reports_tokens),
+    ("m003_stays_visits_filings", _m003_stays_visits_filings),
+)
+
+
+# --- values --------------------------------------------------------------------------------------
+
+def _ytd_text(values: Accumulators) -> str:
+    return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
+                      separators=(",", ":"))
+
+
+def _ytd_values(text: str) -> Accumulators:
+    raw = json.loads(text)
+    return {k: (v if isinstance(v, int) else Decimal(v)) for k, v in raw.items()}
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+_SETTLEMENT_COLUMNS = (
+    "seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint, "
+    "pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, "
+    "ytd_after, adjustment, " + ", ".join(SETLINFO_KEYS)
+)
+_REVERSAL_COLUMNS = (
+    "seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint, "
+    "ytd_before, ytd_after, " + ", ".join(SETLINFO_KEYS)
+)
+_AUDIT_HEAD_COLUMNS = ("site", "seq", "hash", "at", "kind", "msgid", "received_at", "restart_seq", "replaced_seq",
+                       "replaced_hash")
+_LIST_COLUMNS = ("site", "setl_id", "version", "setl_list_id", "list", "status", "qc", "msgid", "uploaded_at")
+_CLEARING_COLUMNS = ("clr_appy_evt_id", "site", "setlym", "clr_type", "insutype", "clr_way", "begndate", "enddate",
+                     "psntime", "amounts", "msgid", "applied_at")
+_CLEARING_SELECT = ("SELECT c.clr_appy_evt_id, c.site, c.setlym, c.clr_type, c.insutype, c.clr_way, c.begndate, "
+                    "c.enddate, c.psntime, c.amounts, c.msgid, c.applied_at, COALESCE(w.at, '') FROM clearing c "
+                    "LEFT JOIN clearing_withdrawal w ON w.clr_appy_evt_id = c.clr_appy_evt_id")
+_CATALOG_COLUMNS = ("med_list_codg", "name", "list_type", "chrgitm_lv", "selfpay_prop", "pric_uplmt_amt", "unit")
+
+# A local_id made of digits only, and its number (the desk's journal keys are numbers).
+_NUMERIC = "local_id ~ '^[0-9]+$'"
+_NUMBER = "CAST(local_id AS NUMERIC)"
+
+
+def _day_after(day: str) -> str:
+    """'2026-01-31' -> '2026-02-01': times of a day range compare below the next day's date."""
+    first = dt.date.fromisoformat(day)
+    return "9999-12-32" if first == dt.date.max else (first + dt.timedelta(days=1)).isoformat()
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('%s' for _ in columns)})"
+
+
+def _settlement(row: Sequence[Any]) -> SettlementRecord:
+    (seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint,
+     pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, ytd_after,
+     adjustment, *money) = row
+    return SettlementRecord(
+        seq=seq, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid, psn_no=psn_no, mdtrt_id=mdtrt_id,
+        year=year, setl_time=setl_time, adjudicated_at=adjudicated_at, fingerprint=fingerprint, pack_id=pack_id,
+        pack_version=pack_version, pack_sha256=pack_sha256, status=status, request_json=request,
+        person_json=person, provisional_json=provisional, final_json=final, summary_json=summary,
+        ytd_before=_ytd_values(ytd_before), ytd_after=_ytd_values(ytd_after), adjustment_json=adjustment,
+        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
+    )
+
+
+def _reversal(row: Sequence[Any]) -> ReversalRecord:
+    (seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint,
+     ytd_before, ytd_after, *money) = row
+    return ReversalRecord(
+        seq=seq, rev_setl_id=rev_setl_id, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid,
+        psn_no=psn_no, year=year, rev_time=rev_time, processed_at=processed_at, fingerprint=fingerprint,
+        ytd_before=_ytd_values(ytd_before), ytd_after=_ytd_values(ytd_after),
+        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
+    )
+
+
+def _settlement_values(record: SettlementRecord) -> list[Any]:
+    return [
+        record.setl_id, record.site, record.local_id, record.msgid, record.psn_no, record.mdtrt_id, record.year,
+        record.setl_time, record.adjudicated_at, record.fingerprint, record.pack_id, record.pack_version,
+        record.pack_sha256, record.status, record.request_json, record.person_json, record.provisional_json,
+        record.final_json, record.summary_json, _ytd_text(record.ytd_before), _ytd_text(record.ytd_after),
+        record.adjustment_json, *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
+    ]
+
+
+def _reversal_values(record: ReversalRecord) -> list[Any]:
+    return [
+        record.rev_setl_id, record.setl_id, record.site, record.local_id, record.msgid, record.psn_no,
+        record.year, record.rev_time, record.processed_at, record.fingerprint, _ytd_text(record.ytd_before),
+        _ytd_text(record.ytd_after), *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
+    ]
+
+
+class PostgresStore:
+    """CentralStore on one PostgreSQL database (psycopg 3)."""
+
+    def __init__(self, url: str, *, create: bool = False) -> None:
+        self.url = url
+        self._depth = 0  # transaction() blocks open on this connection
+        self._locked: set[str] = set()  # persons locked in the open transaction (_lock_person)
+        shown = redact_url(url)
+        try:
+            self.conn = self._connect()
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(f"{shown}: cannot connect to PostgreSQL: {first}") from None
+        try:
+            if not create and not self._has_schema():
+                raise StoreError(f"{shown}: no central database here; create it with `central init --db {shown}`")
+            self._migrate()
+        except psycopg.Error as exc:
+            self.conn.close()
+            raise StoreError(f"{shown}: cannot prepare the schema: {exc}") from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    # --- lifecycle and migrations ------------------------------------------------------------
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S,
+                               application_name="hospital-client central")
+
+    def _reconnect_if_broken(self) -> None:
+        """Outside any transaction, a new connection when the server closed the old one (a restart,
+        a failover, an idle timeout). Inside one, never: its statements must not go on elsewhere."""
+        if self._depth == 0 and (self.conn.closed or self.conn.broken):
+            self.conn.close()
+            self.conn = self._connect()
+
+    def _idle(self) -> bool:
+        return self._depth == 0 and self.conn.info.transaction_status in (TransactionStatus.IDLE,
+                                                                          TransactionStatus.UNKNOWN)
+
+    @contextmanager
+    def _counted(self) -> Iterator[None]:
+        self._depth += 1
+        try:
+            with self.conn.transaction():
+                yield
+        except BaseException:
+            self._locked.clear()  # a savepoint rolled back may have released its locks: take them again
+            raise
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._locked.clear()
+
+    def _lock_person(self, psn_no: str) -> None:
+        """Inside a transaction, hold the person until it ends (an advisory lock on the psn_no), before
+        the first read of what a settlement of theirs depends on. Two servers or workers on one
+        database then adjudicate one person's messages one after the other, as SQLite's single writer
+        does, while other persons' go on at the same time. Outside a transaction: nothing."""
+        if self._depth == 0 or psn_no in self._locked:
+            return
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_PERSON_LOCK, psn_no))
+        self._locked.add(psn_no)
+
+    def _has_schema(self) -> bool:
+        return self._one("SELECT to_regclass('central_schema_migration') IS NOT NULL")[0] is True
+
+    def _migrate(self) -> None:
+        """Apply the migrations not applied yet, each once, in order, under an advisory lock. Nothing
+        is created when nothing is missing: a role without CREATE can run an up-to-date database."""
+        if self._has_schema() and {name for name, _ in MIGRATIONS} <= set(self.applied_migrations()):
+            return
+        with self.conn.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+            self.conn.execute("CREATE TABLE IF NOT EXISTS central_schema_migration "
+                              "(name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
+            done = set(self.applied_migrations())
+            for name, script in MIGRATIONS:
+                if name in done:
+                    continue
+                self.conn.execute(script().encode("utf-8"))
+                self.conn.execute("INSERT INTO central_schema_migration (name) VALUES (%s)", (name,))
+
+    def applied_migrations(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM central_schema_migration ORDER BY name")]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN ... COMMIT; inside another transaction, a savepoint. An outermost transaction
+        starts on a live connection (reconnecting after a server restart)."""
+        self._reconnect_if_broken()
+        with self._counted():
+            yield
+
+    def _atomic(self) -> AbstractContextManager[Any]:
+        """A transaction when none is open; inside one, nothing more (as the SQLite store: no savepoint)."""
+        if self._idle():
+            self._reconnect_if_broken()
+            return self._counted()
+        return nullcontext()
+
+    def _read(self, query: str, params: Sequence[Any]) -> psycopg.Cursor[Any]:
+        """Run a read; outside a transaction, once more on a new connection when the server went away."""
+        if not self._idle():
+            return self.conn.execute(query.encode("utf-8"), params)
+        self._reconnect_if_broken()
+        try:
+            return self.conn.execute(query.encode("utf-8"), params)
+        except psycopg.OperationalError:
+            if not (self.conn.closed or self.conn.broken):
+                raise
+            self._reconnect_if_broken()
+            return self.conn.execute(query.encode("utf-8"), params)
+
+    def _one(self, query: str, params: Sequence[Any] = ()) -> Any:
+        return self._read(query, params).fetchone()
+
+    def _all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._read(query, params).fetchall()
+
+    def is_initialised(self) -> bool:
+        return self._one("SELECT 1 FROM meta WHERE key = 'initialised_at'") is not None
+
+    def mark_initialised(self, at: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) VALUES ('initialised_at', %s)", (at,))
+
+    def next_value(self, counter: str) -> int:
+        row = self._one(
+            "INSERT INTO meta (key, value) VALUES (%s, '1') "
+            "ON CONFLICT (key) DO UPDATE SET value = (CAST(meta.value AS BIGINT) + 1)::text RETURNING value",
+            (f"seq:{counter}",),
+        )
+        return int(row[0])
+
+    # --- sites, sign-ins, nonces -------------------------------------------------------------
+
+    def add_site(self, site: Site) -> None:
+        if self.get_site(site.code) is not None:
+            raise StoreError(f"site {site.code} already exists")
+        self.conn.execute("INSERT INTO site (code, name, secret, created_at, active) VALUES (%s, %s, %s, %s, %s)",
+                          (site.code, site.name, site.secret, site.created_at, site.active))
+
+    def get_site(self, code: str) -> Site | None:
+        row = self._one("SELECT code, name, secret, created_at, active FROM site WHERE code = %s", (code,))
+        return None if row is None else Site(row[0], row[1], row[2], row[3], bool(row[4]))
+
+    def list_sites(self) -> list[Site]:
+        rows = self._all("SELECT code, name, secret, created_at, active FROM site ORDER BY code")
+        return [Site(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def add_sign_in(self, sign_no: str, site: str, opter: str, at: str) -> None:
+        self.conn.execute("INSERT INTO sign_in (sign_no, site, opter, sign_time) VALUES (%s, %s, %s, %s)",
+                          (sign_no, site, opter, at))
+
+    def sign_in_site(self, sign_no: str) -> str | None:
+        row = self._one("SELECT site FROM sign_in WHERE sign_no = %s", (sign_no,))
+        return None if row is None else str(row[0])
+
+    def use_nonce(self, site: str, nonce: str, timestamp: int) -> bool:
+        cursor = self.conn.execute("INSERT INTO nonce (site, nonce, ts) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                                   (site, nonce, timestamp))
+        return cursor.rowcount == 1
+
+    def prune_nonces(self, older_than: int) -> None:
+        self.conn.execute("DELETE FROM nonce WHERE ts < %s", (older_than,))
+
+    # --- stored answers ----------------------------------------------------------------------
+
+    def get_message(self, msgid: str) -> StoredMessage | None:
+        row = self._one("SELECT msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, "
+                        "output FROM message WHERE msgid = %s", (msgid,))
+        return None if row is None else StoredMessage(*row)
+
+    def put_message(self, message: StoredMessage) -> None:
+        self.conn.execute(
+            "INSERT INTO message (msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, "
+            "output) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (message.msgid, message.site, message.infno, message.fingerprint, message.infcode,
+             message.inf_refmsgid, message.refmsg_time, message.err_msg, message.output_json),
+        )
+
+    # --- reference data ----------------------------------------------------------------------
+
+    def put_pack(self, pack: PackBlob) -> None:
+        self.conn.execute(
+            "INSERT INTO pack (id, version, sha256, source_name, data) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
+            "source_name = excluded.source_name, data = excluded.data",
+            (pack.id, pack.version, pack.sha256, pack.source_name, pack.data),
+        )
+
+    def list_packs(self) -> list[PackBlob]:
+        rows = self._all("SELECT id, version, sha256, source_name, data FROM pack ORDER BY id")
+        return [PackBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
+
+    def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None:
+        with self._atomic():
+            self.conn.execute(
+                "INSERT INTO catalog (id, sha256, source_name, data) VALUES (1, %s, %s, %s) ON CONFLICT (id) "
+                "DO UPDATE SET sha256 = excluded.sha256, source_name = excluded.source_name, data = excluded.data",
+                (catalog.sha256, catalog.source_name, catalog.data),
+            )
+            self.conn.execute("DELETE FROM catalog_item")
+            with self.conn.cursor() as cursor:
+                cursor.executemany(_insert("catalog_item", _CATALOG_COLUMNS),
+                                   [[_catalog_value(item.get(c)) for c in _CATALOG_COLUMNS] for item in items])
+
+    def get_catalog(self) -> CatalogBlob | None:
+        row = self._one("SELECT sha256, source_name, data FROM catalog WHERE id = 1")
+        return None if row is None else CatalogBlob(row[0], row[1], bytes(row[2]))
+
+    def query_catalog(self, *, code: str, name: str, list_type: str, offset: int,
+                      limit: int) -> tuple[list[dict[str, Any]], int]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for value, clause in ((code, "med_list_codg = %s"), (name, "strpos(name, %s) > 0"),
+                              (list_type, "list_type = %s")):
+            if value:
+                clauses.append(clause)
+                params.append(value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        total = int(self._one(f"SELECT count(*) FROM catalog_item{where}", params)[0])
+        rows = self._all(f"SELECT {', '.join(_CATALOG_COLUMNS)} FROM catalog_item{where} "
+                         "ORDER BY med_list_codg LIMIT %s OFFSET %s", [*params, limit, offset])
+        return [dict(zip(_CATALOG_COLUMNS, row, strict=True)) for row in rows], total
+
+    # --- persons and accumulators ------------------------------------------------------------
+
+    def put_person(self, person: PersonRecord) -> None:
+        data = person.data
+        rev = self.next_value("roster_rev")
+        self.conn.execute(
+            "INSERT INTO person (psn_no, certno, card_no, ecard_code, data, rev) VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (psn_no) DO UPDATE SET certno = excluded.certno, card_no = excluded.card_no, "
+            "ecard_code = excluded.ecard_code, data = excluded.data, rev = excluded.rev",
+            (person.psn_no, data.get("certno") or "", data.get("card_no") or "", data.get("ecard_code") or "",
+             json.dumps(data, ensure_ascii=False, sort_keys=True), rev),
+        )
+
+    def find_person(self, *, psn_no: str = "", certno: str = "", card_no: str = "",
+                    ecard_code: str = "") -> PersonRecord | None:
+        for column, value in (("psn_no", psn_no), ("certno", certno), ("card_no", card_no),
+                              ("ecard_code", ecard_code)):
+            if value:
+                row = self._one(f"SELECT psn_no, data, rev FROM person WHERE {column} = %s ORDER BY psn_no LIMIT 1",
+                                (value,))
+                return None if row is None else PersonRecord(row[0], json.loads(row[1]), row[2])
+        return None
+
+    def persons_since(self, cursor: int, limit: int) -> list[PersonRecord]:
+        rows = self._all("SELECT psn_no, data, rev FROM person WHERE rev > %s ORDER BY rev LIMIT %s", (cursor, limit))
+        return [PersonRecord(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+    def get_accumulators(self, psn_no: str, year: int) -> Accumulators | None:
+        self._lock_person(psn_no)
+        row = self._one("SELECT ytd FROM accumulator WHERE psn_no = %s AND year = %s", (psn_no, year))
+        return None if row is None else _ytd_values(row[0])
+
+    def put_accumulators(self, psn_no: str, year: int, values: Accumulators, at: str) -> None:
+        self._lock_person(psn_no)
+        with self._atomic():
+            self.conn.execute(
+                "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
+                (psn_no, year, _ytd_text(values), at),
+            )
+            # The person's roster entry now carries new year-to-date figures: it is part of the next delta.
+            self.conn.execute("UPDATE person SET rev = %s WHERE psn_no = %s", (self.next_value("roster_rev"), psn_no))
+
+    def accumulators_of_year(self, year: int) -> Iterator[tuple[str, Accumulators]]:
+        rows = self._all("SELECT psn_no, ytd FROM accumulator WHERE year = %s ORDER BY psn_no", (year,))
+        for psn_no, ytd in rows:
+            yield psn_no, _ytd_values(ytd)
+
+    def latest_accumulators(self, psn_no: str) -> tuple[int, Accumulators] | None:
+        self._lock_person(psn_no)
+        row = self._one("SELECT year, ytd FROM accumulator WHERE psn_no = %s ORDER BY year DESC LIMIT 1", (psn_no,))
+        return None if row is None else (int(row[0]), _ytd_values(row[1]))
+
+    # --- admissions and fee uploads ----------------------------------------------------------
+
+    def get_admission(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT data FROM admission WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_admission(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO admission (site, mdtrt_id, psn_no, data, created_at) VALUES (%s, %s, %s, %s, %s)",
+            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
+        )
+
+    def delete_admission(self, site: str, mdtrt_id: str) -> None:
+        with self._atomic():
+            self.conn.execute("DELETE FROM fee_upload WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
+            self.conn.execute("DELETE FROM admission WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
+
+    def update_admission(self, site: str, mdtrt_id: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "UPDATE admission SET data = %s WHERE site = %s AND mdtrt_id = %s",
+            (json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), site, mdtrt_id),
+        )
+
+    def fee_line_numbers(self, site: str, mdtrt_id: str) -> list[str]:
+        rows = self._all("SELECT feedetl_sn FROM fee_upload WHERE site = %s AND mdtrt_id = %s ORDER BY line_seq",
+                         (site, mdtrt_id))
+        return [str(r[0]) for r in rows]
+
+    def withdraw_fee_lines(self, site: str, mdtrt_id: str, feedetl_sns: Sequence[str] | None) -> list[str]:
+        with self._atomic():
+            present = self.fee_line_numbers(site, mdtrt_id)
+            gone = present if feedetl_sns is None else [sn for sn in present if sn in set(feedetl_sns)]
+            self.conn.execute("DELETE FROM fee_upload WHERE site = %s AND mdtrt_id = %s AND feedetl_sn = ANY(%s)",
+                              (site, mdtrt_id, gone))
+        return gone
+
+    # --- outpatient visits (2201-2208) and 门诊慢特病 filings (2503/2504) ------------------------
+
+    def get_visit(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
+        row = self._one("SELECT data FROM outpatient_visit WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
+        return None if row is None else dict(json.loads(row[0]))
+
+    def put_visit(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO outpatient_visit (site, mdtrt_id, psn_no, data, updated_at) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (site, mdtrt_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
+        )
+
+    def put_filing(self, trt_dcla_detl_sn: str, psn_no: str, data: dict[str, Any], at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO chronic_filing (psn_no, trt_dcla_detl_sn, data, updated_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (psn_no, trt_dcla_detl_sn) DO UPDATE SET data = excluded.data, "
+            "updated_at = excluded.updated_at",
+            (psn_no, trt_dcla_detl_sn, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
+        )
+
+    def filings_of(self, psn_no: str) -> list[dict[str, Any]]:
+        rows = self._all("SELECT data FROM chronic_filing WHERE psn_no = %s ORDER BY trt_dcla_detl_sn", (psn_no,))
+        return [dict(json.loads(row[0])) for row in rows]
+
+    def put_fee_upload(self, site: str, mdtrt_id: str, fees: Sequence[dict[str, Any]], at: str) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO fee_upload (site, mdtrt_id, feedetl_sn, data, uploaded_at) VALUES (%s, %s, %s, %s, %s) "
+                "ON CONFLICT (site, mdtrt_id, feedetl_sn) DO UPDATE SET data = excluded.data, "
+                "uploaded_at = excluded.uploaded_at",
+                [(site, mdtrt_id, str(f["feedetl_sn"]),
+                  json.dumps(f, ensure_ascii=False, sort_keys=True, default=str), at) for f in fees],
+            )
+
+    # --- settlements and reversals -----------------------------------------------------------
+
+    def get_local_key(self, site: str, local_id: str) -> LocalKey | None:
+        row = self._one("SELECT site, local_id, kind, fingerprint, ref FROM local_key "
+                        "WHERE site = %s AND local_id = %s", (site, local_id))
+        return None if row is None else LocalKey(*row)
+
+    def add_settlement(self, record: SettlementRecord) -> None:
+        with self._atomic():
+            self.conn.execute(
+                "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (%s, %s, 'settlement', %s, %s)",
+                (record.site, record.local_id, record.fingerprint, record.setl_id),
+            )
+            self.conn.execute(_insert("settlement", _SETTLEMENT_COLUMNS.split(", ")[1:]).encode("utf-8"),
+                              _settlement_values(record))
+
+    def get_settlement(self, setl_id: str) -> SettlementRecord | None:
+        row = self._one(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = %s", (setl_id,))
+        return None if row is None else _settlement(row)
+
+    def add_reversal(self, record: ReversalRecord) -> None:
+        with self._atomic():
+            if self._one("SELECT 1 FROM settlement WHERE setl_id = %s AND psn_no = %s",
+                         (record.setl_id, record.psn_no)) is None:
+                raise StoreError(f"reversal {record.rev_setl_id}: no settlement {record.setl_id} of that person")
+            self.conn.execute(
+                "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (%s, %s, 'reversal', %s, %s)",
+                (record.site, record.local_id, record.fingerprint, record.rev_setl_id),
+            )
+            self.conn.execute(_insert("reversal", _REVERSAL_COLUMNS.split(", ")[1:]).encode("utf-8"),
+                              _reversal_values(record))
+
+    def get_reversal_of(self, setl_id: str) -> ReversalRecord | None:
+        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = %s", (setl_id,))
+        return None if row is None else _reversal(row)
+
+    def get_reversal(self, rev_setl_id: str) -> ReversalRecord | None:
+        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id = %s", (rev_setl_id,))
+        return None if row is None else _reversal(row)
+
+    def settlements(self, *, site: str | None = None, after_seq: int = 0,
+                    limit: int | None = None) -> list[SettlementRecord]:
+        query = f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE seq > %s"
+        params: list[Any] = [after_seq]
+        if site is not None:
+            query += " AND site = %s"
+            params.append(site)
+        query += " ORDER BY seq"
+        if limit is not None:
+            query += " LIMIT %s"
+            params.append(limit)
+        return [_settlement(row) for row in self._all(query, params)]
+
+    def stays_of_person(self, psn_no: str, since_year: int) -> list[SettlementRecord]:
+        """The person's settlements not reversed, from ``since_year`` on (a co-located join on psn_no)."""
+        self._lock_person(psn_no)
+        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement s WHERE psn_no = %s AND year >= %s "
+                         "AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.psn_no = s.psn_no "
+                         "AND r.setl_id = s.setl_id) ORDER BY seq", (psn_no, since_year))
+        return [_settlement(row) for row in rows]
+
+    def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]:
+        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE site = %s "
+                         "AND substr(setl_time, 1, 10) BETWEEN %s AND %s ORDER BY seq", (site, first_day, last_day))
+        return [_settlement(row) for row in rows]
+
+    def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]:
+        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE site = %s "
+                         "AND substr(rev_time, 1, 10) BETWEEN %s AND %s ORDER BY seq", (site, first_day, last_day))
+        return [_reversal(row) for row in rows]
+
+    def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None:
+        self.conn.execute("INSERT INTO true_up (psn_no, year, amount, applied_at) VALUES (%s, %s, %s, %s)",
+                          (psn_no, year, _money(amount), at))
+
+    def add_sink(self, site: str, body: bytes, at: str) -> None:
+        self.conn.execute("INSERT INTO sink (site, received_at, body) VALUES (%s, %s, %s)", (site, at, body))
+
+    # --- the fund administrator's statements (fund_reports/) ----------------------------------
+
+    def settlements_adjudicated_between(self, first_day: str, last_day: str) -> list[SettlementRecord]:
+        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE adjudicated_at >= %s "
+                         "AND adjudicated_at < %s ORDER BY seq", (first_day, _day_after(last_day)))
+        return [_settlement(row) for row in rows]
+
+    def reversals_processed_between(self, first_day: str, last_day: str) -> list[ReversalRecord]:
+        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE processed_at >= %s AND processed_at < %s "
+                         "ORDER BY seq", (first_day, _day_after(last_day)))
+        return [_reversal(row) for row in rows]
+
+    def true_ups_between(self, first_day: str, last_day: str) -> list[TrueUpRecord]:
+        rows = self._all("SELECT id, psn_no, year, amount, applied_at FROM true_up WHERE applied_at >= %s "
+                         "AND applied_at < %s ORDER BY id", (first_day, _day_after(last_day)))
+        return [TrueUpRecord(r[0], r[1], r[2], Decimal(r[3]), r[4]) for r in rows]
+
+    def settlements_of_person(self, psn_no: str, year: int) -> list[SettlementRecord]:
+        self._lock_person(psn_no)
+        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE psn_no = %s AND year = %s ORDER BY seq",
+                         (psn_no, year))
+        return [_settlement(row) for row in rows]
+
+    def put_insurer(self, insurer: Insurer) -> None:
+        with self._atomic():
+            self.conn.execute("INSERT INTO insurer (code, name, created_at) VALUES (%s, %s, %s) "
+                              "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                              (insurer.code, insurer.name, insurer.created_at))
+            self.conn.execute("DELETE FROM insurer_cover WHERE insurer = %s", (insurer.code,))
+            try:
+                with self.conn.transaction(), self.conn.cursor() as cursor:
+                    cursor.executemany("INSERT INTO insurer_cover (admdvs, insutype, insurer) VALUES (%s, %s, %s)",
+                                       [(admdvs, insutype, insurer.code) for admdvs, insutype in insurer.covers])
+            except psycopg.errors.IntegrityError as exc:
+                raise StoreError(f"insurer {insurer.code}: a region and insurance type is covered by another "
+                                 f"insurer ({str(exc).splitlines()[0]})") from None
+
+    def list_insurers(self) -> list[Insurer]:
+        covers: dict[str, list[tuple[str, str]]] = {}
+        for admdvs, insutype, code in self._all(
+                "SELECT admdvs, insutype, insurer FROM insurer_cover ORDER BY admdvs, insutype"):
+            covers.setdefault(code, []).append((admdvs, insutype))
+        rows = self._all("SELECT code, name, created_at FROM insurer ORDER BY code")
+        return [Insurer(code, name, created_at, tuple(covers.get(code, ()))) for code, name, created_at in rows]
+
+    def add_fund_income(self, rows: Sequence[FundIncome]) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO fund_income (day, fund, kind, amount, admdvs, insutype, note, source, entered_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [(r.day, r.fund, r.kind, _money(r.amount), r.admdvs, r.insutype, r.note, r.source, r.entered_at)
+                 for r in rows])
+
+    def fund_income_between(self, first_day: str, last_day: str) -> list[FundIncome]:
+        rows = self._all(
+            "SELECT id, day, fund, kind, amount, admdvs, insutype, note, source, entered_at FROM fund_income "
+            "WHERE day BETWEEN %s AND %s ORDER BY day, id", (first_day, last_day))
+        return [FundIncome(id=r[0], day=r[1], fund=r[2], kind=r[3], amount=Decimal(r[4]), admdvs=r[5],
+                           insutype=r[6], note=r[7], source=r[8], entered_at=r[9]) for r in rows]
+
+    # --- the adjudication queue (9511 with ack "stored") -------------------------------------
+
+    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool, input_bytes: bytes,
+                    local_ids: Sequence[str]) -> int:
+        with self._atomic():
+            row = self._one('INSERT INTO queued_batch (site, msgid, received_at, "full", items, input) '
+                            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING seq",
+                            (site, msgid, received_at, full, len(local_ids), input_bytes))
+            seq = int(row[0])
+            with self.conn.cursor() as cursor:
+                cursor.executemany("INSERT INTO queued_item (site, local_id, batch_seq) VALUES (%s, %s, %s) "
+                                   "ON CONFLICT DO NOTHING", [(site, local_id, seq) for local_id in local_ids])
+        return seq
+
+    def next_queued_batch(self) -> QueuedBatch | None:
+        row = self._one('SELECT seq, site, msgid, received_at, "full", items, done_items FROM queued_batch '
+                        "WHERE finished_at IS NULL ORDER BY seq LIMIT 1")
+        if row is None:
+            return None
+        return QueuedBatch(seq=row[0], site=row[1], msgid=row[2], received_at=row[3], full=bool(row[4]),
+                           items=row[5], done_items=row[6])
+
+    def queued_batch_input(self, seq: int) -> bytes:
+        row = self._one("SELECT input FROM queued_batch WHERE seq = %s", (seq,))
+        return b"" if row is None else bytes(row[0])
+
+    def has_queued(self) -> bool:
+        return self._one("SELECT 1 FROM queued_batch WHERE finished_at IS NULL LIMIT 1") is not None
+
+    def advance_batch(self, seq: int, done_items: int, finished_at: str | None) -> None:
+        if finished_at is None:
+            self.conn.execute("UPDATE queued_batch SET done_items = %s WHERE seq = %s", (done_items, seq))
+            return
+        # Adjudicated: every item is now a settlement, a reversal or a refusal; the bytes are not kept twice.
+        with self._atomic():
+            self.conn.execute("UPDATE queued_batch SET done_items = %s, finished_at = %s, input = ''::bytea "
+                              "WHERE seq = %s", (done_items, finished_at, seq))
+            self.conn.execute("DELETE FROM queued_item WHERE batch_seq = %s", (seq,))
+
+    def is_queued(self, site: str, local_id: str) -> bool:
+        return self._one("SELECT 1 FROM queued_item WHERE site = %s AND local_id = %s LIMIT 1",
+                         (site, local_id)) is not None
+
+    def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
+                      at: str, output_json: str = "{}") -> None:
+        self.conn.execute(
+            "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at, output) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (site, local_id, kind, msgid, infcode, err_msg, at, output_json))
+
+    def last_rejection(self, site: str, local_id: str) -> ItemRejection | None:
+        row = self._one("SELECT kind, infcode, err_msg, output FROM item_rejection WHERE site = %s AND local_id = %s "
+                        "ORDER BY id DESC LIMIT 1", (site, local_id))
+        return None if row is None else ItemRejection(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
+
+    # --- one settlement in force per encounter; a site's numbers (9513) ------------------------
+
+    def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
+        self._lock_person(psn_no)
+        row = self._one("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
+                        "WHERE psn_no = %s AND mdtrt_id = %s", (psn_no, mdtrt_id))
+        return None if row is None else InForce(*row)
+
+    # --- a stay settled in periods (中途结算, stay_periods.py) ------------------------------------
+
+    def continue_stay(self, prior_setl_id: str, setl_id: str) -> None:
+        with self._atomic():
+            self.conn.execute("DELETE FROM encounter_in_force WHERE setl_id = %s", (prior_setl_id,))
+            # the prior period's person (the same stay): no foreign key, the prior settlement must exist
+            done = self.conn.execute("INSERT INTO stay_period (psn_no, setl_id, prior_setl_id) "
+                                     "SELECT psn_no, %s, setl_id FROM settlement WHERE setl_id = %s",
+                                     (setl_id, prior_setl_id))
+            if done.rowcount != 1:
+                raise StoreError(f"stay period {setl_id}: no settlement {prior_setl_id} to continue")
+
+    def prior_period(self, setl_id: str) -> str | None:
+        row = self._one("SELECT prior_setl_id FROM stay_period WHERE setl_id = %s", (setl_id,))
+        return None if row is None else str(row[0])
+
+    def later_period_in_force(self, setl_id: str) -> str | None:
+        row = self._one("SELECT p.setl_id FROM stay_period p WHERE p.prior_setl_id = %s AND NOT EXISTS "
+                        "(SELECT 1 FROM reversal r WHERE r.psn_no = p.psn_no AND r.setl_id = p.setl_id)",
+                        (setl_id,))
+        return None if row is None else str(row[0])
+
+    def reinstate_in_force(self, setl_id: str) -> None:
+        self.conn.execute("INSERT INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time) "
+                          "SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM settlement "
+                          "WHERE setl_id = %s", (setl_id,))
+
+    def site_high_water_mark(self, site: str, below: int | None = None) -> int:
+        top = 2**63 - 1 if below is None else below
+        row = self._one(
+            f"SELECT MAX(n) FROM (SELECT {_NUMBER} AS n FROM local_key WHERE site = %s AND {_NUMERIC} "
+            f"UNION ALL SELECT {_NUMBER} FROM queued_item WHERE site = %s AND {_NUMERIC} "
+            f"UNION ALL SELECT {_NUMBER} FROM item_rejection WHERE site = %s AND {_NUMERIC}) AS numbers WHERE n < %s",
+            (site, site, site, top))
+        return int(row[0] or 0)
+
+    def local_keys_after(self, site: str, after: int, limit: int, below: int | None = None) -> list[LocalKey]:
+        top = 2**63 - 1 if below is None else below
+        rows = self._all(
+            f"SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = %s AND {_NUMERIC} "
+            f"AND {_NUMBER} > %s AND {_NUMBER} < %s ORDER BY {_NUMBER} LIMIT %s", (site, after, top, limit))
+        return [LocalKey(*row) for row in rows]
+
+    def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]:
+        rows = self._all(
+            "SELECT local_id FROM settlement WHERE site = %s AND psn_no = %s AND year = %s "
+            "UNION ALL SELECT local_id FROM reversal WHERE site = %s AND psn_no = %s AND year = %s",
+            (site, psn_no, year, site, psn_no, year))
+        return [str(r[0]) for r in rows]
+
+    # --- e-voucher tokens (evoucher.py) ---------------------------------------------------------
+
+    def add_ec_token(self, token: EcToken) -> None:
+        self.conn.execute("INSERT INTO ec_token (token, psn_no, issued_at, expires_at) VALUES (%s, %s, %s, %s)",
+                          (token.token, token.psn_no, token.issued_at, token.expires_at))
+
+    def get_ec_token(self, token: str) -> EcToken | None:
+        row = self._one("SELECT token, psn_no, issued_at, expires_at FROM ec_token WHERE token = %s", (token,))
+        return None if row is None else EcToken(*row)
+
+    # --- settlement lists (4101, 4103, 4104) and clearing (3203, 3204) ------------------------
+
+    def add_settlement_list(self, record: SettlementListRecord) -> None:
+        self.conn.execute(_insert("settlement_list", _LIST_COLUMNS).encode("utf-8"),
+                          (record.site, record.setl_id, record.version, record.setl_list_id, record.list_json,
+                           record.status, record.qc_json, record.msgid, record.uploaded_at))
+
+    def last_settlement_list(self, site: str, setl_id: str) -> SettlementListRecord | None:
+        row = self._one(f"SELECT {', '.join(_LIST_COLUMNS)} FROM settlement_list WHERE site = %s AND setl_id = %s "
+                        "ORDER BY version DESC LIMIT 1", (site, setl_id))
+        return None if row is None else SettlementListRecord(*row)
+
+    def add_clearing(self, record: ClearingRecord) -> None:
+        self.conn.execute(_insert("clearing", _CLEARING_COLUMNS).encode("utf-8"),
+                          (record.clr_appy_evt_id, record.site, record.setlym, record.clr_type, record.insutype,
+                           record.clr_way, record.begndate, record.enddate, record.psntime, record.amounts_json,
+                           record.msgid, record.applied_at))
+
+    def get_clearing(self, clr_appy_evt_id: str) -> ClearingRecord | None:
+        row = self._one(f"{_CLEARING_SELECT} WHERE c.clr_appy_evt_id = %s", (clr_appy_evt_id,))
+        return None if row is None else ClearingRecord(*row)
+
+    def clearings(self, site: str, setlym: str) -> list[ClearingRecord]:
+        rows = self._all(f"{_CLEARING_SELECT} WHERE c.site = %s AND c.setlym = %s ORDER BY c.applied_at, "
+                         "c.clr_appy_evt_id", (site, setlym))
+        return [ClearingRecord(*row) for row in rows]
+
+    def withdraw_clearing(self, clr_appy_evt_id: str, at: str, msgid: str) -> None:
+        self.conn.execute("INSERT INTO clearing_withdrawal (clr_appy_evt_id, at, msgid) VALUES (%s, %s, %s)",
+                          (clr_appy_evt_id, at, msgid))
+
+    # --- audit chain heads (audit_heads.py) ----------------------------------------------------
+
+    def add_audit_head(self, head: AuditHead) -> None:
+        self.conn.execute(_insert("audit_head", _AUDIT_HEAD_COLUMNS).encode("utf-8"),
+                          [getattr(head, name) for name in _AUDIT_HEAD_COLUMNS])
+
+    def last_audit_head(self, site: str) -> AuditHead | None:
+        row = self._one(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = %s "
+                        "ORDER BY id DESC LIMIT 1", (site,))
+        return None if row is None else AuditHead(*row)
+
+    def audit_restarts(self, site: str) -> list[AuditHead]:
+        rows = self._all(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = %s "
+                         "AND kind = 'restart' ORDER BY id", (site,))
+        return [AuditHead(*row) for row in rows]
+
+
+def _catalog_value(value: Any) -> Any:
+    """A catalogue cell as SQLite keeps it through sqlite-utils: text, or NULL."""
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+__all__ = ["MIGRATIONS", "PostgresStore", "redact_url"]

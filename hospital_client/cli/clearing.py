@@ -1,0 +1,103 @@
+"""`hospital-client clearing`: the month's clearing application (清算申请, 3203) and its withdrawal (3204).
+
+    clearing apply --month YYYY-MM [--json] [--db PATH] [--operator NAME --password-stdin]
+    clearing withdraw CLR_APPY_EVT_ID [--json] [--db PATH] [--operator NAME --password-stdin]
+
+`apply` reconciles the month with the central system first (3201; 3202 when the totals differ)
+and applies only when it reconciles, once per clearing type and insurance type. When it does not
+(对账不平) it lists the differing entries: local id, central setl_id, what differs and by how much
+(desk minus central), and exits 2 without applying. Exit codes: 0 applied (withdrawn); 2 not
+reconciled, refused by the central system (already applied, ...), bad input; 1 unreachable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from ..app.clearing import ClearingRefused, ReconciliationMismatch
+from .common import (
+    EXIT_OK,
+    Subparsers,
+    add_db_option,
+    add_operator_options,
+    command_operator,
+    dump,
+    open_desk_for_command,
+)
+
+__all__ = ["register"]
+
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+KIND_NAMES = {"missing_at_central": "中心无此结算（未上传）", "missing_at_site": "本机无此结算",
+              "amounts": "金额不符"}
+
+
+def month(text: str) -> str:
+    """``YYYY-MM``."""
+    if not _MONTH.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a month (YYYY-MM)")
+    return text
+
+
+def _print_differences(exc: ReconciliationMismatch) -> None:
+    print(f"{exc.month}: 对账不平 — {len(exc.differences)} entries differ; no clearing applied for")
+    print(f"{'local_id':>10} {'setl_id':<22} {'what':<12} difference (desk - central)")
+    for d in exc.differences:
+        what = ", ".join(f"{k} {v}" for k, v in d.diff.items()) if d.diff else (
+            f"medfee_sumamt {d.desk.get('medfee_sumamt') or d.central.get('medfee_sumamt')}")
+        print(f"{d.local_id:>10} {d.setl_id or '-':<22} {d.kind:<12} {KIND_NAMES.get(d.kind, '')} {what}")
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        operator = command_operator(args, desk, "clerk")
+        try:
+            outcome = desk.apply_clearing(operator.name, args.month)
+        except ReconciliationMismatch as exc:
+            if args.json:
+                dump(exc.to_dict())
+            else:
+                _print_differences(exc)
+            raise
+        except ClearingRefused as exc:
+            if args.json:
+                dump(exc.outcome.to_dict())
+            raise
+    if args.json:
+        dump(outcome.to_dict())
+        return EXIT_OK
+    print(f"{outcome.month}: reconciled ({outcome.lines} entries); clearing applied for:")
+    for a in outcome.applications:
+        print(f"  {a['clr_appy_evt_id']}: type {a['clr_type']} insutype {a['insutype']}, {a['psntime']} settlements, "
+              f"medical fees {a['medfee_sumamt']}, funds {a['fund_appy_sum']}")
+    return EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        operator = command_operator(args, desk, "clerk")
+        out = desk.withdraw_clearing(operator.name, args.clr_appy_evt_id)
+    if args.json:
+        dump(out)
+    else:
+        print(f"{out.get('clr_appy_evt_id')}: withdrawn at {out.get('withdrawn_at')}")
+    return EXIT_OK
+
+
+def register(sub: Subparsers) -> None:
+    """clearing apply, clearing withdraw."""
+    clearing = sub.add_parser("clearing", help="monthly clearing with the central system (清算申请 3203/3204)")
+    group = clearing.add_subparsers(dest="clearing_command", required=True)
+    p = group.add_parser("apply", help="reconcile the month, then apply for its clearing")
+    p.add_argument("--month", required=True, type=month, metavar="YYYY-MM")
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    add_operator_options(p)
+    p.set_defaults(func=cmd_apply)
+    p = group.add_parser("withdraw", help="withdraw a clearing application")
+    p.add_argument("clr_appy_evt_id", metavar="CLR_APPY_EVT_ID", help="the application's id (clearing apply)")
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    add_operator_options(p)
+    p.set_defaults(func=cmd_withdraw)

@@ -1,0 +1,133 @@
+"""`hospital-client outpatient`: an outpatient visit (普通门诊 11, 门诊慢特病 14) at the window.
+
+    outpatient settle REQUEST.json [--commit] [--tendered AMOUNT --payment METHOD] [--json] [--db PATH]
+        [--operator NAME --password-stdin]
+    outpatient reverse LOCAL_ID --reason TEXT [--paid-by NAME] [--json] [--db PATH] [--operator NAME --password-stdin]
+    outpatient diseases PSN_NO [--json] [--db PATH]
+
+REQUEST.json (docs/operations.md, "Outpatient visits"): ``psn_no``, ``med_type`` (11 or 14),
+``dise_codg`` (for 14), ``fees`` (fee lines), optional ``begntime``, ``hosp_lv``, ``ipt_otp_no``,
+``atddr_no``, ``dr_name``, ``dept_code``, ``dept_name``, ``caty``. Without --commit the figures
+only (local rules core, nothing recorded). With --commit the visit is settled: online through the
+chain (2201 ... 2207) when the site's central system answers, else committed provisionally and
+queued (sent by the next sync). Exit codes: 0 settled (final or provisional), 2 bad input or a
+refusal (e.g. no 备案 for the disease), 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .. import app
+from ..app.outpatient import OUTPATIENT_MED_TYPES, parse_visit
+from .arguments import money, record_id
+from .common import (
+    EXIT_OK,
+    BadInput,
+    Subparsers,
+    add_db_option,
+    add_operator_options,
+    command_operator,
+    dump,
+    open_desk_for_command,
+    read_request,
+)
+
+__all__ = ["register"]
+
+
+def _summary(result: dict[str, Any]) -> str:
+    info = result.get("setlinfo") or {}
+    return (f"医疗费总额 {info.get('medfee_sumamt')}  统筹支付 {info.get('hifp_pay')}  "
+            f"基金支付合计 {info.get('fund_pay_sumamt')}  个人现金支付 {info.get('psn_cash_pay')}")
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    if (args.tendered is not None or args.payment is not None) and not args.commit:
+        raise BadInput("--tendered and --payment need --commit")
+    if args.request == "-" and args.password_stdin:
+        raise BadInput("read the request from a file when the password comes from standard input")
+    visit = parse_visit(read_request(args.request))
+    with open_desk_for_command(args, first_start=True) as desk:
+        if not args.commit:
+            result = desk.outpatient().preview(visit)
+            out: dict[str, Any] = {"committed": False, "med_type": visit.med_type, "result": result}
+            text = f"{OUTPATIENT_MED_TYPES[visit.med_type]}（未记账）：{_summary(result)}"
+        else:
+            operator = command_operator(args, desk, "clerk")
+            outcome = desk.outpatient().settle(operator, visit,
+                                               payment=app.Payment(args.payment or "cash", args.tendered))
+            out = {"committed": True, "med_type": visit.med_type, **outcome.to_dict()}
+            text = f"{OUTPATIENT_MED_TYPES[visit.med_type]} local_id {out.get('local_id')}：{outcome.message_zh}"
+    # Printed only now: the commit is durable and the database closed.
+    if args.json:
+        dump(out)
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def cmd_reverse(args: argparse.Namespace) -> int:
+    if not args.reason.strip():
+        raise BadInput("--reason must not be empty")
+    with open_desk_for_command(args) as desk:
+        approver = command_operator(args, desk, "supervisor")
+        cashier = desk.operator_named(args.paid_by) if args.paid_by is not None else None
+        outcome = desk.outpatient().reverse(approver, args.local_id, args.reason, paid_by=cashier)
+    out = outcome.to_dict()
+    if args.json:
+        dump(out)
+    else:
+        print(f"撤销 local_id {out.get('local_id')}：{outcome.message_zh}")
+    return EXIT_OK
+
+
+def cmd_diseases(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        choices = desk.outpatient().diseases(args.psn_no)
+    rows = [{"dise_codg": c.code, "name": c.name, "filed": c.filed} for c in choices]
+    if args.json:
+        dump(rows)
+    else:
+        marks = {True: "已备案", False: "未备案", None: "备案未知（未连中心）"}
+        for c in choices:
+            print(f"{c.code}\t{c.name}\t{marks[c.filed]}")
+    return EXIT_OK
+
+
+def _payment_method(text: str) -> str:
+    from .settle import _payment_method as method
+
+    return method(text)
+
+
+def register(sub: Subparsers) -> None:
+    """outpatient settle, outpatient reverse, outpatient diseases."""
+    group = sub.add_parser("outpatient", help="outpatient visits: 普通门诊 (11), 门诊慢特病 (14)").add_subparsers(
+        dest="outpatient_command", required=True)
+    p = group.add_parser("settle", help="the figures of a visit from REQUEST.json; with --commit settle it")
+    p.add_argument("request", help="the visit as JSON (psn_no, med_type, dise_codg, fees, ...), - for stdin")
+    p.add_argument("--commit", action="store_true",
+                   help="settle: online through the chain (2201-2207), or committed provisionally and queued")
+    p.add_argument("--tendered", type=money, metavar="AMOUNT", help="the amount the patient hands over")
+    p.add_argument("--payment", type=_payment_method, metavar="METHOD", help="cash|card|wechat|alipay|account")
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    add_operator_options(p)
+    p.set_defaults(func=cmd_settle)
+
+    p = group.add_parser("reverse", help="reverse an outpatient settlement (2208; supervisor)")
+    p.add_argument("local_id", type=record_id("journal entry id"))
+    p.add_argument("--reason", required=True)
+    p.add_argument("--paid-by", metavar="NAME", help="the clerk who pays the refund out (default: the supervisor)")
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    add_operator_options(p)
+    p.set_defaults(func=cmd_reverse)
+
+    p = group.add_parser("diseases", help="the 门诊慢特病 diseases of a person's pack and which are filed (5301)")
+    p.add_argument("psn_no")
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    p.set_defaults(func=cmd_diseases)

@@ -1,0 +1,143 @@
+"""A throwaway PostgreSQL server for the tests: Debian's binaries (/usr/lib/postgresql/<ver>/bin),
+``initdb`` into a folder under the test session's temp dir, ``pg_ctl`` on a free port on
+127.0.0.1 (TCP only, trust authentication for the one superuser, durability off: it is thrown
+away), stopped at the end of the session.
+
+initdb refuses to run as root: as root, the server runs as the unprivileged ``postgres`` system
+user (made by Debian's postgresql-common; created here with useradd when missing) through
+``runuser``, and owns its data folder. That folder is then a fresh one in the system temp dir
+(/tmp, which every user can reach), named from the session's: pytest keeps
+/tmp/pytest-of-root at mode 0700 and resets it whenever another session starts, which would cut
+the server off from its files mid-session. It is deleted when the cluster stops.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+SUPERUSER = "central"
+SERVER_USER = "postgres"
+
+
+def find_bin_dir() -> Path | None:
+    """The newest /usr/lib/postgresql/<ver>/bin holding initdb, or the folder of initdb on PATH."""
+    base = Path("/usr/lib/postgresql")
+    versions = sorted((p for p in base.glob("*/bin") if (p / "initdb").is_file()),
+                      key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0) if base.is_dir() else []
+    if versions:
+        return versions[-1]
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _server_user() -> str | None:
+    """The user the server runs as when we are root (None: run it as ourselves)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam(SERVER_USER)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER],
+                       check=True, capture_output=True)
+    return SERVER_USER
+
+
+@dataclass
+class PgCluster:
+    bin_dir: Path
+    data: Path
+    port: int
+    user: str | None  # the OS user the server runs as (None: the current user)
+    durable: bool = False  # commits survive the server's crash (not the machine's: fsync stays off)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *argv: str) -> subprocess.CompletedProcess[str]:
+        command = [str(self.bin_dir / argv[0]), *argv[1:]]
+        if self.user is not None:
+            command = ["runuser", "-u", self.user, "--", *command]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+    def start(self) -> None:
+        log = self.data.parent / "postgresql.log"
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories='' "
+                   "-c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB "
+                   f"-c synchronous_commit={'on' if self.durable else 'off'}")
+        done = self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(log), "-o", options)
+        if done.returncode != 0:
+            text = log.read_text(errors="replace") if log.exists() else ""
+            raise RuntimeError(f"pg_ctl start failed: {done.stdout}{done.stderr}{text[-2000:]}")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "stop", "-w", "-D", str(self.data), "-m", mode)
+
+    def execute(self, statement: str) -> None:
+        """One statement as the superuser on the maintenance database (CREATE/DROP DATABASE)."""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(statement.encode("utf-8"))
+
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database (a copy of ``template`` when given); returns its URL."""
+        self.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        return self.url(name)
+
+
+@contextlib.contextmanager
+def throwaway_cluster(tmp: Path, *, durable: bool = False) -> Iterator[PgCluster]:
+    """initdb a cluster under ``tmp``, start it, stop it at the end. ``durable``: an acknowledged
+    commit survives ``pg_ctl stop -m immediate`` (for fault drills; slower)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise RuntimeError("PostgreSQL is not installed (scripts/bootstrap.sh installs Debian's postgresql as root)")
+    user = _server_user()
+    if user is None:
+        root = tmp / "pg"
+        root.mkdir()
+    else:
+        root = Path(tempfile.mkdtemp(prefix=f"hospital-client-pg-{tmp.parent.name}-{tmp.name}-"))
+        entry = pwd.getpwnam(user)
+        os.chown(root, entry.pw_uid, entry.pw_gid)
+        (tmp / "pg-data-folder.txt").write_text(f"{root}\n", encoding="utf-8")
+    data = root / "data"
+    cluster = PgCluster(bin_dir, data, _free_port(), user, durable)
+    try:
+        done = cluster._run("initdb", "-D", str(data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
+                            "--locale=C", "--no-sync")
+        if done.returncode != 0:
+            raise RuntimeError(f"initdb failed: {done.stdout}{done.stderr}")
+        cluster.start()
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with psycopg.connect(cluster.url(), connect_timeout=2):
+                        break
+                except psycopg.OperationalError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+            yield cluster
+        finally:
+            cluster.stop("immediate")
+    finally:
+        if user is not None:
+            shutil.rmtree(root, ignore_errors=True)
