@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ..app import Desk
@@ -48,10 +48,12 @@ class WaitingStays(QWidget):
         self.rows = rows
         self.combo.clear()
         for row in rows:
-            self.combo.addItem(f"{row['ipt_no']}　{row['psn_name']}　{row['dept']}　"
-                               + self.tr("discharged %1").replace("%1", str(row["endtime"]))
-                               + "　" + self.tr("%1 yuan").replace("%1", str(row["medfee_sumamt"])),
-                               row["stay_key"])
+            # The amount before the department and date: on a narrow screen the end is what is cut.
+            text = (f"{row['ipt_no']}　{row['psn_name']}　"
+                    + self.tr("%1 yuan").replace("%1", str(row["medfee_sumamt"]))
+                    + f"　{row['dept']}　" + self.tr("discharged %1").replace("%1", str(row["endtime"])))
+            self.combo.addItem(text, row["stay_key"])
+            self.combo.setItemData(self.combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
         if not rows:
             self.combo.addItem(self.tr("No patient waiting"), "")
         self.next_button.setEnabled(bool(rows))

@@ -95,6 +95,7 @@ class ViolationsPanel(QGroupBox):
         layout.addLayout(row)
         layout.addWidget(self.table)
         self.violations: list[dict[str, Any]] = []
+        self.names: dict[str, str] = {}  # the supervisors who let a rule through: name by login
         self.setVisible(False)
 
     def show_violations(self, violations: Sequence[dict[str, Any]], fees: Sequence[dict[str, Any]]) -> None:
@@ -118,7 +119,7 @@ class ViolationsPanel(QGroupBox):
             amount = Decimal(str(v.get("amount", "0")))
             why = str(v.get("text", ""))
             if override:
-                why = self.tr("Let through by %1: %2").replace("%1", str(override.get("operator", ""))) \
+                why = self.tr("Let through by %1: %2").replace("%1", self._name(override.get("operator"))) \
                     .replace("%2", str(override.get("reason", ""))) + "　" + why
             cells = [kind, str(v.get("rule_id", "")), f"{amount:,.2f}", where, why]
             colour = DONE_COLOUR if override else (BLOCK_COLOUR if block else WARN_COLOUR)
@@ -148,6 +149,10 @@ class ViolationsPanel(QGroupBox):
         visible_rows = min(len(self.violations), 3)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 22 * max(visible_rows, 1) + 4)
         self.setVisible(bool(self.violations))
+
+
+    def _name(self, login: object) -> str:
+        return self.names.get(str(login or ""), str(login or ""))
 
 
 class ReviewGate(QObject):
@@ -221,7 +226,8 @@ class ReviewGate(QObject):
     def _overridden(self, done: tuple[Operator, list[OverrideInput], Preview]) -> None:
         approver, overrides, preview = done
         self.approver, self.overrides = approver, overrides
+        self.panel.names[approver.name] = approver.display_name or approver.name
         self.page.preview = preview
         self.page._show(preview.result)
         self.page._info(self.tr("Override by %1 applied: check the split, then settle (F9).")
-                        .replace("%1", approver.name))
+                        .replace("%1", approver.display_name or approver.name))

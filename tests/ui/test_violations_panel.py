@@ -102,7 +102,7 @@ def test_a_supervisor_overrides_a_block_with_a_reason(qtbot: QtBot, desk: Desk, 
     assert page.review.approver is not None and page.review.approver.name == "super"
     table = page.review.panel.table
     overridden = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "IND-001")
-    assert table.item(overridden, 0).text() == "已放行" and "super" in table.item(overridden, 4).text()
+    assert table.item(overridden, 0).text() == "已放行" and "示例主管" in table.item(overridden, 4).text()
     assert not page.review.panel.override_button.isEnabled()
     assert Decimal(page.preview.result["setlinfo"]["psn_cash_pay"]) < cash_before
 
