@@ -193,7 +193,15 @@ def import_bill_bytes(data: bytes, name: str) -> ImportedBill:
     return bill
 
 
-def import_handoff_bytes(data: bytes, name: str) -> tuple[dict[str, str], ImportedBill]:
+class HeaderBlock(dict[str, str]):
+    """A hand-off's header block (keys as written) with the line (row) each key was found on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[str, int] = {}
+
+
+def import_handoff_bytes(data: bytes, name: str) -> tuple[HeaderBlock, ImportedBill]:
     """A CSV or XLSX HIS hand-off: its header block (key/value rows above the fee table, keys as
     written) and its bill, read with the same checks and limits as a bill."""
     suffix = Path(name).suffix.lower()
@@ -202,7 +210,7 @@ def import_handoff_bytes(data: bytes, name: str) -> tuple[dict[str, str], Import
     if len(data) > MAX_BILL_BYTES:
         raise BillFileError(name, "too_large", f"is {describe_size(len(data))}; at most "
                             f"{describe_size(MAX_BILL_BYTES)} is read")
-    block: dict[str, str] = {}
+    block = HeaderBlock()
     if suffix == ".xlsx" or data[:4] == b"PK\x03\x04":
         bill = _from_xlsx(data, name, block)
     elif suffix in (".csv", ".txt", ""):
@@ -240,6 +248,8 @@ def _block_row(block: dict[str, str], row: Sequence[Any], name: str, line: int) 
     if key in block:
         raise BillFileError(name, "header_block", f"{key}: given twice", line)
     block[key] = value
+    if isinstance(block, HeaderBlock):
+        block.lines[key] = line
 
 
 def _too_many_lines(name: str, line: int) -> BillFileError:

@@ -545,6 +545,14 @@ class Desk:
 
         return stay_transactions.send(self.db(), self.central_client(), operator, infno, input_)
 
+    @staticmethod
+    def needs_link(exc: BaseException) -> bool:
+        """Whether ``exc`` says the central system could not be reached or is not set up here (the
+        faces word it as "needs the link"), as opposed to an answer it gave."""
+        from ..sync.errors import CentralUnreachable, CredentialsMissing, CredentialsUnavailable, NotConfigured
+
+        return isinstance(exc, CentralUnreachable | NotConfigured | CredentialsMissing | CredentialsUnavailable)
+
     def _central_client_or_none(self) -> CentralClient | None:
         from ..sync.errors import SyncError
 
@@ -568,11 +576,17 @@ class Desk:
                       overrides: Sequence[review_context.OverrideInput] = (),
                       approver: store.Operator | None = None) -> OnlineOutcome:
         """Settle and commit locally, then send 2304 at once and wait at most ``wait`` s (default 3):
-        .state is final or provisional, .message_zh says so for the slip and the window."""
+        .state is final or provisional, .message_zh says so for the slip and the window. A stay HIS
+        handed over gets its admission (2401) registered first (app.his_admission)."""
         from . import sync_usecases as su
 
         _require_benefits(self.db(), request)
-        return su.settle_online(self.db(), self.site, operator, request, client=self._central_client_or_none(),
+        client = self._central_client_or_none()
+        if client is not None and not store.outbox.pending_brief(self.db()):
+            from .his_admission import ensure_admission  # a HIS stay: its 2401 first, if not there yet
+
+            ensure_admission(self.db(), client, request, deadline=wait if wait is not None else su.online_wait())
+        return su.settle_online(self.db(), self.site, operator, request, client=client,
                                 wait=wait, pack_id=self.site_pack_id, catalog=self.catalog(), payment=payment,
                                 overrides=overrides, approver=approver)
 

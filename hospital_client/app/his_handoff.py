@@ -23,6 +23,7 @@ from .bill_import import (
     MAX_BILL_BYTES,
     MAX_BLOCK_VALUE_CHARS,
     BillFileError,
+    HeaderBlock,
     ImportedBill,
     import_bill_bytes,
     import_handoff_bytes,
@@ -42,9 +43,12 @@ BLOCK_ALIASES = {
     "住院号": "ipt_no", "就诊ID": "mdtrt_id", "就诊id": "mdtrt_id", "就诊号": "mdtrt_id",
     "入院日期": "begntime", "出院日期": "endtime", "科室": "dept", "出院科室": "dept",
     "主治医师": "doctor", "主治医生": "doctor", "出院诊断": "diagnoses", "诊断": "diagnoses",
+    "出院诊断名称": "diagnosis_names", "诊断名称": "diagnosis_names",
 }
 PATIENT_KEYS = ("psn_no", "certno", "card", "name")
-ADMISSION_KEYS = ("ipt_no", "mdtrt_id", "begntime", "endtime", "dept", "doctor", "diagnoses")
+ADMISSION_KEYS = ("ipt_no", "mdtrt_id", "begntime", "endtime", "dept", "doctor", "diagnoses", "diagnosis_names")
+MAX_DIAGNOSES = 20
+MAX_DIAGNOSIS_NAME_CHARS = 100
 _ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?[0-9A-Z]{0,4}$")
 _CODE = re.compile(r"^[0-9A-Za-z_-]{1,30}$")
 
@@ -124,13 +128,16 @@ def _from_json(data: bytes, name: str) -> tuple[dict[str, Any], ImportedBill]:
     return raw, bill
 
 
-def _from_block(block: Mapping[str, str]) -> dict[str, Any]:
+def _from_block(block: HeaderBlock) -> tuple[dict[str, Any], dict[str, int]]:
+    """The block's fields by their names, and the line each was found on."""
     raw: dict[str, Any] = {}
+    lines: dict[str, int] = {}
     for key, value in block.items():
         field = key if key in PATIENT_KEYS or key in ADMISSION_KEYS else BLOCK_ALIASES.get(key)
         if field is not None:
             raw[field] = value
-    return raw
+            lines[field] = block.lines.get(key, 0)
+    return raw, lines
 
 
 def _day(value: Any, name: str, key: str) -> str:
@@ -143,26 +150,78 @@ def _day(value: Any, name: str, key: str) -> str:
         raise HandoffError(name, "invalid", key, f"{text[:20]!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _diagnoses(value: Any, name: str) -> tuple[str, ...]:
+def _diagnosis_name(value: Any, name: str, field: str, line: int) -> str:
+    text = _text(value, name, field)
+    if len(text) > MAX_DIAGNOSIS_NAME_CHARS:
+        raise HandoffError(name, "invalid", field, f"a diagnosis name longer than {MAX_DIAGNOSIS_NAME_CHARS} "
+                           "characters", line)
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
+        raise HandoffError(name, "invalid", field, "a diagnosis name with a control character", line)
+    return text
+
+
+def _diagnoses(value: Any, names_value: Any, name: str,
+               lines: Mapping[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The discharge diagnoses' ICD-10 codes, the main one first, and their names ("" where HIS gave
+    none): a JSON item is a code or {"code": ..., "name": ...}; a parallel list ``diagnosis_names``
+    (in a cell separated by ; ； or |, as a name may hold commas and spaces) names the codes in order.
+    A name without a code is refused."""
+    line = lines.get("diagnoses", 0)
+    codes: list[str] = []
+    names: list[str] = []
     if isinstance(value, list):
-        items = [_text(v, name, "diagnoses") for v in value]
+        for index, item in enumerate(value):
+            field = f"diagnoses[{index}]"
+            if isinstance(item, dict):
+                code = _text(item.get("code"), name, f"{field}.code")
+                label = _diagnosis_name(item.get("name"), name, f"{field}.name", line)
+                if not code:
+                    if label:
+                        raise HandoffError(name, "invalid", f"{field}.code",
+                                           f"the diagnosis {label[:20]!r} has no ICD-10 code", line)
+                    continue
+            else:
+                code, label = _text(item, name, field), ""
+                if not code:
+                    continue
+            codes.append(code.upper())
+            names.append(label)
     else:
-        items = re.split(r"[;；,，、|\s]+", _text(value, name, "diagnoses"))
-    codes = tuple(i.upper() for i in items if i)
+        codes = [i.upper() for i in re.split(r"[;；,，、|\s]+", _text(value, name, "diagnoses")) if i]
+        names = [""] * len(codes)
     for code in codes:
         if not _ICD10.match(code):
-            raise HandoffError(name, "invalid", "diagnoses", f"{code[:20]!r} is not an ICD-10 code")
-    return codes[:20]
+            raise HandoffError(name, "invalid", "diagnoses", f"{code[:20]!r} is not an ICD-10 code", line)
+    if names_value is not None and names_value != "":
+        names_line = lines.get("diagnosis_names", 0)
+        if isinstance(names_value, list):
+            given = [_diagnosis_name(v, name, "diagnosis_names", names_line) for v in names_value]
+        else:
+            given = [n.strip() for n in re.split(r"[;；|]", _text(names_value, name, "diagnosis_names"))]
+            given = [_diagnosis_name(n, name, "diagnosis_names", names_line) for n in given]
+        while given and not given[-1]:
+            given.pop()
+        if len(given) > len(codes):
+            raise HandoffError(name, "invalid", "diagnosis_names",
+                               f"{len(given)} diagnosis names for {len(codes)} diagnosis code(s): the name "
+                               f"{given[len(codes)][:20]!r} has no code", names_line)
+        for index, label in enumerate(given):
+            if label and names[index] and label != names[index]:
+                raise HandoffError(name, "invalid", "diagnosis_names",
+                                   f"diagnosis {codes[index]} is named twice, differently", names_line)
+            names[index] = names[index] or label
+    return tuple(codes[:MAX_DIAGNOSES]), tuple(names[:MAX_DIAGNOSES])
 
 
 def read_handoff_bytes(data: bytes, name: str) -> Handoff:
     """A hand-off from its bytes; a JSON by its name or first character, else CSV/XLSX with a header block."""
     start = data.lstrip()[:1]
+    lines: dict[str, int] = {}
     if Path(name).suffix.lower() == ".json" or start in (b"{", b"["):
         raw, bill = _from_json(data, name)
     else:
         block, bill = import_handoff_bytes(data, name)
-        raw = _from_block(block)
+        raw, lines = _from_block(block)
     if not bill.ok:
         first = bill.errors[0]
         raise HandoffError(name, "invalid", first.field or "feedetail",
@@ -181,10 +240,11 @@ def read_handoff_bytes(data: bytes, name: str) -> Handoff:
     begin, end = _day(raw.get("begntime"), name, "begntime"), _day(raw.get("endtime"), name, "endtime")
     if end < begin:
         raise HandoffError(name, "invalid", "endtime", f"the discharge ({end}) is before the admission ({begin})")
+    codes, names = _diagnoses(raw.get("diagnoses"), raw.get("diagnosis_names"), name, lines)
     stay = HisStay(
         ipt_no=ipt_no, mdtrt_id=mdtrt_id, psn_no="", begntime=begin, endtime=end,
         dept=_text(raw.get("dept"), name, "dept"), doctor=_text(raw.get("doctor"), name, "doctor"),
-        diagnoses=_diagnoses(raw.get("diagnoses"), name), fees=tuple(bill.fees),
+        diagnoses=codes, diagnosis_names=names, fees=tuple(bill.fees),
         medfee_sumamt=f"{bill.total:.2f}", source=name)
     return Handoff(patient, stay, bill)
 

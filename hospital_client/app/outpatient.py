@@ -16,8 +16,9 @@ journal and the outbox in one transaction, then the central system:
   Its figures use the outpatient accumulators this desk knows (``pack_key_totals``).
 
 A reversal (2208) is committed locally and sent at once, or queued the same way. When the
-reply of a 2207 is lost the entry stays ``sent``: the next drain resends the same item under
-the same local id, which the central system answers with the settlement it holds (never twice).
+reply of a 2207 or 2208 is lost the desk finds out as for 2304 (sync.lost_reply: 5203 by msgid,
+or 2601 and sent again) while the visit is locked ("结算进行中"); should that get no answer
+either, the entry stays ``sent`` and the next drain asks by local id (never settled twice).
 """
 
 from __future__ import annotations
@@ -35,18 +36,20 @@ from typing import TYPE_CHECKING, Any
 from .. import rules
 from ..errors import QT_TRANSLATE_NOOP
 from ..protocol import codes
-from ..store import accumulators, caches, journal, upload
+from ..store import accumulators, caches, journal
 from ..store import outbox as store_outbox
 from ..store.operators import Operator
 from ..sync.client import CentralClient
-from ..sync.drain import OnlineAnswer, record_refusal, record_view
+from ..sync.drain import OnlineAnswer, send_now
 from ..sync.errors import CentralRefused, CentralUnreachable
 from ..sync.in_flight import REVERSAL as REVERSAL_IN_FLIGHT
 from ..sync.in_flight import SETTLEMENT as SETTLEMENT_IN_FLIGHT
 from ..sync.in_flight import InFlight, check_free
+from ..sync.lost_reply import resolve_lost_reply
 from . import sync_usecases as su
 from . import usecases
 from .errors import AppError, UnknownPerson
+from .identification import require_benefits
 from .usecases import require_role
 
 if TYPE_CHECKING:
@@ -277,9 +280,18 @@ class OutpatientDesk:
     def settle(self, operator: Operator, visit: VisitInput, *, payment: usecases.Payment | None = None,
                wait: float | None = None) -> su.OnlineOutcome:
         """Settle a visit: online through the chain (2201, 2203, 2204, 2206, commit, 2207) or, when
-        the central system is not there, committed provisionally and queued (module docstring)."""
+        the central system is not there, committed provisionally and queued (module docstring). The
+        visit (person and 门诊号) is locked while it is settled: a second attempt from another window
+        meanwhile gets SettlementInProgress ("结算进行中")."""
         db = self.desk.db()
         client = self._client()
+        with _in_flight(db, client, _visit_key(visit), SETTLEMENT_IN_FLIGHT):
+            return self._settle(db, client, operator, visit, payment=payment, wait=wait)
+
+    def _settle(self, db: Any, client: CentralClient | None, operator: Operator, visit: VisitInput, *,
+                payment: usecases.Payment | None, wait: float | None) -> su.OnlineOutcome:
+        day = visit.begntime.isoformat()  # benefits refused that day (2001 / the roster): nothing is sent
+        require_benefits(db, {"person": {"psn_no": visit.psn_no}, "encounter": {"begntime": day, "endtime": day}})
         su.catch_up_after_restore(db, client, operator=operator.name, wait=wait)
         person = self._person(visit.psn_no)
         chain = _Chain()
@@ -369,6 +381,12 @@ class OutpatientDesk:
         return su._online_outcome(db, outcome, answer)
 
 
+def _visit_key(visit: VisitInput) -> str:
+    """The in-flight key of a visit before the central system named it: the person and the HIS's
+    门诊号 (none without one: each such visit is a new registration)."""
+    return f"visit {visit.psn_no} {visit.ipt_otp_no}" if visit.ipt_otp_no else ""
+
+
 @contextmanager
 def _in_flight(db: Any, client: CentralClient | None, mdtrt_id: str, what: str) -> Iterator[None]:
     path = getattr(db, "path", None)
@@ -382,25 +400,15 @@ def _in_flight(db: Any, client: CentralClient | None, mdtrt_id: str, what: str) 
 def send_entry(db: Any, client: CentralClient, local_id: int, infno: str, *, wait: float | None,
                operator: str) -> OnlineAnswer:
     """Send one journal entry at once with 2207 (a settlement) or 2208 (a reversal): the item a 9511
-    batch would carry, under the entry's msgid; the answer recorded as sync.drain.send_now records
-    2304's. No answer: the entry stays ``sent`` and the next drain resends it (the central system
-    answers the same settlement, it binds the local id once)."""
-    message = store_outbox.message_for(db, local_id)
-    if message is None or message.status not in store_outbox.PENDING:
-        return OnlineAnswer("sent", reason="not pending")
-    source = upload.upload_sources(db, [local_id])[0]
-    input_json = f'{{"data":{source.item_json}}}'.encode()
-    msgid = store_outbox.msgid_in_force(db, message)
-    store_outbox.mark_many(db, [(message.id, "sent", "online")])
-    try:
-        answer = client.call_json(infno, input_json, msgid=msgid, deadline=wait if wait is not None
-                                  else su.online_wait())
-    except CentralUnreachable as exc:
-        return OnlineAnswer("sent", reason=str(exc))
-    except CentralRefused as exc:
-        return record_refusal(db, message, exc, operator=operator)
-    view = answer.output if isinstance(answer.output, dict) else {}
-    return record_view(db, message, view, operator=operator)
+    batch would carry, under the entry's msgid; the answer recorded as for 2304 / 2305. A lost reply
+    is found out as for 2304 (sync.lost_reply: 5203 by msgid, or 2601 with ``oinfno`` 2207 / 2208 and
+    sent again); when even that gets no answer the entry stays ``sent`` and the next drain asks (the
+    central system binds the local id once: never settled twice). The clerk only waits."""
+    deadline = wait if wait is not None else su.online_wait()
+    answer = send_now(db, client, local_id, deadline=deadline, operator=operator, infno=infno)
+    if answer.lost:
+        answer = resolve_lost_reply(db, client, local_id, deadline=deadline, operator=operator, infno=infno)
+    return answer
 
 
 def outcome_json(outcome: su.OnlineOutcome) -> str:

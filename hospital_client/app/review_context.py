@@ -23,7 +23,7 @@ from ..rules import SettlementRequest
 from ..rules.review import DeclaredPerson, PriorStay, ReviewLibrary, ReviewOverride
 from ..store import LocalDatabase, Operator, audit, caches, journal
 from .errors import AppError
-from .review_rules import review_library_for
+from .review_rules import desk_review_library
 
 __all__ = ["OverrideInput", "OverrideRefused", "ReviewInputs", "check_overrides", "declared_person",
            "prior_stays", "record_overrides", "review_inputs"]
@@ -93,8 +93,9 @@ def declared_person(db: LocalDatabase, psn_no: str) -> DeclaredPerson | None:
 
 
 def review_inputs(db: LocalDatabase, parsed: SettlementRequest) -> ReviewInputs:
-    """The library for the person's insured place, their earlier stays and declared sex and birth date."""
-    library = review_library_for(parsed.person.insuplc_admdvs)
+    """The library for the person's insured place (pulled in preference to bundled), their earlier
+    stays and declared sex and birth date."""
+    library = desk_review_library(db, parsed.person.insuplc_admdvs)
     if library is None:
         return ReviewInputs(None, (), None)
     enc = parsed.encounter

@@ -1,7 +1,9 @@
 """Review-rule libraries (审核规则) as the faces use them: `review check FILE` and `review list`.
 
 The bundled libraries live in resources/review/ (docs/review-rules.md); the audit itself is
-``rules.review.audit``.
+``rules.review.audit``. A desk audits with the library of the person's region it pulled from the
+central system (9504, cached in store/review_libraries.py) in preference to the bundled one
+(``desk_review_library``); the settle result's ``review`` {id, version, sha256} says which.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from typing import Any
 
 from .. import paths
 from ..rules import review
+from ..store import LocalDatabase
+from ..store import review_libraries as review_cache
 from .input_files import read_input_file
 
-__all__ = ["MAX_REVIEW_BYTES", "bundled_review_libraries", "check_review_library", "review_dir",
-           "review_library_for",
-           "review_summary"]
+__all__ = ["MAX_REVIEW_BYTES", "bundled_review_libraries", "check_review_library", "desk_review_library",
+           "review_dir", "review_library_for", "review_summary"]
 
 MAX_REVIEW_BYTES = 16 << 20
 
@@ -40,6 +43,14 @@ def review_library_for(admdvs: str) -> review.ReviewLibrary | None:
     if folder not in _BUNDLED:
         _BUNDLED[folder] = bundled_review_libraries() if folder.is_dir() else []
     return review.select_library(_BUNDLED[folder], admdvs)
+
+
+def desk_review_library(db: LocalDatabase, admdvs: str) -> review.ReviewLibrary | None:
+    """The library a desk audits with for the insured place ``admdvs``: the pulled one of that
+    region (the highest version cached, hash re-verified), else the bundled one; None when none
+    covers it."""
+    pulled = review.select_library(review_cache.load_libraries(db), admdvs)
+    return pulled if pulled is not None else review_library_for(admdvs)
 
 
 def check_review_library(path: str | Path) -> review.ReviewLibrary:

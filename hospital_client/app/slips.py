@@ -28,7 +28,8 @@ from . import code_names
 if TYPE_CHECKING:
     from ..rules import Catalog
 
-__all__ = ["FEE_CATEGORIES", "fee_categories", "fee_category", "private_slip_path", "record_print", "slip_data"]
+__all__ = ["FEE_CATEGORIES", "diagnosis_text", "fee_categories", "fee_category", "private_slip_path", "record_print",
+           "slip_data"]
 
 FEE_CATEGORIES = ("床位费", "诊察费", "检查费", "化验费", "治疗费", "手术费", "护理费", "卫生材料费",
                   "西药费", "中成药费", "中药饮片费", "其他")
@@ -157,7 +158,8 @@ def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: boo
     store.audit.append(db, "print", printed_by, f"settlement:{entry.local_id}",
                        {"reprint": reprint, "reversed": reversal is not None})
     begntime, endtime = str(encounter.get("begntime", "")), str(encounter.get("endtime", ""))
-    handed = _handed_over(db, entry.mdtrt_id)
+    stay = _handed_over(db, entry.mdtrt_id)
+    handed = {"dept": stay.dept, "doctor": stay.doctor} if stay is not None else {}
     return {
         "hospital_name": hospital_name, "fixmedins_code": fixmedins_code,
         "psn_name": person.get("psn_name", ""), "certno_masked": mask_id(person.get("certno", "")),
@@ -169,7 +171,7 @@ def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: boo
         "begntime": begntime, "endtime": endtime, "days": stay_days(begntime, endtime),
         "dept": _first(encounter, "dept_name", "adm_dept_name", "dscg_dept_name") or handed.get("dept", ""),
         "doctor": handed.get("doctor", ""),
-        "diagnosis": _first(encounter, "dscg_maindiag_name", "diag_name", "diagnoses"),
+        "diagnosis": diagnosis_text(encounter.get("diagnoses"), stay),
         "hosp_lv": int(encounter.get("hosp_lv", 0) or 0), "local_id": entry.local_id,
         "queue_no": entry.queue_no, "state": entry.state, "operator": _operator_name(db, entry.operator),
         "settled_at": entry.created_at,
@@ -181,15 +183,32 @@ def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: boo
     }
 
 
-def _handed_over(db: LocalDatabase, stay_key: str) -> dict[str, str]:
-    """The department and doctor of a stay HIS handed over (the request does not carry them)."""
+def _handed_over(db: LocalDatabase, stay_key: str) -> his.HisStay | None:
+    """The stay HIS handed over (its department, doctor and diagnosis names: the request carries
+    none of them), None for a stay typed at the window."""
     if not stay_key:
-        return {}
+        return None
     try:
         stay = his.get_stay(db, stay_key)
     except his.NotFound:
-        return {}
-    return {"dept": stay.dept, "doctor": stay.doctor}
+        return None
+    return stay if stay.stay_key == stay_key else None
+
+
+def diagnosis_text(codes: object, stay: his.HisStay | None) -> str:
+    """The slip's 出院诊断: the settled diagnosis codes in their order (the main one first), each as
+    "肺炎（J18.900）" when HIS gave its name with the stay, else the code alone. The names come from
+    the hand-off kept in the (encrypted) desk database; the request carries the codes only."""
+    if not isinstance(codes, list):
+        return ""
+    parts = []
+    for item in codes:
+        code = str(item).strip()
+        if not code:
+            continue
+        name = stay.diagnosis_name(code) if stay is not None else ""
+        parts.append(f"{name}（{code}）" if name else code)
+    return "，".join(parts)
 
 
 def _payment(db: LocalDatabase, local_id: int) -> dict[str, str] | None:

@@ -15,6 +15,7 @@ from .. import paths
 from ..protocol import BadInput, format_time
 from ..rules import load_pack_dir, parse_catalog
 from . import adjudication as adj
+from .review_libraries import bundled_libraries, put_library
 from .store import CatalogBlob, CentralStore, PackBlob, PersonRecord, Site, StoreError
 
 SITE_CODE = re.compile(r"[0-9A-Za-z]{12}")
@@ -51,7 +52,8 @@ def load_roster(path: Path) -> list[dict[str, Any]]:
 
 def initialise(store: CentralStore, *, roster: Path | None = None, policies: Path | None = None,
                catalog: Path | None = None) -> dict[str, Any]:
-    """Load packs, catalogue and roster (with each person's year-to-date) into a new central database."""
+    """Load packs, catalogue, review-rule libraries (the bundled ones) and roster (with each
+    person's year-to-date) into a new central database."""
     if store.is_initialised():
         raise StoreError("the central database is already initialised")
     policies = policies or paths.policies_dir()
@@ -64,6 +66,7 @@ def initialise(store: CentralStore, *, roster: Path | None = None, policies: Pat
         raise StoreError(f"{catalog}: cannot read: {exc.strerror}") from None
     parsed_catalog = parse_catalog(catalog_bytes, catalog.name)
     persons = load_roster(roster)
+    libraries = bundled_libraries()
     at = _now_text()
     items = _catalog_rows(catalog_bytes)
     with store.transaction():
@@ -71,6 +74,8 @@ def initialise(store: CentralStore, *, roster: Path | None = None, policies: Pat
             store.put_pack(PackBlob(pack.id, pack.version, pack.sha256, pack.source_name,
                                     (policies / pack.source_name).read_bytes()))
         store.put_catalog(CatalogBlob(parsed_catalog.sha256, parsed_catalog.source_name, catalog_bytes), items)
+        for library, library_bytes in libraries:
+            put_library(store, library, library_bytes)
         accumulators = 0
         for i, entry in enumerate(persons):
             ytd = entry.get("year_to_date")
@@ -89,7 +94,7 @@ def initialise(store: CentralStore, *, roster: Path | None = None, policies: Pat
             accumulators += 1
         store.mark_initialised(at)
     return {"packs": [p.id for p in packs], "catalogue_items": len(parsed_catalog), "persons": len(persons),
-            "accumulators": accumulators}
+            "accumulators": accumulators, "review_libraries": [lib.id for lib, _ in libraries]}
 
 
 def _catalog_rows(data: bytes) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@
     central serve    --db PATH [--host 127.0.0.1] [--port 8400]
     central report   --db PATH [--json]
     central true-up  --year Y --db PATH [--json] [--apply]
+    central review-load --db PATH FILE [--json]   (a review-rule library version, for the desks' 9504 pull)
     central fund ...  the fund administrator's statements (fund_reports/commands.py)
     central violations --db PATH --month YYYY-MM [--json] [--xlsx FILE]   (智能审核 monthly report)
 
@@ -247,6 +248,32 @@ def cmd_violations(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review_load(args: argparse.Namespace) -> int:
+    from ..rules.review import ReviewRuleError
+    from .review_libraries import load_library_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CentralInputError(f"{args.file}: no such file")
+    store = _open(args.db)
+    try:
+        try:
+            library = load_library_file(store, path)
+        except ReviewRuleError as exc:
+            raise CentralInputError(str(exc)) from None
+    finally:
+        store.close()
+    out = {**library.identity(), "source_name": library.file, "regions": list(library.regions),
+           "rules": len(library.rules)}
+    if args.json:
+        _print_json(out)
+    else:
+        print(f"loaded review-rule library {library.id} {library.version} ({len(library.rules)} rules, "
+              f"sha256 {library.sha256[:12]}…); desks get it at their next sync, the running server "
+              "audits with it after a restart")
+    return EXIT_OK
+
+
 def cmd_true_up(args: argparse.Namespace) -> int:
     from ..rules import parse_pack
     from .trueup import true_up
@@ -324,6 +351,13 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--xlsx", metavar="FILE", help="also write the report as an Excel workbook")
     p.set_defaults(func=_guarded(cmd_violations))
+
+    p = _one_line_errors(sub.add_parser("review-load", help="validate a review-rule library (审核规则库) and hold "
+                                                            "it for the desks' download (9504)"))
+    _add_db(p)
+    p.add_argument("file", metavar="FILE", help="the library's TOML file (checked like `review check`)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guarded(cmd_review_load))
 
     p = _one_line_errors(sub.add_parser("true-up", help="year-end 大病保险 true-up: list (or --apply) shortfalls"))
     _add_db(p)

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .. import paths
 from .. import protocol as p
 from ..protocol import BadInput, NotFound
 from ..rules import Catalog, NoPackError, Pack, parse_catalog, parse_pack, select_pack
-from ..rules.review import ReviewLibrary, load_library_dir, select_library
+from ..rules.review import ReviewLibrary, select_library
 from . import adjudication as adj
+from .review_libraries import libraries_in_force
 from .store import Accumulators, CentralStore, PersonRecord
 
 
@@ -43,12 +43,12 @@ class Central:
         self.reload()
 
     def reload(self) -> None:
-        """Packs and catalogue from the store (the central system's authoritative copies)."""
+        """Packs, catalogue and review-rule libraries from the store (the central system's
+        authoritative copies; review_libraries.py)."""
         self.packs = [parse_pack(b.data, b.source_name) for b in self.store.list_packs()]
         blob = self.store.get_catalog()
         self.catalog = None if blob is None else parse_catalog(blob.data, blob.source_name)
-        folder = paths.resources_dir() / "review"
-        self.review_libraries = load_library_dir(folder) if folder.is_dir() else []
+        self.review_libraries = libraries_in_force(self.store)
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), p.CST)
@@ -68,7 +68,7 @@ class Central:
         return self.catalog
 
     def review_for(self, person: PersonRecord) -> ReviewLibrary | None:
-        """The review-rule library covering the person's insured place (the bundled ones), or None."""
+        """The review-rule library covering the person's insured place (the stored ones), or None."""
         return select_library(self.review_libraries, str(person.data.get("insuplc_admdvs") or ""))
 
     def pack_for(self, person: PersonRecord, day: dt.date) -> Pack:

@@ -52,6 +52,7 @@ from .store import (
     PersonRecord,
     QueuedBatch,
     ReversalRecord,
+    ReviewLibraryBlob,
     SettlementListRecord,
     SettlementRecord,
     Site,
@@ -313,10 +314,20 @@ CREATE TABLE chronic_filing (
 """
 
 
+
+def _m004_review_libraries() -> str:
+    """The review-rule libraries (审核规则库) the desks download (9504): the exact bytes with
+    their sha256, one version per id, replaced by `central review-load`."""
+    return """
+CREATE TABLE review_library (id TEXT COLLATE "C" PRIMARY KEY, version TEXT NOT NULL, sha256 TEXT NOT NULL,
+  source_name TEXT NOT NULL, data BYTEA NOT NULL);
+"""
+
 MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("m001_initial", _m001_initial),
     ("m002_lists_clearing_fund_reports_tokens", _m002_lists_clearing_fund_reports_tokens),
     ("m003_stays_visits_filings", _m003_stays_visits_filings),
+    ("m004_review_libraries", _m004_review_libraries),
 )
 
 
@@ -611,6 +622,18 @@ class PostgresStore:
     def list_packs(self) -> list[PackBlob]:
         rows = self._all("SELECT id, version, sha256, source_name, data FROM pack ORDER BY id")
         return [PackBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
+
+    def put_review_library(self, library: ReviewLibraryBlob) -> None:
+        self.conn.execute(
+            "INSERT INTO review_library (id, version, sha256, source_name, data) VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
+            "source_name = excluded.source_name, data = excluded.data",
+            (library.id, library.version, library.sha256, library.source_name, library.data),
+        )
+
+    def list_review_libraries(self) -> list[ReviewLibraryBlob]:
+        rows = self._all("SELECT id, version, sha256, source_name, data FROM review_library ORDER BY id")
+        return [ReviewLibraryBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
 
     def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None:
         with self._atomic():

@@ -21,6 +21,7 @@ The handlers, one module per transaction family (each lists its transactions):
     batches.py          9511 offline batches (and their queue), 9512 adjudication results
     recovery.py         9513 a site's numbers and entries, for a desk restored from a backup
     review_analysis.py  3101 / 3102 智能审核 analysis (the engine also runs on every settlement)
+    review_libraries.py 9504 review-rule library download
     reconciliation.py   3201 totals, 3202 details
     clearing.py         3203 clearing application, 3204 its withdrawal
     settlement_lists.py 4101 settlement list upload (with quality control), 4103 query, 4104 QC results
@@ -54,6 +55,7 @@ from . import (
     recovery,
     reference_data,
     review_analysis,
+    review_libraries,
     settlement,
     settlement_lists,
 )
@@ -124,6 +126,7 @@ HANDLERS: dict[str, Handler] = {
     codes.SETTLEMENT_LIST_QUERY: settlement_lists.query,
     codes.SETTLEMENT_LIST_QC: settlement_lists.quality_results,
     p.PACK_DOWNLOAD: reference_data.pack_download,
+    p.REVIEW_LIBRARY_DOWNLOAD: review_libraries.review_library_download,
     p.ROSTER_DELTA: identity.roster_delta,
     p.BATCH_UPLOAD: batches.batch_upload,
     p.ADJUDICATION_RESULTS: batches.adjudication_results,

@@ -45,6 +45,7 @@ from .store import (
     PersonRecord,
     QueuedBatch,
     ReversalRecord,
+    ReviewLibraryBlob,
     SettlementListRecord,
     SettlementRecord,
     Site,
@@ -324,6 +325,16 @@ CREATE INDEX stay_period_prior ON stay_period (prior_setl_id);
 """)
 
 
+
+@MIGRATIONS()
+def m010_review_libraries(db: Database) -> None:
+    """The review-rule libraries (审核规则库) the desks download (9504): the exact bytes with
+    their sha256, one version per id, replaced by `central review-load`."""
+    db.executescript("""
+CREATE TABLE review_library (id TEXT PRIMARY KEY, version TEXT NOT NULL, sha256 TEXT NOT NULL,
+  source_name TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+""")
+
 def _ytd_text(values: Accumulators) -> str:
     return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
                       separators=(",", ":"))
@@ -533,6 +544,18 @@ class SQLiteStore:
     def list_packs(self) -> list[PackBlob]:
         rows = self.conn.execute("SELECT id, version, sha256, source_name, data FROM pack ORDER BY id")
         return [PackBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
+
+    def put_review_library(self, library: ReviewLibraryBlob) -> None:
+        self.conn.execute(
+            "INSERT INTO review_library (id, version, sha256, source_name, data) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
+            "source_name = excluded.source_name, data = excluded.data",
+            (library.id, library.version, library.sha256, library.source_name, library.data),
+        )
+
+    def list_review_libraries(self) -> list[ReviewLibraryBlob]:
+        rows = self.conn.execute("SELECT id, version, sha256, source_name, data FROM review_library ORDER BY id")
+        return [ReviewLibraryBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
 
     def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None:
         self.conn.execute(

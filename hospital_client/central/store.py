@@ -65,6 +65,17 @@ class PersonRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewLibraryBlob:
+    """A review-rule library (审核规则库) as the central system holds it: one version per id."""
+
+    id: str
+    version: str
+    sha256: str
+    source_name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class PackBlob:
     id: str
     version: str
@@ -305,6 +316,8 @@ class CentralStore(Protocol):
     # reference data
     def put_pack(self, pack: PackBlob) -> None: ...
     def list_packs(self) -> list[PackBlob]: ...
+    def put_review_library(self, library: ReviewLibraryBlob) -> None: ...
+    def list_review_libraries(self) -> list[ReviewLibraryBlob]: ...
     def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None: ...
     def get_catalog(self) -> CatalogBlob | None: ...
     def query_catalog(self, *, code: str, name: str, list_type: str, offset: int,

@@ -45,6 +45,7 @@ SETTLEMENT_LIST_QC = "4104"  # 医疗保障基金结算清单质控结果查询
 PACK_DOWNLOAD = "9501"  # 政策包下载
 ROSTER_DELTA = "9502"  # 参保人员名册增量下载
 CATALOGUE_DOWNLOAD = "9503"  # 医保目录整包下载
+REVIEW_LIBRARY_DOWNLOAD = "9504"  # 审核规则库下载
 BATCH_UPLOAD = "9511"  # 离线结算批量上传
 ADJUDICATION_RESULTS = "9512"  # 离线结算审核结果下载
 SITE_RECOVERY = "9513"  # 恢复备份后核对：本站最大本地编号及中心已有、本地缺少的结算
@@ -94,6 +95,7 @@ TRANSACTIONS: dict[str, str] = {
     PACK_DOWNLOAD: "政策包下载（扩展）",
     ROSTER_DELTA: "名册增量下载（扩展）",
     CATALOGUE_DOWNLOAD: "医保目录整包下载（扩展）",
+    REVIEW_LIBRARY_DOWNLOAD: "审核规则库下载（扩展）",
     BATCH_UPLOAD: "离线结算批量上传（扩展）",
     ADJUDICATION_RESULTS: "离线结算审核结果（扩展）",
     SITE_RECOVERY: "恢复备份后核对（扩展）",
@@ -102,8 +104,8 @@ TRANSACTIONS: dict[str, str] = {
     EC_TOKEN_ISSUE: "电子凭证令牌签发（扩展，演示）",
     BENCH_SINK: "基准测试接收（扩展）",
 }
-EXTENSIONS = frozenset({PACK_DOWNLOAD, ROSTER_DELTA, CATALOGUE_DOWNLOAD, BATCH_UPLOAD, ADJUDICATION_RESULTS,
-                        SITE_RECOVERY, AUDIT_HEAD_UPLOAD, AUDIT_HEAD_QUERY, BENCH_SINK,
+EXTENSIONS = frozenset({PACK_DOWNLOAD, ROSTER_DELTA, CATALOGUE_DOWNLOAD, REVIEW_LIBRARY_DOWNLOAD, BATCH_UPLOAD,
+                        ADJUDICATION_RESULTS, SITE_RECOVERY, AUDIT_HEAD_UPLOAD, AUDIT_HEAD_QUERY, BENCH_SINK,
                         EC_TOKEN_ISSUE})
 
 INFVER = "V1.0"

@@ -24,7 +24,8 @@ from .sqlite_errors import guarded
 __all__ = ["DuplicateSettlement", "HisStay", "NotFound", "get_stay", "put_stay", "stay_in_force", "stays"]
 
 _COLUMNS = ("stay_key", "ipt_no", "mdtrt_id", "psn_no", "begntime", "endtime", "dept", "doctor",
-            "diagnoses_json", "fees_json", "medfee_sumamt", "line_count", "source", "imported_by", "imported_at")
+            "diagnoses_json", "fees_json", "medfee_sumamt", "line_count", "source", "imported_by", "imported_at",
+            "diagnosis_names_json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,16 @@ class HisStay:
     imported_by: str = ""
     imported_at: str = ""
     settled_local_id: int | None = None   # the settlement in force, None while waiting
+    # The diagnoses' names as HIS gave them, parallel to ``diagnoses`` ("" where none was given;
+    # schema m009). Patient data: kept in this (encrypted) table only, never audited or logged.
+    diagnosis_names: tuple[str, ...] = ()
+
+    def diagnosis_name(self, code: str) -> str:
+        """The name HIS gave to this diagnosis code, "" when none."""
+        for index, known in enumerate(self.diagnoses):
+            if known == code and index < len(self.diagnosis_names):
+                return self.diagnosis_names[index]
+        return ""
 
     @property
     def stay_key(self) -> str:
@@ -79,7 +90,7 @@ def _stay(db: LocalDatabase, row: Sequence[Any]) -> HisStay:
         endtime=data["endtime"], dept=data["dept"], doctor=data["doctor"],
         diagnoses=tuple(json.loads(data["diagnoses_json"])), fees=tuple(json.loads(data["fees_json"])),
         medfee_sumamt=data["medfee_sumamt"], source=data["source"], imported_by=data["imported_by"],
-        imported_at=data["imported_at"],
+        imported_at=data["imported_at"], diagnosis_names=tuple(json.loads(data["diagnosis_names_json"] or "[]")),
         settled_local_id=None if mid_stay.next_period_handed_over(db.conn, data["stay_key"], data["imported_at"])
         else settlement_in_force(db.conn, data["stay_key"]))
 
@@ -107,7 +118,8 @@ def put_stay(db: LocalDatabase, stay: HisStay, *, operator: str) -> HisStay:
         fees = json.dumps([dict(f) for f in stay.fees], ensure_ascii=False, separators=(",", ":"), default=str)
         values = (stay.stay_key, stay.ipt_no, stay.mdtrt_id, stay.psn_no, stay.begntime, stay.endtime, stay.dept,
                   stay.doctor, json.dumps(list(stay.diagnoses), ensure_ascii=False), fees, stay.medfee_sumamt,
-                  len(stay.fees), stay.source, operator, stamp)
+                  len(stay.fees), stay.source, operator, stamp,
+                  json.dumps(list(stay.diagnosis_names), ensure_ascii=False))
         conn.execute(f"INSERT OR REPLACE INTO his_stay ({', '.join(_COLUMNS)}) "
                      f"VALUES ({', '.join('?' for _ in _COLUMNS)})", values)
         audit.append_in_transaction(conn, "import", operator, f"his_stay:{stay.stay_key}",

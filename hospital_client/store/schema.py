@@ -436,6 +436,32 @@ CREATE TABLE person_benefit (
     _set_version(db, _ordinal("m008_person_benefit"))
 
 
+@_migration
+def m009_his_diagnosis_names(db: Database) -> None:
+    """The names HIS gives to a handed-over stay's discharge diagnoses (肺炎 for J18.900), parallel
+    to ``diagnoses_json`` ("" where HIS gave none); the stays already on the list have none."""
+    db.execute("ALTER TABLE his_stay ADD COLUMN diagnosis_names_json TEXT NOT NULL DEFAULT '[]'")
+    _set_version(db, _ordinal("m009_his_diagnosis_names"))
+
+
+@_migration
+def m010_review_library(db: Database) -> None:
+    """Review-rule libraries (审核规则库) pulled from the central system (9504), as their exact
+    bytes with their sha256, re-verified on every load (store.review_libraries)."""
+    db.executescript("""
+CREATE TABLE review_library (
+  sha256 TEXT PRIMARY KEY,
+  library_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  data BLOB NOT NULL,
+  imported_at TEXT NOT NULL
+);
+CREATE INDEX review_library_id ON review_library (library_id, version);
+""")
+    _set_version(db, _ordinal("m010_review_library"))
+
+
 SCHEMA_VERSION = len(_STEPS)
 MIGRATION_NAMES = tuple(step.__name__ for step in _STEPS)
 

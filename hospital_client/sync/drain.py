@@ -409,16 +409,17 @@ def entry_infno(kind: str) -> str:
 
 
 def send_now(db: LocalDatabase, client: CentralClient, local_id: int, *, deadline: float,
-             operator: str = "sync") -> OnlineAnswer:
+             operator: str = "sync", infno: str | None = None) -> OnlineAnswer:
     """Send one journal entry at once (2304, or 2305 for a reversal) with its msgid and at most
     ``deadline`` seconds of waiting; record the answer. Without an answer it stays ``sent`` (``lost``:
     sync.lost_reply asks what became of it; else the next drain asks): never blocks longer than the
-    deadline, never settles twice (the central system binds the entry's local id once)."""
+    deadline, never settles twice (the central system binds the entry's local id once). ``infno``:
+    another transaction carrying the same item (an outpatient visit's 2207 / 2208)."""
     message = outbox.message_for(db, local_id)
     if message is None or message.status not in outbox.PENDING:
         return OnlineAnswer("sent", reason="not pending")
     source = upload.upload_sources(db, [local_id])[0]
-    infno = entry_infno(source.kind)
+    infno = infno or entry_infno(source.kind)
     input_json = f'{{"data":{source.item_json}}}'.encode()  # 2304/2305 take the item's fields (kind is ignored)
     msgid = outbox.msgid_in_force(db, message)
     outbox.mark_many(db, [(message.id, "sent", "online")])

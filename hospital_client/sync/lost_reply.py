@@ -60,9 +60,11 @@ def _ask(client: CentralClient, msgid: str, deadline: float) -> dict[str, Any] |
 
 
 def resolve_lost_reply(db: LocalDatabase, client: CentralClient, local_id: int, *, deadline: float,
-                       operator: str = "sync") -> OnlineAnswer:
+                       operator: str = "sync", infno: str | None = None) -> OnlineAnswer:
     """Find out what became of an entry sent online without a reply, and finish it (see the module
-    docstring). Each exchange waits at most ``deadline`` seconds, all of them together about
+    docstring). ``infno``: the transaction it was sent with, when not 2304 / 2305 (the outpatient
+    2207 / 2208: asked about, fenced and sent again as that).
+    Each exchange waits at most ``deadline`` seconds, all of them together about
     ``BUDGET`` times that; then the entry stays ``sent`` for the drain."""
     started = time.monotonic()
     for attempt in range(ROUNDS):
@@ -72,16 +74,16 @@ def resolve_lost_reply(db: LocalDatabase, client: CentralClient, local_id: int, 
         if message is None or message.status not in outbox.PENDING:
             return OnlineAnswer("sent", reason="not pending")
         msgid = outbox.msgid_in_force(db, message)
-        infno = entry_infno(message.kind)
+        sent_as = infno or entry_infno(message.kind)
         try:
             view = _ask(client, msgid, deadline)
             if view is not None and view.get("kind") == "refused":
                 log.info("entry %d: its message was refused at the time; sending it again for the refusal", local_id)
-                return send_now(db, client, local_id, deadline=deadline, operator=operator)
+                return send_now(db, client, local_id, deadline=deadline, operator=operator, infno=infno)
             if view is not None:
-                log.info("entry %d: the lost reply's %s was processed; recorded", local_id, infno)
+                log.info("entry %d: the lost reply's %s was processed; recorded", local_id, sent_as)
                 return record_view(db, message, view, operator=operator)
-            fence = client.call(p.CORRECTION, {"data": {"omsgid": msgid, "oinfno": infno}}, deadline=deadline)
+            fence = client.call(p.CORRECTION, {"data": {"omsgid": msgid, "oinfno": sent_as}}, deadline=deadline)
         except (CentralUnreachable, CentralRefused, BadAnswer) as exc:  # a refused question is no answer
             log.info("entry %d: what became of its message cannot be asked now (%s); the drain asks later",
                      local_id, type(exc).__name__)
@@ -89,7 +91,7 @@ def resolve_lost_reply(db: LocalDatabase, client: CentralClient, local_id: int, 
         output = fence.output if isinstance(fence.output, dict) else {}
         result = str(output.get("result") or "")
         if result not in NOTHING_DONE:
-            reason = (f"{p.Conflict.infcode} 冲正（2601）时原{p.TRANSACTIONS.get(infno, infno)}已生效并已被冲正"
+            reason = (f"{p.Conflict.infcode} 冲正（2601）时原{p.TRANSACTIONS.get(sent_as, sent_as)}已生效并已被冲正"
                       f"（{result}），须核对后重新办理")
             outbox.mark_many(db, [(message.id, "rejected", reason)])
             log.warning("entry %d: 2601 found its message processed after all and undid it (%s); parked",
@@ -98,7 +100,7 @@ def resolve_lost_reply(db: LocalDatabase, client: CentralClient, local_id: int, 
         renewed = outbox.renew_msgid(db, message, f"2601 {result} of {msgid}")
         log.info("entry %d: its message never took effect (2601 %s); sending it again (round %d)", local_id,
                  result, attempt + 1)
-        answer = send_now(db, client, local_id, deadline=deadline, operator=operator)
+        answer = send_now(db, client, local_id, deadline=deadline, operator=operator, infno=infno)
         if not answer.lost:
             return answer
         log.info("entry %d: the reply to %s was lost again (%.1f s so far)", local_id, renewed,

@@ -1,12 +1,12 @@
 """What the desk pulls from the central system: policy packs (9501), the catalogue (9503), the
-roster with year-to-date accumulators (9502 deltas), one person (1101) and one person's
-accumulators for a year (5206).
+review-rule libraries (9504), the roster with year-to-date accumulators (9502 deltas), one person
+(1101) and one person's accumulators for a year (5206).
 
-A pulled pack or catalogue is used only after its sha256 matches what the central system
-announced and the rules core has validated it (``rules.parse_pack`` / ``parse_catalog``, via the
-caches). Pulled year-to-date figures are rebased onto the local journal
-(``reconcile.put_pulled_persons``): the central system names the entries of this site they already
-include (``site_local_ids``), so nothing is counted twice.
+A pulled pack, catalogue or review-rule library is used only after its sha256 matches what the
+central system announced and the rules core has validated it (``rules.parse_pack`` /
+``parse_catalog`` / ``rules.review.parse_library``, via the caches). Pulled year-to-date figures
+are rebased onto the local journal (``reconcile.put_pulled_persons``): the central system names the
+entries of this site they already include (``site_local_ids``), so nothing is counted twice.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from .. import protocol as p
 from ..rules import RulesError
 from ..store import LocalDatabase, benefits, caches, reconcile
+from ..store import review_libraries as review_cache
 from ..store.caches import CachedPerson
 from .client import CentralClient
 from .errors import BadAnswer, PulledDataRejected
@@ -29,7 +30,7 @@ from .errors import BadAnswer, PulledDataRejected
 log = logging.getLogger(__name__)
 
 __all__ = ["PullReport", "pull_accumulators", "pull_all", "pull_catalogue", "pull_packs", "pull_person",
-           "pull_roster"]
+           "pull_review_libraries", "pull_roster"]
 
 ROSTER_CURSOR = "roster_cursor"
 ROSTER_PAGE = 500
@@ -41,6 +42,7 @@ class PullReport:
     catalogue: str = ""                                 # "updated", "unchanged"
     persons: int = 0                                    # roster entries pulled
     roster_cursor: int = 0
+    review_libraries: list[str] = field(default_factory=list)  # "id version" of libraries newly cached
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,6 +89,35 @@ def pull_packs(db: LocalDatabase, client: CentralClient, *, operator: str = "syn
             raise PulledDataRejected(f"policy pack {pack_id} from the central system is not valid: {exc}") from None
         added.append(f"{pack.id} {pack.version}")
         log.info("policy pack %s %s cached from the central system", pack.id, pack.version)
+    return added
+
+
+def pull_review_libraries(db: LocalDatabase, client: CentralClient, *, operator: str = "sync") -> list[str]:
+    """Cache every review-rule library the central system lists that is not cached yet (9504;
+    sha256 checked, validated like `review check`)."""
+    listing = _output(client.call(p.REVIEW_LIBRARY_DOWNLOAD, {"data": {}}).output, "9504").get("libraries")
+    if not isinstance(listing, list):
+        raise BadAnswer("9504: no libraries list")
+    cached = {row["sha256"] for row in review_cache.library_summaries(db)}
+    added: list[str] = []
+    for entry in listing:
+        if not isinstance(entry, dict) or entry.get("sha256") in cached:
+            continue
+        library_id = str(entry.get("id") or "")
+        out = _output(client.call(p.REVIEW_LIBRARY_DOWNLOAD, {"data": {"id": library_id}}).output,
+                      f"9504 {library_id}")
+        data, sha = _decoded(out, f"review-rule library {library_id}")
+        if sha != entry.get("sha256"):
+            raise PulledDataRejected(f"review-rule library {library_id}: the download is not the listed version; "
+                                     "not used")
+        try:
+            library = review_cache.put_library(db, data, str(out.get("source_name") or f"{library_id}.toml"),
+                                               operator=operator)
+        except RulesError as exc:
+            raise PulledDataRejected(f"review-rule library {library_id} from the central system is not valid: "
+                                     f"{exc}") from None
+        added.append(f"{library.id} {library.version}")
+        log.info("review-rule library %s %s cached from the central system", library.id, library.version)
     return added
 
 
@@ -180,6 +211,7 @@ def pull_accumulators(db: LocalDatabase, client: CentralClient, psn_no: str, yea
 def pull_all(db: LocalDatabase, client: CentralClient, *, operator: str = "sync") -> PullReport:
     report = PullReport()
     report.packs = pull_packs(db, client, operator=operator)
+    report.review_libraries = pull_review_libraries(db, client, operator=operator)
     report.catalogue = "updated" if pull_catalogue(db, client, operator=operator) else "unchanged"
     report.persons = pull_roster(db, client, operator=operator)
     report.roster_cursor = int(caches.sync_state(db).get(ROSTER_CURSOR, "0") or 0)

@@ -177,9 +177,11 @@ class HistoryPage(DeskPage):
         open_button = key_button(self.tr("Open"), "Ctrl+O", self.open_selected)
         reprint = key_button(self.tr("Reprint slip"), "Ctrl+P", self.reprint_selected)
         reverse = key_button(self.tr("Reverse…"), "Ctrl+R", self.reverse_selected)
+        stay = key_button(self.tr("Admission and discharge…"), "Ctrl+T", self.stay_actions_selected, "stay_actions")
+        self.stay_dialog: QDialog | None = None  # ui/stay_actions.py, for the selected settlement's stay
         actions = QHBoxLayout()
         actions.addWidget(self.message, 1)
-        for button in (open_button, reprint, reverse):
+        for button in (open_button, reprint, reverse, stay):
             actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -279,6 +281,19 @@ class HistoryPage(DeskPage):
         self.tasks.run(lambda: desk.reverse(desk.login(name, password, via="reversal"), local_id, reason,
                                             paid_by=cashier),
                        self._reversed, self._error)
+
+    def stay_actions_selected(self) -> None:
+        """出院办理 / 入院撤销 / 出院撤销 / 明细撤销 for the selected settlement's stay (ui/stay_actions.py)."""
+        row = self.selected()
+        if row is None:
+            return
+        from .stay_actions import StayActionsDialog
+
+        dialog = StayActionsDialog(self.desk, self.tasks, self.operator, str(row.get("mdtrt_id") or ""), self,
+                                   patient=str(row.get("psn_name") or ""))
+        dialog.answered.connect(lambda _: self.search())
+        self.stay_dialog = dialog
+        dialog.open()
 
     def reverse_entry(self, local_id: int, at: str = "") -> None:
         """Find one settlement (its no., from the day it was made), select it and open its reversal."""

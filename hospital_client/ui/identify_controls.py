@@ -1,4 +1,4 @@
-"""The settle screen's identification: the lookup box (a QR scanner typing an e-voucher, an ID
+"""The identification of the settle and outpatient screens: the lookup box (a QR scanner typing an e-voucher, an ID
 or card number, like a keyboard), the card reader (F6, its button beside 查找), and the patient's
 benefit status (2001 / the roster) on its own line under the patient, before any bill is computed.
 
@@ -8,10 +8,10 @@ Every read and look-up runs in a worker; the reader's driver never blocks the wi
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from ..app import PersonView
 from ..app.identification import BenefitNotEnjoyed, BenefitStatus
@@ -19,7 +19,8 @@ from .messages import show_error
 from .widgets import key_button
 
 if TYPE_CHECKING:
-    from .settle_page import SettlePage
+    from ..app import Desk
+    from .tasks import TaskRunner
 
 READ_CARD_KEY = "F6"
 
@@ -28,12 +29,36 @@ def _day(date: QDate) -> dt.date:
     return dt.date(date.year(), date.month(), date.day())
 
 
+class IdentifyHost(Protocol):
+    """What a page offers its IdentifyControls (the settle page, the outpatient page): the lookup
+    box, the days asked about (``begin``/``end``), the message line, the stay HIS handed over
+    (``taken``, None if none) and where the person found goes (``_found``)."""
+
+    desk: Desk
+    tasks: TaskRunner
+    person: PersonView | None
+    taken: Any
+    begin: QDateEdit
+    end: QDateEdit
+    identify: QLineEdit
+    state_label: QLabel
+
+    def _found(self, people: list[PersonView]) -> None: ...
+
+    def _info(self, text: str) -> None: ...
+
+    def _error(self, exc: BaseException) -> None: ...
+
+
 class IdentifyControls(QWidget):
     """The read-card button (F6) for the row of the lookup box, and ``benefit_label`` for the
-    line under the patient. ``lookup`` and ``read_card`` hand the person to the page's ``_found``."""
+    line under the patient. ``lookup`` and ``read_card`` hand the person to the page's ``_found``;
+    ``status_shown`` carries each benefit status shown (a page refuses to compute a refused one)."""
 
-    def __init__(self, page: SettlePage) -> None:
-        super().__init__(page)
+    status_shown = Signal(object)
+
+    def __init__(self, page: IdentifyHost) -> None:
+        super().__init__(page if isinstance(page, QWidget) else None)
         self.page = page
         self.read_button: QPushButton = key_button(self.tr("Read card"), READ_CARD_KEY, self.read_card,
                                                    "read_card_button")
@@ -116,6 +141,7 @@ class IdentifyControls(QWidget):
                 f"benefits {status.state} from {status.begndate}", state=status.state, begndate=status.begndate,
                 enddate=status.enddate, reason=status.reason))
         self.benefit_label.setVisible(True)
+        self.status_shown.emit(status)
 
     def clear(self) -> None:
         self._asked += 1

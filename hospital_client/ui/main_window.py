@@ -27,6 +27,7 @@ from .tasks import TaskRunner
 from .widgets import with_key
 
 if TYPE_CHECKING:
+    from .clearing_page import ClearingPage
     from .dayend_page import DayEndPage
     from .history_page import HistoryPage
     from .outpatient_page import OutpatientPage
@@ -95,6 +96,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self._dayend, self.tr("Day-end"))
         self._lists = PageSlot(self._make_lists)
         self.tabs.addTab(self._lists, self.tr("Settlement lists"))
+        self._clearing = PageSlot(self._make_clearing)
+        self.tabs.addTab(self._clearing, self.tr("Clearing"))
         self._outpatient = PageSlot(self._make_outpatient)
         self.tabs.addTab(self._outpatient, self.tr("Outpatient"))
         self._settings: PageSlot | None = None
@@ -113,15 +116,19 @@ class MainWindow(QMainWindow):
 
         self._add_key(self.tr("Identify patient"), "F2", self._identify)
         self._add_key(self.tr("Import bill"), "F4", self._on_settle(self.settle_page.choose_bill))
-        self._add_key(self.tr("Compute"), "F5", self._on_settle(self.settle_page.compute))
-        self._add_key(self.tr("Settle"), "F9", self._on_settle(self.settle_page.settle))
+        self._add_key(self.tr("Compute"), "F5", self._on_settle(self.settle_page.compute,
+                                                                 lambda: self.outpatient_page.compute()))
+        self._add_key(self.tr("Settle"), "F9", self._on_settle(self.settle_page.settle,
+                                                               lambda: self.outpatient_page.settle()))
         self._add_key(self.tr("Print slip"), "F12", self._on_settle(lambda: self.settle_page.print_slip()))
-        self._add_key(self.tr("New patient"), "Esc", self._on_settle(self.settle_page.new_patient))
+        self._add_key(self.tr("New patient"), "Esc", self._on_settle(self.settle_page.new_patient,
+                                                                     lambda: self.outpatient_page.new_visit()))
         self._add_key(self.tr("Sync now"), "F8", self._sync_now)
         self._add_key(self.tr("Amount tendered"), "F7", self._on_settle(self.settle_page.focus_tendered))
         self._add_key(self.tr("Log out / switch operator"), "F11", lambda: self.switch_operator())
         self._add_key(self.tr("Settlement lists"), "Ctrl+Shift+L", lambda: self.show_page(self.settlement_list_page))
         self._add_key(self.tr("Outpatient"), "F10", self.show_outpatient)
+        self._add_key(self.tr("Clearing"), "Ctrl+Shift+Q", self.show_clearing)
 
         # Status bar: site and operator, online state, queue, last sync, pack, clock.
         self.site_status = QLabel(f"{desk.site_name}　{operator.display_name or operator.name}")
@@ -213,6 +220,21 @@ class MainWindow(QMainWindow):
         return SettlementListPage(self.desk, self.tasks, self.operator)
 
     @property
+    def clearing_page(self) -> ClearingPage:
+        return cast("ClearingPage", self._clearing.page())
+
+    def show_clearing(self) -> None:
+        """The monthly clearing page (Ctrl+Shift+Q) with the month focused."""
+        page = self.clearing_page
+        self.show_page(page)
+        page.focus_month()
+
+    def _make_clearing(self) -> QWidget:
+        from .clearing_page import ClearingPage
+
+        return ClearingPage(self.desk, self.tasks, self.operator)
+
+    @property
     def outpatient_page(self) -> OutpatientPage:
         return cast("OutpatientPage", self._outpatient.page())
 
@@ -247,8 +269,13 @@ class MainWindow(QMainWindow):
         self.addAction(action)
         return action
 
-    def _on_settle(self, fn: object) -> object:
+    def _on_settle(self, fn: object, on_outpatient: Callable[[], object] | None = None) -> object:
+        """A window key of the settle page; with ``on_outpatient``, what it does while the
+        outpatient page is shown (F5, F9, Esc act on the visit there)."""
         def run() -> None:
+            if on_outpatient is not None and self.tabs.currentWidget() is self._outpatient:
+                on_outpatient()
+                return
             self.tabs.setCurrentWidget(self.settle_page)
             fn()  # type: ignore[operator]
         return run
@@ -303,6 +330,9 @@ class MainWindow(QMainWindow):
         self.queue_page.sync_now()
 
     def _identify(self) -> None:
+        if self.tabs.currentWidget() is self._outpatient:  # F2 on the outpatient page: its patient box
+            self.outpatient_page.focus_id()
+            return
         self.tabs.setCurrentWidget(self.settle_page)
         self.settle_page.focus_identify()
 

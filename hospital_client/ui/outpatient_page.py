@@ -1,6 +1,10 @@
 """门诊: an outpatient visit at the window, fast enough for a queue, keyboard only.
 
-    the ID box        scan or type the 医保 number, ID or card number, Enter: the patient
+    the ID box        scan or type the 医保 number, e-voucher, ID or card number, Enter: the
+                      patient (identified as on the settle page: 1101 online, the roster offline)
+    F6                read the card on the reader
+                      the patient's benefits (2001) are shown under them; a person who cannot
+                      enjoy them today is stopped before any figure is computed
     Ctrl+M            普通门诊 (11) <-> 门诊慢特病 (14); for 14 the disease list opens, the
                       person's filed diseases first (5301), Enter takes one
     the item box      "N" (a quick item by its number), a catalogue code, "*QTY" and "@PRICE"
@@ -9,6 +13,7 @@
     Enter (item box empty)   confirm and settle (online through the chain, or offline, queued)
     Ctrl+O            the visit from a HIS file (the JSON of `outpatient settle`)
     Ctrl+Del          remove the last line;  Ctrl+N  the next patient
+    F5 / F9 / Esc     (the window's keys, on this page) compute / settle / the next patient
 
 A visit after the ID: Enter, "1*12", Enter, Enter: 7 keystrokes (14: Ctrl+M, Enter, 9).
 After a settlement the page is ready for the next patient with the ID box focused.
@@ -21,10 +26,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
+    QDateEdit,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -41,7 +47,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..app import Desk, HospitalClientError, Operator, PersonView
+from ..app.identification import BenefitNotEnjoyed, BenefitStatus
 from ..app.outpatient import DiseaseChoice, VisitInput, parse_visit
+from .identify_controls import IdentifyControls
 from .messages import show_error, show_info
 from .tasks import TaskRunner
 from .widgets import DeskPage, key_button
@@ -76,6 +84,14 @@ class OutpatientPage(DeskPage):
         self.id_edit.setObjectName("op_id")
         self.id_edit.setPlaceholderText(self.tr("Scan or type the insurance number, ID or card number, Enter"))
         self.id_edit.returnPressed.connect(self.lookup)
+        # what the identification (ui/identify_controls.py) asks of its page: the lookup box, the
+        # visit's day (today), no HIS stay, the message line
+        self.identify = self.id_edit
+        self.taken: Any = None
+        self.begin = QDateEdit(QDate.currentDate(), self)
+        self.begin.setVisible(False)
+        self.end = self.begin
+        self._from_file: VisitInput | None = None
         self.person_label = QLabel()
         self.person_label.setObjectName("op_person")
         self.med_type = QComboBox()
@@ -134,6 +150,9 @@ class OutpatientPage(DeskPage):
         self.message.setObjectName("op_message")
         self.message.setWordWrap(True)
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.state_label = self.message
+        self.identification = IdentifyControls(self)
+        self.identification.status_shown.connect(self._benefit_shown)
         settle_button = key_button(self.tr("Settle"), "Ctrl+Return", self.settle, "op_settle")
         next_button = key_button(self.tr("Next patient"), "Ctrl+N", self.new_visit, "op_next")
         file_button = key_button(self.tr("Visit from HIS file"), "Ctrl+O", self.open_file, "op_file")
@@ -142,8 +161,12 @@ class OutpatientPage(DeskPage):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         form = QFormLayout()
-        form.addRow(self.tr("Patient"), self.id_edit)
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.id_edit, 1)
+        id_row.addWidget(self.identification)
+        form.addRow(self.tr("Patient"), id_row)
         form.addRow("", self.person_label)
+        form.addRow("", self.identification.benefit_label)
         kind = QHBoxLayout()
         kind.addWidget(self.med_type)
         kind.addWidget(self.disease_label)
@@ -170,27 +193,49 @@ class OutpatientPage(DeskPage):
         self.id_edit.selectAll()
 
     def lookup(self) -> None:
+        """The ID box: a scanned e-voucher, ID or card number is identified like a card read (in a
+        worker: 1101 online, the roster offline), a 医保 number looked up in the roster."""
         key = self.id_edit.text().strip()
         if not key:
             return
-        try:
-            found = self.desk.lookup(key)
-        except HospitalClientError as exc:
-            show_error(self.message, exc)
-            return
-        if not found:
+        show_info(self.message, self.tr("Looking up…"))
+        self.identification.lookup(key)
+
+    def _info(self, text: str) -> None:
+        show_info(self.message, text)
+
+    def _found(self, people: list[PersonView]) -> None:
+        """The person identified (the ID box or the card reader, F6)."""
+        if not people:
             show_info(self.message, self.tr("No insured person with this number in the roster."))
+            self._from_file = None
             self.focus_id()
             return
+        from_file, self._from_file = self._from_file, None
         self.new_visit(keep_id=True)
-        self.person = found[0]
+        self.person = people[0]
         self.id_edit.setText(self.person.psn_no)  # an ID or card number typed or scanned does not stay on screen
         self.person_label.setText(f"{self.person.psn_name}　{self.person.certno}　{self.person.psn_no}")
+        self.identification.person_shown(self.person)
         show_info(self.message, self.tr("Type an item (its number or code) and press Enter."))
-        if self.med_type.currentData() == "14":
+        if from_file is not None:
+            self._fill_from(from_file)
+        elif self.med_type.currentData() == "14":
             self._load_diseases()
         else:
             self.item_edit.setFocus()
+
+    def _refusal(self) -> BenefitNotEnjoyed | None:
+        """The patient's benefits refused for today (2001, or the roster offline), else None."""
+        status = self.identification.status
+        if status is None or status.enjoyed or self.person is None or status.psn_no != self.person.psn_no:
+            return None
+        return BenefitNotEnjoyed(f"benefits {status.state} from {status.begndate}", state=status.state,
+                                 begndate=status.begndate, enddate=status.enddate, reason=status.reason)
+
+    def _benefit_shown(self, status: BenefitStatus) -> None:
+        if not status.enjoyed:
+            self._recompute()  # no figures for a visit the insurance does not pay
 
     def toggle_type(self) -> None:
         self.med_type.setCurrentIndex(1 - self.med_type.currentIndex())
@@ -293,11 +338,22 @@ class OutpatientPage(DeskPage):
         return parse_visit({"psn_no": self.person.psn_no, "med_type": med_type, "dise_codg": dise,
                             "fees": [dict(line) for line in self.lines]})
 
+    def compute(self) -> None:
+        """F5 on this page: the figures again (they follow every line at once anyway)."""
+        self._recompute()
+        refusal = self._refusal()
+        if refusal is not None:
+            show_error(self.message, refusal)
+        elif self.result is None:
+            show_info(self.message, self.tr("Identify the patient, choose the disease (14) and add at least "
+                                            "one item first."))
+
     def _recompute(self) -> None:
-        """The figures at once (local rules core, a few milliseconds)."""
+        """The figures at once (local rules core, a few milliseconds); none for a patient whose
+        benefits are refused today."""
         self.result = None
         visit = self.visit()
-        if visit is None:
+        if visit is None or self._refusal() is not None:
             for label in self.figure_labels.values():
                 label.setText("—")
             self.explain.clear()
@@ -319,6 +375,10 @@ class OutpatientPage(DeskPage):
             return
         if self.outcome is not None:
             show_info(self.message, self.tr("Already settled. Ctrl+N for the next patient."))
+            return
+        refusal = self._refusal()
+        if refusal is not None:
+            show_error(self.message, refusal)
             return
         visit = self.visit()
         if visit is None or self.result is None:
@@ -350,6 +410,7 @@ class OutpatientPage(DeskPage):
     def new_visit(self, *, keep_id: bool = False) -> None:
         self.person, self.lines, self.result, self.outcome = None, [], None, None
         self.person_label.clear()
+        self.identification.clear()
         self.disease.clear()
         self.item_edit.clear()
         self._show_lines()
@@ -372,7 +433,10 @@ class OutpatientPage(DeskPage):
             return
         self.id_edit.setText(visit.psn_no)
         self.med_type.setCurrentIndex(0 if visit.med_type == "11" else 1)
+        self._from_file = visit  # its lines once the patient is identified
         self.lookup()
+
+    def _fill_from(self, visit: VisitInput) -> None:
         self.lines = [{k: str(f.get(k, "")) for k in ("med_list_codg", "name", "pric", "cnt", "det_item_fee_sumamt")}
                       for f in visit.fees]
         if visit.dise_codg:

@@ -28,7 +28,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-    from ..app import Desk, DuplicateSettlement, EncounterInput, demo_bills_dir, demo_roster
+    from ..app import Desk, DuplicateSettlement, EncounterInput, demo_bills_dir, demo_roster, stay_transactions
     from ..app.bill_import import import_bill_bytes
     from .application import make_application
     from .bill_dialog import BillPreviewDialog
@@ -37,6 +37,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     from .login_dialog import LoginDialog
     from .main_window import MainWindow
     from .settle_page import ConfirmDialog, FirstSettlementDialog, OverlapDialog
+    from .stay_actions import StayActionsDialog
     from .tasks import TaskRunner
 
     out.mkdir(parents=True, exist_ok=True)
@@ -157,6 +158,29 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
             window.show_page(widget)
             pump(0.8)
             save(window, folder, name)
+        # The selected settlement's list checked (what is missing, beside the table; the demo has no
+        # medical record), the clearing page offline, and a stay's transactions with a confirmation.
+        lists = window.settlement_list_page
+        if lists.model.rowCount():
+            lists.view.selectRow(0)
+            lists.check_selected()
+            pump(0.8)
+        save(window, folder, "18-settlement-list-check")
+        window.show_clearing()
+        window.clearing_page.apply()
+        pump(0.8)
+        save(window, folder, "19-clearing-offline")
+        stay = StayActionsDialog(desk, tasks, clerk, "ZY-S0", window, discharged=today)
+        stay.show()
+        pump(0.2)
+        save(stay, folder, "20-stay-actions")
+        stay.ask(stay_transactions.DISCHARGE_CANCEL)
+        pump(0.2)
+        if stay.confirm_box is not None:
+            save(stay.confirm_box, folder, "21-stay-confirm")
+            stay.confirm_box.reject()
+        pump(0.2)
+        stay.close()
         # An outpatient visit (门诊) typed at the window: the figures at once, before it is settled.
         outpatient = window.outpatient_page
         window.show_page(outpatient)

@@ -1,27 +1,38 @@
 """结算清单: for the clerk and the 病案 office, the inpatient settlements of a period and the state
 of each one's settlement list at the central system (4104): missing (not uploaded), accepted,
 rejected by the quality control (with the reasons), not final yet (no central settlement id), or
-unknown (the central system could not be asked). Building and uploading a list needs the medical
-record (病案首页) and is done with `hospital-client settlement-list` (docs/operations.md)."""
+unknown (the central system could not be asked).
+
+The selected settlement's list is built here (with HIS's 病案首页 as a JSON file, chosen in the
+file dialog) and checked: what is missing (the main diagnosis, 离院方式, ...) is listed beside the
+table, in Chinese, and such a list is not sent. A complete one is uploaded (4101) and the central
+system's quality-control result shown; the table is read again."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from ..app import Desk, Operator
-from .messages import show_error, show_info
+from ..app import Desk, HospitalClientError, Operator
+from ..app.input_files import read_input_file
+from ..app.settlement_list import SettlementList, SettlementListIncomplete
+from .messages import Notice, show_error, show_info
 from .models import DictTableModel
 from .tasks import TaskRunner
 from .widgets import DeskPage, day_edit, key_button, table_view
@@ -30,6 +41,7 @@ __all__ = ["SettlementListPage"]
 
 # The states that need someone's work first.
 TO_DO = ("missing", "rejected")
+MAX_RECORD_BYTES = 1024 * 1024
 
 
 class SettlementListPage(DeskPage):
@@ -74,22 +86,62 @@ class SettlementListPage(DeskPage):
         self.detail.setObjectName("list_detail")
         self.detail.setWordWrap(True)
         self.detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        help_text = QLabel(self.tr("A list is built and uploaded with the medical record: "
-                                   "hospital-client settlement-list LOCAL_ID --record FILE --upload"))
-        help_text.setObjectName("list_help")
-        help_text.setWordWrap(True)
-        help_text.setStyleSheet("color:#555555")
         box = QGroupBox(self.tr("Settlement lists"))
         layout = QVBoxLayout(box)
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.detail)
-        layout.addWidget(help_text)
+        panel = self._build_panel()
+        row = QHBoxLayout()
+        row.addWidget(box, 1)
+        row.addWidget(panel)
         outer = QVBoxLayout(self)
-        outer.addWidget(box, 1)
+        outer.addLayout(row, 1)
         outer.addWidget(self.message)
         self._rows: list[dict[str, Any]] = []
+        self.record: dict[str, Any] | None = None
+        self.record_dialog: QFileDialog | None = None
+        self._panel_id: object = None  # the settlement the panel shows
+
+    def _build_panel(self) -> QGroupBox:
+        """Beside the table: the selected settlement's list, the medical record, what is missing
+        and the central quality control's result."""
+        panel = QGroupBox(self.tr("Build and upload the selected list"))
+        panel.setObjectName("list_panel")
+        panel.setMinimumWidth(340)
+        panel.setMaximumWidth(460)
+        self.record_label = QLabel(self.tr("Medical record (病案首页): none chosen"))
+        self.record_label.setObjectName("list_record")
+        self.record_label.setWordWrap(True)
+        self.record_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        choose = key_button(self.tr("Medical record file…"), "Ctrl+M", self.choose_record, "list_choose_record")
+        check = key_button(self.tr("Check the list"), "Ctrl+K", self.check_selected, "list_check")
+        upload = key_button(self.tr("Build and upload"), "Ctrl+U", self.upload_selected, "list_upload")
+        self.check_state = QLabel()
+        self.check_state.setObjectName("list_check_state")
+        self.check_state.setWordWrap(True)
+        self.check_state.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.problems = QListWidget()
+        self.problems.setObjectName("list_problems")
+        self.problems.setWordWrap(True)
+        self.qc_result = QLabel()
+        self.qc_result.setObjectName("list_qc_result")
+        self.qc_result.setWordWrap(True)
+        self.qc_result.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(panel)
+        layout.addWidget(self.record_label)
+        layout.addWidget(choose)
+        buttons = QHBoxLayout()
+        buttons.addWidget(check)
+        buttons.addWidget(upload)
+        layout.addLayout(buttons)
+        layout.addWidget(self.check_state)
+        layout.addWidget(QLabel(self.tr("Missing or wrong in the list:")))
+        layout.addWidget(self.problems, 1)
+        layout.addWidget(QLabel(self.tr("Central quality control:")))
+        layout.addWidget(self.qc_result)
+        return panel
 
     def refresh(self) -> None:
         day_from = self.day_from.date().toString("yyyy-MM-dd")
@@ -131,6 +183,112 @@ class SettlementListPage(DeskPage):
             self.detail.setText("")
             return
         row = self.model.row_at(indexes[0].row())
+        if row["local_id"] != self._panel_id:  # another settlement: the panel spoke of the last one
+            self._panel_id = row["local_id"]
+            self.problems.clear()
+            self.check_state.setText("")
+            self.qc_result.setText("")
         reasons = row.get("reasons") or []
         text = self.tr("Settlement no. %1: %2").replace("%1", str(row["local_id"])).replace("%2", row["state_text"])
         self.detail.setText(text + ("\n" + "\n".join(f"• {r}" for r in reasons) if reasons else ""))
+
+    # --- building and uploading the selected list ----------------------------------------------
+    def selected_local_id(self) -> int | None:
+        indexes = self.view.selectionModel().selectedRows()
+        return int(self.model.row_at(indexes[0].row())["local_id"]) if indexes else None
+
+    def choose_record(self) -> None:
+        """Qt's own file dialog (in the interface language) for HIS's 病案首页 JSON file."""
+        dialog = QFileDialog(self, self.tr("Medical record (病案首页) of the settlement"), "",
+                             self.tr("Medical record (*.json);;All files (*)"))
+        dialog.setObjectName("list_record_dialog")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(self.use_record)
+        self.record_dialog = dialog
+        dialog.open()
+
+    def use_record(self, path: str) -> None:
+        """Read the 病案首页 file (a JSON object: dscg_way, diseinfo, diag_names, oprninfo, ...)."""
+        self.record_dialog = None
+        try:
+            data = read_input_file(path, max_bytes=MAX_RECORD_BYTES, what="medical record file")
+            value = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            show_error(self.message, Notice(self.tr("The medical record file is not JSON text (UTF-8); "
+                                                    "export it from HIS again.")))
+            return
+        except (HospitalClientError, OSError) as exc:  # missing, unreadable, too large: the clerk reads why
+            show_error(self.message, exc)
+            return
+        if not isinstance(value, dict):
+            show_error(self.message, Notice(self.tr("The medical record file must hold one JSON object "
+                                                    "(dscg_way, diseinfo, oprninfo, ...).")))
+            return
+        self.record = value
+        self.record_label.setText(self.tr("Medical record (病案首页): %1").replace("%1", Path(path).name))
+        self.record_label.setToolTip(path)
+        show_info(self.message, "")
+
+    def _need_selection(self) -> int | None:
+        local_id = self.selected_local_id()
+        if local_id is None:
+            show_error(self.message, Notice(self.tr("Select a settlement in the table first.")))
+        return local_id
+
+    def check_selected(self) -> None:
+        """Build the selected list and list what is missing (nothing is sent)."""
+        local_id = self._need_selection()
+        if local_id is None:
+            return
+        desk, record = self.desk, self.record
+        self.tasks.run(lambda: desk.settlement_list(local_id, record), self._checked,
+                       lambda exc: self._failed(exc))
+
+    def _checked(self, built: SettlementList) -> None:
+        self._show_problems(built.local_id, built.problems)
+        show_info(self.message, "")
+
+    def _show_problems(self, local_id: int, found: Sequence[Any]) -> None:
+        self._panel_id = local_id
+        self.problems.clear()
+        for problem in found:
+            self.problems.addItem(f"{problem.msg}")
+            self.problems.item(self.problems.count() - 1).setToolTip(f"{problem.code} {problem.field}")
+        if found:
+            self.check_state.setStyleSheet("color:#b00000;font-weight:bold")
+            self.check_state.setText(self.tr("The list of settlement no. %1 is incomplete: %2 problem(s); it is "
+                                             "not uploaded.").replace("%1", str(local_id)).replace("%2", str(len(found))))
+        else:
+            self.check_state.setStyleSheet("color:#1e7b34;font-weight:bold")
+            self.check_state.setText(self.tr("The list of settlement no. %1 is complete and can be uploaded.")
+                                     .replace("%1", str(local_id)))
+
+    def upload_selected(self) -> None:
+        """Build, check and upload (4101) the selected list; the central QC result beside the table."""
+        local_id = self._need_selection()
+        if local_id is None:
+            return
+        desk, record, operator = self.desk, self.record, self.operator.name
+        show_info(self.message, self.tr("Uploading the list of settlement no. %1…").replace("%1", str(local_id)))
+        self.tasks.run(lambda: desk.upload_settlement_list(operator, local_id, record), self._uploaded,
+                       lambda exc: self._failed(exc, local_id))
+
+    def _uploaded(self, answer: dict[str, Any]) -> None:
+        local_id = int(answer.get("local_id") or 0)
+        self._show_problems(local_id, [])
+        items = [x for x in answer.get("qc_items") or [] if isinstance(x, dict)]
+        state = self.state_names.get(str(answer.get("stas", "")), str(answer.get("stas", "")))
+        text = self.tr("Settlement no. %1: %2").replace("%1", str(local_id)).replace("%2", state)
+        if answer.get("setl_list_id"):
+            text += "（" + self.tr("list no. %1").replace("%1", str(answer["setl_list_id"])) + "）"
+        self.qc_result.setText(text + "".join(f"\n• {x.get('msg', '')}" for x in items))
+        self.qc_result.setStyleSheet("color:#b00000" if answer.get("stas") == "rejected" else "color:#1e7b34")
+        self.check_state.setText(self.tr("Uploaded."))
+        show_info(self.message, text)
+        self.refresh()
+
+    def _failed(self, exc: BaseException, local_id: int | None = None) -> None:
+        if isinstance(exc, SettlementListIncomplete) and local_id is not None:
+            self._show_problems(local_id, exc.problems)
+        show_error(self.message, exc)

@@ -127,6 +127,249 @@
     </message>
 </context>
 <context>
+    <name>ClearingPage</name>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="63" />
+        <source>Reconcile and apply for clearing</source>
+        <translation>对账并申请清算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="65" />
+        <source>Withdraw the application…</source>
+        <translation>撤销清算申请…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="68" />
+        <source>Clearing month</source>
+        <translation>清算年月</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="75" />
+        <source>Inpatient</source>
+        <translation>住院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="75" />
+        <source>Outpatient</source>
+        <translation>门诊</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="77" />
+        <source>Clearing type</source>
+        <translation>清算类别</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="77" />
+        <source>Insurance type</source>
+        <translation>险种</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="78" />
+        <source>Persons</source>
+        <translation>人次</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="78" />
+        <source>Total</source>
+        <translation>医疗费总额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="79" />
+        <source>Within the scheme</source>
+        <translation>符合范围费用</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="79" />
+        <source>Funds to clear</source>
+        <translation>基金申请金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="80" />
+        <source>Personal account</source>
+        <translation>个人账户</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="80" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="81" />
+        <source>By fund</source>
+        <translation>按基金</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="81" />
+        <source>Application no.</source>
+        <translation>清算申请号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="82" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="86" />
+        <source>Not at the central system (not synced yet)</source>
+        <translation>中心没有（尚未同步上传）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="87" />
+        <source>Only at the central system, not in this desk's journal</source>
+        <translation>仅中心有，本机流水中没有</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="88" />
+        <source>Amounts differ</source>
+        <translation>金额不一致</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="90" />
+        <source>Settlement no.</source>
+        <translation>结算号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="90" />
+        <source>Central settlement id</source>
+        <translation>中心结算ID</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="91" />
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="92" />
+        <source>Total (desk)</source>
+        <translation>总额（本机）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="92" />
+        <source>Total (central)</source>
+        <translation>总额（中心）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="93" />
+        <source>Funds (desk)</source>
+        <translation>基金（本机）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="93" />
+        <source>Funds (central)</source>
+        <translation>基金（中心）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="94" />
+        <source>Cash (desk)</source>
+        <translation>现金（本机）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="94" />
+        <source>Cash (central)</source>
+        <translation>现金（中心）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="95" />
+        <source>Desk minus central</source>
+        <translation>本机减中心</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="99" />
+        <source>Clearing applications by clearing type and insurance type</source>
+        <translation>清算申请（按清算类别和险种）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="101" />
+        <source>Settlements that do not reconcile (对账不平)</source>
+        <translation>对账不平的结算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="107" />
+        <source>Choose the month and apply: the month is reconciled with the insurance centre first.</source>
+        <translation>选择清算年月后申请：先与医保中心对账，对平后才申请清算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="126" />
+        <source>Reconciling %1 with the insurance centre…</source>
+        <translation>正在与医保中心对账（%1）…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="136" />
+        <source>Withdrawn</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="136" />
+        <source>Applied</source>
+        <translation>已申请</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="138" />
+        <source>Refused: %1</source>
+        <translation>被拒：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="151" />
+        <source>%1 reconciles with the insurance centre: %2 entries, total %3, funds %4, cash %5.</source>
+        <translation>%1 与医保中心对账相符：%2 笔，医疗费总额 %3，基金支付 %4，现金 %5。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="157" />
+        <source>Clearing applied for: %1 application(s).</source>
+        <translation>已申请清算：%1 份申请。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="161" />
+        <source>Nothing to clear in %1: no settlement in the month.</source>
+        <translation>%1 无需清算：本月没有结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="182" />
+        <source>Desk: total %1, funds %2, cash %3. Insurance centre: %4 settlements, total %5, funds %6, cash %7.</source>
+        <translation>本机：医疗费总额 %1，基金支付 %2，现金 %3。医保中心：%4 笔，医疗费总额 %5，基金支付 %6，现金 %7。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="199" />
+        <source>Clearing is done with the insurance centre, which cannot be reached from this desk just now. Nothing was applied for or withdrawn; try again when the link is back.</source>
+        <translation>清算须连接医保中心，本机现在连接不上医保中心。未申请、也未撤销任何清算；请在网络恢复后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="217" />
+        <source>Select an application that is in force first.</source>
+        <translation>请先选中一份有效的清算申请。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="220" />
+        <source>Withdraw the clearing application</source>
+        <translation>撤销清算申请</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="221" />
+        <source>Withdraw clearing application %1 (%2, %3, %4, funds %5)? The month can then be applied for again.</source>
+        <translation>撤销清算申请 %1（%2，%3，%4，基金 %5）？撤销后本月可重新申请。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="227" />
+        <source>&amp;Yes, withdraw</source>
+        <translation>是，撤销(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="228" />
+        <source>&amp;No</source>
+        <translation>否(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="239" />
+        <source>Nothing was withdrawn.</source>
+        <translation>未撤销任何申请。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="250" />
+        <source>Application %1 withdrawn.</source>
+        <translation>清算申请 %1 已撤销。</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmDialog</name>
     <message>
         <location filename="../../hospital_client/ui/settle_page.py" line="87" />
@@ -311,7 +554,7 @@
         <location filename="../../hospital_client/ui/dayend_page.py" line="201" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="223" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="251" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="194" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="218" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -354,7 +597,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/dayend_page.py" line="218" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="193" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="217" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -758,27 +1001,32 @@
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="211" />
+        <location filename="../../hospital_client/ui/history_page.py" line="180" />
+        <source>Admission and discharge…</source>
+        <translation>出入院办理…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="213" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="238" />
+        <location filename="../../hospital_client/ui/history_page.py" line="240" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="264" />
+        <location filename="../../hospital_client/ui/history_page.py" line="266" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="271" />
+        <location filename="../../hospital_client/ui/history_page.py" line="273" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="310" />
+        <location filename="../../hospital_client/ui/history_page.py" line="325" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -786,32 +1034,32 @@
 <context>
     <name>IdentifyControls</name>
     <message>
-        <location filename="../../hospital_client/ui/identify_controls.py" line="38" />
+        <location filename="../../hospital_client/ui/identify_controls.py" line="63" />
         <source>Read card</source>
         <translation>读卡</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/identify_controls.py" line="40" />
+        <location filename="../../hospital_client/ui/identify_controls.py" line="65" />
         <source>Read the social security card or ID card on the reader</source>
         <translation>读取读卡器上的社保卡或身份证</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/identify_controls.py" line="71" />
+        <location filename="../../hospital_client/ui/identify_controls.py" line="96" />
         <source>Reading the card…</source>
         <translation>正在读卡…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/identify_controls.py" line="106" />
+        <location filename="../../hospital_client/ui/identify_controls.py" line="131" />
         <source>Insurance benefits: normal</source>
         <translation>医保待遇：正常</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/identify_controls.py" line="108" />
+        <location filename="../../hospital_client/ui/identify_controls.py" line="133" />
         <source>further notice</source>
         <translation>另行通知</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/identify_controls.py" line="111" />
+        <location filename="../../hospital_client/ui/identify_controls.py" line="136" />
         <source>Insurance benefits %1 from %2 to %3: %4. This stay cannot be settled with the insurance.</source>
         <translation>医保%1：%2 至 %3，%4。本次就诊不能按医保结算。</translation>
     </message>
@@ -862,167 +1110,173 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="75" />
+        <location filename="../../hospital_client/ui/main_window.py" line="76" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="89" />
-        <location filename="../../hospital_client/ui/main_window.py" line="117" />
+        <location filename="../../hospital_client/ui/main_window.py" line="90" />
+        <location filename="../../hospital_client/ui/main_window.py" line="121" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="91" />
+        <location filename="../../hospital_client/ui/main_window.py" line="92" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="95" />
+        <location filename="../../hospital_client/ui/main_window.py" line="96" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="93" />
-        <location filename="../../hospital_client/ui/main_window.py" line="112" />
+        <location filename="../../hospital_client/ui/main_window.py" line="94" />
+        <location filename="../../hospital_client/ui/main_window.py" line="115" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="97" />
-        <location filename="../../hospital_client/ui/main_window.py" line="123" />
+        <location filename="../../hospital_client/ui/main_window.py" line="98" />
+        <location filename="../../hospital_client/ui/main_window.py" line="129" />
         <source>Settlement lists</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="99" />
-        <location filename="../../hospital_client/ui/main_window.py" line="124" />
+        <location filename="../../hospital_client/ui/main_window.py" line="100" />
+        <location filename="../../hospital_client/ui/main_window.py" line="131" />
+        <source>Clearing</source>
+        <translation>清算</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="102" />
+        <location filename="../../hospital_client/ui/main_window.py" line="130" />
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="103" />
+        <location filename="../../hospital_client/ui/main_window.py" line="106" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="114" />
+        <location filename="../../hospital_client/ui/main_window.py" line="117" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="115" />
+        <location filename="../../hospital_client/ui/main_window.py" line="118" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="116" />
+        <location filename="../../hospital_client/ui/main_window.py" line="119" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="118" />
+        <location filename="../../hospital_client/ui/main_window.py" line="123" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="119" />
+        <location filename="../../hospital_client/ui/main_window.py" line="124" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="120" />
+        <location filename="../../hospital_client/ui/main_window.py" line="126" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="121" />
+        <location filename="../../hospital_client/ui/main_window.py" line="127" />
         <source>Amount tendered</source>
         <translation>实收金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="122" />
-        <location filename="../../hospital_client/ui/main_window.py" line="137" />
+        <location filename="../../hospital_client/ui/main_window.py" line="128" />
+        <location filename="../../hospital_client/ui/main_window.py" line="144" />
         <source>Log out / switch operator</source>
         <translation>注销/切换操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="145" />
+        <location filename="../../hospital_client/ui/main_window.py" line="152" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="148" />
+        <location filename="../../hospital_client/ui/main_window.py" line="155" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="336" />
+        <location filename="../../hospital_client/ui/main_window.py" line="366" />
         <source>%1 waiting</source>
         <translation>%1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="338" />
+        <location filename="../../hospital_client/ui/main_window.py" line="368" />
         <source>this desk has no insurance centre configured</source>
         <translation>本窗口未配置医保中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="339" />
+        <location filename="../../hospital_client/ui/main_window.py" line="369" />
         <source>the last sync with the insurance centre failed</source>
         <translation>上次与医保中心同步未成功</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="340" />
+        <location filename="../../hospital_client/ui/main_window.py" line="370" />
         <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
         <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="343" />
+        <location filename="../../hospital_client/ui/main_window.py" line="373" />
         <source>Queued for upload: %1.</source>
         <translation>待上传：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="349" />
+        <location filename="../../hospital_client/ui/main_window.py" line="379" />
         <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
         <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="369" />
+        <location filename="../../hospital_client/ui/main_window.py" line="399" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="372" />
+        <location filename="../../hospital_client/ui/main_window.py" line="402" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="375" />
+        <location filename="../../hospital_client/ui/main_window.py" line="405" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="383" />
+        <location filename="../../hospital_client/ui/main_window.py" line="413" />
         <source>Policy packs: %1</source>
         <translation>政策包：%1 个</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="354" />
+        <location filename="../../hospital_client/ui/main_window.py" line="384" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="380" />
+        <location filename="../../hospital_client/ui/main_window.py" line="410" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="381" />
+        <location filename="../../hospital_client/ui/main_window.py" line="411" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="386" />
+        <location filename="../../hospital_client/ui/main_window.py" line="416" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
@@ -1030,178 +1284,184 @@
 <context>
     <name>OutpatientPage</name>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="77" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="85" />
         <source>Scan or type the insurance number, ID or card number, Enter</source>
         <translation>扫码或输入医保编号、身份证号或卡号，按回车</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="83" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="99" />
         <source>General outpatient (11)</source>
         <translation>普通门诊（11）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="84" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="100" />
         <source>Chronic/special disease outpatient (14)</source>
         <translation>门诊慢特病（14）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="90" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
         <source>Disease</source>
         <translation>病种</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="94" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="110" />
         <source>Item no. or code, *quantity, @price; Enter adds; Enter on an empty box settles</source>
         <translation>项目序号或编码，*数量，@单价；回车添加；空白时回车结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="99" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="115" />
         <source>Quick items: %1</source>
         <translation>常用项目：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="122" />
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="122" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="122" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="107" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="123" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="107" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="123" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="114" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="130" />
         <source>Total</source>
         <translation>医疗费总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="114" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="130" />
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="115" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="131" />
         <source>Pool pays</source>
         <translation>统筹支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="115" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="131" />
         <source>Funds pay</source>
         <translation>基金支付合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="116" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="117" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
         <source>Figures</source>
         <translation>结算金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="137" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="156" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="138" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="157" />
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="139" />
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="362" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="158" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="423" />
         <source>Visit from HIS file</source>
         <translation>从 HIS 文件读取就诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="145" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="167" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="151" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="174" />
         <source>Type (Ctrl+M)</source>
         <translation>医疗类别（Ctrl+M）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="152" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="175" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="165" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="188" />
         <source>Scan or type the patient's number and press Enter.</source>
         <translation>请扫码或输入患者编号，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="182" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="201" />
+        <source>Looking up…</source>
+        <translation>正在查找…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="210" />
         <source>No insured person with this number in the roster.</source>
         <translation>参保人员名册中没有此编号的人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="189" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="220" />
         <source>Type an item (its number or code) and press Enter.</source>
         <translation>请输入项目（序号或编码）后按回车。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="216" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="261" />
         <source>filed</source>
         <translation>已备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="216" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="261" />
         <source>not filed</source>
         <translation>未备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="216" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="261" />
         <source>filing unknown (offline)</source>
         <translation>备案未知（未连中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="220" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="265" />
         <source>The patient's policy has no chronic disease list.</source>
         <translation>该参保人的政策没有门诊慢特病病种目录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="237" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="282" />
         <source>Unknown item: give its number in the quick list or its catalogue code, e.g. 1*2 or CODE*2@3.50.</source>
         <translation>未知项目：请输入常用项目序号或目录编码，例如 1*2 或 编码*2@3.50。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="321" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="377" />
         <source>Already settled. Ctrl+N for the next patient.</source>
         <translation>已结算。按 Ctrl+N 接待下一位。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="325" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="348" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="385" />
         <source>Identify the patient, choose the disease (14) and add at least one item first.</source>
         <translation>请先识别患者、选择病种（门诊慢特病）并至少添加一个项目。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="329" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="389" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="339" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="399" />
         <source>No. %1 settled: %2. Patient pays %3. Next patient: scan the number.</source>
         <translation>第 %1 号已结算：%2。个人现金支付 %3 元。下一位请扫码。</translation>
     </message>
@@ -1636,7 +1896,7 @@
 <context>
     <name>ReviewGate</name>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="226" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="232" />
         <source>Override by %1 applied: check the split, then settle (F9).</source>
         <translation>已按主管 %1 的放行重算：请核对分担后结算 (F9)。</translation>
     </message>
@@ -2180,119 +2440,368 @@
 <context>
     <name>SettlementListPage</name>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="42" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="54" />
         <source>Only missing and rejected</source>
         <translation>只看未上传和未通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="45" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="57" />
         <source>Show</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="47" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="59" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="47" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="59" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="52" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
         <source>Missing (not uploaded)</source>
         <translation>未上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="52" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
         <source>Uploaded, passed</source>
         <translation>已上传，质控通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="53" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
         <source>Rejected by quality control</source>
         <translation>质控未通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="53" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
         <source>Settlement not final yet</source>
         <translation>结算尚未最终确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="54" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
         <source>Unknown (central system not reached)</source>
         <translation>未知（未连上医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="76" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="76" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="78" />
         <source>Stay</source>
         <translation>住院号/就诊ID</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="78" />
         <source>Central settlement id</source>
         <translation>中心结算ID</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
         <source>Settlement list</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="68" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="80" />
         <source>Uploaded</source>
         <translation>上传时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
-        <source>A list is built and uploaded with the medical record: hospital-client settlement-list LOCAL_ID --record FILE --upload</source>
-        <translation>结算清单按病案首页生成并上传：hospital-client settlement-list 结算号 --record 病案首页文件 --upload</translation>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="202" />
+        <source>Medical record (病案首页) of the settlement</source>
+        <translation>选择结算的病案首页</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="203" />
+        <source>Medical record (*.json);;All files (*)</source>
+        <translation>病案首页 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="218" />
+        <source>The medical record file is not JSON text (UTF-8); export it from HIS again.</source>
+        <translation>病案首页文件不是 JSON 文本（UTF-8），请从 HIS 重新导出。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="225" />
+        <source>The medical record file must hold one JSON object (dscg_way, diseinfo, oprninfo, ...).</source>
+        <translation>病案首页文件应为一个 JSON 对象（dscg_way、diseinfo、oprninfo 等），请从 HIS 重新导出。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="229" />
+        <source>Medical record (病案首页): %1</source>
+        <translation>病案首页：%1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="236" />
+        <source>Select a settlement in the table first.</source>
+        <translation>请先在表中选中一笔结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="260" />
+        <source>The list of settlement no. %1 is incomplete: %2 problem(s); it is not uploaded.</source>
+        <translation>结算号 %1 的结算清单不完整：%2 处问题，不能上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="264" />
+        <source>The list of settlement no. %1 is complete and can be uploaded.</source>
+        <translation>结算号 %1 的结算清单完整，可以上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="273" />
+        <source>Uploading the list of settlement no. %1…</source>
+        <translation>正在上传结算号 %1 的结算清单…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="284" />
+        <source>list no. %1</source>
+        <translation>清单号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="287" />
+        <source>Uploaded.</source>
+        <translation>已上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="89" />
         <source>Settlement lists</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="113" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="110" />
+        <source>Build and upload the selected list</source>
+        <translation>生成并上传选中结算的清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="114" />
+        <source>Medical record (病案首页): none chosen</source>
+        <translation>病案首页：未选择</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="118" />
+        <source>Medical record file…</source>
+        <translation>选择病案首页文件…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="119" />
+        <source>Check the list</source>
+        <translation>检查清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="120" />
+        <source>Build and upload</source>
+        <translation>生成并上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="140" />
+        <source>Missing or wrong in the list:</source>
+        <translation>清单缺少或有误的项目：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="142" />
+        <source>Central quality control:</source>
+        <translation>中心质控结果：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="165" />
         <source>%1 inpatient settlements</source>
         <translation>住院结算 %1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="117" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="169" />
         <source>The central system could not be asked; the upload states are unknown.</source>
         <translation>未能连上医保中心，清单上传状态未知。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="135" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="282" />
         <source>Settlement no. %1: %2</source>
         <translation>结算号 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>StayActionsDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="54" />
+        <source>Stay %1: admission and discharge</source>
+        <translation>住院 %1：出入院办理</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="57" />
+        <source>Discharge (出院办理)</source>
+        <translation>出院办理</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="58" />
+        <source>Cancel the admission (入院撤销)</source>
+        <translation>入院撤销</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="59" />
+        <source>Cancel the discharge (出院撤销)</source>
+        <translation>出院撤销</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="60" />
+        <source>Withdraw uploaded fee lines (明细撤销)</source>
+        <translation>明细撤销</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="62" />
+        <source>Stay %1</source>
+        <translation>住院 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="70" />
+        <source>1 Discharged on medical advice</source>
+        <translation>1 医嘱离院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="70" />
+        <source>2 Transferred on advice</source>
+        <translation>2 医嘱转院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="71" />
+        <source>3 To a community or township health centre</source>
+        <translation>3 医嘱转社区卫生服务机构/乡镇卫生院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="72" />
+        <source>4 Left against medical advice</source>
+        <translation>4 非医嘱离院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="72" />
+        <source>5 Died</source>
+        <translation>5 死亡</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="73" />
+        <source>9 Other</source>
+        <translation>9 其他</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="77" />
+        <source>Diagnosis codes, the main one first, separated by commas</source>
+        <translation>诊断编码，主诊断在前，用逗号分隔</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="78" />
+        <source>Discharge</source>
+        <translation>出院</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="80" />
+        <source>Discharge day</source>
+        <translation>出院日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="81" />
+        <source>Way of leaving (离院方式)</source>
+        <translation>离院方式</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="82" />
+        <source>Discharge diagnoses</source>
+        <translation>出院诊断</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="85" />
+        <source>0000: every uploaded line not yet settled</source>
+        <translation>0000：所有已上传、未结算的明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="86" />
+        <source>Uploaded fee lines</source>
+        <translation>已上传的费用明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="88" />
+        <source>Fee line serial no. (0000: all not settled)</source>
+        <translation>费用明细流水号（0000：全部未结算明细）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="127" />
+        <source>Record the discharge of stay %1 on %2 (%3) at the insurance centre?</source>
+        <translation>在医保中心为住院 %1 办理出院（出院日期 %2，%3）？</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="131" />
+        <source>Cancel the admission of stay %1 at the insurance centre? The stay can then no longer be settled.</source>
+        <translation>在医保中心撤销住院 %1 的入院登记？撤销后该次住院不能再结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="134" />
+        <source>Cancel the discharge of stay %1? The stay is open again (its settlement must have been reversed first).</source>
+        <translation>撤销住院 %1 的出院？撤销后恢复为在院（须先撤销其结算）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="137" />
+        <source>every uploaded fee line not yet settled</source>
+        <translation>所有已上传、未结算的费用明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="138" />
+        <source>fee line %1</source>
+        <translation>费用明细 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="139" />
+        <source>Withdraw %1 of stay %2 at the insurance centre?</source>
+        <translation>在医保中心撤销住院 %2 的%1？</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="147" />
+        <source>&amp;Yes, %1</source>
+        <translation>是，%1(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="148" />
+        <source>&amp;No</source>
+        <translation>否(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="159" />
+        <source>Nothing was sent.</source>
+        <translation>未发送任何交易。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="162" />
+        <source>Sending to the insurance centre…</source>
+        <translation>正在发送到医保中心…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="171" />
+        <source>%1: the insurance centre cannot be reached just now; it is kept and sent with the next sync.</source>
+        <translation>%1：暂时连接不上医保中心，已保存，下次同步时自动发送。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="174" />
+        <source>%1: done at the insurance centre.</source>
+        <translation>%1：医保中心已办理。</translation>
     </message>
 </context>
 <context>
@@ -2343,52 +2852,52 @@
         <translation>主管放行…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="108" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="109" />
         <source>Block</source>
         <translation>拦截</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="108" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="109" />
         <source>Warning</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="110" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="111" />
         <source>Overridden</source>
         <translation>已放行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="112" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="113" />
         <source>line %1 %2</source>
         <translation>第%1行 %2</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="115" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="116" />
         <source>and %1 more</source>
         <translation>等另 %1 行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="117" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="118" />
         <source>the whole stay</source>
         <translation>整次住院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="121" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="122" />
         <source>Let through by %1: %2</source>
         <translation>主管 %1 已放行：%2</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="139" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="140" />
         <source>%1 blocked: %2 yuan is charged to the patient unless a supervisor overrides.</source>
         <translation>%1 项拦截：%2 元按个人自费，主管放行后由基金支付。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="142" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="143" />
         <source>Warnings: the fund may refuse %1 yuan later.</source>
         <translation>提示：基金事后可能拒付 %1 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="144" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="145" />
         <source>Every block has been overridden by a supervisor.</source>
         <translation>所有拦截项目均已由主管放行。</translation>
     </message>
@@ -2406,7 +2915,7 @@
         <translation>待结算（HIS）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="52" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="54" />
         <source>discharged %1</source>
         <translation>%1 出院</translation>
     </message>
@@ -2416,12 +2925,12 @@
         <translation>%1 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="56" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="58" />
         <source>No patient waiting</source>
         <translation>没有待结算的患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="59" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="61" />
         <source>%1 HIS file(s) refused</source>
         <translation>%1 份 HIS 交接文件被拒绝</translation>
     </message>
@@ -2794,27 +3303,27 @@
         <translation>文件无法使用（不存在、不是普通文件或文件过大）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/his_handoff.py" line="52" />
+        <location filename="../../hospital_client/app/his_handoff.py" line="56" />
         <source>The HIS hand-off lacks a required item (patient or admission).</source>
         <translation>HIS 交接数据缺少必填项（患者或入院信息）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/his_handoff.py" line="53" />
+        <location filename="../../hospital_client/app/his_handoff.py" line="57" />
         <source>An item of the HIS hand-off is not valid (a date, a number or a diagnosis code).</source>
         <translation>HIS 交接数据中有一项无效（日期、编号或诊断编码）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/his_handoff.py" line="54" />
+        <location filename="../../hospital_client/app/his_handoff.py" line="58" />
         <source>The patient of the HIS hand-off is not in the local roster; sync the roster first.</source>
         <translation>HIS 交接数据中的患者不在本地参保人员名单中，请先同步名单。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/his_handoff.py" line="63" />
+        <location filename="../../hospital_client/app/his_handoff.py" line="67" />
         <source>The HIS hand-off cannot be used.</source>
         <translation>HIS 交接数据无法使用。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/his_handoff.py" line="75" />
+        <location filename="../../hospital_client/app/his_handoff.py" line="79" />
         <source>This HIS bill belongs to another patient than the one identified; it was refused.</source>
         <translation>该 HIS 账单属于另一位患者，与已识别的患者不符，已拒绝。</translation>
     </message>
@@ -2889,7 +3398,7 @@
         <translation>结算清单不完整（{count} 处问题，第一处：{first}）；请补全病案首页后重新上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/outpatient.py" line="68" />
+        <location filename="../../hospital_client/app/outpatient.py" line="71" />
         <source>The outpatient visit is incomplete or wrong; check the type, the disease and the fee lines.</source>
         <translation>门诊就诊信息不完整或有误，请检查医疗类别、病种和费用明细。</translation>
     </message>

@@ -128,8 +128,9 @@ def test_offline_committed_provisionally_then_sent_by_the_sync(setup: tuple[Cent
 
 
 def test_a_lost_2207_reply_ends_once_after_the_next_sync(tmp_path: Path) -> None:
-    """A lost 2207 reply: the client resends under the same msgid (the stored answer); every reply lost:
-    provisional, then the next sync. (The 200-times lost-reply drill is test_sync_lost_reply.py's, for 2304.)"""
+    """A lost 2207 reply: the client resends under the same msgid (the stored answer); every 2207 reply
+    lost: 5203 by msgid finds the settlement; that answer lost too: provisional, then the next sync.
+    (The 200-times drill: test_sync_outpatient_lost_reply.py.)"""
     with central_db(tmp_path / "central") as central:
         code = central.new_site()
         credentials.set_secret(su.secret_name(code), central.secrets[code])
@@ -141,7 +142,7 @@ def test_a_lost_2207_reply_ends_once_after_the_next_sync(tmp_path: Path) -> None
         always: list[bool] = []
 
         def faults(body: bytes) -> str:
-            if b'"infno":"2207"' in body and (not dropped or always):
+            if (b'"infno":"2207"' in body and (not dropped or always)) or (b'"infno":"5203"' in body and always):
                 dropped.append(body)
                 return "drop"  # the central system commits, the desk gets no answer
             return "pass"
@@ -158,8 +159,8 @@ def test_a_lost_2207_reply_ends_once_after_the_next_sync(tmp_path: Path) -> None
                 assert journal.get_entry(desk.db(), local_id).state == "final"
                 [row] = central.settlements(code)  # exactly once at the central system
                 assert row["local_id"] == str(local_id) and row["reversed"] is None
-                # every 2207 answer lost: provisional, and the next sync (a 9511 item under the same
-                # local id) records the settlement the central system holds, never a second one
+                # every 2207 and 5203 answer lost: provisional, and the next sync (by local id)
+                # records the settlement the central system holds, never a second one
                 always.append(True)
                 second = desk.outpatient().settle(clerk, visit("DEMO990100000017"), wait=1.0)
                 assert second.state == "provisional" and len(central.settlements(code)) == 2

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
 
 from sync_helpers import central_db, operator, ready_desk, site_config
 
-from hospital_client import credentials
+from hospital_client import credentials, paths
 from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk
 from hospital_client.protocol import codes
@@ -68,6 +68,7 @@ def test_a_queue_of_visits_offline_keyboard_only(qtbot: QtBot, desk: Desk, tasks
     keys.text("DEMO990100000021")  # the ID (a scanner types it)
     keys.count = 0
     keys.key(Qt.Key.Key_Return)
+    settle_done()  # identified in a worker (ui/identify_controls.py)
     assert page.person is not None and QApplication.focusWidget() is page.item_edit
     keys.text("1*12")
     keys.key(Qt.Key.Key_Return)
@@ -86,6 +87,7 @@ def test_a_queue_of_visits_offline_keyboard_only(qtbot: QtBot, desk: Desk, tasks
     keys.text("DEMO990100000022")
     keys.count = 0
     keys.key(Qt.Key.Key_Return)
+    settle_done()
     keys.key(Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
     settle_done()
     qtbot.waitUntil(lambda: page.disease.count() == 2)
@@ -108,6 +110,7 @@ def test_a_queue_of_visits_offline_keyboard_only(qtbot: QtBot, desk: Desk, tasks
         {"med_list_codg": "XA10ABP052B001010100022", "name": "胰岛素注射液", "pric": "16.50", "cnt": "12",
          "det_item_fee_sumamt": "198.00"}]}), encoding="utf-8")
     page.load_file(his)
+    settle_done()
     assert page.table.rowCount() == 1 and page.figure_labels["hifp_pay"].text() == "44.00"
     keys.key(Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)  # the last line taken off
     assert page.table.rowCount() == 0 and page.figure_labels["hifp_pay"].text() == "—"
@@ -135,6 +138,7 @@ def test_online_final_and_screenshots(qtbot: QtBot, tmp_path: Path, monkeypatch:
             keys = Keys(qtbot)
             keys.text("DEMO990100000023")
             keys.key(Qt.Key.Key_Return)
+            qtbot.waitUntil(lambda: tasks.running == 0 and page.person is not None, timeout=10_000)
             keys.key(Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
             qtbot.waitUntil(lambda: tasks.running == 0 and page.disease.count() == 2, timeout=10_000)
             assert page.disease.itemData(0) == "I10" and "已备案" in page.disease.itemText(0)
@@ -166,3 +170,55 @@ def test_online_final_and_screenshots(qtbot: QtBot, tmp_path: Path, monkeypatch:
             tasks.wait(30_000)
             desk.close_sync()
             desk.close()
+
+
+def test_card_reader_benefit_refusal_and_the_window_keys_on_the_outpatient_page(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The settle page's identification on the outpatient page: F6 reads the card on the (simulated)
+    reader; a scanned ID number of a person whose benefits are suspended shows why under the patient
+    and no figure is computed, F9 refuses; F5, F9 and Esc act on the outpatient page while it is
+    shown (the settle page stays behind)."""
+    window = MainWindow(desk, tasks, desk.login("demo", "demo123"))
+    _open(qtbot, window)
+    page = window.outpatient_page
+    keys = Keys(qtbot)
+    assert "F6" in page.identification.read_button.text() and page.identification.read_button.isVisible()
+    keys.key(Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: page.person is not None, timeout=10_000)
+    settle_done()
+    assert QApplication.focusWidget() is page.item_edit and page.identify.text() == page.person.psn_no
+    assert page.identification.benefit_label.isVisible() and "正常" in page.identification.benefit_label.text()
+    keys.text("1*12")
+    keys.key(Qt.Key.Key_Return)
+    assert page.figure_labels["medfee_sumamt"].text() == "198.00"
+    keys.key(Qt.Key.Key_F5)  # compute, here: the figures stay, the settle page is not shown
+    assert window.tabs.currentWidget() is not window.settle_page and page.result is not None
+    keys.key(Qt.Key.Key_Escape)  # the next patient, here
+    assert page.person is None and page.table.rowCount() == 0 and QApplication.focusWidget() is page.id_edit
+    assert window.tabs.currentWidget() is not window.settle_page and desk.journal() == []
+
+    persons = {p["psn_no"]: p for p in json.loads((paths.demo_dir() / "roster.json").read_text(encoding="utf-8"))
+               ["persons"]}
+    suspended = persons["DEMO990100000068"]
+    keys.text(suspended["certno"])  # what a scanner types
+    keys.key(Qt.Key.Key_Return)
+    settle_done()
+    assert page.person is not None and page.person.psn_no == "DEMO990100000068"
+    assert page.identify.text() == "DEMO990100000068"  # the ID number does not stay on screen
+    benefit = page.identification.benefit_label
+    assert benefit.isVisible() and "待遇暂停" in benefit.text() and "缴费未到账" in benefit.text()
+    assert "不能享受" in page.message.text()
+    keys.text("1*12")
+    keys.key(Qt.Key.Key_Return)
+    assert page.figure_labels["medfee_sumamt"].text() == "—" and page.result is None  # nothing computed
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    for width, height in ((1366, 768), (1920, 1080)):
+        window.resize(width, height)
+        qtbot.wait(50)
+        assert window.grab().save(str(shots / f"outpatient-suspended-{width}x{height}.png"))
+    keys.key(Qt.Key.Key_F9)  # settle, here: refused with the reason
+    settle_done()
+    assert page.outcome is None and desk.journal() == [] and "不能享受" in page.message.text()
+    assert window.tabs.currentWidget() is not window.settle_page
+    window.close()

@@ -102,7 +102,8 @@ def load_patient_and_bill(qtbot: QtBot, window: MainWindow, settle_done, bill: s
 
 
 def all_pages(window: MainWindow) -> list[QWidget]:
-    pages: list[QWidget] = [window.settle_page, window.history_page, window.queue_page, window.dayend_page]
+    pages: list[QWidget] = [window.settle_page, window.history_page, window.queue_page, window.dayend_page,
+                            window.settlement_list_page, window.clearing_page]
     if window.settings_page is not None:
         pages.append(window.settings_page)
     return pages

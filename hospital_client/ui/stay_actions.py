@@ -1,0 +1,186 @@
+"""The inpatient transactions around discharge at the window: 出院办理 (2402), 入院撤销 (2404),
+出院撤销 (2405) and 明细撤销 (2302) for one stay, each after a confirmation naming the stay.
+
+Opened from History (the selected settlement's stay). A discharge made while the central system
+cannot be reached is kept and sent with the next sync (the answer says so); the others need the
+link and are refused while it is down, with nothing changed. A refusal of the central system
+(the stay is settled, not admitted, ...) is shown in its own Chinese sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..app import Desk, Operator
+from ..app import stay_transactions as st
+from .messages import show_error, show_info
+from .tasks import TaskRunner
+from .widgets import day_edit, key_button
+
+__all__ = ["StayActionsDialog"]
+
+# The keys of the four transactions (shown on their buttons).
+KEYS = {st.DISCHARGE: "Ctrl+1", st.ADMISSION_CANCEL: "Ctrl+2", st.DISCHARGE_CANCEL: "Ctrl+3",
+        st.FEE_WITHDRAW: "Ctrl+4"}
+
+
+class StayActionsDialog(QDialog):
+    """The transactions of one stay (``mdtrt_id``); ``answered`` carries each answer (StayOutcome)."""
+
+    answered = Signal(object)
+
+    def __init__(self, desk: Desk, tasks: TaskRunner, operator: Operator, mdtrt_id: str, parent: QWidget | None = None,
+                 *, psn_no: str = "", patient: str = "", discharged: dt.date | None = None) -> None:
+        super().__init__(parent)
+        self.desk, self.tasks, self.operator = desk, tasks, operator
+        self.mdtrt_id, self.psn_no = mdtrt_id, psn_no
+        self.setWindowTitle(self.tr("Stay %1: admission and discharge").replace("%1", mdtrt_id))
+        self.setMinimumWidth(560)
+        self.names = {
+            st.DISCHARGE: self.tr("Discharge (出院办理)"),
+            st.ADMISSION_CANCEL: self.tr("Cancel the admission (入院撤销)"),
+            st.DISCHARGE_CANCEL: self.tr("Cancel the discharge (出院撤销)"),
+            st.FEE_WITHDRAW: self.tr("Withdraw uploaded fee lines (明细撤销)"),
+        }
+        subject = QLabel(self.tr("Stay %1").replace("%1", mdtrt_id) + (f"　{patient}" if patient else ""))
+        subject.setObjectName("stay_subject")
+        subject.setStyleSheet("font-weight:bold")
+        self.endtime = day_edit(QDate(discharged.year, discharged.month, discharged.day) if discharged
+                                else QDate.currentDate())
+        self.endtime.setObjectName("stay_endtime")
+        self.way = QComboBox()
+        self.way.setObjectName("stay_way")
+        for code, label in (("1", self.tr("1 Discharged on medical advice")), ("2", self.tr("2 Transferred on advice")),
+                            ("3", self.tr("3 To a community or township health centre")),
+                            ("4", self.tr("4 Left against medical advice")), ("5", self.tr("5 Died")),
+                            ("9", self.tr("9 Other"))):
+            self.way.addItem(label, code)
+        self.diagnoses = QLineEdit()
+        self.diagnoses.setObjectName("stay_diagnoses")
+        self.diagnoses.setPlaceholderText(self.tr("Diagnosis codes, the main one first, separated by commas"))
+        discharge_box = QGroupBox(self.tr("Discharge"))
+        form = QFormLayout(discharge_box)
+        form.addRow(self.tr("Discharge day"), self.endtime)
+        form.addRow(self.tr("Way of leaving (离院方式)"), self.way)
+        form.addRow(self.tr("Discharge diagnoses"), self.diagnoses)
+        self.fee_line = QLineEdit(st.ALL_LINES)
+        self.fee_line.setObjectName("stay_fee_line")
+        self.fee_line.setToolTip(self.tr("0000: every uploaded line not yet settled"))
+        fee_box = QGroupBox(self.tr("Uploaded fee lines"))
+        fee_form = QFormLayout(fee_box)
+        fee_form.addRow(self.tr("Fee line serial no. (0000: all not settled)"), self.fee_line)
+        self.buttons: dict[str, QPushButton] = {}
+        actions = QHBoxLayout()
+        for infno in (st.DISCHARGE, st.ADMISSION_CANCEL, st.DISCHARGE_CANCEL, st.FEE_WITHDRAW):
+            button = key_button(self.names[infno], KEYS[infno], self._asker(infno), f"stay_{infno}")
+            button.setAutoDefault(False)
+            self.buttons[infno] = button
+            actions.addWidget(button)
+        self.message = QLabel()
+        self.message.setObjectName("stay_message")
+        self.message.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(subject)
+        layout.addWidget(discharge_box)
+        layout.addWidget(fee_box)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(close)
+        self.confirm_box: QMessageBox | None = None
+        self.last_outcome: st.StayOutcome | None = None
+
+    def _asker(self, infno: str) -> Callable[[], None]:
+        return lambda: self.ask(infno)
+
+    def _input(self, infno: str) -> dict[str, object]:
+        if infno == st.DISCHARGE:
+            day = self.endtime.date()
+            codes = [c.strip() for c in self.diagnoses.text().replace("，", ",").split(",") if c.strip()]
+            return st.discharge_input(self.mdtrt_id, endtime=dt.date(day.year(), day.month(), day.day()),
+                                      dscg_way=str(self.way.currentData()), diagnoses=codes, psn_no=self.psn_no)
+        if infno == st.FEE_WITHDRAW:
+            return st.withdraw_input(self.mdtrt_id, self.fee_line.text().strip() or st.ALL_LINES, psn_no=self.psn_no)
+        return st.cancel_input(self.mdtrt_id, psn_no=self.psn_no)
+
+    def _question(self, infno: str) -> str:
+        stay = self.mdtrt_id
+        if infno == st.DISCHARGE:
+            return (self.tr("Record the discharge of stay %1 on %2 (%3) at the insurance centre?")
+                    .replace("%1", stay).replace("%2", self.endtime.date().toString("yyyy-MM-dd"))
+                    .replace("%3", self.way.currentText()))
+        if infno == st.ADMISSION_CANCEL:
+            return self.tr("Cancel the admission of stay %1 at the insurance centre? The stay can then no longer "
+                           "be settled.").replace("%1", stay)
+        if infno == st.DISCHARGE_CANCEL:
+            return self.tr("Cancel the discharge of stay %1? The stay is open again (its settlement must have "
+                           "been reversed first).").replace("%1", stay)
+        line = self.fee_line.text().strip() or st.ALL_LINES
+        which = (self.tr("every uploaded fee line not yet settled") if line == st.ALL_LINES
+                 else self.tr("fee line %1").replace("%1", line))
+        return self.tr("Withdraw %1 of stay %2 at the insurance centre?").replace("%1", which).replace("%2", stay)
+
+    def ask(self, infno: str) -> None:
+        """The confirmation (Y confirms; Enter or Esc keep things as they are, except for a discharge,
+        where Enter confirms)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.names[infno], self._question(infno),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("stay_confirm")
+        yes = box.addButton(self.tr("&Yes, %1").replace("%1", self.names[infno]), QMessageBox.ButtonRole.YesRole)
+        no = box.addButton(self.tr("&No"), QMessageBox.ButtonRole.NoRole)
+        box.setEscapeButton(no)
+        box.setDefaultButton(yes if infno == st.DISCHARGE else no)
+        self.confirm_box = box
+        box.finished.connect(lambda _: self._answered(box, yes, infno))
+        box.open()
+
+    def _answered(self, box: QMessageBox, yes: object, infno: str) -> None:
+        self.confirm_box = None
+        self.window().activateWindow()  # the keys go back to where they were (not every platform does it)
+        if box.clickedButton() is not yes:
+            show_info(self.message, self.tr("Nothing was sent."))
+            return
+        input_, desk, operator = self._input(infno), self.desk, self.operator.name
+        show_info(self.message, self.tr("Sending to the insurance centre…"))
+        for button in self.buttons.values():
+            button.setEnabled(False)
+        self.tasks.run(lambda: desk.stay_transaction(operator, infno, dict(input_)), self._sent, self._failed)
+
+    def _sent(self, outcome: st.StayOutcome) -> None:
+        self._enable()
+        self.last_outcome = outcome
+        if outcome.state == "queued":
+            text = self.tr("%1: the insurance centre cannot be reached just now; it is kept and sent with the "
+                           "next sync.").replace("%1", self.names[outcome.infno])
+        else:
+            text = self.tr("%1: done at the insurance centre.").replace("%1", self.names[outcome.infno])
+        self.message.setStyleSheet("color:#1e7b34;font-weight:bold")
+        self.message.setText(text)
+        self.message.setToolTip(outcome.msgid)
+        self.answered.emit(outcome)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._enable()
+        show_error(self.message, exc)
+
+    def _enable(self) -> None:
+        for button in self.buttons.values():
+            button.setEnabled(True)
