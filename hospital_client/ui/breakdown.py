@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 from .messages import readable_warning
@@ -60,10 +61,10 @@ class BreakdownPanel(QWidget):
         self.explain.setObjectName("explain_list")
         self.explain.setWordWrap(True)
         self.explain.setAlternatingRowColors(True)
-        self.explain.setMinimumHeight(60)
+        self.explain.setMinimumHeight(40)
+        # One line (the whole text in its tooltip): at 1366x768 a wrapped warning squeezed the figures.
         self.warnings = QLabel()
         self.warnings.setObjectName("warnings_label")
-        self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color:#8a5a00")
         self.warnings.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         explain_box = QGroupBox(self.tr("How it was computed"))
@@ -88,4 +89,9 @@ class BreakdownPanel(QWidget):
         for step in result.get("explain", []):
             self.explain.addItem(step["text"])
         warnings = result.get("warnings", [])
-        self.warnings.setText("\n".join(f"⚠ {readable_warning(w)}" for w in warnings))
+        readable = [f"⚠ {readable_warning(w)}" for w in warnings]
+        self.warnings.setText("　".join(readable))
+        self.warnings.setToolTip("\n".join(readable))
+        for line in readable:  # read whole at the end of the list, where the line above may be cut
+            self.explain.addItem(line)
+            self.explain.item(self.explain.count() - 1).setForeground(QColor("#8a5a00"))

@@ -247,6 +247,9 @@ def test_every_page_fits_a_1366x768_screen(qtbot: QtBot, desk: Desk, tasks: Task
             if widget.isVisible() and isinstance(widget, QAbstractButton | QLabel | QLineEdit | QComboBox):
                 what = (type(page).__name__, widget.objectName(), getattr(widget, "text", str)())
                 assert inside(window, widget), what
+        for label in page.findChildren(QLabel, options=Qt.FindChildOption.FindChildrenRecursively):
+            if label.isVisible() and label.objectName().startswith("fig_"):  # no figure squeezed in height
+                assert label.height() >= label.fontMetrics().height(), (label.objectName(), label.height())
         for label in window.statusBar().findChildren(QLabel):  # the status line is read whole
             if label.isVisible():
                 assert label.width() >= label.fontMetrics().horizontalAdvance(label.text()), label.text()
