@@ -515,6 +515,10 @@ def write_site_file(path: Path, site: SiteConfig) -> Path:
         f"policy = {_toml_string(site.policy)}\n"
         f"desk = {int(site.desk)}\n"
     )
+    # What IT set by hand and setup does not ask for is kept, not dropped.
+    for key, value in (("level", site.level), ("his_drop", site.his_drop), ("card_reader", site.card_reader)):
+        if value:
+            text += f"{key} = {_toml_string(value)}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".site-", suffix=".toml", dir=path.parent)
     try:
@@ -532,9 +536,9 @@ def write_site_file(path: Path, site: SiteConfig) -> Path:
 
 def setup_site(*, code: str, name: str, server_url: str, secret: str, region: str | None = None,
                path: Path | None = None, desk: int | None = None) -> SetupResult:
-    """Store the site's secret in the OS keyring, then write the site file (keeping its printer and
-    policy). Raises ValueError for bad values and CredentialsUnavailable without a keyring; in
-    either case nothing is written."""
+    """Store the site's secret in the OS keyring, then write the site file (keeping its printer,
+    policy, level, HIS drop folder and card reader). Raises ValueError for bad values and
+    CredentialsUnavailable without a keyring; in either case nothing is written."""
     code, name, server_url, secret = code.strip(), name.strip(), server_url.strip(), secret.strip()
     if not _CODE.fullmatch(code):
         raise ValueError(f"--site-code {code!r}: a fixmedins_code is 12 letters or digits")
@@ -566,7 +570,8 @@ def setup_site(*, code: str, name: str, server_url: str, secret: str, region: st
         raise ValueError(f"--desk {desk}: a desk number is 1 to {DESK_MAX}")
     site = SiteConfig(code=code, name=name, region=region, server_url=server_url.rstrip("/"),
                       printer=existing.printer if existing else "", policy=existing.policy if existing else "",
-                      source=str(target), desk=desk)
+                      level=existing.level if existing else "", his_drop=existing.his_drop if existing else "",
+                      card_reader=existing.card_reader if existing else "", source=str(target), desk=desk)
     try:
         credentials.set_secret(secret_name(code), secret)
         if credentials.get_secret(secret_name(code)) != secret:

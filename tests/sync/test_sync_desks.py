@@ -157,6 +157,29 @@ def test_setup_desk_is_written_kept_and_checked(tmp_path: Path, monkeypatch: pyt
     assert again is not None and again.desk == 3
 
 
+def test_setup_again_keeps_what_it_setup_did_not_ask_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The hospital level, the HIS drop folder and the card reader IT wrote into site.toml by hand
+    survive `setup --desk 2` (setup asks for none of them)."""
+    from hospital_client import cli, config
+
+    def setup(*extra: str) -> int:
+        monkeypatch.setattr(sys, "stdin", io.StringIO("a-secret\n"))
+        return cli.main(["setup", "--site-code", "H99010099316", "--site-name", "示例县人民医院",
+                         "--server", "http://127.0.0.1:9", "--secret-stdin", "--db", str(tmp_path / "d.db"), *extra])
+
+    assert setup() == 0
+    path = config.site_config_path()
+    drop = tmp_path / "his drop"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + f'level = "2"\nhis_drop = "{drop.as_posix()}"\ncard_reader = "simulated"\n', encoding="utf-8")
+    assert setup("--desk", "2") == 0
+    capsys.readouterr()
+    site = config.load_site_config(path)
+    assert site is not None and site.desk == 2
+    assert (site.level, site.his_drop, site.card_reader) == ("2", drop.as_posix(), "simulated")
+
+
 def test_a_restored_second_desk_gets_back_only_its_own_entries(tmp_path: Path) -> None:
     """Desk 2 restored from a backup while desk 1 of the same hospital has settled too: 9513 in desk
     2's range brings back desk 2's lost entries only, and desk 2 numbers on above them."""
