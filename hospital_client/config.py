@@ -144,9 +144,11 @@ class SiteConfig:
     his_drop: str = ""        # the folder HIS drops its hand-offs into (docs/his-interface.md), "" for none
     card_reader: str = ""     # "" (simulated on the demo site, none elsewhere), "none", "simulated", or a vendor reader
     desk: int = 1             # this window's number among the hospital's desks (1-10; local ids, msgids)
+    settlement_list_upload: str = ""  # the 结算清单 upload the province takes: "4101" ("" too) or "4101A"
 
 
-_SITE_KEYS = {"code", "name", "region", "server_url", "printer", "policy", "level", "his_drop", "card_reader"}
+_SITE_KEYS = {"code", "name", "region", "server_url", "printer", "policy", "level", "his_drop", "card_reader",
+              "settlement_list_upload"}
 
 
 def _site_from(raw: dict[str, Any], source: str) -> SiteConfig:
@@ -172,6 +174,8 @@ def _site_from(raw: dict[str, Any], source: str) -> SiteConfig:
             raise ConfigError(f"{source}: site.{key}: required key is missing or empty")
     if values["level"] not in ("", "1", "2", "3"):
         raise ConfigError(f"{source}: site.level: must be \"1\", \"2\" or \"3\"")
+    if values["settlement_list_upload"] not in ("", "4101", "4101A"):
+        raise ConfigError(f"{source}: site.settlement_list_upload: must be \"4101\" or \"4101A\"")
     return SiteConfig(source=source, desk=desk, **values)
 
 

@@ -44,6 +44,7 @@ CLI in ``cli.main.report_error``.
     │   ├── HandoffError, HandoffMismatch          a HIS hand-off unusable / of another person than identified
     │   └── LevelNotSet                            the site file does not give the hospital level
     ├── central.StoreError           central    2  the central system's store refuses
+    │   └── StoreUnavailable                    1  the central database out of reach (a restart): try again
     ├── CheckFailed                  selftest   1  an installation self-test check failed
     ├── BadInput                     cli        2  a command-line argument or input file is unusable
     └── Notice                       ui         -  guidance raised by the window itself, already translated

@@ -36,7 +36,7 @@ from .errors import AppError
 log = logging.getLogger(__name__)
 
 __all__ = ["AMOUNT_KEYS", "ClearingOutcome", "ClearingRefused", "Difference", "ReconciliationMismatch",
-           "StatementLine", "apply", "month_statement", "withdraw"]
+           "StatementLine", "WithdrawalRefused", "apply", "month_statement", "withdraw"]
 
 AMOUNT_KEYS = ("medfee_sumamt", "fund_pay_sumamt", "hifp_pay", "hifmi_pay", "maf_pay", "psn_cash_pay")
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
@@ -75,6 +75,19 @@ class ClearingRefused(AppError):
         super().__init__(f"{outcome.month}: " + "; ".join(str(a.get("err_msg")) for a in refused))
         self.outcome = outcome
         self.reason = str(refused[0].get("err_msg")) if refused else ""
+
+    def clerk_args(self) -> Mapping[str, object]:
+        return {"reason": self.reason}
+
+
+class WithdrawalRefused(AppError):
+    """The central system refused to withdraw an application (already withdrawn, approved, ...)."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused to withdraw the clearing application: {reason}")  # noqa: E501
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
     def clerk_args(self) -> Mapping[str, object]:
         return {"reason": self.reason}
@@ -274,6 +287,10 @@ def apply(db: LocalDatabase, client: CentralClient, month: str, *, operator: str
 
 def withdraw(db: LocalDatabase, client: CentralClient, clr_appy_evt_id: str, *, operator: str) -> dict[str, Any]:
     """Withdraw an application (3204); the central system's record of it."""
-    out = client.call(codes.CLEARING_WITHDRAW, {"data": {"clr_appy_evt_id": clr_appy_evt_id}}).output
+    try:
+        out = client.call(codes.CLEARING_WITHDRAW, {"data": {"clr_appy_evt_id": clr_appy_evt_id}}).output
+    except CentralRefused as exc:
+        raise WithdrawalRefused(f"3204 of {clr_appy_evt_id} refused ({exc.infcode}): {exc.err_msg}",
+                                exc.err_msg) from None
     audit.append(db, "clearing", operator, f"clearing:{clr_appy_evt_id}", {"step": "withdraw"})
     return dict(out) if isinstance(out, Mapping) else {}

@@ -31,6 +31,7 @@ from .desk_database import DEMO_DEFAULT_FOR_ROLE, DEMO_FIXMEDINS_CODE, is_demo, 
 from .encounter import EncounterInput, build_request
 from .errors import UnknownPerson
 from .fee_rows import FeeRow, fee_rows
+from .link_state import LinkReading, LinkState
 from .reports import DAY_END_TITLES
 from .usecases import PersonView, SettleOutcome, choose_pack
 
@@ -40,10 +41,12 @@ if TYPE_CHECKING:  # the sync is imported on first use (httpx and friends stay o
     from ..sync.client import CentralClient
     from .card_readers import CardReader, Credential
     from .clearing import ClearingOutcome
+    from .clearing_history import ClearingHistory
     from .his_stays import TakenStay
     from .identification import BenefitStatus, Identified
     from .outpatient import OutpatientDesk
     from .settlement_list import ListStatus, SettlementList
+    from .stay_periods import StayPeriod
     from .stay_transactions import StayOutcome
     from .sync_usecases import ConnectionCheck, OnlineOutcome, SyncStatus, SyncSummary
 
@@ -87,6 +90,7 @@ class Desk:
         self._catalog_lock = threading.Lock()
         self._sync_client: CentralClient | None = None
         self._sync_client_lock = threading.Lock()
+        self.link = LinkState()  # whether the central system answers, as the last call or check found it
         self.his_refused: dict[str, str] = {}  # drop-folder files refused, with the reason
         self._his_seen: dict[str, tuple[int, int]] = {}  # drop-folder files read: size and time
         self._his_lock = threading.Lock()
@@ -279,8 +283,9 @@ class Desk:
         when ``approver`` (a supervisor) gives ``overrides`` (app/review_context.py)."""
         db = self.db()
         _require_benefits(db, request)
-        parsed, _, source = usecases.with_year_to_date(db, request)
+        parsed, data, source = usecases.with_year_to_date(db, request)
         pack = choose_pack(db, parsed, self.site_pack_id)
+        parsed, _ = usecases.with_pack_accumulators(db, parsed, data, source, pack)
         inputs = review_context.review_inputs(db, parsed)
         accepted = review_context.check_overrides(overrides, approver)
         result: rules.SettlementResult = rules.settle(parsed, pack, self.catalog(), review=inputs.library,
@@ -417,6 +422,26 @@ class Desk:
         """Messages the central system refused (status rejected) with their reason."""
         return self.outbox("rejected")
 
+    def stay_period(self, preview: Preview) -> StayPeriod | None:
+        """Which period of a stay settled in periods (中途结算) the previewed settlement would be; None
+        for a stay settled at once (app/stay_periods.py)."""
+        from .stay_periods import period_to_settle
+
+        return period_to_settle(self.db(), preview.request, preview.result)
+
+    def refused_stay_messages(self) -> list[dict[str, Any]]:
+        """Inpatient messages made offline (出院办理) that the central system refused when the sync
+        sent them, with its sentence; listed until dismissed (app/stay_refusals.py)."""
+        from .stay_refusals import refused_stay_messages
+
+        return refused_stay_messages(self.db())
+
+    def dismiss_stay_refusal(self, operator: store.Operator, msgid: str) -> None:
+        """The clerk has dealt with a refused inpatient message: no longer listed (audited)."""
+        from .stay_refusals import dismiss_refused
+
+        dismiss_refused(self.db(), operator, msgid)
+
     # --- reports ---------------------------------------------------------------------------------
     def day_end(self, day_from: str, day_to: str | None = None) -> list[usecases.DayEndTotals]:
         return usecases.day_end_totals(self.db(), day_from, day_to)
@@ -468,10 +493,19 @@ class Desk:
                                record: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Build, check and upload (4101) a settlement's list; the central status and QC result."""
         from . import settlement_list
+        from .settlement_list_state import upload_infno
 
         built = self.settlement_list(local_id, record)
         settlement_list.check(built)  # an incomplete list is refused before the network is tried
-        return settlement_list.upload(self.db(), self.central_client(), built, operator=operator)
+        infno = upload_infno(self.site.settlement_list_upload if self.site else "")  # 4101 or 4101A
+        return settlement_list.upload(self.db(), self.central_client(), built, operator=operator, infno=infno)
+
+    def change_settlement_list_status(self, operator: str, local_id: int, action: str) -> dict[str, Any]:
+        """The 病案 office confirms or withdraws (``action``) a settlement's uploaded list (4102)."""
+        from . import settlement_list_state
+
+        return settlement_list_state.change_status(self.db(), self.central_client(), local_id, action,
+                                                   operator=operator)
 
     def settlement_list_status(self, day_from: str, day_to: str) -> tuple[list[ListStatus], str]:
         """The inpatient settlements of the days with their list's state (4104), and why the central
@@ -491,6 +525,13 @@ class Desk:
         from . import clearing
 
         return clearing.withdraw(self.db(), self.central_client(), clr_appy_evt_id, operator=operator)
+
+    def clearing_applications(self) -> ClearingHistory:
+        """The hospital's clearing applications of the last months and their state (3205A), kept
+        for when the central system cannot be reached (app.clearing_history.ClearingHistory)."""
+        from . import clearing_history
+
+        return clearing_history.applications(self.db(), self._central_client_or_none())
 
     # --- packs, audit, slip ----------------------------------------------------------------------
     def pack_summaries(self) -> list[dict[str, str]]:
@@ -531,12 +572,14 @@ class Desk:
         with self._sync_client_lock:
             if self._sync_client is None:
                 self._sync_client = su.open_client(self.site)
+                self._sync_client.link_observer = self.link.seen
             return self._sync_client
 
     def use_central_client(self, client: CentralClient) -> None:
         """Use this client (opened before the desk, e.g. by `hospital-client sync`) from now on."""
         with self._sync_client_lock:
             self._sync_client = client
+            client.link_observer = self.link.seen
 
     def stay_transaction(self, operator: str, infno: str, input_: dict[str, Any]) -> StayOutcome:
         """Send an inpatient transaction around discharge (2402, 2403, 2404, 2405, 2302; inputs from
@@ -610,6 +653,21 @@ class Desk:
 
         return su.test_connection(self.central_client())
 
+    def check_link(self, timeout: float = 5.0) -> LinkReading:
+        """Ask the central system's /health (at most ``timeout`` s) and return the link's reading
+        (app.link_state); unknown (up None) when no central system is set up here."""
+        from ..sync.errors import SyncError
+
+        try:
+            client = self.central_client()
+        except SyncError:
+            return LinkReading()
+        try:
+            client.health(timeout=timeout)
+        except SyncError:
+            pass  # the client told self.link
+        return self.link.reading()
+
     def sync_status(self) -> SyncStatus:
         """Queue sizes, open adjustments, the last sync and its error, the clock warning."""
         from . import sync_usecases as su
@@ -638,6 +696,7 @@ class Desk:
         """Close the central-system client (its connections); it is opened again when needed."""
         with self._sync_client_lock:
             client, self._sync_client = self._sync_client, None
+        self.link.forget()
         if client is not None:
             client.close()
 

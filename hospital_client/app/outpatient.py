@@ -13,7 +13,8 @@ journal and the outbox in one transaction, then the central system:
   local ``mdtrt_id``, is committed provisionally and queued; the drain sends it later in a 9511
   batch like any entry (the central system applies the same checks as 2207: one settlement
   per visit, the 备案 of a 门诊慢特病 disease).
-  Its figures use the outpatient accumulators this desk knows (``pack_key_totals``).
+  Its figures use the outpatient accumulators this desk knows (``store.accumulators.pack_key_totals``:
+  the roster's figures plus this desk's movements, as for the core keys).
 
 A reversal (2208) is committed locally and sent at once, or queued the same way. When the
 reply of a 2207 or 2208 is lost the desk finds out as for 2304 (sync.lost_reply: 5203 by msgid,
@@ -29,7 +30,6 @@ import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,38 +154,6 @@ def visit_request(person: caches.RosterPerson, visit: VisitInput, mdtrt_id: str,
     return request
 
 
-def pack_key_totals(db: Any, psn_no: str, year: int) -> dict[str, Decimal]:
-    """The accumulators a pack declares (an outpatient section's: its annual deductible, what its
-    pool and each disease paid) as this desk knows them for the person and year: the figure after
-    the person's latest outpatient settlement here (whose year-to-date came from the central
-    system's 2206 when online), less what reversals since took back. The desk's own accumulator
-    table holds the core keys only; these are kept apart so that a second visit settled offline
-    is not charged the annual deductible again."""
-    running: dict[str, Decimal] = {}
-    added: dict[int, dict[str, Decimal]] = {}
-    for brief in journal.list_entries(db, psn_no=psn_no):
-        if not brief.setl_date.startswith(f"{year:04d}"):
-            continue
-        if brief.kind == "reversal" and brief.reverses_local_id in added:
-            for key, amount in added.pop(brief.reverses_local_id).items():
-                running[key] = max(Decimal("0.00"), running.get(key, Decimal("0.00")) - amount)
-            continue
-        if brief.kind != "settlement" or brief.med_type not in OUTPATIENT_MED_TYPES:
-            continue
-        entry = journal.get_entry(db, brief.local_id)
-        before = (entry.request or {}).get("year_to_date") or {}
-        after = (entry.result or {}).get("year_to_date_after") or {}
-        delta: dict[str, Decimal] = {}
-        for key, value in after.items():
-            if key in rules.YTD_KEYS:
-                continue
-            now = Decimal(str(value))
-            delta[key] = now - Decimal(str(before.get(key, running.get(key, "0"))))
-            running[key] = now
-        added[brief.local_id] = delta
-    return running
-
-
 def _offline_mdtrt_id(fixmedins_code: str) -> str:
     """A visit number for a visit settled without the central system: never one it makes (O...)."""
     return f"MZ{fixmedins_code[-6:]}{dt.datetime.now():%Y%m%d%H%M%S}{secrets.token_hex(3)}"
@@ -259,12 +227,13 @@ class OutpatientDesk:
 
     def local_year_to_date(self, psn_no: str, year: int) -> dict[str, Any] | None:
         """The person's year-to-date at this desk: the core accumulators (roster plus this desk's
-        entries) and the outpatient ones (``pack_key_totals``); None for a person not in the roster."""
+        entries) and the pack-declared ones, outpatient included (``accumulators.pack_key_totals``, the
+        same sum); None for a person not in the roster."""
         db = self.desk.db()
         core = accumulators.year_to_date(db, psn_no, year)
         if core is None:
             return None
-        extra = {k: f"{v:.2f}" for k, v in pack_key_totals(db, psn_no, year).items()}
+        extra = {k: f"{v:.2f}" for k, v in accumulators.pack_key_totals(db, psn_no, year).items()}
         return {**usecases.ytd_json(core), **extra}
 
     def preview(self, visit: VisitInput) -> dict[str, Any]:

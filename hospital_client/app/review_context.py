@@ -21,7 +21,8 @@ from typing import Any
 from ..errors import QT_TRANSLATE_NOOP
 from ..rules import SettlementRequest
 from ..rules.review import DeclaredPerson, PriorStay, ReviewLibrary, ReviewOverride
-from ..store import LocalDatabase, Operator, audit, caches, journal
+from ..store import LocalDatabase, Operator, audit, caches
+from ..store.journal_stays import settled_encounters
 from .errors import AppError
 from .review_rules import desk_review_library
 
@@ -68,16 +69,12 @@ def prior_stays(db: LocalDatabase, psn_no: str, mdtrt_id: str, before: dt.date) 
     and diagnoses as settled."""
     earliest = before - dt.timedelta(days=LOOKBACK_DAYS)
     stays: list[PriorStay] = []
-    for entry in journal.list_entries(db, psn_no=psn_no):
-        if entry.kind != "settlement" or entry.reversed_by or entry.mdtrt_id == mdtrt_id:
-            continue
-        full = journal.get_entry(db, entry.local_id)
-        encounter = (full.request or {}).get("encounter") or {}
+    for entry_mdtrt_id, encounter in settled_encounters(db, psn_no, other_than=mdtrt_id):
         begin, end = _date(encounter.get("begntime")), _date(encounter.get("endtime"))
         if begin is None or end is None or end < earliest:
             continue
         diagnoses = tuple(str(d) for d in encounter.get("diagnoses") or () if isinstance(d, str))
-        stays.append(PriorStay(str(encounter.get("mdtrt_id") or entry.mdtrt_id),
+        stays.append(PriorStay(str(encounter.get("mdtrt_id") or entry_mdtrt_id),
                                str(encounter.get("fixmedins_code") or ""), begin, end, diagnoses))
     return tuple(stays)
 

@@ -39,7 +39,7 @@ from ..store import LocalDatabase, audit, caches, journal, reconcile
 from ..store import his as his_store
 from ..store.errors import NotFound as RecordNotFound
 from ..sync.client import CentralClient
-from ..sync.errors import SyncError
+from ..sync.errors import CentralRefused, SyncError
 from .errors import AppError
 from .slips import fee_category
 
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = ["RECORD_SETLINFO", "ListStatus", "SettlementList", "SettlementListIncomplete", "SettlementListNotPossible",
-           "build", "check", "list_status", "upload"]
+           "SettlementListRefused", "build", "check", "list_status", "upload"]
 
 # setlinfo fields a 病案首页 record may give (or correct).
 RECORD_SETLINFO = ("medcasno", "ipt_med_type", "adm_caty", "dscg_caty", "refl_caty", "dscg_way", "chfpdr_name",
@@ -77,6 +77,20 @@ class SettlementListIncomplete(AppError):
 
     def clerk_args(self) -> Mapping[str, object]:
         return {"count": len(self.problems), "first": self.problems[0].msg if self.problems else ""}
+
+
+class SettlementListRefused(AppError):
+    """The central system refused an upload (4101/4101A) or a status change (4102) of a list: the
+    settlement reversed, a confirmed list not withdrawn first, a list that did not pass, ..."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused the settlement list: {reason}")
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def clerk_args(self) -> Mapping[str, object]:
+        return {"reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,22 +241,38 @@ def check(built: SettlementList) -> None:
         raise SettlementListIncomplete(built.local_id, built.problems)
 
 
-def upload(db: LocalDatabase, client: CentralClient, built: SettlementList, *, operator: str) -> dict[str, Any]:
-    """Send a complete list (4101); the central system's answer (status and QC result), audited."""
+UPLOADS = (codes.SETTLEMENT_LIST_UPLOAD, codes.SETTLEMENT_LIST_UPLOAD_V2)
+
+
+def upload(db: LocalDatabase, client: CentralClient, built: SettlementList, *, operator: str,
+           infno: str = codes.SETTLEMENT_LIST_UPLOAD) -> dict[str, Any]:
+    """Send a complete list (4101, or 4101A when the site says so: without ``payinfo``, which the
+    central system takes from the settlement it holds); its answer (status and QC result), audited."""
     check(built)
-    answer = client.call(codes.SETTLEMENT_LIST_UPLOAD, built.content)
+    if infno not in UPLOADS:
+        raise ValueError(f"{infno} is not a settlement-list upload")
+    content = built.content
+    if infno == codes.SETTLEMENT_LIST_UPLOAD_V2:
+        content = {k: v for k, v in content.items() if k != "payinfo"}
+    try:
+        answer = client.call(infno, content)
+    except CentralRefused as exc:
+        raise SettlementListRefused(f"{infno} for entry {built.local_id} ({built.setl_id}) refused ({exc.infcode}): "
+                                    f"{exc.err_msg}", exc.err_msg) from None
     out = dict(answer.output) if isinstance(answer.output, Mapping) else {}
     audit.append(db, "settlement_list", operator, f"settlement:{built.local_id}",
-                 {"step": "upload", "setl_id": built.setl_id, "setl_list_id": out.get("setl_list_id", ""),
-                  "stas": out.get("stas", ""), "qc_items": len(out.get("qc_items") or [])})
-    log.info("settlement list of entry %s uploaded: %s", built.local_id, out.get("stas", ""))
-    return {"local_id": built.local_id, "queue_no": built.queue_no, **out}
+                 {"step": "upload", "infno": infno, "setl_id": built.setl_id,
+                  "setl_list_id": out.get("setl_list_id", ""), "stas": out.get("stas", ""),
+                  "qc_items": len(out.get("qc_items") or [])})
+    log.info("settlement list of entry %s uploaded (%s): %s", built.local_id, infno, out.get("stas", ""))
+    return {"local_id": built.local_id, "queue_no": built.queue_no, "infno": infno, **out}
 
 
 @dataclass(frozen=True, slots=True)
 class ListStatus:
     """A settlement of the period and its list: missing, accepted, rejected (with the reasons),
-    not_final (no central setl_id yet) or unknown (the central system could not be asked)."""
+    confirmed or withdrawn by the 病案 office (4102), not_final (no central setl_id yet) or unknown
+    (the central system could not be asked)."""
 
     local_id: int
     queue_no: str
@@ -254,15 +284,16 @@ class ListStatus:
     reasons: list[str]
     setl_list_id: str = ""
     uploaded_at: str = ""
+    changed_at: str = ""  # when the 病案 office last confirmed or withdrew it (4102)
 
     def to_dict(self) -> dict[str, Any]:
         return {"local_id": self.local_id, "queue_no": self.queue_no, "setl_date": self.setl_date,
                 "psn_name_masked": self.psn_name_masked, "mdtrt_id": self.mdtrt_id, "setl_id": self.setl_id,
                 "state": self.state, "reasons": list(self.reasons), "setl_list_id": self.setl_list_id,
-                "uploaded_at": self.uploaded_at}
+                "uploaded_at": self.uploaded_at, "changed_at": self.changed_at}
 
 
-STATES = ("missing", "rejected", "accepted", "not_final", "unknown")
+STATES = ("missing", "rejected", "accepted", "confirmed", "withdrawn", "not_final", "unknown")
 
 
 def list_status(db: LocalDatabase, client: CentralClient | None, day_from: str,
@@ -304,5 +335,6 @@ def list_status(db: LocalDatabase, client: CentralClient | None, day_from: str,
             state = state if state in STATES else "unknown"
         reasons = [str(x.get("msg")) for x in row.get("qc_items") or [] if isinstance(x, Mapping)]
         out.append(ListStatus(e.local_id, e.queue_no, e.setl_date, e.psn_name_masked, e.mdtrt_id, setl_id, state,
-                              reasons, str(row.get("setl_list_id") or ""), str(row.get("uploaded_at") or "")))
+                              reasons, str(row.get("setl_list_id") or ""), str(row.get("uploaded_at") or ""),
+                              str(row.get("stas_chg_time") or "")))
     return out, problem

@@ -23,7 +23,8 @@ from ..privacy import mask_id
 from ..store import LocalDatabase, cash, his, journal
 from ..store.money import money_text
 from ..store.operators import Operator
-from . import code_names
+from . import code_names, stay_periods
+from .outpatient_slips import outpatient_slip_fields
 
 if TYPE_CHECKING:
     from ..rules import Catalog
@@ -180,6 +181,9 @@ def slip_data(db: LocalDatabase, local_id: int, printed_by: str, *, reprint: boo
         "assistance_group": person.get("assistance_group") or "",
         "result": entry.result or {}, "kind": entry.kind, "reversal": reversal,
         "payment": _payment(db, entry.local_id),
+        **stay_periods.slip_fields(request, entry.result or {}),  # 中途结算（第 n 段：起—止）
+        # an outpatient visit: its type, the 门诊慢特病 disease (app.outpatient_slips)
+        **outpatient_slip_fields(db, entry.med_type, request, entry.result or {}),
     }
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import EXIT_FAILURE, QT_TRANSLATE_NOOP
 from ..protocol import codes
-from ..store import LocalDatabase, audit, stay_queue
+from ..store import LocalDatabase, audit, stay_queue, stay_refusals
 from ..sync.client import CentralClient
 from ..sync.errors import CentralRefused, CentralUnreachable
 from .errors import AppError
@@ -115,10 +115,14 @@ def discharge_input(mdtrt_id: str, *, endtime: dt.date, dscg_way: str = "1", dia
 
 def change_input(mdtrt_id: str, *, psn_no: str = "", begntime: dt.date | None = None,
                  endtime: dt.date | None = None, dept: str = "", bed: str = "",
-                 diagnoses: Sequence[str] | None = None) -> dict[str, Any]:
-    """2403: what changes of the admission (dates, department, bed, diagnoses)."""
+                 diagnoses: Sequence[str] | None = None, dept_name: str = "",
+                 doctor: str = "", med_type: str = "", main_cond: str = "") -> dict[str, Any]:
+    """2403: what changes of the admission (dates, department code and name, bed, the attending
+    doctor's name, diagnoses, the med_type of the stay, 主要病情描述 ``main_cond_dscr``)."""
     info: dict[str, Any] = {"mdtrt_id": mdtrt_id}
-    for key, value in (("psn_no", psn_no), ("adm_dept_codg", dept), ("adm_bed", bed)):
+    for key, value in (("psn_no", psn_no), ("adm_dept_codg", dept), ("adm_dept_name", dept_name),
+                       ("adm_bed", bed), ("chfpdr_name", doctor), ("med_type", med_type),
+                       ("main_cond_dscr", main_cond)):
         if value:
             info[key] = value
     if begntime is not None:
@@ -199,6 +203,9 @@ def send_queued(db: LocalDatabase, client: CentralClient, operator: str = "sync"
             audit.append(db, "stay_transaction", operator, f"stay:{stay}",
                          {"infno": message.infno, "msgid": message.msgid, "state": "refused", "infcode": exc.infcode})
             log.warning("queued %s %s refused: %s", message.infno, message.msgid, exc.infcode)
+            stay_refusals.record(db, stay_refusals.RefusedStayMessage(  # listed for the clerk (queue page)
+                message.msgid, message.infno, stay, exc.infcode, exc.err_msg, message.queued_at,
+                dt.datetime.now(dt.UTC).isoformat()))
             report.append({"msgid": message.msgid, "infno": message.infno, "mdtrt_id": stay, "state": "refused",
                            "infcode": exc.infcode, "err_msg": exc.err_msg})
             continue

@@ -516,7 +516,8 @@ def write_site_file(path: Path, site: SiteConfig) -> Path:
         f"desk = {int(site.desk)}\n"
     )
     # What IT set by hand and setup does not ask for is kept, not dropped.
-    for key, value in (("level", site.level), ("his_drop", site.his_drop), ("card_reader", site.card_reader)):
+    for key, value in (("level", site.level), ("his_drop", site.his_drop), ("card_reader", site.card_reader),
+                       ("settlement_list_upload", site.settlement_list_upload)):
         if value:
             text += f"{key} = {_toml_string(value)}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -571,7 +572,8 @@ def setup_site(*, code: str, name: str, server_url: str, secret: str, region: st
     site = SiteConfig(code=code, name=name, region=region, server_url=server_url.rstrip("/"),
                       printer=existing.printer if existing else "", policy=existing.policy if existing else "",
                       level=existing.level if existing else "", his_drop=existing.his_drop if existing else "",
-                      card_reader=existing.card_reader if existing else "", source=str(target), desk=desk)
+                      card_reader=existing.card_reader if existing else "", source=str(target), desk=desk,
+                      settlement_list_upload=existing.settlement_list_upload if existing else "")
     try:
         credentials.set_secret(secret_name(code), secret)
         if credentials.get_secret(secret_name(code)) != secret:

@@ -48,6 +48,7 @@ __all__ = [
     "reverse",
     "settle",
     "show_entry",
+    "with_pack_accumulators",
     "with_year_to_date",
     "ytd_json",
 ]
@@ -183,6 +184,25 @@ def with_year_to_date(
     return replace(parsed, year_to_date=rules.YearToDate.model_validate(data["year_to_date"])), data, "local"
 
 
+def with_pack_accumulators(
+    db: LocalDatabase, parsed: rules.SettlementRequest, data: dict[str, Any], source: str, pack: rules.Pack
+) -> tuple[rules.SettlementRequest, dict[str, Any]]:
+    """Year-to-date figures of this desk (``source`` "local") completed with the keys the pack
+    declares beyond the rules core's (an employee pack's hifob_pay, an outpatient section's
+    op_dedc ...) as the roster and this desk's journal give them: without them a second admission
+    settled offline would compute the pack's own caps from zero. A request that brings its
+    year-to-date is left as it is."""
+    if source != "local":
+        return parsed, data
+    declared = pack.model.accumulator_keys()
+    stored = accumulators.pack_key_totals(db, parsed.person.psn_no, parsed.encounter.endtime.year)
+    extra = {key: money_text(amount) for key, amount in stored.items() if key in declared}
+    if not extra:
+        return parsed, data
+    data = {**data, "year_to_date": {**data["year_to_date"], **extra}}
+    return replace(parsed, year_to_date=rules.YearToDate.model_validate(data["year_to_date"])), data
+
+
 def choose_pack(db: LocalDatabase, request: rules.SettlementRequest, pack_id: str | None) -> rules.Pack:
     """A cached pack (hash re-verified): the given id, or by insured place, insurance type and date."""
     packs = caches.load_packs(db)
@@ -230,6 +250,7 @@ def settle(
         cash.require_open(db.conn, operator.name, when.date().isoformat(), "settling")
         parsed, data, source = with_year_to_date(db, request)
         pack = pack or choose_pack(db, parsed, pack_id)
+        parsed, data = with_pack_accumulators(db, parsed, data, source, pack)
         payment_methods.require_allowed(pack, payment.method)  # 医保个人账户 only where the pack allows
         ytd_model = parsed.year_to_date
         ytd_before = ytd_model.model_dump() if ytd_model is not None else {}

@@ -4,23 +4,23 @@
                                                             or store the batch and answer (ack "stored")
     9512  离线结算审核结果（扩展）   adjudication_results   results by local_id, or every settlement after a cursor
 
-A stored batch is adjudicated later by ``BatchQueue`` (driven by the service's queue worker),
-oldest first, in arrival order; an item it refuses is recorded as a rejection that 9512 reports.
+A stored batch is adjudicated later by the queue's workers (queue_work.py), each person's items
+in arrival order; an item they refuse is recorded as a rejection that 9512 reports.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from typing import Any
 
 from .. import protocol as p
 from ..protocol import BadInput, BusinessError, NotFound, WrongSite
+from . import resettled
 from .context import Central, Context
-from .fields import full_detail, input_data, int_field, local_id_field
-from .settlement import KIND_NAMES, reversal_view, reverse_item, settle_item, settlement_view
-from .store import QueuedBatch
+from .fields import choice_field, full_detail, input_data, int_field, local_id_field
+from .queue_work import queue_entries
+from .settlement import KIND_NAMES, reversal_view, reverse_item, settle_item, settlement_view_with
+from .store import LocalKey, ReversalRecord
 
 log = logging.getLogger("hospital_client.central")
 
@@ -83,15 +83,15 @@ def _queue_batch(central: Central, ctx: Context, items: list[Any], full: bool) -
         where = f"data[{i}]."
         if not isinstance(item, dict):
             raise BadInput(f"data[{i}] 应为对象")
-        if item.get("kind", "settlement") not in KIND_NAMES:
-            raise BadInput(f"{where}kind 应为 settlement 或 reversal")
+        choice_field(item, "kind", KIND_NAMES, default="settlement", where=where)
         local_ids.append(local_id_field(item, where))
         request = item.get("request")
         encounter = request.get("encounter") if isinstance(request, dict) else None
         claimed = encounter.get("fixmedins_code") if isinstance(encounter, dict) else None
         if claimed and claimed != ctx.site:
             raise WrongSite(f"{where}request.encounter.fixmedins_code={claimed} 不是本凭证所属机构 {ctx.site}")
-    seq = central.store.queue_batch(ctx.site, ctx.env.msgid, ctx.received, full, ctx.env.input_bytes, local_ids)
+    entries = queue_entries(central, ctx.site, items, local_ids)
+    seq = central.store.queue_batch(ctx.site, ctx.env.msgid, ctx.received, full, entries)
     return {"ack": ACK_STORED, "batch_seq": seq, "queued": len(local_ids)}
 
 
@@ -103,88 +103,81 @@ def adjudication_results(central: Central, ctx: Context, input_: dict[str, Any])
     if local_ids is not None:
         if not isinstance(local_ids, list) or len(local_ids) > MAX_BATCH_ITEMS:
             raise BadInput(f"local_ids 应为最多 {MAX_BATCH_ITEMS} 个本地编号的列表")
-        results: list[bytes] = []
-        for raw in local_ids:
-            local_id = str(raw)
-            key = store.get_local_key(ctx.site, local_id)
-            if key is None and store.is_queued(ctx.site, local_id):
-                results.append(p.dumps({"local_id": local_id, "status": "queued"}))
-            elif key is None and (refused := store.last_rejection(ctx.site, local_id)) is not None:
-                results.append(p.dumps({"local_id": local_id, "kind": refused.kind, "status": "rejected",
-                                        "infcode": refused.infcode, "err_msg": refused.err_msg,
-                                        **p.loads(refused.output_json)}))
-            elif key is None:
-                results.append(p.dumps({"local_id": local_id, "status": "unknown"}))
-            elif key.kind == "settlement" and (record := store.get_settlement(key.ref)) is not None:
-                results.append(settlement_view(central, record, repeat=True, full=full))
-            elif key.kind == "reversal" and (reversal := store.get_reversal(key.ref)) is not None:
-                results.append(reversal_view(reversal, repeat=True))
-            else:  # pragma: no cover - local keys are written with their records
-                raise NotFound(f"本地编号 {local_id} 的记录缺失")
-        return b'{"results":[' + b",".join(results) + b"]}"
+        return _results_by_local_id(central, ctx, [str(raw) for raw in local_ids], full)
     cursor = int_field(data, "cursor", 0, low=0, high=2**62)
     limit = int_field(data, "limit", 200, low=1, high=MAX_BATCH_ITEMS)
     records = store.settlements(site=ctx.site, after_seq=cursor, limit=limit + 1)
+    floor = store.pending_floor(ctx.site)
+    if floor is not None:  # a settlement still queued comes before these: the pages stop there for now
+        records = [r for r in records if r.seq < floor]
     more = len(records) > limit
     records = records[:limit]
-    views = b",".join(settlement_view(central, r, repeat=True, full=full) for r in records)
+    reversals = store.reversals_of([r.setl_id for r in records]) if records else {}
+    views = b",".join(settlement_view_with(r, reversals.get(r.setl_id), repeat=True, full=full) for r in records)
     tail = p.dumps({"next_cursor": records[-1].seq if records else cursor, "more": more})
     return b'{"results":[' + views + b"]," + tail[1:]
 
 
-class BatchQueue:
-    """Adjudicates stored batches, oldest first, item by item, each item in its own savepoint.
+def _results_by_local_id(central: Central, ctx: Context, local_ids: list[str], full: bool) -> bytes:
+    """9512 by local_id: what became of each, in the order asked, with a few queries for the whole
+    list (not a few per id)."""
+    store = central.store
+    if not local_ids:
+        return b'{"results":[]}'
+    # queued first: a worker on another connection may finish an item between the two reads, and
+    # read the other way round a finished item would be answered "unknown"; an id not queued at
+    # this read is finished (or never queued), so its key or refusal is there for the reads below
+    queued = store.queued_local_ids(ctx.site, local_ids)
+    rest = [local_id for local_id in local_ids if local_id not in queued]
+    keys = store.local_keys(ctx.site, rest) if rest else {}
+    unbound = [local_id for local_id in rest if local_id not in keys]
+    refusals = store.last_rejections(ctx.site, unbound) if unbound else {}
+    setl_ids = [key.ref for key in keys.values() if key.kind == "settlement"]
+    settlements = store.settlements_by_id(setl_ids) if setl_ids else {}
+    reversed_by = store.reversals_of(list(settlements)) if settlements else {}
+    rev_ids = [key.ref for key in keys.values() if key.kind == "reversal"]
+    reversals = store.reversals_by_id(rev_ids) if rev_ids else {}
+    # a reversal undone by a 2601 of its own message (the settlement in force again): one query for
+    # the list, then the chain (resettled.py) for the rare ones found
+    reinstating = store.local_keys(ctx.site, [resettled.CORRECTION_PREFIX + r.msgid for r in reversals.values()]) \
+        if reversals else {}
+    results: list[bytes] = []
+    for local_id in local_ids:
+        if local_id in queued:
+            results.append(p.dumps({"local_id": local_id, "status": "queued"}))
+            continue
+        key = keys.get(local_id)
+        if key is None and (refused := refusals.get(local_id)) is not None:
+            results.append(p.dumps({"local_id": local_id, "kind": refused.kind, "status": "rejected",
+                                    "infcode": refused.infcode, "err_msg": refused.err_msg,
+                                    **p.loads(refused.output_json)}))
+        elif key is None:
+            results.append(p.dumps({"local_id": local_id, "status": "unknown"}))
+        elif key.kind == "settlement" and (record := settlements.get(key.ref)) is not None:
+            results.append(settlement_view_with(record, reversed_by.get(record.setl_id), repeat=True, full=full))
+        elif key.kind == "reversal" and (reversal := reversals.get(key.ref)) is not None:
+            undone = reinstating.get(resettled.CORRECTION_PREFIX + reversal.msgid)
+            results.append(reversal_view(reversal, repeat=True) if undone is None or undone.kind != "settlement"
+                           else _reinstated_reversal(central, ctx.site, local_id, key, reversal))
+        else:  # pragma: no cover - local keys are written with their records
+            raise NotFound(f"本地编号 {local_id} 的记录缺失")
+    return b'{"results":[' + b",".join(results) + b"]}"
 
-    The caller holds the service's lock. The batch being worked through is parsed once and kept.
-    """
 
-    def __init__(self, central: Central) -> None:
-        self.central = central
-        self._parsed_batch: tuple[int, list[Any]] | None = None
-
-    def _batch_items(self, batch: QueuedBatch) -> list[Any]:
-        if self._parsed_batch is not None and self._parsed_batch[0] == batch.seq:
-            return self._parsed_batch[1]
-        items = p.loads(self.central.store.queued_batch_input(batch.seq)).get("data") or []
-        self._parsed_batch = (batch.seq, items)
-        return list(items)
-
-    def adjudicate(self, max_items: int, deadline: float | None, waiting: Callable[[], bool]) -> int:
-        """Adjudicate up to ``max_items`` of the oldest batch, stopping early (after one item) once
-        ``deadline`` (monotonic) has passed or a message is ``waiting``; returns how many were done
-        (at least 1 when the batch was finished, 0 when nothing is queued)."""
-        store = self.central.store
-        batch = store.next_queued_batch()
-        if batch is None:
-            self._parsed_batch = None
-            return 0
-        items = self._batch_items(batch)
-        now = self.central.now()
-        received = p.format_time(now)
-        env = p.RequestEnvelope(infno=p.BATCH_UPLOAD, msgid=batch.msgid, fixmedins_code=batch.site, input={})
-        ctx = Context(site=batch.site, env=env, now=now, received=received)
-        last = min(len(items), batch.done_items + max_items)
-        end = batch.done_items
-        with store.transaction():
-            for i in range(batch.done_items, last):
-                if i > batch.done_items and deadline is not None and (waiting() or time.monotonic() > deadline):
-                    break
-                end = i + 1
-                item = items[i]
-                where = f"data[{i}]."
-                kind = str(item.get("kind", "settlement"))
-                try:
-                    with store.transaction():  # one savepoint per item
-                        _adjudicate_item(self.central, ctx, item, where, kind, batch.full)
-                except (BusinessError, WrongSite) as exc:
-                    output = exc.output() if isinstance(exc, BusinessError) else {}
-                    store.add_rejection(batch.site, str(item.get("local_id")), kind, batch.msgid, exc.infcode,
-                                        exc.err_msg, received, p.dumps(output).decode("utf-8"))
-                except Exception:  # a defect must not wedge the queue: the item is refused, the rest go on
-                    log.exception("internal error while adjudicating a queued item")
-                    store.add_rejection(batch.site, str(item.get("local_id")), kind, batch.msgid,
-                                        p.ServerError.infcode, "中心系统内部错误；请重新上传此笔", received)
-            store.advance_batch(batch.seq, end, received if end >= len(items) else None)
-        if end >= len(items):
-            self._parsed_batch = None
-        return max(end - batch.done_items, 1 if end >= len(items) else 0)
+def _reinstated_reversal(central: Central, site: str, local_id: str, key: LocalKey,
+                         reversal: ReversalRecord) -> bytes:
+    """9512 for a local id whose reversal a 2601 冲正 of its own message undid (the settlement in
+    force again): the reversal sent again under ``LOCAL_ID/2`` … as asked, when there is one (as a
+    resend or 5203 by local id answer); else this reversal marked ``reinstated`` with the settlement
+    in force again (as 5203 by msgid marks it), never to be taken as final."""
+    name, again = resettled.bound(central, site, local_id, key)
+    if again is not None and again.kind == "reversal" and name != local_id:
+        found = central.store.get_reversal(again.ref)
+        if found is not None:
+            return resettled.as_asked(reversal_view(found, repeat=True), local_id, name)
+    view = reversal_view(reversal, repeat=True)
+    settlement = resettled.reinstatement_of(central, site, reversal)
+    if settlement is None:  # pragma: no cover - the key was read above
+        return view
+    return view[:-1] + b',"reinstated":' + p.dumps({"setl_id": settlement.setl_id,
+                                                     "local_id": settlement.local_id}) + b"}"

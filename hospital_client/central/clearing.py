@@ -154,6 +154,9 @@ def withdraw(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[str
         raise NotFound(f"本机构没有清算申请 {evt}")
     if record.withdrawn_at:
         raise Conflict(f"清算申请 {evt} 已于 {record.withdrawn_at} 撤销")
+    approval = central.store.clearing_approval(evt)
+    if approval is not None:
+        raise Conflict(f"清算申请 {evt} 已于 {approval.at} 经办审核通过，不能撤销")
     central.store.withdraw_clearing(evt, ctx.received, ctx.env.msgid)
     withdrawn = central.store.get_clearing(evt)
     assert withdrawn is not None

@@ -4,7 +4,8 @@
     central init     --db PATH [--roster FILE] [--policies DIR] [--catalog FILE]
     central site add --db PATH --code CODE --name NAME     (the secret alone on the last line)
     central site list --db PATH [--json]
-    central serve    --db PATH [--host 127.0.0.1] [--port 8400]
+    central serve    --db PATH [--host 127.0.0.1] [--port 8400] [--workers N] [--bench-sink]
+    central work     --db PATH [--workers N] [--until-empty] [--json]   (adjudication worker processes)
     central report   --db PATH [--json]
     central true-up  --year Y --db PATH [--json] [--apply]
     central review-load --db PATH FILE [--json]   (a review-rule library version, for the desks' 9504 pull)
@@ -51,16 +52,17 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     return parser
 
 
-def report_error(exc: BaseException) -> int:
+def report_error(exc: BaseException, prog: str = PROG) -> int:
     """The central commands' one place that turns an error into a line on stderr and an exit code
-    (for `python -m hospital_client.central ...` and `hospital-client central ...` alike)."""
+    (for `python -m hospital_client.central ...`, `hospital-client central ...` and `hospital-central ...`
+    alike; ``prog`` is the name the command was run by)."""
     if isinstance(exc, HospitalClientError):
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_FAILURE
     # the last line of defence: a message, never a traceback
-    print(f"{PROG}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print(f"{prog}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
     return EXIT_FAILURE
 
 
@@ -69,7 +71,7 @@ def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Na
         try:
             return func(args)
         except (Exception, KeyboardInterrupt) as exc:
-            return report_error(exc)
+            return report_error(exc, getattr(args, "central_prog", PROG))
 
     run.__name__ = func.__name__
     return run
@@ -182,15 +184,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not is_postgres_url(args.db) and not Path(args.db).is_file():
         raise CentralInputError(f"--db {args.db}: no central database there; create it with `central init`")
     _check_can_listen(args.host, args.port)
-    app = create_app(args.db)
-    print(f"central: serving {describe(args.db)} on http://{args.host}:{args.port}{API_PATH}", flush=True)
+    if not 1 <= args.workers <= 64:
+        raise CentralInputError(f"--workers {args.workers}: must be between 1 and 64")
+    app = create_app(args.db, bench_sink=args.bench_sink, workers=args.workers)
+    print(f"central: serving {describe(args.db)} on http://{args.host}:{args.port}{API_PATH}"
+          + (" (with the 9599 benchmark sink)" if args.bench_sink else ""), flush=True)
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
                             lifespan="on", timeout_graceful_shutdown=10)
     server = uvicorn.Server(config)
     try:
         server.run()
     except SystemExit as exc:  # uvicorn exits when it cannot bind
-        print(f"{PROG}: error: cannot serve on {args.host}:{args.port} (exit {exc.code})", file=sys.stderr)
+        print(f"{args.central_prog}: error: cannot serve on {args.host}:{args.port} (exit {exc.code})",
+              file=sys.stderr)
         return EXIT_FAILURE
     return EXIT_OK if server.started else EXIT_FAILURE
 
@@ -310,6 +316,7 @@ def _add_db(parser: argparse.ArgumentParser) -> None:
 
 def _add_subcommands(parser: argparse.ArgumentParser) -> None:
     _one_line_errors(parser)
+    parser.set_defaults(central_prog=parser.prog)  # the name it was run by, for the error lines
     sub = parser.add_subparsers(dest="central_command", required=True, metavar="COMMAND")
 
     p = _one_line_errors(sub.add_parser("init", help="create a central database with the demo roster, packs and "
@@ -337,7 +344,17 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8400)
     p.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument("--bench-sink", action="store_true",
+                   help="also answer 9599, the benchmark hook that only stores the body (bench/sync.py); "
+                        "never on a production server")
+    p.add_argument("--workers", type=int, default=1,
+                   help="adjudication worker threads for the queue (9511 ack stored), default 1; "
+                        "`central work` runs worker processes")
     p.set_defaults(func=_guarded(cmd_serve))
+
+    from .work_command import add_work_command
+
+    add_work_command(sub, _open, _guarded, _one_line_errors)
 
     p = _one_line_errors(sub.add_parser("report", help="every settlement with final figures, adjustments, msgid"))
     _add_db(p)
@@ -370,6 +387,10 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> None:
 
     add_fund_commands(sub, Kit(open_store=_open, guard=_guarded, one_line=_one_line_errors))
 
+    from .clearing_commands import add_clearing_commands
+
+    add_clearing_commands(sub, Kit(open_store=_open, guard=_guarded, one_line=_one_line_errors))
+
 
 def add_central_commands(subparsers: Any) -> argparse.ArgumentParser:
     """Add `central ...` to a parent CLI's subparsers (argparse); each leaf sets args.func -> int exit code."""
@@ -379,17 +400,20 @@ def add_central_commands(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser(pdf_writer: Callable[[Path, str], Path] | None = None) -> argparse.ArgumentParser:
+def build_parser(pdf_writer: Callable[[Path, str], Path] | None = None, *,
+                 prog: str = PROG) -> argparse.ArgumentParser:
     """The central commands' parser; ``pdf_writer`` prints an HTML page to a PDF for `fund ... --pdf`
-    (Qt, so handed in from outside this layer: cli/central_console.py)."""
-    parser = argparse.ArgumentParser(prog=PROG, description="参考中心系统 reference central system")
+    (Qt, so handed in from outside this layer: cli/central_console.py); ``prog`` the program's name in
+    usage and error lines (`hospital-central` for the console entry point)."""
+    parser = argparse.ArgumentParser(prog=prog, description="参考中心系统 reference central system")
     _add_subcommands(parser)
     parser.set_defaults(pdf_writer=pdf_writer)
     return parser
 
 
-def main(argv: list[str] | None = None, *, pdf_writer: Callable[[Path, str], Path] | None = None) -> int:
-    parser = build_parser(pdf_writer)
+def main(argv: list[str] | None = None, *, pdf_writer: Callable[[Path, str], Path] | None = None,
+         prog: str = PROG) -> int:
+    parser = build_parser(pdf_writer, prog=prog)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

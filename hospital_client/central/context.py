@@ -9,6 +9,7 @@ and refuses by raising a ``BusinessError``; the service (service.py) stores the 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,11 +17,13 @@ from typing import Any
 
 from .. import protocol as p
 from ..protocol import BadInput, NotFound
-from ..rules import Catalog, NoPackError, Pack, parse_catalog, parse_pack, select_pack
+from ..rules import Catalog, NoPackError, Pack, RulesError, parse_catalog, parse_pack, select_pack
 from ..rules.review import ReviewLibrary, select_library
 from . import adjudication as adj
 from .review_libraries import libraries_in_force
-from .store import Accumulators, CentralStore, PersonRecord
+from .store import Accumulators, CentralStore, PackBlob, PersonRecord
+
+log = logging.getLogger("hospital_client.central")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,8 @@ class Context:
 
 
 class Central:
-    """The central system's store and its authoritative packs and catalogue, loaded once."""
+    """The central system's store and its authoritative packs and catalogue, loaded at the start (the
+    packs again when 9501 finds the database's changed: ``packs_of``)."""
 
     def __init__(self, store: CentralStore, *, clock: Callable[[], float] = time.time) -> None:
         self.store = store
@@ -49,6 +53,21 @@ class Central:
         blob = self.store.get_catalog()
         self.catalog = None if blob is None else parse_catalog(blob.data, blob.source_name)
         self.review_libraries = libraries_in_force(self.store)
+
+    def packs_of(self, blobs: list[PackBlob]) -> dict[str, Pack]:
+        """The parsed packs of ``blobs`` (the store's pack rows, as just read) by id. When they are not
+        the ones loaded (packs added or changed in the database since the start), the packs are
+        loaded again first, so the running system settles with the packs it lists."""
+        if {(b.id, b.sha256) for b in blobs} != {(pk.id, pk.sha256) for pk in self.packs}:
+            packs = []
+            for blob in blobs:
+                try:
+                    packs.append(parse_pack(blob.data, blob.source_name))
+                except RulesError as exc:
+                    log.error("central pack %s in the database cannot be loaded: %s", blob.id, exc)
+                    raise p.ServerError(f"中心系统数据库中的政策包 {blob.id} 无法载入，请联系中心系统管理员") from None
+            self.packs = packs
+        return {pk.id: pk for pk in self.packs}
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), p.CST)

@@ -25,7 +25,9 @@ if it did take effect (a desk that asked without ``fence``, or one that sends 26
 The answer says what was done (``result``): ``voided`` (never processed; now it never will be),
 ``no_effect`` (it was refused at the time), ``reversed`` / ``reinstated`` / ``cancelled`` (undone
 now), ``already_undone`` (an earlier 2601 did it). Sending 2601 again, with any msgid, does nothing
-more: idempotent.
+more: idempotent. A desk sends the entry again after any of these but ``already_reversed``: a
+local id whose record was undone by 2601 of its own message is settled (reversed) again under
+``LOCAL_ID/2`` (resettled.py); 5203 shows such a reversal with ``reinstated``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any
 from .. import protocol as p
 from ..protocol import BadInput, Conflict, NotFound, codes
 from . import adjudication as adj
+from . import resettled
 from .context import Central, Context
 from .fields import input_data, text_field
 from .settlement import add_reversal_of, reversal_view, settlement_view
@@ -109,7 +112,10 @@ def message_effect(central: Central, ctx: Context, msgid: str, *, fence: bool = 
     elif stored.infno in REVERSING:
         reversal = central.store.get_reversal(str(output.get("rev_setl_id") or ""))
         if reversal is not None:
-            return reversal_view(reversal, repeat=True)
+            view = reversal_view(reversal, repeat=True)
+            again = resettled.reinstatement_of(central, ctx.site, reversal)  # undone by its own 冲正
+            return view if again is None else view[:-1] + b',"reinstated":' + p.dumps(
+                {"setl_id": again.setl_id, "local_id": again.local_id}) + b"}"
     elif stored.infno == p.ADMISSION:
         raw = output.get("result")
         result = raw if isinstance(raw, dict) else {}
@@ -193,8 +199,9 @@ def _undo_reversal(central: Central, ctx: Context, omsgid: str, rev_setl_id: str
                        "不能冲正该撤销")
     before = central.accumulators(original.psn_no, original.year)
     after = adj.moved_back(before, original.ytd_after, original.ytd_before)  # the settlement's share again
+    number = store.next_value("setl_id")  # the seq too: settlement.py
     record = SettlementRecord(
-        setl_id=f"C{ctx.now:%Y%m%d}{store.next_value('setl_id'):010d}", site=ctx.site, local_id=_key(omsgid),
+        setl_id=f"C{ctx.now:%Y%m%d}{number:010d}", seq=number, site=ctx.site, local_id=_key(omsgid),
         msgid=ctx.env.msgid, psn_no=original.psn_no, mdtrt_id=original.mdtrt_id, year=original.year,
         setl_time=original.setl_time, adjudicated_at=ctx.received, fingerprint=_fingerprint(omsgid),
         pack_id=original.pack_id, pack_version=original.pack_version, pack_sha256=original.pack_sha256,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -41,6 +42,16 @@ def text_field(data: dict[str, Any], key: str, *, required: bool = False, max_le
     return value
 
 
+def choice_field(data: dict[str, Any], key: str, choices: Iterable[str], *, default: str, where: str = "") -> str:
+    """A field that must be one of ``choices`` (``default`` when absent); any other value, whatever its
+    type (a list or an object too), is refused naming the field and the choices."""
+    value = data.get(key, default)
+    names = tuple(choices)
+    if not isinstance(value, str) or value not in names:
+        raise BadInput(f"{where}{key} 应为 {' 或 '.join(names)}")
+    return value
+
+
 def int_field(data: dict[str, Any], key: str, default: int, *, low: int, high: int, where: str = "") -> int:
     """An integer field (or a string of digits) between low and high."""
     value = data.get(key, default)
@@ -68,10 +79,7 @@ def local_id_field(item: dict[str, Any], where: str) -> str:
 
 def full_detail(data: dict[str, Any]) -> bool:
     """'detail': 'summary' (default for 9511/9512) or 'full' (the whole result in 'final')."""
-    detail = data.get("detail", "summary")
-    if detail not in ("summary", "full"):
-        raise BadInput("detail 应为 summary 或 full")
-    return bool(detail == "full")
+    return choice_field(data, "detail", ("summary", "full"), default="summary") == "full"
 
 
 def money(value: Any, where: str, *, nonneg: bool = False) -> Decimal:

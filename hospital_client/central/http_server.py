@@ -5,8 +5,8 @@
 
 Message processing runs in a worker thread, one message at a time (arrival order), so the
 event loop stays free and settlements are adjudicated strictly in the order they arrive.
-Batches uploaded with ack "stored" (9511) are adjudicated by a background thread, oldest first,
-in small chunks that give way to arriving messages.
+Batches uploaded with ack "stored" (9511) are adjudicated by background worker threads
+(``--workers N``, queue_work.py), person by person, giving way to arriving messages.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..protocol import CST, PayloadTooLarge, format_time
+from . import queue_work
+from .context import Central
 from .open_store import open_store
 from .service import API_PATH, MAX_BODY_BYTES, CentralService, Reply
 
@@ -36,36 +38,47 @@ log = logging.getLogger("hospital_client.central")
 # While uploads keep arriving the worker defers to them (ingestion first: a site's upload is
 # acknowledged as soon as it is stored), but it adjudicates a chunk at least this often.
 MAX_DEFER_SECONDS = 5.0
+# ... for this long (seconds) each time, claim after claim (each person's items in one transaction).
+QUEUE_SLICE_SECONDS = 0.2
 
 
 def run_queue_worker(service: CentralService, stop: threading.Event) -> None:
-    """Adjudicate queued batches until ``stop`` is set; arriving messages go first."""
-    last_chunk = time.monotonic()
-    while not stop.is_set():
-        if service.messages_waiting or (service.busy() and time.monotonic() - last_chunk < MAX_DEFER_SECONDS):
-            time.sleep(0.005)
-            continue
-        service.queue_wakeup.clear()
-        try:
-            done = service.process_queue()
-        except Exception:  # a database problem: log it and try again later, never die silently
-            log.exception("the adjudication queue worker failed; retrying in 1 s")
-            stop.wait(1.0)
-            continue
-        last_chunk = time.monotonic()
-        if not done:
-            service.queue_wakeup.wait(1.0)
+    """One adjudication worker (queue_work.py) on its own connection, until ``stop`` is set;
+    arriving messages go first, and while uploads keep arriving it works a slice at least every
+    MAX_DEFER_SECONDS."""
+    store = service.store.reopen()
+    try:
+        central = Central(store, clock=service.clock)
+        slice_end, last_slice = 0.0, time.monotonic()
+
+        def may_work() -> bool:
+            nonlocal slice_end, last_slice
+            now = time.monotonic()
+            if service.messages_waiting:
+                return False
+            if now < slice_end:
+                return True
+            if service.busy() and now - last_slice < MAX_DEFER_SECONDS:
+                return False
+            slice_end = last_slice = now + QUEUE_SLICE_SECONDS
+            return True
+
+        queue_work.run_worker(central, stop, may_work=may_work, wakeup=service.queue_wakeup)
+    finally:
+        store.close()
 
 
 def _response(reply: Reply) -> Response:
     return Response(reply.body, status_code=reply.status, media_type=JSON, headers=reply.headers)
 
 
-def create_app(db_path: str | Path) -> Starlette:
-    """The central system over the database at db_path (an SQLite file or a postgresql:// URL; initialised)."""
+def create_app(db_path: str | Path, *, bench_sink: bool = False, workers: int = 1) -> Starlette:
+    """The central system over the database at db_path (an SQLite file or a postgresql:// URL; initialised).
+    ``bench_sink``: answer the benchmark hook 9599 (bench_sink.py); off, it is refused as unknown.
+    ``workers``: adjudication worker threads, each on its own connection (queue_work.py)."""
     store = open_store(db_path)
     try:
-        service = CentralService(store)
+        service = CentralService(store, bench_sink=bench_sink)
     except Exception:
         store.close()
         raise
@@ -101,15 +114,17 @@ def create_app(db_path: str | Path) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = threading.Event()
-        worker = threading.Thread(target=run_queue_worker, args=(service, stop), name="adjudication-queue",
-                                  daemon=True)
-        worker.start()
+        threads = [threading.Thread(target=run_queue_worker, args=(service, stop),
+                                    name=f"adjudication-queue-{n + 1}", daemon=True) for n in range(max(1, workers))]
+        for thread in threads:
+            thread.start()
         try:
             yield
         finally:
             stop.set()
             service.queue_wakeup.set()
-            worker.join(timeout=30)
+            for thread in threads:
+                thread.join(timeout=30)
             store.close()
 
     return Starlette(

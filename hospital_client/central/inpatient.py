@@ -141,6 +141,8 @@ def admission_change(central: Central, ctx: Context, input_: dict[str, Any]) -> 
         value = text_field(info, key, max_len=100, where="adminfo.")
         if value:
             updated[key] = value
+    if info.get("med_type") and not str(updated["med_type"]).startswith("2"):
+        raise BadInput(f"adminfo.med_type {updated['med_type']} 不是住院类医疗类别（2 开头，如 21 普通住院）")
     if info.get("dscg_maindiag_code"):
         if not isinstance(updated.get("discharge"), dict):
             raise BadInput(f"adminfo.dscg_maindiag_code：就诊 {mdtrt_id} 尚未办理出院（2402）")

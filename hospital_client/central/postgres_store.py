@@ -37,29 +37,42 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from ..rules import SETLINFO_KEYS
+from . import fund_queries
+from .queue_numbers import reserve_numbers as _reserve_numbers
+from .stays_in_force import StayInForce, stays_in_force
 from .store import (
     Accumulators,
     AuditHead,
     CatalogBlob,
+    ClearingApproval,
     ClearingRecord,
+    ContractPremium,
     EcToken,
     FundIncome,
+    HifmiLine,
+    IncomeGroup,
     InForce,
     Insurer,
+    InsurerCover,
     ItemRejection,
     LocalKey,
     PackBlob,
+    PaymentGroup,
+    PersonCounts,
     PersonRecord,
-    QueuedBatch,
+    QueuedWork,
+    QueueEntry,
     ReversalRecord,
     ReviewLibraryBlob,
     SettlementListRecord,
+    SettlementListStateRecord,
     SettlementRecord,
     Site,
     StoredMessage,
     StoreError,
-    TrueUpRecord,
+    TrueUpGroup,
 )
+from .store_unavailable import StoreUnavailable
 
 # Serialises schema changes of concurrent openers (pg_advisory_xact_lock key: "hcentral").
 _MIGRATION_LOCK = 0x6863656E7472616C
@@ -323,11 +336,77 @@ CREATE TABLE review_library (id TEXT COLLATE "C" PRIMARY KEY, version TEXT NOT N
   source_name TEXT NOT NULL, data BYTEA NOT NULL);
 """
 
+def _m005_list_states_clearing_approvals() -> str:
+    """A settlement list's status changes (4102; on site, like the lists) and the approval of
+    clearing applications (`central clearing approve`; reference: a few rows a site a month)."""
+    return f"""
+CREATE TABLE settlement_list_state (
+  id BIGINT GENERATED ALWAYS AS IDENTITY, site TEXT NOT NULL REFERENCES site (code), setl_id TEXT NOT NULL,
+  setl_list_id TEXT NOT NULL, stas_type TEXT NOT NULL, msgid TEXT NOT NULL, at TEXT NOT NULL,
+  PRIMARY KEY (site, id)
+);
+CREATE INDEX settlement_list_state_setl ON settlement_list_state (site, setl_id, id);
+CREATE TABLE clearing_approval (
+  clr_appy_evt_id TEXT PRIMARY KEY REFERENCES clearing (clr_appy_evt_id), at TEXT NOT NULL, opter_name TEXT NOT NULL
+);
+{_append_only("settlement_list_state")}
+{_append_only("clearing_approval")}
+"""
+
+
+def _m006_insurer_terms_contract_premiums() -> str:
+    """An insurer covers a region and insurance type for a term (valid_from..valid_to, days, both
+    included; the covers so far from always to forever), and the premium of each insurer's
+    contract for an insurance year (`central fund premium-set`; reference, append-only)."""
+    return f"""
+ALTER TABLE insurer_cover ADD COLUMN valid_from TEXT COLLATE "C" NOT NULL DEFAULT '0001-01-01',
+  ADD COLUMN valid_to TEXT COLLATE "C" NOT NULL DEFAULT '9999-12-31';
+ALTER TABLE insurer_cover DROP CONSTRAINT insurer_cover_pkey, ADD PRIMARY KEY (admdvs, insutype, valid_from),
+  ADD CHECK (valid_from <= valid_to);
+CREATE INDEX insurer_cover_insurer ON insurer_cover (insurer);
+CREATE TABLE contract_premium (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, insurer TEXT COLLATE "C" NOT NULL, year INTEGER NOT NULL,
+  premium TEXT NOT NULL, other_costs TEXT NOT NULL, note TEXT NOT NULL, recorded_at TEXT NOT NULL
+);
+CREATE INDEX contract_premium_year ON contract_premium (insurer, year, id);
+{_append_only("contract_premium")}
+"""
+
+
+def _m007_person_queue() -> str:
+    """Queued items in their persons' partitions (queue_work.py; distributed on psn_no with the
+    person's other rows), each with the number of its setl_id / rev_setl_id reserved when its batch
+    was stored; from now on a settlement's (and a reversal's) seq is its id's number, so the
+    counters start above every seq there is."""
+    return """
+CREATE TABLE queued_work (
+  psn_no TEXT COLLATE "C" NOT NULL, batch_seq BIGINT NOT NULL, idx INTEGER NOT NULL, site TEXT NOT NULL,
+  local_id TEXT NOT NULL, kind TEXT NOT NULL, number BIGINT NOT NULL, msgid TEXT NOT NULL,
+  received_at TEXT NOT NULL, "full" BOOLEAN NOT NULL, item BYTEA NOT NULL,
+  PRIMARY KEY (psn_no, batch_seq, idx)
+);
+CREATE INDEX queued_work_key ON queued_work (site, local_id, batch_seq, idx);
+CREATE INDEX queued_work_number ON queued_work (site, kind, number);
+CREATE INDEX queued_work_batch ON queued_work (batch_seq);
+CREATE TABLE queued_person (
+  psn_no TEXT COLLATE "C" PRIMARY KEY, first_batch BIGINT NOT NULL, first_idx INTEGER NOT NULL
+);
+CREATE INDEX queued_person_order ON queued_person (first_batch, first_idx, psn_no);
+INSERT INTO meta (key, value) SELECT 'seq:setl_id', COALESCE(MAX(seq), 0)::text FROM settlement
+  ON CONFLICT (key) DO UPDATE SET value = GREATEST(CAST(meta.value AS BIGINT), CAST(EXCLUDED.value AS BIGINT))::text;
+INSERT INTO meta (key, value) SELECT 'seq:rev_setl_id', COALESCE(MAX(seq), 0)::text FROM reversal
+  ON CONFLICT (key) DO UPDATE SET value = GREATEST(CAST(meta.value AS BIGINT), CAST(EXCLUDED.value AS BIGINT))::text;
+"""
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("m001_initial", _m001_initial),
     ("m002_lists_clearing_fund_reports_tokens", _m002_lists_clearing_fund_reports_tokens),
     ("m003_stays_visits_filings", _m003_stays_visits_filings),
     ("m004_review_libraries", _m004_review_libraries),
+    ("m005_list_states_clearing_approvals", _m005_list_states_clearing_approvals),
+    ("m006_insurer_terms_contract_premiums", _m006_insurer_terms_contract_premiums),
+    ("m007_person_queue", _m007_person_queue),
 )
 
 
@@ -381,6 +460,17 @@ def _insert(table: str, columns: Sequence[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('%s' for _ in columns)})"
 
 
+def _insert_with_seq(table: str, columns: Sequence[str]) -> bytes:
+    """An INSERT that gives the identity column ``seq`` its value (the id's number)."""
+    return (f"INSERT INTO {table} ({', '.join(columns)}) OVERRIDING SYSTEM VALUE "
+            f"VALUES ({', '.join('%s' for _ in columns)})").encode()
+
+
+def _last_moves(moves: Sequence[tuple[str, int, Accumulators, str]]) -> dict[tuple[str, int], tuple[Accumulators, str]]:
+    """Where several accumulator moves leave each (psn_no, year): its row holds the last one only."""
+    return {(psn_no, year): (values, at) for psn_no, year, values, at in moves}
+
+
 def _settlement(row: Sequence[Any]) -> SettlementRecord:
     (seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint,
      pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, ytd_after,
@@ -431,6 +521,7 @@ class PostgresStore:
         self.url = url
         self._depth = 0  # transaction() blocks open on this connection
         self._locked: set[str] = set()  # persons locked in the open transaction (_lock_person)
+        self._rev_pending: list[str] = []  # persons whose roster revision moves at the commit (put_accumulators)
         shown = redact_url(url)
         try:
             self.conn = self._connect()
@@ -459,7 +550,18 @@ class PostgresStore:
         a failover, an idle timeout). Inside one, never: its statements must not go on elsewhere."""
         if self._depth == 0 and (self.conn.closed or self.conn.broken):
             self.conn.close()
-            self.conn = self._connect()
+            try:
+                self.conn = self._connect()
+            except psycopg.OperationalError as exc:  # still down: the next call tries again
+                raise self._unavailable(exc) from None
+
+    def _lost(self) -> bool:
+        """The connection is gone (the server restarted or cannot be reached)."""
+        return self.conn.closed or self.conn.broken
+
+    def _unavailable(self, exc: psycopg.Error) -> StoreUnavailable:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return StoreUnavailable(f"{redact_url(self.url)}: the PostgreSQL server cannot be reached: {first}")
 
     def _idle(self) -> bool:
         return self._depth == 0 and self.conn.info.transaction_status in (TransactionStatus.IDLE,
@@ -468,16 +570,38 @@ class PostgresStore:
     @contextmanager
     def _counted(self) -> Iterator[None]:
         self._depth += 1
+        mark = len(self._rev_pending)
         try:
             with self.conn.transaction():
                 yield
+                if self._depth == 1 and self._rev_pending:
+                    self._move_roster_revs()
+        except psycopg.OperationalError as exc:
+            self._locked.clear()
+            del self._rev_pending[mark:]
+            if self._depth == 1 and self._lost():  # the outermost transaction died with the connection
+                raise self._unavailable(exc) from None
+            raise
         except BaseException:
             self._locked.clear()  # a savepoint rolled back may have released its locks: take them again
+            del self._rev_pending[mark:]
             raise
         finally:
             self._depth -= 1
             if self._depth == 0:
                 self._locked.clear()
+                self._rev_pending.clear()
+
+    def _move_roster_revs(self) -> None:
+        """Just before the commit: the persons whose accumulators moved get new roster revisions (the
+        9502 delta). Taken last, the counter's row is locked for an instant, not for the whole
+        transaction: queue workers on other persons do not wait for each other on it."""
+        moves = list(self._rev_pending)  # one revision per move, as the SQLite store numbers them
+        self._rev_pending.clear()
+        last = self.next_values("roster_rev", len(moves))
+        revs = dict(zip(moves, range(last - len(moves) + 1, last + 1), strict=True))  # a person's last move
+        self.conn.execute("UPDATE person SET rev = r.rev FROM unnest(%s::text[], %s::bigint[]) AS r(psn_no, rev) "
+                          "WHERE person.psn_no = r.psn_no", (list(revs), list(revs.values())))
 
     def _lock_person(self, psn_no: str) -> None:
         """Inside a transaction, hold the person until it ends (an advisory lock on the psn_no), before
@@ -514,6 +638,10 @@ class PostgresStore:
     def close(self) -> None:
         self.conn.close()
 
+    def reopen(self) -> PostgresStore:
+        """Another connection to this database, for another thread of this process (queue workers)."""
+        return PostgresStore(self.url)
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """BEGIN ... COMMIT; inside another transaction, a savepoint. An outermost transaction
@@ -537,10 +665,15 @@ class PostgresStore:
         try:
             return self.conn.execute(query.encode("utf-8"), params)
         except psycopg.OperationalError:
-            if not (self.conn.closed or self.conn.broken):
+            if not self._lost():
                 raise
             self._reconnect_if_broken()
-            return self.conn.execute(query.encode("utf-8"), params)
+            try:
+                return self.conn.execute(query.encode("utf-8"), params)
+            except psycopg.OperationalError as exc:
+                if not self._lost():
+                    raise
+                raise self._unavailable(exc) from None
 
     def _one(self, query: str, params: Sequence[Any] = ()) -> Any:
         return self._read(query, params).fetchone()
@@ -706,8 +839,9 @@ class PostgresStore:
                 "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
                 (psn_no, year, _ytd_text(values), at),
             )
-            # The person's roster entry now carries new year-to-date figures: it is part of the next delta.
-            self.conn.execute("UPDATE person SET rev = %s WHERE psn_no = %s", (self.next_value("roster_rev"), psn_no))
+            # The person's roster entry now carries new year-to-date figures: it is part of the next delta
+            # (its revision moves at the commit: _move_roster_revs).
+            self._rev_pending.append(psn_no)
 
     def accumulators_of_year(self, year: int) -> Iterator[tuple[str, Accumulators]]:
         rows = self._all("SELECT psn_no, ytd FROM accumulator WHERE year = %s ORDER BY psn_no", (year,))
@@ -798,13 +932,17 @@ class PostgresStore:
         return None if row is None else LocalKey(*row)
 
     def add_settlement(self, record: SettlementRecord) -> None:
-        with self._atomic():
+        with self._atomic(), self.conn.pipeline():  # both rows in one round trip
             self.conn.execute(
                 "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (%s, %s, 'settlement', %s, %s)",
                 (record.site, record.local_id, record.fingerprint, record.setl_id),
             )
-            self.conn.execute(_insert("settlement", _SETTLEMENT_COLUMNS.split(", ")[1:]).encode("utf-8"),
-                              _settlement_values(record))
+            if record.seq:  # the setl_id's number (settlement.py): the same whichever worker stores it
+                self.conn.execute(_insert_with_seq("settlement", _SETTLEMENT_COLUMNS.split(", ")),
+                                  [record.seq, *_settlement_values(record)])
+            else:
+                self.conn.execute(_insert("settlement", _SETTLEMENT_COLUMNS.split(", ")[1:]).encode("utf-8"),
+                                  _settlement_values(record))
 
     def get_settlement(self, setl_id: str) -> SettlementRecord | None:
         row = self._one(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = %s", (setl_id,))
@@ -819,8 +957,12 @@ class PostgresStore:
                 "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (%s, %s, 'reversal', %s, %s)",
                 (record.site, record.local_id, record.fingerprint, record.rev_setl_id),
             )
-            self.conn.execute(_insert("reversal", _REVERSAL_COLUMNS.split(", ")[1:]).encode("utf-8"),
-                              _reversal_values(record))
+            if record.seq:  # the rev_setl_id's number
+                self.conn.execute(_insert_with_seq("reversal", _REVERSAL_COLUMNS.split(", ")),
+                                  [record.seq, *_reversal_values(record)])
+            else:
+                self.conn.execute(_insert("reversal", _REVERSAL_COLUMNS.split(", ")[1:]).encode("utf-8"),
+                                  _reversal_values(record))
 
     def get_reversal_of(self, setl_id: str) -> ReversalRecord | None:
         row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = %s", (setl_id,))
@@ -851,6 +993,16 @@ class PostgresStore:
                          "AND r.setl_id = s.setl_id) ORDER BY seq", (psn_no, since_year))
         return [_settlement(row) for row in rows]
 
+    def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
+        """As ``stays_of_person``, the request's encounter only (NULL when it is not an object)."""
+        self._lock_person(psn_no)
+        rows = self._all("SELECT s.setl_id, s.mdtrt_id, s.site, CASE WHEN json_typeof(e.enc) = 'object' "
+                         "THEN e.enc::text END FROM settlement s CROSS JOIN LATERAL "
+                         "(SELECT s.request::json -> 'encounter' AS enc) e WHERE s.psn_no = %s AND s.year >= %s "
+                         "AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.psn_no = s.psn_no "
+                         "AND r.setl_id = s.setl_id) ORDER BY s.seq", (psn_no, since_year))
+        return stays_in_force(rows)
+
     def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]:
         rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE site = %s "
                          "AND substr(setl_time, 1, 10) BETWEEN %s AND %s ORDER BY seq", (site, first_day, last_day))
@@ -870,46 +1022,34 @@ class PostgresStore:
 
     # --- the fund administrator's statements (fund_reports/) ----------------------------------
 
-    def settlements_adjudicated_between(self, first_day: str, last_day: str) -> list[SettlementRecord]:
-        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE adjudicated_at >= %s "
-                         "AND adjudicated_at < %s ORDER BY seq", (first_day, _day_after(last_day)))
-        return [_settlement(row) for row in rows]
-
-    def reversals_processed_between(self, first_day: str, last_day: str) -> list[ReversalRecord]:
-        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE processed_at >= %s AND processed_at < %s "
-                         "ORDER BY seq", (first_day, _day_after(last_day)))
-        return [_reversal(row) for row in rows]
-
-    def true_ups_between(self, first_day: str, last_day: str) -> list[TrueUpRecord]:
-        rows = self._all("SELECT id, psn_no, year, amount, applied_at FROM true_up WHERE applied_at >= %s "
-                         "AND applied_at < %s ORDER BY id", (first_day, _day_after(last_day)))
-        return [TrueUpRecord(r[0], r[1], r[2], Decimal(r[3]), r[4]) for r in rows]
-
-    def settlements_of_person(self, psn_no: str, year: int) -> list[SettlementRecord]:
-        self._lock_person(psn_no)
-        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE psn_no = %s AND year = %s ORDER BY seq",
-                         (psn_no, year))
-        return [_settlement(row) for row in rows]
-
     def put_insurer(self, insurer: Insurer) -> None:
         with self._atomic():
             self.conn.execute("INSERT INTO insurer (code, name, created_at) VALUES (%s, %s, %s) "
                               "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
                               (insurer.code, insurer.name, insurer.created_at))
+            # one writer of the covers at a time: the overlap check below sees every other cover
+            self.conn.execute("LOCK TABLE insurer_cover IN SHARE ROW EXCLUSIVE MODE")
             self.conn.execute("DELETE FROM insurer_cover WHERE insurer = %s", (insurer.code,))
             try:
                 with self.conn.transaction(), self.conn.cursor() as cursor:
-                    cursor.executemany("INSERT INTO insurer_cover (admdvs, insutype, insurer) VALUES (%s, %s, %s)",
-                                       [(admdvs, insutype, insurer.code) for admdvs, insutype in insurer.covers])
+                    cursor.executemany(
+                        "INSERT INTO insurer_cover (admdvs, insutype, valid_from, valid_to, insurer) "
+                        "VALUES (%s, %s, %s, %s, %s)",
+                        [(c.admdvs, c.insutype, c.valid_from, c.valid_to, insurer.code) for c in insurer.covers])
             except psycopg.errors.IntegrityError as exc:
                 raise StoreError(f"insurer {insurer.code}: a region and insurance type is covered by another "
-                                 f"insurer ({str(exc).splitlines()[0]})") from None
+                                 f"insurer from the same day ({str(exc).splitlines()[0]})") from None
+            overlap = self._one(fund_queries.cover_overlap_sql(fund_queries.POSTGRES), (insurer.code,))
+            if overlap is not None:
+                raise StoreError(f"insurer {insurer.code}: {overlap[0]}:{overlap[1]} is covered by insurer "
+                                 f"{overlap[2]} from {overlap[3]} to {overlap[4]}")
 
     def list_insurers(self) -> list[Insurer]:
-        covers: dict[str, list[tuple[str, str]]] = {}
-        for admdvs, insutype, code in self._all(
-                "SELECT admdvs, insutype, insurer FROM insurer_cover ORDER BY admdvs, insutype"):
-            covers.setdefault(code, []).append((admdvs, insutype))
+        covers: dict[str, list[InsurerCover]] = {}
+        for admdvs, insutype, valid_from, valid_to, code in self._all(
+                "SELECT admdvs, insutype, valid_from, valid_to, insurer FROM insurer_cover "
+                "ORDER BY admdvs, insutype, valid_from"):
+            covers.setdefault(code, []).append(InsurerCover(admdvs, insutype, valid_from, valid_to))
         rows = self._all("SELECT code, name, created_at FROM insurer ORDER BY code")
         return [Insurer(code, name, created_at, tuple(covers.get(code, ()))) for code, name, created_at in rows]
 
@@ -928,44 +1068,159 @@ class PostgresStore:
         return [FundIncome(id=r[0], day=r[1], fund=r[2], kind=r[3], amount=Decimal(r[4]), admdvs=r[5],
                            insutype=r[6], note=r[7], source=r[8], entered_at=r[9]) for r in rows]
 
+    def add_contract_premium(self, premium: ContractPremium) -> None:
+        self.conn.execute(
+            "INSERT INTO contract_premium (insurer, year, premium, other_costs, note, recorded_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s)", (premium.insurer, premium.year, _money(premium.premium),
+                                                _money(premium.other_costs), premium.note, premium.recorded_at))
+
+    def contract_premiums(self, year: int | None = None) -> list[ContractPremium]:
+        where, params = ("", []) if year is None else (" WHERE year = %s", [year])
+        rows = self._all("SELECT id, insurer, year, premium, other_costs, note, recorded_at FROM "
+                         f"contract_premium{where} ORDER BY year, insurer, id", params)
+        return [ContractPremium(id=r[0], insurer=r[1], year=r[2], premium=Decimal(r[3]), other_costs=Decimal(r[4]),
+                                note=r[5], recorded_at=r[6]) for r in rows]
+
+    def _fund_run(self, sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
+        return self._all(sql, params)
+
+    def fund_payment_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[PaymentGroup]:
+        return fund_queries.payment_groups(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day),
+                                           year)
+
+    def fund_persons(self, first_day: str, last_day: str, insurer: str | None = None) -> PersonCounts:
+        return fund_queries.person_counts(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day),
+                                          insurer)
+
+    def fund_true_up_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[TrueUpGroup]:
+        return fund_queries.true_up_groups(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day),
+                                           year)
+
+    def fund_income_groups(self, first_day: str, last_day: str) -> list[IncomeGroup]:
+        return fund_queries.income_groups(fund_queries.POSTGRES, self._fund_run, first_day, last_day)
+
+    def fund_hifmi_lines(self, first_day: str, last_day: str, site: str | None = None) -> list[HifmiLine]:
+        return fund_queries.hifmi_lines(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day), site)
+
     # --- the adjudication queue (9511 with ack "stored") -------------------------------------
 
-    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool, input_bytes: bytes,
-                    local_ids: Sequence[str]) -> int:
+    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool,
+                    entries: Sequence[QueueEntry]) -> int:
+        firsts: dict[str, int] = {}
+        for i, e in enumerate(entries):
+            firsts.setdefault(e.psn_no, i)
         with self._atomic():
             row = self._one('INSERT INTO queued_batch (site, msgid, received_at, "full", items, input) '
-                            "VALUES (%s, %s, %s, %s, %s, %s) RETURNING seq",
-                            (site, msgid, received_at, full, len(local_ids), input_bytes))
+                            "VALUES (%s, %s, %s, %s, %s, ''::bytea) RETURNING seq",
+                            (site, msgid, received_at, full, len(entries)))
             seq = int(row[0])
+            numbers = _reserve_numbers(self.next_values, entries)
             with self.conn.cursor() as cursor:
+                # a person being adjudicated right now: wait for that worker's commit (its row lock),
+                # so that it cannot drop the partition these items join; persons in one order
+                cursor.executemany("INSERT INTO queued_person (psn_no, first_batch, first_idx) VALUES (%s, %s, %s) "
+                                   "ON CONFLICT (psn_no) DO UPDATE SET first_batch = queued_person.first_batch",
+                                   [(psn_no, seq, i) for psn_no, i in sorted(firsts.items())])
                 cursor.executemany("INSERT INTO queued_item (site, local_id, batch_seq) VALUES (%s, %s, %s) "
-                                   "ON CONFLICT DO NOTHING", [(site, local_id, seq) for local_id in local_ids])
+                                   "ON CONFLICT DO NOTHING", [(site, e.local_id, seq) for e in entries])
+                with cursor.copy('COPY queued_work (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, '
+                                 'received_at, "full", item) FROM STDIN') as copy:
+                    for i, e in enumerate(entries):
+                        copy.write_row((e.psn_no, seq, i, site, e.local_id, e.kind, numbers[i], msgid, received_at,
+                                        full, e.item))
         return seq
 
-    def next_queued_batch(self) -> QueuedBatch | None:
-        row = self._one('SELECT seq, site, msgid, received_at, "full", items, done_items FROM queued_batch '
-                        "WHERE finished_at IS NULL ORDER BY seq LIMIT 1")
-        if row is None:
-            return None
-        return QueuedBatch(seq=row[0], site=row[1], msgid=row[2], received_at=row[3], full=bool(row[4]),
-                           items=row[5], done_items=row[6])
+    def next_values(self, counter: str, count: int) -> int:
+        """``count`` values of a counter at once; returns the last (the first is last - count + 1)."""
+        row = self._one(
+            "INSERT INTO meta (key, value) VALUES (%s, %s::text) "
+            "ON CONFLICT (key) DO UPDATE SET value = (CAST(meta.value AS BIGINT) + %s)::text RETURNING value",
+            (f"seq:{counter}", count, count),
+        )
+        return int(row[0])
 
-    def queued_batch_input(self, seq: int) -> bytes:
-        row = self._one("SELECT input FROM queued_batch WHERE seq = %s", (seq,))
-        return b"" if row is None else bytes(row[0])
+    def queued_psn_no(self, site: str, local_id: str) -> str | None:
+        row = self._one("SELECT psn_no FROM queued_work WHERE site = %s AND local_id = %s "
+                        "ORDER BY batch_seq DESC, idx DESC LIMIT 1", (site, local_id))
+        return None if row is None else str(row[0])
+
+    def claim_person(self, skip: Sequence[str] = ()) -> str | None:
+        """Inside the caller's transaction: the oldest partition no other worker holds, locked until
+        the transaction ends (a worker that dies mid-way: its connection closes, the server rolls
+        the transaction back and the lock is free again)."""
+        row = self._one("SELECT psn_no FROM queued_person WHERE NOT (psn_no = ANY(%s)) "
+                        "ORDER BY first_batch, first_idx, psn_no LIMIT 1 FOR UPDATE SKIP LOCKED", (list(skip),))
+        return None if row is None else str(row[0])
+
+    def person_work(self, psn_no: str) -> list[QueuedWork]:
+        rows = self._all(
+            'SELECT batch_seq, idx, site, local_id, kind, number, msgid, received_at, "full", item FROM queued_work '
+            "WHERE psn_no = %s ORDER BY batch_seq, idx", (psn_no,))
+        return [QueuedWork(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bytes(r[9])) for r in rows]
+
+    def first_blocked_work(self, psn_no: str) -> tuple[int, int] | None:
+        row = self._one(
+            "SELECT w.batch_seq, w.idx FROM queued_work w WHERE w.psn_no = %s AND EXISTS (SELECT 1 FROM queued_work o "
+            "WHERE o.site = w.site AND o.local_id = w.local_id AND o.psn_no <> w.psn_no "
+            "AND (o.batch_seq, o.idx) < (w.batch_seq, w.idx)) ORDER BY w.batch_seq, w.idx LIMIT 1", (psn_no,))
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def add_adjudications(self, moves: Sequence[tuple[str, int, Accumulators, str]],
+                          settlements: Sequence[SettlementRecord]) -> None:
+        for psn_no in dict.fromkeys([m[0] for m in moves] + [r.psn_no for r in settlements]):
+            self._lock_person(psn_no)
+        if any(not r.seq for r in settlements):  # (a queued settlement always has its number)
+            for psn_no, year, values, at in moves:
+                self.put_accumulators(psn_no, year, values, at)
+            for record in settlements:
+                self.add_settlement(record)
+            return
+        with self._atomic(), self.conn.pipeline(), self.conn.cursor() as cursor:  # one round trip
+            if moves:
+                cursor.executemany(
+                    "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
+                    [(psn_no, year, _ytd_text(values), at)
+                     for (psn_no, year), (values, at) in _last_moves(moves).items()])
+            if settlements:
+                cursor.executemany(
+                    "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) "
+                    "VALUES (%s, %s, 'settlement', %s, %s)",
+                    [(r.site, r.local_id, r.fingerprint, r.setl_id) for r in settlements])
+                cursor.executemany(_insert_with_seq("settlement", _SETTLEMENT_COLUMNS.split(", ")),
+                                   [[r.seq, *_settlement_values(r)] for r in settlements])
+            # (their roster revisions move at the commit: _move_roster_revs)
+            self._rev_pending.extend(m[0] for m in moves)
+
+    def finish_work(self, psn_no: str, done: Sequence[QueuedWork]) -> None:
+        seqs, idxs = [w.batch_seq for w in done], [w.idx for w in done]
+        with self._atomic(), self.conn.pipeline():  # the four statements in one round trip
+            self.conn.execute("DELETE FROM queued_work WHERE psn_no = %s AND (batch_seq, idx) IN "
+                              "(SELECT * FROM unnest(%s::bigint[], %s::int[]))", (psn_no, seqs, idxs))
+            self.conn.execute(
+                "DELETE FROM queued_item q USING unnest(%s::text[], %s::text[], %s::bigint[]) AS d(site, local_id, b) "
+                "WHERE q.site = d.site AND q.local_id = d.local_id AND q.batch_seq = d.b AND NOT EXISTS "
+                "(SELECT 1 FROM queued_work w WHERE w.site = d.site AND w.local_id = d.local_id AND w.batch_seq = d.b)",
+                ([w.site for w in done], [w.local_id for w in done], seqs))
+            # the person's partition now starts at its first item left; without one it is gone
+            self.conn.execute("UPDATE queued_person SET (first_batch, first_idx) = (SELECT batch_seq, idx FROM "
+                              "queued_work WHERE psn_no = %s ORDER BY batch_seq, idx LIMIT 1) WHERE psn_no = %s "
+                              "AND EXISTS (SELECT 1 FROM queued_work WHERE psn_no = %s)", (psn_no, psn_no, psn_no))
+            self.conn.execute("DELETE FROM queued_person WHERE psn_no = %s AND NOT EXISTS "
+                              "(SELECT 1 FROM queued_work WHERE psn_no = %s)", (psn_no, psn_no))
+
+    def close_batches(self, at: str) -> int:
+        done = self.conn.execute(
+            "UPDATE queued_batch SET done_items = items, finished_at = %s WHERE finished_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq)", (at,))
+        return int(done.rowcount)
 
     def has_queued(self) -> bool:
-        return self._one("SELECT 1 FROM queued_batch WHERE finished_at IS NULL LIMIT 1") is not None
+        return self._one("SELECT 1 FROM queued_person LIMIT 1") is not None
 
-    def advance_batch(self, seq: int, done_items: int, finished_at: str | None) -> None:
-        if finished_at is None:
-            self.conn.execute("UPDATE queued_batch SET done_items = %s WHERE seq = %s", (done_items, seq))
-            return
-        # Adjudicated: every item is now a settlement, a reversal or a refusal; the bytes are not kept twice.
-        with self._atomic():
-            self.conn.execute("UPDATE queued_batch SET done_items = %s, finished_at = %s, input = ''::bytea "
-                              "WHERE seq = %s", (done_items, finished_at, seq))
-            self.conn.execute("DELETE FROM queued_item WHERE batch_seq = %s", (seq,))
+    def pending_floor(self, site: str) -> int | None:
+        row = self._one("SELECT MIN(number) FROM queued_work WHERE site = %s AND kind = 'settlement'", (site,))
+        return None if row is None or row[0] is None else int(row[0])
 
     def is_queued(self, site: str, local_id: str) -> bool:
         return self._one("SELECT 1 FROM queued_item WHERE site = %s AND local_id = %s LIMIT 1",
@@ -983,7 +1238,49 @@ class PostgresStore:
                         "ORDER BY id DESC LIMIT 1", (site, local_id))
         return None if row is None else ItemRejection(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
 
+    # --- the same look-ups for many ids at once (9512 by local_id): one query each, = ANY(array) ---
+
+    def queued_local_ids(self, site: str, local_ids: Sequence[str]) -> set[str]:
+        rows = self._all("SELECT DISTINCT local_id FROM queued_item WHERE site = %s AND local_id = ANY(%s)",
+                         (site, list(local_ids)))
+        return {str(row[0]) for row in rows}
+
+    def local_keys(self, site: str, local_ids: Sequence[str]) -> dict[str, LocalKey]:
+        rows = self._all("SELECT site, local_id, kind, fingerprint, ref FROM local_key "
+                         "WHERE site = %s AND local_id = ANY(%s)", (site, list(local_ids)))
+        return {str(row[1]): LocalKey(*row) for row in rows}
+
+    def last_rejections(self, site: str, local_ids: Sequence[str]) -> dict[str, ItemRejection]:
+        rows = self._all("SELECT DISTINCT ON (local_id) local_id, kind, infcode, err_msg, output FROM item_rejection "
+                         "WHERE site = %s AND local_id = ANY(%s) ORDER BY local_id, id DESC", (site, list(local_ids)))
+        return {str(row[0]): ItemRejection(str(row[1]), int(row[2]), str(row[3]), str(row[4])) for row in rows}
+
+    def settlements_by_id(self, setl_ids: Sequence[str]) -> dict[str, SettlementRecord]:
+        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = ANY(%s)", (list(setl_ids),))
+        records = (_settlement(row) for row in rows)
+        return {record.setl_id: record for record in records}
+
+    def reversals_by_id(self, rev_setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
+        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id = ANY(%s)",
+                         (list(rev_setl_ids),))
+        records = (_reversal(row) for row in rows)
+        return {record.rev_setl_id: record for record in records}
+
+    def reversals_of(self, setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
+        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = ANY(%s) ORDER BY seq",
+                         (list(setl_ids),))
+        found: dict[str, ReversalRecord] = {}
+        for record in (_reversal(row) for row in rows):
+            found.setdefault(record.setl_id, record)
+        return found
+
     # --- one settlement in force per encounter; a site's numbers (9513) ------------------------
+
+    def encounters_in_force(self, psn_no: str) -> dict[str, InForce]:
+        self._lock_person(psn_no)
+        rows = self._all("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
+                         "WHERE psn_no = %s", (psn_no,))
+        return {str(row[1]): InForce(*row) for row in rows}
 
     def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
         self._lock_person(psn_no)
@@ -1081,6 +1378,32 @@ class PostgresStore:
     def withdraw_clearing(self, clr_appy_evt_id: str, at: str, msgid: str) -> None:
         self.conn.execute("INSERT INTO clearing_withdrawal (clr_appy_evt_id, at, msgid) VALUES (%s, %s, %s)",
                           (clr_appy_evt_id, at, msgid))
+
+    # --- a list's status (4102) and clearing applications over months, approvals (3205A) -------
+
+    def add_settlement_list_state(self, record: SettlementListStateRecord) -> None:
+        self.conn.execute("INSERT INTO settlement_list_state (site, setl_id, setl_list_id, stas_type, msgid, at) "
+                          "VALUES (%s, %s, %s, %s, %s, %s)", (record.site, record.setl_id, record.setl_list_id,
+                                                              record.stas_type, record.msgid, record.at))
+
+    def last_settlement_list_state(self, site: str, setl_id: str) -> SettlementListStateRecord | None:
+        row = self._one("SELECT site, setl_id, setl_list_id, stas_type, msgid, at FROM settlement_list_state "
+                        "WHERE site = %s AND setl_id = %s ORDER BY id DESC LIMIT 1", (site, setl_id))
+        return None if row is None else SettlementListStateRecord(*row)
+
+    def clearings_between(self, site: str, setlym_from: str, setlym_to: str) -> list[ClearingRecord]:
+        rows = self._all(f"{_CLEARING_SELECT} WHERE c.site = %s AND c.setlym BETWEEN %s AND %s "
+                         "ORDER BY c.setlym, c.applied_at, c.clr_appy_evt_id", (site, setlym_from, setlym_to))
+        return [ClearingRecord(*row) for row in rows]
+
+    def approve_clearing(self, approval: ClearingApproval) -> None:
+        self.conn.execute("INSERT INTO clearing_approval (clr_appy_evt_id, at, opter_name) VALUES (%s, %s, %s)",
+                          (approval.clr_appy_evt_id, approval.at, approval.opter_name))
+
+    def clearing_approval(self, clr_appy_evt_id: str) -> ClearingApproval | None:
+        row = self._one("SELECT clr_appy_evt_id, at, opter_name FROM clearing_approval WHERE clr_appy_evt_id = %s",
+                        (clr_appy_evt_id,))
+        return None if row is None else ClearingApproval(*row)
 
     # --- audit chain heads (audit_heads.py) ----------------------------------------------------
 

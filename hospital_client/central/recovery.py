@@ -17,6 +17,7 @@ from typing import Any
 
 from .. import protocol as p
 from ..protocol import NotFound
+from . import resettled
 from .context import Central, Context
 from .fields import input_data, int_field
 from .settlement import reversal_view, settlement_view
@@ -44,14 +45,20 @@ def _entry(central: Central, key: LocalKey) -> bytes:
     """A settlement's view (2304, whole ``final``) with its ``request``; a reversal's view (2305)
     with ``reverses_local_id``, the local_id of the settlement it reversed."""
     store = central.store
+    # after a 2601 of its own message undid what the local id named, the record settled again
+    name, again = resettled.bound(central, key.site, key.local_id)
+    in_force = again if again is not None and again.kind == key.kind else key
     if key.kind == "settlement":
-        record = store.get_settlement(key.ref)
+        record = store.get_settlement(in_force.ref)
         if record is None:  # pragma: no cover - local keys are written with their records
             raise NotFound(f"结算 {key.ref} 不存在")
-        view = settlement_view(central, record, repeat=True, full=True)
+        view = resettled.as_asked(settlement_view(central, record, repeat=True, full=True), key.local_id, name)
         return view[:-1] + b',"request":' + record.request_json.encode("utf-8") + b"}"
-    reversal = store.get_reversal(key.ref)
-    original = None if reversal is None else store.get_settlement(reversal.setl_id)
+    first = store.get_reversal(key.ref)
+    reversal = store.get_reversal(in_force.ref)
+    original = None if first is None else store.get_settlement(first.setl_id)
     if reversal is None or original is None:  # pragma: no cover
         raise NotFound(f"撤销 {key.ref} 不存在")
-    return reversal_view(reversal, repeat=True)[:-1] + b',"reverses_local_id":' + p.dumps(original.local_id) + b"}"
+    target = original.local_id.split(resettled.AGAIN, 1)[0]  # the desk's id of the settlement it reverses
+    view = resettled.as_asked(reversal_view(reversal, repeat=True), key.local_id, name)
+    return view[:-1] + b',"reverses_local_id":' + p.dumps(target) + b"}"

@@ -46,7 +46,7 @@ def pack_download(central: Central, ctx: Context, input_: dict[str, Any]) -> dic
     wanted = text_field(data, "id")
     blobs = central.store.list_packs()
     if not wanted:
-        by_id = {pk.id: pk for pk in central.packs}
+        by_id = central.packs_of(blobs)
         listing = []
         for blob in blobs:
             info = by_id[blob.id].model.pack

@@ -25,8 +25,11 @@ The handlers, one module per transaction family (each lists its transactions):
     reconciliation.py   3201 totals, 3202 details
     clearing.py         3203 clearing application, 3204 its withdrawal
     settlement_lists.py 4101 settlement list upload (with quality control), 4103 query, 4104 QC results
+    settlement_list_status.py 4101A the newer upload, 4102 a list's status (confirmed, withdrawn)
+    clearing_status.py  3205A the site's clearing applications and their state (approved by `central clearing approve`)
     audit_heads.py      9521 a site's audit chain head, 9522 the head held
-    bench_sink.py       9599, a benchmark hook (stores the body, nothing else)
+    bench_sink.py       9599, a benchmark hook (stores the body, nothing else); only with
+                        ``central serve --bench-sink``, refused as an unknown infno otherwise
 """
 
 from __future__ import annotations
@@ -46,10 +49,12 @@ from . import (
     audit_heads,
     batches,
     clearing,
+    clearing_status,
     correction,
     encounters,
     identity,
     inpatient,
+    message_log,
     outpatient,
     reconciliation,
     recovery,
@@ -57,12 +62,15 @@ from . import (
     review_analysis,
     review_libraries,
     settlement,
+    settlement_list_status,
     settlement_lists,
 )
 from .bench_sink import take_bench_message
 from .context import Central, Context, Handler
 from .evoucher import benefit_check, issue_token
+from .queue_wait import ONLINE_WAIT_SECONDS, QUEUE_BUSY_ERR_MSG, QUEUE_BUSY_HTTP_STATUS, drain_within
 from .store import CentralStore, StoredMessage, StoreError
+from .store_unavailable import UNAVAILABLE_ERR_MSG, UNAVAILABLE_HTTP_STATUS, StoreUnavailable
 
 log = logging.getLogger("hospital_client.central")
 
@@ -78,9 +86,6 @@ ORDERED = frozenset({p.SETTLEMENT, p.REVERSAL, p.BATCH_UPLOAD, p.SITE_RECOVERY, 
                      codes.OUTPATIENT_SETTLEMENT, codes.OUTPATIENT_REVERSAL,
                      # they depend on whether the stay is settled: after the settlements queued before them
                      codes.FEE_WITHDRAW, codes.ADMISSION_CHANGE, codes.ADMISSION_CANCEL, codes.DISCHARGE_CANCEL})
-# The worker adjudicates queued items in one transaction for up to this long (seconds), and stops
-# earlier as soon as a message waits for the lock: a message waits for one item at most.
-QUEUE_SLICE_SECONDS = 0.2
 # The worker leaves the lock alone while batches arrive less than this many seconds apart (a site
 # uploading its batches one after the other), up to http_server.MAX_DEFER_SECONDS.
 QUIET_SECONDS = 0.25
@@ -122,7 +127,10 @@ HANDLERS: dict[str, Handler] = {
     p.RECON_DETAILS: reconciliation.recon_details,
     codes.CLEARING_APPLY: clearing.apply,
     codes.CLEARING_WITHDRAW: clearing.withdraw,
+    codes.CLEARING_STATUS_QUERY: clearing_status.status_query,
     codes.SETTLEMENT_LIST_UPLOAD: settlement_lists.upload,
+    codes.SETTLEMENT_LIST_UPLOAD_V2: settlement_list_status.upload_v2,
+    codes.SETTLEMENT_LIST_STATUS: settlement_list_status.change_status,
     codes.SETTLEMENT_LIST_QUERY: settlement_lists.query,
     codes.SETTLEMENT_LIST_QC: settlement_lists.quality_results,
     p.PACK_DOWNLOAD: reference_data.pack_download,
@@ -154,11 +162,14 @@ def _envelope_bytes(infcode: int, inf_refmsgid: str, refmsg_time: str, respond_t
 class CentralService:
     """Processes envelopes against a CentralStore with the rules core. One message at a time."""
 
-    def __init__(self, store: CentralStore, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store: CentralStore, *, clock: Callable[[], float] = time.time,
+                 bench_sink: bool = False, online_wait: float = ONLINE_WAIT_SECONDS) -> None:
         if not store.is_initialised():
             raise StoreError("the central database is not initialised; run `central init --db PATH` first")
         self.store = store
         self.clock = clock
+        self.bench_sink = bench_sink  # 9599 answered (`central serve --bench-sink`); else refused as unknown
+        self.online_wait = online_wait  # seconds an ORDERED message waits for partitions other workers hold
         self.lock = threading.Lock()
         self._refseq = itertools.count(1)
         self._handled = 0
@@ -168,7 +179,6 @@ class CentralService:
         self._count_lock = threading.Lock()
         self.queue_wakeup = threading.Event()
         self.central = Central(store, clock=clock)
-        self._queue = batches.BatchQueue(self.central)
 
     # --- the envelope ----------------------------------------------------------------------
 
@@ -187,6 +197,10 @@ class CentralService:
                 return self._handle(headers, body, stamp, now, received, refmsgid)
         except ProtocolError as exc:
             return self._refusal(exc, refmsgid, received)
+        except StoreUnavailable as exc:  # the database restarting: nothing was done, the site sends it again
+            log.warning("message not processed: %s", exc)
+            refusal = self._refusal(p.ServerError(UNAVAILABLE_ERR_MSG), refmsgid, received)
+            return Reply(UNAVAILABLE_HTTP_STATUS, refusal.body)
         except Exception:
             log.exception("internal error while processing a message")
             return self._refusal(p.ServerError("中心系统内部错误，请稍后重试"), refmsgid, received)
@@ -225,7 +239,7 @@ class CentralService:
         if env.fixmedins_code != site.code:
             raise WrongSite(f"报文 fixmedins_code={env.fixmedins_code} 不是本凭证所属机构 {site.code}")
         p.check_msgid(env.msgid, site.code)
-        if env.infno == p.BENCH_SINK:
+        if env.infno == p.BENCH_SINK and self.bench_sink:
             taken = take_bench_message(self.store, site.code, body, received)
             return Reply(200, _envelope_bytes(0, refmsgid, received, self._respond_time(), "", taken))
         handler = HANDLERS.get(env.infno)
@@ -233,8 +247,10 @@ class CentralService:
             raise p.UnknownInfno(f"不支持的交易编号 infno={env.infno}")
         fingerprint = p.message_fingerprint(env.infno, env.fixmedins_code, env.input_bytes)
         queued = batches.queued_mode(env)
-        if env.infno in ORDERED and not queued and self.store.has_queued():
-            self._drain_queue_locked()
+        if env.infno in ORDERED and not queued and self.store.has_queued() and not self._drain_queue_locked():
+            log.warning("message %s refused: the queue was not done within %g s", env.infno, self.online_wait)
+            busy = self._refusal(p.ServerError(QUEUE_BUSY_ERR_MSG), refmsgid, received)
+            return Reply(QUEUE_BUSY_HTTP_STATUS, busy.body)
         ctx = Context(site=site.code, env=env, now=now, received=received)
         with self.store.transaction():
             stored = self.store.get_message(env.msgid)
@@ -245,9 +261,10 @@ class CentralService:
                     raise p.MsgidConflict(
                         f"msgid {env.msgid} 已用于另一笔内容不同的报文（原交易 {stored.infno}）；新报文须使用新的 msgid"
                     )
-                body_out = _envelope_bytes(stored.infcode, stored.inf_refmsgid, stored.refmsg_time,
-                                           self._respond_time(), stored.err_msg, stored.output_json.encode("utf-8"))
-                return Reply(200, body_out, {REPEAT_HEADER: "1"})
+                if not message_log.answered_afresh(stored.infno):
+                    body_out = _envelope_bytes(stored.infcode, stored.inf_refmsgid, stored.refmsg_time,
+                                               self._respond_time(), stored.err_msg, stored.output_json.encode("utf-8"))
+                    return Reply(200, body_out, {REPEAT_HEADER: "1"})
             try:
                 with self.store.transaction():  # a savepoint: a refused message leaves no partial writes
                     if env.sign_no and self.store.sign_in_site(env.sign_no) != site.code:
@@ -260,21 +277,17 @@ class CentralService:
             except BusinessError as exc:
                 output, infcode, err_msg = exc.output(), exc.infcode, exc.err_msg
             output_json = output if isinstance(output, bytes) else p.dumps(output)
+            if stored is not None:  # a read sent again (message_log.py): read afresh, under its first answer's ids
+                return Reply(200, _envelope_bytes(infcode, stored.inf_refmsgid, stored.refmsg_time,
+                                                  self._respond_time(), err_msg, output_json), {REPEAT_HEADER: "1"})
             self.store.put_message(StoredMessage(
                 msgid=env.msgid, site=site.code, infno=env.infno, fingerprint=fingerprint, infcode=infcode,
                 inf_refmsgid=refmsgid, refmsg_time=received, err_msg=err_msg,
-                output_json=output_json.decode("utf-8"),
+                output_json=message_log.logged_output(env.infno, output_json),
             ))
         return Reply(200, _envelope_bytes(infcode, refmsgid, received, self._respond_time(), err_msg, output_json))
 
     # --- the adjudication queue (9511 with ack "stored") -----------------------------------
-
-    def process_queue(self, max_items: int = batches.MAX_BATCH_ITEMS, *,
-                      slice_seconds: float = QUEUE_SLICE_SECONDS) -> int:
-        """Adjudicate queued items (oldest batch first) for at most ``slice_seconds`` or ``max_items``,
-        stopping early when a message waits; returns how many were done."""
-        with self.lock:
-            return self._queue.adjudicate(max_items, time.monotonic() + slice_seconds, lambda: self.messages_waiting)
 
     @property
     def messages_waiting(self) -> bool:
@@ -293,6 +306,7 @@ class CentralService:
         """A request is in flight, or a batch was queued less than ``quiet`` seconds ago (more may follow)."""
         return self._in_flight > 0 or time.monotonic() - self._last_upload < quiet
 
-    def _drain_queue_locked(self) -> None:
-        while self._queue.adjudicate(batches.MAX_BATCH_ITEMS, None, lambda: self.messages_waiting):
-            pass
+    def _drain_queue_locked(self) -> bool:
+        """Everything queued before this message, adjudicated (here, and by the workers holding
+        partitions: waited for, up to ``online_wait`` seconds, queue_wait.py); False: not done in time."""
+        return drain_within(self.central, self.online_wait)

@@ -8,7 +8,8 @@
 
 ``settle_item`` and ``reverse_item`` also serve each item of an offline batch (batches.py).
 A site's ``local_id`` is bound once to what it named: sending the same item again answers the
-stored record (``repeat``), different content under the same local_id is a conflict. An
+stored record (``repeat``), different content under the same local_id is a conflict (once a 2601
+冲正 of its own message undid what it named, it is settled again: resettled.py). An
 encounter (the person's psn_no and the mdtrt_id) has at most one settlement in force, whatever
 the site, local_id or batch: another one is refused with ``EncounterAlreadySettled`` (3003),
 naming the one in force, until a reversal frees the encounter.
@@ -35,7 +36,7 @@ from ..rules import (
 from ..rules.money import fmt
 from ..rules.review import ReviewOverride
 from . import adjudication as adj
-from . import filings, smart_review, stay_periods
+from . import filings, resettled, smart_review, stay_periods
 from .context import Central, Context
 from .fields import check_time, input_data, local_id_field, text_field
 from .store import Accumulators, InForce, PersonRecord, ReversalRecord, SettlementRecord
@@ -75,10 +76,16 @@ def settlement_query(central: Central, ctx: Context, input_: dict[str, Any]) -> 
         from .correction import message_effect  # the query by msgid: what became of a message (2601's too)
         return message_effect(central, ctx, msgid, fence=data.get("fence") is True)
     if local_id and not setl_id:
-        key = central.store.get_local_key(ctx.site, local_id)
+        name, key = resettled.bound(central, ctx.site, local_id)  # after a 冲正 and settling again: that one
         if key is None:
             raise NotFound(f"本机构没有 local_id 为 {local_id} 的结算或撤销")
         setl_id = key.ref
+        record = central.store.get_settlement(setl_id) if key.kind == "settlement" else None
+        if record is not None and record.site == ctx.site:
+            return resettled.as_asked(settlement_view(central, record, repeat=False), local_id, name)
+        found = central.store.get_reversal(setl_id) if key.kind == "reversal" else None
+        if found is not None and found.site == ctx.site:
+            return resettled.as_asked(reversal_view(found, repeat=False), local_id, name)
     if not setl_id:
         raise BadInput("请给出 setl_id、local_id 或 msgid")
     record = central.store.get_settlement(setl_id)
@@ -126,19 +133,22 @@ def compute(central: Central, ctx: Context, raw: Any, where: str,
     pack = central.pack_for(person, parsed.encounter.endtime)
     try:
         enc = parsed.encounter
-        result = settle(parsed, pack, central.loaded_catalog(), review=central.review_for(person),
-                        stays=smart_review.prior_stays(central.store, person.psn_no, enc.mdtrt_id, enc.endtime.year),
+        review = central.review_for(person)
+        # the earlier stays only matter to a review library (none: not read at all)
+        stays = () if review is None else \
+            smart_review.prior_stays(central.store, person.psn_no, enc.mdtrt_id, enc.endtime.year)
+        result = settle(parsed, pack, central.loaded_catalog(), review=review, stays=stays,
                         declared=smart_review.declared_of(person), overrides=overrides)
     except RulesError as exc:
-        raise BadInput(f"{where}.{exc}") from None
+        raise BadInput(f"结算请求无法计算：{where}.{exc}") from None
     return request, person, before, result, parsed.encounter.endtime.year
 
 
 def _parse(request: dict[str, Any], where: str) -> SettlementRequest:
     try:
         return parse_request(request)
-    except RequestError as exc:
-        raise BadInput(f"{where}.{exc}") from None
+    except RequestError as exc:  # the rules core's detail names the field
+        raise BadInput(f"结算请求字段有误：{where}.{exc}") from None
 
 
 def _final_and_summary(final: dict[str, Any]) -> tuple[str, str]:
@@ -149,34 +159,42 @@ def _final_and_summary(final: dict[str, Any]) -> tuple[str, str]:
     return "{" + whole + "}", "{" + summary + "}"
 
 
-def _bound_ref(central: Central, ctx: Context, local_id: str, kind: str, fingerprint: str, where: str) -> str | None:
-    """What ``local_id`` already names (a resend of the same item), or None; a Conflict when it
-    names something else."""
+def _bound_ref(central: Central, ctx: Context, local_id: str, kind: str, fingerprint: str,
+               where: str) -> tuple[str, str | None]:
+    """The key the item stands under and what it already names (a resend of the same item), or
+    None; a Conflict when ``local_id`` names something else. The key is ``local_id`` unless a 2601
+    冲正 of its own message undid what it named (resettled.py: then it is settled again)."""
     known = central.store.get_local_key(ctx.site, local_id)
     if known is None:
-        return None
+        return local_id, None
     if known.kind != kind or known.fingerprint != fingerprint:
         raise Conflict(f"{where}local_id {local_id} 已用于另一笔{KIND_NAMES[known.kind]}"
                        f"（{known.ref}），内容不同{_SHARED_SITE_HINT}")
-    return known.ref
+    name, again = resettled.bound(central, ctx.site, local_id, known)
+    if again is not None and (again.kind != kind or again.fingerprint != fingerprint):  # pragma: no cover
+        raise Conflict(f"{where}local_id {local_id}（{name}）已用于另一笔{KIND_NAMES[again.kind]}，内容不同")
+    return name, None if again is None else again.ref
 
 
 # --- one settlement, one reversal ------------------------------------------------------------
 
 
-def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str, *, full: bool = True) -> bytes:
-    """Adjudicate one settlement (2304, or an item of 9511) and store it; its view, JSON-encoded."""
+def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str, *, full: bool = True,
+                number: int | None = None) -> bytes:
+    """Adjudicate one settlement (2304, or an item of 9511) and store it; its view, JSON-encoded.
+    ``number``: the setl_id number reserved for a queued item (queue_numbers.py); else the next."""
     store = central.store
     local_id = local_id_field(item, where)
     raw = item.get("request")
     request_json = p.canonical_json(raw)
     fingerprint = hashlib.sha256(b"settlement\n" + request_json).hexdigest()
-    ref = _bound_ref(central, ctx, local_id, "settlement", fingerprint, where)
+    asked = local_id
+    local_id, ref = _bound_ref(central, ctx, asked, "settlement", fingerprint, where)
     if ref is not None:
         known = store.get_settlement(ref)
         if known is None:  # pragma: no cover - the foreign key makes this impossible
             raise NotFound(f"结算 {ref} 不存在")
-        return settlement_view(central, known, repeat=True, full=full)
+        return resettled.as_asked(settlement_view(central, known, repeat=True, full=full), asked, local_id)
     provisional = adj.parse_provisional(item.get("provisional"))
     setl_time = check_time(item.get("setl_time") or ctx.received, f"{where}setl_time")
     overrides = smart_review.parse_overrides(item.get("review_overrides"), where)
@@ -190,7 +208,9 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
     reasons = [] if provisional is None else adj.adjustment_reasons(raw if isinstance(raw, dict) else {}, person,
                                                                       before, provisional, result)
     adjustment = adj.adjustment(provisional, result, reasons)
-    setl_id = f"C{ctx.now:%Y%m%d}{store.next_value('setl_id'):010d}"
+    if number is None:
+        number = store.next_value("setl_id")
+    setl_id = f"C{ctx.now:%Y%m%d}{number:010d}"
     final = result.to_dict()
     raw_provisional = item.get("provisional")
     kept = None if not isinstance(raw_provisional, dict) else {
@@ -206,13 +226,13 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
         provisional_json=p.dumps(kept).decode("utf-8"), final_json=final_json, summary_json=summary_json,
         ytd_before=before, ytd_after=dict(result.year_to_date_after),
         adjustment_json=p.dumps(adjustment).decode("utf-8"),
-        amounts={k: result.setlinfo[k] for k in SETLINFO_KEYS},
+        amounts={k: result.setlinfo[k] for k in SETLINFO_KEYS}, seq=number,
     )
     store.put_accumulators(person.psn_no, year, dict(result.year_to_date_after), ctx.received)
     if prior is not None:
         store.continue_stay(prior.setl_id, setl_id)
     store.add_settlement(record)
-    return settlement_view(central, record, repeat=False, full=full, fresh=True)
+    return resettled.as_asked(settlement_view(central, record, repeat=False, full=full, fresh=True), asked, local_id)
 
 
 def already_settled(in_force: InForce, site: str, where: str) -> EncounterAlreadySettled:
@@ -234,6 +254,12 @@ def settlement_view(central: Central, record: SettlementRecord, *, repeat: bool,
     year_to_date_after, warnings), spliced in as stored, never decoded and re-encoded.
     """
     reversed_by = None if fresh else central.store.get_reversal_of(record.setl_id)
+    return settlement_view_with(record, reversed_by, repeat=repeat, full=full)
+
+
+def settlement_view_with(record: SettlementRecord, reversed_by: ReversalRecord | None, *, repeat: bool,
+                         full: bool = True) -> bytes:
+    """settlement_view with the settlement's reversal (or None) already read (9512 reads many at once)."""
     view = {
         "kind": "settlement", "local_id": record.local_id, "status": record.status, "infcode": 0,
         "err_msg": "", "repeat": repeat, "setl_id": record.setl_id, "msgid": record.msgid,
@@ -249,8 +275,10 @@ def settlement_view(central: Central, record: SettlementRecord, *, repeat: bool,
             + b',"final":' + (record.final_json if full else record.summary_json).encode("utf-8") + b"}")
 
 
-def reverse_item(central: Central, ctx: Context, item: dict[str, Any], where: str) -> bytes:
-    """Reverse one settlement (2305, or an item of 9511) and store it; its view, JSON-encoded."""
+def reverse_item(central: Central, ctx: Context, item: dict[str, Any], where: str, *,
+                 number: int | None = None) -> bytes:
+    """Reverse one settlement (2305, or an item of 9511) and store it; its view, JSON-encoded.
+    ``number``: the rev_setl_id number reserved for a queued item; else the next."""
     store = central.store
     local_id = local_id_field(item, where)
     setl_id = text_field(item, "setl_id", where=where)
@@ -258,12 +286,13 @@ def reverse_item(central: Central, ctx: Context, item: dict[str, Any], where: st
     if bool(setl_id) == bool(target_local):
         raise BadInput(f"{where}请给出 setl_id 或 reverses_local_id 之一（被撤销的结算）")
     fingerprint = hashlib.sha256(p.canonical_json(["reversal", setl_id, target_local])).hexdigest()
-    ref = _bound_ref(central, ctx, local_id, "reversal", fingerprint, where)
+    asked = local_id
+    local_id, ref = _bound_ref(central, ctx, asked, "reversal", fingerprint, where)
     if ref is not None:
         found = store.get_reversal(ref)
         if found is None:  # pragma: no cover
             raise NotFound(f"撤销 {ref} 不存在")
-        return reversal_view(found, repeat=True)
+        return resettled.as_asked(reversal_view(found, repeat=True), asked, local_id)
     if target_local:
         target_key = store.get_local_key(ctx.site, target_local)
         if target_key is None or target_key.kind != "settlement":
@@ -273,22 +302,29 @@ def reverse_item(central: Central, ctx: Context, item: dict[str, Any], where: st
     if original is None or original.site != ctx.site:
         raise NotFound(f"{where}本机构没有结算 {setl_id}")
     already = store.get_reversal_of(original.setl_id)
+    if already is not None and target_local:  # 冲正 undid and redid what the local id named: the one in force
+        in_force = resettled.in_force_settlement(central, ctx.site, target_local)
+        if in_force is not None and in_force.setl_id != original.setl_id:
+            original, already = in_force, store.get_reversal_of(in_force.setl_id)
     if already is not None:
         raise Conflict(f"{where}结算 {original.setl_id} 已于 {already.rev_time} 撤销（{already.rev_setl_id}）")
     rev_time = check_time(item.get("rev_time") or ctx.received, f"{where}rev_time")
-    return reversal_view(add_reversal_of(central, ctx, original, local_id, fingerprint, rev_time), repeat=False)
+    return resettled.as_asked(reversal_view(add_reversal_of(central, ctx, original, local_id, fingerprint, rev_time,
+                                                            number), repeat=False), asked, local_id)
 
 
 def add_reversal_of(central: Central, ctx: Context, original: SettlementRecord, local_id: str, fingerprint: str,
-                    rev_time: str) -> ReversalRecord:
+                    rev_time: str, number: int | None = None) -> ReversalRecord:
     """Store the reversal of a settlement in force (2305, or 2601 冲正) with its accumulators moved back
     (a period of a stay settled in periods: the latest only, the one before back in force)."""
     store = central.store
     stay_periods.check_reversible(central, original)
     before = central.accumulators(original.psn_no, original.year)
     after = adj.moved_back(before, original.ytd_before, original.ytd_after)
+    if number is None:
+        number = store.next_value("rev_setl_id")
     record = ReversalRecord(
-        rev_setl_id=f"R{ctx.now:%Y%m%d}{store.next_value('rev_setl_id'):010d}", setl_id=original.setl_id,
+        rev_setl_id=f"R{ctx.now:%Y%m%d}{number:010d}", setl_id=original.setl_id, seq=number,
         site=ctx.site, local_id=local_id, msgid=ctx.env.msgid, psn_no=original.psn_no, year=original.year,
         rev_time=rev_time, processed_at=ctx.received, fingerprint=fingerprint, ytd_before=before,
         ytd_after=after, amounts=adj.negated(original.amounts),

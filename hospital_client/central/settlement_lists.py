@@ -18,6 +18,9 @@ it holds:
 A list that fails any check is stored as ``rejected`` with the failed checks; one that passes as
 ``accepted``. A corrected list is uploaded again: a new version, the last one counts. A list of a
 settlement that is not this site's, or was reversed, is refused (3001, 3002), nothing stored.
+The 病案 office may then confirm or withdraw the last version (4102, settlement_list_status.py):
+its state (``stas``) becomes ``confirmed`` or ``withdrawn`` (``qc_stas`` keeps the QC result);
+a confirmed list is not replaced by a new upload until it is withdrawn.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from .store import SettlementListRecord, SettlementRecord
 MAX_QUERY_IDS = 1000
 
 
-def _settlement_of_site(central: Central, ctx: Context, setl_id: str) -> SettlementRecord:
+def settlement_of_site(central: Central, ctx: Context, setl_id: str) -> SettlementRecord:
     record = central.store.get_settlement(setl_id)
     if record is None or record.site != ctx.site:
         raise NotFound(f"本机构没有结算 {setl_id}")
@@ -74,11 +77,18 @@ def upload(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[str, 
     if not isinstance(setl, dict):
         raise BadInput("setlinfo 应为对象")
     setl_id = text_field(setl, "setl_id", required=True, max_len=30, where="setlinfo.")
-    record = _settlement_of_site(central, ctx, setl_id)
+    return store_upload(central, ctx, settlement_of_site(central, ctx, setl_id), list_)
+
+
+def store_upload(central: Central, ctx: Context, record: SettlementRecord, list_: dict[str, Any]) -> dict[str, Any]:
+    """Check a list of the site's settlement ``record`` (QC) and store it as the next version."""
+    setl_id = record.setl_id
     if central.store.get_reversal_of(setl_id) is not None:
         raise Conflict(f"结算 {setl_id} 已撤销，不再上传结算清单")
     found = problems(list_) + _cross_checks(record, list_)
     last = central.store.last_settlement_list(ctx.site, setl_id)
+    if last is not None and list_state(central, last) == "confirmed":
+        raise Conflict(f"结算 {setl_id} 的结算清单 {last.setl_list_id} 已确认；如需重新上传，请先撤回（4102）")
     version = 1 if last is None else last.version + 1
     stored = SettlementListRecord(
         site=ctx.site, setl_id=setl_id, version=version,
@@ -87,24 +97,40 @@ def upload(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[str, 
         qc_json=p.dumps([x.to_dict() for x in found]).decode("utf-8"), msgid=ctx.env.msgid,
         uploaded_at=ctx.received)
     central.store.add_settlement_list(stored)
-    return {"setl_list_id": stored.setl_list_id, **_status(stored)}
+    return {"setl_list_id": stored.setl_list_id, **_status(central, stored)}
 
 
-def _status(record: SettlementListRecord) -> dict[str, Any]:
+# 4102 stas_type: 1 confirmed by the 病案 office, 2 withdrawn (the list no longer counts)
+STAS_TYPES = {"1": "confirmed", "2": "withdrawn"}
+
+
+def list_state(central: Central, record: SettlementListRecord) -> str:
+    """The list's state: its QC result (accepted, rejected), or what a 4102 made of this upload
+    since (confirmed, withdrawn); a status change of an earlier upload no longer counts."""
+    change = central.store.last_settlement_list_state(record.site, record.setl_id)
+    if change is not None and change.setl_list_id == record.setl_list_id:
+        return STAS_TYPES.get(change.stas_type, record.status)
+    return record.status
+
+
+def _status(central: Central, record: SettlementListRecord) -> dict[str, Any]:
     items = json.loads(record.qc_json)
+    change = central.store.last_settlement_list_state(record.site, record.setl_id)
+    changed = change is not None and change.setl_list_id == record.setl_list_id
     return {"setl_id": record.setl_id, "setl_list_id": record.setl_list_id, "version": record.version,
-            "stas": record.status, "qc_rslt": "1" if items else "0", "qc_items": items,
-            "uploaded_at": record.uploaded_at}
+            "stas": list_state(central, record), "qc_stas": record.status, "qc_rslt": "1" if items else "0",
+            "qc_items": items, "uploaded_at": record.uploaded_at,
+            "stas_chg_time": change.at if change is not None and changed else ""}
 
 
 def query(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[str, Any]:
     data = input_data(input_)
     setl_id = text_field(data, "setl_id", required=True, max_len=30)
-    _settlement_of_site(central, ctx, setl_id)
+    settlement_of_site(central, ctx, setl_id)
     record = central.store.last_settlement_list(ctx.site, setl_id)
     if record is None:
         raise NotFound(f"结算 {setl_id} 尚未上传结算清单")
-    return {**_status(record), **json.loads(record.list_json)}
+    return {**_status(central, record), **json.loads(record.list_json)}
 
 
 def quality_results(central: Central, ctx: Context, input_: dict[str, Any]) -> dict[str, Any]:
@@ -125,6 +151,6 @@ def quality_results(central: Central, ctx: Context, input_: dict[str, Any]) -> d
         if stored is None:
             out.append({"setl_id": setl_id, "stas": "reversed" if reversed_ else "missing"})
         else:
-            out.append({**_status(stored), "reversed": reversed_})
+            out.append({**_status(central, stored), "reversed": reversed_})
     return {"data": out}
 

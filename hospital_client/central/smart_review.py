@@ -28,6 +28,7 @@ from ..protocol import BadInput
 from ..rules import SettlementRequest
 from ..rules.money import ZERO, fmt
 from ..rules.review import DeclaredPerson, PriorStay, ReviewLibrary, ReviewOverride
+from .stays_in_force import prior_stay
 from .store import CentralStore, PersonRecord, SettlementRecord
 
 __all__ = ["BEHAVIOUR_TYPES", "KIND_NAMES", "declared_of", "parse_overrides", "platform_violations",
@@ -58,20 +59,13 @@ def stay_of(record: SettlementRecord) -> PriorStay | None:
     """A stored settlement as an earlier stay (hospital, dates, diagnoses), or None without dates."""
     request = json.loads(record.request_json)
     encounter = request.get("encounter") if isinstance(request, dict) else None
-    if not isinstance(encounter, dict):
-        return None
-    begin, end = _date(encounter.get("begntime")), _date(encounter.get("endtime"))
-    if begin is None or end is None:
-        return None
-    diagnoses = tuple(d for d in encounter.get("diagnoses") or () if isinstance(d, str))
-    return PriorStay(record.mdtrt_id, str(encounter.get("fixmedins_code") or record.site), begin, end, diagnoses)
+    return prior_stay(record.mdtrt_id, record.site, encounter)
 
 
 def prior_stays(store: CentralStore, psn_no: str, mdtrt_id: str, year: int) -> tuple[PriorStay, ...]:
-    """The person's settlements in force at every site (not the stay being settled)."""
-    stays = (stay_of(r) for r in store.stays_of_person(psn_no, year - LOOKBACK_YEARS + 1)
-             if r.mdtrt_id != mdtrt_id)
-    return tuple(s for s in stays if s is not None)
+    """The person's settlements in force at every site (not the stay being settled), read as only
+    what the review rules look at (``CentralStore.stays_in_force``)."""
+    return tuple(s.stay for s in store.stays_in_force(psn_no, year - LOOKBACK_YEARS + 1) if s.stay.mdtrt_id != mdtrt_id)
 
 
 def declared_of(person: PersonRecord) -> DeclaredPerson | None:

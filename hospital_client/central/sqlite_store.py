@@ -30,28 +30,40 @@ from ..store import connection as desk_connection
 from ..store import errors as desk_errors
 from ..store.file_header import SQLITE_MAGIC, read_head
 from ..store.sql import Where, append_only_triggers, insert_sql
+from . import fund_queries
+from .queue_numbers import reserve_numbers as _reserve_numbers
+from .stays_in_force import StayInForce, stays_in_force
 from .store import (
     Accumulators,
     AuditHead,
     CatalogBlob,
+    ClearingApproval,
     ClearingRecord,
+    ContractPremium,
     EcToken,
     FundIncome,
+    HifmiLine,
+    IncomeGroup,
     InForce,
     Insurer,
+    InsurerCover,
     ItemRejection,
     LocalKey,
     PackBlob,
+    PaymentGroup,
+    PersonCounts,
     PersonRecord,
-    QueuedBatch,
+    QueuedWork,
+    QueueEntry,
     ReversalRecord,
     ReviewLibraryBlob,
     SettlementListRecord,
+    SettlementListStateRecord,
     SettlementRecord,
     Site,
     StoredMessage,
     StoreError,
-    TrueUpRecord,
+    TrueUpGroup,
 )
 
 MIGRATIONS = Migrations("hospital_client_central")
@@ -335,6 +347,77 @@ CREATE TABLE review_library (id TEXT PRIMARY KEY, version TEXT NOT NULL, sha256 
   source_name TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
 """)
 
+
+@MIGRATIONS()
+def m011_list_states_clearing_approvals(db: Database) -> None:
+    """A settlement list's status changes (4102: confirmed, withdrawn) and the fund administrator's
+    approval of clearing applications (`central clearing approve`); both append-only."""
+    db.executescript(f"""
+CREATE TABLE settlement_list_state (
+  id INTEGER PRIMARY KEY, site TEXT NOT NULL REFERENCES site (code), setl_id TEXT NOT NULL,
+  setl_list_id TEXT NOT NULL, stas_type TEXT NOT NULL, msgid TEXT NOT NULL, at TEXT NOT NULL
+);
+CREATE INDEX settlement_list_state_setl ON settlement_list_state (site, setl_id, id);
+CREATE TABLE clearing_approval (
+  clr_appy_evt_id TEXT PRIMARY KEY REFERENCES clearing (clr_appy_evt_id), at TEXT NOT NULL, opter_name TEXT NOT NULL
+) WITHOUT ROWID;
+{append_only_triggers("settlement_list_state")}
+{append_only_triggers("clearing_approval")}
+""")
+
+@MIGRATIONS()
+def m012_person_queue(db: Database) -> None:
+    """Queued items in their persons' partitions (queue_work.py), each with the number of its
+    setl_id / rev_setl_id reserved when its batch was stored; from now on a settlement's (and a
+    reversal's) seq is its id's number, so the counters start above every seq there is."""
+    db.executescript("""
+CREATE TABLE queued_work (
+  psn_no TEXT NOT NULL, batch_seq INTEGER NOT NULL, idx INTEGER NOT NULL, site TEXT NOT NULL,
+  local_id TEXT NOT NULL, kind TEXT NOT NULL, number INTEGER NOT NULL, msgid TEXT NOT NULL,
+  received_at TEXT NOT NULL, full INTEGER NOT NULL, item BLOB NOT NULL,
+  PRIMARY KEY (psn_no, batch_seq, idx)
+) WITHOUT ROWID;
+CREATE INDEX queued_work_key ON queued_work (site, local_id, batch_seq, idx);
+CREATE INDEX queued_work_number ON queued_work (site, kind, number);
+CREATE INDEX queued_work_batch ON queued_work (batch_seq);
+CREATE TABLE queued_person (
+  psn_no TEXT PRIMARY KEY, first_batch INTEGER NOT NULL, first_idx INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX queued_person_order ON queued_person (first_batch, first_idx, psn_no);
+INSERT INTO meta (key, value) SELECT 'seq:setl_id', CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM settlement WHERE true
+  ON CONFLICT (key) DO UPDATE
+  SET value = CAST(MAX(CAST(meta.value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT);
+INSERT INTO meta (key, value) SELECT 'seq:rev_setl_id', CAST(COALESCE(MAX(seq), 0) AS TEXT) FROM reversal WHERE true
+  ON CONFLICT (key) DO UPDATE
+  SET value = CAST(MAX(CAST(meta.value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT);
+""")
+
+
+@MIGRATIONS()
+def m013_insurer_terms_contract_premiums(db: Database) -> None:
+    """An insurer covers a region and insurance type for a term (valid_from..valid_to, days, both
+    included; the covers so far hold from always to forever), and the premium of each insurer's
+    contract for an insurance year (`central fund premium-set`, append-only: the latest counts)."""
+    db.executescript(f"""
+CREATE TABLE insurer_cover_term (
+  admdvs TEXT NOT NULL, insutype TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
+  insurer TEXT NOT NULL REFERENCES insurer (code), CHECK (valid_from <= valid_to),
+  PRIMARY KEY (admdvs, insutype, valid_from)
+) WITHOUT ROWID;
+INSERT INTO insurer_cover_term (admdvs, insutype, valid_from, valid_to, insurer)
+  SELECT admdvs, insutype, '0001-01-01', '9999-12-31', insurer FROM insurer_cover;
+DROP TABLE insurer_cover;
+ALTER TABLE insurer_cover_term RENAME TO insurer_cover;
+CREATE INDEX insurer_cover_insurer ON insurer_cover (insurer);
+CREATE TABLE contract_premium (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, insurer TEXT NOT NULL, year INTEGER NOT NULL, premium TEXT NOT NULL,
+  other_costs TEXT NOT NULL, note TEXT NOT NULL, recorded_at TEXT NOT NULL
+);
+CREATE INDEX contract_premium_year ON contract_premium (insurer, year, id);
+{append_only_triggers("contract_premium")}
+""")
+
+
 def _ytd_text(values: Accumulators) -> str:
     return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
                       separators=(",", ":"))
@@ -367,6 +450,9 @@ _REVERSAL_COLUMNS = (
 )
 
 
+# Ids per query of the look-ups by many ids (well under SQLite's limit of bound parameters).
+_ID_CHUNK = 500
+
 # A local_id made of digits only, and its number (the desk's journal keys are numbers).
 _NUMERIC = "local_id <> '' AND local_id NOT GLOB '*[^0-9]*'"
 _NUMBER = "CAST(local_id AS INTEGER)"
@@ -381,6 +467,11 @@ _CLEARING_COLUMNS = ("clr_appy_evt_id", "site", "setlym", "clr_type", "insutype"
 _CLEARING_SELECT = ("SELECT c.clr_appy_evt_id, c.site, c.setlym, c.clr_type, c.insutype, c.clr_way, c.begndate, "
                     "c.enddate, c.psntime, c.amounts, c.msgid, c.applied_at, COALESCE(w.at, '') FROM clearing c "
                     "LEFT JOIN clearing_withdrawal w ON w.clr_appy_evt_id = c.clr_appy_evt_id")
+
+
+def _last_moves(moves: Sequence[tuple[str, int, Accumulators, str]]) -> dict[tuple[str, int], tuple[Accumulators, str]]:
+    """Where several accumulator moves leave each (psn_no, year): its row holds the last one only."""
+    return {(psn_no, year): (values, at) for psn_no, year, values, at in moves}
 
 
 def _settlement(row: sqlite3.Row | tuple[Any, ...]) -> SettlementRecord:
@@ -398,6 +489,18 @@ def _settlement(row: sqlite3.Row | tuple[Any, ...]) -> SettlementRecord:
     )
 
 
+def _settlement_row(record: SettlementRecord) -> list[Any]:
+    """A settlement's columns after ``seq``, as stored."""
+    return [
+        record.setl_id, record.site, record.local_id, record.msgid, record.psn_no, record.mdtrt_id, record.year,
+        record.setl_time, record.adjudicated_at, record.fingerprint, record.pack_id, record.pack_version,
+        record.pack_sha256, record.status, record.request_json, record.person_json, record.provisional_json,
+        record.final_json, record.summary_json,
+        _ytd_text(record.ytd_before), _ytd_text(record.ytd_after), record.adjustment_json,
+        *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
+    ]
+
+
 def _reversal(row: sqlite3.Row | tuple[Any, ...]) -> ReversalRecord:
     (seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint,
      ytd_before, ytd_after, *money) = row
@@ -412,13 +515,16 @@ def _reversal(row: sqlite3.Row | tuple[Any, ...]) -> ReversalRecord:
 class SQLiteStore:
     """CentralStore on one SQLite file."""
 
-    def __init__(self, path: str | Path, *, create: bool = False, encrypt: bool | None = None) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False, encrypt: bool | None = None,
+                 known_encrypted: bool | None = None) -> None:
         self.path = Path(path)
         if not create and not self.path.is_file():
             raise StoreError(f"{self.path}: no central database here; create it with `central init --db {path}`")
         if self.path.is_dir():
             raise StoreError(f"{self.path}: is a folder, not a database file")
-        self.encrypted = _wants_encryption(self.path, create, encrypt)
+        # (reopen: known, so the file is not opened and closed outside SQLite, which would drop this
+        # process's POSIX locks on it and let another process delete the WAL under the open connections)
+        self.encrypted = _wants_encryption(self.path, create, encrypt) if known_encrypted is None else known_encrypted
         conn: sqlite3.Connection  # an sqlcipher3 connection when encrypted: the same API
         try:
             if self.encrypted:
@@ -445,6 +551,10 @@ class SQLiteStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    def reopen(self) -> SQLiteStore:
+        """Another connection to this database, for another thread of this process (queue workers)."""
+        return SQLiteStore(self.path, known_encrypted=self.encrypted)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -712,14 +822,9 @@ class SQLiteStore:
             (record.site, record.local_id, record.fingerprint, record.setl_id),
         )
         names = _SETTLEMENT_COLUMNS.split(", ")[1:]
-        values = [
-            record.setl_id, record.site, record.local_id, record.msgid, record.psn_no, record.mdtrt_id, record.year,
-            record.setl_time, record.adjudicated_at, record.fingerprint, record.pack_id, record.pack_version,
-            record.pack_sha256, record.status, record.request_json, record.person_json, record.provisional_json,
-            record.final_json, record.summary_json,
-            _ytd_text(record.ytd_before), _ytd_text(record.ytd_after), record.adjustment_json,
-            *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
-        ]
+        values = _settlement_row(record)
+        if record.seq:  # the setl_id's number (settlement.py): the same whichever worker stores it
+            names, values = ["seq", *names], [record.seq, *values]
         self.conn.execute(insert_sql("settlement", names), values)
 
     def get_settlement(self, setl_id: str) -> SettlementRecord | None:
@@ -737,6 +842,8 @@ class SQLiteStore:
             record.year, record.rev_time, record.processed_at, record.fingerprint, _ytd_text(record.ytd_before),
             _ytd_text(record.ytd_after), *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
         ]
+        if record.seq:  # the rev_setl_id's number
+            names, values = ["seq", *names], [record.seq, *values]
         self.conn.execute(insert_sql("reversal", names), values)
 
     def get_reversal_of(self, setl_id: str) -> ReversalRecord | None:
@@ -767,6 +874,14 @@ class SQLiteStore:
             (psn_no, since_year))
         return [_settlement(row) for row in rows]
 
+    def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
+        rows = self.conn.execute(
+            "SELECT setl_id, mdtrt_id, site, CASE json_type(request, '$.encounter') WHEN 'object' "
+            "THEN json_extract(request, '$.encounter') END FROM settlement s WHERE site IN (SELECT code FROM site) "
+            "AND psn_no = ? AND year >= ? AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.setl_id = s.setl_id) "
+            "ORDER BY seq", (psn_no, since_year))
+        return stays_in_force(rows)
+
     def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]:
         rows = self.conn.execute(
             f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE site = ? AND substr(setl_time, 1, 10) BETWEEN ? AND ? "
@@ -788,46 +903,31 @@ class SQLiteStore:
 
     # --- the fund administrator's statements (fund_reports/) --------------------------------
 
-    def settlements_adjudicated_between(self, first_day: str, last_day: str) -> list[SettlementRecord]:
-        rows = self.conn.execute(
-            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE adjudicated_at >= ? AND adjudicated_at < ? "
-            "ORDER BY seq", (first_day, _day_after(last_day)))
-        return [_settlement(row) for row in rows]
-
-    def reversals_processed_between(self, first_day: str, last_day: str) -> list[ReversalRecord]:
-        rows = self.conn.execute(
-            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE processed_at >= ? AND processed_at < ? ORDER BY seq",
-            (first_day, _day_after(last_day)))
-        return [_reversal(row) for row in rows]
-
-    def true_ups_between(self, first_day: str, last_day: str) -> list[TrueUpRecord]:
-        rows = self.conn.execute(
-            "SELECT id, psn_no, year, amount, applied_at FROM true_up WHERE applied_at >= ? AND applied_at < ? "
-            "ORDER BY id", (first_day, _day_after(last_day)))
-        return [TrueUpRecord(r[0], r[1], r[2], Decimal(r[3]), r[4]) for r in rows]
-
-    def settlements_of_person(self, psn_no: str, year: int) -> list[SettlementRecord]:
-        rows = self.conn.execute(
-            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE psn_no = ? AND year = ? ORDER BY seq", (psn_no, year))
-        return [_settlement(row) for row in rows]
-
     def put_insurer(self, insurer: Insurer) -> None:
-        self.conn.execute("INSERT INTO insurer (code, name, created_at) VALUES (?, ?, ?) "
-                          "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
-                          (insurer.code, insurer.name, insurer.created_at))
-        self.conn.execute("DELETE FROM insurer_cover WHERE insurer = ?", (insurer.code,))
-        try:
-            self.conn.executemany("INSERT INTO insurer_cover (admdvs, insutype, insurer) VALUES (?, ?, ?)",
-                                  [(admdvs, insutype, insurer.code) for admdvs, insutype in insurer.covers])
-        except sqlite3.IntegrityError as exc:
-            raise StoreError(f"insurer {insurer.code}: a region and insurance type is covered by another "
-                             f"insurer ({exc})") from None
+        with self.transaction():
+            self.conn.execute("INSERT INTO insurer (code, name, created_at) VALUES (?, ?, ?) "
+                              "ON CONFLICT (code) DO UPDATE SET name = excluded.name",
+                              (insurer.code, insurer.name, insurer.created_at))
+            self.conn.execute("DELETE FROM insurer_cover WHERE insurer = ?", (insurer.code,))
+            try:
+                self.conn.executemany(
+                    "INSERT INTO insurer_cover (admdvs, insutype, valid_from, valid_to, insurer) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(c.admdvs, c.insutype, c.valid_from, c.valid_to, insurer.code) for c in insurer.covers])
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"insurer {insurer.code}: a region and insurance type is covered by another "
+                                 f"insurer from the same day ({exc})") from None
+            overlap = self._one(fund_queries.cover_overlap_sql(fund_queries.SQLITE), (insurer.code,))
+            if overlap is not None:
+                raise StoreError(f"insurer {insurer.code}: {overlap[0]}:{overlap[1]} is covered by insurer "
+                                 f"{overlap[2]} from {overlap[3]} to {overlap[4]}")
 
     def list_insurers(self) -> list[Insurer]:
-        covers: dict[str, list[tuple[str, str]]] = {}
-        for admdvs, insutype, code in self.conn.execute(
-                "SELECT admdvs, insutype, insurer FROM insurer_cover ORDER BY admdvs, insutype"):
-            covers.setdefault(code, []).append((admdvs, insutype))
+        covers: dict[str, list[InsurerCover]] = {}
+        for admdvs, insutype, valid_from, valid_to, code in self.conn.execute(
+                "SELECT admdvs, insutype, valid_from, valid_to, insurer FROM insurer_cover "
+                "ORDER BY admdvs, insutype, valid_from"):
+            covers.setdefault(code, []).append(InsurerCover(admdvs, insutype, valid_from, valid_to))
         rows = self.conn.execute("SELECT code, name, created_at FROM insurer ORDER BY code").fetchall()
         return [Insurer(code, name, created_at, tuple(covers.get(code, ()))) for code, name, created_at in rows]
 
@@ -845,41 +945,150 @@ class SQLiteStore:
         return [FundIncome(id=r[0], day=r[1], fund=r[2], kind=r[3], amount=Decimal(r[4]), admdvs=r[5],
                            insutype=r[6], note=r[7], source=r[8], entered_at=r[9]) for r in rows]
 
+    def add_contract_premium(self, premium: ContractPremium) -> None:
+        self.conn.execute(
+            "INSERT INTO contract_premium (insurer, year, premium, other_costs, note, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (premium.insurer, premium.year, _money(premium.premium),
+                                          _money(premium.other_costs), premium.note, premium.recorded_at))
+
+    def contract_premiums(self, year: int | None = None) -> list[ContractPremium]:
+        where = Where()
+        if year is not None:
+            where.add("year = ?", year)
+        rows = self.conn.execute("SELECT id, insurer, year, premium, other_costs, note, recorded_at FROM "
+                                 f"contract_premium{where} ORDER BY year, insurer, id", where.params)
+        return [ContractPremium(id=r[0], insurer=r[1], year=r[2], premium=Decimal(r[3]), other_costs=Decimal(r[4]),
+                                note=r[5], recorded_at=r[6]) for r in rows]
+
+    def _fund_run(self, sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def fund_payment_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[PaymentGroup]:
+        return fund_queries.payment_groups(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day), year)
+
+    def fund_persons(self, first_day: str, last_day: str, insurer: str | None = None) -> PersonCounts:
+        return fund_queries.person_counts(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day),
+                                          insurer)
+
+    def fund_true_up_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[TrueUpGroup]:
+        return fund_queries.true_up_groups(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day), year)
+
+    def fund_income_groups(self, first_day: str, last_day: str) -> list[IncomeGroup]:
+        return fund_queries.income_groups(fund_queries.SQLITE, self._fund_run, first_day, last_day)
+
+    def fund_hifmi_lines(self, first_day: str, last_day: str, site: str | None = None) -> list[HifmiLine]:
+        return fund_queries.hifmi_lines(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day), site)
+
     # --- the adjudication queue (9511 with ack "stored") ------------------------------------
 
-    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool, input_bytes: bytes,
-                    local_ids: Sequence[str]) -> int:
+    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool,
+                    entries: Sequence[QueueEntry]) -> int:
         cursor = self.conn.execute(
-            "INSERT INTO queued_batch (site, msgid, received_at, full, items, input) VALUES (?, ?, ?, ?, ?, ?)",
-            (site, msgid, received_at, int(full), len(local_ids), input_bytes))
+            "INSERT INTO queued_batch (site, msgid, received_at, full, items, input) VALUES (?, ?, ?, ?, ?, x'')",
+            (site, msgid, received_at, int(full), len(entries)))
         seq = int(cursor.lastrowid or 0)
+        numbers = _reserve_numbers(self.next_values, entries)
         self.conn.executemany("INSERT OR IGNORE INTO queued_item (site, local_id, batch_seq) VALUES (?, ?, ?)",
-                              [(site, local_id, seq) for local_id in local_ids])
+                              [(site, e.local_id, seq) for e in entries])
+        self.conn.executemany(
+            "INSERT INTO queued_work (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, received_at, full, "
+            "item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e.psn_no, seq, i, site, e.local_id, e.kind, numbers[i], msgid, received_at, int(full), e.item)
+             for i, e in enumerate(entries)])
+        firsts: dict[str, int] = {}
+        for i, e in enumerate(entries):
+            firsts.setdefault(e.psn_no, i)
+        self.conn.executemany("INSERT OR IGNORE INTO queued_person (psn_no, first_batch, first_idx) VALUES (?, ?, ?)",
+                              [(psn_no, seq, i) for psn_no, i in sorted(firsts.items())])
         return seq
 
-    def next_queued_batch(self) -> QueuedBatch | None:
-        row = self._one("SELECT seq, site, msgid, received_at, full, items, done_items FROM queued_batch "
-                        "WHERE finished_at IS NULL ORDER BY seq LIMIT 1")
-        if row is None:
-            return None
-        return QueuedBatch(seq=row[0], site=row[1], msgid=row[2], received_at=row[3], full=bool(row[4]),
-                           items=row[5], done_items=row[6])
+    def next_values(self, counter: str, count: int) -> int:
+        """``count`` values of a counter at once; returns the last (the first is last - count + 1)."""
+        row = self._one(
+            "INSERT INTO meta (key, value) VALUES (?, CAST(? AS TEXT)) "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + ? RETURNING value",
+            (f"seq:{counter}", count, count),
+        )
+        return int(row[0])
 
-    def queued_batch_input(self, seq: int) -> bytes:
-        row = self._one("SELECT input FROM queued_batch WHERE seq = ?", (seq,))
-        return b"" if row is None else bytes(row[0])
+    def queued_psn_no(self, site: str, local_id: str) -> str | None:
+        row = self._one("SELECT psn_no FROM queued_work WHERE site = ? AND local_id = ? "
+                        "ORDER BY batch_seq DESC, idx DESC LIMIT 1", (site, local_id))
+        return None if row is None else str(row[0])
+
+    def claim_person(self, skip: Sequence[str] = ()) -> str | None:
+        """Inside the caller's write transaction (BEGIN IMMEDIATE: the claim is the write lock itself,
+        released by COMMIT, or by the process's death with nothing of it written)."""
+        marks = ", ".join("?" for _ in skip)
+        row = self._one("SELECT psn_no FROM queued_person"
+                        + (f" WHERE psn_no NOT IN ({marks})" if skip else "")
+                        + " ORDER BY first_batch, first_idx, psn_no LIMIT 1", tuple(skip))
+        return None if row is None else str(row[0])
+
+    def person_work(self, psn_no: str) -> list[QueuedWork]:
+        rows = self.conn.execute(
+            "SELECT batch_seq, idx, site, local_id, kind, number, msgid, received_at, full, item FROM queued_work "
+            "WHERE psn_no = ? ORDER BY batch_seq, idx", (psn_no,))
+        return [QueuedWork(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bytes(r[9])) for r in rows]
+
+    def first_blocked_work(self, psn_no: str) -> tuple[int, int] | None:
+        row = self._one(
+            "SELECT w.batch_seq, w.idx FROM queued_work w WHERE w.psn_no = ? AND EXISTS (SELECT 1 FROM queued_work o "
+            "WHERE o.site = w.site AND o.local_id = w.local_id AND o.psn_no <> w.psn_no "
+            "AND (o.batch_seq < w.batch_seq OR (o.batch_seq = w.batch_seq AND o.idx < w.idx))) "
+            "ORDER BY w.batch_seq, w.idx LIMIT 1", (psn_no,))
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def add_adjudications(self, moves: Sequence[tuple[str, int, Accumulators, str]],
+                          settlements: Sequence[SettlementRecord]) -> None:
+        if moves:
+            self.conn.executemany(
+                "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
+                [(psn_no, year, _ytd_text(values), at) for (psn_no, year), (values, at) in _last_moves(moves).items()])
+            # one roster revision per move, as put_accumulators takes them; a person keeps its last
+            first = self.next_values("roster_rev", len(moves)) - len(moves) + 1
+            revs = {psn_no: first + n for n, (psn_no, *_) in enumerate(moves)}
+            self.conn.executemany("UPDATE person SET rev = ? WHERE psn_no = ?",
+                                  [(rev, psn_no) for psn_no, rev in revs.items()])
+        numbered = [r for r in settlements if r.seq]
+        if len(numbered) < len(settlements):  # (a queued settlement always has its number)
+            for record in settlements:
+                self.add_settlement(record)
+            return
+        self.conn.executemany(
+            "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (?, ?, 'settlement', ?, ?)",
+            [(r.site, r.local_id, r.fingerprint, r.setl_id) for r in settlements])
+        self.conn.executemany(insert_sql("settlement", _SETTLEMENT_COLUMNS.split(", ")),
+                              [[r.seq, *_settlement_row(r)] for r in settlements])
+
+    def finish_work(self, psn_no: str, done: Sequence[QueuedWork]) -> None:
+        self.conn.executemany("DELETE FROM queued_work WHERE psn_no = ? AND batch_seq = ? AND idx = ?",
+                              [(psn_no, w.batch_seq, w.idx) for w in done])
+        self.conn.executemany(
+            "DELETE FROM queued_item WHERE site = ? AND local_id = ? AND batch_seq = ? AND NOT EXISTS "
+            "(SELECT 1 FROM queued_work WHERE site = ? AND local_id = ? AND batch_seq = ?)",
+            [(w.site, w.local_id, w.batch_seq) * 2 for w in done])
+        first = self._one("SELECT batch_seq, idx FROM queued_work WHERE psn_no = ? ORDER BY batch_seq, idx LIMIT 1",
+                          (psn_no,))
+        if first is None:
+            self.conn.execute("DELETE FROM queued_person WHERE psn_no = ?", (psn_no,))
+        else:
+            self.conn.execute("UPDATE queued_person SET first_batch = ?, first_idx = ? WHERE psn_no = ?",
+                              (first[0], first[1], psn_no))
+
+    def close_batches(self, at: str) -> int:
+        done = self.conn.execute(
+            "UPDATE queued_batch SET done_items = items, finished_at = ? WHERE finished_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq)", (at,))
+        return int(done.rowcount)
 
     def has_queued(self) -> bool:
-        return self._one("SELECT 1 FROM queued_batch WHERE finished_at IS NULL LIMIT 1") is not None
+        return self._one("SELECT 1 FROM queued_person LIMIT 1") is not None
 
-    def advance_batch(self, seq: int, done_items: int, finished_at: str | None) -> None:
-        if finished_at is None:
-            self.conn.execute("UPDATE queued_batch SET done_items = ? WHERE seq = ?", (done_items, seq))
-            return
-        # Adjudicated: every item is now a settlement, a reversal or a refusal; the bytes are not kept twice.
-        self.conn.execute("UPDATE queued_batch SET done_items = ?, finished_at = ?, input = x'' WHERE seq = ?",
-                          (done_items, finished_at, seq))
-        self.conn.execute("DELETE FROM queued_item WHERE batch_seq = ?", (seq,))
+    def pending_floor(self, site: str) -> int | None:
+        row = self._one("SELECT MIN(number) FROM queued_work WHERE site = ? AND kind = 'settlement'", (site,))
+        return None if row is None or row[0] is None else int(row[0])
 
     def is_queued(self, site: str, local_id: str) -> bool:
         return self._one("SELECT 1 FROM queued_item WHERE site = ? AND local_id = ? LIMIT 1",
@@ -896,6 +1105,51 @@ class SQLiteStore:
         row = self._one("SELECT kind, infcode, err_msg, output FROM item_rejection WHERE site = ? AND local_id = ? "
                         "ORDER BY id DESC LIMIT 1", (site, local_id))
         return None if row is None else ItemRejection(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
+
+    # --- the same look-ups for many ids at once (9512 by local_id) ---------------------------
+
+    def _in_chunks(self, sql: str, head: Sequence[Any], ids: Sequence[str]) -> Iterator[Any]:
+        """Rows of ``sql`` (its ``{ids}`` a list of placeholders) for the distinct ids, a chunk at a time."""
+        distinct = list(dict.fromkeys(ids))
+        for start in range(0, len(distinct), _ID_CHUNK):
+            chunk = distinct[start:start + _ID_CHUNK]
+            yield from self.conn.execute(sql.format(ids=", ".join("?" * len(chunk))), [*head, *chunk])
+
+    def queued_local_ids(self, site: str, local_ids: Sequence[str]) -> set[str]:
+        return {str(row[0]) for row in self._in_chunks(
+            "SELECT DISTINCT local_id FROM queued_item WHERE site = ? AND local_id IN ({ids})", (site,), local_ids)}
+
+    def local_keys(self, site: str, local_ids: Sequence[str]) -> dict[str, LocalKey]:
+        keys = (LocalKey(*row) for row in self._in_chunks(
+            "SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = ? AND local_id IN ({ids})",
+            (site,), local_ids))
+        return {key.local_id: key for key in keys}
+
+    def last_rejections(self, site: str, local_ids: Sequence[str]) -> dict[str, ItemRejection]:
+        found: dict[str, ItemRejection] = {}
+        for row in self._in_chunks(
+                "SELECT local_id, kind, infcode, err_msg, output FROM item_rejection WHERE site = ? "
+                "AND local_id IN ({ids}) ORDER BY id", (site,), local_ids):  # the last one of each wins
+            found[str(row[0])] = ItemRejection(str(row[1]), int(row[2]), str(row[3]), str(row[4]))
+        return found
+
+    def settlements_by_id(self, setl_ids: Sequence[str]) -> dict[str, SettlementRecord]:
+        records = (_settlement(row) for row in self._in_chunks(
+            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id IN ({{ids}})", (), setl_ids))
+        return {record.setl_id: record for record in records}
+
+    def reversals_by_id(self, rev_setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
+        records = (_reversal(row) for row in self._in_chunks(
+            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id IN ({{ids}})", (), rev_setl_ids))
+        return {record.rev_setl_id: record for record in records}
+
+    def reversals_of(self, setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
+        records = (_reversal(row) for row in self._in_chunks(
+            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id IN ({{ids}}) ORDER BY seq", (), setl_ids))
+        found: dict[str, ReversalRecord] = {}
+        for record in records:
+            found.setdefault(record.setl_id, record)
+        return found
 
     # --- one settlement in force per encounter; a site's numbers (9513) ----------------------
 
@@ -916,6 +1170,11 @@ class SQLiteStore:
         self.conn.execute("INSERT INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time) "
                           "SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM settlement "
                           "WHERE setl_id = ?", (setl_id,))
+
+    def encounters_in_force(self, psn_no: str) -> dict[str, InForce]:
+        rows = self.conn.execute("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
+                                 "WHERE psn_no = ?", (psn_no,))
+        return {str(row[1]): InForce(*row) for row in rows}
 
     def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
         row = self._one("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
@@ -1001,3 +1260,29 @@ class SQLiteStore:
     def withdraw_clearing(self, clr_appy_evt_id: str, at: str, msgid: str) -> None:
         self.conn.execute("INSERT INTO clearing_withdrawal (clr_appy_evt_id, at, msgid) VALUES (?, ?, ?)",
                           (clr_appy_evt_id, at, msgid))
+
+    # --- a list's status (4102) and clearing applications over months, approvals (3205A) -------
+
+    def add_settlement_list_state(self, record: SettlementListStateRecord) -> None:
+        self.conn.execute("INSERT INTO settlement_list_state (site, setl_id, setl_list_id, stas_type, msgid, at) "
+                          "VALUES (?, ?, ?, ?, ?, ?)", (record.site, record.setl_id, record.setl_list_id,
+                                                        record.stas_type, record.msgid, record.at))
+
+    def last_settlement_list_state(self, site: str, setl_id: str) -> SettlementListStateRecord | None:
+        row = self._one("SELECT site, setl_id, setl_list_id, stas_type, msgid, at FROM settlement_list_state "
+                        "WHERE site = ? AND setl_id = ? ORDER BY id DESC LIMIT 1", (site, setl_id))
+        return None if row is None else SettlementListStateRecord(*row)
+
+    def clearings_between(self, site: str, setlym_from: str, setlym_to: str) -> list[ClearingRecord]:
+        rows = self.conn.execute(f"{_CLEARING_SELECT} WHERE c.site = ? AND c.setlym BETWEEN ? AND ? "
+                                 "ORDER BY c.setlym, c.applied_at, c.clr_appy_evt_id", (site, setlym_from, setlym_to))
+        return [ClearingRecord(*row) for row in rows]
+
+    def approve_clearing(self, approval: ClearingApproval) -> None:
+        self.conn.execute("INSERT INTO clearing_approval (clr_appy_evt_id, at, opter_name) VALUES (?, ?, ?)",
+                          (approval.clr_appy_evt_id, approval.at, approval.opter_name))
+
+    def clearing_approval(self, clr_appy_evt_id: str) -> ClearingApproval | None:
+        row = self._one("SELECT clr_appy_evt_id, at, opter_name FROM clearing_approval WHERE clr_appy_evt_id = ?",
+                        (clr_appy_evt_id,))
+        return None if row is None else ClearingApproval(*row)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..errors import EXIT_BAD_INPUT, HospitalClientError
+from .stays_in_force import StayInForce
 
 Accumulators = dict[str, Decimal | int]
 
@@ -174,16 +175,33 @@ class ItemRejection:
 
 
 @dataclass(frozen=True, slots=True)
-class QueuedBatch:
-    """A 9511 batch acknowledged after a durable store and adjudicated later (ack "stored")."""
+class QueueEntry:
+    """An item of a 9511 batch acknowledged after a durable store (ack "stored"), as it is queued:
+    in its person's partition (``psn_no``; "" when the item names nobody the central system can
+    find, it is then refused on its own when its turn comes), with its bytes (canonical JSON)."""
 
-    seq: int
+    local_id: str
+    kind: str  # settlement | reversal
+    psn_no: str
+    item: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedWork:
+    """A queued item waiting in its person's partition (queue_work.py adjudicates them, each
+    person's in arrival order). ``number`` is the setl_id (or rev_setl_id) number reserved for it
+    when its batch was stored, so that ids never depend on which worker came first."""
+
+    batch_seq: int
+    idx: int  # its place in the batch
     site: str
+    local_id: str
+    kind: str
+    number: int
     msgid: str
     received_at: str
     full: bool
-    items: int
-    done_items: int  # the items before this one are adjudicated (the input: queued_batch_input)
+    item: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,26 +222,118 @@ class AuditHead:
     replaced_hash: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TrueUpRecord:
-    """A year-end 大病保险 true-up paid to a person (trueup.py), never updated."""
+OPEN_FROM = "0001-01-01"  # an insurer's cover with no first day
+OPEN_TO = "9999-12-31"  # an insurer's cover with no last day
 
-    id: int
-    psn_no: str
-    year: int
-    amount: Decimal
-    applied_at: str
+
+@dataclass(frozen=True, slots=True)
+class InsurerCover:
+    """An (insured region, insurance type) pair an insurer covers from one day to another, both
+    included (its contract's term); a pair is covered by one insurer at most on any day."""
+
+    admdvs: str
+    insutype: str
+    valid_from: str = OPEN_FROM  # YYYY-MM-DD
+    valid_to: str = OPEN_TO  # YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)
 class Insurer:
-    """An insurer (承办机构) and the (insured region, insurance type) pairs it covers; a pair is
-    covered by one insurer at most (fund_reports/insurers.py)."""
+    """An insurer (承办机构) and the pairs it covers, each for its term (fund_reports/insurers.py)."""
 
     code: str
     name: str
     created_at: str
-    covers: tuple[tuple[str, str], ...] = ()
+    covers: tuple[InsurerCover, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ContractPremium:
+    """The premium (保费总额) of an insurer's contract for an insurance year as the fund administrator
+    recorded it (insurer "" for the region's one contract when no insurer is defined), with the
+    other costs the contract allows; a later record for the same insurer and year replaces it."""
+
+    insurer: str
+    year: int
+    premium: Decimal
+    other_costs: Decimal
+    note: str
+    recorded_at: str
+    id: int = 0
+
+
+# The sums the fund statements read (fund_reports/), what a settlement's final setlinfo holds.
+FUND_SUM_KEYS = ("medfee_sumamt", "hifp_pay", "hifmi_pay", "maf_pay", "oth_pay")
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentGroup:
+    """Settlements (``kind`` settlement) or reversals (``kind`` reversal, sums negative) summed in
+    the store by the insurer covering them on their settlement's day, the insurance type and the
+    hospital level (digits, "" unknown) of the settlement (a reversal: of the one it undoes)."""
+
+    kind: str
+    insurer: str
+    insutype: str
+    hosp_lv: str
+    count: int
+    sums: dict[str, Decimal]  # FUND_SUM_KEYS
+
+
+@dataclass(frozen=True, slots=True)
+class TrueUpGroup:
+    """Year-end true-ups summed by the insurer covering the person's roster region and type on
+    the day applied (at the latest on the 31 December of the true-up's year), and that type."""
+
+    insurer: str
+    insutype: str
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeGroup:
+    """Fund income rows summed by the insurer covering their region and type on their day."""
+
+    insurer: str
+    fund: str
+    kind: str
+    count: int
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCounts:
+    """Distinct persons with a settlement adjudicated in a period: in all, and by insurer, by
+    insurance type and by hospital level (keys as in PaymentGroup)."""
+
+    total: int
+    by_insurer: dict[str, int]
+    by_insutype: dict[str, int]
+    by_hosp_lv: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class HifmiLine:
+    """One line of a hospital's monthly 大病保险 statement (fund_reports/monthly.py), read narrow:
+    a settlement (its final and the desk's provisional hifmi_pay), a reversal (negative, with the
+    settlement it undoes) or a true-up (``site`` the hospital of the person's latest settlement
+    of the year in force when applied, "" when none; ``ref`` the true-up's id)."""
+
+    kind: str  # settlement | reversal | true_up
+    ref: str
+    site: str
+    insurer: str
+    psn_no: str
+    mdtrt_id: str
+    year: int
+    event_time: str
+    booked_at: str
+    status: str
+    hifmi_pay: Decimal
+    provisional_hifmi_pay: Decimal | None = None
+    reverses_setl_id: str = ""
+    reverses_booked_at: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +390,29 @@ class ClearingRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SettlementListStateRecord:
+    """A status change (4102) of a settlement's uploaded list (settlement_list_status.py): the 病案
+    office confirms it (``stas_type`` 1) or withdraws it (2); append-only, the last one counts."""
+
+    site: str
+    setl_id: str
+    setl_list_id: str  # the upload it concerns (a later upload starts afresh)
+    stas_type: str
+    msgid: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClearingApproval:
+    """The fund administrator's approval of a clearing application (`central clearing approve`,
+    clearing_status.py); recorded beside the application, never an update."""
+
+    clr_appy_evt_id: str
+    at: str
+    opter_name: str
+
+
+@dataclass(frozen=True, slots=True)
 class EcToken:
     """An e-voucher token (ecToken) the central system issued (9531, evoucher.py): whose it is
     and until when (CST, ``yyyy-MM-dd HH:mm:ss``) it identifies the person in 1101."""
@@ -295,6 +428,8 @@ class CentralStore(Protocol):
 
     # lifecycle and transactions
     def close(self) -> None: ...
+    # another connection to the same database, for another thread (queue_work.py's worker threads)
+    def reopen(self) -> CentralStore: ...
     def transaction(self) -> AbstractContextManager[None]: ...
     def is_initialised(self) -> bool: ...
     def mark_initialised(self, at: str) -> None: ...
@@ -373,39 +508,76 @@ class CentralStore(Protocol):
         """The person's settlements in force (not reversed) at every site, of ``since_year`` and
         later, in arrival order: the earlier stays the review rules (分解住院, 冒名就医) look at."""
         ...
+    def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
+        """The same settlements as ``stays_of_person``, in the same order, as only what the review
+        rules read of them (the request's encounter), without the rest of each row; those
+        without an encounter's dates left out."""
+        ...
     def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]: ...
     def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None: ...
 
-    # the fund administrator's statements (fund_reports/): what became final, was reversed or was
-    # trued up between two days (inclusive, by the central system's own time), insurers, fund income
-    def settlements_adjudicated_between(self, first_day: str, last_day: str) -> list[SettlementRecord]: ...
-    def reversals_processed_between(self, first_day: str, last_day: str) -> list[ReversalRecord]: ...
-    def true_ups_between(self, first_day: str, last_day: str) -> list[TrueUpRecord]: ...
-    def settlements_of_person(self, psn_no: str, year: int) -> list[SettlementRecord]: ...
+    # the fund administrator's statements (fund_reports/): insurers, fund income, contract premiums,
+    # and what became final, was reversed or was trued up between two days (inclusive, by the
+    # central system's own time)
     def put_insurer(self, insurer: Insurer) -> None: ...
     def list_insurers(self) -> list[Insurer]: ...
     def add_fund_income(self, rows: Sequence[FundIncome]) -> None: ...
     def fund_income_between(self, first_day: str, last_day: str) -> list[FundIncome]: ...
+    def add_contract_premium(self, premium: ContractPremium) -> None: ...
+    # every record (of ``year``), by year, insurer and the order recorded: the last of each counts
+    def contract_premiums(self, year: int | None = None) -> list[ContractPremium]: ...
+    # summed in the database by fund_queries.py (a province's year is never read row by row); with
+    # ``year`` only the rows of that insurance year; ``site`` narrows the monthly lines to a hospital
+    def fund_payment_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[PaymentGroup]: ...
+    def fund_persons(self, first_day: str, last_day: str, insurer: str | None = None) -> PersonCounts: ...
+    def fund_true_up_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[TrueUpGroup]: ...
+    def fund_income_groups(self, first_day: str, last_day: str) -> list[IncomeGroup]: ...
+    def fund_hifmi_lines(self, first_day: str, last_day: str, site: str | None = None) -> list[HifmiLine]: ...
 
     # the benchmark hook, 9599 (bench_sink.py): store the bytes, nothing else
     def add_sink(self, site: str, body: bytes, at: str) -> None: ...
 
     # the adjudication queue (9511 with ack "stored"), refusals of queued items, rebase support
-    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool, input_bytes: bytes,
-                    local_ids: Sequence[str]) -> int: ...
-    def next_queued_batch(self) -> QueuedBatch | None: ...
-    def queued_batch_input(self, seq: int) -> bytes: ...
+    # (queue_work.py): a batch's items go into their persons' partitions with their ids' numbers
+    # reserved; a worker claims the oldest partition nobody holds (PostgreSQL: FOR UPDATE SKIP
+    # LOCKED; SQLite: the write transaction itself), inside its own transaction, one person each
+    def queue_batch(self, site: str, msgid: str, received_at: str, full: bool,
+                    entries: Sequence[QueueEntry]) -> int: ...
+    def queued_psn_no(self, site: str, local_id: str) -> str | None: ...
+    def claim_person(self, skip: Sequence[str] = ()) -> str | None: ...
+    def person_work(self, psn_no: str) -> list[QueuedWork]: ...
+    # the first of the person's items that waits for an earlier item of another person with the same
+    # (site, local_id) (two desks sharing a site code): (batch_seq, idx), or None
+    def first_blocked_work(self, psn_no: str) -> tuple[int, int] | None: ...
+    # what a claim adjudicated, stored at once: the accumulator moves in order (a roster revision
+    # each, as put_accumulators), then the settlements (as add_settlement, in order)
+    def add_adjudications(self, moves: Sequence[tuple[str, int, Accumulators, str]],
+                          settlements: Sequence[SettlementRecord]) -> None: ...
+    def finish_work(self, psn_no: str, done: Sequence[QueuedWork]) -> None: ...
+    def close_batches(self, at: str) -> int: ...
     def has_queued(self) -> bool: ...
-    def advance_batch(self, seq: int, done_items: int, finished_at: str | None) -> None: ...
+    # the lowest setl_id number still queued at the site (9512 pages settlements below it), or None
+    def pending_floor(self, site: str) -> int | None: ...
     def is_queued(self, site: str, local_id: str) -> bool: ...
     def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
                       at: str, output_json: str = "{}") -> None: ...
     def last_rejection(self, site: str, local_id: str) -> ItemRejection | None: ...
+    # the same look-ups for many local ids (9512 by local_id), a few queries whatever their number:
+    # the ids among them still queued; their local keys; their last refusals
+    def queued_local_ids(self, site: str, local_ids: Sequence[str]) -> set[str]: ...
+    def local_keys(self, site: str, local_ids: Sequence[str]) -> dict[str, LocalKey]: ...
+    def last_rejections(self, site: str, local_ids: Sequence[str]) -> dict[str, ItemRejection]: ...
+    # settlements and reversals by their ids; the reversals of settlements (by the setl_id reversed)
+    def settlements_by_id(self, setl_ids: Sequence[str]) -> dict[str, SettlementRecord]: ...
+    def reversals_by_id(self, rev_setl_ids: Sequence[str]) -> dict[str, ReversalRecord]: ...
+    def reversals_of(self, setl_ids: Sequence[str]) -> dict[str, ReversalRecord]: ...
     def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]: ...
 
     # one settlement in force per encounter (a settlement adds it, its reversal frees it); a site's
     # numbers after a restore (9513: the highest local_id it used, its entries above a number)
     def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None: ...
+    # a person's in-force encounters by mdtrt_id (a queue claim reads them once: queue_work.py)
+    def encounters_in_force(self, psn_no: str) -> dict[str, InForce]: ...
     # (``below``: only numbers under it, one desk's range when a hospital has several desks)
     def site_high_water_mark(self, site: str, below: int | None = None) -> int: ...
     def local_keys_after(self, site: str, after: int, limit: int, below: int | None = None) -> list[LocalKey]: ...
@@ -417,6 +589,13 @@ class CentralStore(Protocol):
     def get_clearing(self, clr_appy_evt_id: str) -> ClearingRecord | None: ...
     def clearings(self, site: str, setlym: str) -> list[ClearingRecord]: ...
     def withdraw_clearing(self, clr_appy_evt_id: str, at: str, msgid: str) -> None: ...
+    # a list's status (4102; settlement_list_status.py); a site's applications of several months
+    # and their approval (3205A, `central clearing approve`; clearing_status.py)
+    def add_settlement_list_state(self, record: SettlementListStateRecord) -> None: ...
+    def last_settlement_list_state(self, site: str, setl_id: str) -> SettlementListStateRecord | None: ...
+    def clearings_between(self, site: str, setlym_from: str, setlym_to: str) -> list[ClearingRecord]: ...
+    def approve_clearing(self, approval: ClearingApproval) -> None: ...
+    def clearing_approval(self, clr_appy_evt_id: str) -> ClearingApproval | None: ...
 
     # e-voucher tokens (9531 issues, 1101 with mdtrt_cert_type 01 resolves; evoucher.py)
     def add_ec_token(self, token: EcToken) -> None: ...

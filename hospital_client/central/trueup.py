@@ -12,12 +12,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ..rules import Pack, Person, hifmi_annual, hifmi_deductible
+from ..rules import Pack, Person, hifmi_annual, hifmi_deductible, hifmi_segment_bounds
 from ..rules.money import ZERO, fmt, round_fen
 from . import adjudication as adj
 from .store import CentralStore, PersonRecord
-
-_OPEN_END = Decimal("1e18")
 
 
 def pack_for_year(packs: list[Pack], person: PersonRecord, year: int) -> Pack | None:
@@ -57,7 +55,7 @@ def true_up(store: CentralStore, packs: list[Pack], year: int, *, apply: bool, a
                 skipped.append({"psn_no": psn_no, "reason": f"roster entry unusable: {exc}"})
                 continue
             deductible, plus, _poor = hifmi_deductible(rules, model)
-            segments = [(s.upto if s.upto is not None else _OPEN_END, s.ratio) for s in pack.hifmi_segments()]
+            segments = hifmi_segment_bounds(pack)
             base = Decimal(values.get("hifmi_base", ZERO))
             paid = Decimal(values.get("hifmi_pay", ZERO))
             annual = round_fen(hifmi_annual(rules, segments, deductible, plus, base))

@@ -4,6 +4,8 @@
 One module per command group, each with a ``register(subparsers)`` that adds its commands:
 
     settle.py      settle, reverse, policy list|check
+    settle_input.py  what settle and outpatient settle read alike (request file, --payment, --tendered)
+    outpatient.py  outpatient settle|reverse|diseases; outpatient_filing.py: outpatient filing add|cancel|list
     listings.py    journal list|show, person find, report dayend, slip
     database.py    init, backup, restore, audit verify
     keys.py        key status|export|import, encrypt

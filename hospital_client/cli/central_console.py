@@ -19,8 +19,11 @@ def write_pdf(path: Path, page_html: str) -> Path:
     return write_html_pdf(path, page_html)
 
 
+PROG = "hospital-central"
+
+
 def main(argv: list[str] | None = None) -> int:
-    return central_main(sys.argv[1:] if argv is None else argv, pdf_writer=write_pdf)
+    return central_main(sys.argv[1:] if argv is None else argv, pdf_writer=write_pdf, prog=PROG)
 
 
 if __name__ == "__main__":

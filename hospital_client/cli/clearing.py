@@ -2,12 +2,17 @@
 
     clearing apply --month YYYY-MM [--json] [--db PATH] [--operator NAME --password-stdin]
     clearing withdraw CLR_APPY_EVT_ID [--json] [--db PATH] [--operator NAME --password-stdin]
+    clearing list [--json] [--db PATH]
 
 `apply` reconciles the month with the central system first (3201; 3202 when the totals differ)
 and applies only when it reconciles, once per clearing type and insurance type. When it does not
 (对账不平) it lists the differing entries: local id, central setl_id, what differs and by how much
 (desk minus central), and exits 2 without applying. Exit codes: 0 applied (withdrawn); 2 not
 reconciled, refused by the central system (already applied, ...), bad input; 1 unreachable.
+
+`list` shows the hospital's applications of the last 12 months with their state (applied,
+withdrawn, approved by the fund administrator; 3205A). The answer is kept on the desk: while the
+central system cannot be reached, the kept one is shown with the time it was read (exit 0).
 """
 
 from __future__ import annotations
@@ -85,8 +90,34 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+STAS_NAMES = {"applied": "已申请", "withdrawn": "已撤销", "approved": "已审核通过"}
+CLR_TYPE_NAMES = {"21": "住院", "11": "门诊"}
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_desk_for_command(args) as desk:
+        history = desk.clearing_applications()
+    if args.json:
+        dump(history.to_dict())
+        return EXIT_OK
+    if history.problem:
+        when = f"as read at {history.fetched_at}" if history.fetched_at else "none kept on this desk"
+        print(f"hospital-client: the central system could not be asked ({history.problem}); "
+              f"the applications {when}")
+    print(f"{'month':<7} {'application':<22} {'type':<5} {'insutype':<8} {'persons':>7} {'funds':>12} state")
+    for row in history.rows:
+        state = str(row.get("clr_stas", ""))
+        print(f"{row.get('clr_ym', ''):<7} {row.get('clr_appy_evt_id', ''):<22} "
+              f"{CLR_TYPE_NAMES.get(str(row.get('clr_type')), str(row.get('clr_type'))):<5} "
+              f"{row.get('insutype', ''):<8} {row.get('psntime', ''):>7} {row.get('fund_appy_sum', ''):>12} "
+              f"{state} {STAS_NAMES.get(state, '')} {row.get('opt_time', '')}")
+    if not history.rows:
+        print("no clearing application in the last 12 months")
+    return EXIT_OK
+
+
 def register(sub: Subparsers) -> None:
-    """clearing apply, clearing withdraw."""
+    """clearing apply, clearing withdraw, clearing list."""
     clearing = sub.add_parser("clearing", help="monthly clearing with the central system (清算申请 3203/3204)")
     group = clearing.add_subparsers(dest="clearing_command", required=True)
     p = group.add_parser("apply", help="reconcile the month, then apply for its clearing")
@@ -95,6 +126,10 @@ def register(sub: Subparsers) -> None:
     add_db_option(p)
     add_operator_options(p)
     p.set_defaults(func=cmd_apply)
+    p = group.add_parser("list", help="the clearing applications of the last 12 months and their state (3205A)")
+    p.add_argument("--json", action="store_true")
+    add_db_option(p)
+    p.set_defaults(func=cmd_list)
     p = group.add_parser("withdraw", help="withdraw a clearing application")
     p.add_argument("clr_appy_evt_id", metavar="CLR_APPY_EVT_ID", help="the application's id (clearing apply)")
     p.add_argument("--json", action="store_true")

@@ -4,6 +4,7 @@
         [--operator NAME --password-stdin]
     outpatient reverse LOCAL_ID --reason TEXT [--paid-by NAME] [--json] [--db PATH] [--operator NAME --password-stdin]
     outpatient diseases PSN_NO [--json] [--db PATH]
+    outpatient filing add|cancel|list ...   (门诊慢特病备案 2503 / 2504 / 5301: cli/outpatient_filing.py)
 
 REQUEST.json (docs/operations.md, "Outpatient visits"): ``psn_no``, ``med_type`` (11 or 14),
 ``dise_codg`` (for 14), ``fees`` (fee lines), optional ``begntime``, ``hosp_lv``, ``ipt_otp_no``,
@@ -19,7 +20,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .. import app
 from ..app.outpatient import OUTPATIENT_MED_TYPES, parse_visit
 from .arguments import money, record_id
 from .common import (
@@ -31,8 +31,9 @@ from .common import (
     command_operator,
     dump,
     open_desk_for_command,
-    read_request,
 )
+from .outpatient_filing import register_filing
+from .settle_input import payment_method, request_of, settle_payment
 
 __all__ = ["register"]
 
@@ -44,11 +45,8 @@ def _summary(result: dict[str, Any]) -> str:
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
-    if (args.tendered is not None or args.payment is not None) and not args.commit:
-        raise BadInput("--tendered and --payment need --commit")
-    if args.request == "-" and args.password_stdin:
-        raise BadInput("read the request from a file when the password comes from standard input")
-    visit = parse_visit(read_request(args.request))
+    payment = settle_payment(args)  # --tendered and --payment need --commit
+    visit = parse_visit(request_of(args))
     with open_desk_for_command(args, first_start=True) as desk:
         if not args.commit:
             result = desk.outpatient().preview(visit)
@@ -57,7 +55,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
         else:
             operator = command_operator(args, desk, "clerk")
             outcome = desk.outpatient().settle(operator, visit,
-                                               payment=app.Payment(args.payment or "cash", args.tendered))
+                                               payment=payment)
             out = {"committed": True, "med_type": visit.med_type, **outcome.to_dict()}
             text = f"{OUTPATIENT_MED_TYPES[visit.med_type]} local_id {out.get('local_id')}：{outcome.message_zh}"
     # Printed only now: the commit is durable and the database closed.
@@ -96,14 +94,8 @@ def cmd_diseases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _payment_method(text: str) -> str:
-    from .settle import _payment_method as method
-
-    return method(text)
-
-
 def register(sub: Subparsers) -> None:
-    """outpatient settle, outpatient reverse, outpatient diseases."""
+    """outpatient settle, outpatient reverse, outpatient diseases, outpatient filing."""
     group = sub.add_parser("outpatient", help="outpatient visits: 普通门诊 (11), 门诊慢特病 (14)").add_subparsers(
         dest="outpatient_command", required=True)
     p = group.add_parser("settle", help="the figures of a visit from REQUEST.json; with --commit settle it")
@@ -111,7 +103,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--commit", action="store_true",
                    help="settle: online through the chain (2201-2207), or committed provisionally and queued")
     p.add_argument("--tendered", type=money, metavar="AMOUNT", help="the amount the patient hands over")
-    p.add_argument("--payment", type=_payment_method, metavar="METHOD", help="cash|card|wechat|alipay|account")
+    p.add_argument("--payment", type=payment_method, metavar="METHOD", help="cash|card|wechat|alipay|account")
     p.add_argument("--json", action="store_true")
     add_db_option(p)
     add_operator_options(p)
@@ -131,3 +123,5 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--json", action="store_true")
     add_db_option(p)
     p.set_defaults(func=cmd_diseases)
+
+    register_filing(group)

@@ -53,14 +53,14 @@ from .common import (
     open_desk_for_command,
     read_file,
     read_password,
-    read_request,
 )
+from .settle_input import payment_method, request_of, settle_payment
 
 __all__ = ["register"]
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
-    _payment(args)  # --tendered and --payment need --commit
+    settle_payment(args)  # --tendered and --payment need --commit
     if args.overlap_reason is not None:
         if not args.commit:
             raise BadInput("--overlap-reason needs --commit")
@@ -75,7 +75,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
     if args.db or args.operator or args.password_stdin:
         raise BadInput("--db, --operator and --password-stdin need --commit")
     _check_override_args(args)
-    result = app.compute(_mid_stay(args, read_request(args.request)), pack_id=args.policy,
+    result = app.compute(_mid_stay(args, request_of(args)), pack_id=args.policy,
                          pack_file=args.policy_file, catalog_file=args.catalog)
     print(result.to_json())
     return EXIT_OK
@@ -96,23 +96,6 @@ def _source_file(name: str | None, *, max_bytes: int, what: str) -> SourceFile |
     if not name:
         return None
     return SourceFile(Path(name).name, read_file(name, max_bytes=max_bytes, what=what))
-
-
-def _payment(args: argparse.Namespace) -> app.Payment:
-    if args.tendered is not None or args.payment is not None:
-        if not args.commit:
-            raise BadInput("--tendered and --payment need --commit")
-    return app.Payment(args.payment or "cash", args.tendered)
-
-
-def _payment_method(text: str) -> str:
-    """cash|card|wechat|alipay|account, or its Chinese name."""
-    names = {v: k for k, v in app.PAYMENT_METHODS.items()}
-    method = names.get(text, text)
-    if method not in app.PAYMENT_METHODS:
-        choices = ", ".join(f"{k} ({v})" for k, v in app.PAYMENT_METHODS.items())
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a payment method; one of {choices}")
-    return method
 
 
 def _check_override_args(args: argparse.Namespace) -> list[app.OverrideInput]:
@@ -145,9 +128,7 @@ def _approver(args: argparse.Namespace, desk: app.Desk, operator: app.Operator,
 
 
 def _settle_commit(args: argparse.Namespace) -> int:
-    if args.request == "-" and args.password_stdin:
-        raise BadInput("read the request from a file when the password comes from standard input")
-    request = _mid_stay(args, read_request(args.request))
+    request = _mid_stay(args, request_of(args))
     pack_file = _source_file(args.policy_file, max_bytes=app.MAX_PACK_BYTES, what="policy pack")
     catalog_file = _source_file(args.catalog, max_bytes=app.MAX_CATALOG_BYTES, what="catalog")
     overrides = _check_override_args(args)
@@ -156,7 +137,7 @@ def _settle_commit(args: argparse.Namespace) -> int:
         _check_overlap(args, desk, request, operator)
         approver = _approver(args, desk, operator, overrides)
         outcome = desk.settle(operator, request, pack_id=args.policy, pack_file=pack_file, catalog_file=catalog_file,
-                              payment=_payment(args), overrides=overrides, approver=approver)
+                              payment=settle_payment(args), overrides=overrides, approver=approver)
     # Printed only now: the commit is durable (WAL, synchronous=FULL) and the database closed.
     dump(outcome.to_dict())
     return EXIT_OK
@@ -176,7 +157,7 @@ def _settle_his(args: argparse.Namespace) -> int:
         operator = command_operator(args, desk, "clerk")
         _check_overlap(args, desk, request, operator)
         approver = _approver(args, desk, operator, overrides)
-        outcome = desk.settle(operator, request, payment=_payment(args), overrides=overrides, approver=approver)
+        outcome = desk.settle(operator, request, payment=settle_payment(args), overrides=overrides, approver=approver)
     dump(outcome.to_dict())
     return EXIT_OK
 
@@ -256,7 +237,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--tendered", type=money, metavar="AMOUNT",
                    help="the amount the patient hands over (with --commit; default: the cash due); the change "
                         "is printed")
-    p.add_argument("--payment", type=_payment_method, metavar="METHOD",
+    p.add_argument("--payment", type=payment_method, metavar="METHOD",
                    help="cash|card|wechat|alipay|account, or 现金|银行卡|微信|支付宝|医保个人账户 (default cash)")
     p.add_argument("--mid-stay", action="store_true",
                    help="中途结算: settle a period of a long stay that goes on; the stay's next settlement "

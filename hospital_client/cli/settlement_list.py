@@ -2,6 +2,7 @@
 (4101) and the state of the lists of a period (4104).
 
     settlement-list LOCAL_ID [--record FILE] [--upload] [--json] [--db PATH] [--operator NAME --password-stdin]
+    settlement-list LOCAL_ID --status confirm|withdraw [--json] [--db PATH] [--operator NAME --password-stdin]
     settlement-lists [--from DAY] [--to DAY] [--json] [--db PATH]
 
 `settlement-list` builds the list of journal entry LOCAL_ID from the settlement, the HIS hand-off
@@ -12,8 +13,13 @@ quality-control result. Exit codes: 0 built (and uploaded; a rejected list is st
 says stas "rejected" and why); 2 the list is incomplete (nothing sent), the entry has no list, bad
 input; 1 the central system unreachable.
 
+With --status the uploaded list is confirmed (the 病案 office's check is done; a confirmed list is
+not replaced until withdrawn) or withdrawn (it no longer counts until uploaded again), 4102.
+Exit codes as for --upload; 2 when the central system refuses the change (not uploaded, not passed).
+
 `settlement-lists` shows, for the inpatient settlements of the days (default: this month), which
-lists are missing, accepted or rejected (with the reasons), not final yet, or unknown (offline).
+lists are missing, accepted or rejected (with the reasons), confirmed or withdrawn, not final yet,
+or unknown (offline).
 """
 
 from __future__ import annotations
@@ -39,8 +45,8 @@ from .common import (
 __all__ = ["register"]
 
 MAX_RECORD_BYTES = 1024 * 1024
-STATE_NAMES = {"missing": "未上传", "accepted": "质控通过", "rejected": "质控未通过", "not_final": "未最终结算",
-               "unknown": "未知（未连中心）"}
+STATE_NAMES = {"missing": "未上传", "accepted": "质控通过", "rejected": "质控未通过", "confirmed": "病案室已确认",
+               "withdrawn": "已撤回", "not_final": "未最终结算", "unknown": "未知（未连中心）"}
 
 
 def _record(path: str | None) -> dict[str, Any] | None:
@@ -58,6 +64,19 @@ def _record(path: str | None) -> dict[str, Any] | None:
 
 
 def cmd_settlement_list(args: argparse.Namespace) -> int:
+    if args.status is not None:
+        if args.upload or args.record:
+            raise BadInput("--status changes an uploaded list; it does not go with --upload or --record")
+        with open_desk_for_command(args) as desk:
+            operator = command_operator(args, desk, "clerk")
+            answer = desk.change_settlement_list_status(operator.name, args.local_id, args.status)
+        if args.json:
+            dump(answer)
+        else:
+            print(f"settlement list of entry {answer['local_id']} ({answer.get('setl_id', '')}): "
+                  f"{answer.get('stas', '')} {STATE_NAMES.get(str(answer.get('stas', '')), '')}, list id "
+                  f"{answer.get('setl_list_id', '')}, version {answer.get('version', '')}")
+        return EXIT_OK
     record = _record(args.record)
     with open_desk_for_command(args) as desk:
         if args.upload:
@@ -68,7 +87,7 @@ def cmd_settlement_list(args: argparse.Namespace) -> int:
             else:
                 print(f"settlement list of entry {answer['local_id']} ({answer.get('setl_id', '')}): "
                       f"{answer.get('stas', '')}, list id {answer.get('setl_list_id', '')}, "
-                      f"version {answer.get('version', '')}")
+                      f"version {answer.get('version', '')} (sent as {answer.get('infno', '')})")
                 for item in answer.get("qc_items") or []:
                     print(f"  {item.get('code')} {item.get('field')}: {item.get('msg')}")
             return EXIT_OK
@@ -118,7 +137,10 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("settlement-list", help="a settlement's settlement list (结算清单, 4101); --upload sends it")
     p.add_argument("local_id", type=record_id("journal entry id"), help="the settlement's journal entry id")
     p.add_argument("--record", metavar="FILE", help="HIS medical record (病案首页) JSON: dscg_way, diseinfo, oprninfo")
-    p.add_argument("--upload", action="store_true", help="send the list to the central system (4101)")
+    p.add_argument("--upload", action="store_true",
+                   help="send the list to the central system (4101, or 4101A as site.toml settlement_list_upload says)")
+    p.add_argument("--status", choices=("confirm", "withdraw"),
+                   help="the 病案 office confirms or withdraws the uploaded list (4102)")
     p.add_argument("--json", action="store_true", help="print the list (or the answer) as JSON")
     add_db_option(p)
     add_operator_options(p)

@@ -63,7 +63,7 @@ def cmd_discharge(args: argparse.Namespace) -> int:
 def cmd_change(args: argparse.Namespace) -> int:
     return _send(args, st.ADMISSION_CHANGE, st.change_input(
         args.mdtrt_id, begntime=_date(args.begntime), endtime=_date(args.endtime), dept=args.dept or "",
-        bed=args.bed or "", diagnoses=args.diag or None))
+        bed=args.bed or "", diagnoses=args.diag or None, dept_name=args.dept_name or "", doctor=args.doctor or ""))
 
 
 def cmd_cancel_admission(args: argparse.Namespace) -> int:
@@ -102,7 +102,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--begntime", type=day, metavar="YYYY-MM-DD")
     p.add_argument("--endtime", type=day, metavar="YYYY-MM-DD", help="the discharge day (a discharged stay)")
     p.add_argument("--dept", metavar="CODE")
+    p.add_argument("--dept-name", metavar="NAME", help="the admitting department's name")
     p.add_argument("--bed", metavar="BED")
+    p.add_argument("--doctor", metavar="NAME", help="the attending doctor's name (chfpdr_name)")
     p.add_argument("--diag", action="append", default=[], metavar="CODE", help="the diagnoses, replacing them")
     p.set_defaults(func=cmd_change)
     p = group.add_parser("cancel-admission", help="入院办理撤销 (2404): only while nothing of the stay is settled")

@@ -38,7 +38,10 @@ RECON_TOTALS = "3201"  # 医药机构费用结算对总账
 RECON_DETAILS = "3202"  # 医药机构费用结算对明细账
 CLEARING_APPLY = "3203"  # 清算申请
 CLEARING_WITHDRAW = "3204"  # 清算申请撤销
+CLEARING_STATUS_QUERY = "3205A"  # 清算申请状态查询（省级扩展）
 SETTLEMENT_LIST_UPLOAD = "4101"  # 医疗保障基金结算清单信息上传
+SETTLEMENT_LIST_UPLOAD_V2 = "4101A"  # 医疗保障基金结算清单信息上传（新版）
+SETTLEMENT_LIST_STATUS = "4102"  # 医疗保障基金结算清单状态修改
 SETTLEMENT_LIST_QUERY = "4103"  # 医疗保障基金结算清单信息查询
 SETTLEMENT_LIST_QC = "4104"  # 医疗保障基金结算清单质控结果查询
 # Project extensions (not in the national spec; 95xx is unused there).
@@ -89,7 +92,10 @@ TRANSACTIONS: dict[str, str] = {
     RECON_DETAILS: "对明细账",
     CLEARING_APPLY: "清算申请",
     CLEARING_WITHDRAW: "清算申请撤销",
+    CLEARING_STATUS_QUERY: "清算申请状态查询",
     SETTLEMENT_LIST_UPLOAD: "结算清单信息上传",
+    SETTLEMENT_LIST_UPLOAD_V2: "结算清单信息上传（新版）",
+    SETTLEMENT_LIST_STATUS: "结算清单状态修改",
     SETTLEMENT_LIST_QUERY: "结算清单信息查询",
     SETTLEMENT_LIST_QC: "结算清单质控结果查询",
     PACK_DOWNLOAD: "政策包下载（扩展）",

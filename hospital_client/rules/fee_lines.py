@@ -31,12 +31,14 @@ _FEE_FIELDS = frozenset(_FEE_FIELD_ORDER)
 _OVERRIDE_FIELDS = frozenset({"chrgitm_lv", "selfpay_prop", "pric_uplmt_amt"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeeLines:
     """A bill's fee lines held column by column: one list per Fee field, all of one length.
 
     The engine works on whole columns: a 2,000-line bill must parse and settle in a few
-    milliseconds, and building an object per line alone would take a good part of that.
+    milliseconds, and building an object per line alone would take a good part of that. Two facts
+    about the whole bill (its distinct codes, whether a count is negative) are worked out once,
+    by the column parse where it already has them, else on first use.
     """
 
     feedetl_sn: list[str]
@@ -58,6 +60,28 @@ class FeeLines:
 
     def __iter__(self) -> Iterator[Fee]:
         return map(Fee, *(getattr(self, name) for name in _FEE_FIELD_ORDER))
+
+    def distinct_codes(self) -> set[str]:
+        """The set of the lines' med_list_codg (kept: read it, do not change it)."""
+        found: set[str] | None = self.__dict__.get("_distinct_codes")
+        if found is None:
+            found = set(self.med_list_codg)
+            object.__setattr__(self, "_distinct_codes", found)
+        return found
+
+    def has_negative_counts(self) -> bool:
+        """Whether any line's cnt is negative (a refund netted against the bill)."""
+        found: bool | None = self.__dict__.get("_negative_counts")
+        if found is None:
+            found = min(self.cnt, default=Decimal(0)) < 0
+            object.__setattr__(self, "_negative_counts", found)
+        return found
+
+    def _known(self, distinct_codes: set[str], negative_counts: bool) -> FeeLines:
+        """The same lines with the two whole-bill facts the column parse has already found."""
+        object.__setattr__(self, "_distinct_codes", distinct_codes)
+        object.__setattr__(self, "_negative_counts", negative_counts)
+        return self
 
     def has_overrides(self) -> bool:
         """Whether any line sets its own class, first self-paid share or price cap."""
@@ -161,16 +185,22 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     distinct_serials = _distinct_texts(serials, required=True)
     if distinct_serials is None or len(distinct_serials) != len(serials):
         return None
-    if _distinct_texts(codes, required=True) is None or _distinct_texts(names, required=False) is None:
+    distinct_codes = _distinct_texts(codes, required=True)
+    if distinct_codes is None or _distinct_texts(names, required=False) is None:
         return None
+    count_values = _parse_distinct(counts, 4, nonneg=False, max_adjusted=_MAX_COUNT_ADJUSTED)
     pric = _decimal_column(prices, 6, True, _MAX_PRICE_ADJUSTED)
-    cnt = _decimal_column(counts, 4, False, _MAX_COUNT_ADJUSTED)
     amount = _decimal_column(amounts, 2, False, _MAX_ADJUSTED)
-    if pric is None or cnt is None or amount is None or not _amounts_match(pric, cnt, amount):
+    if count_values is None or pric is None or amount is None:
         return None
+    cnt = list(map(count_values.__getitem__, counts))
+    if not _amounts_match(pric, cnt, amount):
+        return None
+    negative_counts = min(count_values.values()) < 0
     if keys.isdisjoint(_OVERRIDE_FIELDS):
         lines = len(raw)
-        return FeeLines(serials, codes, names, pric, cnt, amount, [None] * lines, [None] * lines, [None] * lines)
+        return FeeLines(serials, codes, names, pric, cnt, amount, [None] * lines, [None] * lines,
+                        [None] * lines)._known(distinct_codes, negative_counts)
     levels = [line.get("chrgitm_lv") for line in raw]
     try:
         if set(levels) - {None, "01", "02", "03"}:
@@ -181,7 +211,8 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     caps = _override_column([line.get("pric_uplmt_amt") for line in raw], _MAX_PRICE_ADJUSTED)
     if props is None or caps is None:
         return None
-    return FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
+    fees = FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
+    return fees._known(distinct_codes, negative_counts)
 
 
 _BASIC_FIELDS = frozenset({"feedetl_sn", "med_list_codg", "name", "pric", "cnt", "det_item_fee_sumamt"})

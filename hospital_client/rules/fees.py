@@ -3,11 +3,12 @@ explain the totals."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from itertools import compress, repeat
-from operator import mul
+from operator import gt, mul, sub
 from typing import Any
 
 from .catalog import CLASS_B, CLASS_C, Catalog, CatalogItem
@@ -33,17 +34,21 @@ class FeeTotals:
 # needs its own and a NamedTuple costs several times more to build.
 _LineRule = LineRule
 _UNKNOWN_CODE: _LineRule = (CLASS_C, None, None, False)
+# Rounds to the fen as round_fen does (ROUND_HALF_UP): a context's quantize, mapped over a column,
+# costs less per line than Decimal.quantize given the rounding each time.
+_HALF_UP = Context(rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)
 class _CodeTable:
-    """The catalogue's codes under one pack's item rules: each code's rule, and the codes whose
-    lines are fully self-paid, carry a first self-paid share only, or have a price cap."""
+    """The catalogue's codes under one pack's item rules: each code's rule; the codes whose lines
+    are fully self-paid; the first self-paid share of each code that has one, and the price cap
+    of each code that has one (neither for class 丙)."""
 
     rules: dict[str, _LineRule]
     class_c: frozenset[str]
-    share_only: dict[str, Decimal]
-    capped: frozenset[str]
+    shares: dict[str, Decimal]
+    caps: dict[str, Decimal]
 
 
 def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
@@ -58,37 +63,69 @@ def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[F
 
 
 def _classify_by_code(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
-    """Without overrides a line's rule depends on its code alone: whole columns at a time."""
+    """Without overrides a line's rule depends on its code alone: whole columns at a time.
+
+    The lines above their price cap are found by comparing the capped lines' prices with their
+    caps; the first self-paid share then applies to what each line leaves below its cap."""
     table = _catalogue_table(catalog, rules)
     codes = fees.med_list_codg
     amounts = fees.det_item_fee_sumamt
     by_code = table.rules
     class_c = table.class_c
-    missing = set(codes).difference(by_code)
+    missing = fees.distinct_codes().difference(by_code)
     if missing:
         by_code = by_code | dict.fromkeys(missing, _UNKNOWN_CODE)
         class_c = class_c | missing
-    lines = range(len(codes))
 
     ful_total = sum(compress(amounts, map(class_c.__contains__, codes)), ZERO)
-
-    share_only = table.share_only
-    shared = list(map(share_only.__contains__, codes))
-    pre_lines = list(compress(lines, shared))
-    pre_values = list(map(Decimal.quantize,
-                          map(mul, compress(amounts, shared), map(share_only.__getitem__, compress(codes, shared))),
-                          repeat(FEN), repeat(ROUND_HALF_UP)))
-    over_by_line: dict[int, Decimal] = {}
-    over_total = ZERO
-    if not table.capped.isdisjoint(codes):
-        capped_lines = compress(lines, map(table.capped.__contains__, codes))
-        over_total = _split_lines(fees, by_code.__getitem__, codes, capped_lines, over_by_line, pre_lines,
-                                  pre_values)
+    over_by_line = _over_cap_by_code(fees, table.caps) if not table.caps.keys().isdisjoint(codes) else {}
+    pre_lines, pre_values = _first_self_paid_by_code(fees, table.shares, over_by_line)
 
     unknown = [(code, name) for code, name in zip(codes, fees.name, strict=True) if code in missing] if missing else []
-    totals = _totals(fees, ful_total, over_total, pre_values, unknown)
+    totals = _totals(fees, ful_total, sum(over_by_line.values(), ZERO), pre_values, unknown)
     return FeeResults(fees.feedetl_sn, codes, by_code.__getitem__, amounts, over_by_line, pre_lines,
                       pre_values), totals
+
+
+def _over_cap_by_code(fees: FeeLines, caps: dict[str, Decimal]) -> dict[int, Decimal]:
+    """The price-cap excess of every line priced above its code's cap, by line index.
+
+    Whole columns at a time (map over C-level operators, not a Python call per line): the excess
+    is (pric - cap) x cnt rounded to the fen, never more than the line amount (_over_cap).
+    """
+    codes, pric = fees.med_list_codg, fees.pric
+    capped_lines = list(compress(range(len(codes)), map(caps.__contains__, codes)))
+    line_caps = list(map(caps.__getitem__, map(codes.__getitem__, capped_lines)))
+    line_prices = list(map(pric.__getitem__, capped_lines))
+    above = list(map(gt, line_prices, line_caps))
+    over_lines = list(compress(capped_lines, above))
+    amounts = list(map(fees.det_item_fee_sumamt.__getitem__, over_lines))
+    counts = map(fees.cnt.__getitem__, over_lines)
+    if min(amounts, default=ZERO) < 0:  # a refund line: _over_cap bounds its excess the other way
+        excess = list(map(_over_cap, compress(line_prices, above), compress(line_caps, above), counts, amounts))
+    else:
+        unbounded = map(_HALF_UP.quantize, map(mul, map(sub, compress(line_prices, above), compress(line_caps, above)),
+                                               counts), repeat(FEN))
+        excess = list(map(min, unbounded, amounts))
+    return dict(zip(over_lines, excess, strict=True))
+
+
+def _first_self_paid_by_code(fees: FeeLines, shares: dict[str, Decimal],
+                             over_by_line: dict[int, Decimal]) -> tuple[list[int], list[Decimal]]:
+    """The lines whose code carries a first self-paid share, and each one's first self-paid amount:
+    the share of what the line leaves below its price cap, rounded to the fen."""
+    codes = fees.med_list_codg
+    # Each line's share, None where its code has none; a share is never zero (_rule), so the list
+    # itself marks the lines that have one.
+    line_shares = list(map(shares.get, codes))
+    pre_lines = list(compress(range(len(codes)), line_shares))
+    bases = list(compress(fees.det_item_fee_sumamt, line_shares))
+    for i, over in over_by_line.items():
+        if line_shares[i] is not None:
+            position = bisect_left(pre_lines, i)
+            bases[position] = bases[position] - over
+    pre_values = list(map(_HALF_UP.quantize, map(mul, bases, filter(None, line_shares)), repeat(FEN)))
+    return pre_lines, pre_values
 
 
 def _totals(fees: FeeLines, ful_total: Decimal, over_total: Decimal, pre_values: list[Decimal],
@@ -103,7 +140,7 @@ def _totals(fees: FeeLines, ful_total: Decimal, over_total: Decimal, pre_values:
         preselfpay_amt=pre_total,
         inscp_scp_amt=total - ful_total - over_total - pre_total,
         unknown_codes=unknown_codes,
-        has_negative_lines=min(fees.cnt, default=ZERO) < 0,
+        has_negative_lines=fees.has_negative_counts(),
     )
 
 
@@ -195,9 +232,8 @@ def _catalogue_table(catalog: Catalog, rules: ItemRules) -> _CodeTable:
         table = _CodeTable(
             rules=by_code,
             class_c=frozenset(code for code, rule in by_code.items() if rule[0] == CLASS_C),
-            share_only={code: rule[1] for code, rule in by_code.items()
-                        if rule[0] != CLASS_C and rule[1] is not None and rule[2] is None},
-            capped=frozenset(code for code, rule in by_code.items() if rule[0] != CLASS_C and rule[2] is not None),
+            shares={code: rule[1] for code, rule in by_code.items() if rule[0] != CLASS_C and rule[1] is not None},
+            caps={code: rule[2] for code, rule in by_code.items() if rule[0] != CLASS_C and rule[2] is not None},
         )
         catalog.derived[key] = table
     return table

@@ -4,11 +4,18 @@
 reversal's opposite change), ``accumulator`` the running local total per (psn_no, year). The
 year-to-date a settlement starts from is the roster's figures for that year (zero for another
 year) plus the local total. ``check`` recomputes the totals from the deltas.
+
+The keys a policy pack declares beyond the rules core's (an employee pack's ``hifob_base`` and
+``hifob_pay``, ``cvlserv_base`` and ``cvlserv_pay``; an outpatient section's) move the same way:
+``accumulator_key_delta`` holds an entry's change of each such key it moved, beside its
+``accumulator_delta`` row, and ``pack_key_totals`` adds them up per person and year on top of the
+roster's figures (an entry the central system refused as already settled no longer counts).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Mapping
 from decimal import Decimal
@@ -20,7 +27,7 @@ from .schema import ACCUMULATOR_KEYS, MONEY_ACCUMULATOR_KEYS
 from .sql import insert_sql
 from .sqlite_errors import guarded
 
-__all__ = ["Accumulators", "local_totals", "year_to_date", "zero"]
+__all__ = ["Accumulators", "local_totals", "pack_key_totals", "pack_keys_of", "year_to_date", "zero"]
 
 Accumulators = dict[str, Decimal | int]
 
@@ -32,6 +39,22 @@ _TOTAL_UPSERT = (
     + ", ".join(f"{k} = excluded.{k}" for k in ACCUMULATOR_KEYS)
     + ", last_local_id = excluded.last_local_id, updated_at = excluded.updated_at"
 )
+
+# A year_to_date key a pack may declare (as the rules core's request takes it).
+_PACK_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_KEY_DELTA_INSERT = insert_sql("accumulator_key_delta", ("local_id", "key", "amount"))
+_KEY_DELTAS_OF_ENTRY = "SELECT key, amount FROM accumulator_key_delta WHERE local_id = ? ORDER BY key"
+_KEY_DELTAS_OF_PERSON = (
+    "SELECT k.key, k.amount FROM accumulator_key_delta AS k JOIN accumulator_delta AS d ON d.local_id = k.local_id "
+    "WHERE d.psn_no = ? AND d.year = ? AND k.local_id NOT IN (SELECT local_id FROM already_settled)"
+)
+
+
+def pack_keys_of(values: Mapping[str, Any]) -> list[str]:
+    """The keys of year-to-date figures beyond the rules core's, in their order (the roster's
+    ``year`` is not one)."""
+    return [k for k in values
+            if isinstance(k, str) and k not in ACCUMULATOR_KEYS and k != "year" and _PACK_KEY.match(k)]
 
 
 def zero() -> Accumulators:
@@ -50,31 +73,44 @@ def _row_to_acc(row: tuple[Any, ...] | None) -> Accumulators:
 
 
 def delta_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> Accumulators:
-    """after - before, key by key (keys missing on either side count as zero)."""
+    """after - before, key by key (core keys missing on either side count as zero); then each
+    pack-declared key ``after`` gives that moved (one it does not give was not moved)."""
     out: Accumulators = {"admissions": int(after.get("admissions", 0)) - int(before.get("admissions", 0))}
     for key in MONEY_ACCUMULATOR_KEYS:
         out[key] = to_decimal(after.get(key, "0")) - to_decimal(before.get(key, "0"))
+    for key in pack_keys_of(after):
+        moved = to_decimal(after[key]) - to_decimal(before.get(key, "0"))
+        if moved:
+            out[key] = moved
     return out
 
 
 def read_delta(conn: sqlite3.Connection, local_id: int) -> tuple[str, int, Accumulators] | None:
+    """An entry's accumulator change: the core keys, then the pack-declared keys it moved."""
     row = conn.execute(
         f"SELECT psn_no, year, {_COLS} FROM accumulator_delta WHERE local_id = ?", (local_id,)
     ).fetchone()
     if row is None:
         return None
-    return row[0], int(row[1]), _row_to_acc(row[2:])
+    values = _row_to_acc(row[2:])
+    for key, amount in conn.execute(_KEY_DELTAS_OF_ENTRY, (local_id,)):
+        values[key] = to_decimal(amount)
+    return row[0], int(row[1]), values
 
 
 def apply_delta_in_transaction(
     conn: sqlite3.Connection, local_id: int, psn_no: str, year: int, delta: Mapping[str, Any], stamp: str
 ) -> tuple[Any, ...]:
     """Write the delta row and move the running total; the caller holds the write transaction.
-    Returns the delta row as inserted (local_id, psn_no, year, then ACCUMULATOR_KEYS)."""
+    Returns the delta row as inserted (local_id, psn_no, year, then ACCUMULATOR_KEYS); the
+    pack-declared keys it moves go into ``accumulator_key_delta``."""
     admissions = int(delta.get("admissions", 0))
     money = [money_text(delta.get(k, 0)) for k in MONEY_ACCUMULATOR_KEYS]
     row = (local_id, psn_no, year, admissions, *money)
     conn.execute(_DELTA_INSERT, row)
+    moved = [(local_id, key, money_text(delta[key])) for key in pack_keys_of(delta) if to_decimal(delta[key])]
+    if moved:
+        conn.executemany(_KEY_DELTA_INSERT, moved)
     current = _row_to_acc(conn.execute(
         f"SELECT {_COLS} FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year)
     ).fetchone())
@@ -116,6 +152,20 @@ def year_to_date(db: LocalDatabase, psn_no: str, year: int) -> Accumulators | No
     for key in ACCUMULATOR_KEYS:
         out[key] = base[key] + local[key]
     return out
+
+
+@guarded
+def pack_key_totals(db: LocalDatabase, psn_no: str, year: int) -> dict[str, Decimal]:
+    """The pack-declared keys for the person and year: the roster's figures for that year plus
+    this desk's movements of them (in the roster's order, then the desk's first movements')."""
+    totals: dict[str, Decimal] = {}
+    row = db.conn.execute("SELECT ytd_json, ytd_year FROM person WHERE psn_no = ?", (psn_no,)).fetchone()
+    if row is not None and row[1] == year:
+        pulled = json.loads(row[0] or "{}")
+        totals.update((key, to_decimal(pulled[key])) for key in pack_keys_of(pulled))
+    for key, amount in db.conn.execute(_KEY_DELTAS_OF_PERSON, (psn_no, year)):
+        totals[key] = totals.get(key, Decimal("0.00")) + to_decimal(amount)
+    return {key: to_decimal(money_text(amount)) for key, amount in totals.items()}
 
 
 def totals_from_deltas(conn: sqlite3.Connection) -> dict[tuple[str, int], Accumulators]:

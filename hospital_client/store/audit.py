@@ -33,6 +33,7 @@ ACTIONS = frozenset({
     "day_close", "logout", "unlock_field", "overlap_confirm", "review_override",
     "settlement_list", "clearing",
     "stay_transaction",  # 2402, 2403, 2404, 2405, 2302 sent, queued or refused (app/stay_transactions.py)
+    "chronic_filing",  # 2503 门诊慢特病备案 / 2504 撤销 made from the desk (app/outpatient_filings.py)
 })
 
 __all__ = ["ACTIONS", "GENESIS", "AuditEntry", "AuditReport", "append", "entries", "entry_at", "head", "latest",

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import audit
+from .accumulators import pack_keys_of
 from .connection import LocalDatabase, now, transaction
 from .errors import CacheIntegrityError, NotFound
+from .hashed_files import HashedFileKind, as_bytes, list_files, load_files, put_file
 from .money import money_text
 from .schema import ACCUMULATOR_KEYS
 from .sql import insert_sql
@@ -51,70 +53,36 @@ PERSON_FIELDS = (
 ACTIVE_CATALOG = "active_catalog_sha256"
 
 
-def _as_bytes(value: Any) -> bytes:
-    # A BLOB comes back as bytes; anything else means the row was tampered with (hash check fails).
-    return bytes(value) if isinstance(value, (bytes, bytearray, memoryview)) else str(value).encode("utf-8")
+# --- policy packs (kept like review-rule libraries: hashed_files.py) ------------------------------
+
+def _parse_pack(data: bytes, source_name: str) -> Pack:
+    from ..rules import parse_pack
+
+    return parse_pack(data, source_name)
 
 
-# --- policy packs -----------------------------------------------------------------------------
+PACKS: HashedFileKind[Pack] = HashedFileKind(
+    table="policy_pack", id_column="pack_id", audit_prefix="pack", described_as="policy pack",
+    remedy="re-import it (hospital-client init on the demo site, or the next sync)", parse=_parse_pack,
+)
+
 
 @guarded
 def put_pack(db: LocalDatabase, data: bytes, source_name: str, *, operator: str, at: dt.datetime | None = None) -> Pack:
     """Validate a pack's bytes and cache them (idempotent by hash). Returns the parsed pack."""
-    from ..rules import parse_pack
-
-    pack = parse_pack(data, source_name)
-    stamp = (at or now()).isoformat()
-    with transaction(db):
-        cursor = db.conn.execute(
-            "INSERT OR IGNORE INTO policy_pack (sha256, pack_id, version, source_name, data, imported_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (pack.sha256, pack.id, pack.version, source_name, data, stamp),
-        )
-        if cursor.rowcount:
-            audit.append_in_transaction(
-                db.conn, "import", operator, f"pack:{pack.id}",
-                {"version": pack.version, "sha256": pack.sha256}, at,
-            )
-    return pack
-
-
-# Parsed packs by sha256: the bytes are re-verified on every load, the (slow) TOML parse and
-# validation happen once per process. Packs are immutable.
-_PARSED_PACKS: dict[tuple[str, str], Pack] = {}
+    return put_file(PACKS, db, data, source_name, operator=operator, at=at)
 
 
 @guarded
 def load_packs(db: LocalDatabase) -> list[Pack]:
-    """Every cached pack, each re-verified against its recorded hash; sorted by id and version."""
-    from ..rules import parse_pack
-
-    packs: list[Pack] = []
-    for sha, pack_id, source_name, data in db.conn.execute(
-        "SELECT sha256, pack_id, source_name, data FROM policy_pack ORDER BY pack_id, version"
-    ):
-        data = _as_bytes(data)
-        if hashlib.sha256(data).hexdigest() != sha:
-            raise CacheIntegrityError(
-                f"cached policy pack {pack_id} ({source_name}) does not match its recorded sha256; "
-                "re-import it (hospital-client init on the demo site, or the next sync)"
-            )
-        key = (sha, source_name)
-        pack = _PARSED_PACKS.get(key)
-        if pack is None:
-            pack = _PARSED_PACKS[key] = parse_pack(bytes(data), source_name)
-        packs.append(pack)
-    return packs
+    """Every cached pack, each re-verified against its recorded hash (the slow TOML parse and
+    validation once per process); sorted by id and version."""
+    return load_files(PACKS, db)
 
 
 @guarded
 def pack_summaries(db: LocalDatabase) -> list[dict[str, str]]:
-    return [
-        {"id": r[0], "version": r[1], "sha256": r[2], "source_name": r[3], "imported_at": r[4]}
-        for r in db.conn.execute(
-            "SELECT pack_id, version, sha256, source_name, imported_at FROM policy_pack ORDER BY pack_id, version"
-        )
-    ]
+    return list_files(PACKS, db)
 
 
 # --- catalogue --------------------------------------------------------------------------------
@@ -161,7 +129,7 @@ def load_catalog(db: LocalDatabase, sha256: str | None = None) -> Catalog:
     if row is None:
         raise NotFound(f"catalogue {sha[:12]} is not in the local database")
     source_name, data = row
-    data = _as_bytes(data)
+    data = as_bytes(data)
     if hashlib.sha256(data).hexdigest() != sha:
         raise CacheIntegrityError(f"cached catalogue {source_name} does not match its recorded sha256; re-import it")
     return parse_catalog(bytes(data), source_name)
@@ -205,6 +173,8 @@ def _ytd_text(ytd: Mapping[str, Any] | None) -> tuple[int | None, str]:
     for key in ACCUMULATOR_KEYS:
         if key in ytd:
             values[key] = int(ytd[key]) if key == "admissions" else money_text(ytd[key])
+    for key in pack_keys_of(ytd):  # the keys a pack declares (hifob_pay, op_dedc ...), as money
+        values[key] = money_text(ytd[key])
     return (int(year) if year is not None else None), json.dumps(values, separators=(",", ":"))
 
 

@@ -1,17 +1,21 @@
 """What a journal entry contained when it was written, hashed into its audit entry.
 
 A settlement or reversal is written in one transaction with its audit entry; that entry's
-detail carries ``content``, the digests of four parts of the entry as they were inserted:
+detail carries ``content``, the digests of the parts of the entry as they were inserted:
 
     header    the settlement row: every column of ``HEADER_FIELDS`` (amounts, person, dates,
               pack, the request without its fee lines, reason, operator, times)
     result    the row's ``result_json`` (the computed result without its fee lines)
     lines     the fee lines, every column of ``LINE_FIELDS``, in ``seq`` order
     delta     the accumulator change, every column of ``DELTA_FIELDS``
+    keys      the change of the year-to-date keys a policy pack declares beyond the core's
+              (``accumulator_key_delta``: key and amount, in key order); only for an entry
+              that moved such a key, so the content of every other entry is as it always was
 
 Each digest is lowercase hex sha256 (of UTF-8 text unless said): for the result, ``result_json``; for
 the header and the delta, the row's values as a JSON array (no spaces, non-ASCII as
-``\\uXXXX``; integers as numbers, text as strings, NULL as null). The fee lines are taken column
+``\\uXXXX``; integers as numbers, text as strings, NULL as null); for the keys, the JSON array of
+``[key, amount]`` pairs the same way. The fee lines are taken column
 by column, in ``seq`` order (one column at a time is much cheaper to serialise than one line at
 a time): a column's digest is taken of ``I`` and the values as 8-byte big-endian signed
 integers for ``local_id`` and ``seq``; of ``T`` and the values joined by U+0000 (UTF-8) for
@@ -56,6 +60,7 @@ __all__ = [
     "HEADER_FIELDS",
     "LINE_FIELDS",
     "ContentReport",
+    "key_deltas_of",
     "of_new_entry",
     "of_stored_entry",
     "require_intact",
@@ -91,6 +96,7 @@ _TEXT_OF_LINE = itemgetter(slice(2, 13))  # feedetl_sn .. inscp_scp_amt
 _HEADER_SELECT = f"SELECT {', '.join(HEADER_FIELDS)}, result_json FROM settlement"
 _LINE_SELECT = f"SELECT {', '.join(LINE_FIELDS)} FROM fee_line WHERE local_id = ? ORDER BY seq"
 _DELTA_SELECT = f"SELECT {', '.join(DELTA_FIELDS)} FROM accumulator_delta WHERE local_id = ?"
+_KEYS_SELECT = "SELECT key, amount FROM accumulator_key_delta WHERE local_id = ? ORDER BY key"
 _RECORDED_SELECT = "SELECT seq, detail FROM audit WHERE subject = ? ORDER BY seq"
 
 
@@ -142,17 +148,33 @@ def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[Sequence[Any]]:
     return columns + [(None,) * n] * (len(LINE_FIELDS) - width)
 
 
+def key_deltas_of(conn: sqlite3.Connection, local_id: int) -> list[tuple[Any, ...]]:
+    """The entry's pack-declared key changes as stored, in key order (none in a database not yet
+    upgraded to hold them: entries are sealed at an upgrade step before that table exists)."""
+    try:
+        return [tuple(row) for row in conn.execute(_KEYS_SELECT, (local_id,))]
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+
+
 def _digests(header: Sequence[Any], result_json: str, lines: dict[str, str],
-             delta: Sequence[Any] | None) -> dict[str, Any]:
-    return {"v": VERSION, "header": _sha(_ENCODE(header)), "result": _sha(result_json), **lines,
-            "delta": _sha(_ENCODE(delta))}
+             delta: Sequence[Any] | None, keys: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    out = {"v": VERSION, "header": _sha(_ENCODE(header)), "result": _sha(result_json), **lines,
+           "delta": _sha(_ENCODE(delta))}
+    if keys:  # an entry without pack-declared keys keeps the content it always had
+        out["keys"] = _sha(_ENCODE([list(pair) for pair in keys]))
+    return out
 
 
 def of_new_entry(columns: Sequence[str], header: Sequence[Any], plain_lines: Sequence[tuple[Any, ...]],
-                 overridden_lines: Sequence[tuple[Any, ...]], delta: Sequence[Any]) -> dict[str, Any]:
+                 overridden_lines: Sequence[tuple[Any, ...]], delta: Sequence[Any],
+                 key_deltas: Sequence[Sequence[Any]] = ()) -> dict[str, Any]:
     """The ``content`` of an entry being written, from the values inserted: the header row in
-    ``columns`` order, its fee lines (without, and with, their three override columns) and its
-    accumulator delta row. The caller holds the write transaction."""
+    ``columns`` order, its fee lines (without, and with, their three override columns), its
+    accumulator delta row and its pack-declared key changes ((key, amount) in key order,
+    ``key_deltas_of``). The caller holds the write transaction."""
     row = dict(zip(columns, header, strict=True))
     if overridden_lines:
         rows = sorted([*((*line, None, None, None) for line in plain_lines), *overridden_lines], key=itemgetter(1))
@@ -160,7 +182,7 @@ def of_new_entry(columns: Sequence[str], header: Sequence[Any], plain_lines: Seq
     else:
         width = len(plain_lines[0]) if plain_lines else len(LINE_FIELDS)
         lines = _lines(plain_lines, _columns(plain_lines, width))
-    return _digests([row[name] for name in HEADER_FIELDS], row["result_json"], lines, delta)
+    return _digests([row[name] for name in HEADER_FIELDS], row["result_json"], lines, delta, key_deltas)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,17 +193,18 @@ class _Stored:
     result_json: str
     lines: list[tuple[Any, ...]]
     delta: tuple[Any, ...] | None
+    keys: list[tuple[Any, ...]]
 
     def digests(self) -> dict[str, Any]:
         lines = _lines(self.lines, _columns(self.lines, len(LINE_FIELDS)))
-        return _digests(self.header, self.result_json, lines, self.delta)
+        return _digests(self.header, self.result_json, lines, self.delta, self.keys)
 
 
 def _stored(conn: sqlite3.Connection, header_row: Sequence[Any]) -> _Stored:
     local_id = header_row[0]
     lines = conn.execute(_LINE_SELECT, (local_id,)).fetchall()
     delta = conn.execute(_DELTA_SELECT, (local_id,)).fetchone()
-    return _Stored(list(header_row[:-1]), str(header_row[-1]), lines, delta)
+    return _Stored(list(header_row[:-1]), str(header_row[-1]), lines, delta, key_deltas_of(conn, local_id))
 
 
 def of_stored_entry(conn: sqlite3.Connection, local_id: int) -> dict[str, Any]:
@@ -240,6 +263,12 @@ def _what_differs(recorded: Mapping[str, Any], stored: _Stored) -> tuple[str, st
         if stored.delta is None:
             return "delta", "its accumulator change is missing"
         return "delta", "its accumulator change differs"
+    if recorded.get("keys") != actual.get("keys"):
+        if "keys" not in actual:
+            return "keys", "its change of the pack-declared year-to-date keys is missing"
+        if "keys" not in recorded:
+            return "keys", "it has a change of pack-declared year-to-date keys that was not recorded"
+        return "keys", "its change of the pack-declared year-to-date keys differs"
     return None
 
 

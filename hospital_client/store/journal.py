@@ -345,7 +345,8 @@ def record_settlement(db: LocalDatabase, new: NewSettlement, *, at: dt.datetime 
             {"queue_no": queue_no, "pack": policy["id"], "medfee_sumamt": money_text(setlinfo["medfee_sumamt"]),
              "fund_pay_sumamt": money_text(setlinfo["fund_pay_sumamt"]),
              "psn_cash_pay": money_text(setlinfo["psn_cash_pay"]), "lines": len(lines),
-             "content": content.of_new_entry(_HEADER_COLUMNS, header, lines.plain, lines.overridden, delta_row)},
+             "content": content.of_new_entry(_HEADER_COLUMNS, header, lines.plain, lines.overridden, delta_row,
+                                             content.key_deltas_of(conn, local_id))},
             when,
         )
     return Committed(local_id, queue_no, "settlement", "provisional", msgid, stamp)
@@ -411,7 +412,8 @@ def record_reversal(
             conn, "reverse", operator, f"settlement:{local_id}",
             {"queue_no": queue_no, "reverses": original_local_id, "reverses_queue_no": orig_queue,
              "psn_cash_pay": negated["psn_cash_pay"], "fund_pay_sumamt": negated["fund_pay_sumamt"],
-             "content": content.of_new_entry(_HEADER_COLUMNS, header, (), (), delta_row)},
+             "content": content.of_new_entry(_HEADER_COLUMNS, header, (), (), delta_row,
+                                             content.key_deltas_of(conn, local_id))},
             when,
         )
     return Committed(local_id, queue_no, "reversal", "provisional", msgid, stamp, original_local_id)

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from . import audit
-from .accumulators import read_delta
+from .accumulators import pack_keys_of, read_delta
 from .caches import put_persons
 from .connection import LocalDatabase, now, transaction
 from .errors import NotFound, RecordError
@@ -295,6 +295,9 @@ def put_pulled_persons(
             for key in ACCUMULATOR_KEYS:
                 value = ytd.get(key, 0 if key == "admissions" else "0.00")
                 base[key] = int(value) if key == "admissions" else to_decimal(value)
+            declared = pack_keys_of(ytd)  # the keys a pack declares (hifob_pay, op_dedc ...), rebased alike
+            for key in declared:
+                base[key] = to_decimal(ytd[key])
             counted: list[int] = []
             for local_id in included:
                 delta = read_delta(conn, local_id)
@@ -303,8 +306,10 @@ def put_pulled_persons(
                 counted.append(local_id)
                 for key in ACCUMULATOR_KEYS:
                     base[key] = base[key] - delta[2][key]
+                for key in declared:
+                    base[key] = base[key] - delta[2].get(key, 0)
             rebased.append({**person, "year_to_date": base})
-            central = {k: ytd[k] for k in ("year", *ACCUMULATOR_KEYS) if k in ytd}
+            central = {k: ytd[k] for k in ("year", *ACCUMULATOR_KEYS, *declared) if k in ytd}
             conn.execute(
                 "INSERT INTO roster_rebase (psn_no, year, central_json, included_json, pulled_at) "
                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (psn_no, year) DO UPDATE SET central_json = excluded.central_json, "

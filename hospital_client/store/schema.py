@@ -462,6 +462,24 @@ CREATE INDEX review_library_id ON review_library (library_id, version);
     _set_version(db, _ordinal("m010_review_library"))
 
 
+@_migration
+def m011_pack_accumulators(db: Database) -> None:
+    """The year-to-date keys a policy pack declares beyond the rules core's (an employee pack's
+    hifob_base/hifob_pay and cvlserv_base/cvlserv_pay, an outpatient section's op_dedc ...): one
+    append-only row per journal entry and key that it moved, beside that entry's
+    ``accumulator_delta`` row (store.accumulators sums them per person and year)."""
+    db.executescript(f"""
+CREATE TABLE accumulator_key_delta (
+  local_id INTEGER NOT NULL REFERENCES accumulator_delta (local_id),
+  key TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  PRIMARY KEY (local_id, key)
+);
+{append_only_triggers("accumulator_key_delta")}
+""")
+    _set_version(db, _ordinal("m011_pack_accumulators"))
+
+
 SCHEMA_VERSION = len(_STEPS)
 MIGRATION_NAMES = tuple(step.__name__ for step in _STEPS)
 

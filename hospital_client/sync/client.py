@@ -146,6 +146,9 @@ class CentralClient:
         self.operator_name = operator_name
         self.sign_no = ""
         self.clock_skew: float | None = None   # server clock minus local clock, seconds
+        # Told after every message and /health whether an answer came (True) or none (False, and why):
+        # the window's 联网/离线 indicator follows the link as the desk's calls find it.
+        self.link_observer: Callable[[bool, str], None] | None = None
         self._sleep = sleep
         s = self.settings
         self.http = httpx.Client(
@@ -239,8 +242,16 @@ class CentralClient:
                     remaining = None if deadline is None else max(0.05, deadline - (time.monotonic() - started))
                     response = self._post_once(body, remaining)
         except _RETRYABLE as exc:
-            raise CentralUnreachable(f"no answer from {self.site.server_url}: {_describe(exc)}") from None
+            error = CentralUnreachable(f"no answer from {self.site.server_url}: {_describe(exc)}")
+            self._link_seen(False, str(error))
+            raise error from None
+        self._link_seen(True, "")
         return self._answer(response, msgid)
+
+    def _link_seen(self, up: bool, detail: str) -> None:
+        observer = self.link_observer
+        if observer is not None:
+            observer(up, detail)
 
     def _post_once(self, body: bytes, remaining: float | None) -> httpx.Response:
         headers = p.signed_headers(self.site.code, self._secret, body)
@@ -298,9 +309,14 @@ class CentralClient:
         try:
             response = self.http.get("/health", timeout=timeout)
         except httpx.HTTPError as exc:
-            raise CentralUnreachable(f"no answer from {self.site.server_url}: {_describe(exc)}") from None
+            error = CentralUnreachable(f"no answer from {self.site.server_url}: {_describe(exc)}")
+            self._link_seen(False, str(error))
+            raise error from None
         if response.status_code != 200:
-            raise CentralUnreachable(f"{self.site.server_url}/health: HTTP {response.status_code}")
+            error = CentralUnreachable(f"{self.site.server_url}/health: HTTP {response.status_code}")
+            self._link_seen(False, str(error))
+            raise error
+        self._link_seen(True, "")
         try:
             data = response.json()
         except ValueError:

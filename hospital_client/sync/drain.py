@@ -43,6 +43,7 @@ from ..store.already_settled import AlreadySettled, record_already_settled
 from ..store.outbox import Pending
 from ..store.reconcile import RemoteResult
 from ..store.upload import UploadSource
+from .admissions import register_before_upload
 from .client import Answer, CentralClient
 from .errors import BadAnswer, CentralRefused, CentralUnreachable, SyncError
 from .lock import DrainLock
@@ -62,12 +63,15 @@ __all__ = [
     "record_refusal",
     "record_view",
     "send_now",
+    "undone_by_own_correction",
     "upload_item",
 ]
 
 ACK_STORED, ACK_ADJUDICATED = "stored", "adjudicated"
 CORRECTION_KEY = "2601:"  # the local_id the central system gives what a 2601 冲正 made
 MAX_BATCH = 1000  # the central system's limit per 9511 and per 9512 query
+UNDONE_DEADLINE = 10.0  # seconds per exchange finishing an entry undone by its own 2601 (settle_again_undone)
+FIRST_WINDOW = 50  # entries the first 9512 of a result wait asks about (then sized from the progress seen)
 
 T = TypeVar("T")
 
@@ -95,6 +99,7 @@ class DrainReport:
     already_settled: list[dict[str, Any]] = field(default_factory=list)  # recorded against the one in force
     recovered: int = 0            # entries written back from the central system after a restore
     recovery_error: str = ""      # why catching up after a restore did not run (new ids stay in their range)
+    upload_seconds: float = 0.0   # from the drain's start until its last upload was acknowledged
 
     @property
     def ok(self) -> bool:
@@ -158,7 +163,21 @@ def foreign_answer(view: Mapping[str, Any], local_id: int, identity: tuple[str, 
         # 2601 undid it after its reply was lost (sync.lost_reply): not in force, never "final" here
         return (f"中心结算 {view.get('setl_id') or '?'} 已被冲正（2601，{undone.get('rev_setl_id') or '?'}），"
                 "本笔在中心未生效，须核对后重新结算")
+    reinstated = view.get("reinstated")
+    if kind == "reversal" and isinstance(reinstated, Mapping):
+        # 2601 undid the reversal (the settlement in force again): not in force, never "final" here
+        return (f"中心撤销 {view.get('rev_setl_id') or '?'} 已被冲正（2601），结算 "
+                f"{reinstated.get('setl_id') or '?'} 重新生效，本笔撤销在中心未生效，须核对后重新撤销")
     return ""
+
+
+def undone_by_own_correction(view: Mapping[str, Any]) -> bool:
+    """A settlement reversed by a 2601 冲正 of its own message, or a reversal such a 2601 undid
+    (``reinstated``: the settlement in force again): finished by sync.lost_reply, never final."""
+    if view.get("kind") == "reversal":
+        return isinstance(view.get("reinstated"), Mapping)
+    undone = view.get("reversed")
+    return isinstance(undone, Mapping) and str(undone.get("local_id") or "").startswith(CORRECTION_KEY)
 
 
 def _already_settled(view: Mapping[str, Any], local_id: int) -> AlreadySettled | None:
@@ -190,6 +209,7 @@ class _Drain:
         self.report = report
         self.messages: dict[int, Pending] = {}
         self.awaiting: dict[int, Pending] = {}
+        self.started = time.monotonic()
 
     def run(self) -> None:
         try:
@@ -205,6 +225,7 @@ class _Drain:
         for chunk in _chunks(earlier, MAX_BATCH):
             resend.update(self.ask(chunk, unknown_means_resend=True))
         self.upload_all([self.messages[i] for i in sorted(resend)])
+        self.report.upload_seconds = time.monotonic() - self.started
         self.collect()
 
     # --- results ---------------------------------------------------------------------------
@@ -215,6 +236,7 @@ class _Drain:
         elsewhere: list[AlreadySettled] = []
         changes: list[tuple[int, str, str]] = []
         unknown: set[int] = set()
+        undone: list[int] = []
         views = [v for v in views if isinstance(v, dict) and str(v.get("local_id") or "").isdigit()]
         ours = reconcile.identities(self.db, [int(v["local_id"]) for v in views
                                             if v.get("status") in ("accepted", "adjusted")])
@@ -227,6 +249,9 @@ class _Drain:
             foreign = foreign_answer(view, local_id, ours.get(local_id)) if status in ("accepted", "adjusted") else ""
             if status in ("accepted", "adjusted") and not foreign:
                 finals.append(_remote_result(view, local_id))
+                self.awaiting.pop(local_id, None)
+            elif foreign and undone_by_own_correction(view):  # its msgid in force tells (sync.lost_reply)
+                undone.append(local_id)
                 self.awaiting.pop(local_id, None)
             elif status == "rejected" and (settled := _already_settled(view, local_id)) is not None:
                 elsewhere.append(settled)
@@ -261,36 +286,72 @@ class _Drain:
             self.report.already_settled.append({"local_id": local_id, "in_force": dict(settled.in_force)})
             log.info("entry %d: its encounter already had central settlement %s in force; recorded against it",
                      local_id, settled.in_force.get("setl_id"))
+        if undone:
+            self.settle_again_undone(undone)
         return unknown
 
+    def settle_again_undone(self, local_ids: list[int]) -> None:
+        """Entries whose local id names a settlement (or reversal) their own 2601 冲正 undid after a
+        lost reply: 9512 answers that record (a reversal marked ``reinstated``), so each is finished
+        by its msgid in force (5203, 2601, sent again: sync.lost_reply), never parked for it."""
+        from .lost_reply import settle_again_undone  # lost_reply builds on this module
+
+        deadline = min(self.client.settings.read_timeout, UNDONE_DEADLINE)
+        for local_id, answer in settle_again_undone(self.db, self.client, local_ids, deadline=deadline,
+                                                    operator=self.operator).items():
+            log.info("entry %d: undone by its own 2601, finished again: %s", local_id, answer.status)
+            if answer.status in ("accepted", "adjusted"):
+                setattr(self.report, answer.status, getattr(self.report, answer.status) + 1)
+            elif answer.status == "rejected":
+                self.report.rejected += 1
+
     def ask(self, chunk: Sequence[Pending], *, unknown_means_resend: bool) -> set[int]:
+        unknown = self._ask_once(chunk)
+        if not unknown_means_resend and unknown:
+            # Acknowledged as stored, yet unknown: asked once more first (an answer given while
+            # the central system was finishing the entry can miss it in both places), then
+            # sent again (the central system binds each local_id once, so a duplicate cannot
+            # adjudicate twice).
+            log.info("%d acknowledged entries unknown at the central system; asking again", len(unknown))
+            unknown = self._ask_once([self.messages[i] for i in sorted(unknown)])
+            if unknown:
+                outbox.mark_many(self.db, [(self.messages[i].id, "queued", "unknown at central") for i in unknown])
+        return unknown
+
+    def _ask_once(self, chunk: Sequence[Pending]) -> set[int]:
         answer = self.client.call(p.ADJUDICATION_RESULTS, {"data": {"local_ids": [str(m.local_id) for m in chunk]}})
         results = answer.output.get("results") if isinstance(answer.output, dict) else None
         if not isinstance(results, list):
             raise BadAnswer("9512: the answer has no results list")
-        unknown = self.apply(results)
-        if not unknown_means_resend and unknown:
-            # Acknowledged as stored, yet unknown: send again (the central system binds each
-            # local_id once, so a duplicate cannot adjudicate twice).
-            outbox.mark_many(self.db, [(self.messages[i].id, "queued", "unknown at central") for i in unknown])
-        return unknown
+        return self.apply(results)
 
     def collect(self) -> None:
         if self.settings.result_wait <= 0:
             return  # uploads only: the next drain asks for the results
         deadline = time.monotonic() + self.settings.result_wait
         delay = self.settings.poll_initial
+        window = FIRST_WINDOW
         while self.awaiting:
-            # The central system adjudicates in arrival order: once an answer says "queued", the
-            # later entries are queued too, so each round asks only up to there.
-            for chunk in _chunks(sorted(self.awaiting.values(), key=lambda m: m.local_id), MAX_BATCH):
+            # The central system adjudicates the oldest first (each person's entries in their
+            # order), so the later entries are mostly still queued. Each round asks about a window
+            # of the oldest entries still awaited, sized from what the last round found done: an
+            # entry still queued costs the central system lookups that tell nothing new.
+            progressed = False
+            while self.awaiting:
+                chunk = sorted(self.awaiting.values(), key=lambda m: m.local_id)[:window]
                 self.ask(chunk, unknown_means_resend=False)
-                if any(m.local_id in self.awaiting for m in chunk):
+                done = sum(1 for m in chunk if m.local_id not in self.awaiting)
+                progressed = progressed or done > 0
+                if done < len(chunk):  # some still queued: the window the next round needs
+                    window = max(FIRST_WINDOW, min(MAX_BATCH, done + done // 2 + FIRST_WINDOW // 2))
                     break
+                window = min(MAX_BATCH, window * 2)  # all done: more may be, ask on at once
             if not self.awaiting or time.monotonic() + delay > deadline:
                 break
             time.sleep(delay)
-            delay = min(delay * 2, self.settings.poll_max)
+            # Results coming in: keep the pace; none yet: back off.
+            delay = self.settings.poll_initial * 4 if progressed else min(delay * 2, self.settings.poll_max)
+            delay = min(delay, self.settings.poll_max)
         if self.awaiting:
             log.info("%d uploaded entries not adjudicated yet; the next sync collects them", len(self.awaiting))
 
@@ -305,6 +366,7 @@ class _Drain:
             in_flight: tuple[Sequence[Pending], list[str], Future[Answer]] | None = None
             for chunk in chunks:
                 items = self.build(chunk)
+                register_before_upload(self.db, self.client, chunk)  # a HIS stay's 2401 before its settlement
                 # Marked sent before it can be on the wire (a crash after this asks about it next time).
                 outbox.mark_many(self.db, [(m.id, "sent", "") for m in chunk])
                 if in_flight is not None:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..app import Desk, Operator
 from ..app.clearing import ClearingOutcome, ClearingRefused, Difference, ReconciliationMismatch
+from ..app.clearing_history import ClearingHistory
 from ..app.code_names import insutype_name
 from .messages import Notice, clerk_message, error_detail, show_error, show_info
 from .models import DictTableModel
@@ -64,8 +65,11 @@ class ClearingPage(DeskPage):
                                        "clearing_apply")
         self.withdraw_button = key_button(self.tr("Withdraw the application…"), "Ctrl+W", self.withdraw_selected,
                                           "clearing_withdraw")
+        self.history_button = key_button(self.tr("Refresh past applications"), "Ctrl+R", self.refresh_history,
+                                         "clearing_history_refresh")
         bar = QHBoxLayout()
-        for widget in (QLabel(self.tr("Clearing month")), self.month, self.apply_button, self.withdraw_button):
+        for widget in (QLabel(self.tr("Clearing month")), self.month, self.apply_button, self.withdraw_button,
+                       self.history_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         self.summary = QLabel()
@@ -101,6 +105,25 @@ class ClearingPage(DeskPage):
         self.differences_box = QGroupBox(self.tr("Settlements that do not reconcile (对账不平)"))
         QVBoxLayout(self.differences_box).addWidget(self.differences_view)
         self.differences_box.setVisible(False)
+        self.clr_stas = {"applied": self.tr("Applied"), "withdrawn": self.tr("Withdrawn"),
+                         "approved": self.tr("Approved")}
+        self.history = DictTableModel([
+            (self.tr("Month"), "clr_ym_text", False), (self.tr("Clearing type"), "clr_type_text", False),
+            (self.tr("Insurance type"), "insutype_text", False), (self.tr("Persons"), "psntime", True),
+            (self.tr("Total"), "medfee_sumamt", True), (self.tr("Funds to clear"), "fund_appy_sum", True),
+            (self.tr("Application no."), "clr_appy_evt_id", False), (self.tr("State"), "state_text", False),
+            (self.tr("Since"), "opt_time", False),
+        ], self)
+        self.history_view = table_view(self.history, "clearing_history")
+        self.history_view.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.history_note = QLabel()
+        self.history_note.setObjectName("clearing_history_note")
+        self.history_note.setWordWrap(True)
+        self.history_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.history_box = QGroupBox(self.tr("Past clearing applications (last 12 months)"))
+        history_layout = QVBoxLayout(self.history_box)
+        history_layout.addWidget(self.history_note)
+        history_layout.addWidget(self.history_view)
         self.message = QLabel()
         self.message.setObjectName("clearing_message")
         self.message.setWordWrap(True)
@@ -111,8 +134,11 @@ class ClearingPage(DeskPage):
         layout.addWidget(self.summary)
         layout.addWidget(self.applications_box, 1)
         layout.addWidget(self.differences_box, 1)
+        layout.addWidget(self.history_box, 1)
         layout.addWidget(self.message)
         self.confirm_box: QMessageBox | None = None
+        self.history_loaded = False
+        self.refresh_history()
 
     def month_text(self) -> str:
         return self.month.date().toString("yyyy-MM")
@@ -146,6 +172,7 @@ class ClearingPage(DeskPage):
 
     def _applied(self, outcome: ClearingOutcome) -> None:
         self.apply_button.setEnabled(True)
+        self.refresh_history()
         self._show_applications(outcome.applications)
         totals = outcome.totals
         self.summary.setText(self.tr("%1 reconciles with the insurance centre: %2 entries, total %3, funds %4, "
@@ -249,3 +276,48 @@ class ClearingPage(DeskPage):
         self.message.setStyleSheet("color:#1e7b34;font-weight:bold")
         self.message.setText(self.tr("Application %1 withdrawn.").replace("%1", evt))
         self.message.setToolTip("")
+        self.refresh_history()
+
+    # --- past applications (3205A), kept on the desk for offline -------------------------------------
+    def refresh_history(self) -> None:
+        """Read the hospital's applications of the last months and their state from the central
+        system; when it cannot be reached, the ones kept from the last time, saying when."""
+        desk = self.desk
+        self.history_button.setEnabled(False)
+        self.tasks.run(desk.clearing_applications, self._history_arrived, self._history_failed)
+
+    def _history_arrived(self, history: ClearingHistory) -> None:
+        self.history_button.setEnabled(True)
+        self.history_loaded = True
+        rows = []
+        for app in history.rows:
+            row = dict(app)
+            ym = str(app.get("clr_ym", ""))
+            row["clr_ym_text"] = f"{ym[:4]}-{ym[4:]}" if len(ym) == 6 else ym
+            row["clr_type_text"] = self.clr_types.get(str(app.get("clr_type", "")), str(app.get("clr_type", "")))
+            row["insutype_text"] = insutype_name(str(app.get("insutype", "")), short=True)
+            row["state_text"] = self.clr_stas.get(str(app.get("clr_stas", "")), str(app.get("clr_stas", "")))
+            rows.append(row)
+        self.history.set_rows(rows)
+        if history.fresh:
+            self.history_note.setStyleSheet("")
+            self.history_note.setText(self.tr("As the insurance centre holds them, read at %1.")
+                                      .replace("%1", history.fetched_at))
+            self.history_note.setToolTip("")
+        elif history.fetched_at:
+            self.history_note.setStyleSheet("color:#b00000")
+            self.history_note.setText(self.tr("The insurance centre cannot be reached just now: the applications "
+                                              "as read at %1.").replace("%1", history.fetched_at))
+            self.history_note.setToolTip(history.problem)
+        else:
+            self.history_note.setStyleSheet("color:#b00000")
+            self.history_note.setText(self.tr("The insurance centre cannot be reached just now, and this desk has "
+                                              "not read the past applications yet."))
+            self.history_note.setToolTip(history.problem)
+
+    def _history_failed(self, exc: BaseException) -> None:
+        self.history_button.setEnabled(True)
+        self.history_loaded = True
+        self.history_note.setStyleSheet("color:#b00000")
+        self.history_note.setText(clerk_message(exc))
+        self.history_note.setToolTip(error_detail(exc))

@@ -21,6 +21,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
 from ..app import Desk, Operator
+from ..app.link_state import LinkReading, is_offline
 from .messages import clerk_message, error_detail, long_moment_text, moment_text
 from .settle_page import SettlePage
 from .tasks import TaskRunner
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         # ones still wait: the centre takes them in order). Until the first read: the site's setting.
         self.configured = bool(desk.site and desk.site.server_url)
         self.offline = not self.configured
+        self.link_down = False  # the latest call or /health check got no answer (app.link_state)
         self.waiting: int | None = None
         self.offline_banner = QLabel()
         self.offline_banner.setObjectName("offline_banner")
@@ -120,7 +122,8 @@ class MainWindow(QMainWindow):
                                                                  lambda: self.outpatient_page.compute()))
         self._add_key(self.tr("Settle"), "F9", self._on_settle(self.settle_page.settle,
                                                                lambda: self.outpatient_page.settle()))
-        self._add_key(self.tr("Print slip"), "F12", self._on_settle(lambda: self.settle_page.print_slip()))
+        self._add_key(self.tr("Print slip"), "F12", self._on_settle(lambda: self.settle_page.print_slip(),
+                                                                    lambda: self.outpatient_page.reprint_slip()))
         self._add_key(self.tr("New patient"), "Esc", self._on_settle(self.settle_page.new_patient,
                                                                      lambda: self.outpatient_page.new_visit()))
         self._add_key(self.tr("Sync now"), "F8", self._sync_now)
@@ -343,8 +346,10 @@ class MainWindow(QMainWindow):
             self.unsetCursor()
 
     def refresh_status(self) -> None:
-        def read() -> tuple[object, list[dict[str, str]]]:
-            return self.desk.sync_status(), self.desk.pack_summaries()
+        """Read the queue and the last sync, and check the link (the central system's /health), off
+        the GUI thread; every 30 s and after each settlement."""
+        def read() -> tuple[object, list[dict[str, str]], LinkReading]:
+            return self.desk.sync_status(), self.desk.pack_summaries(), self.desk.check_link()
 
         self.tasks.run(read, self._status_read, self._status_failed)
 
@@ -366,6 +371,7 @@ class MainWindow(QMainWindow):
         count = self.tr("%1 waiting").replace("%1", str(waiting)) if waiting is not None else ""
         if self.offline:
             why = (self.tr("this desk has no insurance centre configured") if not self.configured
+                   else self.tr("the insurance centre does not answer") if self.link_down
                    else self.tr("the last sync with the insurance centre failed"))
             text = "⚠ " + self.tr("OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are "
                                   "confirmed by the insurance centre once online.").replace("%1", why)
@@ -387,24 +393,31 @@ class MainWindow(QMainWindow):
         self.tabs.setTabText(index, self._queue_tab_text + (f"（{waiting}）" if waiting else ""))
         self.settle_page.set_provisional_expected(self.provisional_expected)
 
-    def _status_read(self, data: tuple[object, list[dict[str, str]]]) -> None:
+    def _status_read(self, data: tuple[object, list[dict[str, str]]] | tuple[object, list[dict[str, str]],
+                                                                            LinkReading]) -> None:
+        """Show what refresh_status read (the link's reading last; without it, the link is unknown)."""
         if self._closed:  # an answer that arrives after the window was closed
             return
-        status, packs = data
+        status, packs = data[0], data[1]
+        link = data[2] if len(data) > 2 else LinkReading()
         self.configured = bool(getattr(status, "configured", False))
         last_error = str(getattr(status, "last_error", "") or "")
-        self.offline = not self.configured or bool(last_error)
+        self.offline = is_offline(self.configured, link, last_error)
+        self.link_down = link.up is False
         self.waiting = int(getattr(status, "waiting", 0))
         if not self.configured:
             self.online_status.setText(self.tr("Offline (no server configured)"))
             self.online_status.setStyleSheet("color:#b00000;font-weight:bold")
-        elif last_error:
+        elif link.up is False:
+            self.online_status.setText(self.tr("Offline: the insurance centre does not answer"))
+            self.online_status.setStyleSheet("color:#b00000;font-weight:bold")
+        elif self.offline:
             self.online_status.setText(self.tr("Offline: last sync failed"))
             self.online_status.setStyleSheet("color:#b00000;font-weight:bold")
         else:
             self.online_status.setText(self.tr("Online"))
             self.online_status.setStyleSheet("color:#1e7b34")
-        self.online_status.setToolTip(last_error)
+        self.online_status.setToolTip(link.detail if link.up is False else last_error)
         self._show_connection()
         last = str(getattr(status, "last_success_at", "") or "")
         self.sync_status.setText(self.tr("Last sync: %1").replace("%1", moment_text(last, seconds=False)) if last

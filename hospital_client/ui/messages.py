@@ -157,7 +157,7 @@ def readable_warning(text: str) -> str:
 def transaction_name(infno: str) -> str:
     """A transaction the queue shows, in words (2304 → settlement, 2305 → reversal)."""
     names = {"2304": Q.translate("messages", "Settlement upload"), "2305": Q.translate("messages", "Reversal upload"),
-             "9511": Q.translate("messages", "Batch upload")}
+             "9511": Q.translate("messages", "Batch upload"), "2402": Q.translate("messages", "Discharge (2402)")}
     return names.get(infno, Q.translate("messages", "Message"))
 
 

@@ -14,9 +14,13 @@
     Ctrl+O            the visit from a HIS file (the JSON of `outpatient settle`)
     Ctrl+Del          remove the last line;  Ctrl+N  the next patient
     F5 / F9 / Esc     (the window's keys, on this page) compute / settle / the next patient
+    F12               print the last visit's slip again (门诊费用结算单: printed at once after each
+                      settlement, on the chosen printer or as a PDF in the slips folder)
+    Ctrl+B            门诊慢特病备案 of the patient: file a disease (2503), revoke (2504), list (5301)
 
 A visit after the ID: Enter, "1*12", Enter, Enter: 7 keystrokes (14: Ctrl+M, Enter, 9).
-After a settlement the page is ready for the next patient with the ID box focused.
+After a settlement its slip is printed and the page is ready for the next patient with the ID box
+focused.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -52,10 +57,11 @@ from ..app.outpatient import DiseaseChoice, VisitInput, parse_visit
 from .identify_controls import IdentifyControls
 from .messages import show_error, show_info
 from .tasks import TaskRunner
-from .widgets import DeskPage, key_button
+from .widgets import DeskPage, key_button, with_key
 
 if TYPE_CHECKING:
     from ..app.sync_usecases import OnlineOutcome
+    from .filing_dialog import FilingDialog
 
 __all__ = ["OutpatientPage"]
 
@@ -76,6 +82,10 @@ class OutpatientPage(DeskPage):
         self.result: dict[str, Any] | None = None
         self.outcome: OnlineOutcome | None = None
         self.busy = False
+        self.last_local_id: int | None = None  # the last visit settled here: its slip (F12)
+        self.slip_prints = 0
+        self._settled_text = ""
+        self.filing_dialog: FilingDialog | None = None
         catalog = desk.catalog()
         self.quick = [item for item in (catalog.get(code) for code in QUICK_CODES)
                       if item is not None and item.demo_pric is not None]
@@ -156,6 +166,16 @@ class OutpatientPage(DeskPage):
         settle_button = key_button(self.tr("Settle"), "Ctrl+Return", self.settle, "op_settle")
         next_button = key_button(self.tr("Next patient"), "Ctrl+N", self.new_visit, "op_next")
         file_button = key_button(self.tr("Visit from HIS file"), "Ctrl+O", self.open_file, "op_file")
+        # F12 is the window's key (main_window routes it here while this page is shown)
+        self.print_button = QPushButton(with_key(self.tr("Reprint slip"), "F12"))
+        self.print_button.setObjectName("op_print")
+        self.print_button.clicked.connect(lambda: self.reprint_slip())
+        self.print_button.setEnabled(False)
+        filing_button = QPushButton(with_key(self.tr("Chronic disease filing"), "Ctrl+B"))
+        filing_button.setObjectName("op_filing")
+        filing_button.clicked.connect(lambda: self.open_filings())
+        QShortcut(QKeySequence("Ctrl+B"), self, self.open_filings,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+M"), self, self.toggle_type, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+Del"), self, self.remove_last,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -174,7 +194,7 @@ class OutpatientPage(DeskPage):
         form.addRow(self.tr("Type (Ctrl+M)"), kind)
         form.addRow(self.tr("Item"), self.item_edit)
         buttons = QHBoxLayout()
-        for button in (settle_button, next_button, file_button):
+        for button in (settle_button, next_button, file_button, self.print_button, filing_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -401,7 +421,59 @@ class OutpatientPage(DeskPage):
                   .replace("%3", str(info.get("psn_cash_pay"))))
         self.id_edit.clear()
         self.id_edit.setFocus()
+        self.last_local_id = outcome.outcome.committed.local_id
+        self.print_button.setEnabled(True)
+        self._settled_text = self.message.text()
+        self.print_slip(reprint=False)
         self.settled.emit(outcome)
+
+    # --- the slip ---------------------------------------------------------------------------------
+    def print_slip(self, path: str | Path | None = None, *, reprint: bool = True) -> None:
+        """The 门诊费用结算单 of the last visit settled here (in a worker): on the chosen printer, or
+        as a PDF (``path``, else the slips folder). Audited as a print or a reprint."""
+        if self.last_local_id is None:
+            show_info(self.message, self.tr("No visit settled yet: its slip is printed after the settlement."))
+            return
+        from .preferences import chosen_printer
+        from .slip import produce_slip  # Qt's printing loads on the first print
+
+        desk, operator, local_id = self.desk, self.operator.name, self.last_local_id
+        printer_name = "" if path else chosen_printer()
+        self.tasks.run(lambda: produce_slip(desk, local_id, operator, reprint=reprint, target=path,
+                                            printer_name=printer_name), self._printed, self._error)
+
+    def reprint_slip(self) -> None:
+        """F12: the last visit's slip again (marked 补打)."""
+        self.print_slip(reprint=True)
+
+    def _printed(self, where: str) -> None:
+        self.slip_prints += 1
+        printed = self.tr("Slip written to %1").replace("%1", where)
+        text = self._settled_text
+        show_info(self.message, f"{text}\n{printed}" if text else printed)
+
+    # --- 门诊慢特病备案 -------------------------------------------------------------------------------
+    def open_filings(self) -> None:
+        """Ctrl+B: the patient's 门诊慢特病 filings (2503 / 2504 / 5301) in a dialog; the disease list
+        of a 14 visit is read again after it."""
+        if self.person is None:
+            show_info(self.message, self.tr("Identify the patient first, then Ctrl+B for their chronic disease "
+                                            "filings."))
+            return
+        from .filing_dialog import FilingDialog
+
+        self.filing_dialog = FilingDialog(self.desk, self.tasks, self.operator, self.person.psn_no,
+                                          self.person.psn_name, self)
+        self.filing_dialog.finished.connect(lambda _: self._filings_closed())
+        self.filing_dialog.open()
+
+    def _filings_closed(self) -> None:
+        self.filing_dialog = None
+        self.window().activateWindow()  # the keyboard back on the page
+        if self.med_type.currentData() == "14":
+            self._load_diseases()
+        else:
+            self.item_edit.setFocus()
 
     def _error(self, exc: BaseException) -> None:
         self.busy = False

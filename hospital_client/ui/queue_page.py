@@ -70,7 +70,13 @@ class QueuePage(DeskPage):
             (self.tr("Assistance"), "maf_pay", True), (self.tr("Why"), "reasons", False),
             (self.tr("Resolved by"), "resolved_by", False),
         ], self)
+        # discharges made offline (2402) that the centre refused when the sync sent them
+        self.stay_refused = DictTableModel([
+            (self.tr("Stay"), "mdtrt_id", False), (self.tr("Transaction"), "infno_text", False),
+            (self.tr("Reason"), "err_msg", False), (self.tr("Refused at"), "refused_text", False),
+        ], self, tooltips={"err_msg": "err_msg"})
         self.outbox_view = table_view(self.outbox, "outbox_table")
+        self.stay_refused_view = table_view(self.stay_refused, "stay_refused_table")
         self.parked_view = table_view(self.parked, "parked_table")
         self.adjust_view = table_view(self.adjustments, "adjustments_table")
         retry = key_button(self.tr("Retry"), "Ctrl+R", self.retry_selected)
@@ -80,6 +86,14 @@ class QueuePage(DeskPage):
         pl = QVBoxLayout(parked_box)
         pl.addWidget(self.parked_view)
         pl.addWidget(retry)
+        self.stay_refused_label = QLabel(self.tr(
+            "Discharges made while offline that the centre refused: check the stay (e.g. its admission), "
+            "then make the discharge again from History (Ctrl+T)."))
+        self.stay_refused_label.setWordWrap(True)
+        pl.addWidget(self.stay_refused_label)
+        pl.addWidget(self.stay_refused_view)
+        pl.addWidget(key_button(self.tr("Dealt with: remove from the list"), "Ctrl+Shift+D",
+                                self.dismiss_stay_refusal, "dismiss_stay_refusal"))
         adjust_box = QWidget()
         al = QVBoxLayout(adjust_box)
         al.addWidget(self.adjust_view)
@@ -102,14 +116,20 @@ class QueuePage(DeskPage):
 
     # --- reading --------------------------------------------------------------------------------
     def refresh(self) -> None:
-        def read() -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        def read() -> tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]],
+                            list[dict[str, Any]]]:
             return (self.desk.sync_status(), self.desk.outbox(), self.desk.parked_messages(),
-                    self.desk.adjustments(open_only=False))
+                    self.desk.adjustments(open_only=False), self.desk.refused_stay_messages())
 
         self.tasks.run(read, self._read, self._error)
 
-    def _read(self, data: tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]) -> None:
-        status, outbox, parked, adjustments = data
+    def _read(self, data: tuple[Any, list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]],
+                                list[dict[str, Any]]]) -> None:
+        status, outbox, parked, adjustments, stay_refused = data
+        for row in stay_refused:
+            row["infno_text"] = transaction_name(str(row["infno"]))
+            row["refused_text"] = moment_text(str(row["refused_at"]))
+        self.stay_refused.set_rows(stay_refused)
         for row in (*outbox, *parked):
             row["status_text"] = self._statuses.get(row["status"], row["status"])
             row["updated_text"] = moment_text(str(row.get("updated_at", "")))
@@ -123,6 +143,9 @@ class QueuePage(DeskPage):
             .replace("%1", str(status.waiting)).replace("%2", str(counts.get("accepted", 0))) \
             .replace("%3", str(counts.get("adjusted", 0))).replace("%4", str(counts.get("rejected", 0))) \
             .replace("%5", str(status.open_adjustments))
+        if stay_refused:
+            text += "\n⚠ " + self.tr("%1 discharge(s) made while offline were refused by the centre: see "
+                                     "\"Refused by the centre\".").replace("%1", str(len(stay_refused)))
         text += "\n" + (self.tr("Last successful sync: %1").replace("%1", moment_text(status.last_success_at))
                         if status.last_success_at else self.tr("Never synced."))
         if status.last_error:
@@ -194,6 +217,14 @@ class QueuePage(DeskPage):
         outbox_id = int(row["id"])
         self.tasks.run(lambda: self.desk.retry_message(self.operator, outbox_id),
                        lambda _: self._done(self.tr("Queued again for the next sync.")), self._error)
+
+    def dismiss_stay_refusal(self) -> None:
+        row = self._selected(self.stay_refused_view, self.stay_refused)
+        if row is None:
+            return
+        msgid = str(row["msgid"])
+        self.tasks.run(lambda: self.desk.dismiss_stay_refusal(self.operator, msgid),
+                       lambda _: self._done(self.tr("Removed from the list.")), self._error)
 
     def _done(self, message: str) -> None:
         self._ok(message)

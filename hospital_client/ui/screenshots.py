@@ -180,6 +180,19 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
             save(stay.confirm_box, folder, "21-stay-confirm")
             stay.confirm_box.reject()
         pump(0.2)
+        # 信息变更 (2403): the department, bed and diagnoses typed, and its confirmation naming them.
+        stay.change_dept.setText("A03.06")
+        stay.change_dept_name.setText("内分泌科")
+        stay.change_bed.setText("12")
+        stay.change_diagnoses.setText("E11.900, I10.x00")
+        pump(0.1)
+        save(stay, folder, "22-stay-change")
+        stay.ask(stay_transactions.ADMISSION_CHANGE)
+        pump(0.2)
+        if stay.confirm_box is not None:
+            save(stay.confirm_box, folder, "23-stay-change-confirm")
+            stay.confirm_box.reject()
+        pump(0.2)
         stay.close()
         # An outpatient visit (门诊) typed at the window: the figures at once, before it is settled.
         outpatient = window.outpatient_page

@@ -54,6 +54,7 @@ from ..app import (
 from ..app.bill_import import ImportedBill, import_bill
 from ..app.code_names import assistance_group_name, insutype_name, region_name
 from ..app.his_handoff import HandoffMismatch
+from ..app.stay_periods import StayPeriod
 from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
 from .his_queue import WaitingStays
@@ -376,6 +377,12 @@ class SettlePage(DeskPage):
         self.provisional_mark.setStyleSheet("color:#b00000;border:2px solid #b00000;font-size:13pt;"
                                             "font-weight:bold;padding:2px 6px")
         self.provisional_mark.setVisible(False)
+        # a period of a stay settled in periods (中途结算): which one, from when to when
+        self.period_mark = QLabel()
+        self.period_mark.setObjectName("period_mark")
+        self.period_mark.setStyleSheet("color:#0b5394;border:2px solid #0b5394;font-size:13pt;"
+                                       "font-weight:bold;padding:2px 6px")
+        self.period_mark.setVisible(False)
         self.state_label = QLabel()
         self.state_label.setObjectName("state_label")
         self.state_label.setWordWrap(True)
@@ -411,6 +418,7 @@ class SettlePage(DeskPage):
         amount_row = QHBoxLayout()
         amount_row.addWidget(self.cash_label)
         amount_row.addWidget(self.provisional_mark)
+        amount_row.addWidget(self.period_mark)
         amount_row.addStretch(1)
         amount_box.addLayout(amount_row)
         pay_row = QHBoxLayout()
@@ -485,6 +493,7 @@ class SettlePage(DeskPage):
             self.preview = None
             self.breakdown.show_result(None)
             self.cash_label.setText(self.tr("Patient pays") + "　—")
+            self.period_mark.setVisible(False)
             self._info(self.tr("The stay changed: press F5 to compute again."))
 
     def clear(self) -> None:
@@ -498,6 +507,7 @@ class SettlePage(DeskPage):
         self._settled_text = ""
         self.slip_printed = False
         self.provisional_mark.setVisible(False)
+        self.period_mark.setVisible(False)
         self.identify.clear()
         self.person_label.setText(self.tr("No patient yet."))
         self._reset_stay()
@@ -766,9 +776,29 @@ class SettlePage(DeskPage):
         self.preview = preview
         self._overlap_checked = False
         self._show(preview.result)
+        self._show_period(preview)
         pack_sha = str(preview.result.get("policy", {}).get("sha256", ""))
         self.tasks.run(lambda: self.desk.payment_methods(pack_sha), self._offer_methods, self._error)
         self._info(self.tr("Check the split, then settle (F9)."))
+
+    def _show_period(self, preview: Preview) -> None:
+        """Which period of a stay settled in periods this settlement is (中途结算), or nothing (read
+        from the journal in a worker)."""
+        self.period_mark.setVisible(False)
+        self.tasks.run(lambda: self.desk.stay_period(preview), lambda period: self._period_read(preview, period),
+                       self._error)
+
+    def _period_read(self, preview: Preview, period: StayPeriod | None) -> None:
+        if self.preview is not preview:  # the page moved on meanwhile
+            return
+        if period is None:
+            self.period_mark.setVisible(False)
+            return
+        text = (self.tr("Mid-stay settlement, period %1: %2 – %3") if period.stay_goes_on else
+                self.tr("Discharge settlement, period %1: %2 – %3 (the last of a stay settled in periods)"))
+        self.period_mark.setText(text.replace("%1", str(period.number)).replace("%2", period.start)
+                                 .replace("%3", period.end))
+        self.period_mark.setVisible(True)
 
     def _show(self, result: dict[str, Any]) -> None:
         self.breakdown.show_result(result)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QMessageBox,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from ..app import Desk, HospitalClientError, Operator
 from ..app.input_files import read_input_file
 from ..app.settlement_list import SettlementList, SettlementListIncomplete
-from .messages import Notice, show_error, show_info
+from .messages import Notice, moment_text, show_error, show_info
 from .models import DictTableModel
 from .tasks import TaskRunner
 from .widgets import DeskPage, day_edit, key_button, table_view
@@ -40,7 +41,7 @@ from .widgets import DeskPage, day_edit, key_button, table_view
 __all__ = ["SettlementListPage"]
 
 # The states that need someone's work first.
-TO_DO = ("missing", "rejected")
+TO_DO = ("missing", "rejected", "withdrawn")
 MAX_RECORD_BYTES = 1024 * 1024
 
 
@@ -62,7 +63,9 @@ class SettlementListPage(DeskPage):
         bar.addStretch(1)
         self.state_names = {
             "missing": self.tr("Missing (not uploaded)"), "accepted": self.tr("Uploaded, passed"),
-            "rejected": self.tr("Rejected by quality control"), "not_final": self.tr("Settlement not final yet"),
+            "rejected": self.tr("Rejected by quality control"),
+            "confirmed": self.tr("Confirmed by the records office"), "withdrawn": self.tr("Withdrawn (to upload again)"),
+            "not_final": self.tr("Settlement not final yet"),
             "unknown": self.tr("Unknown (central system not reached)"),
         }
         self.summary = QLabel()
@@ -77,7 +80,8 @@ class SettlementListPage(DeskPage):
             (self.tr("Date"), "setl_date", False), (self.tr("Name"), "psn_name_masked", False),
             (self.tr("Stay"), "mdtrt_id", False), (self.tr("Central settlement id"), "setl_id", False),
             (self.tr("Settlement list"), "state_text", False), (self.tr("Reasons"), "reasons_text", False),
-            (self.tr("Uploaded"), "uploaded_at", False),
+            (self.tr("Uploaded"), "uploaded_text", False),
+            (self.tr("Confirmed / withdrawn at"), "changed_text", False),
         ], self, tooltips={"reasons_text": "reasons_text"})
         self.view = table_view(self.model, "settlement_list_table")
         self.view.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)  # the reasons
@@ -103,6 +107,7 @@ class SettlementListPage(DeskPage):
         self.record: dict[str, Any] | None = None
         self.record_dialog: QFileDialog | None = None
         self._panel_id: object = None  # the settlement the panel shows
+        self.confirm_box: QMessageBox | None = None
 
     def _build_panel(self) -> QGroupBox:
         """Beside the table: the selected settlement's list, the medical record, what is missing
@@ -118,6 +123,10 @@ class SettlementListPage(DeskPage):
         choose = key_button(self.tr("Medical record file…"), "Ctrl+M", self.choose_record, "list_choose_record")
         check = key_button(self.tr("Check the list"), "Ctrl+K", self.check_selected, "list_check")
         upload = key_button(self.tr("Build and upload"), "Ctrl+U", self.upload_selected, "list_upload")
+        confirm = key_button(self.tr("Confirm the list"), "Ctrl+Shift+F", lambda: self.ask_status("confirm"),
+                             "list_confirm")
+        withdraw = key_button(self.tr("Withdraw the list"), "Ctrl+Shift+W", lambda: self.ask_status("withdraw"),
+                              "list_withdraw")
         self.check_state = QLabel()
         self.check_state.setObjectName("list_check_state")
         self.check_state.setWordWrap(True)
@@ -136,6 +145,10 @@ class SettlementListPage(DeskPage):
         buttons.addWidget(check)
         buttons.addWidget(upload)
         layout.addLayout(buttons)
+        status_buttons = QHBoxLayout()
+        status_buttons.addWidget(confirm)
+        status_buttons.addWidget(withdraw)
+        layout.addLayout(status_buttons)
         layout.addWidget(self.check_state)
         layout.addWidget(QLabel(self.tr("Missing or wrong in the list:")))
         layout.addWidget(self.problems, 1)
@@ -158,10 +171,14 @@ class SettlementListPage(DeskPage):
         for row in rows:
             row["state_text"] = self.state_names.get(row["state"], row["state"])
             row["reasons_text"] = "；".join(row["reasons"])
+            row["uploaded_text"] = moment_text(str(row.get("uploaded_at") or ""), seconds=False)
+            # when the 病案 office last confirmed or withdrew the list (4102), for those two states
+            row["changed_text"] = (moment_text(str(row.get("changed_at") or ""), seconds=False)
+                                   if row["state"] in ("confirmed", "withdrawn") else "")
         self._rows = rows
         counts = {state: sum(1 for r in rows if r["state"] == state) for state in self.state_names}
-        parts = [f"{self.state_names[s]} {counts[s]}" for s in ("missing", "rejected", "accepted", "not_final",
-                                                                 "unknown") if counts[s]]
+        parts = [f"{self.state_names[s]} {counts[s]}" for s in ("missing", "rejected", "withdrawn", "accepted",
+                                                                 "confirmed", "not_final", "unknown") if counts[s]]
         total = self.tr("%1 inpatient settlements").replace("%1", str(len(rows)))
         self.summary.setText(total + ("：" + "，".join(parts) if parts else ""))
         if problem:
@@ -292,3 +309,48 @@ class SettlementListPage(DeskPage):
         if isinstance(exc, SettlementListIncomplete) and local_id is not None:
             self._show_problems(local_id, exc.problems)
         show_error(self.message, exc)
+
+    # --- the records office's word on an uploaded list (4102) ----------------------------------
+    def ask_status(self, action: str) -> None:
+        """Confirm or withdraw the selected settlement's uploaded list, after a question (Y does it;
+        Enter or Esc keep things as they are)."""
+        local_id = self._need_selection()
+        if local_id is None:
+            return
+        if action == "confirm":
+            title = self.tr("Confirm the settlement list")
+            question = self.tr("Confirm the uploaded list of settlement no. %1? A confirmed list is final and is "
+                               "not replaced by a new upload until it is withdrawn.").replace("%1", str(local_id))
+            yes_text = self.tr("&Yes, confirm")
+        else:
+            title = self.tr("Withdraw the settlement list")
+            question = self.tr("Withdraw the uploaded list of settlement no. %1? It no longer counts until it is "
+                               "uploaded again.").replace("%1", str(local_id))
+            yes_text = self.tr("&Yes, withdraw the list")
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("list_status_confirm")
+        yes = box.addButton(yes_text, QMessageBox.ButtonRole.YesRole)
+        no = box.addButton(self.tr("&No"), QMessageBox.ButtonRole.NoRole)
+        box.setEscapeButton(no)
+        box.setDefaultButton(no)
+        self.confirm_box = box
+        box.finished.connect(lambda _: self._status_answered(box, yes, local_id, action))
+        box.open()
+
+    def _status_answered(self, box: QMessageBox, yes: object, local_id: int, action: str) -> None:
+        self.confirm_box = None
+        self.window().activateWindow()  # the keys go back to where they were (not every platform does it)
+        if box.clickedButton() is not yes:
+            show_info(self.message, self.tr("Nothing was changed."))
+            return
+        desk, operator = self.desk, self.operator.name
+        self.tasks.run(lambda: desk.change_settlement_list_status(operator, local_id, action), self._status_changed,
+                       lambda exc: self._failed(exc))
+
+    def _status_changed(self, answer: dict[str, Any]) -> None:
+        state = self.state_names.get(str(answer.get("stas", "")), str(answer.get("stas", "")))
+        text = self.tr("Settlement no. %1: %2").replace("%1", str(answer.get("local_id", ""))).replace("%2", state)
+        self.qc_result.setText(text)
+        self.qc_result.setStyleSheet("color:#1e7b34")
+        show_info(self.message, text)
+        self.refresh()

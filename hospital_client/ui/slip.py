@@ -76,6 +76,11 @@ class SlipInfo:
     psn_type_name: str = ""
     region_name: str = ""
     doctor: str = ""
+    period_text: str = ""                   # a period of a stay settled in periods: 中途结算（第 n 段：起—止）
+    med_type: str = ""                      # an outpatient visit (11, 14): the 门诊 slip (ui.outpatient_slip)
+    med_type_name: str = ""
+    dise_codg: str = ""                     # 门诊慢特病: the disease
+    dise_name: str = ""
 
 
 def _e(text: object) -> str:
@@ -107,6 +112,13 @@ def _explain_items(result: dict[str, Any]) -> list[str]:
     else:
         items.append(_e(f"您实际现金支付 {cash:,.2f} 元。"))
     return items
+
+
+def _period_line(info: SlipInfo) -> str:
+    """A period of a stay settled in periods, under the title: 中途结算（第 n 段：起—止）."""
+    if not info.period_text:
+        return ""
+    return f'<p align="center" style="font-size:11pt;font-weight:bold;margin:0 0 2px 0">{_e(info.period_text)}</p>'
 
 
 def _reversal_mark(info: SlipInfo) -> str:
@@ -223,7 +235,7 @@ def slip_html(info: SlipInfo) -> str:
     cashier = (info.payment or {}).get("cashier") or "＿＿＿＿＿＿＿＿"
     return f"""<html><body style="font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif">
 <h2 align="center" style="margin:0 0 2px 0">{_e(title)}{reprint}</h2>
-{_reversal_mark(info)}{mark}{_patient_header(info)}
+{_period_line(info)}{_reversal_mark(info)}{mark}{_patient_header(info)}
 <p {_SECTION}><b>费用分类</b></p>
 <table {_TABLE}>{_head_row(3, "类别")}{categories}</table>
 <p {_SECTION}><b>结算信息</b></p>
@@ -247,7 +259,12 @@ def slip_html(info: SlipInfo) -> str:
 
 def slip_document(info: SlipInfo) -> QTextDocument:
     doc = QTextDocument()
-    doc.setHtml(slip_html(info))
+    if info.med_type_name:  # an outpatient visit
+        from .outpatient_slip import outpatient_slip_html
+
+        doc.setHtml(outpatient_slip_html(info))
+    else:
+        doc.setHtml(slip_html(info))
     return doc
 
 
@@ -258,7 +275,8 @@ def _a4_layout(printer: QPrinter) -> None:
 
 def running_header(info: SlipInfo) -> str:
     """What every page after the first carries at its top: which slip, whose (ID masked)."""
-    return (f"住院费用结算单（续）　结算单号：{info.settlement_no or info.local_id}　"
+    title = "门诊费用结算单" if info.med_type_name else "住院费用结算单"
+    return (f"{title}（续）　结算单号：{info.settlement_no or info.local_id}　"
             f"姓名：{info.psn_name}　证件号码：{info.certno_masked}")
 
 
@@ -293,7 +311,9 @@ def slip_info_from(data: dict[str, Any], printed_at: str, reprint: bool) -> Slip
         settlement_no=data.get("settlement_no", ""), settled_at=data.get("settled_at", ""),
         days=data.get("days"), dept=data.get("dept", ""), diagnosis=data.get("diagnosis", ""),
         fee_categories=list(data.get("fee_categories", [])), reversal=data.get("reversal"),
-        payment=data.get("payment"),
+        period_text=data.get("period_text", ""),
+        payment=data.get("payment"), med_type=data.get("med_type", ""), med_type_name=data.get("med_type_name", ""),
+        dise_codg=data.get("dise_codg", ""), dise_name=data.get("dise_name", ""),
     )
 
 

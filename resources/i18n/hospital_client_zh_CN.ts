@@ -51,77 +51,77 @@
 <context>
     <name>BreakdownPanel</name>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="22" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="23" />
         <source>Total bill</source>
         <translation>医疗费用总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="23" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="24" />
         <source>Fully self-paid (class C, not listed)</source>
         <translation>全自费（丙类及目录外）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="24" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="25" />
         <source>Over price cap</source>
         <translation>超限价自费</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="25" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="26" />
         <source>First self-pay of class B</source>
         <translation>乙类先行自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="26" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="27" />
         <source>Policy-range amount</source>
         <translation>政策范围内费用</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="27" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="28" />
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="31" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="32" />
         <source>Basic insurance pool</source>
         <translation>基本医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="28" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="29" />
         <source>Patient's share in the pool band</source>
         <translation>统筹段个人自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="32" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="33" />
         <source>Critical-illness insurance</source>
         <translation>大病保险支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="33" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="34" />
         <source>Medical assistance</source>
         <translation>医疗救助支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="34" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="35" />
         <source>Funds in total</source>
         <translation>基金支付合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="35" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="36" />
         <source>Patient's share</source>
         <translation>个人负担合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="36" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="37" />
         <source>Patient pays in cash</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="38" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="39" />
         <source>Split of the bill</source>
         <translation>费用分割</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="69" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="70" />
         <source>How it was computed</source>
         <translation>计算说明</translation>
     </message>
@@ -129,242 +129,291 @@
 <context>
     <name>ClearingPage</name>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="63" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="64" />
         <source>Reconcile and apply for clearing</source>
         <translation>对账并申请清算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="65" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="66" />
         <source>Withdraw the application…</source>
         <translation>撤销清算申请…</translation>
     </message>
     <message>
         <location filename="../../hospital_client/ui/clearing_page.py" line="68" />
+        <source>Refresh past applications</source>
+        <translation>刷新历次申请</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="71" />
         <source>Clearing month</source>
         <translation>清算年月</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="75" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="79" />
         <source>Inpatient</source>
         <translation>住院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="75" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="79" />
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="77" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="81" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="111" />
         <source>Clearing type</source>
         <translation>清算类别</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="77" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="81" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="112" />
         <source>Insurance type</source>
         <translation>险种</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="78" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="82" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="112" />
         <source>Persons</source>
         <translation>人次</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="78" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="82" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="113" />
         <source>Total</source>
         <translation>医疗费总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="79" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="83" />
         <source>Within the scheme</source>
         <translation>符合范围费用</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="79" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="83" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="113" />
         <source>Funds to clear</source>
         <translation>基金申请金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="80" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="84" />
         <source>Personal account</source>
         <translation>个人账户</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="80" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="84" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="81" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="85" />
         <source>By fund</source>
         <translation>按基金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="81" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="85" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="114" />
         <source>Application no.</source>
         <translation>清算申请号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="82" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="86" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="114" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="86" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="90" />
         <source>Not at the central system (not synced yet)</source>
         <translation>中心没有（尚未同步上传）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="87" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="91" />
         <source>Only at the central system, not in this desk's journal</source>
         <translation>仅中心有，本机流水中没有</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="88" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="92" />
         <source>Amounts differ</source>
         <translation>金额不一致</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="90" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="94" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="90" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="94" />
         <source>Central settlement id</source>
         <translation>中心结算ID</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="91" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="95" />
         <source>Difference</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="92" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="96" />
         <source>Total (desk)</source>
         <translation>总额（本机）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="92" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="96" />
         <source>Total (central)</source>
         <translation>总额（中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="93" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="97" />
         <source>Funds (desk)</source>
         <translation>基金（本机）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="93" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="97" />
         <source>Funds (central)</source>
         <translation>基金（中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="94" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="98" />
         <source>Cash (desk)</source>
         <translation>现金（本机）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="94" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="98" />
         <source>Cash (central)</source>
         <translation>现金（中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="95" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="99" />
         <source>Desk minus central</source>
         <translation>本机减中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="99" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="103" />
         <source>Clearing applications by clearing type and insurance type</source>
         <translation>清算申请（按清算类别和险种）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="101" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="105" />
         <source>Settlements that do not reconcile (对账不平)</source>
         <translation>对账不平的结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="107" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="109" />
+        <source>Approved</source>
+        <translation>已审核通过</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="111" />
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="115" />
+        <source>Since</source>
+        <translation>状态时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="123" />
+        <source>Past clearing applications (last 12 months)</source>
+        <translation>历次清算申请（近 12 个月）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="130" />
         <source>Choose the month and apply: the month is reconciled with the insurance centre first.</source>
         <translation>选择清算年月后申请：先与医保中心对账，对平后才申请清算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="126" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="152" />
         <source>Reconciling %1 with the insurance centre…</source>
         <translation>正在与医保中心对账（%1）…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="136" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="304" />
+        <source>As the insurance centre holds them, read at %1.</source>
+        <translation>医保中心记录，读取于 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="309" />
+        <source>The insurance centre cannot be reached just now: the applications as read at %1.</source>
+        <translation>暂时连不上医保中心：以下为 %1 读取的清算申请。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="314" />
+        <source>The insurance centre cannot be reached just now, and this desk has not read the past applications yet.</source>
+        <translation>暂时连不上医保中心，本机尚未读取过历次清算申请。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/clearing_page.py" line="108" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="162" />
         <source>Withdrawn</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="136" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="108" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="162" />
         <source>Applied</source>
         <translation>已申请</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="138" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="164" />
         <source>Refused: %1</source>
         <translation>被拒：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="151" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="178" />
         <source>%1 reconciles with the insurance centre: %2 entries, total %3, funds %4, cash %5.</source>
         <translation>%1 与医保中心对账相符：%2 笔，医疗费总额 %3，基金支付 %4，现金 %5。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="157" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="184" />
         <source>Clearing applied for: %1 application(s).</source>
         <translation>已申请清算：%1 份申请。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="161" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="188" />
         <source>Nothing to clear in %1: no settlement in the month.</source>
         <translation>%1 无需清算：本月没有结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="182" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="209" />
         <source>Desk: total %1, funds %2, cash %3. Insurance centre: %4 settlements, total %5, funds %6, cash %7.</source>
         <translation>本机：医疗费总额 %1，基金支付 %2，现金 %3。医保中心：%4 笔，医疗费总额 %5，基金支付 %6，现金 %7。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="199" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="226" />
         <source>Clearing is done with the insurance centre, which cannot be reached from this desk just now. Nothing was applied for or withdrawn; try again when the link is back.</source>
         <translation>清算须连接医保中心，本机现在连接不上医保中心。未申请、也未撤销任何清算；请在网络恢复后再试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="217" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="244" />
         <source>Select an application that is in force first.</source>
         <translation>请先选中一份有效的清算申请。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="220" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="247" />
         <source>Withdraw the clearing application</source>
         <translation>撤销清算申请</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="221" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="248" />
         <source>Withdraw clearing application %1 (%2, %3, %4, funds %5)? The month can then be applied for again.</source>
         <translation>撤销清算申请 %1（%2，%3，%4，基金 %5）？撤销后本月可重新申请。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="227" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="254" />
         <source>&amp;Yes, withdraw</source>
         <translation>是，撤销(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="228" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="255" />
         <source>&amp;No</source>
         <translation>否(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="239" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="266" />
         <source>Nothing was withdrawn.</source>
         <translation>未撤销任何申请。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/clearing_page.py" line="250" />
+        <location filename="../../hospital_client/ui/clearing_page.py" line="277" />
         <source>Application %1 withdrawn.</source>
         <translation>清算申请 %1 已撤销。</translation>
     </message>
@@ -372,43 +421,43 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="87" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="93" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="94" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="94" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="95" />
         <source>The insurance centre cannot be reached now: this settlement is kept on this desk as provisional and confirmed by the centre once online; a difference is paid or refunded then.</source>
         <translation>当前无法连接医保中心：本次结算先在本机保存为暂定结果，联网后由医保中心复核确认；如有差额，届时补费或退费。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="104" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="105" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="107" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="108" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="111" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="112" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="115" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="116" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="116" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="117" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
@@ -554,7 +603,7 @@
         <location filename="../../hospital_client/ui/dayend_page.py" line="201" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="223" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="251" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="218" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="231" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -597,7 +646,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/dayend_page.py" line="218" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="217" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="230" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -754,70 +803,220 @@
     </message>
 </context>
 <context>
+    <name>FilingDialog</name>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="57" />
+        <source>Chronic disease filings</source>
+        <translation>门诊慢特病备案</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="69" />
+        <source>The doctor who certified the disease (optional)</source>
+        <translation>确诊医师（可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="70" />
+        <source>File this disease</source>
+        <translation>备案此病种</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="75" />
+        <source>Filing no.</source>
+        <translation>备案流水号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="75" />
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="99" />
+        <source>Disease</source>
+        <translation>病种</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="75" />
+        <source>Name</source>
+        <translation>病种名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="76" />
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="100" />
+        <source>From</source>
+        <translation>开始日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="76" />
+        <source>To</source>
+        <translation>结束日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="76" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="85" />
+        <source>Why the chosen filing is revoked</source>
+        <translation>撤销所选备案的原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="86" />
+        <source>Revoke the chosen filing</source>
+        <translation>撤销所选备案</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="89" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="98" />
+        <source>Patient</source>
+        <translation>患者</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="101" />
+        <source>Doctor</source>
+        <translation>医师</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="108" />
+        <source>Filings at the insurance centre</source>
+        <translation>医保中心的备案记录</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="115" />
+        <source>The patient's policy has no chronic disease list.</source>
+        <translation>该患者的政策包没有门诊慢特病病种目录。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="128" />
+        <source>Asking the insurance centre…</source>
+        <translation>正在查询医保中心…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="134" />
+        <source>Choose a disease first.</source>
+        <translation>请先选择病种。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="142" />
+        <source>Filed: %1 %2, no. %3.</source>
+        <translation>已备案：%1 %2，备案流水号 %3。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="144" />
+        <source>Filing…</source>
+        <translation>正在备案…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="154" />
+        <source>Choose an active filing in the table first.</source>
+        <translation>请先在表中选择一条有效的备案。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="158" />
+        <source>Give the reason of the revocation first.</source>
+        <translation>请先填写撤销原因。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="165" />
+        <source>Revoked: filing no. %1.</source>
+        <translation>已撤销：备案流水号 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="166" />
+        <source>Revoking…</source>
+        <translation>正在撤销…</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="174" />
+        <source>No chronic disease filing yet.</source>
+        <translation>尚无门诊慢特病备案。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="175" />
+        <source>%1 filing(s).</source>
+        <translation>共 %1 条备案。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="182" />
+        <source>active</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="182" />
+        <source>revoked</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/filing_dialog.py" line="191" />
+        <source>open</source>
+        <translation>长期</translation>
+    </message>
+</context>
+<context>
     <name>FirstSettlementDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
         <source>This stay is already settled</source>
         <translation>该次住院已结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="187" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="188" />
         <source>This stay already has a settlement in force:</source>
         <translation>该次住院已有一笔有效结算：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="191" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="194" />
         <source>Total</source>
         <translation>总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
         <location filename="../../hospital_client/ui/settle_page.py" line="194" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="195" />
         <source>yuan</source>
         <translation>元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="194" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="195" />
         <source>Patient paid</source>
         <translation>患者已付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="202" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="203" />
         <source>To correct it, a supervisor reverses it first; then the stay can be settled again.</source>
         <translation>如需更正，须由主管先冲正该笔结算，然后才能重新结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="205" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="206" />
         <source>Reprint its slip</source>
         <translation>补打其结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="207" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
         <source>Reverse (supervisor)…</source>
         <translation>冲正（主管）…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="209" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="210" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1110,173 +1309,183 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="76" />
+        <location filename="../../hospital_client/ui/main_window.py" line="77" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="90" />
-        <location filename="../../hospital_client/ui/main_window.py" line="121" />
+        <location filename="../../hospital_client/ui/main_window.py" line="92" />
+        <location filename="../../hospital_client/ui/main_window.py" line="123" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="92" />
+        <location filename="../../hospital_client/ui/main_window.py" line="94" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="96" />
+        <location filename="../../hospital_client/ui/main_window.py" line="98" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="94" />
-        <location filename="../../hospital_client/ui/main_window.py" line="115" />
+        <location filename="../../hospital_client/ui/main_window.py" line="96" />
+        <location filename="../../hospital_client/ui/main_window.py" line="117" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="98" />
-        <location filename="../../hospital_client/ui/main_window.py" line="129" />
+        <location filename="../../hospital_client/ui/main_window.py" line="100" />
+        <location filename="../../hospital_client/ui/main_window.py" line="132" />
         <source>Settlement lists</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="100" />
-        <location filename="../../hospital_client/ui/main_window.py" line="131" />
+        <location filename="../../hospital_client/ui/main_window.py" line="102" />
+        <location filename="../../hospital_client/ui/main_window.py" line="134" />
         <source>Clearing</source>
         <translation>清算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="102" />
-        <location filename="../../hospital_client/ui/main_window.py" line="130" />
+        <location filename="../../hospital_client/ui/main_window.py" line="104" />
+        <location filename="../../hospital_client/ui/main_window.py" line="133" />
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="106" />
+        <location filename="../../hospital_client/ui/main_window.py" line="108" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="117" />
+        <location filename="../../hospital_client/ui/main_window.py" line="119" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="118" />
+        <location filename="../../hospital_client/ui/main_window.py" line="120" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="119" />
+        <location filename="../../hospital_client/ui/main_window.py" line="121" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="123" />
+        <location filename="../../hospital_client/ui/main_window.py" line="125" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="124" />
+        <location filename="../../hospital_client/ui/main_window.py" line="127" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="126" />
+        <location filename="../../hospital_client/ui/main_window.py" line="129" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="127" />
+        <location filename="../../hospital_client/ui/main_window.py" line="130" />
         <source>Amount tendered</source>
         <translation>实收金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="128" />
-        <location filename="../../hospital_client/ui/main_window.py" line="144" />
+        <location filename="../../hospital_client/ui/main_window.py" line="131" />
+        <location filename="../../hospital_client/ui/main_window.py" line="147" />
         <source>Log out / switch operator</source>
         <translation>注销/切换操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="152" />
+        <location filename="../../hospital_client/ui/main_window.py" line="155" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="155" />
+        <location filename="../../hospital_client/ui/main_window.py" line="158" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="366" />
+        <location filename="../../hospital_client/ui/main_window.py" line="371" />
         <source>%1 waiting</source>
         <translation>%1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="368" />
+        <location filename="../../hospital_client/ui/main_window.py" line="373" />
         <source>this desk has no insurance centre configured</source>
         <translation>本窗口未配置医保中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="369" />
+        <location filename="../../hospital_client/ui/main_window.py" line="374" />
+        <source>the insurance centre does not answer</source>
+        <translation>医保中心无应答</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="375" />
         <source>the last sync with the insurance centre failed</source>
         <translation>上次与医保中心同步未成功</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="370" />
+        <location filename="../../hospital_client/ui/main_window.py" line="376" />
         <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
         <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="373" />
+        <location filename="../../hospital_client/ui/main_window.py" line="379" />
         <source>Queued for upload: %1.</source>
         <translation>待上传：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="379" />
+        <location filename="../../hospital_client/ui/main_window.py" line="385" />
         <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
         <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="399" />
+        <location filename="../../hospital_client/ui/main_window.py" line="409" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="402" />
+        <location filename="../../hospital_client/ui/main_window.py" line="412" />
+        <source>Offline: the insurance centre does not answer</source>
+        <translation>离线：医保中心无应答</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/main_window.py" line="415" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="405" />
+        <location filename="../../hospital_client/ui/main_window.py" line="418" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="413" />
+        <location filename="../../hospital_client/ui/main_window.py" line="426" />
         <source>Policy packs: %1</source>
         <translation>政策包：%1 个</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="384" />
+        <location filename="../../hospital_client/ui/main_window.py" line="390" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="410" />
+        <location filename="../../hospital_client/ui/main_window.py" line="423" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="411" />
+        <location filename="../../hospital_client/ui/main_window.py" line="424" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="416" />
+        <location filename="../../hospital_client/ui/main_window.py" line="429" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
@@ -1284,184 +1493,209 @@
 <context>
     <name>OutpatientPage</name>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="85" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="95" />
         <source>Scan or type the insurance number, ID or card number, Enter</source>
         <translation>扫码或输入医保编号、身份证号或卡号，按回车</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="99" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="109" />
         <source>General outpatient (11)</source>
         <translation>普通门诊（11）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="100" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="110" />
         <source>Chronic/special disease outpatient (14)</source>
         <translation>门诊慢特病（14）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="106" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="116" />
         <source>Disease</source>
         <translation>病种</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="110" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="120" />
         <source>Item no. or code, *quantity, @price; Enter adds; Enter on an empty box settles</source>
         <translation>项目序号或编码，*数量，@单价；回车添加；空白时回车结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="115" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="125" />
         <source>Quick items: %1</source>
         <translation>常用项目：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="122" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="122" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="122" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="123" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="123" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="130" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="140" />
         <source>Total</source>
         <translation>医疗费总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="130" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="140" />
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="131" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="141" />
         <source>Pool pays</source>
         <translation>统筹支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="131" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="141" />
         <source>Funds pay</source>
         <translation>基金支付合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="142" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="143" />
         <source>Figures</source>
         <translation>结算金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="156" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="166" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="157" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="167" />
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="158" />
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="423" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="168" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="495" />
         <source>Visit from HIS file</source>
         <translation>从 HIS 文件读取就诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="167" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="170" />
+        <source>Reprint slip</source>
+        <translation>补打结算单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="174" />
+        <source>Chronic disease filing</source>
+        <translation>慢特病备案</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="187" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="174" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="194" />
         <source>Type (Ctrl+M)</source>
         <translation>医疗类别（Ctrl+M）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="175" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="195" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="188" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="208" />
         <source>Scan or type the patient's number and press Enter.</source>
         <translation>请扫码或输入患者编号，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="201" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="221" />
         <source>Looking up…</source>
         <translation>正在查找…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="210" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="230" />
         <source>No insured person with this number in the roster.</source>
         <translation>参保人员名册中没有此编号的人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="220" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="240" />
         <source>Type an item (its number or code) and press Enter.</source>
         <translation>请输入项目（序号或编码）后按回车。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="261" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="281" />
         <source>filed</source>
         <translation>已备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="261" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="281" />
         <source>not filed</source>
         <translation>未备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="261" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="281" />
         <source>filing unknown (offline)</source>
         <translation>备案未知（未连中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="265" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="285" />
         <source>The patient's policy has no chronic disease list.</source>
         <translation>该参保人的政策没有门诊慢特病病种目录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="282" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="302" />
         <source>Unknown item: give its number in the quick list or its catalogue code, e.g. 1*2 or CODE*2@3.50.</source>
         <translation>未知项目：请输入常用项目序号或目录编码，例如 1*2 或 编码*2@3.50。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="377" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="397" />
         <source>Already settled. Ctrl+N for the next patient.</source>
         <translation>已结算。按 Ctrl+N 接待下一位。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="348" />
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="385" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="435" />
+        <source>No visit settled yet: its slip is printed after the settlement.</source>
+        <translation>尚无已结算的门诊：结算后会自动打印结算单。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="451" />
+        <source>Slip written to %1</source>
+        <translation>结算单已输出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="460" />
+        <source>Identify the patient first, then Ctrl+B for their chronic disease filings.</source>
+        <translation>请先识别患者，再按 Ctrl+B 办理其门诊慢特病备案。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="368" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="405" />
         <source>Identify the patient, choose the disease (14) and add at least one item first.</source>
         <translation>请先识别患者、选择病种（门诊慢特病）并至少添加一个项目。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="389" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="409" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="399" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="419" />
         <source>No. %1 settled: %2. Patient pays %3. Next patient: scan the number.</source>
         <translation>第 %1 号已结算：%2。个人现金支付 %3 元。下一位请扫码。</translation>
     </message>
@@ -1469,42 +1703,42 @@
 <context>
     <name>OverlapDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="130" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
         <source>Overlapping stay</source>
         <translation>住院日期重叠</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="133" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="134" />
         <source>This patient already has a settlement in force for a stay whose dates overlap this one, and one of the two stays was typed by hand (no admission no. from HIS). It may be the same stay settled twice.</source>
         <translation>该患者已有一笔有效结算，其住院日期与本次重叠，且两次住院中有一次为手工录入（无 HIS 住院号）。可能是同一次住院重复结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="140" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="141" />
         <source>No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.</source>
         <translation>结算号 %1，流水号 %2：住院号 %3，%4 至 %5，%6 由 %7 结算，总额 %8 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="150" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
         <source>Why this is another stay (required, recorded)</source>
         <translation>为何是另一次住院（必填，将记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="152" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="153" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="160" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
         <source>Settle anyway</source>
         <translation>仍然结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="162" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="169" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="170" />
         <source>Give the reason first.</source>
         <translation>请先填写原因。</translation>
     </message>
@@ -1631,6 +1865,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/queue_page.py" line="56" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
         <source>Transaction</source>
         <translation>交易</translation>
     </message>
@@ -1663,6 +1898,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/queue_page.py" line="63" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="76" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -1707,132 +1943,162 @@
         <translation>处理人</translation>
     </message>
     <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="75" />
+        <source>Stay</source>
+        <translation>就诊号</translation>
+    </message>
+    <message>
         <location filename="../../hospital_client/ui/queue_page.py" line="76" />
+        <source>Refused at</source>
+        <translation>拒绝时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="82" />
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="77" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="83" />
         <source>Mark as settled with the patient…</source>
         <translation>标记为已与患者结清…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="78" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="84" />
         <source>Print notice for the patient</source>
         <translation>打印患者调整通知单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="92" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="90" />
+        <source>Discharges made while offline that the centre refused: check the stay (e.g. its admission), then make the discharge again from History (Ctrl+T).</source>
+        <translation>离线时办理、上传后被医保中心拒绝的出院办理：请核对该次就诊（例如是否已办理入院登记），然后在“结算记录”中重新办理出院（Ctrl+T）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="95" />
+        <source>Dealt with: remove from the list</source>
+        <translation>已处理，移出列表</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="106" />
         <source>Upload queue</source>
         <translation>上传队列</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="93" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="107" />
         <source>Refused by the centre</source>
         <translation>医保中心拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="94" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="108" />
         <source>Adjustments to resolve</source>
         <translation>待处理差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="122" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="142" />
         <source>Waiting %1 · accepted %2 · with a difference %3 · refused %4 · adjustments open %5</source>
         <translation>待上传 %1 · 已确认 %2 · 有差额 %3 · 被拒绝 %4 · 待处理差额 %5</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="126" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="147" />
+        <source>%1 discharge(s) made while offline were refused by the centre: see "Refused by the centre".</source>
+        <translation>离线时办理的出院有 %1 笔被中心拒绝：见“医保中心拒绝”。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="149" />
         <source>Last successful sync: %1</source>
         <translation>最近成功同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="127" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="150" />
         <source>Never synced.</source>
         <translation>尚未同步。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="129" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="152" />
         <source>The last sync failed (the details are in the tooltip).</source>
         <translation>上次同步未成功（详情见鼠标悬停提示）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="131" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="154" />
         <source>No central server is configured: this desk works offline (demo site).</source>
         <translation>未配置医保中心：本窗口离线工作（演示站点）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="143" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="166" />
         <source>Sent at settlement; waiting for the answer</source>
         <translation>结算时已发送，等待医保中心应答</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="144" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="167" />
         <source>No answer from the centre yet</source>
         <translation>医保中心尚未返回结果</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="145" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="168" />
         <source>Not received by the centre; sent again at the next sync</source>
         <translation>医保中心未收到，下次同步时重发</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="146" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="169" />
         <source>Not delivered (the details are in the tooltip)</source>
         <translation>未送达（详情见鼠标悬停提示）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="160" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="183" />
         <source>Syncing with the insurance centre…</source>
         <translation>正在与医保中心同步…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="167" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="190" />
         <source>Another sync of this desk is running; try again in a moment.</source>
         <translation>本窗口的另一次同步正在进行，请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="169" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="192" />
         <source>Sync done: sent %1, accepted %2, with a difference %3, refused %4, still waiting %5.</source>
         <translation>同步完成：发送 %1，确认 %2，有差额 %3，被拒绝 %4，仍待上传 %5。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="173" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="196" />
         <source>The sync did not finish (the details are in the tooltip).</source>
         <translation>同步未完成（详情见鼠标悬停提示）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="186" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="209" />
         <source>Select a line first.</source>
         <translation>请先选择一行。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="196" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="219" />
         <source>Queued again for the next sync.</source>
         <translation>已重新排队，下次同步时上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="207" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="227" />
+        <source>Removed from the list.</source>
+        <translation>已移出列表。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/queue_page.py" line="238" />
         <source>This adjustment is already resolved.</source>
         <translation>此差额已处理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="210" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="241" />
         <source>Resolve adjustment</source>
         <translation>处理差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="211" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="242" />
         <source>How was the difference settled (receipt no., note)?</source>
         <translation>差额如何结清（收据号、备注）？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="216" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="247" />
         <source>Adjustment resolved.</source>
         <translation>差额已处理。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/queue_page.py" line="236" />
+        <location filename="../../hospital_client/ui/queue_page.py" line="267" />
         <source>Notice written to %1</source>
         <translation>通知单已输出到 %1</translation>
     </message>
@@ -2028,411 +2294,421 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="242" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="243" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="244" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="245" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="246" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="502" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="247" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="512" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="249" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="250" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="267" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="282" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="279" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="280" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="280" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="281" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="286" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="287" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="288" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="289" />
         <source>Mid-stay settlement (中途结算): the stay goes on</source>
         <translation>中途结算（住院继续）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="290" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="291" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="292" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="295" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="296" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="297" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="298" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="299" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="300" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="301" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="315" />
         <source>Unlock a field</source>
         <translation>解锁字段</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="334" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="335" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="336" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="510" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="520" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="370" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="487" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="513" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="777" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="371" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="495" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="523" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="807" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="392" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="399" />
         <source>amount tendered (F7)</source>
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="400" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="407" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="402" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="409" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="405" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="412" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="407" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="414" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="417" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="425" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="417" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="425" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="488" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="497" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="519" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="529" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="529" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="539" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="541" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="551" />
         <source>Only a stay taken from HIS has locked fields.</source>
         <translation>只有取自 HIS 的住院才有锁定字段。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="551" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="561" />
         <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
         <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="554" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="564" />
         <source>Field unlocked (recorded). Check it against the patient's papers.</source>
         <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="577" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="587" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="585" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="595" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="600" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="610" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="620" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="630" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="621" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="631" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="623" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="633" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="624" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="634" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="625" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="641" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="651" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="652" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="662" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="653" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="663" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="661" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="671" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="667" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="677" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="672" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="682" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="679" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="689" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="679" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="689" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="685" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="695" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="687" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="697" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="698" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="708" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="701" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="711" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="706" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="716" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="722" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="730" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="733" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="743" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="750" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="744" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="754" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="761" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="771" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="771" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="782" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="786" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="797" />
+        <source>Mid-stay settlement, period %1: %2 – %3</source>
+        <translation>中途结算（第%1段：%2—%3）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="798" />
+        <source>Discharge settlement, period %1: %2 – %3 (the last of a stay settled in periods)</source>
+        <translation>出院结算（第%1段：%2—%3，分段结算的最后一段）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="816" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="806" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="836" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="819" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="849" />
         <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
         <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="848" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="852" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="913" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="878" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="882" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="943" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="850" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="880" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="875" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="905" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="879" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="909" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="900" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="930" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="903" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="933" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="905" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="935" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="910" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="940" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="919" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="949" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="920" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="950" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="928" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="958" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="934" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="964" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="939" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="969" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -2440,203 +2716,269 @@
 <context>
     <name>SettlementListPage</name>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="54" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="55" />
         <source>Only missing and rejected</source>
         <translation>只看未上传和未通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="57" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="58" />
         <source>Show</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="59" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="60" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="59" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="60" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
         <source>Missing (not uploaded)</source>
         <translation>未上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="64" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
         <source>Uploaded, passed</source>
         <translation>已上传，质控通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
         <source>Rejected by quality control</source>
         <translation>质控未通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <source>Confirmed by the records office</source>
+        <translation>病案室已确认</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <source>Withdrawn (to upload again)</source>
+        <translation>已撤回（待重新上传）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="68" />
         <source>Settlement not final yet</source>
         <translation>结算尚未最终确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="69" />
         <source>Unknown (central system not reached)</source>
         <translation>未知（未连上医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="76" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="76" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="80" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="80" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="78" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="81" />
         <source>Stay</source>
         <translation>住院号/就诊ID</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="78" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="81" />
         <source>Central settlement id</source>
         <translation>中心结算ID</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
         <source>Settlement list</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="80" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="83" />
         <source>Uploaded</source>
         <translation>上传时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="202" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="84" />
+        <source>Confirmed / withdrawn at</source>
+        <translation>确认/撤回时间</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="126" />
+        <source>Confirm the list</source>
+        <translation>确认清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="128" />
+        <source>Withdraw the list</source>
+        <translation>撤回清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="219" />
         <source>Medical record (病案首页) of the settlement</source>
         <translation>选择结算的病案首页</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="203" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="220" />
         <source>Medical record (*.json);;All files (*)</source>
         <translation>病案首页 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="218" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="235" />
         <source>The medical record file is not JSON text (UTF-8); export it from HIS again.</source>
         <translation>病案首页文件不是 JSON 文本（UTF-8），请从 HIS 重新导出。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="225" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="242" />
         <source>The medical record file must hold one JSON object (dscg_way, diseinfo, oprninfo, ...).</source>
         <translation>病案首页文件应为一个 JSON 对象（dscg_way、diseinfo、oprninfo 等），请从 HIS 重新导出。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="229" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="246" />
         <source>Medical record (病案首页): %1</source>
         <translation>病案首页：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="236" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="253" />
         <source>Select a settlement in the table first.</source>
         <translation>请先在表中选中一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="260" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="277" />
         <source>The list of settlement no. %1 is incomplete: %2 problem(s); it is not uploaded.</source>
         <translation>结算号 %1 的结算清单不完整：%2 处问题，不能上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="264" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="281" />
         <source>The list of settlement no. %1 is complete and can be uploaded.</source>
         <translation>结算号 %1 的结算清单完整，可以上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="273" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="290" />
         <source>Uploading the list of settlement no. %1…</source>
         <translation>正在上传结算号 %1 的结算清单…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="284" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="301" />
         <source>list no. %1</source>
         <translation>清单号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="287" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="304" />
         <source>Uploaded.</source>
         <translation>已上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="89" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="321" />
+        <source>Confirm the settlement list</source>
+        <translation>确认结算清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="322" />
+        <source>Confirm the uploaded list of settlement no. %1? A confirmed list is final and is not replaced by a new upload until it is withdrawn.</source>
+        <translation>确认结算单号 %1 已上传的结算清单吗？确认后清单即为最终版本，撤回之前不能重新上传替换。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="324" />
+        <source>&amp;Yes, confirm</source>
+        <translation>确认(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="326" />
+        <source>Withdraw the settlement list</source>
+        <translation>撤回结算清单</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="327" />
+        <source>Withdraw the uploaded list of settlement no. %1? It no longer counts until it is uploaded again.</source>
+        <translation>撤回结算单号 %1 已上传的结算清单吗？撤回后清单不再有效，须重新上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="329" />
+        <source>&amp;Yes, withdraw the list</source>
+        <translation>撤回(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="333" />
+        <source>&amp;No</source>
+        <translation>否(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="344" />
+        <source>Nothing was changed.</source>
+        <translation>未作任何修改。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="93" />
         <source>Settlement lists</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="110" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="115" />
         <source>Build and upload the selected list</source>
         <translation>生成并上传选中结算的清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="114" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="119" />
         <source>Medical record (病案首页): none chosen</source>
         <translation>病案首页：未选择</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="118" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="123" />
         <source>Medical record file…</source>
         <translation>选择病案首页文件…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="119" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="124" />
         <source>Check the list</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="120" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="125" />
         <source>Build and upload</source>
         <translation>生成并上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="140" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="153" />
         <source>Missing or wrong in the list:</source>
         <translation>清单缺少或有误的项目：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="142" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="155" />
         <source>Central quality control:</source>
         <translation>中心质控结果：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="165" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="182" />
         <source>%1 inpatient settlements</source>
         <translation>住院结算 %1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="169" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="186" />
         <source>The central system could not be asked; the upload states are unknown.</source>
         <translation>未能连上医保中心，清单上传状态未知。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="192" />
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="282" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="209" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="299" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="352" />
         <source>Settlement no. %1: %2</source>
         <translation>结算号 %1：%2</translation>
     </message>
@@ -2644,162 +2986,277 @@
 <context>
     <name>StayActionsDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="54" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="60" />
         <source>Stay %1: admission and discharge</source>
         <translation>住院 %1：出入院办理</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="57" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="63" />
         <source>Discharge (出院办理)</source>
         <translation>出院办理</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="58" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="64" />
         <source>Cancel the admission (入院撤销)</source>
         <translation>入院撤销</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="59" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="65" />
         <source>Cancel the discharge (出院撤销)</source>
         <translation>出院撤销</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="60" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="66" />
         <source>Withdraw uploaded fee lines (明细撤销)</source>
         <translation>明细撤销</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="62" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="67" />
+        <source>Change the admission (信息变更)</source>
+        <translation>信息变更</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="69" />
         <source>Stay %1</source>
         <translation>住院 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="70" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="77" />
         <source>1 Discharged on medical advice</source>
         <translation>1 医嘱离院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="70" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="77" />
         <source>2 Transferred on advice</source>
         <translation>2 医嘱转院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="71" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="78" />
         <source>3 To a community or township health centre</source>
         <translation>3 医嘱转社区卫生服务机构/乡镇卫生院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="72" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="79" />
         <source>4 Left against medical advice</source>
         <translation>4 非医嘱离院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="72" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="79" />
         <source>5 Died</source>
         <translation>5 死亡</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="73" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="80" />
         <source>9 Other</source>
         <translation>9 其他</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="77" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="84" />
         <source>Diagnosis codes, the main one first, separated by commas</source>
         <translation>诊断编码，主诊断在前，用逗号分隔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="78" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="85" />
         <source>Discharge</source>
         <translation>出院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="80" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="87" />
         <source>Discharge day</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="81" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="88" />
         <source>Way of leaving (离院方式)</source>
         <translation>离院方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="82" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="89" />
         <source>Discharge diagnoses</source>
         <translation>出院诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="85" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="92" />
         <source>0000: every uploaded line not yet settled</source>
         <translation>0000：所有已上传、未结算的明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="86" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="94" />
         <source>Uploaded fee lines</source>
         <translation>已上传的费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="88" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="96" />
         <source>Fee line serial no. (0000: all not settled)</source>
         <translation>费用明细流水号（0000：全部未结算明细）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="127" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="124" />
+        <source>Change of admission information (信息变更)</source>
+        <translation>住院信息变更</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="125" />
+        <source>Admission day</source>
+        <translation>入院日期</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="136" />
+        <source>Department code</source>
+        <translation>科室编码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="139" />
+        <source>Department name</source>
+        <translation>科室名称</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="149" />
+        <source>Codes, the main one first (replace all)</source>
+        <translation>诊断编码，主诊断在前（替换全部）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="152" />
+        <source>Unchanged</source>
+        <translation>不变更</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="158" />
+        <source>The patient's main condition, in words</source>
+        <translation>患者主要病情，用文字描述</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="161" />
+        <source>Department</source>
+        <translation>科室</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="162" />
+        <source>Bed</source>
+        <translation>床位</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="163" />
+        <source>Attending doctor</source>
+        <translation>主诊医师</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="164" />
+        <source>Diagnoses</source>
+        <translation>诊断</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="165" />
+        <source>&amp;Medical type</source>
+        <translation>医疗类别(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="166" />
+        <source>Main conditio&amp;n (主要病情描述)</source>
+        <translation>主要病情描述(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="177" />
+        <source>admission day %1</source>
+        <translation>入院日期 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="180" />
+        <source>department %1</source>
+        <translation>科室 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="182" />
+        <source>bed %1</source>
+        <translation>床位 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="184" />
+        <source>attending doctor %1</source>
+        <translation>主诊医师 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="187" />
+        <source>diagnoses %1</source>
+        <translation>诊断 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="189" />
+        <source>medical type %1</source>
+        <translation>医疗类别 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="191" />
+        <source>main condition %1</source>
+        <translation>主要病情描述 %1</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="224" />
         <source>Record the discharge of stay %1 on %2 (%3) at the insurance centre?</source>
         <translation>在医保中心为住院 %1 办理出院（出院日期 %2，%3）？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="131" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="228" />
         <source>Cancel the admission of stay %1 at the insurance centre? The stay can then no longer be settled.</source>
         <translation>在医保中心撤销住院 %1 的入院登记？撤销后该次住院不能再结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="134" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="231" />
+        <source>Change the admission of stay %1 at the insurance centre: %2?</source>
+        <translation>在医保中心变更就诊 %1 的住院信息：%2？</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="234" />
         <source>Cancel the discharge of stay %1? The stay is open again (its settlement must have been reversed first).</source>
         <translation>撤销住院 %1 的出院？撤销后恢复为在院（须先撤销其结算）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="137" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="237" />
         <source>every uploaded fee line not yet settled</source>
         <translation>所有已上传、未结算的费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="138" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="238" />
         <source>fee line %1</source>
         <translation>费用明细 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="139" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="239" />
         <source>Withdraw %1 of stay %2 at the insurance centre?</source>
         <translation>在医保中心撤销住院 %2 的%1？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="147" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="245" />
+        <source>Fill in what changes first (department, bed, doctor, diagnoses, medical type, main condition or the admission day).</source>
+        <translation>请先填写要变更的内容（科室、床位、医师、诊断、医疗类别、主要病情描述或入院日期）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="253" />
         <source>&amp;Yes, %1</source>
         <translation>是，%1(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="148" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="254" />
         <source>&amp;No</source>
         <translation>否(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="159" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="265" />
         <source>Nothing was sent.</source>
         <translation>未发送任何交易。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="162" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="268" />
         <source>Sending to the insurance centre…</source>
         <translation>正在发送到医保中心…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="171" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="277" />
         <source>%1: the insurance centre cannot be reached just now; it is kept and sent with the next sync.</source>
         <translation>%1：暂时连接不上医保中心，已保存，下次同步时自动发送。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="174" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="280" />
         <source>%1: done at the insurance centre.</source>
         <translation>%1：医保中心已办理。</translation>
     </message>
@@ -2947,7 +3404,7 @@
     <name>errors</name>
     <message>
         <location filename="../../hospital_client/app/errors.py" line="39" />
-        <location filename="../../hospital_client/errors.py" line="70" />
+        <location filename="../../hospital_client/errors.py" line="71" />
         <source>The operation was not completed.</source>
         <translation>操作未完成。</translation>
     </message>
@@ -3368,6 +3825,11 @@
         <translation>医保中心拒绝了清算申请：{reason}</translation>
     </message>
     <message>
+        <location filename="../../hospital_client/app/clearing.py" line="86" />
+        <source>The central system refused to withdraw the clearing application: {reason}</source>
+        <translation>医保中心拒绝撤销清算申请：{reason}</translation>
+    </message>
+    <message>
         <location filename="../../hospital_client/app/identification.py" line="53" />
         <source>The e-voucher can only be checked by the insurance centre, which cannot be reached now: ask for the ID card or social security card (checked against the roster on this desk).</source>
         <translation>医保电子凭证须由医保中心核验，现在连不上医保中心：请患者出示身份证或社保卡（按本机名册核对）。</translation>
@@ -3383,7 +3845,7 @@
         <translation>该患者在本次就诊日期内不能享受医保待遇：{state}（自 {begndate}{until}）。{reason}。未计算，未结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/review_context.py" line="39" />
+        <location filename="../../hospital_client/app/review_context.py" line="40" />
         <source>The override was not accepted: a supervisor must give a reason for a blocked rule of this bill.</source>
         <translation>放行未被接受：须由主管对本单被拦截的规则填写理由。</translation>
     </message>
@@ -3396,6 +3858,11 @@
         <location filename="../../hospital_client/app/settlement_list.py" line="71" />
         <source>The settlement list is incomplete ({count} problems, the first: {first}); complete the medical record and upload again.</source>
         <translation>结算清单不完整（{count} 处问题，第一处：{first}）；请补全病案首页后重新上传。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/settlement_list.py" line="86" />
+        <source>The central system refused the settlement list: {reason}</source>
+        <translation>医保中心拒绝了该结算清单：{reason}</translation>
     </message>
     <message>
         <location filename="../../hospital_client/app/outpatient.py" line="71" />
@@ -3416,6 +3883,26 @@
         <location filename="../../hospital_client/store/mid_stay.py" line="31" />
         <source>This settlement is one period of a stay settled in periods (mid-stay settlement) and a later period is in force: reverse the later period first.</source>
         <translation>此结算是中途结算住院的其中一期，其后一期结算仍有效：须先撤销后一期结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/outpatient_filings.py" line="45" />
+        <source>The chronic disease filing is incomplete or wrong; check the disease code, the dates and the filing number.</source>
+        <translation>门诊慢特病备案信息不完整或有误，请核对病种编码、日期和备案流水号。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/outpatient_filings.py" line="54" />
+        <source>The insurance centre refused the {transaction}: {err_msg}</source>
+        <translation>医保中心拒绝了{transaction}：{err_msg}</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/central/store_unavailable.py" line="24" />
+        <source>The central database cannot be reached at the moment; try again later.</source>
+        <translation>中心数据库暂时无法连接，请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/central/claim_cache.py" line="49" />
+        <source>The queued settlements could not be stored together; they are adjudicated again one by one.</source>
+        <translation>排队结算未能一并保存，正逐笔重新审核。</translation>
     </message>
 </context>
 <context>
@@ -3659,6 +4146,11 @@
         <location filename="../../hospital_client/ui/messages.py" line="160" />
         <source>Batch upload</source>
         <translation>批量上传</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/messages.py" line="160" />
+        <source>Discharge (2402)</source>
+        <translation>出院办理（2402）</translation>
     </message>
     <message>
         <location filename="../../hospital_client/ui/messages.py" line="161" />

@@ -149,12 +149,13 @@ class Server:
         return dict(json.loads(out))
 
 
-def start_server(db: Path | str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """Start `central serve` for db on port (its output appended to log_path); return once /health answers."""
+def start_server(db: Path | str, port: int, log_path: Path, *options: str) -> subprocess.Popen[bytes]:
+    """Start `central serve` for db on port (its output appended to log_path; ``options``: more
+    `serve` options, e.g. --bench-sink); return once /health answers."""
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "hospital_client.central", "serve", "--db", str(db), "--host", "127.0.0.1",
-             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+             "--port", str(port), *options], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 30
     while True:
         if proc.poll() is not None:

@@ -5,10 +5,15 @@ away), stopped at the end of the session.
 
 initdb refuses to run as root: as root, the server runs as the unprivileged ``postgres`` system
 user (made by Debian's postgresql-common; created here with useradd when missing) through
-``runuser``, and owns its data folder. That folder is then a fresh one in the system temp dir
-(/tmp, which every user can reach), named from the session's: pytest keeps
-/tmp/pytest-of-root at mode 0700 and resets it whenever another session starts, which would cut
-the server off from its files mid-session. It is deleted when the cluster stops.
+``runuser``, and owns its data folder. The cluster's folder is a fresh one in the system temp dir
+(/tmp, which every user can reach), named from the session's (pytest keeps /tmp/pytest-of-root at
+mode 0700 and resets it whenever another session starts, which would cut the server off from its
+files mid-session); the session's temp dir holds a note of where. It is deleted when the cluster
+stops.
+
+A run killed outright (SIGKILL, a lost terminal) cannot stop its cluster: the folder records its
+owner (``owner.txt``: the pid and start time of the process that made it), and every new cluster
+first stops and removes those whose owner is gone (``reap_stale_clusters``).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -29,6 +35,8 @@ import psycopg
 
 SUPERUSER = "central"
 SERVER_USER = "postgres"
+FOLDER_PREFIX = "hospital-client-pg-"
+OWNER_FILE = "owner.txt"
 
 
 def find_bin_dir() -> Path | None:
@@ -101,6 +109,62 @@ class PgCluster:
         return self.url(name)
 
 
+def _process_start(pid: int) -> str | None:
+    """The start time (clock ticks after boot) of a live process, or None when there is none (a
+    zombie counts as gone). Compared with the recorded one, it tells a reused pid apart."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _record_owner(root: Path) -> None:
+    (root / OWNER_FILE).write_text(f"{os.getpid()} {_process_start(os.getpid())}\n", encoding="utf-8")
+
+
+def owner_alive(root: Path) -> bool | None:
+    """Whether the process that made the cluster in ``root`` still runs (None: no owner recorded)."""
+    try:
+        pid, start = (root / OWNER_FILE).read_text(encoding="utf-8").split()
+    except (FileNotFoundError, ValueError):
+        return None
+    return _process_start(int(pid)) == start
+
+
+def _postmaster(data: Path) -> int | None:
+    """The pid of the server running on ``data`` (postmaster.pid, checked against the process's
+    command line), or None."""
+    try:
+        pid = int((data / "postmaster.pid").read_text(encoding="utf-8").split()[0])
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+        return None
+    return pid if str(data).encode() in command and _process_start(pid) is not None else None
+
+
+def reap_stale_clusters(base: Path | None = None) -> list[Path]:
+    """Stop (immediate shutdown) and remove the throwaway clusters under ``base`` (the system temp
+    dir) whose owner process is gone; returns their folders. Clusters of live runs, and folders
+    without an owner record (still being made, or made by an older version), are left alone."""
+    reaped = []
+    for root in sorted(Path(base or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*")):
+        if not root.is_dir() or owner_alive(root) is not False:
+            continue
+        pid = _postmaster(root / "data")
+        if pid is not None:
+            os.kill(pid, signal.SIGQUIT)  # PostgreSQL's immediate shutdown
+            deadline = time.monotonic() + 10
+            while _process_start(pid) is not None and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _process_start(pid) is not None:
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(root, ignore_errors=True)
+        reaped.append(root)
+    return reaped
+
+
 @contextlib.contextmanager
 def throwaway_cluster(tmp: Path, *, durable: bool = False) -> Iterator[PgCluster]:
     """initdb a cluster under ``tmp``, start it, stop it at the end. ``durable``: an acknowledged
@@ -108,15 +172,14 @@ def throwaway_cluster(tmp: Path, *, durable: bool = False) -> Iterator[PgCluster
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL is not installed (scripts/bootstrap.sh installs Debian's postgresql as root)")
+    reap_stale_clusters()
     user = _server_user()
-    if user is None:
-        root = tmp / "pg"
-        root.mkdir()
-    else:
-        root = Path(tempfile.mkdtemp(prefix=f"hospital-client-pg-{tmp.parent.name}-{tmp.name}-"))
+    root = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{tmp.parent.name}-{tmp.name}-"))
+    _record_owner(root)
+    if user is not None:
         entry = pwd.getpwnam(user)
         os.chown(root, entry.pw_uid, entry.pw_gid)
-        (tmp / "pg-data-folder.txt").write_text(f"{root}\n", encoding="utf-8")
+    (tmp / "pg-data-folder.txt").write_text(f"{root}\n", encoding="utf-8")
     data = root / "data"
     cluster = PgCluster(bin_dir, data, _free_port(), user, durable)
     try:
@@ -139,5 +202,4 @@ def throwaway_cluster(tmp: Path, *, durable: bool = False) -> Iterator[PgCluster
         finally:
             cluster.stop("immediate")
     finally:
-        if user is not None:
-            shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)

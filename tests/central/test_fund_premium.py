@@ -118,3 +118,53 @@ def test_statement_as_excel(year: SeededYear, tmp_path: Path) -> None:
     rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
     [transfer] = [r for r in rows if r[0] == "应划拨承办机构"]
     assert Decimal(str(transfer[2])).quantize(Decimal("0.01")) == Decimal(result["transfer"]) == Decimal("43586.87")
+
+
+def test_a_recorded_premium_is_used_and_the_latest_record_counts(year: SeededYear) -> None:
+    db = str(year.db)
+    code, out = run_cli("fund", "premium-set", "--db", db, "--year", "2026", "--amount", "44116.26", "--insurer",
+                        "INSA", "--note", "合同 2026-01", "--json")
+    assert code == 0
+    first = json.loads(out)
+    assert (first["insurer"], first["year"], first["premium"], first["other_costs"], first["note"]) == (
+        "INSA", 2026, "44116.26", "0.00", "合同 2026-01")
+    full = premium(db, "--insurer", "INSA")
+    assert (full["premium"], full["rule"], full["transfer"]) == ("44116.26", "full_premium", "44116.26")
+    assert full["premium_source"]["recorded"] is True and full["premium_source"]["note"] == "合同 2026-01"
+    # recorded again (a corrected contract): the later record counts, with its other costs
+    assert run_cli("fund", "premium-set", "--db", db, "--year", "2026", "--amount", "44116.27", "--insurer", "INSA",
+                   "--other-costs", "1200.50")[0] == 0
+    short = premium(db, "--insurer", "INSA")
+    assert (short["premium"], short["rule"], short["working_fee"], short["transfer"], short["other_costs"]) == (
+        "44116.27", "paid_plus_working_fee", "1676.42", "43586.87", "1200.50")
+    # the command line still wins
+    given = premium(db, "--insurer", "INSA", "--premium", "30000")
+    assert (given["premium"], given["other_costs"], given["premium_source"]["recorded"]) == ("30000.00", "0.00", False)
+    code, out = run_cli("fund", "premium-list", "--db", db, "--year", "2026", "--json")
+    assert code == 0
+    assert [(r["insurer"], r["premium"], r["other_costs"]) for r in json.loads(out)] == [
+        ("INSA", "44116.26", "0.00"), ("INSA", "44116.27", "1200.50")]
+    # INSB has none recorded
+    code, _ = run_cli("fund", "premium", "--db", db, "--year", "2026", "--insurer", "INSB")
+    assert code == 2
+
+
+def test_the_regions_one_contract_without_insurers(central_db: tuple[Path | str, dict[str, str]],
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(central_db[0])
+    code, _ = run_cli("fund", "premium", "--db", db, "--year", "2026")
+    err = capsys.readouterr().err
+    assert code == 2 and "no premium recorded for the region's contract of 2026" in err and "premium-set" in err
+    assert run_cli("fund", "premium-set", "--db", db, "--year", "2026", "--amount", "145891300.00")[0] == 0
+    result = premium(db)
+    assert (result["insurer"], result["premium"], result["paid"]["total"], result["next_year_adjustment"]["direction"]
+            ) == (None, "145891300.00", "0.00", "lower")
+    code, out = run_cli("fund", "premium-list", "--db", db)
+    assert code == 0 and "2026  (region)" in out and "145891300.00" in out
+    for bad in (("--amount", "0"), ("--amount", "1.234"), ("--amount", "100", "--other-costs", "-1"),
+                ("--amount", "100", "--insurer", "NOPE")):
+        code, _ = run_cli("fund", "premium-set", "--db", db, "--year", "2026", *bad)
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and "Traceback" not in err, (bad, err)
+    code, out = run_cli("fund", "premium-list", "--db", db, "--json")
+    assert len(json.loads(out)) == 1

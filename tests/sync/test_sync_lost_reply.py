@@ -4,19 +4,15 @@ encounter is locked while its settlement or reversal is in flight ("结算进行
 
 from __future__ import annotations
 
-import dataclasses
-import random
-import re
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 from central_helpers import roster, roster_ytd
+from lost_reply_drill import INFNO, MSGID, WAIT, Faults, field, quick, settle_each, shuffled_fates
 from sync_helpers import (
-    FAST,
     SITE_A,
     FaultProxy,
     central_db,
@@ -30,52 +26,11 @@ from sync_helpers import (
 from hospital_client import protocol as p
 from hospital_client import store
 from hospital_client.app import sync_usecases as su
-from hospital_client.sync.drain import DrainSettings, drain
 from hospital_client.sync.errors import ReversalInProgress, SettlementInProgress
 
 PERSONS = sorted(roster())
-# One quick retry, as a desk on a bad line would have; a reply that does not come within the
-# online wait is lost.
-QUICK = dataclasses.replace(FAST, attempts=2, backoff_initial=0.01, backoff_max=0.02, jitter=0.01, read_timeout=2.0)
-WAIT = 0.4
-_INFNO = re.compile(rb'"infno":"(\d{4})"')
-_MSGID = re.compile(rb'"msgid":"([0-9A-Za-z]{30})"')
-_MDTRT = re.compile(rb'"mdtrt_id":"([^"]+)"')
-_RETRY = {"drop": "drop", "lose": "lose", "late": "lose"}  # what a retry of the same message meets
-
-
-def _field(pattern: re.Pattern[bytes], body: bytes) -> bytes:
-    found = pattern.search(body)
-    return found.group(1) if found else b""
-
-
-class Faults:
-    """The proxy's choice per POST: the first 2304 of each stay meets its planned fault (every retry
-    of that message too), a 2304 sent again under a new msgid passes; now and then a 5203 reply is
-    dropped as well."""
-
-    def __init__(self, plan: list[str], seed: int) -> None:
-        self.plan = plan
-        self.random = random.Random(seed)
-        self.by_msgid: dict[bytes, str] = {}
-        self.stays: set[bytes] = set()
-        self.counts: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    def __call__(self, body: bytes) -> str:
-        infno, msgid = _field(_INFNO, body), _field(_MSGID, body)
-        with self.lock:
-            if msgid in self.by_msgid:
-                return _RETRY.get(self.by_msgid[msgid].split(":")[0], "pass")
-            fate = "pass"
-            if infno == b"2304" and (stay := _field(_MDTRT, body)) not in self.stays:
-                self.stays.add(stay)
-                fate = self.plan.pop(0) if self.plan else "pass"
-            elif infno == b"5203" and self.random.random() < 0.03:
-                fate = "drop"
-            self.by_msgid[msgid] = fate
-            self.counts[f"{infno.decode()} {fate}"] += 1
-            return fate
+# One quick retry, as a desk on a bad line would have.
+QUICK = quick(attempts=2)
 
 
 def test_200_lost_replies_after_the_central_commit_settle_each_stay_once(tmp_path: Path) -> None:
@@ -84,26 +39,18 @@ def test_200_lost_replies_after_the_central_commit_settle_each_stay_once(tmp_pat
     now and then the 5203 reply is lost as well (the stay then waits for the next sync). Every stay
     ends with one settlement at the central system and one final entry in the journal, and no
     person's accumulators count a stay twice. (A request lost on the way there: the test below.)"""
-    fates = ["drop"] * 185 + ["delay:0.6"] * 15
-    random.Random(2601).shuffle(fates)
-    faults = Faults(list(fates), seed=5203)
+    fates = shuffled_fates(185, 15, "0.6", seed=2601)
+    faults = Faults(b"2304", list(fates), seed=5203)
     started = time.monotonic()
     with central_db(tmp_path / "central") as central:
         db = ready_desk(tmp_path, central, SITE_A)
         clerk = operator(db)
         site = site_config(central)
-        outcomes: Counter[str] = Counter()
         with FaultProxy(central.url, secret=central.secrets[SITE_A], chooser=faults) as proxy, \
                 client_for(central, SITE_A, url=proxy.url, settings=QUICK) as client:
-            for n, _fate in enumerate(fates):
-                request = desk_request(PERSONS[n % len(PERSONS)], f"MDT-LOST-{n:03d}")
-                online = su.settle_online(db, site, clerk, request, client=client, wait=WAIT)
-                outcomes[online.state] += 1
-                if not online.final:  # waiting for the next sync, as the desk's background sync does
-                    report = drain(db, client, settings=DrainSettings(result_wait=10, poll_initial=0.02))
-                    assert report.ok and report.parked == 0, report
-            report = drain(db, client, settings=DrainSettings(result_wait=10, poll_initial=0.02))
-            assert report.ok and report.parked == 0 and report.still_queued == 0, report
+            outcomes = settle_each(len(fates), lambda n: su.settle_online(
+                db, site, clerk, desk_request(PERSONS[n % len(PERSONS)], f"MDT-LOST-{n:03d}"), client=client,
+                wait=WAIT), db, client)
         assert faults.counts["2304 drop"] == 185 and faults.counts["2304 delay:0.6"] == 15
         assert faults.counts["2304 pass"] == 0 and faults.counts["2601 pass"] == 0  # each one found by 5203
         assert outcomes["final"] + outcomes["provisional"] == 200 and outcomes["final"] >= 180
@@ -132,7 +79,7 @@ def test_200_lost_replies_after_the_central_commit_settle_each_stay_once(tmp_pat
 def test_a_request_lost_on_the_way_is_fenced_and_its_late_copy_never_settles(tmp_path: Path) -> None:
     """The 2304 reaches the central system only after the desk gave up: 5203 finds nothing, 2601
     fences the msgid, the desk settles again with a new msgid; the late copy is refused (2004)."""
-    faults = Faults(["late:1.0"], seed=1)
+    faults = Faults(b"2304", ["late:1.0"], seed=1)
     with central_db(tmp_path / "central") as central:
         db = ready_desk(tmp_path, central, SITE_A)
         with FaultProxy(central.url, secret=central.secrets[SITE_A], chooser=faults) as proxy, \
@@ -151,7 +98,7 @@ def test_a_request_lost_on_the_way_is_fenced_and_its_late_copy_never_settles(tmp
 
 
 def test_a_settlement_or_reversal_in_flight_is_locked(tmp_path: Path) -> None:
-    faults = Faults(["delay:1.5"], seed=2)
+    faults = Faults(b"2304", ["delay:1.5"], seed=2)
     with central_db(tmp_path / "central") as central:
         db = ready_desk(tmp_path, central, SITE_A)
         other = store.open_database(db.path)  # the second attempt: another window of the same desk
@@ -171,7 +118,7 @@ def test_a_settlement_or_reversal_in_flight_is_locked(tmp_path: Path) -> None:
                 su.reverse_online(other, clerk, 1, "重结", client=None)
             first.join()
             assert results[0].final
-            slow = Faults([], seed=3)
+            slow = Faults(b"2304", [], seed=3)
             proxy.chooser = lambda body: "delay:1.5" if b'"infno":"2305"' in body else slow(body)
             reversal = threading.Thread(target=lambda: results.append(
                 su.reverse_online(db, clerk, 1, "重结", client=client, wait=3.0)))
@@ -202,8 +149,8 @@ def test_a_reversal_whose_reply_is_lost_is_found_and_recorded_once(tmp_path: Pat
             dropped: list[bytes] = []
 
             def choose(body: bytes) -> str:
-                if _field(_INFNO, body) == b"2305":
-                    dropped.append(_field(_MSGID, body))
+                if field(INFNO, body) == b"2305":
+                    dropped.append(field(MSGID, body))
                     return "drop"
                 return "pass"
 
@@ -233,10 +180,10 @@ def _race(tmp_path: Path, *, fence: bool) -> tuple[su.OnlineOutcome, list[int], 
                 client_for(central, SITE_A, url=proxy.url, settings=QUICK) as client:
 
             def choose(body: bytes) -> str:
-                infno = _field(_INFNO, body)
+                infno = field(INFNO, body)
                 if infno == b"2304" and not held:
                     held.append(body)
-                if infno == b"2304" and _field(_MSGID, body) == _field(_MSGID, held[0]):
+                if infno == b"2304" and field(MSGID, body) == field(MSGID, held[0]):
                     return "lose"  # every attempt of the first message: held back
                 if infno == b"2601":  # the original arrives just now, before the 2601
                     late.append(proxy.forward(p.signed_headers(SITE_A, central.secrets[SITE_A], held[0]),
@@ -249,10 +196,6 @@ def _race(tmp_path: Path, *, fence: bool) -> tuple[su.OnlineOutcome, list[int], 
             online = su.settle_online(db, site_config(central), operator(db),
                                       desk_request(PERSONS[9], "MDT-RACE-1"), client=client, wait=WAIT)
             proxy.chooser = proxy.rewrite = None
-            if not fence:
-                [message] = store.outbox.list_messages(db)
-                store.outbox.requeue(db, message.id, operator="it")
-                drain(db, client, settings=DrainSettings(result_wait=10, poll_initial=0.02))
         return online, late, central.settlements(SITE_A), db
     finally:
         central_cm.__exit__(None, None, None)
@@ -267,16 +210,19 @@ def test_an_original_arriving_after_the_5203_is_refused_and_the_stay_settles_onc
     db.close()
 
 
-def test_without_the_fence_an_undone_original_is_parked_never_final(tmp_path: Path) -> None:
+def test_without_the_fence_an_undone_original_is_settled_again_once(tmp_path: Path) -> None:
     """A central system whose 5203 does not fence: the late 2304 takes effect and 2601 reverses it.
-    The desk parks the entry with that reason (nothing in force, nothing charged twice), and a retry
-    of the parked message never records the reversed settlement as final."""
+    The desk sends the stay again and the central system settles it anew under its local id: one
+    settlement in force, the journal entry final against it (more 2601 answers:
+    test_sync_lost_reply_correction.py)."""
     online, late, held, db = _race(tmp_path, fence=False)
-    assert late == [200] and not online.final and online.central_status == "rejected" and "冲正" in online.reason
-    [settlement] = held
-    assert settlement["reversed"] is not None and settlement["reversed"]["local_id"].startswith("2601:")
+    assert late == [200] and online.final, online.reason
+    local_id = online.outcome.committed.local_id
+    by_key = {s["local_id"]: s for s in held}
+    assert by_key[str(local_id)]["reversed"]["local_id"].startswith("2601:")
+    assert by_key[f"{local_id}/2"]["reversed"] is None and len(by_key) == 2
     [message] = store.outbox.list_messages(db)
-    assert message.status == "rejected" and "冲正" in message.last_error  # parked again after the retry
-    assert store.reconcile.remote_result(db, message.local_id) is None  # never final against it
-    assert [e.state for e in store.journal.list_entries(db)] == ["provisional"]
+    assert message.status in ("accepted", "adjusted")
+    assert store.reconcile.remote_result(db, local_id)["central_id"] == by_key[f"{local_id}/2"]["setl_id"]
+    assert [e.state for e in store.journal.list_entries(db)] == ["final"]
     db.close()

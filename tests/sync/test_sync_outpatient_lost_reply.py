@@ -5,40 +5,27 @@ and settles again, exactly as for 2304; the clerk only waits. A visit in flight 
 
 from __future__ import annotations
 
-import dataclasses
-import random
-import re
 import threading
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sync_helpers import FAST, Central, FaultProxy, central_db, client_for, operator, ready_desk, site_config
+from lost_reply_drill import INFNO, WAIT, Faults, field, quick, settle_each, shuffled_fates
+from sync_helpers import Central, FaultProxy, central_db, client_for, operator, ready_desk, site_config
 
 from hospital_client import credentials, store
 from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk
 from hospital_client.app.outpatient import VisitInput, parse_visit
 from hospital_client.store.operators import Operator
-from hospital_client.sync.drain import DrainSettings, drain
 from hospital_client.sync.errors import SettlementInProgress
 
-# A reply that does not come within the online wait is lost (no retry: the drill is about what follows).
-QUICK = dataclasses.replace(FAST, attempts=1, backoff_initial=0.01, backoff_max=0.02, jitter=0.01, read_timeout=2.0)
-WAIT = 0.4
+# No retry: the drill is about what follows a lost reply.
+QUICK = quick(attempts=1)
 PERSONS = [f"DEMO9901000000{n:02d}" for n in range(12, 24)]
-_INFNO = re.compile(rb'"infno":"(\d{4})"')
-_MSGID = re.compile(rb'"msgid":"([0-9A-Za-z]{30})"')
-_MDTRT = re.compile(rb'"mdtrt_id":"([^"]+)"')
-_RETRY = {"drop": "drop", "lose": "lose", "late": "lose"}  # what a retry of the same message meets
-
-
-def _field(pattern: re.Pattern[bytes], body: bytes) -> bytes:
-    found = pattern.search(body)
-    return found.group(1) if found else b""
 
 
 def visit(psn_no: str, n: int) -> VisitInput:
@@ -49,34 +36,6 @@ def visit(psn_no: str, n: int) -> VisitInput:
                         "fees": [{"med_list_codg": "XA10ABP052B001010100022", "name": "胰岛素注射液",
                                   "pric": "16.50", "cnt": str(cnt),
                                   "det_item_fee_sumamt": f"{cents // 100}.{cents % 100:02d}"}]})
-
-
-class Faults:
-    """The first 2207 of each visit meets its planned fault (every retry of that message too); a
-    2207 sent again under a new msgid passes; now and then a 5203 reply is dropped as well."""
-
-    def __init__(self, plan: list[str], seed: int) -> None:
-        self.plan = plan
-        self.random = random.Random(seed)
-        self.by_msgid: dict[bytes, str] = {}
-        self.visits: set[bytes] = set()
-        self.counts: Counter[str] = Counter()
-        self.lock = threading.Lock()
-
-    def __call__(self, body: bytes) -> str:
-        infno, msgid = _field(_INFNO, body), _field(_MSGID, body)
-        with self.lock:
-            if msgid in self.by_msgid:
-                return _RETRY.get(self.by_msgid[msgid].split(":")[0], "pass")
-            fate = "pass"
-            if infno == b"2207" and (mdtrt := _field(_MDTRT, body)) not in self.visits:
-                self.visits.add(mdtrt)
-                fate = self.plan.pop(0) if self.plan else "pass"
-            elif infno == b"5203" and self.random.random() < 0.03:
-                fate = "drop"
-            self.by_msgid[msgid] = fate
-            self.counts[f"{infno.decode()} {fate}"] += 1
-            return fate
 
 
 def _desk(tmp_path: Path, central: Central) -> tuple[Desk, Operator, str]:
@@ -100,26 +59,17 @@ def test_200_lost_2207_replies_settle_each_visit_once(tmp_path: Path, central: C
     reply too late for the wait; now and then the 5203 reply is lost as well (the visit then waits
     for the next sync). Every visit ends with one settlement at the central system and one final
     entry in the journal, never charged twice; nobody did anything but wait."""
-    fates = ["drop"] * 185 + ["delay:0.5"] * 15
-    random.Random(2207).shuffle(fates)
-    faults = Faults(list(fates), seed=2601)
+    fates = shuffled_fates(185, 15, "0.5", seed=2207)
+    faults = Faults(b"2207", list(fates), seed=2601)
     started = time.monotonic()
     desk, clerk, code = _desk(tmp_path, central)
-    outcomes: Counter[str] = Counter()
     try:
         with FaultProxy(central.url, secret=central.secrets[code], chooser=faults) as proxy, \
                 client_for(central, code, url=proxy.url, settings=QUICK) as client:
             desk.use_central_client(client)
             op = desk.outpatient()
-            settings = DrainSettings(result_wait=10, poll_initial=0.02)
-            for n in range(len(fates)):
-                online = op.settle(clerk, visit(PERSONS[n % len(PERSONS)], n), wait=WAIT)
-                outcomes[online.state] += 1
-                if not online.final:  # waiting for the next sync, as the desk's background sync does
-                    report = drain(desk.db(), client, settings=settings)
-                    assert report.ok and report.parked == 0, report
-            report = drain(desk.db(), client, settings=settings)
-            assert report.ok and report.parked == 0 and report.still_queued == 0, report
+            outcomes = settle_each(len(fates), lambda n: op.settle(clerk, visit(PERSONS[n % len(PERSONS)], n),
+                                                                   wait=WAIT), desk.db(), client)
         assert faults.counts["2207 drop"] == 185 and faults.counts["2207 delay:0.5"] == 15
         assert faults.counts["2207 pass"] == 0 and faults.counts["2601 pass"] == 0  # each one found by 5203
         assert outcomes["final"] + outcomes["provisional"] == 200 and outcomes["final"] >= 180
@@ -153,7 +103,7 @@ def test_a_2207_lost_on_the_way_is_fenced_and_the_visit_settles_once(tmp_path: P
     """The 2207 reaches the central system only after the desk gave up: 5203 (fence) finds nothing,
     2601 with ``oinfno`` 2207 answers voided, the desk sends the visit again under a new msgid; the
     late copy is refused."""
-    faults = Faults(["late:1.0"], seed=1)
+    faults = Faults(b"2207", ["late:1.0"], seed=1)
     desk, clerk, code = _desk(tmp_path, central)
     try:
         with FaultProxy(central.url, secret=central.secrets[code], chooser=faults) as proxy, \
@@ -167,7 +117,7 @@ def test_a_2207_lost_on_the_way_is_fenced_and_the_visit_settles_once(tmp_path: P
         assert store.outbox.msgid_in_force(desk.db(), message) != message.msgid
         assert [s["local_id"] for s in central.settlements(code)] == [str(online.outcome.committed.local_id)]
         assert faults.counts["2601 pass"] == 1 and faults.counts["2207 late:1.0"] == 1
-        corrections = [b for _h, b in proxy.captured if _field(_INFNO, b) == b"2601"]
+        corrections = [b for _h, b in proxy.captured if field(INFNO, b) == b"2601"]
         assert len(corrections) == 1 and b'"oinfno":"2207"' in corrections[0]
     finally:
         desk.close_sync()

@@ -1,16 +1,18 @@
 """The fund administrator's statements (the commercial insurer or the 医保中心 running the central
 system), `hospital-client central fund ...` (docs/operations.md):
 
-    common.py     periods, fund and insurance-type names, the insurer of a settlement, input errors
+    common.py     periods, fund and insurance-type names, which insurer covers what when, input errors
     document.py   a statement as titled tables: JSON, Excel (openpyxl) and the HTML its PDF prints
-    insurers.py   insurers and the (region, insurance type) pairs each covers (独立核算)
+    insurers.py   insurers and the (region, insurance type) pairs each covers, for a term (独立核算)
     monthly.py    徐州: a hospital's monthly statement of the 大病保险 it advanced, true-ups included
     income.py     money into the funds: entered, or imported from CSV/XLSX
     quarterly.py  安徽: the quarterly publication of fund income and expenditure
-    premium.py    惠州: the premium settlement of the insurer's contract (95% / 4% / 105%)
+    premium.py    惠州: the contract's premium (recorded) and its settlement (95% / 4% / 105%)
     commands.py   the argparse wiring (central/cli.py adds it under `central fund`)
 
-Everything is read through the ``CentralStore`` Protocol. Figures are Decimal, to the fen.
+Everything is read through the ``CentralStore`` Protocol, summed in the database (GROUP BY,
+central/fund_queries.py): a province's year is never read row by row; only a hospital's monthly
+statement reads its lines, narrow. Figures are Decimal, to the fen.
 Events are booked by the central system's own time: a settlement in the month it was adjudicated
 (made final), a reversal in the month it was processed, a true-up in the month it was applied, so
 a month that has ended never changes.

@@ -1,13 +1,15 @@
 """`central fund ...`: the fund administrator's commands (docs/operations.md).
 
-    central fund insurer add   --db DB --code CODE --name NAME --cover REGION:INSUTYPE [--cover ...]
+    central fund insurer add   --db DB --code CODE --name NAME --cover REGION:INSUTYPE[:FROM[:TO]] [--cover ...]
     central fund insurer list  --db DB [--json]
     central fund income add    --db DB --date DAY --fund F --kind K --amount YUAN --admdvs R --insutype T [--note N]
     central fund income import FILE --db DB [--json]
     central fund income list   --db DB --from DAY --to DAY [--json]
     central fund monthly       --db DB --month YYYY-MM [--site CODE] [--insurer CODE] [--json] [--xlsx OUT] [--pdf OUT]
     central fund quarterly     --db DB --quarter YYYYQn [--insurer CODE] [--json] [--xlsx OUT] [--pdf OUT]
-    central fund premium       --db DB --year Y --premium YUAN [--other-costs YUAN] [--insurer CODE] [--json] ...
+    central fund premium-set   --db DB --year Y --amount YUAN [--other-costs YUAN] [--insurer CODE] [--note N] [--json]
+    central fund premium-list  --db DB [--year Y] [--json]
+    central fund premium       --db DB --year Y [--premium YUAN] [--other-costs YUAN] [--insurer CODE] [--json] ...
 
 central/cli.py adds them, passing its store opener and error handling; the PDF printer (Qt, so
 in the ui layer) is handed in by whoever builds the parser (``args.pdf_writer``): `hospital-client
@@ -29,9 +31,9 @@ from ..store import CentralStore
 from .common import FUNDS, FundInputError, check_year, month_period, parse_amount, quarter_period
 from .document import Document, documents_html, write_xlsx
 from .income import KINDS, add_income, import_income, income_dict, income_row
-from .insurers import add_insurer, insurer_dict
+from .insurers import add_insurer, insurer_dict, term_text
 from .monthly import monthly_documents, monthly_statements
-from .premium import premium_documents, premium_settlement
+from .premium import premium_dict, premium_documents, premium_settlement, record_premium
 from .quarterly import quarterly_documents, quarterly_publication
 
 PdfWriter = Callable[[Path, str], Path]
@@ -88,20 +90,19 @@ def _insurer_add(kit: Kit, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(data)
     else:
-        covers = ", ".join(f"{c['admdvs']}:{c['insutype']}" for c in data["covers"]) or "nothing"
+        covers = ", ".join(term_text(c) for c in insurer.covers) or "nothing"
         print(f"insurer {data['code']} ({data['name']}) covers {covers}")
     return 0
 
 
 def _insurer_list(kit: Kit, args: argparse.Namespace) -> int:
     with _Opened(kit, args.db) as store:
-        rows = [insurer_dict(i) for i in store.list_insurers()]
+        insurers = store.list_insurers()
     if args.json:
-        _print_json(rows)
+        _print_json([insurer_dict(i) for i in insurers])
     else:
-        for row in rows:
-            covers = ", ".join(f"{c['admdvs']}:{c['insutype']}" for c in row["covers"]) or "-"
-            print(f"{row['code']}  {row['name']}  {covers}")
+        for i in insurers:
+            print(f"{i.code}  {i.name}  {', '.join(term_text(c) for c in i.covers) or '-'}")
     return 0
 
 
@@ -189,10 +190,39 @@ def _quarterly(kit: Kit, args: argparse.Namespace) -> int:
     return 0
 
 
+def _premium_set(kit: Kit, args: argparse.Namespace) -> int:
+    year = check_year(args.year)
+    amount = parse_amount(args.amount, "--amount", positive=True)
+    other = parse_amount(args.other_costs, "--other-costs")
+    with _Opened(kit, args.db) as store:
+        record = record_premium(store, year, amount, insurer=args.insurer, other_costs=other, note=args.note or "",
+                                at=_now())
+    data = premium_dict(record)
+    if args.json:
+        _print_json(data)
+    else:
+        print(f"{data['year']}  {data['insurer'] or '(region)'}  premium {data['premium']}  "
+              f"other costs {data['other_costs']}  recorded {data['recorded_at']}")
+    return 0
+
+
+def _premium_list(kit: Kit, args: argparse.Namespace) -> int:
+    year = None if args.year is None else check_year(args.year)
+    with _Opened(kit, args.db) as store:
+        rows = [premium_dict(r) for r in store.contract_premiums(year)]
+    if args.json:
+        _print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['year']}  {r['insurer'] or '(region)':<8} premium {r['premium']:>16}  other costs "
+                  f"{r['other_costs']:>12}  recorded {r['recorded_at']}  {r['note']}")
+    return 0
+
+
 def _premium(kit: Kit, args: argparse.Namespace) -> int:
     year = check_year(args.year)
-    premium = parse_amount(args.premium, "--premium", positive=True)
-    other = parse_amount(args.other_costs, "--other-costs")
+    premium = None if args.premium is None else parse_amount(args.premium, "--premium", positive=True)
+    other = None if args.other_costs is None else parse_amount(args.other_costs, "--other-costs")
     with _Opened(kit, args.db) as store:
         result = premium_settlement(store, year, premium, insurer=args.insurer, other_costs=other)
     written = _write(args, premium_documents(result, _now()))
@@ -242,8 +272,9 @@ def add_fund_commands(sub: Any, kit: Kit) -> None:
     p = leaf(insurer_sub, "add", "add an insurer, or replace its name and covers", _insurer_add)
     p.add_argument("--code", required=True, help="the insurer's code (letters, digits, - or _)")
     p.add_argument("--name", required=True, help="the insurer's name")
-    p.add_argument("--cover", action="append", default=[], metavar="REGION:INSUTYPE",
-                   help="a region (6 digits) and insurance type (3 digits) it covers; repeat for more")
+    p.add_argument("--cover", action="append", default=[], metavar="REGION:INSUTYPE[:FROM[:TO]]",
+                   help="a region (6 digits) and insurance type (3 digits) it covers, optionally from a day "
+                        "to a day (YYYY-MM-DD, both included; empty: open); repeat for more")
     p.add_argument("--json", action="store_true")
     p = leaf(insurer_sub, "list", "list the insurers and what they cover", _insurer_list)
     p.add_argument("--json", action="store_true")
@@ -276,10 +307,25 @@ def add_fund_commands(sub: Any, kit: Kit) -> None:
     p.add_argument("--quarter", required=True, metavar="YYYYQn")
     p.add_argument("--insurer", help="that insurer's separate account only")
     _outputs(p)
-    p = leaf(fund_sub, "premium", "惠州: the premium settlement of the insurer's contract for a year", _premium)
+    p = leaf(fund_sub, "premium-set", "record the premium (保费总额) of an insurer's contract for a year",
+             _premium_set)
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--premium", required=True, metavar="YUAN", help="the year's premium (保费总额), yuan")
+    p.add_argument("--amount", required=True, metavar="YUAN", help="the year's premium (保费总额), yuan")
     p.add_argument("--other-costs", default="0.00", metavar="YUAN",
                    help="other costs the contract allows (for next year's adjustment), yuan")
+    p.add_argument("--insurer", help="the insurer whose contract it is (needed when several cover the region)")
+    p.add_argument("--note", help="a short note (the contract's number ...)")
+    p.add_argument("--json", action="store_true")
+    p = leaf(fund_sub, "premium-list", "list the premiums recorded (the latest of an insurer and year counts)",
+             _premium_list)
+    p.add_argument("--year", type=int)
+    p.add_argument("--json", action="store_true")
+    p = leaf(fund_sub, "premium", "惠州: the premium settlement of the insurer's contract for a year", _premium)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--premium", metavar="YUAN",
+                   help="the year's premium (保费总额), yuan (default: the one recorded with premium-set)")
+    p.add_argument("--other-costs", metavar="YUAN",
+                   help="other costs the contract allows (for next year's adjustment), yuan (default: the "
+                        "recorded ones, else 0)")
     p.add_argument("--insurer", help="the insurer whose contract it is (needed when several cover the region)")
     _outputs(p)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from ...errors import EXIT_BAD_INPUT, HospitalClientError
 from ...rules.money import ZERO, round_fen
-from ..store import CentralStore, Insurer, ReversalRecord, SettlementRecord, TrueUpRecord
+from ..store import OPEN_FROM, OPEN_TO, CentralStore, Insurer
 
 
 class FundInputError(HospitalClientError):
@@ -103,42 +101,24 @@ def total(values: Iterable[Decimal]) -> Decimal:
     return round_fen(sum(values, ZERO))
 
 
-def settlement_person(record: SettlementRecord) -> tuple[str, str]:
-    """The insured region and insurance type the settlement was adjudicated with."""
-    person = json.loads(record.person_json) if record.person_json else {}
-    if not isinstance(person, dict):
-        person = {}
-    return str(person.get("insuplc_admdvs") or ""), str(person.get("insutype") or "")
-
-
-def settlement_level(record: SettlementRecord) -> int | None:
-    """The hospital level (hosp_lv) of the settlement's encounter."""
-    request: Any = json.loads(record.request_json) if record.request_json else {}
-    encounter = request.get("encounter") if isinstance(request, dict) else None
-    level = encounter.get("hosp_lv") if isinstance(encounter, dict) else None
-    return int(level) if isinstance(level, int) or (isinstance(level, str) and level.isdigit()) else None
-
-
 class Insurers:
-    """Which insurer covers an (insured region, insurance type) pair; NO_INSURER when none does."""
+    """The insurers, their names and which of them cover something in a period. (What each figure
+    belongs to is decided in the database, fund_queries.py: NO_INSURER when no insurer covers it.)"""
 
     def __init__(self, insurers: list[Insurer]) -> None:
         self.all = insurers
         self.names = {i.code: i.name for i in insurers}
-        self.by_cover = {cover: i.code for i in insurers for cover in i.covers}
 
     @classmethod
     def of(cls, store: CentralStore) -> Insurers:
         return cls(store.list_insurers())
 
-    def insurer_of(self, admdvs: str, insutype: str) -> str:
-        return self.by_cover.get((admdvs, insutype), NO_INSURER)
-
     def name(self, code: str) -> str:
         return self.names.get(code, NO_INSURER_NAME) if code else NO_INSURER_NAME
 
-    def covering(self) -> list[Insurer]:
-        return [i for i in self.all if i.covers]
+    def covering(self, first_day: str = OPEN_FROM, last_day: str = OPEN_TO) -> list[Insurer]:
+        """The insurers covering something on a day between first_day and last_day."""
+        return [i for i in self.all if any(c.valid_from <= last_day and first_day <= c.valid_to for c in i.covers)]
 
     def check(self, code: str | None) -> str | None:
         """A --insurer value: None (no filter) or a known insurer's code."""
@@ -148,28 +128,3 @@ class Insurers:
             known = ", ".join(sorted(self.names)) or "none yet; add one with `central fund insurer add`"
             raise FundInputError(f"--insurer {code}: no such insurer (known: {known})")
         return code
-
-
-class Originals:
-    """The settlements that reversals undo, looked up once each."""
-
-    def __init__(self, store: CentralStore) -> None:
-        self.store = store
-        self.cache: dict[str, SettlementRecord] = {}
-
-    def of(self, reversal: ReversalRecord) -> SettlementRecord:
-        found = self.cache.get(reversal.setl_id)
-        if found is None:
-            found = self.store.get_settlement(reversal.setl_id)
-            if found is None:  # pragma: no cover - the foreign key makes this impossible
-                raise FundInputError(f"reversal {reversal.rev_setl_id}: its settlement {reversal.setl_id} is missing")
-            self.cache[reversal.setl_id] = found
-        return found
-
-
-def true_up_person(store: CentralStore, true_up: TrueUpRecord) -> tuple[str, str]:
-    """The insured region and insurance type of a true-up's person (the central roster's, which
-    the true-up was computed with)."""
-    person = store.find_person(psn_no=true_up.psn_no)
-    data = person.data if person is not None else {}
-    return str(data.get("insuplc_admdvs") or ""), str(data.get("insutype") or "")

@@ -1,28 +1,67 @@
 """Insurers (承办机构) and what each covers, for per-insurer accounts (独立核算, 麦积/安徽).
 
-An insurer covers (insured region 医保区划, insurance type 险种) pairs; a pair is covered by one
-insurer at most. A settlement belongs to the insurer covering its person's insuplc_admdvs and
-insutype at adjudication (the person block stored with it); fund income to the insurer covering
-its row's region and type. Pairs nobody covers stay in the fund's own account (NO_INSURER).
-`central fund insurer add` again with the same code replaces that insurer's name and pairs.
+An insurer covers (insured region 医保区划, insurance type 险种) pairs, each for a term (its
+contract's: from a day to a day, both included, or open-ended); on any day a pair is covered by
+one insurer at most, so a contract that changes hands mid-year is two covers that meet. A
+settlement belongs to the insurer covering its person's insuplc_admdvs and insutype at
+adjudication (the person block stored with it) on the settlement's day (setl_time), a reversal
+to the insurer of the settlement it undoes, a true-up to the insurer covering the person's
+roster region and type on the day applied (31 December of its year when applied later), fund
+income to the insurer covering its row's region and type on its day. Pairs nobody covers stay
+in the fund's own account (NO_INSURER). `central fund insurer add` again with the same code
+replaces that insurer's name and covers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..store import CentralStore, Insurer
+from ..store import OPEN_FROM, OPEN_TO, CentralStore, Insurer, InsurerCover
 from .common import FundInputError, insutype_name
 
 
-def parse_cover(text: str) -> tuple[str, str]:
-    match = re.fullmatch(r"(\d{6}):(\d{3})", text.strip())
+def _day(text: str) -> str | None:
+    """None when empty (open), "" when not a day."""
+    if text == "":
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else ""
+    except ValueError:
+        return ""
+
+
+def parse_cover(text: str) -> InsurerCover:
+    """REGION:INSUTYPE[:FROM[:TO]], e.g. 990100:390, 990100:390:2026-07-01, 990100:390::2026-06-30,
+    990100:390:2026-01-01:2026-06-30 (days included; an empty or missing day is open)."""
+    match = re.fullmatch(r"(\d{6}):(\d{3})(?::([^:]*))?(?::([^:]*))?", text.strip())
     if match is None:
-        raise FundInputError(f"--cover {text}: expected REGION:INSUTYPE, a 6-digit region and a 3-digit "
-                             "insurance type, e.g. 990100:390")
-    return match.group(1), match.group(2)
+        raise FundInputError(f"--cover {text}: expected REGION:INSUTYPE[:FROM[:TO]], a 6-digit region, a 3-digit "
+                             "insurance type and optionally the first and last day covered, e.g. 990100:390 or "
+                             "990100:390:2026-01-01:2026-06-30")
+    first, last = _day(match.group(3) or ""), _day(match.group(4) or "")
+    if first == "" or last == "":
+        raise FundInputError(f"--cover {text}: the first and last day covered are days as YYYY-MM-DD")
+    cover = InsurerCover(match.group(1), match.group(2), first or OPEN_FROM, last or OPEN_TO)
+    if cover.valid_from > cover.valid_to:
+        raise FundInputError(f"--cover {text}: the last day covered is before the first")
+    return cover
+
+
+def term_text(cover: InsurerCover) -> str:
+    """REGION:INSUTYPE, with its term when it has one."""
+    if (cover.valid_from, cover.valid_to) == (OPEN_FROM, OPEN_TO):
+        return f"{cover.admdvs}:{cover.insutype}"
+    first = "" if cover.valid_from == OPEN_FROM else cover.valid_from
+    last = "" if cover.valid_to == OPEN_TO else cover.valid_to
+    return f"{cover.admdvs}:{cover.insutype}:{first}:{last}"
+
+
+def _overlap(a: InsurerCover, b: InsurerCover) -> bool:
+    same_pair = (a.admdvs, a.insutype) == (b.admdvs, b.insutype)
+    return same_pair and a.valid_from <= b.valid_to and b.valid_from <= a.valid_to
 
 
 def add_insurer(store: CentralStore, code: str, name: str, covers: Sequence[str], at: str) -> Insurer:
@@ -31,23 +70,31 @@ def add_insurer(store: CentralStore, code: str, name: str, covers: Sequence[str]
         raise FundInputError(f"--code {code!r}: 1 to 32 letters, digits, '-' or '_'")
     if not name:
         raise FundInputError("--name: the insurer's name is empty")
-    pairs = tuple(sorted({parse_cover(c) for c in covers}))
+    terms = sorted({parse_cover(c) for c in covers}, key=lambda c: (c.admdvs, c.insutype, c.valid_from))
+    for i, a in enumerate(terms):
+        for b in terms[i + 1:]:
+            if _overlap(a, b):
+                raise FundInputError(f"--cover {term_text(a)} and --cover {term_text(b)}: the terms overlap")
     with store.transaction():
         existing = store.list_insurers()
         for other in existing:
             if other.code == code:
                 continue
-            taken = sorted(set(pairs) & set(other.covers))
+            taken = [(a, b) for a in terms for b in other.covers if _overlap(a, b)]
             if taken:
-                shown = ", ".join(f"{a}:{t}" for a, t in taken)
-                raise FundInputError(f"--cover {shown}: already covered by insurer {other.code}; redefine "
-                                     f"{other.code} without it first")
+                mine, theirs = taken[0]
+                raise FundInputError(f"--cover {term_text(mine)}: already covered by insurer {other.code} "
+                                     f"({term_text(theirs)}); redefine {other.code} without it, or end its term "
+                                     "first")
         created = next((i.created_at for i in existing if i.code == code), at)
-        insurer = Insurer(code=code, name=name, created_at=created, covers=pairs)
+        insurer = Insurer(code=code, name=name, created_at=created, covers=tuple(terms))
         store.put_insurer(insurer)
     return insurer
 
 
 def insurer_dict(insurer: Insurer) -> dict[str, Any]:
     return {"code": insurer.code, "name": insurer.name, "created_at": insurer.created_at,
-            "covers": [{"admdvs": a, "insutype": t, "insutype_name": insutype_name(t)} for a, t in insurer.covers]}
+            "covers": [{"admdvs": c.admdvs, "insutype": c.insutype, "insutype_name": insutype_name(c.insutype),
+                        "valid_from": None if c.valid_from == OPEN_FROM else c.valid_from,
+                        "valid_to": None if c.valid_to == OPEN_TO else c.valid_to, "text": term_text(c)}
+                       for c in insurer.covers]}

@@ -1,37 +1,28 @@
 """徐州 2013: 商业保险机构 ... 逐月与定点医疗机构结算先行垫付的大病保险费用; 保险年度末 ... 对补偿不足的
 予以补充补偿. A statement per hospital (site), insurer and month of the 大病保险 (hifmi_pay) the
-hospital advanced at its discharge window, in final figures only:
+hospital advanced at its discharge window, in final figures only (each settlement for the
+insurer covering its person's region and type on its settlement day, insurers.py):
 
 - a settlement counts in the month the central system adjudicated it (its final figure; the
   desk's provisional figure is shown beside it, never summed);
 - a reversal counts, negative, in the month the central system processed it, whatever month its
   settlement counted in: a month that has ended is never rewritten;
 - a year-end true-up (trueup.py, ``central true-up --apply``) counts in the month it was applied,
-  for the insurer covering the person's roster region and type, on the statement of the hospital
-  of the person's latest settlement of that year still in force then; a person with no such
-  settlement is paid directly (the statement of site "").
+  for the insurer covering the person's roster region and type that day (31 December of its
+  year when applied later), on the statement of the hospital of the person's latest settlement
+  of that year still in force then; a person with no such settlement is paid directly (the
+  statement of site "").
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from ...rules.money import ZERO, fmt
-from ..store import CentralStore, SettlementRecord, TrueUpRecord
-from .common import (
-    ONGOING_NOTE,
-    FundInputError,
-    Insurers,
-    Originals,
-    Period,
-    period_ended,
-    settlement_person,
-    total,
-    true_up_person,
-)
+from ...rules.money import fmt
+from ..store import CentralStore, HifmiLine
+from .common import ONGOING_NOTE, FundInputError, Insurers, Period, period_ended, total
 from .document import Document, Table
 
 DIRECT = ""  # the statement of true-ups paid to the insured directly (no settlement that year)
@@ -39,23 +30,28 @@ DIRECT_NAME = "（无本年度结算：直接支付参保人）"
 KIND_NAMES = {"settlement": "结算", "reversal": "撤销冲减", "true_up": "年度末补充补偿"}
 
 
-def _provisional_hifmi(record: SettlementRecord) -> Decimal | None:
-    data = json.loads(record.provisional_json) if record.provisional_json else None
-    setlinfo = data.get("setlinfo") if isinstance(data, dict) else None
-    value = setlinfo.get("hifmi_pay") if isinstance(setlinfo, dict) else None
-    return None if value is None else Decimal(str(value))
-
-
-def _true_up_home(store: CentralStore, true_up: TrueUpRecord) -> SettlementRecord | None:
-    """The person's latest settlement of the year adjudicated before the true-up and not reversed
-    before it (so that a later reversal never moves a true-up already stated)."""
-    for record in reversed(store.settlements_of_person(true_up.psn_no, true_up.year)):
-        if record.adjudicated_at > true_up.applied_at:
-            continue
-        reversal = store.get_reversal_of(record.setl_id)
-        if reversal is None or reversal.processed_at > true_up.applied_at:
-            return record
-    return None
+def _line(line: HifmiLine) -> dict[str, Any]:
+    if line.kind == "settlement":
+        provisional = line.provisional_hifmi_pay
+        return {
+            "kind": "settlement", "ref": line.ref, "psn_no": line.psn_no, "mdtrt_id": line.mdtrt_id,
+            "year": line.year, "event_time": line.event_time, "booked_at": line.booked_at, "status": line.status,
+            "provisional_hifmi_pay": None if provisional is None else fmt(provisional),
+            "hifmi_pay": fmt(line.hifmi_pay),
+            "difference": None if provisional is None else fmt(line.hifmi_pay - provisional), "reverses": None,
+        }
+    if line.kind == "reversal":
+        return {
+            "kind": "reversal", "ref": line.ref, "psn_no": line.psn_no, "mdtrt_id": line.mdtrt_id, "year": line.year,
+            "event_time": line.event_time, "booked_at": line.booked_at, "status": "reversed",
+            "provisional_hifmi_pay": None, "hifmi_pay": fmt(line.hifmi_pay), "difference": None,
+            "reverses": {"setl_id": line.reverses_setl_id, "booked_month": line.reverses_booked_at[:7]},
+        }
+    return {
+        "kind": "true_up", "ref": f"TU{int(line.ref):08d}", "psn_no": line.psn_no, "mdtrt_id": line.mdtrt_id,
+        "year": line.year, "event_time": line.event_time, "booked_at": line.booked_at, "status": "true_up",
+        "provisional_hifmi_pay": None, "hifmi_pay": fmt(line.hifmi_pay), "difference": None, "reverses": None,
+    }
 
 
 def monthly_statements(store: CentralStore, month: Period, *, site: str | None = None,
@@ -67,43 +63,9 @@ def monthly_statements(store: CentralStore, month: Period, *, site: str | None =
     if site is not None and site != DIRECT and site not in sites:
         raise FundInputError(f"--site {site}: no such site (see `central site list`)")
     lines: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-
-    for record in store.settlements_adjudicated_between(month.first_day, month.last_day):
-        hifmi = record.amounts["hifmi_pay"]
-        if hifmi == ZERO:
-            continue
-        provisional = _provisional_hifmi(record)
-        key = (record.site, insurers.insurer_of(*settlement_person(record)))
-        lines[key].append({
-            "kind": "settlement", "ref": record.setl_id, "psn_no": record.psn_no, "mdtrt_id": record.mdtrt_id,
-            "year": record.year, "event_time": record.setl_time, "booked_at": record.adjudicated_at,
-            "status": record.status, "provisional_hifmi_pay": None if provisional is None else fmt(provisional),
-            "hifmi_pay": fmt(hifmi), "difference": None if provisional is None else fmt(hifmi - provisional),
-            "reverses": None,
-        })
-    originals = Originals(store)
-    for reversal in store.reversals_processed_between(month.first_day, month.last_day):
-        hifmi = reversal.amounts["hifmi_pay"]
-        if hifmi == ZERO:
-            continue
-        original = originals.of(reversal)
-        key = (reversal.site, insurers.insurer_of(*settlement_person(original)))
-        lines[key].append({
-            "kind": "reversal", "ref": reversal.rev_setl_id, "psn_no": reversal.psn_no,
-            "mdtrt_id": original.mdtrt_id, "year": reversal.year, "event_time": reversal.rev_time,
-            "booked_at": reversal.processed_at, "status": "reversed", "provisional_hifmi_pay": None,
-            "hifmi_pay": fmt(hifmi), "difference": None,
-            "reverses": {"setl_id": original.setl_id, "booked_month": original.adjudicated_at[:7]},
-        })
-    for true_up in store.true_ups_between(month.first_day, month.last_day):
-        home = _true_up_home(store, true_up)
-        key = (DIRECT if home is None else home.site, insurers.insurer_of(*true_up_person(store, true_up)))
-        lines[key].append({
-            "kind": "true_up", "ref": f"TU{true_up.id:08d}", "psn_no": true_up.psn_no,
-            "mdtrt_id": "" if home is None else home.mdtrt_id, "year": true_up.year, "event_time": true_up.applied_at,
-            "booked_at": true_up.applied_at, "status": "true_up", "provisional_hifmi_pay": None,
-            "hifmi_pay": fmt(true_up.amount), "difference": None, "reverses": None,
-        })
+    # narrow rows read by the store (fund_queries.py), each with its hospital and insurer
+    for line in store.fund_hifmi_lines(month.first_day, month.last_day, site):
+        lines[(line.site, line.insurer)].append(_line(line))
 
     keys = [k for k in lines if (site is None or k[0] == site) and (insurer is None or k[1] == insurer)]
     if site is not None and not keys:

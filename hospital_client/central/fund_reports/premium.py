@@ -4,9 +4,12 @@
     低于 95%（不含 95%）时，除按实际支付总额划拨外，再按实际支付总额的 4% 划拨工作经费；
     赔付费用和其他约定费用高于当期保费总额的 105% 或低于 95% 时，可调整下一年度的保费总额.
 
-Given the year's premium: paid = the 大病保险 (hifmi_pay) of the insurance year's settlements,
-less their reversals, plus the year's true-ups, for the persons the insurer covers (all of them
-when no insurer is defined), as recorded up to now; rate = paid / premium. Transfer = premium
+The year's premium (and the other costs the contract allows) is recorded once by the fund
+administrator (`central fund premium-set`, kept in the central store: the latest record of an
+insurer and year counts) or given on the command line, which wins. Paid = the 大病保险
+(hifmi_pay) of the insurance year's settlements, less their reversals, plus the year's true-ups,
+attributed to the insurer covering them (fund_queries.py; all of them when no insurer is
+defined), as recorded up to now; rate = paid / premium. Transfer = premium
 when rate >= 95%, else paid + round_fen(paid × 4%). Next year's premium may be adjusted when
 (paid + other contract costs) > 105% or < 95% of the premium. Figures to the fen, Decimal.
 """
@@ -17,8 +20,8 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from ...rules.money import ZERO, fmt, round_fen
-from ..store import CentralStore
-from .common import FundInputError, Insurers, Originals, settlement_person, total, true_up_person
+from ..store import CentralStore, ContractPremium
+from .common import NO_INSURER, FundInputError, Insurers, check_year, total
 from .document import Document, Table
 
 FULL_RATE = Decimal("0.95")
@@ -33,41 +36,95 @@ def _pct(ratio: Decimal) -> str:
     return f"{(ratio * 100).quantize(Decimal('0.01'), rounding=ROUND_DOWN)}%"
 
 
-def premium_settlement(store: CentralStore, year: int, premium: Decimal, *, insurer: str | None = None,
-                       other_costs: Decimal = ZERO) -> dict[str, Any]:
+def contract_insurer(insurers: Insurers, year: int, insurer: str | None) -> str | None:
+    """The insurer whose contract of ``year`` is meant: the one named, or the only one covering
+    something that year; None (the region's one contract) when no insurer covers anything then."""
+    insurer = insurers.check(insurer)
+    if insurer is not None:
+        return insurer
+    covering = insurers.covering(f"{year}-01-01", f"{year}-12-31")
+    if len(covering) > 1:
+        raise FundInputError(f"--insurer: {len(covering)} insurers cover parts of the region in {year} "
+                             f"({', '.join(i.code for i in covering)}); each contract is settled on its own")
+    return covering[0].code if covering else None
+
+
+def record_premium(store: CentralStore, year: int, premium: Decimal, *, insurer: str | None = None,
+                   other_costs: Decimal = ZERO, note: str = "", at: str) -> ContractPremium:
+    """Record the premium of an insurer's contract for a year (replacing an earlier record)."""
+    check_year(year)
+    if premium <= 0:
+        raise FundInputError(f"--amount {premium}: must be more than zero")
+    if other_costs < 0:
+        raise FundInputError(f"--other-costs {other_costs}: cannot be negative")
+    code = contract_insurer(Insurers.of(store), year, insurer)
+    record = ContractPremium(insurer=code or NO_INSURER, year=year, premium=premium, other_costs=other_costs,
+                             note=note.strip()[:200], recorded_at=at)
+    with store.transaction():
+        store.add_contract_premium(record)
+    return record
+
+
+def recorded_premium(store: CentralStore, year: int, insurer: str | None) -> ContractPremium | None:
+    """The latest premium recorded for the insurer's (or the region's) contract of the year."""
+    records = [r for r in store.contract_premiums(year) if r.insurer == (insurer or NO_INSURER)]
+    return records[-1] if records else None
+
+
+def premium_dict(record: ContractPremium) -> dict[str, Any]:
+    return {"id": record.id, "year": record.year, "insurer": record.insurer or None, "premium": fmt(record.premium),
+            "other_costs": fmt(record.other_costs), "note": record.note, "recorded_at": record.recorded_at}
+
+
+def premium_settlement(store: CentralStore, year: int, premium: Decimal | None = None, *, insurer: str | None = None,
+                       other_costs: Decimal | None = None) -> dict[str, Any]:
+    """The year's settlement; ``premium`` and ``other_costs`` None: the recorded ones."""
+    insurers = Insurers.of(store)
+    insurer = contract_insurer(insurers, year, insurer)
+    recorded = recorded_premium(store, year, insurer)
+    if premium is None:
+        if recorded is None:
+            whose = f"insurer {insurer}'s contract" if insurer else "the region's contract"
+            raise FundInputError(f"--premium: no premium recorded for {whose} of {year}; give --premium or record "
+                                 f"it with `central fund premium-set --year {year} --amount YUAN"
+                                 f"{' --insurer ' + insurer if insurer else ''}`")
+        premium = recorded.premium
+        if other_costs is None:
+            other_costs = recorded.other_costs
+        source: dict[str, Any] = {"recorded": True, "recorded_at": recorded.recorded_at, "note": recorded.note}
+    else:
+        source = {"recorded": False, "recorded_at": None, "note": ""}
+    other_costs = ZERO if other_costs is None else other_costs
     if premium <= 0:
         raise FundInputError(f"--premium {premium}: must be more than zero")
     if other_costs < 0:
         raise FundInputError(f"--other-costs {other_costs}: cannot be negative")
-    insurers = Insurers.of(store)
-    insurer = insurers.check(insurer)
-    covering = insurers.covering()
-    if insurer is None and len(covering) > 1:
-        raise FundInputError(f"--insurer: {len(covering)} insurers cover parts of the region "
-                             f"({', '.join(i.code for i in covering)}); each contract is settled on its own")
-    if insurer is None and covering:
-        insurer = covering[0].code
 
-    def mine(admdvs: str, insutype: str) -> bool:
-        return insurer is None or insurers.insurer_of(admdvs, insutype) == insurer
+    def mine(code: str) -> bool:
+        return insurer is None or code == insurer
 
+    # summed in the store (fund_queries.py): the insurance year's settlements, reversals, true-ups
     first = f"{year}-01-01"
-    settled = [r for r in store.settlements_adjudicated_between(first, _END)
-               if r.year == year and mine(*settlement_person(r))]
-    originals = Originals(store)
-    reversed_ = [r for r in store.reversals_processed_between(first, _END)
-                 if r.year == year and mine(*settlement_person(originals.of(r)))]
-    true_ups = [t for t in store.true_ups_between(first, _END) if t.year == year and mine(*true_up_person(store, t))]
-    settled_sum = total(r.amounts["hifmi_pay"] for r in settled)
-    reversed_sum = total(r.amounts["hifmi_pay"] for r in reversed_)
-    true_up_sum = total(t.amount for t in true_ups)
+    counts = {"settlement": 0, "reversal": 0}
+    sums = {"settlement": ZERO, "reversal": ZERO}
+    for group in store.fund_payment_groups(first, _END, year=year):
+        if mine(group.insurer):
+            counts[group.kind] += group.count
+            sums[group.kind] += group.sums["hifmi_pay"]
+    true_up_count, true_up_sum = 0, ZERO
+    for true_up in store.fund_true_up_groups(first, _END, year=year):
+        if mine(true_up.insurer):
+            true_up_count += true_up.count
+            true_up_sum += true_up.amount
+    settled_sum, reversed_sum = total([sums["settlement"]]), total([sums["reversal"]])
+    true_up_sum = total([true_up_sum])
     paid = settled_sum + reversed_sum + true_up_sum
     return {
         "year": year, "insurer": insurer, "insurer_name": None if insurer is None else insurers.name(insurer),
-        "premium": fmt(premium),
-        "paid": {"settlements": fmt(settled_sum), "settlement_count": len(settled), "reversals": fmt(reversed_sum),
-                 "reversal_count": len(reversed_), "true_ups": fmt(true_up_sum), "true_up_count": len(true_ups),
-                 "total": fmt(paid)},
+        "premium": fmt(premium), "premium_source": source,
+        "paid": {"settlements": fmt(settled_sum), "settlement_count": counts["settlement"],
+                 "reversals": fmt(reversed_sum), "reversal_count": counts["reversal"], "true_ups": fmt(true_up_sum),
+                 "true_up_count": true_up_count, "total": fmt(paid)},
         **contract_terms(paid, premium, other_costs),
     }
 
@@ -104,6 +161,14 @@ DIRECTION_TEXT = {"raise": "高于保费总额 105%：可调增下一年度保�
                   "lower": "低于保费总额 95%：可调减下一年度保费总额", "none": "在 95%～105% 之间：不调整"}
 
 
+def _source_text(result: dict[str, Any]) -> str:
+    source = result.get("premium_source") or {}
+    if source.get("recorded"):
+        note = f"（{source['note']}）" if source.get("note") else ""
+        return f"保费总额：经办机构 {source['recorded_at']} 登记{note}"
+    return "保费总额：编制时给定"
+
+
 def premium_documents(result: dict[str, Any], produced_at: str) -> list[Document]:
     paid = result["paid"]
     rows: list[list[Any]] = [
@@ -125,7 +190,8 @@ def premium_documents(result: dict[str, Any], produced_at: str) -> list[Document
     who = f"{result['insurer']} {result['insurer_name']}" if result["insurer"] else "（未定义承办机构：全部统筹地区）"
     return [Document(
         title=f"{result['year']}年度大病保险保费结算单", sheet=f"premium-{result['year']}-{result['insurer'] or 'all'}",
-        subtitle=[f"承办机构：{who}", f"适用规则：{RULE_TEXT[result['rule']]}", f"编制时间：{produced_at}"],
+        subtitle=[f"承办机构：{who}", f"适用规则：{RULE_TEXT[result['rule']]}", _source_text(result),
+                  f"编制时间：{produced_at}"],
         tables=[Table("保费结算", ["项目", "笔数", "金额（元）"], rows),
                 Table("下一年度保费调整", ["项目", "金额（元）/ 结论"], adjust_rows)],
         notes=["实际支付总额按保险年度计：该年度结算的大病保险赔付，减去其撤销，加上该年度的年度末补充补偿（截至编制时）。"],

@@ -18,20 +18,7 @@ from typing import Any
 
 from ...rules.money import ZERO, fmt
 from ..store import CentralStore
-from .common import (
-    FUNDS,
-    ONGOING_NOTE,
-    Insurers,
-    Originals,
-    Period,
-    insutype_name,
-    level_name,
-    period_ended,
-    settlement_level,
-    settlement_person,
-    total,
-    true_up_person,
-)
+from .common import FUNDS, ONGOING_NOTE, Insurers, Period, insutype_name, level_name, period_ended, total
 from .document import Document, Table
 from .income import KINDS
 
@@ -42,68 +29,72 @@ TRUE_UP_LEVEL = "true_up"
 
 class _Group:
     def __init__(self) -> None:
-        self.persons: set[str] = set()
+        self.persons = 0
         self.settlements = 0
         self.reversals = 0
         self.true_ups = 0
         self.medfee = ZERO
         self.pay = {k: ZERO for k in PAY_KEYS}
 
-    def add(self, psn_no: str, amounts: dict[str, Decimal], *, kind: str) -> None:
+    def add(self, count: int, sums: dict[str, Decimal], *, kind: str) -> None:
         if kind == "settlement":
-            self.persons.add(psn_no)
-            self.settlements += 1
+            self.settlements += count
         elif kind == "reversal":
-            self.reversals += 1
+            self.reversals += count
         else:
-            self.true_ups += 1
-        self.medfee += amounts.get("medfee_sumamt", ZERO)
+            self.true_ups += count
+        self.medfee += sums.get("medfee_sumamt", ZERO)
         for key in PAY_KEYS:
-            self.pay[key] += amounts.get(key, ZERO)
+            self.pay[key] += sums.get(key, ZERO)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"persons": len(self.persons), "settlements": self.settlements, "reversals": self.reversals,
+        return {"persons": self.persons, "settlements": self.settlements, "reversals": self.reversals,
                 "true_ups": self.true_ups, "medfee_sumamt": fmt(self.medfee),
                 **{k: fmt(v) for k, v in self.pay.items()}, "fund_total": fmt(total(self.pay.values()))}
+
+
+def _level_key(hosp_lv: str) -> str:
+    return hosp_lv or "None"  # a settlement without a hospital level (as str(None) always keyed it)
 
 
 def quarterly_publication(store: CentralStore, period: Period, *, insurer: str | None = None) -> dict[str, Any]:
     insurers = Insurers.of(store)
     insurer = insurers.check(insurer)
 
-    def mine(admdvs: str, insutype: str) -> bool:
-        return insurer is None or insurers.insurer_of(admdvs, insutype) == insurer
+    def mine(code: str) -> bool:
+        return insurer is None or code == insurer
 
     by_type: dict[str, _Group] = defaultdict(_Group)
     by_level: dict[str, _Group] = defaultdict(_Group)
     by_insurer: dict[str, _Group] = defaultdict(_Group)
     overall = _Group()
 
-    def book(psn_no: str, admdvs: str, insutype: str, level: str, amounts: dict[str, Decimal], kind: str) -> None:
-        for group in (by_type[insutype], by_level[level], by_insurer[insurers.insurer_of(admdvs, insutype)],
+    # summed in the store (fund_queries.py): settlements adjudicated and reversals processed in the
+    # quarter by insurer, type and level; true-ups applied in it; income dated in it
+    for group in store.fund_payment_groups(period.first_day, period.last_day):
+        if mine(group.insurer):
+            for g in (by_type[group.insutype], by_level[_level_key(group.hosp_lv)], by_insurer[group.insurer],
                       overall):
-            group.add(psn_no, amounts, kind=kind)
+                g.add(group.count, group.sums, kind=group.kind)
+    for true_up in store.fund_true_up_groups(period.first_day, period.last_day):
+        if mine(true_up.insurer):
+            for g in (by_type[true_up.insutype], by_level[TRUE_UP_LEVEL], by_insurer[true_up.insurer], overall):
+                g.add(true_up.count, {"hifmi_pay": true_up.amount}, kind="true_up")
+    persons = store.fund_persons(period.first_day, period.last_day, insurer)
+    overall.persons = persons.total
+    for key, g in by_type.items():
+        g.persons = persons.by_insutype.get(key, 0)
+    for key, g in by_level.items():
+        g.persons = 0 if key == TRUE_UP_LEVEL else persons.by_hosp_lv.get("" if key == "None" else key, 0)
+    for key, g in by_insurer.items():
+        g.persons = persons.by_insurer.get(key, 0)
 
-    for record in store.settlements_adjudicated_between(period.first_day, period.last_day):
-        admdvs, insutype = settlement_person(record)
-        if mine(admdvs, insutype):
-            book(record.psn_no, admdvs, insutype, str(settlement_level(record)), record.amounts, "settlement")
-    originals = Originals(store)
-    for reversal in store.reversals_processed_between(period.first_day, period.last_day):
-        original = originals.of(reversal)
-        admdvs, insutype = settlement_person(original)
-        if mine(admdvs, insutype):
-            book(reversal.psn_no, admdvs, insutype, str(settlement_level(original)), reversal.amounts, "reversal")
-    for true_up in store.true_ups_between(period.first_day, period.last_day):
-        admdvs, insutype = true_up_person(store, true_up)
-        if mine(admdvs, insutype):
-            book(true_up.psn_no, admdvs, insutype, TRUE_UP_LEVEL, {"hifmi_pay": true_up.amount}, "true_up")
-
-    income_rows = [r for r in store.fund_income_between(period.first_day, period.last_day)
-                   if mine(r.admdvs, r.insutype)]
     income_by: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for row in income_rows:
-        income_by[(row.fund, row.kind)] += row.amount
+    entries = 0
+    for row in store.fund_income_groups(period.first_day, period.last_day):
+        if mine(row.insurer):
+            income_by[(row.fund, row.kind)] += row.amount
+            entries += row.count
     income_fund = {fund: total(v for (f, _), v in income_by.items() if f == fund) for fund in FUNDS}
     paid_fund = {fund: overall.pay[FUNDS[fund][0]] for fund in FUNDS}
     return {
@@ -114,7 +105,7 @@ def quarterly_publication(store: CentralStore, period: Period, *, insurer: str |
             "rows": [{"fund": f, "kind": k, "amount": fmt(v)} for (f, k), v in sorted(income_by.items())],
             "by_fund": {f: fmt(v) for f, v in income_fund.items()},
             "total": fmt(total(income_fund.values())),
-            "entries": len(income_rows),
+            "entries": entries,
         },
         "expenditure": {"by_fund": {**{f: fmt(v) for f, v in paid_fund.items()}, "other": fmt(overall.pay["oth_pay"])},
                         "true_ups": fmt(by_level[TRUE_UP_LEVEL].pay["hifmi_pay"]) if TRUE_UP_LEVEL in by_level
@@ -127,7 +118,7 @@ def quarterly_publication(store: CentralStore, period: Period, *, insurer: str |
                       level_name(int(k) if k.isdigit() else 0), **g.as_dict()}
                      for k, g in sorted(by_level.items())],
         "by_insurer": [{"insurer": k, "name": insurers.name(k), **g.as_dict()} for k, g in sorted(by_insurer.items())]
-        if insurer is None and insurers.covering() else [],
+        if insurer is None and insurers.covering(period.first_day, period.last_day) else [],
         "totals": overall.as_dict(),
     }
 

@@ -1,0 +1,287 @@
+"""The adjudication queue (9511 with ack "stored") in persons' partitions, worked by any number of
+workers: threads of `central serve --workers N`, processes of `central work` on this or another host.
+
+A stored batch's items go into the partition of the person each one settles or reverses
+(``queue_entries``), with their setl_id / rev_setl_id numbers reserved in arrival order
+(queue_numbers.py). A worker claims the oldest partition no other worker holds and adjudicates
+that person's items in arrival order, each undone on its own when refused, all in one transaction
+that touches that person's accumulators only, their results stored at once at its end
+(``adjudicate_next``; claim_cache.py):
+
+- PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` on the person's ``queued_person`` row; a
+  worker that dies mid-way leaves an open transaction that the server rolls back when the
+  connection drops, which frees the row for the next worker: nothing written twice, nothing lost;
+- SQLite: the claim is the write transaction itself (BEGIN IMMEDIATE), so workers take turns;
+  a worker killed mid-transaction never commits, and its lock ends with its process.
+
+The results do not depend on how many workers there are or which came first: a person's items
+are adjudicated in their order; ids come from the numbers reserved at arrival; a queued item's
+central time (``adjudicated_at``, the setl_id's day) is its batch's arrival time; an item whose
+(site, local_id) an earlier item of another person also uses waits until that one is done
+(``first_blocked_work``). ``outcome_digest`` hashes what 9512 answers, to compare runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from .. import protocol as p
+from ..protocol import BusinessError, WrongSite
+from .claim_cache import ClaimCache, FlushFailed
+from .context import Central, Context
+from .settlement import reverse_item, settle_item
+from .store import (
+    CentralStore,
+    QueuedWork,
+    QueueEntry,
+)
+from .worker_outage import OutageLog, database_failure
+
+log = logging.getLogger("hospital_client.central")
+
+IDLE_SECONDS = 0.5  # an idle worker looks at the queue again this often (or when woken)
+BLOCKED_RETRY_SECONDS = 0.01  # persons waiting for another person's item: look again this soon
+
+
+# --- storing a batch -------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def queue_entries(central: Central, site: str, items: Sequence[dict[str, Any]],
+                  local_ids: Sequence[str]) -> list[QueueEntry]:
+    """The batch's items in their persons' partitions: a settlement's person is its request's
+    psn_no; a reversal's is the person of the settlement it names (adjudicated, earlier in this
+    batch, or queued before it); "" when there is none (the item is refused in its turn)."""
+    earlier: dict[str, str] = {}
+    entries: list[QueueEntry] = []
+    for item, local_id in zip(items, local_ids, strict=True):
+        kind = str(item.get("kind", "settlement"))
+        if kind == "settlement":
+            request = item.get("request")
+            person = request.get("person") if isinstance(request, dict) else None
+            psn_no = _text(person.get("psn_no")) if isinstance(person, dict) else ""
+            earlier.setdefault(local_id, psn_no)
+        else:
+            psn_no = _reversal_person(central, site, item, earlier)
+        entries.append(QueueEntry(local_id=local_id, kind=kind, psn_no=psn_no, item=p.dumps(item)))
+    return entries
+
+
+def _reversal_person(central: Central, site: str, item: dict[str, Any], earlier: dict[str, str]) -> str:
+    store = central.store
+    target = _text(item.get("reverses_local_id")).strip()
+    if target:
+        key = store.get_local_key(site, target)
+        if key is not None and key.kind == "settlement":
+            record = store.get_settlement(key.ref)
+            return record.psn_no if record is not None else ""
+        if target in earlier:
+            return earlier[target]
+        return store.queued_psn_no(site, target) or ""
+    setl_id = _text(item.get("setl_id")).strip()
+    record = store.get_settlement(setl_id) if setl_id else None
+    return record.psn_no if record is not None else ""
+
+
+# --- adjudicating ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """What one claim did: the person (None: nothing claimable), items adjudicated, and whether
+    some of the person's items wait for another person's earlier item."""
+
+    psn_no: str | None
+    done: int = 0
+    blocked: bool = False
+
+
+def adjudicate_next(central: Central, skip: Sequence[str] = ()) -> Claimed:
+    """Claim the oldest partition no other worker holds (not in ``skip``) and adjudicate its items
+    in arrival order, in one transaction: their results stored at once (claim_cache.py), or, when
+    that fails, the claim done again item by item."""
+    try:
+        return _adjudicate_claim(central, skip, buffered=True)
+    except FlushFailed as exc:
+        log.warning("storing a claim at once failed (%s); adjudicating it item by item", type(exc.__cause__).__name__)
+        return _adjudicate_claim(central, skip, buffered=False)
+
+
+def _adjudicate_claim(central: Central, skip: Sequence[str], *, buffered: bool) -> Claimed:
+    store = central.store
+    with store.transaction():
+        psn_no = store.claim_person(skip)
+        if psn_no is None:
+            return Claimed(None)
+        work = store.person_work(psn_no)
+        blocked = store.first_blocked_work(psn_no)
+        if blocked is not None:
+            work = [w for w in work if (w.batch_seq, w.idx) < blocked]
+        cache = ClaimCache(store, buffered=buffered)
+        cache.prefetch(work)
+        central.store = cast(CentralStore, cache)
+        try:
+            for entry in work:
+                if not adjudicate_work(central, entry):
+                    cache.forget()
+            cache.flush()
+        finally:
+            central.store = store
+        if work or blocked is None:
+            store.finish_work(psn_no, work)
+    return Claimed(psn_no, len(work), blocked is not None)
+
+
+@functools.lru_cache(maxsize=256)
+def _arrival(received_at: str) -> dt.datetime:
+    """A batch's arrival time (all its items share it: parsed once)."""
+    return p.parse_time(received_at)
+
+
+def adjudicate_work(central: Central, work: QueuedWork) -> bool:
+    """One queued item, undone on its own when refused (claim_cache.py: what it kept dropped, or its
+    savepoint rolled back); a refusal is recorded for 9512 (and False returned)."""
+    store = central.store
+    item = p.loads(work.item)
+    env = p.RequestEnvelope(infno=p.BATCH_UPLOAD, msgid=work.msgid, fixmedins_code=work.site, input={})
+    ctx = Context(site=work.site, env=env, now=_arrival(work.received_at), received=work.received_at)
+    where = f"data[{work.idx}]."
+    try:
+        with (store.item() if isinstance(store, ClaimCache) else store.transaction()):
+            if work.kind == "settlement":
+                settle_item(central, ctx, item, where, full=work.full, number=work.number)
+            elif work.kind == "reversal":
+                reverse_item(central, ctx, item, where, number=work.number)
+            else:
+                raise p.BadInput(f"{where}kind 应为 settlement 或 reversal")
+    except FlushFailed:
+        raise
+    except (BusinessError, WrongSite) as exc:
+        output = exc.output() if isinstance(exc, BusinessError) else {}
+        store.add_rejection(work.site, work.local_id, work.kind, work.msgid, exc.infcode, exc.err_msg,
+                            work.received_at, p.dumps(output).decode("utf-8"))
+        return False
+    except Exception as exc:  # a defect must not wedge the queue: the item is refused, the rest go on
+        if database_failure(exc):  # not the item's fault: the claim is rolled back and tried again later
+            raise
+        log.exception("internal error while adjudicating a queued item")
+        store.add_rejection(work.site, work.local_id, work.kind, work.msgid, p.ServerError.infcode,
+                            "中心系统内部错误；请重新上传此笔", work.received_at)
+        return False
+    return True
+
+
+def drain(central: Central, *, wait: Callable[[float], object] = time.sleep) -> int:
+    """Adjudicate until nothing is queued, also waiting for the partitions other workers hold (an
+    online message that must come after everything queued before it); returns the items done."""
+    done = 0
+    skip: list[str] = []
+    while True:
+        claimed = adjudicate_next(central, skip)
+        if claimed.psn_no is None:
+            if not central.store.has_queued():
+                return done
+            skip.clear()
+            wait(BLOCKED_RETRY_SECONDS)
+            continue
+        done += claimed.done
+        if claimed.blocked:
+            skip.append(claimed.psn_no)
+
+
+@dataclass
+class WorkerStats:
+    adjudicated: int = 0
+    claims: int = 0
+    first_claim_at: float | None = None  # time.time() of the first claim that found work
+    last_done_at: float | None = None
+
+
+def run_worker(central: Central, stop: threading.Event, *, until_empty: bool = False,
+               may_work: Callable[[], bool] = lambda: True, wakeup: threading.Event | None = None,
+               stats: WorkerStats | None = None) -> WorkerStats:
+    """Claim and adjudicate until ``stop`` is set (or, ``until_empty``, until nothing is queued);
+    ``may_work`` says when to give way (the server's arriving messages). A database error is
+    logged and the worker tries again a second later."""
+    stats = stats if stats is not None else WorkerStats()
+    skip: list[str] = []
+    closed = False
+    outage = OutageLog(log)
+    while not stop.is_set():
+        if not may_work():
+            time.sleep(0.005)
+            continue
+        if wakeup is not None:
+            wakeup.clear()
+        try:
+            claimed = adjudicate_next(central, skip)
+            if claimed.psn_no is None and not skip and not closed:
+                central.store.close_batches(p.format_time(central.now()))
+                closed = True
+            empty = claimed.psn_no is None and not central.store.has_queued()
+        except Exception as exc:  # a database problem: log it (once per outage) and try again, never die silently
+            outage.failed(exc)
+            stop.wait(1.0)
+            continue
+        outage.succeeded()
+        if claimed.psn_no is not None:
+            closed = False
+            stats.claims += 1
+            if claimed.done:
+                now = time.time()
+                stats.first_claim_at = stats.first_claim_at or now
+                stats.last_done_at = now
+                stats.adjudicated += claimed.done
+            if claimed.blocked:
+                skip.append(claimed.psn_no)
+            continue
+        if skip:
+            skip.clear()
+            stop.wait(BLOCKED_RETRY_SECONDS)
+            continue
+        if until_empty and empty:
+            break
+        if wakeup is not None:
+            wakeup.wait(IDLE_SECONDS)
+        else:
+            stop.wait(BLOCKED_RETRY_SECONDS if until_empty else IDLE_SECONDS)
+    return stats
+
+
+# --- comparing runs ----------------------------------------------------------------------------
+
+
+def outcome_digest(central: Central, keys: Iterable[tuple[str, str]], *, page: int = 1000) -> str:
+    """sha256 of what 9512 answers for every (site, local_id) of ``keys`` (by local_id, full detail)
+    and of every settlement page of those sites by cursor: equal for runs with equal results."""
+    from .batches import adjudication_results
+
+    by_site: dict[str, list[str]] = {}
+    for site, local_id in keys:
+        by_site.setdefault(site, []).append(local_id)
+    digest = hashlib.sha256()
+    for site in sorted(by_site):
+        env = p.RequestEnvelope(infno=p.ADJUDICATION_RESULTS, msgid="", fixmedins_code=site, input={})
+        now = central.now()
+        ctx = Context(site=site, env=env, now=now, received=p.format_time(now))
+        ids = by_site[site]
+        for start in range(0, len(ids), page):
+            digest.update(adjudication_results(central, ctx, {"data": {"local_ids": ids[start:start + page]}}))
+        cursor, more = 0, True
+        while more:
+            answer = adjudication_results(central, ctx, {"data": {"cursor": cursor, "limit": page}})
+            digest.update(answer)
+            tail = p.loads(answer)
+            cursor, more = int(tail["next_cursor"]), bool(tail["more"])
+    return digest.hexdigest()
