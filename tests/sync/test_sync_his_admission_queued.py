@@ -11,24 +11,19 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from central_helpers import HAND_FEES, db_rows, roster
+from central_helpers import roster
+from his_stay_helpers import Running, admissions, desk_behind_proxy, handed_over, infno
 from sync_helpers import (
     ADMIN,
     ADMIN_PASSWORD,
-    FAST,
-    Central,
     FaultProxy,
     central_db,
-    client_for,
     desk_request,
-    operator,
     ready_desk,
     site_config,
 )
@@ -38,47 +33,12 @@ from hospital_client.app import stay_transactions as st
 from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk
 from hospital_client.protocol import codes
-from hospital_client.store import his
-from hospital_client.store.operators import Operator
 
 PERSONS = sorted(roster())
-QUICK = dataclasses.replace(FAST, attempts=1, read_timeout=2.0)
-_INFNO = re.compile(rb'"infno":"(\d{4})"')
-
-
-def _infno(body: bytes) -> str:
-    found = _INFNO.search(body)
-    return found.group(1).decode() if found else ""
-
-
-def handed_over(desk: Desk, psn_no: str, stay_key: str) -> his.HisStay:
-    total = sum((Decimal(str(f["det_item_fee_sumamt"])) for f in HAND_FEES), Decimal("0"))
-    return his.put_stay(desk.db(), his.HisStay(
-        ipt_no=stay_key, mdtrt_id="", psn_no=psn_no, begntime="2026-03-01", endtime="2026-03-10", dept="内科",
-        doctor="医生甲", diagnoses=("E11.900",), fees=tuple(HAND_FEES), medfee_sumamt=f"{total:.2f}",
-        source="test"), operator="his")
-
-
 @pytest.fixture
-def running(tmp_path: Path) -> Iterator[tuple[Central, Desk, Operator, str, FaultProxy]]:
-    with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        db = ready_desk(tmp_path, central, code)
-        clerk = operator(db)
-        db.close()
-        with FaultProxy(central.url, secret=central.secrets[code]) as proxy:
-            desk = Desk(tmp_path / "desk.db", site_config(central, code, url=proxy.url), first_start=False)
-            desk.use_central_client(client_for(central, code, url=proxy.url, settings=QUICK))
-            try:
-                yield central, desk, clerk, code, proxy
-            finally:
-                desk.close_sync()
-                desk.close()
-
-
-def _admissions(central: Central, stay: str) -> list[dict[str, object]]:
-    return [json.loads(row[0]) for row in db_rows(central.db, "SELECT data FROM admission WHERE mdtrt_id = ?",
-                                                  (stay,))]
+def running(tmp_path: Path) -> Iterator[Running]:
+    with desk_behind_proxy(tmp_path) as parts:
+        yield parts
 
 
 def _outbox(desk: Desk) -> dict[int, str]:
@@ -86,7 +46,7 @@ def _outbox(desk: Desk) -> dict[int, str]:
 
 
 def test_a_his_stay_committed_as_the_command_does_is_admitted_before_its_batch(
-        running: tuple[Central, Desk, Operator, str, FaultProxy]) -> None:
+        running: Running) -> None:
     central, desk, clerk, code, proxy = running
     stay = handed_over(desk, PERSONS[0], "ZY-Q-001")
     # `hospital-client settle --his ZY-Q-001 --commit`: the stay's request, committed and queued
@@ -95,12 +55,12 @@ def test_a_his_stay_committed_as_the_command_does_is_admitted_before_its_batch(
     assert proxy.captured == []  # nothing sent by the commit
     summary = desk.sync_now(clerk.name, pulls=False)
     assert summary.ok, summary.to_dict()
-    sent = [_infno(body) for _h, body in proxy.captured]
+    sent = [infno(body) for _h, body in proxy.captured]
     assert sent.count("2401") == 1 and sent.index("2401") < sent.index("9511")  # the admission first
-    [admission] = _admissions(central, "ZY-Q-001")
+    [admission] = admissions(central, "ZY-Q-001")
     assert admission["ipt_no"] == "ZY-Q-001" and admission["diagnoses"] == ["E11.900"]
     assert admission["begntime"] == "2026-03-01" and admission["psn_no"] == PERSONS[0]
-    assert _admissions(central, "TYPED-Q-1") == []  # a stay typed at the window: no admission
+    assert admissions(central, "TYPED-Q-1") == []  # a stay typed at the window: no admission
     assert desk.is_entry_final(committed.local_id) and desk.is_entry_final(typed.local_id)
     left = desk.stay_transaction(clerk.name, codes.DISCHARGE,
                                  st.discharge_input("ZY-Q-001", endtime=dt.date(2026, 3, 10), diagnoses=["E11.900"]))
@@ -108,28 +68,28 @@ def test_a_his_stay_committed_as_the_command_does_is_admitted_before_its_batch(
 
 
 def test_an_offline_settlement_waits_for_its_admission(
-        running: tuple[Central, Desk, Operator, str, FaultProxy]) -> None:
+        running: Running) -> None:
     central, desk, clerk, code, proxy = running
     stay = handed_over(desk, PERSONS[2], "ZY-Q-002")
     proxy.chooser = lambda body: "lose"  # the link is down: the window settles offline
     online = desk.settle_online(clerk, desk_request(PERSONS[2], stay.stay_key, site=code), wait=0.5)
     local_id = online.outcome.committed.local_id
-    assert online.state == "provisional" and _admissions(central, "ZY-Q-002") == []
+    assert online.state == "provisional" and admissions(central, "ZY-Q-002") == []
     # the link comes back for everything but the admission: the batch is not sent ahead of it
     proxy.captured.clear()
-    proxy.chooser = lambda body: "lose" if _infno(body) in ("2401", "5203") else "pass"
+    proxy.chooser = lambda body: "lose" if infno(body) in ("2401", "5203") else "pass"
     summary = desk.sync_now(clerk.name, pulls=False)
     assert not summary.ok and "2401" in summary.to_dict()["error"]
-    assert "9511" not in [_infno(body) for _h, body in proxy.captured]
+    assert "9511" not in [infno(body) for _h, body in proxy.captured]
     assert _outbox(desk)[local_id] in ("queued", "sent") and not desk.is_entry_final(local_id)
     # then it all answers: 2401, then the settlement, once each
     proxy.captured.clear()
     proxy.chooser = None
     summary = desk.sync_now(clerk.name, pulls=False)
     assert summary.ok, summary.to_dict()
-    sent = [_infno(body) for _h, body in proxy.captured]
+    sent = [infno(body) for _h, body in proxy.captured]
     assert sent.index("2401") < sent.index("9511")
-    assert len(_admissions(central, "ZY-Q-002")) == 1 and len(central.settlements(code)) == 1
+    assert len(admissions(central, "ZY-Q-002")) == 1 and len(central.settlements(code)) == 1
     assert desk.is_entry_final(local_id)
 
 
@@ -159,9 +119,9 @@ def test_the_commands_settle_his_commit_then_sync(tmp_path: Path, monkeypatch: p
             assert proxy.captured == []
             status, text = run("sync", "--no-pulls", "--json")
             assert status == 0 and json.loads(text)["accepted"] == 1, text
-            sent = [_infno(body) for _h, body in proxy.captured]
+            sent = [infno(body) for _h, body in proxy.captured]
             assert sent.index("2401") < sent.index("9511")
-            [admission] = _admissions(central, "ZY-CLI-1")
+            [admission] = admissions(central, "ZY-CLI-1")
             assert admission["ipt_no"] == "ZY-CLI-1" and admission["hosp_lv"] == 2
             status, text = run("journal", "show", str(local_id))
             assert status == 0 and json.loads(text)["state"] == "final"
