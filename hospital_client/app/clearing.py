@@ -31,7 +31,7 @@ from ..rules.money import ZERO, fmt
 from ..store import LocalDatabase, audit, journal, reconcile
 from ..sync.client import CentralClient
 from ..sync.errors import CentralRefused
-from .errors import AppError
+from .errors import AppError, RefusedByCentre
 
 log = logging.getLogger(__name__)
 
@@ -65,32 +65,22 @@ class ReconciliationMismatch(AppError):
                 "differences": [d.to_dict() for d in self.differences]}
 
 
-class ClearingRefused(AppError):
+class ClearingRefused(RefusedByCentre):
     """The central system refused one or more of the month's applications (already applied, ...)."""
 
     clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused the clearing application: {reason}")
 
     def __init__(self, outcome: ClearingOutcome) -> None:
         refused = [a for a in outcome.applications if not a.get("clr_appy_evt_id")]
-        super().__init__(f"{outcome.month}: " + "; ".join(str(a.get("err_msg")) for a in refused))
+        super().__init__(f"{outcome.month}: " + "; ".join(str(a.get("err_msg")) for a in refused),
+                         str(refused[0].get("err_msg")) if refused else "")
         self.outcome = outcome
-        self.reason = str(refused[0].get("err_msg")) if refused else ""
-
-    def clerk_args(self) -> Mapping[str, object]:
-        return {"reason": self.reason}
 
 
-class WithdrawalRefused(AppError):
+class WithdrawalRefused(RefusedByCentre):
     """The central system refused to withdraw an application (already withdrawn, approved, ...)."""
 
     clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused to withdraw the clearing application: {reason}")  # noqa: E501
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-    def clerk_args(self) -> Mapping[str, object]:
-        return {"reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)

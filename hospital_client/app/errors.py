@@ -12,6 +12,7 @@ and the error types the faces (ui/, cli/) need, re-exported so that they import 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
@@ -37,6 +38,17 @@ class AppError(HospitalClientError):
 
     exit_code = EXIT_BAD_INPUT
     clerk_text = QT_TRANSLATE_NOOP("errors", "The operation was not completed.")
+
+
+class RefusedByCentre(AppError):
+    """The central system refused what was asked; ``reason`` is its own words, shown to the clerk."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    def clerk_args(self) -> Mapping[str, object]:
+        return {"reason": self.reason}
 
 
 class UnknownPerson(AppError):

@@ -40,7 +40,7 @@ from ..store import his as his_store
 from ..store.errors import NotFound as RecordNotFound
 from ..sync.client import CentralClient
 from ..sync.errors import CentralRefused, SyncError
-from .errors import AppError
+from .errors import AppError, RefusedByCentre
 from .slips import fee_category
 
 if TYPE_CHECKING:
@@ -79,18 +79,11 @@ class SettlementListIncomplete(AppError):
         return {"count": len(self.problems), "first": self.problems[0].msg if self.problems else ""}
 
 
-class SettlementListRefused(AppError):
+class SettlementListRefused(RefusedByCentre):
     """The central system refused an upload (4101/4101A) or a status change (4102) of a list: the
     settlement reversed, a confirmed list not withdrawn first, a list that did not pass, ..."""
 
     clerk_text = QT_TRANSLATE_NOOP("errors", "The central system refused the settlement list: {reason}")
-
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
-        self.reason = reason
-
-    def clerk_args(self) -> Mapping[str, object]:
-        return {"reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
