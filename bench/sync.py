@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "central"))  # the tests' server start and stop
 
-from central_helpers import free_port, start_server, stop_server  # noqa: E402
+from central_helpers import start_server, stop_server  # noqa: E402
 from pg_cluster import PgCluster, throwaway_cluster  # noqa: E402
 
 from hospital_client import app, paths, store  # noqa: E402
@@ -159,8 +159,7 @@ def run_round(target: CentralTarget, desk_template: Path, batch: int, *,
     secret = target.secret
     shutil.copyfile(desk_template, tmp / "run.db")
     db = store.open_database(tmp / "run.db")
-    port = free_port()
-    server = start_server(central_db, port, tmp / "server.log", "--bench-sink")
+    server, port = start_server(central_db, 0, tmp / "server.log", "--bench-sink")
     url = f"http://127.0.0.1:{port}"
     out: dict[str, float | int] = {}
     try:

@@ -14,13 +14,12 @@ import logging
 from typing import Any
 
 from .. import protocol as p
-from ..protocol import BadInput, BusinessError, NotFound, WrongSite
-from . import resettled
+from ..protocol import BadInput, BusinessError, NotFound
+from . import queue_intake, resettled
 from .context import Central, Context
-from .fields import choice_field, full_detail, input_data, int_field, local_id_field
-from .queue_work import queue_entries
-from .settlement import KIND_NAMES, reversal_view, reverse_item, settle_item, settlement_view_with
-from .store import LocalKey, ReversalRecord
+from .fields import full_detail, input_data, int_field
+from .settlement import reversal_view, reverse_item, settle_item, settlement_view_with
+from .store import LocalKey, ReversalRecord, SettlementRecord
 
 log = logging.getLogger("hospital_client.central")
 
@@ -53,7 +52,7 @@ def batch_upload(central: Central, ctx: Context, input_: dict[str, Any]) -> dict
     if ack not in ("adjudicated", ACK_STORED):
         raise BadInput("ack 应为 adjudicated 或 stored")
     if ack == ACK_STORED:
-        return _queue_batch(central, ctx, items, full)
+        return _queue_batch(central, ctx, input_, items, full)
     results: list[bytes] = []
     for i, item in enumerate(items):
         where = f"data[{i}]."
@@ -71,28 +70,18 @@ def batch_upload(central: Central, ctx: Context, input_: dict[str, Any]) -> dict
     return b'{"results":[' + b",".join(results) + b"]}"
 
 
-def _queue_batch(central: Central, ctx: Context, items: list[Any], full: bool) -> dict[str, Any]:
-    """9511 with ack "stored": check each item's shape and site, store the batch durably, answer.
+def _queue_batch(central: Central, ctx: Context, input_: dict[str, Any], items: list[Any],
+                 full: bool) -> dict[str, Any]:
+    """9511 with ack "stored": check each item's shape and site, store the batch durably (each
+    item's bytes as sent, queue_intake.py), answer.
 
     The items are adjudicated later by the queue worker, in arrival order; their results
     (or refusals) are fetched with 9512. A settlement or reversal message arriving after
     this batch is adjudicated after it.
     """
-    local_ids: list[str] = []
-    for i, item in enumerate(items):
-        where = f"data[{i}]."
-        if not isinstance(item, dict):
-            raise BadInput(f"data[{i}] 应为对象")
-        choice_field(item, "kind", KIND_NAMES, default="settlement", where=where)
-        local_ids.append(local_id_field(item, where))
-        request = item.get("request")
-        encounter = request.get("encounter") if isinstance(request, dict) else None
-        claimed = encounter.get("fixmedins_code") if isinstance(encounter, dict) else None
-        if claimed and claimed != ctx.site:
-            raise WrongSite(f"{where}request.encounter.fixmedins_code={claimed} 不是本凭证所属机构 {ctx.site}")
-    entries = queue_entries(central, ctx.site, items, local_ids)
+    entries = queue_intake.checked_entries(central, ctx.site, items, queue_intake.item_bytes(ctx.env, input_, items))
     seq = central.store.queue_batch(ctx.site, ctx.env.msgid, ctx.received, full, entries)
-    return {"ack": ACK_STORED, "batch_seq": seq, "queued": len(local_ids)}
+    return {"ack": ACK_STORED, "batch_seq": seq, "queued": len(entries)}
 
 
 def adjudication_results(central: Central, ctx: Context, input_: dict[str, Any]) -> bytes:
@@ -154,7 +143,11 @@ def _results_by_local_id(central: Central, ctx: Context, local_ids: list[str], f
         elif key is None:
             results.append(p.dumps({"local_id": local_id, "status": "unknown"}))
         elif key.kind == "settlement" and (record := settlements.get(key.ref)) is not None:
-            results.append(settlement_view_with(record, reversed_by.get(record.setl_id), repeat=True, full=full))
+            by = reversed_by.get(record.setl_id)
+            if by is not None and by.local_id == resettled.CORRECTION_PREFIX + record.msgid:
+                results.append(_resettled_settlement(central, ctx.site, local_id, key, record, by, full))
+            else:
+                results.append(settlement_view_with(record, by, repeat=True, full=full))
         elif key.kind == "reversal" and (reversal := reversals.get(key.ref)) is not None:
             undone = reinstating.get(resettled.CORRECTION_PREFIX + reversal.msgid)
             results.append(reversal_view(reversal, repeat=True) if undone is None or undone.kind != "settlement"
@@ -162,6 +155,20 @@ def _results_by_local_id(central: Central, ctx: Context, local_ids: list[str], f
         else:  # pragma: no cover - local keys are written with their records
             raise NotFound(f"本地编号 {local_id} 的记录缺失")
     return b'{"results":[' + b",".join(results) + b"]}"
+
+
+def _resettled_settlement(central: Central, site: str, local_id: str, key: LocalKey, record: SettlementRecord,
+                          undone: ReversalRecord, full: bool) -> bytes:
+    """9512 for a local id whose settlement a 2601 冲正 of its own message undid: the settlement in
+    force under ``LOCAL_ID/2`` … as asked, when the entry was settled again (as a resend or 5203 by
+    local id answer); else the undone settlement (its ``reversed`` names the 2601, never final)."""
+    name, again = resettled.bound(central, site, local_id, key)
+    if again is not None and again.kind == "settlement" and name != local_id:
+        found = central.store.get_settlement(again.ref)
+        if found is not None:
+            view = settlement_view_with(found, central.store.get_reversal_of(found.setl_id), repeat=True, full=full)
+            return resettled.as_asked(view, local_id, name)
+    return settlement_view_with(record, undone, repeat=True, full=full)
 
 
 def _reinstated_reversal(central: Central, site: str, local_id: str, key: LocalKey,

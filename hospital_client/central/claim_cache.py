@@ -10,9 +10,9 @@ each), so that an item costs no round trip to the database of its own.
 Any other store call (a reversal, a stay continued, a refusal recorded, a filing read ...) first
 stores what is kept; inside an item it also opens that item's savepoint, so the item can still
 be undone on its own ("the item goes real"). An item refused before that only drops what it kept.
-When storing what was kept fails, the claim is rolled back: a database failure (an outage, or
-another message that took one of the claim's local_ids meanwhile) goes to the worker, which tries
-the claim again later, as when an item's own write fails (worker_outage.py); anything else (a
+When storing what was kept fails, the claim is rolled back: a transient database failure (an
+outage, a deadlock; store_failures.py) goes to the worker, which tries the claim again later, as
+when an item's own write fails (worker_outage.py); anything else (an integrity or data error, a
 defect) raises ``FlushFailed`` and the claim is done again with every write passed straight on,
 each item in its own savepoint (``buffered=False``), which refuses just the item concerned. The
 results are the same either way.
@@ -38,7 +38,21 @@ from .store import (
     ReversalRecord,
     SettlementRecord,
 )
+from .store_failures import permanent_failure
 from .worker_outage import database_failure
+
+_ENCOUNTER_FIRST = '{"encounter":'
+_DECODER = json.JSONDecoder()
+
+
+def _encounter_of(request_json: str) -> Any:
+    """The request's ``encounter`` as ``json.loads(request_json)`` gives it. A stored request is
+    canonical JSON (keys sorted; settlement.py), where the encounter usually comes first: then it
+    alone is decoded, not the fee lines after it."""
+    if request_json.startswith(_ENCOUNTER_FIRST):
+        return _DECODER.raw_decode(request_json, len(_ENCOUNTER_FIRST))[0]
+    request = json.loads(request_json)
+    return request.get("encounter") if isinstance(request, dict) else None
 
 
 class FlushFailed(HospitalClientError):
@@ -59,7 +73,6 @@ class ClaimCache:
         self._buffered = buffered
         self._persons: dict[str, PersonRecord | None] = {}
         self._accumulators: dict[tuple[str, int], Accumulators | None] = {}
-        self._stays: dict[tuple[str, int], list[SettlementRecord]] = {}
         self._in_force: dict[tuple[str, int], list[StayInForce]] = {}
         self._encounters: dict[str, dict[str, InForce]] = {}
         self._keys: dict[tuple[str, str], LocalKey | None] = {}
@@ -110,8 +123,11 @@ class ClaimCache:
         try:
             self._store.add_adjudications(moves, settlements)
         except Exception as exc:
-            if database_failure(exc):  # the database's (an outage, a local_id taken meanwhile): the
-                raise                  # claim is rolled back and tried again, as for any item
+            # the database's for a while (an outage): the claim is rolled back and tried again, as for
+            # any item; for good (an integrity or data error, store_failures.py) or a defect: done again
+            # item by item, where the item concerned is refused on its own
+            if database_failure(exc) and not permanent_failure(exc):
+                raise
             raise FlushFailed(f"{type(exc).__name__}: {exc}") from exc
 
     # --- one item -----------------------------------------------------------------------------
@@ -145,7 +161,6 @@ class ClaimCache:
         self.flush()
         self._persons.clear()
         self._accumulators.clear()
-        self._stays.clear()
         self._in_force.clear()
         self._encounters.clear()
         self._keys.clear()
@@ -178,12 +193,6 @@ class ClaimCache:
         if psn_no not in self._encounters:
             self._encounters[psn_no] = self._store.encounters_in_force(psn_no)
         return self._encounters[psn_no].get(mdtrt_id)
-
-    def stays_of_person(self, psn_no: str, since_year: int) -> list[SettlementRecord]:
-        key = (psn_no, since_year)
-        if key not in self._stays:
-            self._stays[key] = self._store.stays_of_person(psn_no, since_year)
-        return list(self._stays[key])
 
     def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
         key = (psn_no, since_year)
@@ -233,15 +242,11 @@ class ClaimCache:
         if encounters is not None and record.mdtrt_id != "":  # as the stores' trigger does
             encounters[record.mdtrt_id] = InForce(record.psn_no, record.mdtrt_id, record.setl_id, record.site,
                                                   record.local_id, record.setl_time)
-        for (psn_no, since_year), stays in self._stays.items():
-            if psn_no == record.psn_no and record.year >= since_year:
-                stays.append(record)
         made: list[StayInForce | None] = []  # the new settlement as a stay, parsed once if asked for
         for (psn_no, since_year), in_force in self._in_force.items():
             if psn_no == record.psn_no and record.year >= since_year:
                 if not made:
-                    request = json.loads(record.request_json)
-                    encounter = request.get("encounter") if isinstance(request, dict) else None
+                    encounter = _encounter_of(record.request_json)
                     made.append(stay_in_force(record.setl_id, record.mdtrt_id, record.site, encounter))
                 if made[0] is not None:
                     in_force.append(made[0])
@@ -252,9 +257,6 @@ class ClaimCache:
         self._encounters.clear()
         self._keys[(record.site, record.local_id)] = LocalKey(record.site, record.local_id, "reversal",
                                                               record.fingerprint, record.rev_setl_id)
-        for (psn_no, _), stays in self._stays.items():
-            if psn_no == record.psn_no:
-                stays[:] = [s for s in stays if s.setl_id != record.setl_id]
         for (psn_no, _), in_force in self._in_force.items():
             if psn_no == record.psn_no:
                 in_force[:] = [s for s in in_force if s.setl_id != record.setl_id]

@@ -5,7 +5,7 @@
     central site add --db PATH --code CODE --name NAME     (the secret alone on the last line)
     central site list --db PATH [--json]
     central serve    --db PATH [--host 127.0.0.1] [--port 8400] [--workers N] [--bench-sink]
-    central work     --db PATH [--workers N] [--until-empty] [--json]   (adjudication worker processes)
+    central work     --db PATH [--workers N] [--partition K/N] [--until-empty] [--json]   (adjudication workers)
     central report   --db PATH [--json]
     central true-up  --year Y --db PATH [--json] [--apply]
     central review-load --db PATH FILE [--json]   (a review-rule library version, for the desks' 9504 pull)
@@ -52,12 +52,20 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser
     return parser
 
 
+def spell_commands(message: str, prog: str) -> str:
+    """An error raised far from the parser (a store, a statement) names the command that helps
+    relatively, as `central init`, `central fund insurer add`; spelled here with the name the program
+    was run by: `hospital-client central init` or `hospital-central init`."""
+    return message.replace("`central ", f"`{prog} ")
+
+
 def report_error(exc: BaseException, prog: str = PROG) -> int:
     """The central commands' one place that turns an error into a line on stderr and an exit code
     (for `python -m hospital_client.central ...`, `hospital-client central ...` and `hospital-central ...`
-    alike; ``prog`` is the name the command was run by)."""
+    alike; ``prog`` is the name the command was run by, and the commands the line names are spelled
+    with it)."""
     if isinstance(exc, HospitalClientError):
-        print(f"{prog}: error: {exc}", file=sys.stderr)
+        print(f"{prog}: error: {spell_commands(str(exc), prog)}", file=sys.stderr)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         return EXIT_FAILURE
@@ -177,43 +185,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .http_server import create_app
     from .service import API_PATH
 
-    if not 0 < args.port < 65536:
-        raise CentralInputError(f"--port {args.port}: must be between 1 and 65535")
+    if not 0 <= args.port < 65536:
+        raise CentralInputError(f"--port {args.port}: must be between 0 (any free port) and 65535")
     from .open_store import describe, is_postgres_url
 
     if not is_postgres_url(args.db) and not Path(args.db).is_file():
         raise CentralInputError(f"--db {args.db}: no central database there; create it with `central init`")
-    _check_can_listen(args.host, args.port)
     if not 1 <= args.workers <= 64:
         raise CentralInputError(f"--workers {args.workers}: must be between 1 and 64")
-    app = create_app(args.db, bench_sink=args.bench_sink, workers=args.workers)
-    print(f"central: serving {describe(args.db)} on http://{args.host}:{args.port}{API_PATH}"
-          + (" (with the 9599 benchmark sink)" if args.bench_sink else ""), flush=True)
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=10)
-    server = uvicorn.Server(config)
-    try:
-        server.run()
-    except SystemExit as exc:  # uvicorn exits when it cannot bind
-        print(f"{args.central_prog}: error: cannot serve on {args.host}:{args.port} (exit {exc.code})",
-              file=sys.stderr)
-        return EXIT_FAILURE
+    with _bound_socket(args.host, args.port) as sock:
+        port = int(sock.getsockname()[1])
+        app = create_app(args.db, bench_sink=args.bench_sink, workers=args.workers)
+        # said once the port is held: whoever reads this line may connect to it (the tests do)
+        print(f"central: serving {describe(args.db)} on http://{args.host}:{port}{API_PATH}"
+              + (" (with the 9599 benchmark sink)" if args.bench_sink else ""), flush=True)
+        config = uvicorn.Config(app, host=args.host, port=port, log_level=args.log_level, access_log=False,
+                                lifespan="on", timeout_graceful_shutdown=10)
+        server = uvicorn.Server(config)
+        try:
+            server.run(sockets=[sock])
+        except SystemExit as exc:  # uvicorn exits when the application cannot start
+            print(f"{args.central_prog}: error: cannot serve on {args.host}:{port} (exit {exc.code})",
+                  file=sys.stderr)
+            return EXIT_FAILURE
     return EXIT_OK if server.started else EXIT_FAILURE
 
 
-def _check_can_listen(host: str, port: int) -> None:
-    """Refuse early, in one line, a host or port that cannot be listened on (in use, not ours)."""
+def _bound_socket(host: str, port: int) -> socket.socket:
+    """The socket the server accepts on, bound here and handed to uvicorn, so that a host or port
+    that cannot be listened on (in use, not ours) is refused early, in one line, and the serving
+    line names the port actually held (--port 0: the one the system picked)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise CentralInputError(f"--host {host}: {exc.strerror}") from None
     family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise CentralInputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise CentralInputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    return sock
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -342,19 +356,20 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> None:
     p = _one_line_errors(sub.add_parser("serve", help="serve the central system over HTTP (uvicorn)"))
     _add_db(p)
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8400)
+    p.add_argument("--port", type=int, default=8400,
+                   help="the port to listen on (default 8400; 0: any free one, named on the first line printed)")
     p.add_argument("--log-level", default="warning", choices=("critical", "error", "warning", "info", "debug"))
     p.add_argument("--bench-sink", action="store_true",
                    help="also answer 9599, the benchmark hook that only stores the body (bench/sync.py); "
                         "never on a production server")
     p.add_argument("--workers", type=int, default=1,
                    help="adjudication worker threads for the queue (9511 ack stored), default 1; "
-                        "`central work` runs worker processes")
+                        f"`{parser.prog} work` runs worker processes")
     p.set_defaults(func=_guarded(cmd_serve))
 
     from .work_command import add_work_command
 
-    add_work_command(sub, _open, _guarded, _one_line_errors)
+    add_work_command(sub, _open, _guarded, _one_line_errors, prog=parser.prog)
 
     p = _one_line_errors(sub.add_parser("report", help="every settlement with final figures, adjustments, msgid"))
     _add_db(p)

@@ -29,6 +29,7 @@ from ..protocol import CST, PayloadTooLarge, format_time
 from . import queue_work
 from .context import Central
 from .open_store import open_store
+from .queue_upgrade import upgrade_legacy_queue
 from .service import API_PATH, MAX_BODY_BYTES, CentralService, Reply
 
 JSON = "application/json; charset=utf-8"
@@ -78,6 +79,7 @@ def create_app(db_path: str | Path, *, bench_sink: bool = False, workers: int = 
     ``workers``: adjudication worker threads, each on its own connection (queue_work.py)."""
     store = open_store(db_path)
     try:
+        upgrade_legacy_queue(store)  # batches queued by the version before the per-person queue, first
         service = CentralService(store, bench_sink=bench_sink)
     except Exception:
         store.close()

@@ -38,6 +38,7 @@ from psycopg.pq import TransactionStatus
 
 from ..rules import SETLINFO_KEYS
 from . import fund_queries
+from .partitions import partition_hash
 from .queue_numbers import reserve_numbers as _reserve_numbers
 from .stays_in_force import StayInForce, stays_in_force
 from .store import (
@@ -55,6 +56,7 @@ from .store import (
     Insurer,
     InsurerCover,
     ItemRejection,
+    LegacyBatch,
     LocalKey,
     PackBlob,
     PaymentGroup,
@@ -79,6 +81,8 @@ _MIGRATION_LOCK = 0x6863656E7472616C
 _CONNECT_TIMEOUT_S = 10
 # The first key of a person's advisory lock (pg_advisory_xact_lock(int, int)); the second is hashtext(psn_no).
 _PERSON_LOCK = 0x68630001
+# A partitioned worker's claim reads this many of its share's oldest persons at a time (claim_person_in).
+_CLAIM_CANDIDATES = 16
 
 
 def redact_url(url: str) -> str:
@@ -399,6 +403,57 @@ INSERT INTO meta (key, value) SELECT 'seq:rev_setl_id', COALESCE(MAX(seq), 0)::t
 """
 
 
+def _m008_queue_partition_hash() -> str:
+    """Each queued person's partition hash (crc32 of the psn_no's UTF-8 bytes, as Python's zlib.crc32;
+    partitions.py), for workers that serve one share of the queue (`central work --partition K/N`);
+    filled for the persons queued by a function that exists for this migration only."""
+    return """
+ALTER TABLE queued_person ADD COLUMN partition_hash BIGINT;
+CREATE FUNCTION central_migration_crc32(data BYTEA) RETURNS BIGINT LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+  crc BIGINT := 4294967295;
+BEGIN
+  FOR i IN 0 .. length(data) - 1 LOOP
+    crc := crc # get_byte(data, i);
+    FOR j IN 1 .. 8 LOOP
+      crc := (crc >> 1) # (3988292384 * (crc & 1));
+    END LOOP;
+  END LOOP;
+  RETURN crc # 4294967295;
+END $$;
+UPDATE queued_person SET partition_hash = central_migration_crc32(convert_to(psn_no, 'UTF8'));
+DROP FUNCTION central_migration_crc32(BYTEA);
+ALTER TABLE queued_person ALTER COLUMN partition_hash SET NOT NULL;
+"""
+
+
+def _m009_settlement_lz4() -> str:
+    """A settlement's JSON columns compressed with lz4 instead of pglz when the server has it (PostgreSQL
+    14 or later built with lz4, as Debian's and the PGDG packages are): a settlement row is TOASTed, and
+    lz4 takes the server a fraction of pglz's time to compress it. Rows stored before stay as they are;
+    both are read alike. A server without lz4 keeps pglz."""
+    columns = ("request", "person", "provisional", "final", "summary", "ytd_before", "ytd_after", "adjustment")
+    alter = ", ".join(f"ALTER COLUMN {c} SET COMPRESSION lz4" for c in columns)
+    return f"""
+DO $$
+BEGIN
+  EXECUTE 'ALTER TABLE settlement {alter}';
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value OR syntax_error THEN
+  NULL;
+END $$;
+"""
+
+
+def _m010_queue_items_uncompressed() -> str:
+    """A queued item's bytes (queued_work.item) kept out of line without compression (STORAGE
+    EXTERNAL): they stay only until the item is adjudicated, and compressing each on arrival cost
+    the server more than the rest of storing a 9511 batch. Items stored before stay as they are;
+    both are read alike."""
+    return """
+ALTER TABLE queued_work ALTER COLUMN item SET STORAGE EXTERNAL;
+"""
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("m001_initial", _m001_initial),
     ("m002_lists_clearing_fund_reports_tokens", _m002_lists_clearing_fund_reports_tokens),
@@ -407,14 +462,19 @@ MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("m005_list_states_clearing_approvals", _m005_list_states_clearing_approvals),
     ("m006_insurer_terms_contract_premiums", _m006_insurer_terms_contract_premiums),
     ("m007_person_queue", _m007_person_queue),
+    ("m008_queue_partition_hash", _m008_queue_partition_hash),
+    ("m009_settlement_lz4", _m009_settlement_lz4),
+    ("m010_queue_items_uncompressed", _m010_queue_items_uncompressed),
 )
 
 
 # --- values --------------------------------------------------------------------------------------
 
+_YTD_JSON = json.JSONEncoder(separators=(",", ":"))  # made once (json.dumps would make one a call)
+
+
 def _ytd_text(values: Accumulators) -> str:
-    return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
-                      separators=(",", ":"))
+    return _YTD_JSON.encode({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()})
 
 
 def _ytd_values(text: str) -> Accumulators:
@@ -431,6 +491,8 @@ _SETTLEMENT_COLUMNS = (
     "pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, "
     "ytd_after, adjustment, " + ", ".join(SETLINFO_KEYS)
 )
+# The settlement columns' types, as a binary COPY names them.
+_SETTLEMENT_TYPES = [{"seq": "int8", "year": "int4"}.get(c, "text") for c in _SETTLEMENT_COLUMNS.split(", ")]
 _REVERSAL_COLUMNS = (
     "seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint, "
     "ytd_before, ytd_after, " + ", ".join(SETLINFO_KEYS)
@@ -444,6 +506,9 @@ _CLEARING_SELECT = ("SELECT c.clr_appy_evt_id, c.site, c.setlym, c.clr_type, c.i
                     "c.enddate, c.psntime, c.amounts, c.msgid, c.applied_at, COALESCE(w.at, '') FROM clearing c "
                     "LEFT JOIN clearing_withdrawal w ON w.clr_appy_evt_id = c.clr_appy_evt_id")
 _CATALOG_COLUMNS = ("med_list_codg", "name", "list_type", "chrgitm_lv", "selfpay_prop", "pric_uplmt_amt", "unit")
+
+# A claim storing this many settlements or more stores them (and their local keys) by COPY.
+_COPY_FROM = 3
 
 # A local_id made of digits only, and its number (the desk's journal keys are numbers).
 _NUMERIC = "local_id ~ '^[0-9]+$'"
@@ -598,6 +663,12 @@ class PostgresStore:
         transaction: queue workers on other persons do not wait for each other on it."""
         moves = list(self._rev_pending)  # one revision per move, as the SQLite store numbers them
         self._rev_pending.clear()
+        if len(set(moves)) == 1:  # one person (a queue claim): the counter and the person's row in one statement
+            self.conn.execute(
+                "WITH n AS (INSERT INTO meta (key, value) VALUES ('seq:roster_rev', %s::text) ON CONFLICT (key) "
+                "DO UPDATE SET value = (CAST(meta.value AS BIGINT) + %s)::text RETURNING CAST(value AS BIGINT) AS rev) "
+                "UPDATE person SET rev = n.rev FROM n WHERE person.psn_no = %s", (len(moves), len(moves), moves[0]))
+            return
         last = self.next_values("roster_rev", len(moves))
         revs = dict(zip(moves, range(last - len(moves) + 1, last + 1), strict=True))  # a person's last move
         self.conn.execute("UPDATE person SET rev = r.rev FROM unnest(%s::text[], %s::bigint[]) AS r(psn_no, rev) "
@@ -657,19 +728,20 @@ class PostgresStore:
             return self._counted()
         return nullcontext()
 
-    def _read(self, query: str, params: Sequence[Any]) -> psycopg.Cursor[Any]:
-        """Run a read; outside a transaction, once more on a new connection when the server went away."""
+    def _read(self, query: str, params: Sequence[Any], prepare: bool | None = None) -> psycopg.Cursor[Any]:
+        """Run a read; outside a transaction, once more on a new connection when the server went away.
+        ``prepare=False``: planned for the values given each time (psycopg's ``prepare``)."""
         if not self._idle():
-            return self.conn.execute(query.encode("utf-8"), params)
+            return self.conn.execute(query.encode("utf-8"), params, prepare=prepare)
         self._reconnect_if_broken()
         try:
-            return self.conn.execute(query.encode("utf-8"), params)
+            return self.conn.execute(query.encode("utf-8"), params, prepare=prepare)
         except psycopg.OperationalError:
             if not self._lost():
                 raise
             self._reconnect_if_broken()
             try:
-                return self.conn.execute(query.encode("utf-8"), params)
+                return self.conn.execute(query.encode("utf-8"), params, prepare=prepare)
             except psycopg.OperationalError as exc:
                 if not self._lost():
                     raise
@@ -678,8 +750,8 @@ class PostgresStore:
     def _one(self, query: str, params: Sequence[Any] = ()) -> Any:
         return self._read(query, params).fetchone()
 
-    def _all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        return self._read(query, params).fetchall()
+    def _all(self, query: str, params: Sequence[Any] = (), prepare: bool | None = None) -> list[Any]:
+        return self._read(query, params, prepare).fetchall()
 
     def is_initialised(self) -> bool:
         return self._one("SELECT 1 FROM meta WHERE key = 'initialised_at'") is not None
@@ -985,16 +1057,9 @@ class PostgresStore:
             params.append(limit)
         return [_settlement(row) for row in self._all(query, params)]
 
-    def stays_of_person(self, psn_no: str, since_year: int) -> list[SettlementRecord]:
-        """The person's settlements not reversed, from ``since_year`` on (a co-located join on psn_no)."""
-        self._lock_person(psn_no)
-        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement s WHERE psn_no = %s AND year >= %s "
-                         "AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.psn_no = s.psn_no "
-                         "AND r.setl_id = s.setl_id) ORDER BY seq", (psn_no, since_year))
-        return [_settlement(row) for row in rows]
-
     def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
-        """As ``stays_of_person``, the request's encounter only (NULL when it is not an object)."""
+        """The person's settlements not reversed, from ``since_year`` on (a co-located join on psn_no),
+        the request's encounter only (NULL when it is not an object)."""
         self._lock_person(psn_no)
         rows = self._all("SELECT s.setl_id, s.mdtrt_id, s.site, CASE WHEN json_typeof(e.enc) = 'object' "
                          "THEN e.enc::text END FROM settlement s CROSS JOIN LATERAL "
@@ -1118,13 +1183,22 @@ class PostgresStore:
             with self.conn.cursor() as cursor:
                 # a person being adjudicated right now: wait for that worker's commit (its row lock),
                 # so that it cannot drop the partition these items join; persons in one order
-                cursor.executemany("INSERT INTO queued_person (psn_no, first_batch, first_idx) VALUES (%s, %s, %s) "
-                                   "ON CONFLICT (psn_no) DO UPDATE SET first_batch = queued_person.first_batch",
-                                   [(psn_no, seq, i) for psn_no, i in sorted(firsts.items())])
-                cursor.executemany("INSERT INTO queued_item (site, local_id, batch_seq) VALUES (%s, %s, %s) "
-                                   "ON CONFLICT DO NOTHING", [(site, e.local_id, seq) for e in entries])
+                # (partition_hash: the person's share for `central work --partition`, partitions.py)
+                # (one statement each for the batch's persons and local ids, its items in one binary COPY)
+                persons = sorted(firsts.items())
+                cursor.execute("INSERT INTO queued_person (psn_no, first_batch, first_idx, partition_hash) "
+                               "SELECT u.psn_no, %s, u.idx, u.hash FROM unnest(%s::text[], %s::int[], %s::bigint[]) "
+                               "AS u (psn_no, idx, hash) ORDER BY u.psn_no "
+                               "ON CONFLICT (psn_no) DO UPDATE SET first_batch = queued_person.first_batch",
+                               (seq, [psn_no for psn_no, _ in persons], [i for _, i in persons],
+                                [partition_hash(psn_no) for psn_no, _ in persons]))
+                cursor.execute("INSERT INTO queued_item (site, local_id, batch_seq) SELECT %s, u.local_id, %s "
+                               "FROM unnest(%s::text[]) AS u (local_id) ON CONFLICT DO NOTHING",
+                               (site, seq, [e.local_id for e in entries]))
                 with cursor.copy('COPY queued_work (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, '
-                                 'received_at, "full", item) FROM STDIN') as copy:
+                                 'received_at, "full", item) FROM STDIN (FORMAT BINARY)') as copy:
+                    copy.set_types(["text", "int8", "int4", "text", "text", "text", "int8", "text", "text", "bool",
+                                    "bytea"])
                     for i, e in enumerate(entries):
                         copy.write_row((e.psn_no, seq, i, site, e.local_id, e.kind, numbers[i], msgid, received_at,
                                         full, e.item))
@@ -1147,10 +1221,9 @@ class PostgresStore:
     def claim_person(self, skip: Sequence[str] = ()) -> str | None:
         """Inside the caller's transaction: the oldest partition no other worker holds, locked until
         the transaction ends (a worker that dies mid-way: its connection closes, the server rolls
-        the transaction back and the lock is free again)."""
-        row = self._one("SELECT psn_no FROM queued_person WHERE NOT (psn_no = ANY(%s)) "
-                        "ORDER BY first_batch, first_idx, psn_no LIMIT 1 FOR UPDATE SKIP LOCKED", (list(skip),))
-        return None if row is None else str(row[0])
+        the transaction back and the lock is free again). In two steps, as ``claim_person_in``, so that
+        Citus can run it (the whole queue is share 0 of 1)."""
+        return self.claim_person_in(0, 1, skip)
 
     def person_work(self, psn_no: str) -> list[QueuedWork]:
         rows = self._all(
@@ -1175,20 +1248,32 @@ class PostgresStore:
             for record in settlements:
                 self.add_settlement(record)
             return
-        with self._atomic(), self.conn.pipeline(), self.conn.cursor() as cursor:  # one round trip
-            if moves:
-                cursor.executemany(
-                    "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (%s, %s, %s, %s) "
-                    "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
-                    [(psn_no, year, _ytd_text(values), at)
-                     for (psn_no, year), (values, at) in _last_moves(moves).items()])
-            if settlements:
-                cursor.executemany(
-                    "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) "
-                    "VALUES (%s, %s, 'settlement', %s, %s)",
-                    [(r.site, r.local_id, r.fingerprint, r.setl_id) for r in settlements])
-                cursor.executemany(_insert_with_seq("settlement", _SETTLEMENT_COLUMNS.split(", ")),
-                                   [[r.seq, *_settlement_values(r)] for r in settlements])
+        copied = len(settlements) >= _COPY_FROM
+        with self._atomic(), self.conn.cursor() as cursor:
+            if copied:  # binary COPY: the rows cost the server (and psycopg) less than INSERTs; a round trip each
+                with cursor.copy("COPY local_key (site, local_id, kind, fingerprint, ref) FROM STDIN (FORMAT BINARY)") \
+                        as copy:
+                    copy.set_types(["text"] * 5)
+                    for r in settlements:
+                        copy.write_row((r.site, r.local_id, "settlement", r.fingerprint, r.setl_id))
+                with cursor.copy(f"COPY settlement ({_SETTLEMENT_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(_SETTLEMENT_TYPES)  # (seq given, as the INSERT's OVERRIDING SYSTEM VALUE)
+                    for r in settlements:
+                        copy.write_row((r.seq, *_settlement_values(r)))
+            with self.conn.pipeline() if moves or not copied else nullcontext():  # one round trip
+                if moves:
+                    cursor.executemany(
+                        "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (%s, %s, %s, %s) "
+                        "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
+                        [(psn_no, year, _ytd_text(values), at)
+                         for (psn_no, year), (values, at) in _last_moves(moves).items()])
+                if settlements and not copied:
+                    cursor.executemany(
+                        "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) "
+                        "VALUES (%s, %s, 'settlement', %s, %s)",
+                        [(r.site, r.local_id, r.fingerprint, r.setl_id) for r in settlements])
+                    cursor.executemany(_insert_with_seq("settlement", _SETTLEMENT_COLUMNS.split(", ")),
+                                       [[r.seq, *_settlement_values(r)] for r in settlements])
             # (their roster revisions move at the commit: _move_roster_revs)
             self._rev_pending.extend(m[0] for m in moves)
 
@@ -1212,19 +1297,75 @@ class PostgresStore:
     def close_batches(self, at: str) -> int:
         done = self.conn.execute(
             "UPDATE queued_batch SET done_items = items, finished_at = %s WHERE finished_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq)", (at,))
+            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq) "
+            "AND length(input) = 0", (at,))  # (a batch of the version before: converted first, queue_upgrade.py)
         return int(done.rowcount)
 
     def has_queued(self) -> bool:
         return self._one("SELECT 1 FROM queued_person LIMIT 1") is not None
 
+    # --- a worker's share of the queue (partitions.py); batches of the version before (queue_upgrade.py)
+
+    def claim_person_in(self, index: int, count: int, skip: Sequence[str] = ()) -> str | None:
+        """As ``claim_person``, within the share, in two steps that each stay on one shard on Citus
+        (whose ``FOR UPDATE`` runs only with an equality on the distribution column): the share's oldest
+        persons (a plain read), then the first of them no other worker holds, locked by its psn_no."""
+        tried = list(skip)
+        share, values = ("partition_hash %% %s = %s AND ", [count, index]) if count > 1 else ("", [])
+        while True:
+            candidates = [str(r[0]) for r in self._all(
+                f"SELECT psn_no FROM queued_person WHERE {share}NOT (psn_no = ANY(%s)) "
+                "ORDER BY first_batch, first_idx, psn_no LIMIT %s", (*values, tried, _CLAIM_CANDIDATES))]
+            for psn_no in candidates:
+                if self._one("SELECT psn_no FROM queued_person WHERE psn_no = %s FOR UPDATE SKIP LOCKED",
+                             (psn_no,)) is not None:
+                    return psn_no
+            if len(candidates) < _CLAIM_CANDIDATES:
+                return None
+            tried.extend(candidates)
+
+    def has_queued_in(self, index: int, count: int) -> bool:
+        return self._one("SELECT 1 FROM queued_person WHERE partition_hash %% %s = %s LIMIT 1",
+                         (count, index)) is not None
+
+    def legacy_batch_seqs(self) -> list[int]:
+        return [int(r[0]) for r in self._all("SELECT seq FROM queued_batch WHERE finished_at IS NULL "
+                                             "AND length(input) > 0 ORDER BY seq", ())]
+
+    def take_legacy_batch(self, seq: int) -> LegacyBatch | None:
+        row = self._one('SELECT seq, site, msgid, received_at, "full", done_items, input FROM queued_batch '
+                        "WHERE seq = %s AND finished_at IS NULL AND length(input) > 0 FOR UPDATE", (seq,))
+        return None if row is None else LegacyBatch(int(row[0]), str(row[1]), str(row[2]), str(row[3]),
+                                                     bool(row[4]), int(row[5]), bytes(row[6]))
+
+    def requeue_legacy_batch(self, batch: LegacyBatch, entries: Sequence[QueueEntry]) -> None:
+        first = batch.done_items  # the items before it were adjudicated by the version before
+        firsts: dict[str, int] = {}
+        for i, e in enumerate(entries):
+            firsts.setdefault(e.psn_no, first + i)
+        with self._atomic():
+            numbers = _reserve_numbers(self.next_values, entries)
+            with self.conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO queued_person (psn_no, first_batch, first_idx, partition_hash) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (psn_no) DO UPDATE SET (first_batch, first_idx) = "
+                    "(EXCLUDED.first_batch, EXCLUDED.first_idx) WHERE (EXCLUDED.first_batch, EXCLUDED.first_idx) < "
+                    "(queued_person.first_batch, queued_person.first_idx)",
+                    [(psn_no, batch.seq, i, partition_hash(psn_no)) for psn_no, i in sorted(firsts.items())])
+                cursor.execute("DELETE FROM queued_item WHERE site = %s AND batch_seq = %s", (batch.site, batch.seq))
+                cursor.executemany("INSERT INTO queued_item (site, local_id, batch_seq) VALUES (%s, %s, %s) "
+                                   "ON CONFLICT DO NOTHING", [(batch.site, e.local_id, batch.seq) for e in entries])
+                cursor.executemany(
+                    'INSERT INTO queued_work (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, '
+                    'received_at, "full", item) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)',
+                    [(e.psn_no, batch.seq, first + i, batch.site, e.local_id, e.kind, numbers[i], batch.msgid,
+                      batch.received_at, batch.full, e.item) for i, e in enumerate(entries)])
+                cursor.execute("UPDATE queued_batch SET input = ''::bytea WHERE site = %s AND seq = %s",
+                               (batch.site, batch.seq))
+
     def pending_floor(self, site: str) -> int | None:
         row = self._one("SELECT MIN(number) FROM queued_work WHERE site = %s AND kind = 'settlement'", (site,))
         return None if row is None or row[0] is None else int(row[0])
-
-    def is_queued(self, site: str, local_id: str) -> bool:
-        return self._one("SELECT 1 FROM queued_item WHERE site = %s AND local_id = %s LIMIT 1",
-                         (site, local_id)) is not None
 
     def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
                       at: str, output_json: str = "{}") -> None:
@@ -1232,11 +1373,6 @@ class PostgresStore:
             "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at, output) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             (site, local_id, kind, msgid, infcode, err_msg, at, output_json))
-
-    def last_rejection(self, site: str, local_id: str) -> ItemRejection | None:
-        row = self._one("SELECT kind, infcode, err_msg, output FROM item_rejection WHERE site = %s AND local_id = %s "
-                        "ORDER BY id DESC LIMIT 1", (site, local_id))
-        return None if row is None else ItemRejection(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
 
     # --- the same look-ups for many ids at once (9512 by local_id): one query each, = ANY(array) ---
 
@@ -1246,8 +1382,10 @@ class PostgresStore:
         return {str(row[0]) for row in rows}
 
     def local_keys(self, site: str, local_ids: Sequence[str]) -> dict[str, LocalKey]:
+        # planned each time for the ids given: a plan kept from when the table was small (a worker's
+        # prepared statement) looks the site's keys up and filters them, reading every key of the site
         rows = self._all("SELECT site, local_id, kind, fingerprint, ref FROM local_key "
-                         "WHERE site = %s AND local_id = ANY(%s)", (site, list(local_ids)))
+                         "WHERE site = %s AND local_id = ANY(%s)", (site, list(local_ids)), prepare=False)
         return {str(row[1]): LocalKey(*row) for row in rows}
 
     def last_rejections(self, site: str, local_ids: Sequence[str]) -> dict[str, ItemRejection]:

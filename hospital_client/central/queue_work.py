@@ -2,7 +2,7 @@
 workers: threads of `central serve --workers N`, processes of `central work` on this or another host.
 
 A stored batch's items go into the partition of the person each one settles or reverses
-(``queue_entries``), with their setl_id / rev_setl_id numbers reserved in arrival order
+(queue_intake.py), with their setl_id / rev_setl_id numbers reserved in arrival order
 (queue_numbers.py). A worker claims the oldest partition no other worker holds and adjudicates
 that person's items in arrival order, each undone on its own when refused, all in one transaction
 that touches that person's accumulators only, their results stored at once at its end
@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from .. import protocol as p
 from ..protocol import BusinessError, WrongSite
@@ -41,57 +41,14 @@ from .settlement import reverse_item, settle_item
 from .store import (
     CentralStore,
     QueuedWork,
-    QueueEntry,
 )
+from .store_failures import STORE_REFUSED_ERR_MSG, failure_reason, permanent_failure
 from .worker_outage import OutageLog, database_failure
 
 log = logging.getLogger("hospital_client.central")
 
 IDLE_SECONDS = 0.5  # an idle worker looks at the queue again this often (or when woken)
 BLOCKED_RETRY_SECONDS = 0.01  # persons waiting for another person's item: look again this soon
-
-
-# --- storing a batch -------------------------------------------------------------------------
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def queue_entries(central: Central, site: str, items: Sequence[dict[str, Any]],
-                  local_ids: Sequence[str]) -> list[QueueEntry]:
-    """The batch's items in their persons' partitions: a settlement's person is its request's
-    psn_no; a reversal's is the person of the settlement it names (adjudicated, earlier in this
-    batch, or queued before it); "" when there is none (the item is refused in its turn)."""
-    earlier: dict[str, str] = {}
-    entries: list[QueueEntry] = []
-    for item, local_id in zip(items, local_ids, strict=True):
-        kind = str(item.get("kind", "settlement"))
-        if kind == "settlement":
-            request = item.get("request")
-            person = request.get("person") if isinstance(request, dict) else None
-            psn_no = _text(person.get("psn_no")) if isinstance(person, dict) else ""
-            earlier.setdefault(local_id, psn_no)
-        else:
-            psn_no = _reversal_person(central, site, item, earlier)
-        entries.append(QueueEntry(local_id=local_id, kind=kind, psn_no=psn_no, item=p.dumps(item)))
-    return entries
-
-
-def _reversal_person(central: Central, site: str, item: dict[str, Any], earlier: dict[str, str]) -> str:
-    store = central.store
-    target = _text(item.get("reverses_local_id")).strip()
-    if target:
-        key = store.get_local_key(site, target)
-        if key is not None and key.kind == "settlement":
-            record = store.get_settlement(key.ref)
-            return record.psn_no if record is not None else ""
-        if target in earlier:
-            return earlier[target]
-        return store.queued_psn_no(site, target) or ""
-    setl_id = _text(item.get("setl_id")).strip()
-    record = store.get_settlement(setl_id) if setl_id else None
-    return record.psn_no if record is not None else ""
 
 
 # --- adjudicating ----------------------------------------------------------------------------
@@ -160,7 +117,7 @@ def adjudicate_work(central: Central, work: QueuedWork) -> bool:
     try:
         with (store.item() if isinstance(store, ClaimCache) else store.transaction()):
             if work.kind == "settlement":
-                settle_item(central, ctx, item, where, full=work.full, number=work.number)
+                settle_item(central, ctx, item, where, full=work.full, number=work.number, answer=False)
             elif work.kind == "reversal":
                 reverse_item(central, ctx, item, where, number=work.number)
             else:
@@ -173,6 +130,12 @@ def adjudicate_work(central: Central, work: QueuedWork) -> bool:
                             work.received_at, p.dumps(output).decode("utf-8"))
         return False
     except Exception as exc:  # a defect must not wedge the queue: the item is refused, the rest go on
+        if permanent_failure(exc):  # its write refused for good (store_failures.py): refused alone, the rest go on
+            log.error("a queued item's write was refused by the database (%s); the item is refused",
+                      failure_reason(exc))
+            store.add_rejection(work.site, work.local_id, work.kind, work.msgid, p.ServerError.infcode,
+                                STORE_REFUSED_ERR_MSG, work.received_at)
+            return False
         if database_failure(exc):  # not the item's fault: the claim is rolled back and tried again later
             raise
         log.exception("internal error while adjudicating a queued item")

@@ -24,6 +24,7 @@ from typing import Any
 
 from .. import protocol as p
 from ..protocol import BadInput, Conflict, EncounterAlreadySettled, NotFound, WrongSite
+from ..protocol.wire_json import dumps_text
 from ..rules import (
     SETLINFO_KEYS,
     RequestError,
@@ -153,7 +154,7 @@ def _parse(request: dict[str, Any], where: str) -> SettlementRequest:
 
 def _final_and_summary(final: dict[str, Any]) -> tuple[str, str]:
     """The result's JSON and its summary's, each part encoded once (key order as in the result)."""
-    parts = {k: p.dumps(v).decode("utf-8") for k, v in final.items()}
+    parts = {k: dumps_text(v) for k, v in final.items()}
     whole = ",".join(f'"{k}":{v}' for k, v in parts.items())
     summary = ",".join(f'"{k}":{parts[k]}' for k in SUMMARY_KEYS)
     return "{" + whole + "}", "{" + summary + "}"
@@ -180,9 +181,10 @@ def _bound_ref(central: Central, ctx: Context, local_id: str, kind: str, fingerp
 
 
 def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str, *, full: bool = True,
-                number: int | None = None) -> bytes:
+                number: int | None = None, answer: bool = True) -> bytes:
     """Adjudicate one settlement (2304, or an item of 9511) and store it; its view, JSON-encoded.
-    ``number``: the setl_id number reserved for a queued item (queue_numbers.py); else the next."""
+    ``number``: the setl_id number reserved for a queued item (queue_numbers.py); else the next.
+    ``answer=False`` (a queued item, whose answer 9512 reads from the store): b"" once stored."""
     store = central.store
     local_id = local_id_field(item, where)
     raw = item.get("request")
@@ -232,6 +234,8 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
     if prior is not None:
         store.continue_stay(prior.setl_id, setl_id)
     store.add_settlement(record)
+    if not answer:
+        return b""
     return resettled.as_asked(settlement_view(central, record, repeat=False, full=full, fresh=True), asked, local_id)
 
 

@@ -31,6 +31,7 @@ from ..store import errors as desk_errors
 from ..store.file_header import SQLITE_MAGIC, read_head
 from ..store.sql import Where, append_only_triggers, insert_sql
 from . import fund_queries
+from .partitions import partition_hash
 from .queue_numbers import reserve_numbers as _reserve_numbers
 from .stays_in_force import StayInForce, stays_in_force
 from .store import (
@@ -48,6 +49,7 @@ from .store import (
     Insurer,
     InsurerCover,
     ItemRejection,
+    LegacyBatch,
     LocalKey,
     PackBlob,
     PaymentGroup,
@@ -418,9 +420,46 @@ CREATE INDEX contract_premium_year ON contract_premium (insurer, year, id);
 """)
 
 
+@MIGRATIONS()
+def m014_queue_partition_hash(db: Database) -> None:
+    """Each queued person's partition hash (crc32 of the psn_no, partitions.py), for workers that
+    serve one share of the queue (`central work --partition K/N`); filled for the persons queued."""
+    db.execute("ALTER TABLE queued_person ADD COLUMN partition_hash INTEGER NOT NULL DEFAULT 0")
+    rows = [(partition_hash(str(row[0])), row[0]) for row in db.execute("SELECT psn_no FROM queued_person")]
+    db.conn.executemany("UPDATE queued_person SET partition_hash = ? WHERE psn_no = ?", rows)
+
+
+@MIGRATIONS()
+def m015_queue_items_by_arrival(db: Database) -> None:
+    """Queued items in a table kept in arrival order (rowid), their place in a person's partition
+    (psn_no, batch_seq, idx) a unique index: a 9511 batch's items are appended where the table
+    ends, instead of each into its person's place in a table clustered by person, which cost the
+    server more than the rest of storing the batch (every item several kilobytes). The same
+    columns and look-ups; the items waiting are copied over."""
+    db.executescript("""
+CREATE TABLE queued_work_by_arrival (
+  psn_no TEXT NOT NULL, batch_seq INTEGER NOT NULL, idx INTEGER NOT NULL, site TEXT NOT NULL,
+  local_id TEXT NOT NULL, kind TEXT NOT NULL, number INTEGER NOT NULL, msgid TEXT NOT NULL,
+  received_at TEXT NOT NULL, full INTEGER NOT NULL, item BLOB NOT NULL
+);
+INSERT INTO queued_work_by_arrival (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, received_at, full,
+  item)
+  SELECT psn_no, batch_seq, idx, site, local_id, kind, number, msgid, received_at, full, item FROM queued_work
+  ORDER BY batch_seq, idx;
+DROP TABLE queued_work;
+ALTER TABLE queued_work_by_arrival RENAME TO queued_work;
+CREATE UNIQUE INDEX queued_work_place ON queued_work (psn_no, batch_seq, idx);
+CREATE INDEX queued_work_key ON queued_work (site, local_id, batch_seq, idx);
+CREATE INDEX queued_work_number ON queued_work (site, kind, number);
+CREATE INDEX queued_work_batch ON queued_work (batch_seq);
+""")
+
+
+_YTD_JSON = json.JSONEncoder(separators=(",", ":"))  # made once (json.dumps would make one a call)
+
+
 def _ytd_text(values: Accumulators) -> str:
-    return json.dumps({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()},
-                      separators=(",", ":"))
+    return _YTD_JSON.encode({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()})
 
 
 def _ytd_values(text: str) -> Accumulators:
@@ -866,15 +905,8 @@ class SQLiteStore:
             params.append(limit)
         return [_settlement(row) for row in self.conn.execute(sql, params)]
 
-    def stays_of_person(self, psn_no: str, since_year: int) -> list[SettlementRecord]:
-        # site IN (...) lets the (site, psn_no, year) index serve a look-up by person.
-        rows = self.conn.execute(
-            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement s WHERE site IN (SELECT code FROM site) AND psn_no = ? "
-            "AND year >= ? AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.setl_id = s.setl_id) ORDER BY seq",
-            (psn_no, since_year))
-        return [_settlement(row) for row in rows]
-
     def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
+        # site IN (...) lets the (site, psn_no, year) index serve a look-up by person.
         rows = self.conn.execute(
             "SELECT setl_id, mdtrt_id, site, CASE json_type(request, '$.encounter') WHEN 'object' "
             "THEN json_extract(request, '$.encounter') END FROM settlement s WHERE site IN (SELECT code FROM site) "
@@ -998,8 +1030,10 @@ class SQLiteStore:
         firsts: dict[str, int] = {}
         for i, e in enumerate(entries):
             firsts.setdefault(e.psn_no, i)
-        self.conn.executemany("INSERT OR IGNORE INTO queued_person (psn_no, first_batch, first_idx) VALUES (?, ?, ?)",
-                              [(psn_no, seq, i) for psn_no, i in sorted(firsts.items())])
+        # (partition_hash: the person's share for `central work --partition`, partitions.py)
+        self.conn.executemany("INSERT OR IGNORE INTO queued_person (psn_no, first_batch, first_idx, partition_hash) "
+                              "VALUES (?, ?, ?, ?)",
+                              [(psn_no, seq, i, partition_hash(psn_no)) for psn_no, i in sorted(firsts.items())])
         return seq
 
     def next_values(self, counter: str, count: int) -> int:
@@ -1080,19 +1114,59 @@ class SQLiteStore:
     def close_batches(self, at: str) -> int:
         done = self.conn.execute(
             "UPDATE queued_batch SET done_items = items, finished_at = ? WHERE finished_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq)", (at,))
+            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq) "
+            "AND length(input) = 0", (at,))  # (a batch of the version before: converted first, queue_upgrade.py)
         return int(done.rowcount)
 
     def has_queued(self) -> bool:
         return self._one("SELECT 1 FROM queued_person LIMIT 1") is not None
 
+    # --- a worker's share of the queue (partitions.py); batches of the version before (queue_upgrade.py)
+
+    def claim_person_in(self, index: int, count: int, skip: Sequence[str] = ()) -> str | None:
+        marks = ", ".join("?" for _ in skip)
+        row = self._one("SELECT psn_no FROM queued_person WHERE partition_hash % ? = ?"
+                        + (f" AND psn_no NOT IN ({marks})" if skip else "")
+                        + " ORDER BY first_batch, first_idx, psn_no LIMIT 1", (count, index, *skip))
+        return None if row is None else str(row[0])
+
+    def has_queued_in(self, index: int, count: int) -> bool:
+        return self._one("SELECT 1 FROM queued_person WHERE partition_hash % ? = ? LIMIT 1", (count, index)) is not None
+
+    def legacy_batch_seqs(self) -> list[int]:
+        return [int(row[0]) for row in self.conn.execute(
+            "SELECT seq FROM queued_batch WHERE finished_at IS NULL AND length(input) > 0 ORDER BY seq")]
+
+    def take_legacy_batch(self, seq: int) -> LegacyBatch | None:
+        row = self._one("SELECT seq, site, msgid, received_at, full, done_items, input FROM queued_batch "
+                        "WHERE seq = ? AND finished_at IS NULL AND length(input) > 0", (seq,))
+        return None if row is None else LegacyBatch(int(row[0]), str(row[1]), str(row[2]), str(row[3]),
+                                                     bool(row[4]), int(row[5]), bytes(row[6]))
+
+    def requeue_legacy_batch(self, batch: LegacyBatch, entries: Sequence[QueueEntry]) -> None:
+        first = batch.done_items  # the items before it were adjudicated by the version before
+        numbers = _reserve_numbers(self.next_values, entries)
+        self.conn.execute("DELETE FROM queued_item WHERE site = ? AND batch_seq = ?", (batch.site, batch.seq))
+        self.conn.executemany("INSERT OR IGNORE INTO queued_item (site, local_id, batch_seq) VALUES (?, ?, ?)",
+                              [(batch.site, e.local_id, batch.seq) for e in entries])
+        self.conn.executemany(
+            "INSERT INTO queued_work (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, received_at, full, "
+            "item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e.psn_no, batch.seq, first + i, batch.site, e.local_id, e.kind, numbers[i], batch.msgid,
+              batch.received_at, int(batch.full), e.item) for i, e in enumerate(entries)])
+        firsts: dict[str, int] = {}
+        for i, e in enumerate(entries):
+            firsts.setdefault(e.psn_no, first + i)
+        self.conn.executemany(
+            "INSERT INTO queued_person (psn_no, first_batch, first_idx, partition_hash) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (psn_no) DO UPDATE SET first_batch = excluded.first_batch, first_idx = excluded.first_idx "
+            "WHERE (excluded.first_batch, excluded.first_idx) < (queued_person.first_batch, queued_person.first_idx)",
+            [(psn_no, batch.seq, i, partition_hash(psn_no)) for psn_no, i in sorted(firsts.items())])
+        self.conn.execute("UPDATE queued_batch SET input = x'' WHERE seq = ?", (batch.seq,))
+
     def pending_floor(self, site: str) -> int | None:
         row = self._one("SELECT MIN(number) FROM queued_work WHERE site = ? AND kind = 'settlement'", (site,))
         return None if row is None or row[0] is None else int(row[0])
-
-    def is_queued(self, site: str, local_id: str) -> bool:
-        return self._one("SELECT 1 FROM queued_item WHERE site = ? AND local_id = ? LIMIT 1",
-                         (site, local_id)) is not None
 
     def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
                       at: str, output_json: str = "{}") -> None:
@@ -1100,11 +1174,6 @@ class SQLiteStore:
             "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at, output) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (site, local_id, kind, msgid, infcode, err_msg, at, output_json))
-
-    def last_rejection(self, site: str, local_id: str) -> ItemRejection | None:
-        row = self._one("SELECT kind, infcode, err_msg, output FROM item_rejection WHERE site = ? AND local_id = ? "
-                        "ORDER BY id DESC LIMIT 1", (site, local_id))
-        return None if row is None else ItemRejection(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
 
     # --- the same look-ups for many ids at once (9512 by local_id) ---------------------------
 

@@ -178,12 +178,28 @@ class ItemRejection:
 class QueueEntry:
     """An item of a 9511 batch acknowledged after a durable store (ack "stored"), as it is queued:
     in its person's partition (``psn_no``; "" when the item names nobody the central system can
-    find, it is then refused on its own when its turn comes), with its bytes (canonical JSON)."""
+    find, it is then refused on its own when its turn comes), with its bytes as the site sent them
+    (queue_intake.py)."""
 
     local_id: str
     kind: str  # settlement | reversal
     psn_no: str
     item: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyBatch:
+    """A 9511 batch stored (ack "stored") by a version before the per-person queue and not finished:
+    its items from ``done_items`` on (of the ``data`` of its ``input``, the 9511 input as received)
+    are still to be adjudicated (queue_upgrade.py puts them into their persons' partitions)."""
+
+    seq: int
+    site: str
+    msgid: str
+    received_at: str
+    full: bool
+    done_items: int
+    input: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,14 +520,11 @@ class CentralStore(Protocol):
     def settlements(self, *, site: str | None = None, after_seq: int = 0,
                     limit: int | None = None) -> list[SettlementRecord]: ...
     def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]: ...
-    def stays_of_person(self, psn_no: str, since_year: int) -> list[SettlementRecord]:
-        """The person's settlements in force (not reversed) at every site, of ``since_year`` and
-        later, in arrival order: the earlier stays the review rules (分解住院, 冒名就医) look at."""
-        ...
     def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
-        """The same settlements as ``stays_of_person``, in the same order, as only what the review
-        rules read of them (the request's encounter), without the rest of each row; those
-        without an encounter's dates left out."""
+        """The person's settlements in force (not reversed) at every site, of ``since_year`` and
+        later, in arrival order: the earlier stays the review rules (分解住院, 冒名就医) look at, as
+        only what the rules read of them (the request's encounter), without the rest of each row;
+        those without an encounter's dates left out."""
         ...
     def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]: ...
     def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None: ...
@@ -556,12 +569,20 @@ class CentralStore(Protocol):
     def finish_work(self, psn_no: str, done: Sequence[QueuedWork]) -> None: ...
     def close_batches(self, at: str) -> int: ...
     def has_queued(self) -> bool: ...
+    # a worker's share of the queue (`central work --partition K/N`, partitions.py): the persons whose
+    # partition hash (crc32 of the psn_no, kept on their queued_person row) is ``index`` modulo ``count``
+    def claim_person_in(self, index: int, count: int, skip: Sequence[str] = ()) -> str | None: ...
+    def has_queued_in(self, index: int, count: int) -> bool: ...
+    # batches stored by a version before the per-person queue, not finished (queue_upgrade.py): their
+    # seqs; one of them locked for the caller's transaction (None once converted); its items from
+    # ``LegacyBatch.done_items`` on put into their persons' partitions, as ``queue_batch`` does
+    def legacy_batch_seqs(self) -> list[int]: ...
+    def take_legacy_batch(self, seq: int) -> LegacyBatch | None: ...
+    def requeue_legacy_batch(self, batch: LegacyBatch, entries: Sequence[QueueEntry]) -> None: ...
     # the lowest setl_id number still queued at the site (9512 pages settlements below it), or None
     def pending_floor(self, site: str) -> int | None: ...
-    def is_queued(self, site: str, local_id: str) -> bool: ...
     def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
                       at: str, output_json: str = "{}") -> None: ...
-    def last_rejection(self, site: str, local_id: str) -> ItemRejection | None: ...
     # the same look-ups for many local ids (9512 by local_id), a few queries whatever their number:
     # the ids among them still queued; their local keys; their last refusals
     def queued_local_ids(self, site: str, local_ids: Sequence[str]) -> set[str]: ...

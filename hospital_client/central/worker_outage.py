@@ -28,7 +28,8 @@ def database_failure(exc: BaseException) -> bool:
     mid-transaction, a lock not granted), not a defect of the item being adjudicated."""
     if isinstance(exc, (StoreError, sqlite3.Error)):
         return True
-    return type(exc).__module__.split(".")[0] == "psycopg"  # without importing the optional driver
+    # without importing the optional drivers (SQLCipher's sqlite3 of an encrypted store has its own errors)
+    return type(exc).__module__.split(".")[0] in ("psycopg", "sqlcipher3")
 
 
 class OutageLog:

@@ -26,6 +26,10 @@ class RequestEnvelope:
     fixmedins_code: str
     input: Any
     input_bytes: bytes = field(default=b"", repr=False, compare=False)
+    # where each element of ``input.data`` is in the text of the body, when it is an array (a
+    # batch's items): data_item_bytes() gives their exact bytes as sent
+    data_spans: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
+    source_text: str = field(default="", repr=False, compare=False)
     inf_time: str = ""
     fixmedins_name: str = ""
     mdtrtarea_admvs: str = ""
@@ -40,6 +44,12 @@ class RequestEnvelope:
         data: dict[str, Any] = {name: getattr(self, name) for name in _REQUEST_TEXT_FIELDS}
         data["input"] = self.input
         return data
+
+    def data_item_bytes(self) -> list[bytes]:
+        """The exact bytes of each element of ``input.data`` as sent (a batch's items, in order),
+        when the envelope was parsed from a body and ``input.data`` is an array; else []."""
+        text = self.source_text
+        return [text[start:end].encode("utf-8") for start, end in self.data_spans]
 
 
 def build_request(infno: str, input_: Any, *, msgid: str, fixmedins_code: str, fixmedins_name: str = "",
@@ -67,8 +77,9 @@ _DECODER = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-def _top_level(text: str) -> dict[str, tuple[Any, int, int]]:
-    """A JSON object's members with the span of each value in the text (one pass, C scanner)."""
+def _top_level(text: str, spans: list[tuple[int, int]]) -> dict[str, tuple[Any, int, int]]:
+    """A JSON object's members with the span of each value in the text (one pass, C scanner);
+    ``spans`` receives those of the elements of ``input.data`` when it is an array (_decode_input)."""
     members: dict[str, tuple[Any, int, int]] = {}
     pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
     if text[pos:pos + 1] != "{":
@@ -85,7 +96,7 @@ def _top_level(text: str) -> dict[str, tuple[Any, int, int]]:
             if text[pos:pos + 1] != ":":
                 raise ValueError(f"expected ':' at character {pos}")
             pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-            value, after = _DECODER.raw_decode(text, pos)
+            value, after = _DECODER.raw_decode(text, pos) if key != "input" else _decode_input(text, pos, spans)
             members[key] = (value, pos, after)
             pos = _WS.match(text, after).end()  # type: ignore[union-attr]
             if text[pos:pos + 1] == ",":
@@ -100,6 +111,67 @@ def _top_level(text: str) -> dict[str, tuple[Any, int, int]]:
     return members
 
 
+def _decode_input(text: str, pos: int, spans: list[tuple[int, int]]) -> tuple[Any, int]:
+    """The envelope's ``input`` value at ``pos`` and where it ends, as ``raw_decode`` reads it; when
+    it is an object whose ``data`` is an array, the span of each element goes into ``spans`` (the
+    same single pass, member by member and element by element). Anything unusual (not an object,
+    invalid JSON): ``spans`` stays empty and ``raw_decode`` reads the value (and names the error)."""
+    try:
+        return _input_with_spans(text, pos, spans)
+    except (ValueError, IndexError):
+        spans.clear()
+        return _DECODER.raw_decode(text, pos)
+
+
+def _input_with_spans(text: str, pos: int, spans: list[tuple[int, int]]) -> tuple[Any, int]:
+    if text[pos:pos + 1] != "{":
+        return _DECODER.raw_decode(text, pos)
+    ws, decode = _WS.match, _DECODER.raw_decode
+    value: dict[str, Any] = {}
+    pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[pos:pos + 1] == "}":
+        return value, pos + 1
+    while True:
+        if text[pos:pos + 1] != '"':
+            raise ValueError(f"expected a member name at character {pos}")
+        key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
+        pos = ws(text, pos).end()  # type: ignore[union-attr]
+        if text[pos:pos + 1] != ":":
+            raise ValueError(f"expected ':' at character {pos}")
+        pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+        if key == "data" and text[pos:pos + 1] == "[":
+            spans.clear()  # a repeated member: the last one counts, as in the parsed value
+            elements: list[Any] = []
+            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+            if text[pos:pos + 1] == "]":
+                pos += 1
+            else:
+                while True:
+                    element, after = decode(text, pos)
+                    elements.append(element)
+                    spans.append((pos, after))
+                    pos = ws(text, after).end()  # type: ignore[union-attr]
+                    if text[pos:pos + 1] == ",":
+                        pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+                        continue
+                    if text[pos:pos + 1] != "]":
+                        raise ValueError(f"expected ',' or ']' at character {pos}")
+                    pos += 1
+                    break
+            value[key] = elements
+        else:
+            if key == "data":
+                spans.clear()
+            value[key], pos = decode(text, pos)
+        pos = ws(text, pos).end()  # type: ignore[union-attr]
+        if text[pos:pos + 1] == ",":
+            pos = ws(text, pos + 1).end()  # type: ignore[union-attr]
+            continue
+        if text[pos:pos + 1] != "}":
+            raise ValueError(f"expected ',' or '}}' at character {pos}")
+        return value, pos + 1
+
+
 def parse_request_envelope(body: bytes) -> RequestEnvelope:
     """A request envelope from its bytes. Raises MalformedEnvelope naming the field.
 
@@ -107,7 +179,8 @@ def parse_request_envelope(body: bytes) -> RequestEnvelope:
     """
     try:
         text = body.decode("utf-8")
-        members = _top_level(text)
+        spans: list[tuple[int, int]] = []
+        members = _top_level(text, spans)
     except UnicodeDecodeError:
         raise MalformedEnvelope("报文不是 UTF-8 编码") from None
     except (ValueError, RecursionError) as exc:
@@ -136,7 +209,8 @@ def parse_request_envelope(body: bytes) -> RequestEnvelope:
         except ValueError:
             raise MalformedEnvelope("报文字段 inf_time 应为 yyyy-MM-dd HH:mm:ss") from None
     _, start, end = members["input"]
-    return RequestEnvelope(input=data["input"], input_bytes=text[start:end].encode("utf-8"), **values)
+    return RequestEnvelope(input=data["input"], input_bytes=text[start:end].encode("utf-8"),
+                           data_spans=tuple(spans), source_text=text if spans else "", **values)
 
 
 @dataclass(frozen=True, slots=True)

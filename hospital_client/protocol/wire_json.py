@@ -23,15 +23,24 @@ def _default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+# made once: json.dumps with these options would make an encoder for every call
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=_default)
+
+
 def dumps(data: Any) -> bytes:
     """Compact UTF-8 JSON, Chinese kept as is; a Decimal is written as its string."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_default).encode("utf-8")
+    return _COMPACT.encode(data).encode("utf-8")
+
+
+def dumps_text(data: Any) -> str:
+    """``dumps`` as text (not yet UTF-8 encoded)."""
+    return _COMPACT.encode(data)
 
 
 def canonical_json(data: Any) -> bytes:
     """Keys sorted, no whitespace: the form compared to tell a repeat from a different message."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True,
-                      default=_default).encode("utf-8")
+    return _CANONICAL.encode(data).encode("utf-8")
 
 
 def message_fingerprint(infno: str, fixmedins_code: str, input_bytes: bytes) -> str:

@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, Overflow
 from operator import itemgetter, mul, sub
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import RequestError
 from .money import round_fen
+
+if TYPE_CHECKING:
+    from .line_groups import LineGroups
 
 
 @dataclass(slots=True)
@@ -38,7 +41,8 @@ class FeeLines:
     The engine works on whole columns: a 2,000-line bill must parse and settle in a few
     milliseconds, and building an object per line alone would take a good part of that. Two facts
     about the whole bill (its distinct codes, whether a count is negative) are worked out once,
-    by the column parse where it already has them, else on first use.
+    by the column parse where it already has them, else on first use. Lines that repeat their
+    bodies may be held by body instead (by_body, line_groups.py): the same columns, made on first read.
     """
 
     feedetl_sn: list[str]
@@ -54,6 +58,34 @@ class FeeLines:
     @classmethod
     def from_fees(cls, fees: list[Fee]) -> FeeLines:
         return cls(*([getattr(fee, name) for fee in fees] for name in _FEE_FIELD_ORDER))
+
+    @classmethod
+    def by_body(cls, serials: list[str], groups: LineGroups) -> FeeLines:
+        """Lines held by body (line_groups.py): the serials, and each distinct body parsed once.
+
+        The columns other than feedetl_sn are made from the bodies when first read; the engine's
+        classification reads the groups instead (fees.py).
+        """
+        lines = cls.__new__(cls)
+        object.__setattr__(lines, "feedetl_sn", serials)
+        object.__setattr__(lines, "_groups", groups)
+        distinct = groups.distinct
+        return lines._known(distinct.distinct_codes(), distinct.has_negative_counts())
+
+    def groups(self) -> LineGroups | None:
+        """The lines by body when they were parsed so (line_groups.py), else None."""
+        found: LineGroups | None = self.__dict__.get("_groups")
+        return found
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise take any attribute name
+        def __getattr__(self, name: str) -> Any:
+            # Reached only for an attribute not set: a column of lines held by body, made on first read.
+            groups = self.__dict__.get("_groups")
+            if groups is None or name not in _FEE_FIELDS:
+                raise AttributeError(name)
+            for field, column in zip(_FEE_FIELD_ORDER[1:], groups.line_columns(), strict=True):
+                object.__setattr__(self, field, column)
+            return self.__dict__[name]
 
     def __len__(self) -> int:
         return len(self.feedetl_sn)
@@ -85,6 +117,9 @@ class FeeLines:
 
     def has_overrides(self) -> bool:
         """Whether any line sets its own class, first self-paid share or price cap."""
+        groups = self.groups()
+        if groups is not None:
+            return groups.distinct.has_overrides()
         lines = len(self)
         return (self.chrgitm_lv.count(None) != lines or self.selfpay_prop.count(None) != lines
                 or self.pric_uplmt_amt.count(None) != lines)
@@ -180,11 +215,35 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     except KeyError:
         return None
     names, keys = _names_and_keys(raw)
-    if not keys <= _FEE_FIELDS:
+    if not keys <= _FEE_FIELDS or not unique_serials(serials):
         return None
-    distinct_serials = _distinct_texts(serials, required=True)
-    if distinct_serials is None or len(distinct_serials) != len(serials):
+    basic = basic_lines(serials, codes, names, prices, counts, amounts)
+    if basic is None or keys.isdisjoint(_OVERRIDE_FIELDS):
+        return basic
+    levels = [line.get("chrgitm_lv") for line in raw]
+    try:
+        if set(levels) - {None, "01", "02", "03"}:
+            return None
+    except TypeError:  # an unhashable value (list, object) where a code belongs
         return None
+    props = _override_column([line.get("selfpay_prop") for line in raw], _MAX_ADJUSTED, ratio=True)
+    caps = _override_column([line.get("pric_uplmt_amt") for line in raw], _MAX_PRICE_ADJUSTED)
+    if props is None or caps is None:
+        return None
+    fees = FeeLines(serials, codes, names, basic.pric, basic.cnt, basic.det_item_fee_sumamt, levels, props, caps)
+    return fees._known(basic.distinct_codes(), basic.has_negative_counts())
+
+
+def unique_serials(serials: list[Any]) -> bool:
+    """Whether every serial passes _text as a str and no two are the same."""
+    distinct = _distinct_texts(serials, required=True)
+    return distinct is not None and len(distinct) == len(serials)
+
+
+def basic_lines(serials: list[str], codes: list[Any], names: list[Any], prices: list[Any], counts: list[Any],
+                amounts: list[Any]) -> FeeLines | None:
+    """Lines without overrides from their columns as given, if every code, name and number passes
+    parse_fee_line's checks (the serials are checked by unique_serials), else None."""
     distinct_codes = _distinct_texts(codes, required=True)
     if distinct_codes is None or _distinct_texts(names, required=False) is None:
         return None
@@ -196,23 +255,9 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     cnt = list(map(count_values.__getitem__, counts))
     if not _amounts_match(pric, cnt, amount):
         return None
-    negative_counts = min(count_values.values()) < 0
-    if keys.isdisjoint(_OVERRIDE_FIELDS):
-        lines = len(raw)
-        return FeeLines(serials, codes, names, pric, cnt, amount, [None] * lines, [None] * lines,
-                        [None] * lines)._known(distinct_codes, negative_counts)
-    levels = [line.get("chrgitm_lv") for line in raw]
-    try:
-        if set(levels) - {None, "01", "02", "03"}:
-            return None
-    except TypeError:  # an unhashable value (list, object) where a code belongs
-        return None
-    props = _override_column([line.get("selfpay_prop") for line in raw], _MAX_ADJUSTED, ratio=True)
-    caps = _override_column([line.get("pric_uplmt_amt") for line in raw], _MAX_PRICE_ADJUSTED)
-    if props is None or caps is None:
-        return None
-    fees = FeeLines(serials, codes, names, pric, cnt, amount, levels, props, caps)
-    return fees._known(distinct_codes, negative_counts)
+    lines = len(codes)
+    return FeeLines(serials, codes, names, pric, cnt, amount, [None] * lines, [None] * lines,
+                    [None] * lines)._known(distinct_codes, min(count_values.values()) < 0)
 
 
 _BASIC_FIELDS = frozenset({"feedetl_sn", "med_list_codg", "name", "pric", "cnt", "det_item_fee_sumamt"})

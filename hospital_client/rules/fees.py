@@ -13,9 +13,10 @@ from typing import Any
 
 from .catalog import CLASS_B, CLASS_C, Catalog, CatalogItem
 from .fee_lines import FeeLines
+from .line_groups import LineGroups
 from .money import FEN, ZERO, fmt_yuan
 from .pack_schema import ItemRules
-from .result import ExplainStep, FeeResults, LineRule
+from .result import ExplainStep, FeeResults, FeeResultsByBody, LineResults, LineRule
 
 
 @dataclass(slots=True)
@@ -51,40 +52,95 @@ class _CodeTable:
     caps: dict[str, Decimal]
 
 
-def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
+def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[LineResults, FeeTotals]:
     """Split every line into fully self-paid, over-cap, first self-paid and policy-range amounts.
 
     Each line's parts are rounded to the fen and the policy-range part is derived by subtraction,
     so the four parts always add up to the line amount exactly.
     """
+    groups = fees.groups()
+    if groups is not None:
+        return _classify_by_body(fees, groups, catalog, rules)
     if fees.has_overrides():
         return _classify_each(fees, catalog, rules)
     return _classify_by_code(fees, catalog, rules)
 
 
-def _classify_by_code(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
-    """Without overrides a line's rule depends on its code alone: whole columns at a time.
+@dataclass(slots=True)
+class _CodeSplit:
+    """Lines without overrides split by their codes' rules: the rules (unknown codes included, as
+    class 丙), the codes fully self-paid, the codes the catalogue lacks, each line's price-cap excess
+    where it has one, and the lines with a first self-paid amount and each one's amount."""
 
-    The lines above their price cap are found by comparing the capped lines' prices with their
+    by_code: dict[str, _LineRule]
+    class_c: frozenset[str] | set[str]
+    missing: set[str]
+    over_by_line: dict[int, Decimal]
+    pre_lines: list[int]
+    pre_values: list[Decimal]
+
+    def results(self, fees: FeeLines) -> FeeResults:
+        return FeeResults(fees.feedetl_sn, fees.med_list_codg, self.by_code.__getitem__, fees.det_item_fee_sumamt,
+                          self.over_by_line, self.pre_lines, self.pre_values)
+
+
+def _classify_by_code(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
+    """Without overrides a line's rule depends on its code alone: whole columns at a time."""
+    split = _split_by_code(fees, catalog, rules)
+    ful_total = sum(compress(fees.det_item_fee_sumamt, map(split.class_c.__contains__, fees.med_list_codg)), ZERO)
+    totals = _totals(fees, ful_total, sum(split.over_by_line.values(), ZERO), split.pre_values,
+                     _unknown_by_code(fees, split.missing))
+    return split.results(fees), totals
+
+
+def _classify_by_body(fees: FeeLines, groups: LineGroups, catalog: Catalog,
+                      rules: ItemRules) -> tuple[FeeResultsByBody, FeeTotals]:
+    """Lines held by body (line_groups.py): each distinct body split once by its code, as
+    _classify_by_code splits a line, and every total the sum of each body's part times its lines.
+
+    Every part is a fen amount or a line amount (at most 2 places, below 10^14), so count x part
+    and the sums are exact and equal the line-by-line sums, spelling included (sum() from ZERO)."""
+    bodies = groups.distinct
+    split = _split_by_code(bodies, catalog, rules)
+    counts = groups.counts
+    body_totals = list(map(mul, bodies.det_item_fee_sumamt, counts))
+    total = sum(body_totals, ZERO)
+    ful_total = sum(compress(body_totals, map(split.class_c.__contains__, bodies.med_list_codg)), ZERO)
+    over_total = sum(map(mul, split.over_by_line.values(), map(counts.__getitem__, split.over_by_line)), ZERO)
+    pre_total = sum(map(mul, split.pre_values, map(counts.__getitem__, split.pre_lines)), ZERO)
+    totals = FeeTotals(
+        medfee_sumamt=total,
+        fulamt_ownpay_amt=ful_total,
+        overlmt_selfpay=over_total,
+        preselfpay_amt=pre_total,
+        inscp_scp_amt=total - ful_total - over_total - pre_total,
+        unknown_codes=_unknown_by_code(fees, split.missing),
+        has_negative_lines=fees.has_negative_counts(),
+    )
+    return FeeResultsByBody(fees.feedetl_sn, groups.line_ids, split.results(bodies)), totals
+
+
+def _split_by_code(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> _CodeSplit:
+    """The lines above their price cap are found by comparing the capped lines' prices with their
     caps; the first self-paid share then applies to what each line leaves below its cap."""
     table = _catalogue_table(catalog, rules)
     codes = fees.med_list_codg
-    amounts = fees.det_item_fee_sumamt
     by_code = table.rules
-    class_c = table.class_c
+    class_c: frozenset[str] | set[str] = table.class_c
     missing = fees.distinct_codes().difference(by_code)
     if missing:
         by_code = by_code | dict.fromkeys(missing, _UNKNOWN_CODE)
         class_c = class_c | missing
-
-    ful_total = sum(compress(amounts, map(class_c.__contains__, codes)), ZERO)
     over_by_line = _over_cap_by_code(fees, table.caps) if not table.caps.keys().isdisjoint(codes) else {}
     pre_lines, pre_values = _first_self_paid_by_code(fees, table.shares, over_by_line)
+    return _CodeSplit(by_code, class_c, missing, over_by_line, pre_lines, pre_values)
 
-    unknown = [(code, name) for code, name in zip(codes, fees.name, strict=True) if code in missing] if missing else []
-    totals = _totals(fees, ful_total, sum(over_by_line.values(), ZERO), pre_values, unknown)
-    return FeeResults(fees.feedetl_sn, codes, by_code.__getitem__, amounts, over_by_line, pre_lines,
-                      pre_values), totals
+
+def _unknown_by_code(fees: FeeLines, missing: set[str]) -> list[tuple[str, str]]:
+    """The (code, name) of every line whose code is among the missing ones, in bill order."""
+    if not missing:
+        return []
+    return [(code, name) for code, name in zip(fees.med_list_codg, fees.name, strict=True) if code in missing]
 
 
 def _over_cap_by_code(fees: FeeLines, caps: dict[str, Decimal]) -> dict[int, Decimal]:

@@ -2,7 +2,7 @@
 
 Field names follow the national platform's interface spec. Money arrives as JSON strings
 ("1234.50") or exact decimals; a binary float is refused because it cannot hold a fen exactly.
-The fee lines are parsed in fee_lines.py.
+The fee lines are parsed in fee_lines.py (held by body where they repeat: line_groups.py).
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from pydantic import (
 )
 
 from .errors import RequestError
-from .fee_lines import FeeLines, parse_fees
+from .fee_lines import FeeLines
+from .line_groups import parse_fee_lines
 from .packs import _format_loc
 
 
@@ -187,7 +188,7 @@ class YearToDate(_Model):
 
 
 class _Header(_Model):
-    """Everything of the request except the fee lines, which parse_fees handles."""
+    """Everything of the request except the fee lines, which parse_fee_lines handles."""
 
     person: Person
     encounter: Encounter
@@ -227,6 +228,6 @@ def parse_request(data: Any) -> SettlementRequest:
     if "fees" not in data:
         raise RequestError("fees", "required field is missing")
     return SettlementRequest(
-        person=header.person, encounter=header.encounter, fees=parse_fees(data["fees"]),
+        person=header.person, encounter=header.encounter, fees=parse_fee_lines(data["fees"]),
         year_to_date=header.year_to_date,
     )

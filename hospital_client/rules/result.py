@@ -58,31 +58,24 @@ def setlinfo_keys(setlinfo: dict[str, Decimal]) -> tuple[str, ...]:
     return tuple(k for k in _SETLINFO_WITH_FURTHER if k in SETLINFO_KEYS or k in setlinfo)
 
 
-class FeeResults(Sequence[FeeResult]):
-    """Every line's split, held column by column; a FeeResult is made when a line is read.
+class LineResults(Sequence[FeeResult]):
+    """Every line's split, a FeeResult made when a line is read (FeeResults, FeeResultsByBody).
 
     A 2,000-line bill must settle in a few milliseconds, and building an object per line would
-    take a good part of that. Each line holds its rule and amount; its price-cap excess and first
-    self-paid amount are kept by line index where they were computed (absent: none applied).
+    take a good part of that.
     """
 
-    __slots__ = ("_amounts", "_keys", "_over", "_pre", "_pre_lines", "_pre_values", "_rule_of", "_serials")
-
-    def __init__(self, serials: list[str], keys: Sequence[Any], rule_of: Callable[[Any], LineRule],
-                 amounts: list[Decimal], over: dict[int, Decimal], pre_lines: list[int],
-                 pre_values: list[Decimal]) -> None:
-        """Line i's rule is rule_of(keys[i]): by its code, or by its index in a list of rules."""
-        self._serials = serials
-        self._keys = keys
-        self._rule_of = rule_of
-        self._amounts = amounts
-        self._over = over
-        self._pre_lines = pre_lines
-        self._pre_values = pre_values
-        self._pre: dict[int, Decimal] | None = None
+    __slots__ = ()
 
     def __len__(self) -> int:
-        return len(self._serials)
+        raise NotImplementedError
+
+    def _line(self, i: int) -> FeeResult:
+        raise NotImplementedError
+
+    def to_dicts(self) -> list[dict[str, str]]:
+        """Every line's FeeResult.to_dict()."""
+        raise NotImplementedError
 
     @overload
     def __getitem__(self, index: int) -> FeeResult: ...
@@ -104,7 +97,33 @@ class FeeResults(Sequence[FeeResult]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"FeeResults({list(self)!r})"
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+class FeeResults(LineResults):
+    """Every line's split, held column by column.
+
+    Each line holds its rule and amount; its price-cap excess and first self-paid amount are kept
+    by line index where they were computed (absent: none applied).
+    """
+
+    __slots__ = ("_amounts", "_keys", "_over", "_pre", "_pre_lines", "_pre_values", "_rule_of", "_serials")
+
+    def __init__(self, serials: list[str], keys: Sequence[Any], rule_of: Callable[[Any], LineRule],
+                 amounts: list[Decimal], over: dict[int, Decimal], pre_lines: list[int],
+                 pre_values: list[Decimal]) -> None:
+        """Line i's rule is rule_of(keys[i]): by its code, or by its index in a list of rules."""
+        self._serials = serials
+        self._keys = keys
+        self._rule_of = rule_of
+        self._amounts = amounts
+        self._over = over
+        self._pre_lines = pre_lines
+        self._pre_values = pre_values
+        self._pre: dict[int, Decimal] | None = None
+
+    def __len__(self) -> int:
+        return len(self._serials)
 
     def to_dicts(self) -> list[dict[str, str]]:
         """Every line's FeeResult.to_dict(), without making the FeeResults."""
@@ -139,6 +158,37 @@ class FeeResults(Sequence[FeeResult]):
         rest = amount if over is None else amount - over
         pre = self._pre_by_line().get(i, ZERO)
         return FeeResult(self._serials[i], level, ZERO, ZERO if over is None else over, pre, rest - pre, known)
+
+
+class FeeResultsByBody(LineResults):
+    """The split of lines held by body (line_groups.py): lines that share a body share its split,
+    each under its own serial. Line i's body is line_ids()[i], an index into ``bodies``."""
+
+    __slots__ = ("_bodies", "_line_ids", "_serials")
+
+    def __init__(self, serials: list[str], line_ids: Callable[[], list[int]], bodies: LineResults) -> None:
+        self._serials = serials
+        self._line_ids = line_ids
+        self._bodies = bodies
+
+    def __len__(self) -> int:
+        return len(self._serials)
+
+    def to_dicts(self) -> list[dict[str, str]]:
+        """Every line's FeeResult.to_dict(): its body's, under its own serial."""
+        by_body = self._bodies.to_dicts()
+        out: list[dict[str, str]] = []
+        append = out.append
+        for serial, body in zip(self._serials, self._line_ids(), strict=True):
+            line = by_body[body].copy()
+            line["feedetl_sn"] = serial
+            append(line)
+        return out
+
+    def _line(self, i: int) -> FeeResult:
+        line = self._bodies[self._line_ids()[i]]
+        line.feedetl_sn = self._serials[i]
+        return line
 
 
 @dataclass(slots=True)
@@ -194,7 +244,7 @@ class SettlementResult:
             "review": dict(self.review) if self.review is not None else None,
             "setlinfo": {k: fmt(self.setlinfo[k]) for k in setlinfo_keys(self.setlinfo)},
             "setldetail": [d.to_dict() for d in self.setldetail],
-            "fees": self.fees.to_dicts() if isinstance(self.fees, FeeResults) else [f.to_dict() for f in self.fees],
+            "fees": self.fees.to_dicts() if isinstance(self.fees, LineResults) else [f.to_dict() for f in self.fees],
             "year_to_date_after": {
                 k: (v if isinstance(v, int) else fmt(v)) for k, v in self.year_to_date_after.items()
             },

@@ -47,16 +47,26 @@ _FEES_SQL = """
         json_object('chrgitm_lv', req_chrgitm_lv, 'selfpay_prop', req_selfpay_prop,
                     'pric_uplmt_amt', req_pric_uplmt_amt)) END ORDER BY seq)
     FROM fee_line f WHERE f.local_id = s.local_id"""
+# A settlement's item is spliced from texts that are JSON already, not parsed and written again (a
+# batch's items are built while the one before is on the wire, and this is most of the desk's work):
+# its request is request_json (journal.compact_json: compact, the fee lines left out) with "fees"
+# put last, byte for byte what json_set(request_json, '$.fees', ...) writes; a request_json of
+# another shape (none is written so) goes through json_set. The keys in the order of json_object.
 _UPLOAD_SQL = f"""
-SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN json_patch(json_object(
-    'kind', 'settlement', 'local_id', CAST(s.local_id AS TEXT),
-    'setl_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours'),
-    'request', json_set(s.request_json, '$.fees', json(coalesce(({_FEES_SQL}), '[]'))),
-    'provisional', json_object(
+SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN
+    '{{"kind":"settlement","local_id":' || json_quote(CAST(s.local_id AS TEXT))
+    || ',"setl_time":' || json_quote(strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours'))
+    || ',"request":' || CASE WHEN s.request_json GLOB '{{?*}}' AND instr(s.request_json, '"fees"') = 0
+      THEN substr(s.request_json, 1, length(s.request_json) - 1) || ',"fees":' || coalesce(({_FEES_SQL}), '[]')
+        || '}}'
+      ELSE json_set(s.request_json, '$.fees', json(coalesce(({_FEES_SQL}), '[]'))) END
+    || ',"provisional":' || json_object(
       'policy', s.result_json -> '$.policy', 'setlinfo', s.result_json -> '$.setlinfo',
-      'setldetail', s.result_json -> '$.setldetail', 'year_to_date_after', s.result_json -> '$.year_to_date_after')),
-    -- a supervisor's overrides of review blocks, only when there are any (a merge patch drops a null)
-    json_object('review_overrides', s.result_json -> '$.review_overrides'))
+      'setldetail', s.result_json -> '$.setldetail', 'year_to_date_after', s.result_json -> '$.year_to_date_after')
+    -- a supervisor's overrides of review blocks, only when there are any
+    || CASE WHEN coalesce(json_type(s.result_json, '$.review_overrides'), 'null') = 'null' THEN ''
+      ELSE ',"review_overrides":' || (s.result_json -> '$.review_overrides') END
+    || '}}'
   ELSE json_object(
     'kind', 'reversal', 'local_id', CAST(s.local_id AS TEXT), 'reverses_local_id', CAST(s.reverses_local_id AS TEXT),
     'rev_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours')) END

@@ -10,47 +10,33 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..app import amount_in_words
-from .messages import moment_text, readable_warning
+from .messages import readable_warning
 from .slip import (
+    _FIGURES,
     _SECTION,
     _TABLE,
     SlipInfo,
     _e,
     _explain_items,
     _head_row,
+    _header_table,
     _pairs,
     _payment_lines,
     _refund_voucher,
     _reversal_mark,
+    _settled_text,
+    _who_rows,
 )
 
 __all__ = ["outpatient_slip_html"]
 
-_FIGURES = (
-    ("medfee_sumamt", "医疗费用总额"),
-    ("fulamt_ownpay_amt", "全自费金额"),
-    ("overlmt_selfpay", "超限价自费"),
-    ("preselfpay_amt", "乙类先行自付"),
-    ("inscp_scp_amt", "政策范围内费用"),
-    ("act_pay_dedc", "起付线"),
-    ("hifp_pay", "基本医保统筹支付"),
-    ("pool_prop_selfpay", "统筹段个人自付"),
-    ("hifmi_pay", "大病保险支付"),
-    ("maf_pay", "医疗救助支付"),
-    ("fund_pay_sumamt", "基金支付合计"),
-    ("psn_part_amt", "个人负担合计"),
-)
-# Shown only when not nil: what an outpatient visit rarely has.
+# The 结算信息 figures are the inpatient slip's (ui.slip), with a shorter label here and two shown
+# only when not nil: what an outpatient visit rarely has.
+_LABELS = {"fulamt_ownpay_amt": "全自费金额"}
 _IF_ANY = ("hifmi_pay", "maf_pay")
 
 
 def _header(info: SlipInfo) -> str:
-    insured = [f"险种：{_e(info.insutype_name or info.insutype)}"]
-    if info.psn_type_name:
-        insured.append(f"人员类别：{_e(info.psn_type_name)}")
-    place = [f"参保地：{_e(info.region_name)}"] if info.region_name else []
-    if info.assistance_group_name:
-        place.append(f"救助类别：{_e(info.assistance_group_name)}")
     visit = [f"就诊类型：<b>{_e(info.med_type_name)}</b>"]
     if info.dept:
         visit.append(f"科室：{_e(info.dept)}")
@@ -58,21 +44,14 @@ def _header(info: SlipInfo) -> str:
     if info.dise_codg:
         named = f"{info.dise_name}（{info.dise_codg}）" if info.dise_name else info.dise_codg
         disease = f"门诊慢特病病种：<b>{_e(named)}</b>"
-    settled = f"结算时间：{_e(moment_text(info.settled_at))}" + (
-        f"　医保结算号：{_e(info.setl_id)}" if info.setl_id else "")
     rows = [
-        (f"定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）",
-         f"结算单号：{_e(info.settlement_no or info.local_id)}"),
-        (f"姓名：<b>{_e(info.psn_name)}</b>　证件号码：{_e(info.certno_masked)}",
-         f"人员编号：{_e(info.psn_no)}　本机流水号：{_e(info.local_id)}"),
-        ("　".join(insured), "　".join(place)),
+        *_who_rows(info),
         ("　".join(visit), f"就诊日期：{_e(info.begntime)}"),
-        (f"就诊编号：{_e(info.mdtrt_id)}", settled),
+        (f"就诊编号：{_e(info.mdtrt_id)}", _settled_text(info)),
     ]
     if disease:
         rows.append((disease, ""))
-    body = "".join(f"<tr><td width='55%'>{left}</td><td>{right}</td></tr>" for left, right in rows)
-    return f"<table width='100%' cellspacing='0' cellpadding='1' style='font-size:9pt'>{body}</table>"
+    return _header_table(rows, "55%")
 
 
 def outpatient_slip_html(info: SlipInfo) -> str:
@@ -87,7 +66,7 @@ def outpatient_slip_html(info: SlipInfo) -> str:
         mark = (f'<p style="color:#b00000;font-size:10.5pt;font-weight:bold;margin:2px 0">离线结算 暂定结果　'
                 f'排队号 {_e(info.queue_no)}<span style="font-size:8.5pt;font-weight:normal">　联网后由医保中心复核，'
                 "如有差额将通知补费或退费。</span></p>")
-    shown = [(label, str(setlinfo.get(key, "0.00"))) for key, label in _FIGURES
+    shown = [(_LABELS.get(key, label), str(setlinfo.get(key, "0.00"))) for key, label in _FIGURES
              if key not in _IF_ANY or Decimal(str(setlinfo.get(key) or "0"))]
     funds = _pairs([(str(d["fund_pay_type_name"]), str(d["fund_payamt"])) for d in result.get("setldetail", [])], 2)
     categories = _pairs(list(info.fee_categories), 3)

@@ -25,6 +25,8 @@ from ..app.private_files import private_output
 from .messages import long_moment_text, moment_text, readable_warning
 from .paged_print import paint_pages
 
+# 结算信息: the figures of both slips, in their order (the outpatient slip, ui.outpatient_slip, shows
+# the same ones); the inpatient slip ends the table with the cash paid (_INPATIENT_FIGURES).
 _FIGURES = (
     ("medfee_sumamt", "医疗费用总额"),
     ("fulamt_ownpay_amt", "全自费金额（丙类及目录外）"),
@@ -38,8 +40,8 @@ _FIGURES = (
     ("maf_pay", "医疗救助支付"),
     ("fund_pay_sumamt", "基金支付合计"),
     ("psn_part_amt", "个人负担合计"),
-    ("psn_cash_pay", "个人现金支付"),
 )
+_INPATIENT_FIGURES = (*_FIGURES, ("psn_cash_pay", "个人现金支付"))
 
 
 @dataclass(slots=True)
@@ -181,15 +183,39 @@ _TABLE = "width='100%' border='1' cellspacing='0' cellpadding='2' style='font-si
 _SECTION = "style='font-size:9pt;margin:3px 0 1px 0'"
 
 
-def _patient_header(info: SlipInfo) -> str:
-    """Who, which stay, where insured: two columns, codes as words (app.code_names)."""
-    days = f"　共 {info.days} 天" if info.days else ""
+def _who_rows(info: SlipInfo) -> list[tuple[str, str]]:
+    """The first rows of both slips' headers (the outpatient one: ui.outpatient_slip): the hospital
+    and the slip's number, the person (ID masked), how and where insured (codes as words,
+    app.code_names)."""
     insured = [f"险种：{_e(info.insutype_name or info.insutype)}"]
     if info.psn_type_name:
         insured.append(f"人员类别：{_e(info.psn_type_name)}")
     place = [f"参保地：{_e(info.region_name)}"] if info.region_name else []
     if info.assistance_group_name:
         place.append(f"救助类别：{_e(info.assistance_group_name)}")
+    return [
+        (f"定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）",
+         f"结算单号：{_e(info.settlement_no or info.local_id)}"),
+        (f"姓名：<b>{_e(info.psn_name)}</b>　证件号码：{_e(info.certno_masked)}",
+         f"人员编号：{_e(info.psn_no)}　本机流水号：{_e(info.local_id)}"),
+        ("　".join(insured), "　".join(place)),
+    ]
+
+
+def _settled_text(info: SlipInfo) -> str:
+    return f"结算时间：{_e(moment_text(info.settled_at))}" + (
+        f"　医保结算号：{_e(info.setl_id)}" if info.setl_id else "")
+
+
+def _header_table(rows: list[tuple[str, str]], left_width: str) -> str:
+    """A header's rows in two columns, the left one ``left_width`` of the page wide."""
+    body = "".join(f"<tr><td width='{left_width}'>{left}</td><td>{right}</td></tr>" for left, right in rows)
+    return f"<table width='100%' cellspacing='0' cellpadding='1' style='font-size:9pt'>{body}</table>"
+
+
+def _patient_header(info: SlipInfo) -> str:
+    """Who, which stay, where insured: two columns, codes as words (app.code_names)."""
+    days = f"　共 {info.days} 天" if info.days else ""
     stay = [f"住院号：{_e(info.mdtrt_id)}"]
     if info.dept:
         stay.append(f"科室：{_e(info.dept)}")
@@ -197,19 +223,11 @@ def _patient_header(info: SlipInfo) -> str:
         stay.append(f"主治医师：{_e(info.doctor)}")
     if info.hosp_lv:
         stay.append(f"医院等级：{_e(level_name(info.hosp_lv))}")
-    settled = f"结算时间：{_e(moment_text(info.settled_at))}" + (
-        f"　医保结算号：{_e(info.setl_id)}" if info.setl_id else "")
-    rows = (
-        (f"定点医疗机构：{_e(info.hospital_name)}（{_e(info.fixmedins_code)}）",
-         f"结算单号：{_e(info.settlement_no or info.local_id)}"),
-        (f"姓名：<b>{_e(info.psn_name)}</b>　证件号码：{_e(info.certno_masked)}",
-         f"人员编号：{_e(info.psn_no)}　本机流水号：{_e(info.local_id)}"),
-        ("　".join(insured), "　".join(place)),
+    return _header_table([
+        *_who_rows(info),
         ("　".join(stay), f"住院日期：{_e(info.begntime)} 至 {_e(info.endtime)}{_e(days)}"),
-        (f"出院诊断：{_e(info.diagnosis or '—')}", settled),
-    )
-    body = "".join(f"<tr><td width='57%'>{left}</td><td>{right}</td></tr>" for left, right in rows)
-    return f"<table width='100%' cellspacing='0' cellpadding='1' style='font-size:9pt'>{body}</table>"
+        (f"出院诊断：{_e(info.diagnosis or '—')}", _settled_text(info)),
+    ], "57%")
 
 
 def slip_html(info: SlipInfo) -> str:
@@ -226,7 +244,7 @@ def slip_html(info: SlipInfo) -> str:
             f"离线结算 暂定结果　排队号 {_e(info.queue_no)}"
             f'<span style="font-size:8.5pt;font-weight:normal">　联网后由医保中心复核，如有差额将通知补费或退费。</span></p>'
         )
-    figures = _pairs([(label, str(setlinfo[key])) for key, label in _FIGURES], 3)
+    figures = _pairs([(label, str(setlinfo[key])) for key, label in _INPATIENT_FIGURES], 3)
     categories = _pairs(list(info.fee_categories), 3)
     funds = _pairs([(str(d["fund_pay_type_name"]), str(d["fund_payamt"])) for d in result.get("setldetail", [])], 2)
     explain = "".join(f"<li>{item}</li>" for item in _explain_items(result))

@@ -3403,38 +3403,38 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="39" />
+        <location filename="../../hospital_client/app/errors.py" line="40" />
         <location filename="../../hospital_client/errors.py" line="71" />
         <source>The operation was not completed.</source>
         <translation>操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="43" />
+        <location filename="../../hospital_client/app/errors.py" line="55" />
         <source>This person is not in the local roster and no year-to-date figures were given. Sync the roster or read the card, then try again.</source>
         <translation>本地参保人员名单中没有此人，且未提供年度累计信息。请联网同步名单或读卡后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="47" />
+        <location filename="../../hospital_client/app/errors.py" line="59" />
         <source>Your role does not allow this; ask a supervisor.</source>
         <translation>当前操作员无权执行此操作，请由主管操作。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="51" />
+        <location filename="../../hospital_client/app/errors.py" line="63" />
         <source>The local database has not been initialised; call IT.</source>
         <translation>本地数据库尚未初始化，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="55" />
+        <location filename="../../hospital_client/app/errors.py" line="67" />
         <source>The amount tendered is less than the amount due; nothing was settled.</source>
         <translation>实收金额少于应收金额，未结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="62" />
+        <location filename="../../hospital_client/app/errors.py" line="74" />
         <source>Another stay of this patient overlaps these dates; settle only after giving the reason why it is another stay.</source>
         <translation>该患者另有一次住院与本次住院日期重叠；须说明为何是另一次住院后方可结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="70" />
+        <location filename="../../hospital_client/app/errors.py" line="82" />
         <source>This payment method is not allowed for this patient's insurance; choose another one. Nothing was settled.</source>
         <translation>该患者的医保政策不允许此支付方式，请选择其他支付方式。未办理结算。</translation>
     </message>
@@ -3825,7 +3825,7 @@
         <translation>医保中心拒绝了清算申请：{reason}</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/clearing.py" line="86" />
+        <location filename="../../hospital_client/app/clearing.py" line="83" />
         <source>The central system refused to withdraw the clearing application: {reason}</source>
         <translation>医保中心拒绝撤销清算申请：{reason}</translation>
     </message>
@@ -3900,9 +3900,14 @@
         <translation>中心数据库暂时无法连接，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/central/claim_cache.py" line="49" />
+        <location filename="../../hospital_client/central/claim_cache.py" line="63" />
         <source>The queued settlements could not be stored together; they are adjudicated again one by one.</source>
         <translation>排队结算未能一并保存，正逐笔重新审核。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/central/partitions.py" line="34" />
+        <source>The worker's share of the queue must be written K/N, for example 0/4.</source>
+        <translation>工作进程分担的队列份额应写成 K/N，例如 0/4。</translation>
     </message>
 </context>
 <context>

@@ -16,6 +16,7 @@ import functools
 import io
 import itertools
 import json
+import re
 import socket
 import sqlite3
 import subprocess
@@ -128,6 +129,9 @@ def init_db(db: Path | str) -> dict[str, str]:
 
 
 def free_port() -> int:
+    """A port free now, for a server that must have its address before it exists (a desk configured
+    first); it may be taken meanwhile: start_server then fails clearly. A server that can pick its
+    own: ``start_server(db, 0, ...)``."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -149,23 +153,41 @@ class Server:
         return dict(json.loads(out))
 
 
-def start_server(db: Path | str, port: int, log_path: Path, *options: str) -> subprocess.Popen[bytes]:
-    """Start `central serve` for db on port (its output appended to log_path; ``options``: more
-    `serve` options, e.g. --bench-sink); return once /health answers."""
+# `central serve` says this once its socket is bound (central/cli.py), before it accepts.
+_SERVING = re.compile(rb"^central: serving .* on http://127\.0\.0\.1:(\d+)/", re.MULTILINE)
+
+
+def start_server(db: Path | str, port: int, log_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], int]:
+    """Start `central serve` for db on port (0: a free port the server binds itself; its output appended
+    to log_path; ``options``: more `serve` options, e.g. --bench-sink); return the process and its port
+    once that process holds the port and /health answers there.
+
+    The port is the one the server's own serving line names, so what answers /health is this server:
+    never another one that took a port chosen in advance meanwhile (it would fail to bind and exit)."""
+    offset = log_path.stat().st_size if log_path.exists() else 0  # a restart appends to the same log
     with log_path.open("ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "hospital_client.central", "serve", "--db", str(db), "--host", "127.0.0.1",
              "--port", str(port), *options], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 30
+    held = 0
     while True:
         if proc.poll() is not None:
             raise RuntimeError(f"central server exited with {proc.returncode}: "
-                               f"{log_path.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            pass
+                               f"{log_path.read_bytes()[offset:].decode(errors='replace')}")
+        if not held:
+            with log_path.open("rb") as log:
+                log.seek(offset)
+                serving = _SERVING.search(log.read())
+            if serving:
+                held = int(serving.group(1))
+                assert port in (0, held), serving.group(0)
+        if held:
+            try:
+                if httpx.get(f"http://127.0.0.1:{held}/health", timeout=1).status_code == 200:
+                    return proc, held
+            except httpx.TransportError:
+                pass  # bound, not yet accepting
         if time.monotonic() > deadline:
             stop_server(proc)
             raise RuntimeError("central server did not answer /health within 30 s")
@@ -184,13 +206,12 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def running_server(tmp: Path, db: Path | str | None = None, secrets: dict[str, str] | None = None) -> Iterator[Server]:
-    """Start `central serve` on a free port for ``db`` (initialised, with ``secrets``; by default a new SQLite
-    database in tmp), wait until it answers, stop it after."""
+    """Start `central serve` on a free port it binds itself for ``db`` (initialised, with ``secrets``; by
+    default a new SQLite database in tmp), wait until it answers, stop it after."""
     if db is None or secrets is None:
         db = tmp / "central.db"
         secrets = init_db(db)
-    port = free_port()
-    proc = start_server(db, port, tmp / "server.log")
+    proc, port = start_server(db, 0, tmp / "server.log")
     try:
         yield Server(url=f"http://127.0.0.1:{port}", db=db, secrets=secrets, proc=proc)
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from central_helpers import SITE_A, Client, Server, db_rows, free_port, start_server, stop_server
+from central_helpers import SITE_A, Client, Server, db_rows, start_server, stop_server
 
 from hospital_client import protocol as p
 
@@ -27,8 +27,7 @@ def test_9599_refused_without_the_option(central: Server) -> None:
 
 
 def test_9599_stored_with_bench_sink(central: Server, tmp_path: Path) -> None:
-    port = free_port()
-    proc = start_server(central.db, port, tmp_path / "bench-server.log", "--bench-sink")
+    proc, port = start_server(central.db, 0, tmp_path / "bench-server.log", "--bench-sink")
     try:
         site = Client(f"http://127.0.0.1:{port}", SITE_A, central.secrets[SITE_A])
         before = _sinks(central)

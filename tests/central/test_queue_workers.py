@@ -20,7 +20,6 @@ from central_helpers import (
     SITE_A,
     Client,
     db_rows,
-    free_port,
     is_postgres,
     roster,
     start_server,
@@ -194,8 +193,7 @@ def test_serve_with_worker_threads_keeps_an_online_settlement_after_the_queue(fr
     model = roster()["DEMO990100000001"]
     keys = queue_batches(db, [[settlement_item(f"{psn}-{k}", psn, f"M-{psn}-{k}", model, HAND_FEES)
                                for psn in names] for k in range(2)])
-    port = free_port()
-    proc = start_server(db, port, tmp_path / "server.log", "--workers", "3")
+    proc, port = start_server(db, 0, tmp_path / "server.log", "--workers", "3")
     try:
         client = Client(f"http://127.0.0.1:{port}", SITE_A, secrets[SITE_A])
         online = settlement_item("online-1", names[-1], "M-online", model, HAND_FEES)

@@ -1,6 +1,7 @@
-"""Shared pieces of the sync tests: the real central server in a subprocess (stoppable, on a port
-chosen in advance so a desk can be configured before the server exists), a configured desk
-database, settlement requests, and a fault-injecting HTTP proxy in front of the server.
+"""Shared pieces of the sync tests: the real central server in a subprocess (stoppable, and started
+again on the same port; a port it binds itself, or one chosen in advance when a desk is configured
+before the server exists), a configured desk database, settlement requests, and a fault-injecting
+HTTP proxy in front of the server.
 
 The proxy is not a mock: every request it passes on reaches the real server. It injects what a
 bad network or a busy server does: HTTP 500 without forwarding, an answer delayed past the
@@ -41,8 +42,9 @@ from central_helpers import (
     stop_server,
 )
 
-from hospital_client import app, store
+from hospital_client import app, credentials, store
 from hospital_client import protocol as p
+from hospital_client.app import sync_usecases as su
 from hospital_client.config import SiteConfig
 from hospital_client.store import operators
 from hospital_client.sync.client import CentralClient, ClientSettings
@@ -60,21 +62,25 @@ QUICK_DRAIN = DrainSettings(batch_size=20, result_wait=30.0, poll_initial=0.02, 
 
 @dataclass
 class Central:
-    """A central database and (while started) its server process on a fixed port."""
+    """A central database and (while started) its server process, on one port from its first start
+    on: the one the server bound itself, or, when the url was asked for before (a desk configured
+    before the server exists), a port free then (free_port)."""
 
     tmp: Path
     db: Path
     secrets: dict[str, str]
-    port: int
+    port: int = 0
     proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
+        if not self.port:
+            self.port = free_port()
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
         if self.proc is None:
-            self.proc = start_server(self.db, self.port, self.tmp / "server.log")
+            self.proc, self.port = start_server(self.db, self.port, self.tmp / "server.log")
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -109,7 +115,7 @@ _SITE_NUMBERS = itertools.count(9000)
 def central_db(tmp: Path, *, start: bool = True) -> Iterator[Central]:
     tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "central.db"
-    central = Central(tmp, db, init_db(db), free_port())
+    central = Central(tmp, db, init_db(db))
     try:
         if start:
             central.start()
@@ -179,6 +185,17 @@ def operator(db: store.LocalDatabase) -> store.Operator:
     if "admin" not in _OPERATORS:
         _OPERATORS["admin"] = operators.authenticate(db, ADMIN, ADMIN_PASSWORD, via="test")
     return _OPERATORS["admin"]
+
+
+def online_desk(tmp: Path, central: Central) -> tuple[app.Desk, store.Operator, str]:
+    """A desk of a new site of ``central``, opened as the window and the commands open it (the site's
+    secret in the keyring, its database tmp/desk.db ready): the Desk, its operator, the site's code."""
+    code = central.new_site()
+    credentials.set_secret(su.secret_name(code), central.secrets[code])
+    db = ready_desk(tmp, central, code)
+    clerk = operator(db)
+    db.close()
+    return app.Desk(tmp / "desk.db", site_config(central, code), first_start=False), clerk, code
 
 
 def desk_request(psn_no: str, mdtrt_id: str, *, site: str = SITE_A, endtime: str = "2026-03-10",

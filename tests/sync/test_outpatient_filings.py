@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import ADMIN_PASSWORD, Central, central_db, operator, ready_desk, site_config
+from sync_helpers import ADMIN_PASSWORD, Central, central_db, online_desk, ready_desk, site_config
 
 from hospital_client import cli, credentials
 from hospital_client.app import sync_usecases as su
@@ -44,12 +44,7 @@ def chronic_visit(psn_no: str, dise: str) -> VisitInput:
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[Central, Desk, Operator, str]]:
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code)
-        clerk = operator(db)
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, code = online_desk(tmp_path, central)
         try:
             yield central, desk, clerk, code
         finally:

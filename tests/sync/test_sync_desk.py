@@ -7,10 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sync_helpers import HAND_FEES, central_db, operator, ready_desk, site_config
+from sync_helpers import HAND_FEES, central_db, online_desk
 
-from hospital_client import credentials
-from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk, EncounterInput
 from hospital_client.sync.errors import NotConfigured
 
@@ -22,12 +20,7 @@ def _encounter(mdtrt_id: str) -> EncounterInput:
 
 def test_the_desk_sync_api(tmp_path: Path) -> None:
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code)
-        clerk = operator(db)
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, code = online_desk(tmp_path, central)
         try:
             check = desk.test_connection()
             assert check.ok and check.sign_no and check.clock_warning is None and check.message_zh == "连接正常"

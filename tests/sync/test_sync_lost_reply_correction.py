@@ -33,15 +33,15 @@ from sync_helpers import (
     central_db,
     client_for,
     desk_request,
+    online_desk,
     operator,
     ready_desk,
     site_config,
 )
 
-from hospital_client import credentials, store
 from hospital_client import protocol as p
+from hospital_client import store
 from hospital_client.app import sync_usecases as su
-from hospital_client.app.desk import Desk
 from hospital_client.app.outpatient import VisitInput, parse_visit
 from hospital_client.sync.client import CentralClient
 from hospital_client.sync.drain import DrainSettings, drain
@@ -322,12 +322,7 @@ def test_an_outpatient_visit_and_its_reversal_raced_against_2601_end_once(
     force), then its 2208 raced (``reinstated``, reversed again: nothing in force); the journal holds
     the visit and its reversal, both final; the person's fund paid nothing in the end."""
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        ready = ready_desk(tmp_path, central, code)
-        clerk = operator(ready)
-        ready.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, code = online_desk(tmp_path, central)
         try:
             with FaultProxy(central.url, secret=central.secrets[code]) as proxy, \
                     client_for(central, code, url=proxy.url, settings=QUICK) as client:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sync_helpers import Central, FaultProxy, central_db, operator, ready_desk, site_config
+from sync_helpers import Central, FaultProxy, central_db, online_desk, operator, ready_desk, site_config
 
 from hospital_client import credentials
 from hospital_client.app import sync_usecases as su
@@ -39,12 +39,7 @@ def visit(psn_no: str, med_type: str = "11", cnt: int = 12, dise: str = "") -> V
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[Central, Desk, Operator, str]]:
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code)
-        clerk = operator(db)
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, code = online_desk(tmp_path, central)
         try:
             yield central, desk, clerk, code
         finally:

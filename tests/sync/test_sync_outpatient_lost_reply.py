@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pytest
 from lost_reply_drill import INFNO, WAIT, Faults, field, quick, settle_each, shuffled_fates
-from sync_helpers import Central, FaultProxy, central_db, client_for, operator, ready_desk, site_config
+from sync_helpers import Central, FaultProxy, central_db, client_for, online_desk, site_config
 
-from hospital_client import credentials, store
+from hospital_client import store
 from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk
 from hospital_client.app.outpatient import VisitInput, parse_visit
-from hospital_client.store.operators import Operator
 from hospital_client.sync.errors import SettlementInProgress
 
 # No retry: the drill is about what follows a lost reply.
@@ -38,15 +37,6 @@ def visit(psn_no: str, n: int) -> VisitInput:
                                   "det_item_fee_sumamt": f"{cents // 100}.{cents % 100:02d}"}]})
 
 
-def _desk(tmp_path: Path, central: Central) -> tuple[Desk, Operator, str]:
-    code = central.new_site()
-    credentials.set_secret(su.secret_name(code), central.secrets[code])
-    db = ready_desk(tmp_path, central, code)
-    clerk = operator(db)
-    db.close()
-    return Desk(tmp_path / "desk.db", site_config(central, code), first_start=False), clerk, code
-
-
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[Central]:
     with central_db(tmp_path / "central") as running:
@@ -62,7 +52,7 @@ def test_200_lost_2207_replies_settle_each_visit_once(tmp_path: Path, central: C
     fates = shuffled_fates(185, 15, "0.5", seed=2207)
     faults = Faults(b"2207", list(fates), seed=2601)
     started = time.monotonic()
-    desk, clerk, code = _desk(tmp_path, central)
+    desk, clerk, code = online_desk(tmp_path, central)
     try:
         with FaultProxy(central.url, secret=central.secrets[code], chooser=faults) as proxy, \
                 client_for(central, code, url=proxy.url, settings=QUICK) as client:
@@ -104,7 +94,7 @@ def test_a_2207_lost_on_the_way_is_fenced_and_the_visit_settles_once(tmp_path: P
     2601 with ``oinfno`` 2207 answers voided, the desk sends the visit again under a new msgid; the
     late copy is refused."""
     faults = Faults(b"2207", ["late:1.0"], seed=1)
-    desk, clerk, code = _desk(tmp_path, central)
+    desk, clerk, code = online_desk(tmp_path, central)
     try:
         with FaultProxy(central.url, secret=central.secrets[code], chooser=faults) as proxy, \
                 client_for(central, code, url=proxy.url, settings=QUICK) as client:
@@ -127,7 +117,7 @@ def test_a_2207_lost_on_the_way_is_fenced_and_the_visit_settles_once(tmp_path: P
 def test_a_visit_in_flight_is_locked_against_a_second_attempt(tmp_path: Path, central: Central) -> None:
     """While a visit's 2207 is on its way (slow line), the same visit (门诊号) settled from another
     window is refused at once with "结算进行中"; the first ends final, once."""
-    desk, clerk, code = _desk(tmp_path, central)
+    desk, clerk, code = online_desk(tmp_path, central)
     other = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
     try:
         with FaultProxy(central.url, secret=central.secrets[code],

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from central_helpers import db_rows, free_port, init_db, roster
+from central_helpers import db_rows, init_db, roster
 from pg_cluster import PgCluster, throwaway_cluster
 from sync_helpers import (
     SITE_A,
@@ -47,7 +47,7 @@ def pg_central(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PgClu
     tmp = tmp_path_factory.mktemp("pg-crash")
     with throwaway_cluster(tmp, durable=True) as cluster:
         url = cluster.create_database("central")
-        central = Central(tmp, url, init_db(url), free_port())  # type: ignore[arg-type]  # --db is a URL here
+        central = Central(tmp, url, init_db(url))  # type: ignore[arg-type]  # --db is a URL here
         central.start()
         try:
             yield cluster, central

@@ -7,12 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sync_helpers import HAND_FEES, central_db, operator, ready_desk, site_config
+from sync_helpers import HAND_FEES, central_db, online_desk
 
-from hospital_client import credentials
 from hospital_client.app import OverrideInput
-from hospital_client.app import sync_usecases as su
-from hospital_client.app.desk import Desk, EncounterInput
+from hospital_client.app.desk import EncounterInput
 
 BLOCKED_FEES = [*HAND_FEES,
                 {"feedetl_sn": "3", "med_list_codg": "001201000010000", "name": "重症监护", "pric": "8.00", "cnt": "48",
@@ -27,12 +25,7 @@ def encounter(mdtrt_id: str, begin: dt.date, end: dt.date, dx: str = "E11.900") 
 
 def test_an_override_and_a_readmission_reach_the_central_system(tmp_path: Path) -> None:
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code)
-        admin = operator(db)  # an administrator may approve what a supervisor may
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, admin, code = online_desk(tmp_path, central)  # an administrator may approve what a supervisor may
         try:
             request = desk.build_request("DEMO990100000061", encounter("MDT-RV-1", dt.date(2026, 3, 1),
                                                                        dt.date(2026, 3, 10)), BLOCKED_FEES)

@@ -18,23 +18,13 @@ from pytestqt.qtbot import QtBot
 from hospital_client import paths
 from hospital_client.app.desk import Desk
 from hospital_client.store import audit
-from hospital_client.ui.main_window import MainWindow
 from hospital_client.ui.tasks import TaskRunner
+
+from .window_helpers import demo_window
 
 DEMO = paths.demo_dir()
 PERSONS = json.loads((DEMO / "roster.json").read_text(encoding="utf-8"))["persons"]
 SMALL_BILL = DEMO / "bills" / "bill_02_appendicitis_small.json"
-
-
-def _window(qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(desk, tasks, desk.login("demo", "demo123"))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    settle_done()
-    return window
 
 
 def _audited(desk: Desk, action: str) -> list[Any]:
@@ -53,7 +43,7 @@ def _typed_stay(page, settle_done, person: dict[str, Any], admission_no: str, ad
 
 def test_a_handoff_field_is_unlocked_on_purpose_and_audited(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     assert not page.unlock_button.isEnabled()  # a typed stay has nothing locked
     page.take_stay("ZY20261101")
@@ -80,7 +70,7 @@ def test_a_handoff_field_is_unlocked_on_purpose_and_audited(
 
 def test_an_overlapping_typed_stay_needs_a_confirmed_reason(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     page.confirm_settle = False
     person = PERSONS[0]
@@ -127,7 +117,7 @@ def test_an_overlapping_typed_stay_needs_a_confirmed_reason(
 
 def test_stays_from_his_of_different_dates_need_no_reason(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     page.confirm_settle = False
     page.take_stay("ZY20261101")
@@ -162,7 +152,7 @@ def _refused_second(qtbot: QtBot, page, settle_done):  # type: ignore[no-untyped
 
 def test_a_refused_second_settlement_offers_the_first_slip(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     first, dialog = _refused_second(qtbot, page, settle_done)
     printed: list[tuple[int | None, bool]] = []
@@ -174,7 +164,7 @@ def test_a_refused_second_settlement_offers_the_first_slip(
 
 def test_a_refused_second_settlement_leads_to_its_reversal(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done, tmp_path: Path) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     first, dialog = _refused_second(qtbot, page, settle_done)
     qtbot.keyClick(dialog, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
@@ -198,7 +188,7 @@ def test_a_refused_second_settlement_leads_to_its_reversal(
 
 def test_history_search_does_not_keep_the_full_id_number(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     page.confirm_settle = False
     page.take_stay("ZY20261101")

@@ -15,27 +15,17 @@ from pytestqt.qtbot import QtBot
 
 from hospital_client import paths
 from hospital_client.app.desk import Desk
-from hospital_client.ui.main_window import MainWindow
 from hospital_client.ui.tasks import TaskRunner
 
+from .window_helpers import demo_window
+
 HIS_DEMO = paths.demo_dir() / "his"
-
-
-def _window(qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(desk, tasks, desk.login("demo", "demo123"))
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    settle_done()
-    return window
 
 
 def test_the_stay_comes_from_the_handoff_read_only_and_esc_clears_it(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
     desk.his_import(HIS_DEMO / "handoff_01_ZY20261101.json", "test")
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     page.confirm_settle = False
     # nothing is made up before a stay is given
@@ -72,7 +62,7 @@ def test_the_stay_comes_from_the_handoff_read_only_and_esc_clears_it(
 
 def test_typed_stay_needs_its_admission_no_and_date(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     persons = json.loads((paths.demo_dir() / "roster.json").read_text(encoding="utf-8"))["persons"]
     page.identify.setText(str(persons[0]["card_no"]))
@@ -94,7 +84,7 @@ def test_typed_stay_needs_its_admission_no_and_date(
 def test_a_handoff_of_another_person_than_identified_is_refused(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done, tmp_path: Path) -> None:
     desk.his_import(HIS_DEMO / "handoff_01_ZY20261101.json", "test")
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     other = json.loads((paths.demo_dir() / "roster.json").read_text(encoding="utf-8"))["persons"][1]
     page.identify.setText(str(other["card_no"]))
@@ -110,7 +100,7 @@ def test_a_handoff_of_another_person_than_identified_is_refused(
 
 def test_a_second_settlement_of_a_stay_shows_the_first(
         qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     page.confirm_settle = False
     page.take_stay("ZY20261102")
@@ -143,7 +133,7 @@ def test_a_refused_file_of_the_drop_folder_is_shown(
     drop.mkdir()
     (drop / "broken.csv").write_text("住院号,ZY1\n", encoding="utf-8")
     monkeypatch.setattr(Desk, "his_drop_folder", property(lambda self: drop))
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     waiting = window.settle_page.waiting
     assert waiting.refused.isVisible() and waiting.refused.text() == "1 份 HIS 交接文件被拒绝"
     assert "broken.csv" in waiting.refused.toolTip() and not waiting.next_button.isEnabled()

@@ -17,21 +17,12 @@ from hospital_client.app.desk import Desk
 from hospital_client.ui.main_window import MainWindow
 from hospital_client.ui.tasks import TaskRunner
 
+from .window_helpers import demo_window
+
 DEMO = paths.demo_dir()
 PERSONS = {p["psn_no"]: p for p in json.loads((DEMO / "roster.json").read_text(encoding="utf-8"))["persons"]}
 FIRST = next(iter(PERSONS.values()))
 SMALL_BILL = DEMO / "bills" / "bill_02_appendicitis_small.json"
-
-
-def _window(qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done, size: tuple[int, int] = (1366, 768)):  # type: ignore[no-untyped-def]
-    window = MainWindow(desk, tasks, desk.login("demo", "demo123"))
-    qtbot.addWidget(window)
-    window.resize(*size)
-    window.show()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    settle_done()
-    return window
 
 
 def _shot(window: MainWindow, folder: Path, name: str) -> None:
@@ -41,7 +32,7 @@ def _shot(window: MainWindow, folder: Path, name: str) -> None:
 
 
 def test_f6_reads_the_card_on_the_reader(qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:  # type: ignore[no-untyped-def]
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     assert "F6" in page.identification.read_button.text() and "读卡" in page.identification.read_button.text()
     qtbot.keyClick(window, Qt.Key.Key_F6)
@@ -55,7 +46,7 @@ def test_f6_reads_the_card_on_the_reader(qtbot: QtBot, desk: Desk, tasks: TaskRu
 def test_a_suspended_person_is_stopped_before_the_bill(qtbot: QtBot, desk: Desk, tasks: TaskRunner,
                                                       settle_done, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     for size in ((1366, 768), (1920, 1080)):
-        window = _window(qtbot, desk, tasks, settle_done, size)
+        window = demo_window(qtbot, desk, tasks, settle_done, size)
         page = window.settle_page
         page.confirm_settle = False
         page.enter_stay(f"ZY-SUS-{size[0]}", dt.date.today() - dt.timedelta(days=6))
@@ -89,7 +80,7 @@ def test_a_suspended_person_is_stopped_before_the_bill(qtbot: QtBot, desk: Desk,
 
 def test_an_e_voucher_scanned_offline_asks_for_a_card(qtbot: QtBot, desk: Desk, tasks: TaskRunner,
                                                       settle_done, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    window = _window(qtbot, desk, tasks, settle_done)
+    window = demo_window(qtbot, desk, tasks, settle_done)
     page = window.settle_page
     qtbot.keyClicks(page.identify, "990100" + "5e" * 16)
     qtbot.keyClick(page.identify, Qt.Key.Key_Return)

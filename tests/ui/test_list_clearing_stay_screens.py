@@ -21,11 +21,9 @@ from pytestqt.qtbot import QtBot
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
 
-from sync_helpers import central_db, client_for, operator, ready_desk, site_config
+from sync_helpers import central_db, client_for, online_desk
 
-from hospital_client import credentials
 from hospital_client import protocol as p
-from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk, EncounterInput
 from hospital_client.ui.main_window import MainWindow
 from hospital_client.ui.screenshots import SCREENS
@@ -48,12 +46,7 @@ def _site_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def online(tmp_path: Path) -> Iterator[tuple[object, Desk, object, str]]:
     """The central server process, and a desk set up for it (the site's secret in the keyring)."""
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code, "desk.db")
-        clerk = operator(db)
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, code = online_desk(tmp_path, central)
         try:
             yield central, desk, clerk, code
         finally:

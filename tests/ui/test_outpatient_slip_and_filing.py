@@ -18,10 +18,8 @@ from pytestqt.qtbot import QtBot
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
 
-from sync_helpers import central_db, operator, ready_desk, site_config
+from sync_helpers import central_db, online_desk
 
-from hospital_client import credentials
-from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk
 from hospital_client.store import audit, caches
 from hospital_client.ui.filing_dialog import FilingDialog
@@ -106,12 +104,7 @@ def test_filing_a_disease_from_the_outpatient_page(qtbot: QtBot, tmp_path: Path,
     monkeypatch.delenv("HOSPITAL_CLIENT_DB", raising=False)
     tasks = TaskRunner()
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code, "desk.db")
-        clerk = operator(db)
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, _ = online_desk(tmp_path, central)
         try:
             window = MainWindow(desk, tasks, clerk)
             _open(qtbot, window)

@@ -15,11 +15,9 @@ from pytestqt.qtbot import QtBot
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
 
-from sync_helpers import Central, central_db, operator, ready_desk, site_config
+from sync_helpers import Central, central_db, online_desk
 
-from hospital_client import credentials
 from hospital_client.app import stay_transactions as st
-from hospital_client.app import sync_usecases as su
 from hospital_client.app.desk import Desk
 from hospital_client.protocol import codes
 from hospital_client.store import audit
@@ -37,12 +35,7 @@ def _site_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture()
 def online(tmp_path: Path) -> Iterator[tuple[Central, Desk, Operator]]:
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code, "desk.db")
-        clerk = operator(db)
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, _ = online_desk(tmp_path, central)
         try:
             yield central, desk, clerk
         finally:

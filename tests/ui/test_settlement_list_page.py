@@ -14,12 +14,10 @@ from pytestqt.qtbot import QtBot
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "central"))
 
-from sync_helpers import central_db, operator, ready_desk, site_config
+from sync_helpers import central_db, online_desk
 
-from hospital_client import credentials
 from hospital_client.app import settlement_list as sl
-from hospital_client.app import sync_usecases as su
-from hospital_client.app.desk import Desk, EncounterInput
+from hospital_client.app.desk import EncounterInput
 from hospital_client.ui.main_window import MainWindow
 from hospital_client.ui.screenshots import SCREENS
 from hospital_client.ui.tasks import TaskRunner
@@ -36,12 +34,7 @@ def _site_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_list_tab_shows_missing_rejected_and_accepted_lists(qtbot: QtBot, tmp_path: Path) -> None:
     tasks = TaskRunner()
     with central_db(tmp_path / "central") as central:
-        code = central.new_site()
-        credentials.set_secret(su.secret_name(code), central.secrets[code])
-        db = ready_desk(tmp_path, central, code, "desk.db")
-        clerk = operator(db)
-        db.close()
-        desk = Desk(tmp_path / "desk.db", site_config(central, code), first_start=False)
+        desk, clerk, _ = online_desk(tmp_path, central)
         try:
             today = dt.date.today()
             fees = [{"feedetl_sn": "1", "med_list_codg": "XA10ABP052B001010100022", "name": "胰岛素注射液",

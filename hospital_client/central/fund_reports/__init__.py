@@ -1,5 +1,6 @@
 """The fund administrator's statements (the commercial insurer or the 医保中心 running the central
-system), `hospital-client central fund ...` (docs/operations.md):
+system), `hospital-client central fund ...`, or `hospital-central fund ...` on a server with no desk
+(docs/operations.md):
 
     common.py     periods, fund and insurance-type names, which insurer covers what when, input errors
     document.py   a statement as titled tables: JSON, Excel (openpyxl) and the HTML its PDF prints
