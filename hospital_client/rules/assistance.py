@@ -152,11 +152,12 @@ def pay_assistance(
     above = ""
     if tier.deductible:
         above = f"超过{'每次' if per_admission else ''}救助起付线 {fmt_yuan(tier.deductible)} 元部分"
+    ratio = _ratio_text(tier)
     text = (f"医疗救助（{name}）：{span}救助范围内个人负担 {fmt_yuan(tp.measured)} 元，"
-            f"{above}按 {_ratio_text(tier)} 救助，本次救助 {fmt_yuan(pay)} 元")
+            f"{above}按 {ratio} 救助，本次救助 {fmt_yuan(pay)} 元")
     text += _cap_text(tp, "救助限额")
     explain.append(ExplainStep("maf_pay", text, pay))
-    info = f"救助起付线{tier.deductible:.2f}元，比例{_ratio_text(tier)}"
+    info = f"救助起付线{tier.deductible:.2f}元，比例{ratio}"
     result = AssistancePay(base=left, pay=pay, info=info + ("（按次）" if per_admission else ""))
 
     second = rules.second_tier
@@ -167,17 +168,18 @@ def pay_assistance(
                         stay.maf2_base if stay is not None and per_stay2 else None,
                         stay.maf2_pay if stay is not None else ZERO)
         pay2 = tp2.pay
+        ratio2 = _ratio_text(second)
         if second.per == "admission":
             text2 = (f"倾斜救助：本次住院救助后个人负担 {fmt_yuan(tp2.measured)} 元，超过每次 "
-                     f"{fmt_yuan(second.threshold)} 元部分按 {_ratio_text(second)} 再救助，本次 {fmt_yuan(pay2)} 元")
+                     f"{fmt_yuan(second.threshold)} 元部分按 {ratio2} 再救助，本次 {fmt_yuan(pay2)} 元")
         else:
             text2 = (f"倾斜救助：救助后年度累计个人负担 {fmt_yuan(tp2.measured)} 元，"
-                     f"超过 {fmt_yuan(second.threshold)} 元部分按 {_ratio_text(second)} 再救助，"
+                     f"超过 {fmt_yuan(second.threshold)} 元部分按 {ratio2} 再救助，"
                      f"本次 {fmt_yuan(pay2)} 元")
         text2 += _cap_text(tp2, "限额")
         explain.append(ExplainStep("maf2_pay", text2, pay2))
         result.base2, result.pay2 = left2, pay2
-        result.info2 = (f"再救助起点{second.threshold:.2f}元，比例{_ratio_text(second)}"
+        result.info2 = (f"再救助起点{second.threshold:.2f}元，比例{ratio2}"
                         + ("（按次）" if second.per == "admission" else ""))
     return result
 

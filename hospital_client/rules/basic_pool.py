@@ -45,8 +45,19 @@ class PoolRules:
 
 def pool_rules(pack: Pack, psn_type: str) -> PoolRules:
     """The rules for this psn_type; RequestError when the pack has none for it."""
+    categories = pack.model.basic.categories
+    position = next((i for i, c in enumerate(categories) if psn_type in c.psn_types), None)
+    # Kept with the pack by category (a pack has a few), not by psn_type (any text a request gives).
+    key = ("pool_rules", position)
+    found: PoolRules | None = pack.derived.get(key)
+    if found is None:
+        category = None if position is None else categories[position]
+        found = pack.derived[key] = _pool_rules(pack, category, psn_type)
+    return found
+
+
+def _pool_rules(pack: Pack, category: PersonCategory | None, psn_type: str) -> PoolRules:
     basic = pack.model.basic
-    category = next((c for c in basic.categories if psn_type in c.psn_types), None)
     deductible = basic.deductible
     ratio, bands, measure, cap = basic.ratio, basic.bands, basic.measure, basic.annual_cap
     if category is not None:

@@ -78,7 +78,11 @@ def _reached_segments(rules: HifmiRules, segments: list[tuple[Decimal, Decimal]]
 
 def hifmi_segment_bounds(pack: Pack) -> list[tuple[Decimal, Decimal]]:
     """The pack's 大病保险 segments as (upper bound, ratio), the open last one closed: what hifmi_annual takes."""
-    return [(s.upto if s.upto is not None else OPEN_END, s.ratio) for s in pack.hifmi_segments()]
+    bounds: tuple[tuple[Decimal, Decimal], ...] | None = pack.derived.get("hifmi_segment_bounds")
+    if bounds is None:
+        bounds = tuple((s.upto if s.upto is not None else OPEN_END, s.ratio) for s in pack.hifmi_segments())
+        pack.derived["hifmi_segment_bounds"] = bounds
+    return list(bounds)
 
 
 def pay_critical_illness(

@@ -198,12 +198,15 @@ def _check_fits_pack(req: SettlementRequest, pack: Pack) -> None:
             "encounter.med_type",
             f"{req.encounter.med_type} is not covered by pack {info.id} (covers {covers})",
         )
-    declared = pack.model.accumulator_keys()
-    for key in (req.year_to_date.pack_keys() if req.year_to_date is not None else {}):
-        if key not in declared:
-            raise RequestError(
-                f"year_to_date.{key}", f"unknown field (pack {info.id} declares no such accumulator)", "unknown_field"
-            )
+    given = req.year_to_date.pack_keys() if req.year_to_date is not None else {}
+    if given:
+        declared = pack.model.accumulator_keys()
+        for key in given:
+            if key not in declared:
+                raise RequestError(
+                    f"year_to_date.{key}", f"unknown field (pack {info.id} declares no such accumulator)",
+                    "unknown_field",
+                )
     if not pack.covers_date(req.encounter.endtime):
         raise RequestError(
             "encounter.endtime",

@@ -2,33 +2,45 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
 ONE = Decimal(1)
 
+# A context's quantize, its rounding set once, costs half what Decimal.quantize given the rounding
+# does; a result makes dozens of these calls. The context's precision and traps are the defaults'.
+_quantize = Context(rounding=ROUND_HALF_UP).quantize
+
 
 def round_fen(value: Decimal) -> Decimal:
     """Round to the fen (0.01 yuan), half up, as every fund payment is rounded once."""
-    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+    return _quantize(value, FEN)
 
 
 def fmt(value: Decimal) -> str:
     """Money as the contract's JSON string: two decimals, no exponent."""
-    return f"{round_fen(value):.2f}"
+    # Rounded to the fen, a Decimal has exponent -2, which str() writes as format(value, ".2f") does.
+    return str(_quantize(value, FEN))
 
 
 def fmt_yuan(value: Decimal) -> str:
     """Money for Chinese explanation text, with thousands separators: 62,000.00."""
-    return f"{round_fen(value):,.2f}"
+    return f"{_quantize(value, FEN):,.2f}"
 
 
 def fmt_pct(ratio: Decimal) -> str:
     """A ratio as a percentage for explanation text: 0.6 -> '60%', 0.625 -> '62.5%'."""
-    pct = (ratio * 100).normalize()
-    text = f"{pct:f}"
-    return f"{text}%"
+    return _pct_text(str(ratio))
+
+
+# By the ratio's text, which holds all of the Decimal (sign and exponent too): the ratios are a
+# pack's, and their sums with a pack's bonuses, a few of them written in every result.
+@lru_cache(maxsize=1024)
+def _pct_text(ratio: str) -> str:
+    pct = (Decimal(ratio) * 100).normalize()
+    return f"{pct:f}%"
 
 
 def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:

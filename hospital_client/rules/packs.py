@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,9 @@ class Pack:
     model: PackModel
     sha256: str
     source_name: str
+    # What the settlement steps derive from the model alone (大病保险's segment bounds, a person
+    # category's pool rules), built on first use and kept with the pack, whose model is frozen.
+    derived: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:

@@ -8,6 +8,7 @@ The fee lines are parsed in fee_lines.py (held by body where they repeat: line_g
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +24,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import PydanticKnownError
 
 from .errors import RequestError
 from .fee_lines import FeeLines
@@ -56,7 +58,17 @@ def _code_text(value: Any) -> Any:
     return value
 
 
-def _not_blank(value: str) -> str:
+_MAX_CODE = 64
+
+
+def _code_checks(value: str) -> str:
+    """Field(min_length=1, max_length=64) as pydantic checks them after a BeforeValidator (each a
+    Python function of its own), with its errors; then not blank."""
+    length = len(value)
+    if length < 1:
+        raise PydanticKnownError("too_short", {"field_type": "Value", "min_length": 1, "actual_length": length})
+    if length > _MAX_CODE:
+        raise PydanticKnownError("too_long", {"field_type": "Value", "max_length": _MAX_CODE, "actual_length": length})
     # As for fee lines: an id of spaces only is no id (it would match nothing, or everything).
     if not value.strip():
         raise ValueError("must not be empty")
@@ -70,10 +82,51 @@ def _date_part(value: Any) -> Any:
     return value
 
 
-NonNegAmount = Annotated[
-    Decimal, BeforeValidator(_exact_number), Field(ge=0, allow_inf_nan=False, max_digits=16, decimal_places=2)
-]
-Code = Annotated[str, BeforeValidator(_code_text), Field(min_length=1, max_length=64), AfterValidator(_not_blank)]
+_MAX_DIGITS, _MAX_PLACES = 16, 2
+_MAX_WHOLE = _MAX_DIGITS - _MAX_PLACES
+
+
+def _places_and_digits(count: int, exponent: int) -> tuple[int, int]:
+    """The decimal places and the digits in all of a number of ``count`` digits times 10**exponent."""
+    if exponent >= 0:
+        return 0, count + exponent
+    return -exponent, max(count, -exponent)
+
+
+def _fen_amount(value: Decimal) -> Decimal:
+    """The checks of Field(ge=0, allow_inf_nan=False, max_digits=16, decimal_places=2) as pydantic
+    makes them, in its order and with its errors: not negative; finite as a float; at most 16
+    digits; at most 2 decimal places and 14 digits before the point (a count that holds either as
+    written or without trailing zeros).
+
+    Given after a BeforeValidator, pydantic runs each of those as a Python function of its own
+    that takes the number apart again; a request carries a dozen amounts. NaN and infinity do not
+    get here (pydantic's decimal refuses them first)."""
+    if not value >= 0:
+        raise PydanticKnownError("greater_than_equal", {"ge": 0})
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if -_MAX_PLACES <= exponent <= 0 and value.adjusted() < _MAX_WHOLE:  # the usual amount: within every limit
+        return value
+    if not math.isfinite(value):  # 1e400 is a finite Decimal, but not as a float
+        raise PydanticKnownError("finite_number")
+    places, total = _places_and_digits(len(digits), exponent)
+    significant = len("".join(map(str, digits)).rstrip("0"))
+    if significant:
+        norm_places, norm_total = _places_and_digits(significant, exponent + len(digits) - significant)
+    else:
+        norm_places, norm_total = 0, 1
+    if total > _MAX_DIGITS and norm_total > _MAX_DIGITS:
+        raise PydanticKnownError("decimal_max_digits", {"max_digits": _MAX_DIGITS})
+    if places > _MAX_PLACES and norm_places > _MAX_PLACES:
+        raise PydanticKnownError("decimal_max_places", {"decimal_places": _MAX_PLACES})
+    if total - places > _MAX_WHOLE and norm_total - norm_places > _MAX_WHOLE:
+        raise PydanticKnownError("decimal_whole_digits", {"whole_digits": _MAX_WHOLE})
+    return value
+
+
+NonNegAmount = Annotated[Decimal, BeforeValidator(_exact_number), AfterValidator(_fen_amount)]
+Code = Annotated[str, BeforeValidator(_code_text), AfterValidator(_code_checks)]
 Day = Annotated[dt.date, BeforeValidator(_date_part)]
 
 
@@ -168,11 +221,11 @@ class YearToDate(_Model):
     @model_validator(mode="before")
     @classmethod
     def _extra_amounts(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or data.keys() <= _CORE_YTD_KEYS:
             return data
         out = dict(data)
         for key, value in data.items():
-            if key in cls.model_fields:
+            if key in _CORE_YTD_KEYS:
                 continue
             if not isinstance(key, str) or not _EXTRA_KEY.match(key):
                 raise ValueError(f"{key!r} is not an accumulator key")
@@ -205,6 +258,7 @@ class SettlementRequest:
 
 
 YTD_KEYS = tuple(YearToDate.model_fields)
+_CORE_YTD_KEYS = frozenset(YTD_KEYS)
 
 
 def parse_request(data: Any) -> SettlementRequest:

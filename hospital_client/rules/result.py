@@ -137,8 +137,14 @@ class FeeResults(LineResults):
                         "overlmt_amt": _ZERO_TEXT, "preselfpay_amt": _ZERO_TEXT, "inscp_scp_amt": _ZERO_TEXT})
                 continue
             over = over_get(i)
+            pre = pre_get(i)
+            if over is None and pre is None:  # the whole amount is in the policy range
+                append({"feedetl_sn": serial, "chrgitm_lv": level, "fulamt_ownpay_amt": _ZERO_TEXT,
+                        "overlmt_amt": _ZERO_TEXT, "preselfpay_amt": _ZERO_TEXT, "inscp_scp_amt": fmt(amount)})
+                continue
             rest = amount if over is None else amount - over
-            pre = pre_get(i, ZERO)
+            if pre is None:
+                pre = ZERO
             append({"feedetl_sn": serial, "chrgitm_lv": level, "fulamt_ownpay_amt": _ZERO_TEXT,
                     "overlmt_amt": _ZERO_TEXT if over is None else fmt(over), "preselfpay_amt": fmt(pre),
                     "inscp_scp_amt": fmt(rest - pre)})
