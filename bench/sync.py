@@ -59,7 +59,7 @@ from hospital_client.config import SiteConfig  # noqa: E402
 from hospital_client.rules import Pack, load_catalog, select_pack  # noqa: E402
 from hospital_client.store import caches, operators, upload  # noqa: E402
 from hospital_client.sync.client import API_PATH, CentralClient  # noqa: E402
-from hospital_client.sync.drain import ACK_STORED, DrainSettings, drain, upload_item  # noqa: E402
+from hospital_client.sync.drain import ACK_STORED, DrainSettings, batch_input_bytes, drain  # noqa: E402
 
 SITE = "H99010000001"
 TARGET_RATIO = 0.6
@@ -113,14 +113,14 @@ def queue_settlements(db: store.LocalDatabase, count: int, lines: int) -> None:
 
 
 def floor_bodies(db: store.LocalDatabase, batch: int) -> list[bytes]:
-    """The drain's batch inputs (same items, same batch sizes) as 9599 envelopes."""
+    """The drain's batch inputs (same items, same batch sizes: the very ``input`` bytes the drain
+    sends, each item a JSON object, not a JSON string holding it) as 9599 envelopes."""
     ids = [m.local_id for m in store.outbox.pending(db)]
     bodies = []
     for k, start in enumerate(range(0, len(ids), batch)):
-        items = [upload_item(s) for s in upload.upload_sources(db, ids[start:start + batch])]
+        input_json = batch_input_bytes(upload.upload_item_bytes(db, ids[start:start + batch]), ACK_STORED)
         msgid = p.make_msgid(SITE, dt.datetime.now(p.CST), 5000 + k)
-        bodies.append(p.dumps(p.build_request(p.BENCH_SINK, {"ack": ACK_STORED, "data": items}, msgid=msgid,
-                                              fixmedins_code=SITE)))
+        bodies.append(p.request_bytes(p.BENCH_SINK, input_json, msgid=msgid, fixmedins_code=SITE))
     return bodies
 
 

@@ -14,7 +14,7 @@ from .connection import LocalDatabase
 from .errors import NotFound
 from .sqlite_errors import guarded
 
-__all__ = ["UploadSource", "upload_sources"]
+__all__ = ["UploadSource", "upload_item_bytes", "upload_sources"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,11 @@ SELECT s.local_id, s.kind, CASE WHEN s.kind = 'settlement' THEN
     'rev_time', strftime('%Y-%m-%d %H:%M:%S', s.created_at, '+8 hours')) END
 FROM settlement s WHERE s.local_id IN (SELECT value FROM json_each(?))
 """
+# The same items as UTF-8 bytes, as SQLite holds the text (CAST AS BLOB: not decoded into Python
+# text and encoded again; the drain joins a batch's items as they are, docs/protocol.md 9511).
+_UPLOAD_BYTES_SQL = f"""
+WITH src (local_id, kind, item) AS ({_UPLOAD_SQL}) SELECT local_id, CAST(item AS BLOB) FROM src
+"""
 # Id lists are passed as one JSON array (json_each), so that each query has one text whatever
 # the batch size: texts that vary fill the connection's statement cache, and a full cache makes
 # every later commit slower (see connection._uncached).
@@ -91,3 +96,16 @@ def upload_sources(db: LocalDatabase, local_ids: Sequence[int]) -> list[UploadSo
             raise NotFound(f"no journal entry {local_id}")
         out.append(UploadSource(*row))
     return out
+
+
+@guarded
+def upload_item_bytes(db: LocalDatabase, local_ids: Sequence[int]) -> list[bytes]:
+    """The ``item_json`` of each entry (see UploadSource) as UTF-8 bytes, in the order asked."""
+    if not local_ids:
+        return []
+    wanted = [int(x) for x in local_ids]
+    rows = dict(db.conn.execute(_UPLOAD_BYTES_SQL, (json.dumps(wanted),)).fetchall())
+    missing = next((x for x in wanted if x not in rows), None)
+    if missing is not None:
+        raise NotFound(f"no journal entry {missing}")
+    return [rows[x] for x in wanted]

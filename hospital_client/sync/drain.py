@@ -58,6 +58,7 @@ __all__ = [
     "DrainSettings",
     "OnlineAnswer",
     "batch_input",
+    "batch_input_bytes",
     "drain",
     "entry_infno",
     "record_refusal",
@@ -123,6 +124,13 @@ def batch_input(items: Sequence[str], ack: str = ACK_STORED) -> bytes:
     """The ``input`` of a 9511 message holding these items (JSON text each), as JSON bytes."""
     head = '{"ack":"stored",' if ack == ACK_STORED else "{"
     return (head + '"data":[' + ",".join(items) + "]}").encode("utf-8")
+
+
+def batch_input_bytes(items: Sequence[bytes], ack: str = ACK_STORED) -> bytes:
+    """``batch_input`` for items that are UTF-8 JSON bytes already (upload.upload_item_bytes):
+    joined as they are, not decoded and encoded again."""
+    head = b'{"ack":"stored",' if ack == ACK_STORED else b"{"
+    return head + b'"data":[' + b",".join(items) + b"]}"
 
 
 def _remote_result(view: Mapping[str, Any], local_id: int) -> RemoteResult:
@@ -359,27 +367,28 @@ class _Drain:
 
     def upload_all(self, messages: Sequence[Pending]) -> None:
         """Upload in batches, strictly one after the other (arrival order), but build the next
-        batch from the journal while the previous one is on the wire."""
+        batch from the journal (its items and its ``input`` bytes) while the previous one is on
+        the wire, which then only has the envelope to put around it."""
         size = max(1, min(self.settings.batch_size, MAX_BATCH))
         chunks = list(_chunks(messages, size))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-upload") as wire:
-            in_flight: tuple[Sequence[Pending], list[str], Future[Answer]] | None = None
+            in_flight: tuple[Sequence[Pending], list[bytes], Future[Answer]] | None = None
             for chunk in chunks:
                 items = self.build(chunk)
+                body = batch_input_bytes(items, self.settings.ack)
                 register_before_upload(self.db, self.client, chunk)  # a HIS stay's 2401 before its settlement
                 # Marked sent before it can be on the wire (a crash after this asks about it next time).
                 outbox.mark_many(self.db, [(m.id, "sent", "") for m in chunk])
                 if in_flight is not None:
                     self.finish(*in_flight)
-                in_flight = (chunk, items, wire.submit(self.post, items))
+                in_flight = (chunk, items, wire.submit(self.post, body))
             if in_flight is not None:
                 self.finish(*in_flight)
 
-    def build(self, chunk: Sequence[Pending]) -> list[str]:
-        return [src.item_json for src in upload.upload_sources(self.db, [m.local_id for m in chunk])]
+    def build(self, chunk: Sequence[Pending]) -> list[bytes]:
+        return upload.upload_item_bytes(self.db, [m.local_id for m in chunk])
 
-    def post(self, items: Sequence[str]) -> Answer:
-        body = batch_input(items, self.settings.ack)
+    def post(self, body: bytes) -> Answer:
         for _ in range(2):
             try:
                 return self.client.call_json(p.BATCH_UPLOAD, body)
@@ -389,7 +398,7 @@ class _Drain:
                 # another program of this site used the msgid in the same second: take a new one
         return self.client.call_json(p.BATCH_UPLOAD, body)
 
-    def finish(self, chunk: Sequence[Pending], items: list[str], sent: Future[Answer]) -> None:
+    def finish(self, chunk: Sequence[Pending], items: list[bytes], sent: Future[Answer]) -> None:
         try:
             answer = sent.result()
         except CentralRefused as exc:
@@ -404,7 +413,7 @@ class _Drain:
             for part, part_items in ((chunk[:half], items[:half]), (chunk[half:], items[half:])):
                 done: Future[Answer] = Future()
                 try:
-                    done.set_result(self.post(part_items))
+                    done.set_result(self.post(batch_input_bytes(part_items, self.settings.ack)))
                 except Exception as error:  # handled by finish() like any answer
                     done.set_exception(error)
                 self.finish(part, part_items, done)
