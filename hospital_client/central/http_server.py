@@ -12,6 +12,7 @@ Batches uploaded with ack "stored" (9511) are adjudicated by background worker t
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import threading
 import time
@@ -50,18 +51,24 @@ def run_queue_worker(service: CentralService, stop: threading.Event) -> None:
     store = service.store.reopen()
     try:
         central = Central(store, clock=service.clock)
-        slice_end, last_slice = 0.0, time.monotonic()
+        slice_end = 0.0
+        deferring_since: float | None = None  # uploads arriving since then (the end of the last slice)
 
         def may_work() -> bool:
-            nonlocal slice_end, last_slice
+            nonlocal slice_end, deferring_since
             now = time.monotonic()
             if service.messages_waiting:
                 return False
             if now < slice_end:
                 return True
-            if service.busy() and now - last_slice < MAX_DEFER_SECONDS:
-                return False
-            slice_end = last_slice = now + QUEUE_SLICE_SECONDS
+            busy = service.busy()
+            if busy:
+                if deferring_since is None:
+                    deferring_since = now
+                if now - deferring_since < MAX_DEFER_SECONDS:
+                    return False
+            slice_end = now + QUEUE_SLICE_SECONDS
+            deferring_since = slice_end if busy else None
             return True
 
         queue_work.run_worker(central, stop, may_work=may_work, wakeup=service.queue_wakeup)
@@ -115,6 +122,9 @@ def create_app(db_path: str | Path, *, bench_sink: bool = False, workers: int = 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # What start-up loaded (modules, packs, catalogue) lives as long as the server: kept out of
+        # the collector's full passes, which the many objects of parsing large batches set off.
+        gc.freeze()
         stop = threading.Event()
         threads = [threading.Thread(target=run_queue_worker, args=(service, stop),
                                     name=f"adjudication-queue-{n + 1}", daemon=True) for n in range(max(1, workers))]

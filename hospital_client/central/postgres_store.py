@@ -454,6 +454,15 @@ ALTER TABLE queued_work ALTER COLUMN item SET STORAGE EXTERNAL;
 """
 
 
+def _m011_sink_uncompressed() -> str:
+    """The benchmark sink's bodies (9599, bench_sink.py) stored as the queued items are since m010,
+    without compression: the floor bench/sync.py measures must store the same bytes no slower than
+    the 9511 path does."""
+    return """
+ALTER TABLE sink ALTER COLUMN body SET STORAGE EXTERNAL;
+"""
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("m001_initial", _m001_initial),
     ("m002_lists_clearing_fund_reports_tokens", _m002_lists_clearing_fund_reports_tokens),
@@ -465,6 +474,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("m008_queue_partition_hash", _m008_queue_partition_hash),
     ("m009_settlement_lz4", _m009_settlement_lz4),
     ("m010_queue_items_uncompressed", _m010_queue_items_uncompressed),
+    ("m011_sink_uncompressed", _m011_sink_uncompressed),
 )
 
 
