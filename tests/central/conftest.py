@@ -9,7 +9,8 @@ initialised once per session, so a module's fresh database costs a few tens of m
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,22 @@ def central(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 def central_db(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path | str, dict[str, str]]:
     """A test's own initialised central database (no server): its --db and the sites' secrets."""
     return new_central_db(request, request.param, tmp_path)
+
+
+FreshDb = Callable[[], tuple[Path | str, dict[str, str]]]
+_fresh_dirs = itertools.count(1)
+
+
+@pytest.fixture(params=STORES)
+def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> FreshDb:
+    """Makes a new initialised central database on the store, as often as asked."""
+
+    def make() -> tuple[Path | str, dict[str, str]]:
+        folder = tmp_path / f"db{next(_fresh_dirs)}"
+        folder.mkdir()
+        return new_central_db(request, request.param, folder)
+
+    return make
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,12 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import itertools
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from central_helpers import db_rows, init_db, is_postgres, run_cli
-from central_stores import STORES, new_central_db
 from queue_helpers import digest, queue_batches, run_work
 from queue_share_helpers import db_execute, persons_queue, queue_persons, run_partition, run_partitions_together
 
@@ -20,17 +18,7 @@ from hospital_client.central.open_store import open_store
 from hospital_client.central.partitions import BadPartition, Partition, partition_hash
 
 Fresh = Callable[[], tuple[Path | str, dict[str, str]]]
-_dirs = itertools.count(1)
 
-
-@pytest.fixture(params=STORES)
-def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> Fresh:
-    def make() -> tuple[Path | str, dict[str, str]]:
-        folder = tmp_path / f"db{next(_dirs)}"
-        folder.mkdir()
-        return new_central_db(request, request.param, folder)
-
-    return make
 
 
 def _queued_hashes(db: Path | str) -> dict[str, int]:

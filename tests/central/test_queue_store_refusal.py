@@ -6,7 +6,6 @@ PostgreSQL, with a real integrity error."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 import subprocess
@@ -16,7 +15,6 @@ from pathlib import Path
 import psycopg
 import pytest
 from central_helpers import HAND_FEES, ROOT, SITE_A, db_columns, db_rows, is_postgres, roster
-from central_stores import STORES, new_central_db
 from queue_helpers import ARRIVAL, clone_persons, queue_batches, settlement_item
 from queue_share_helpers import db_execute, work_command
 
@@ -28,17 +26,7 @@ from hospital_client.central.store_failures import STORE_REFUSED_ERR_MSG, perman
 from hospital_client.central.worker_outage import database_failure
 
 Fresh = Callable[[], tuple[Path | str, dict[str, str]]]
-_dirs = itertools.count(1)
 
-
-@pytest.fixture(params=STORES)
-def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> Fresh:
-    def make() -> tuple[Path | str, dict[str, str]]:
-        folder = tmp_path / f"db{next(_dirs)}"
-        folder.mkdir()
-        return new_central_db(request, request.param, folder)
-
-    return make
 
 
 def test_integrity_and_data_errors_are_permanent_the_rest_transient() -> None:

@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from central_helpers import SITE_A, db_rows, free_port, is_postgres, start_server, stop_server
-from central_stores import STORES, new_central_db
 from old_schema import old_postgres_copy, old_sqlite_copy
 from queue_helpers import ARRIVAL, clone_persons, digest, queue_batches, run_work
 from queue_share_helpers import db_execute, persons_queue
@@ -29,16 +28,6 @@ Fresh = Callable[[], tuple[Path | str, dict[str, str]]]
 Old = Callable[[int], tuple[Path | str, list[str]]]
 _dirs = itertools.count(1)
 
-
-
-@pytest.fixture(params=STORES)
-def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> Fresh:
-    def make() -> tuple[Path | str, dict[str, str]]:
-        folder = tmp_path / f"db{next(_dirs)}"
-        folder.mkdir()
-        return new_central_db(request, request.param, folder)
-
-    return make
 
 
 @pytest.fixture

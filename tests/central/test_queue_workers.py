@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from central_helpers import (
     HAND_FEES,
     SITE_A,
@@ -25,7 +24,6 @@ from central_helpers import (
     start_server,
     stop_server,
 )
-from central_stores import STORES, new_central_db
 from queue_helpers import (
     clone_persons,
     digest,
@@ -43,19 +41,7 @@ from hospital_client.central.open_store import open_store
 from hospital_client.central.queue_work import adjudicate_next
 
 Fresh = Callable[[], tuple[Path | str, dict[str, str]]]
-_dirs = itertools.count(1)
 
-
-@pytest.fixture(params=STORES)
-def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> Fresh:
-    """Makes a new initialised central database on the store, as often as asked."""
-
-    def make() -> tuple[Path | str, dict[str, str]]:
-        folder = tmp_path / f"db{next(_dirs)}"
-        folder.mkdir()
-        return new_central_db(request, request.param, folder)
-
-    return make
 
 
 def _mixed_queue(db: Path | str, persons: int = 24, per_person: int = 4) -> list[tuple[str, str]]:
