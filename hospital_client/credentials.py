@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
 SERVICE = "hospital-client"
+READ_ATTEMPTS = 3
 # The backend keyring itself would choose on a plain desktop of each system. Finding it by
 # name saves the desk's start-up a scan of every installed backend (each probing D-Bus).
 _NATIVE = {"win32": "keyring.backends.Windows.WinVaultKeyring", "linux": "keyring.backends.SecretService.Keyring",
@@ -88,10 +89,20 @@ def get_secret(name: str) -> str | None:
     import keyring
     import keyring.errors
 
-    try:
-        return keyring.get_password(SERVICE, name)
-    except keyring.errors.KeyringError as exc:
-        raise KeyringUnavailable(f"the OS keyring cannot be read: {exc}") from None
+    for attempt in range(1, READ_ATTEMPTS + 1):
+        try:
+            return keyring.get_password(SERVICE, name)
+        except keyring.errors.KeyringError as exc:
+            raise KeyringUnavailable(f"the OS keyring cannot be read: {exc}") from None
+        except Exception as exc:
+            # Secret Service finds an item by search and then reads it in a second call; under
+            # load gnome-keyring now and then answers the read with "no such item" for an item
+            # that is there. secretstorage raises that outside keyring's error tree.
+            if type(exc).__name__ != "ItemNotFoundException":
+                raise
+            if attempt == READ_ATTEMPTS:
+                raise KeyringUnavailable(f"the OS keyring cannot be read: {exc}") from None
+    raise AssertionError("unreachable")
 
 
 def set_secret(name: str, value: str) -> None:
