@@ -191,14 +191,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     if not is_postgres_url(args.db) and not Path(args.db).is_file():
         raise CentralInputError(f"--db {args.db}: no central database there; create it with `central init`")
-    if not 1 <= args.workers <= 64:
-        raise CentralInputError(f"--workers {args.workers}: must be between 1 and 64")
+    if not 0 <= args.workers <= 64:
+        raise CentralInputError(f"--workers {args.workers}: must be between 0 and 64")
     with _bound_socket(args.host, args.port) as sock:
         port = int(sock.getsockname()[1])
         app = create_app(args.db, bench_sink=args.bench_sink, workers=args.workers)
         # said once the port is held: whoever reads this line may connect to it (the tests do)
         print(f"central: serving {describe(args.db)} on http://{args.host}:{port}{API_PATH}"
-              + (" (with the 9599 benchmark sink)" if args.bench_sink else ""), flush=True)
+              + (" (with the 9599 benchmark sink)" if args.bench_sink else "")
+              + ("" if args.workers else " (no queue worker: `central work` adjudicates stored batches)"), flush=True)
         config = uvicorn.Config(app, host=args.host, port=port, log_level=args.log_level, access_log=False,
                                 lifespan="on", timeout_graceful_shutdown=10)
         server = uvicorn.Server(config)
@@ -363,8 +364,9 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> None:
                    help="also answer 9599, the benchmark hook that only stores the body (bench/sync.py); "
                         "never on a production server")
     p.add_argument("--workers", type=int, default=1,
-                   help="adjudication worker threads for the queue (9511 ack stored), default 1; "
-                        f"`{parser.prog} work` runs worker processes")
+                   help="adjudication worker threads for the queue (9511 ack stored), 0 to 64, default 1; "
+                        f"0: none, stored batches wait for `{parser.prog} work` processes (e.g. one per "
+                        "--partition share); online messages are adjudicated at once either way")
     p.set_defaults(func=_guarded(cmd_serve))
 
     from .work_command import add_work_command

@@ -6,7 +6,8 @@
 Message processing runs in a worker thread, one message at a time (arrival order), so the
 event loop stays free and settlements are adjudicated strictly in the order they arrive.
 Batches uploaded with ack "stored" (9511) are adjudicated by background worker threads
-(``--workers N``, queue_work.py), person by person, giving way to arriving messages.
+(``--workers N``, queue_work.py), person by person, giving way to arriving messages; with
+``--workers 0`` by `central work` processes only.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def _response(reply: Reply) -> Response:
 def create_app(db_path: str | Path, *, bench_sink: bool = False, workers: int = 1) -> Starlette:
     """The central system over the database at db_path (an SQLite file or a postgresql:// URL; initialised).
     ``bench_sink``: answer the benchmark hook 9599 (bench_sink.py); off, it is refused as unknown.
-    ``workers``: adjudication worker threads, each on its own connection (queue_work.py)."""
+    ``workers``: adjudication worker threads, each on its own connection (queue_work.py); 0: none,
+    stored batches wait for `central work` processes (an ordered online message still adjudicates
+    the queue before itself, as it does with workers)."""
     store = open_store(db_path)
     try:
         upgrade_legacy_queue(store)  # batches queued by the version before the per-person queue, first
@@ -127,7 +130,7 @@ def create_app(db_path: str | Path, *, bench_sink: bool = False, workers: int = 
         gc.freeze()
         stop = threading.Event()
         threads = [threading.Thread(target=run_queue_worker, args=(service, stop),
-                                    name=f"adjudication-queue-{n + 1}", daemon=True) for n in range(max(1, workers))]
+                                    name=f"adjudication-queue-{n + 1}", daemon=True) for n in range(workers)]
         for thread in threads:
             thread.start()
         try:

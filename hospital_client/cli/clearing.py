@@ -21,15 +21,8 @@ import argparse
 import re
 
 from ..app.clearing import ClearingRefused, ReconciliationMismatch
-from .common import (
-    EXIT_OK,
-    Subparsers,
-    add_db_option,
-    add_operator_options,
-    command_operator,
-    dump,
-    open_desk_for_command,
-)
+from .common import EXIT_OK, Subparsers, add_db_option, dump, open_desk_for_command
+from .operator_commands import add_desk_operator_options, desk_with_operator
 
 __all__ = ["register"]
 
@@ -55,8 +48,7 @@ def _print_differences(exc: ReconciliationMismatch) -> None:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    with open_desk_for_command(args) as desk:
-        operator = command_operator(args, desk, "clerk")
+    with desk_with_operator(args, "clerk") as (desk, operator):
         try:
             outcome = desk.apply_clearing(operator.name, args.month)
         except ReconciliationMismatch as exc:
@@ -80,8 +72,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
-    with open_desk_for_command(args) as desk:
-        operator = command_operator(args, desk, "clerk")
+    with desk_with_operator(args, "clerk") as (desk, operator):
         out = desk.withdraw_clearing(operator.name, args.clr_appy_evt_id)
     if args.json:
         dump(out)
@@ -123,8 +114,7 @@ def register(sub: Subparsers) -> None:
     p = group.add_parser("apply", help="reconcile the month, then apply for its clearing")
     p.add_argument("--month", required=True, type=month, metavar="YYYY-MM")
     p.add_argument("--json", action="store_true")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_apply)
     p = group.add_parser("list", help="the clearing applications of the last 12 months and their state (3205A)")
     p.add_argument("--json", action="store_true")
@@ -133,6 +123,5 @@ def register(sub: Subparsers) -> None:
     p = group.add_parser("withdraw", help="withdraw a clearing application")
     p.add_argument("clr_appy_evt_id", metavar="CLR_APPY_EVT_ID", help="the application's id (clearing apply)")
     p.add_argument("--json", action="store_true")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_withdraw)

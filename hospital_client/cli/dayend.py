@@ -12,25 +12,15 @@ from __future__ import annotations
 
 import argparse
 
-from ..app import Desk
 from .arguments import day
-from .common import (
-    EXIT_OK,
-    Subparsers,
-    add_db_option,
-    add_operator_options,
-    command_operator,
-    dump,
-    open_desk_for_command,
-)
+from .common import EXIT_OK, Subparsers, dump
+from .operator_commands import add_desk_operator_options, desk_with_operator
 
 __all__ = ["register"]
 
 
 def cmd_dayend_close(args: argparse.Namespace) -> int:
-    desk: Desk
-    with open_desk_for_command(args) as desk:
-        operator = command_operator(args, desk, "clerk")
+    with desk_with_operator(args, "clerk") as (desk, operator):
         report = desk.close_day(operator, args.day)
         written = []
         if args.xlsx:
@@ -66,6 +56,5 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--xlsx", metavar="OUT", help="write the 日结单 as an Excel workbook")
     p.add_argument("--day", type=day, help="the business day to close (default: today)")
     p.add_argument("--json", action="store_true", help="print the totals as JSON")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_dayend_close)

@@ -22,16 +22,9 @@ from typing import Any
 
 from ..app.outpatient import OUTPATIENT_MED_TYPES, parse_visit
 from .arguments import money, record_id
-from .common import (
-    EXIT_OK,
-    BadInput,
-    Subparsers,
-    add_db_option,
-    add_operator_options,
-    command_operator,
-    dump,
-    open_desk_for_command,
-)
+from .common import EXIT_OK, Subparsers, add_db_option, command_operator, dump, open_desk_for_command
+from .listing_output import print_listing
+from .operator_commands import add_desk_operator_options, desk_with_operator, refund_cashier, require_text
 from .outpatient_filing import register_filing
 from .settle_input import payment_method, request_of, settle_payment
 
@@ -67,11 +60,9 @@ def cmd_settle(args: argparse.Namespace) -> int:
 
 
 def cmd_reverse(args: argparse.Namespace) -> int:
-    if not args.reason.strip():
-        raise BadInput("--reason must not be empty")
-    with open_desk_for_command(args) as desk:
-        approver = command_operator(args, desk, "supervisor")
-        cashier = desk.operator_named(args.paid_by) if args.paid_by is not None else None
+    require_text(args.reason, "--reason")
+    with desk_with_operator(args, "supervisor") as (desk, approver):
+        cashier = refund_cashier(args, desk)
         outcome = desk.outpatient().reverse(approver, args.local_id, args.reason, paid_by=cashier)
     out = outcome.to_dict()
     if args.json:
@@ -84,14 +75,9 @@ def cmd_reverse(args: argparse.Namespace) -> int:
 def cmd_diseases(args: argparse.Namespace) -> int:
     with open_desk_for_command(args) as desk:
         choices = desk.outpatient().diseases(args.psn_no)
-    rows = [{"dise_codg": c.code, "name": c.name, "filed": c.filed} for c in choices]
-    if args.json:
-        dump(rows)
-    else:
-        marks = {True: "已备案", False: "未备案", None: "备案未知（未连中心）"}
-        for c in choices:
-            print(f"{c.code}\t{c.name}\t{marks[c.filed]}")
-    return EXIT_OK
+    marks = {True: "已备案", False: "未备案", None: "备案未知（未连中心）"}
+    return print_listing(args.json, choices, lambda c: {"dise_codg": c.code, "name": c.name, "filed": c.filed},
+                         lambda c: f"{c.code}\t{c.name}\t{marks[c.filed]}")
 
 
 def register(sub: Subparsers) -> None:
@@ -105,8 +91,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--tendered", type=money, metavar="AMOUNT", help="the amount the patient hands over")
     p.add_argument("--payment", type=payment_method, metavar="METHOD", help="cash|card|wechat|alipay|account")
     p.add_argument("--json", action="store_true")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_settle)
 
     p = group.add_parser("reverse", help="reverse an outpatient settlement (2208; supervisor)")
@@ -114,8 +99,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--reason", required=True)
     p.add_argument("--paid-by", metavar="NAME", help="the clerk who pays the refund out (default: the supervisor)")
     p.add_argument("--json", action="store_true")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_reverse)
 
     p = group.add_parser("diseases", help="the 门诊慢特病 diseases of a person's pack and which are filed (5301)")

@@ -18,16 +18,8 @@ import datetime as dt
 
 from ..app.outpatient_filings import Filing, file_disease, list_filings, revoke_filing
 from .arguments import day
-from .common import (
-    EXIT_OK,
-    BadInput,
-    Subparsers,
-    add_db_option,
-    add_operator_options,
-    command_operator,
-    dump,
-    open_desk_for_command,
-)
+from .common import EXIT_OK, Subparsers, add_db_option, dump, open_desk_for_command
+from .operator_commands import add_desk_operator_options, desk_with_operator, require_text
 
 __all__ = ["register_filing"]
 
@@ -43,8 +35,7 @@ def _line(f: Filing) -> str:
 def cmd_add(args: argparse.Namespace) -> int:
     begin = dt.date.fromisoformat(args.begndate) if args.begndate else dt.date.today()
     end = dt.date.fromisoformat(args.enddate) if args.enddate else None
-    with open_desk_for_command(args) as desk:
-        operator = command_operator(args, desk, "clerk")
+    with desk_with_operator(args, "clerk") as (desk, operator):
         filing = file_disease(desk, operator, args.psn_no, args.dise_codg, begndate=begin, enddate=end,
                               dr_name=args.doctor or "", memo=args.memo or "")
     if args.json:
@@ -55,10 +46,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    if not args.reason.strip():
-        raise BadInput("--reason must not be empty")
-    with open_desk_for_command(args) as desk:
-        approver = command_operator(args, desk, "supervisor")
+    require_text(args.reason, "--reason")
+    with desk_with_operator(args, "supervisor") as (desk, approver):
         filing = revoke_filing(desk, approver, args.psn_no, args.sn, args.reason)
     if args.json:
         dump(filing.to_dict())
@@ -92,8 +81,7 @@ def register_filing(group: Subparsers) -> None:
     p.add_argument("--doctor", metavar="NAME", help="the doctor who certified the disease")
     p.add_argument("--memo", metavar="TEXT")
     p.add_argument("--json", action="store_true")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_add)
 
     p = filing.add_parser("cancel", help="revoke a filing (2504; supervisor)")
@@ -101,8 +89,7 @@ def register_filing(group: Subparsers) -> None:
     p.add_argument("sn", metavar="TRT_DCLA_DETL_SN", help="the filing's number (see `outpatient filing list`)")
     p.add_argument("--reason", required=True)
     p.add_argument("--json", action="store_true")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_cancel)
 
     p = filing.add_parser("list", help="a person's filings, active and revoked (5301)")

@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from ..app import review_rules
 from .common import EXIT_OK, Subparsers
+from .listing_output import print_listing
 
 
 def cmd_review_check(args: argparse.Namespace) -> int:
@@ -21,13 +21,8 @@ def cmd_review_check(args: argparse.Namespace) -> int:
 
 
 def cmd_review_list(args: argparse.Namespace) -> int:
-    libraries = review_rules.bundled_review_libraries()
-    if args.json:
-        print(json.dumps([review_rules.review_summary(lib) for lib in libraries], ensure_ascii=False, indent=2))
-        return EXIT_OK
-    for lib in libraries:
-        print(f"{lib.id:<28} {lib.version:<10} {len(lib.rules):>6} rules  {lib.name}")
-    return EXIT_OK
+    return print_listing(args.json, review_rules.bundled_review_libraries(), review_rules.review_summary,
+                         lambda lib: f"{lib.id:<28} {lib.version:<10} {len(lib.rules):>6} rules  {lib.name}")
 
 
 def register(sub: Subparsers) -> None:

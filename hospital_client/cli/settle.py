@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -46,14 +45,14 @@ from .common import (
     EXIT_OK,
     BadInput,
     Subparsers,
-    add_db_option,
-    add_operator_options,
     command_operator,
     dump,
     open_desk_for_command,
     read_file,
     read_password,
 )
+from .listing_output import print_listing
+from .operator_commands import add_desk_operator_options, desk_with_operator, refund_cashier, require_text
 from .settle_input import payment_method, request_of, settle_payment
 
 __all__ = ["register"]
@@ -64,8 +63,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
     if args.overlap_reason is not None:
         if not args.commit:
             raise BadInput("--overlap-reason needs --commit")
-        if not args.overlap_reason.strip():
-            raise BadInput("--overlap-reason must not be empty")
+        require_text(args.overlap_reason, "--overlap-reason")
     if args.his is not None:
         return _settle_his(args)
     if args.request is None:
@@ -132,8 +130,7 @@ def _settle_commit(args: argparse.Namespace) -> int:
     pack_file = _source_file(args.policy_file, max_bytes=app.MAX_PACK_BYTES, what="policy pack")
     catalog_file = _source_file(args.catalog, max_bytes=app.MAX_CATALOG_BYTES, what="catalog")
     overrides = _check_override_args(args)
-    with open_desk_for_command(args, first_start=True) as desk:
-        operator = command_operator(args, desk, "clerk")
+    with desk_with_operator(args, "clerk", first_start=True) as (desk, operator):
         _check_overlap(args, desk, request, operator)
         approver = _approver(args, desk, operator, overrides)
         outcome = desk.settle(operator, request, pack_id=args.policy, pack_file=pack_file, catalog_file=catalog_file,
@@ -183,25 +180,18 @@ def _check_overlap(args: argparse.Namespace, desk: app.Desk, request: Mapping[st
 
 
 def cmd_reverse(args: argparse.Namespace) -> int:
-    if not args.reason.strip():
-        raise BadInput("--reason must not be empty")
-    with open_desk_for_command(args) as desk:
-        approver = command_operator(args, desk, "supervisor")
-        cashier = desk.operator_named(args.paid_by) if args.paid_by is not None else None
+    require_text(args.reason, "--reason")
+    with desk_with_operator(args, "supervisor") as (desk, approver):
+        cashier = refund_cashier(args, desk)
         outcome = desk.reverse(approver, args.local_id, args.reason, paid_by=cashier)
     dump(outcome.to_dict())
     return EXIT_OK
 
 
 def cmd_policy_list(args: argparse.Namespace) -> int:
-    packs = app.bundled_packs()
-    if args.json:
-        print(json.dumps([app.pack_summary(p) for p in packs], ensure_ascii=False, indent=2))
-        return EXIT_OK
-    for p in packs:
-        info = p.model.pack
-        print(f"{p.id:<28} {p.version:<10} {info.valid_from}..{info.valid_to}  {info.name}")
-    return EXIT_OK
+    return print_listing(args.json, app.bundled_packs(), app.pack_summary,
+                         lambda p: f"{p.id:<28} {p.version:<10} {p.model.pack.valid_from}..{p.model.pack.valid_to}  "
+                                   f"{p.model.pack.name}")
 
 
 def cmd_policy_check(args: argparse.Namespace) -> int:
@@ -251,8 +241,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--override-reason", metavar="TEXT", help="why the supervisor lets the blocked rule(s) through")
     p.add_argument("--supervisor", metavar="NAME",
                    help="the supervisor approving --override; their password is the next line of standard input")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_settle)
 
     p = sub.add_parser("reverse", help="reverse a committed settlement (supervisor)")
@@ -261,8 +250,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--paid-by", metavar="NAME",
                    help="the clerk (login name) who pays the refund out; it counts in their day-end "
                         "(default: the approving supervisor)")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_reverse)
 
     policy = sub.add_parser("policy", help="policy packs").add_subparsers(dest="policy_command", required=True)

@@ -34,13 +34,13 @@ from .common import (
     BadInput,
     Subparsers,
     add_db_option,
-    add_operator_options,
     command_operator,
     dump,
     load_json_text,
     open_desk_for_command,
     read_file,
 )
+from .operator_commands import add_desk_operator_options, desk_with_operator
 
 __all__ = ["register"]
 
@@ -67,8 +67,7 @@ def cmd_settlement_list(args: argparse.Namespace) -> int:
     if args.status is not None:
         if args.upload or args.record:
             raise BadInput("--status changes an uploaded list; it does not go with --upload or --record")
-        with open_desk_for_command(args) as desk:
-            operator = command_operator(args, desk, "clerk")
+        with desk_with_operator(args, "clerk") as (desk, operator):
             answer = desk.change_settlement_list_status(operator.name, args.local_id, args.status)
         if args.json:
             dump(answer)
@@ -142,8 +141,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--status", choices=("confirm", "withdraw"),
                    help="the 病案 office confirms or withdraws the uploaded list (4102)")
     p.add_argument("--json", action="store_true", help="print the list (or the answer) as JSON")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_settlement_list)
 
     p = sub.add_parser("settlement-lists", help="which settlement lists of a period are missing, accepted or rejected")

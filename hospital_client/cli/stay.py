@@ -21,15 +21,8 @@ import datetime as dt
 
 from ..app import stay_transactions as st
 from .arguments import day
-from .common import (
-    EXIT_OK,
-    Subparsers,
-    add_db_option,
-    add_operator_options,
-    command_operator,
-    dump,
-    open_desk_for_command,
-)
+from .common import EXIT_OK, Subparsers, dump
+from .operator_commands import add_desk_operator_options, desk_with_operator
 
 __all__ = ["register"]
 
@@ -41,8 +34,7 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def _send(args: argparse.Namespace, infno: str, input_: dict[str, object]) -> int:
-    with open_desk_for_command(args) as desk:
-        operator = command_operator(args, desk, "clerk")
+    with desk_with_operator(args, "clerk") as (desk, operator):
         outcome = desk.stay_transaction(operator.name, infno, dict(input_))
     if args.json:
         dump(outcome.to_dict())
@@ -81,8 +73,7 @@ def cmd_withdraw_fee(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("mdtrt_id", metavar="MDTRT_ID", help="the stay (its mdtrt_id from 2401)")
     p.add_argument("--json", action="store_true")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
 
 
 def register(sub: Subparsers) -> None:

@@ -35,13 +35,12 @@ from .common import (
     CommandFailed,
     Subparsers,
     add_db_option,
-    add_operator_options,
-    command_operator,
     dump,
     open_desk_for_command,
     os_user,
     read_stdin_line,
 )
+from .operator_commands import add_desk_operator_options, desk_with_operator
 
 __all__ = ["register"]
 
@@ -119,8 +118,8 @@ def cmd_outbox_list(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox_retry(args: argparse.Namespace) -> int:
-    with open_desk_for_command(args) as desk:
-        message = desk.retry_message(command_operator(args, desk, "clerk"), args.id)
+    with desk_with_operator(args, "clerk") as (desk, operator):
+        message = desk.retry_message(operator, args.id)
     dump(message)
     return EXIT_OK
 
@@ -141,8 +140,8 @@ def cmd_adjustments_list(args: argparse.Namespace) -> int:
 
 
 def cmd_adjustments_resolve(args: argparse.Namespace) -> int:
-    with open_desk_for_command(args) as desk:
-        row = desk.resolve_adjustment(command_operator(args, desk, "clerk"), args.local_id, args.note or "")
+    with desk_with_operator(args, "clerk") as (desk, operator):
+        row = desk.resolve_adjustment(operator, args.local_id, args.note or "")
     dump(row)
     return EXIT_OK
 
@@ -175,8 +174,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(func=cmd_outbox_list)
     p = outbox.add_parser("retry", help="put a parked (rejected) message back in the queue")
     p.add_argument("id", type=record_id("outbox message id"), help="the outbox message id (outbox list)")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_outbox_retry)
 
     adjustments = sub.add_parser("adjustments", help="differences between provisional and final settlements")
@@ -189,6 +187,5 @@ def register(sub: Subparsers) -> None:
     p = adj_sub.add_parser("resolve", help="record that the difference was settled with the patient")
     p.add_argument("local_id", type=record_id("journal entry id"))
     p.add_argument("--note", default="", help="e.g. the receipt number of the refund")
-    add_db_option(p)
-    add_operator_options(p)
+    add_desk_operator_options(p)
     p.set_defaults(func=cmd_adjustments_resolve)

@@ -1,7 +1,9 @@
 """A throwaway PostgreSQL server for the tests: Debian's binaries (/usr/lib/postgresql/<ver>/bin),
 ``initdb`` into a folder under the test session's temp dir, ``pg_ctl`` on a free port on
 127.0.0.1 (TCP only, trust authentication for the one superuser, durability off: it is thrown
-away), stopped at the end of the session.
+away), stopped at the end of the session. The port is picked, freed, then bound by the server: when
+another process (a parallel test, a server started on port 0) took it in between, the server cannot
+bind it, and it is started again on a newly picked port (a few attempts).
 
 initdb refuses to run as root: as root, the server runs as the unprivileged ``postgres`` system
 user (made by Debian's postgresql-common; created here with useradd when missing) through
@@ -37,6 +39,13 @@ SUPERUSER = "central"
 SERVER_USER = "postgres"
 FOLDER_PREFIX = "hospital-client-pg-"
 OWNER_FILE = "owner.txt"
+# The server log's words when its port is already in use (the cluster runs with locale C).
+PORT_TAKEN = ("could not bind", "Address already in use", "could not create any TCP/IP sockets")
+START_ATTEMPTS = 5
+
+
+class PortTakenError(RuntimeError):
+    """The server did not start because another process holds its port."""
 
 
 def find_bin_dir() -> Path | None:
@@ -54,6 +63,16 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _read_from(log: Path, offset: int) -> str:
+    """What the server wrote to ``log`` after ``offset`` (its earlier starts are older text)."""
+    try:
+        with log.open("rb") as file:
+            file.seek(offset)
+            return file.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _server_user() -> str | None:
@@ -86,14 +105,29 @@ class PgCluster:
         return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
     def start(self) -> None:
+        """Start the server on its port (a restart after ``stop`` keeps the port: clients hold its URL)."""
         log = self.data.parent / "postgresql.log"
+        offset = log.stat().st_size if log.exists() else 0
         options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories='' "
                    "-c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB "
                    f"-c synchronous_commit={'on' if self.durable else 'off'}")
         done = self._run("pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data), "-l", str(log), "-o", options)
         if done.returncode != 0:
-            text = log.read_text(errors="replace") if log.exists() else ""
-            raise RuntimeError(f"pg_ctl start failed: {done.stdout}{done.stderr}{text[-2000:]}")
+            text = _read_from(log, offset)
+            error = PortTakenError if any(sign in text for sign in PORT_TAKEN) else RuntimeError
+            raise error(f"pg_ctl start failed: {done.stdout}{done.stderr}{text[-2000:]}")
+
+    def start_on_a_free_port(self, attempts: int = START_ATTEMPTS) -> None:
+        """The first start: on ``self.port``, and when another process took that port since it was
+        picked (the server cannot bind it), again on a newly picked one, up to ``attempts`` times."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self.start()
+                return
+            except PortTakenError:
+                if attempt == attempts:
+                    raise
+                self.port = _free_port()
 
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "stop", "-w", "-D", str(self.data), "-m", mode)
@@ -187,7 +221,7 @@ def throwaway_cluster(tmp: Path, *, durable: bool = False) -> Iterator[PgCluster
                             "--locale=C", "--no-sync")
         if done.returncode != 0:
             raise RuntimeError(f"initdb failed: {done.stdout}{done.stderr}")
-        cluster.start()
+        cluster.start_on_a_free_port()
         try:
             deadline = time.monotonic() + 30
             while True:
