@@ -3,13 +3,14 @@ for a well-formed bill and line-by-line checks that name the offending line and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, Overflow
 from operator import itemgetter, mul, sub
 from typing import TYPE_CHECKING, Any
 
 from .errors import RequestError
+from .fee_units import FeeUnits, fee_units
 from .money import round_fen
 
 if TYPE_CHECKING:
@@ -72,18 +73,45 @@ class FeeLines:
         distinct = groups.distinct
         return lines._known(distinct.distinct_codes(), distinct.has_negative_counts())
 
+    @classmethod
+    def in_units(cls, texts: list[list[Any]], units: FeeUnits, distinct_codes: set[str]) -> FeeLines:
+        """Lines without overrides read as integers (fee_units.py): the serial, code and name columns
+        as given (``texts``, with the price, count and amount texts after them) and ``units``.
+
+        The Decimal columns pric, cnt and det_item_fee_sumamt are made from the texts when first
+        read (the classification by code reads the integers instead), as are the override columns,
+        all None."""
+        lines = cls.__new__(cls)
+        for field, column in zip(_FEE_FIELD_ORDER[:3], texts[:3], strict=True):
+            object.__setattr__(lines, field, column)
+        object.__setattr__(lines, "_number_texts", texts[3:])
+        object.__setattr__(lines, "_units", units)
+        return lines._known(distinct_codes, False)
+
     def groups(self) -> LineGroups | None:
         """The lines by body when they were parsed so (line_groups.py), else None."""
         found: LineGroups | None = self.__dict__.get("_groups")
         return found
 
+    def units(self) -> FeeUnits | None:
+        """The lines' amounts, prices and counts as integers when they were parsed so (fee_units.py), else None."""
+        found: FeeUnits | None = self.__dict__.get("_units")
+        return found
+
     if not TYPE_CHECKING:  # hidden from mypy, which would otherwise take any attribute name
         def __getattr__(self, name: str) -> Any:
-            # Reached only for an attribute not set: a column of lines held by body, made on first read.
-            groups = self.__dict__.get("_groups")
-            if groups is None or name not in _FEE_FIELDS:
+            # Reached only for an attribute not set: a column made on first read, of lines held by
+            # body or read as integers.
+            if name not in _FEE_FIELDS:
                 raise AttributeError(name)
-            for field, column in zip(_FEE_FIELD_ORDER[1:], groups.line_columns(), strict=True):
+            groups = self.__dict__.get("_groups")
+            if groups is not None:
+                columns = zip(_FEE_FIELD_ORDER[1:], groups.line_columns(), strict=True)
+            elif "_number_texts" in self.__dict__:
+                columns = zip(_FEE_FIELD_ORDER[3:], _decimal_columns(self._number_texts, len(self)), strict=True)
+            else:
+                raise AttributeError(name)
+            for field, column in columns:
                 object.__setattr__(self, field, column)
             return self.__dict__[name]
 
@@ -120,9 +148,21 @@ class FeeLines:
         groups = self.groups()
         if groups is not None:
             return groups.distinct.has_overrides()
+        if "_units" in self.__dict__:  # read as integers: none has an override
+            return False
         lines = len(self)
         return (self.chrgitm_lv.count(None) != lines or self.selfpay_prop.count(None) != lines
                 or self.pric_uplmt_amt.count(None) != lines)
+
+
+def _decimal_columns(texts: list[list[str]], lines: int) -> list[list[Any]]:
+    """The Decimal columns pric, cnt and det_item_fee_sumamt of lines read as integers, from their
+    texts (each distinct text parsed once, as the column parse does), and the override columns."""
+    columns: list[list[Any]] = []
+    for column in texts:
+        parsed = {text: Decimal(text) for text in set(column)}
+        columns.append(list(map(parsed.__getitem__, column)))
+    return [*columns, [None] * lines, [None] * lines, [None] * lines]
 
 
 # det_item_fee_sumamt may differ from pric × cnt by one fen of rounding, not more.
@@ -217,9 +257,11 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
     names, keys = _names_and_keys(raw)
     if not keys <= _FEE_FIELDS or not unique_serials(serials):
         return None
+    if keys.isdisjoint(_OVERRIDE_FIELDS):
+        return _plain_lines(serials, codes, names, prices, counts, amounts)
     basic = basic_lines(serials, codes, names, prices, counts, amounts)
-    if basic is None or keys.isdisjoint(_OVERRIDE_FIELDS):
-        return basic
+    if basic is None:
+        return None
     levels = [line.get("chrgitm_lv") for line in raw]
     try:
         if set(levels) - {None, "01", "02", "03"}:
@@ -235,18 +277,51 @@ def _parse_fees_bulk(raw: list[Any]) -> FeeLines | None:
 
 
 def unique_serials(serials: list[Any]) -> bool:
-    """Whether every serial passes _text as a str and no two are the same."""
-    distinct = _distinct_texts(serials, required=True)
-    return distinct is not None and len(distinct) == len(serials)
+    """Whether every serial passes _text as a str and no two are the same.
+
+    Once the serials are known to be distinct, the text checks read them in bill order: lines
+    parsed in order lie in memory in order, which a walk in a set's hash order is not."""
+    try:
+        distinct = set(serials)
+    except TypeError:  # an unhashable value (list, object)
+        return False
+    return len(distinct) == len(serials) and "" not in distinct and _checked_texts_of(serials, required=True)
+
+
+def _plain_lines(serials: list[str], codes: list[Any], names: list[Any], prices: list[Any], counts: list[Any],
+                 amounts: list[Any]) -> FeeLines | None:
+    """Lines without overrides, as basic_lines takes them, read as integers where their numbers are
+    written plainly (fee_units.py): the classification by code then works on integers."""
+    distinct_codes = _checked_texts(codes, names)
+    if distinct_codes is None:
+        return None
+    units = fee_units(prices, counts, amounts)
+    if units is None:
+        return _decimal_lines(serials, codes, names, prices, counts, amounts, distinct_codes)
+    return FeeLines.in_units([serials, codes, names, prices, counts, amounts], units, distinct_codes)
 
 
 def basic_lines(serials: list[str], codes: list[Any], names: list[Any], prices: list[Any], counts: list[Any],
                 amounts: list[Any]) -> FeeLines | None:
     """Lines without overrides from their columns as given, if every code, name and number passes
     parse_fee_line's checks (the serials are checked by unique_serials), else None."""
+    distinct_codes = _checked_texts(codes, names)
+    if distinct_codes is None:
+        return None
+    return _decimal_lines(serials, codes, names, prices, counts, amounts, distinct_codes)
+
+
+def _checked_texts(codes: list[Any], names: list[Any]) -> set[str] | None:
+    """The distinct codes, if every code and name passes parse_fee_line's checks, else None."""
     distinct_codes = _distinct_texts(codes, required=True)
     if distinct_codes is None or _distinct_texts(names, required=False) is None:
         return None
+    return distinct_codes
+
+
+def _decimal_lines(serials: list[str], codes: list[str], names: list[str], prices: list[Any], counts: list[Any],
+                   amounts: list[Any], distinct_codes: set[str]) -> FeeLines | None:
+    """Lines without overrides with Decimal columns, if every number passes parse_fee_line's checks, else None."""
     count_values = _parse_distinct(counts, 4, nonneg=False, max_adjusted=_MAX_COUNT_ADJUSTED)
     pric = _decimal_column(prices, 6, True, _MAX_PRICE_ADJUSTED)
     amount = _decimal_column(amounts, 2, False, _MAX_ADJUSTED)
@@ -293,18 +368,27 @@ def _distinct_texts(values: list[Any], *, required: bool) -> set[str] | None:
     """
     try:
         distinct = set(values)
-        joined = "".join(distinct)  # a TypeError too where any value is not text
-    except TypeError:  # an unhashable value (list, object) or one not text where text belongs
+    except TypeError:  # an unhashable value (list, object)
         return None
-    if len(joined) > 200 and max(map(len, distinct)) > 200:
+    if required and "" in distinct:
         return None
+    return distinct if _checked_texts_of(distinct, required=required) else None
+
+
+def _checked_texts_of(texts: Collection[Any], *, required: bool) -> bool:
+    """Whether every value is a str that passes _text, none of white space only if required (an
+    empty one is the caller's to find, in its set)."""
+    try:
+        joined = "".join(texts)  # a TypeError where any value is not text
+    except TypeError:
+        return False
+    if len(joined) > 200 and max(map(len, texts)) > 200:
+        return False
     # Text without white space (str.split() takes the same characters as str.strip()) has no blank value.
-    if required and ("" in distinct or (joined.split(None, 1) != [joined] and _has_blank(distinct))):
-        return None
-    return distinct
+    return not required or joined.split(None, 1) == [joined] or not _has_blank(texts)
 
 
-def _has_blank(texts: set[str]) -> bool:
+def _has_blank(texts: Collection[str]) -> bool:
     """Whether any text is empty after strip(), as _text refuses a required one.
 
     str.strip() and str.isspace() take the same characters for white space, and isspace() stops

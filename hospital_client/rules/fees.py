@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
 from itertools import compress, repeat
 from operator import gt, mul, sub
@@ -13,10 +13,12 @@ from typing import Any
 
 from .catalog import CLASS_B, CLASS_C, Catalog, CatalogItem
 from .fee_lines import FeeLines
+from .fee_units import FeeUnits
 from .line_groups import LineGroups
 from .money import FEN, ZERO, fmt_yuan
 from .pack_schema import ItemRules
-from .result import ExplainStep, FeeResults, FeeResultsByBody, LineResults, LineRule
+from .result import ExplainStep, FeeResults, FeeResultsByBody, LineParts, LineResults, LineRule
+from .unit_split import CodeUnits, fen, split_in_units
 
 
 @dataclass(slots=True)
@@ -50,6 +52,31 @@ class _CodeTable:
     class_c: frozenset[str]
     shares: dict[str, Decimal]
     caps: dict[str, Decimal]
+    # The rules for lines read as integers (unit_split.py), by the places of a bill's prices
+    # (None: a cap has more places than the prices).
+    units_by_places: dict[int, CodeUnits | None]
+
+    def in_units(self, places: int) -> CodeUnits | None:
+        """The rules with the caps in 10^-places, None if a cap has more places than that."""
+        if places not in self.units_by_places:
+            self.units_by_places[places] = _code_units(self, places)
+        return self.units_by_places[places]
+
+
+def _code_units(table: _CodeTable, places: int) -> CodeUnits | None:
+    """The table's rules for lines read as integers, with the caps in 10^-places (None if one is finer)."""
+    scaled = {code: cap.scaleb(places) for code, cap in table.caps.items()}
+    if any(value != value.to_integral_value() for value in scaled.values()):
+        return None
+    share_places = max((_places(share) for share in table.shares.values()), default=0)
+    return CodeUnits(
+        fully_self_paid={code: int(code in table.class_c) for code in table.rules},
+        shares={code: int(table.shares[code].scaleb(share_places)) if code in table.shares else 0
+                for code in table.rules},
+        share_places=share_places,
+        capped={code: int(code in table.caps) for code in table.rules},
+        caps={code: int(value) for code, value in scaled.items()},
+    )
 
 
 def classify_fees(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[LineResults, FeeTotals]:
@@ -80,17 +107,56 @@ class _CodeSplit:
     pre_values: list[Decimal]
 
     def results(self, fees: FeeLines) -> FeeResults:
-        return FeeResults(fees.feedetl_sn, fees.med_list_codg, self.by_code.__getitem__, fees.det_item_fee_sumamt,
-                          self.over_by_line, self.pre_lines, self.pre_values)
+        amounts, over, pre_lines, pre_values = fees.det_item_fee_sumamt, self.over_by_line, self.pre_lines, \
+            self.pre_values
+        return FeeResults(fees.feedetl_sn, fees.med_list_codg, self.by_code.__getitem__,
+                          lambda: (amounts, over, dict(zip(pre_lines, pre_values, strict=True))))
 
 
 def _classify_by_code(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[FeeResults, FeeTotals]:
-    """Without overrides a line's rule depends on its code alone: whole columns at a time."""
+    """Without overrides a line's rule depends on its code alone: whole columns at a time, in
+    integers where the lines were read so (unit_split.py)."""
+    units = fees.units()
+    if units is not None:
+        table = _catalogue_table(catalog, rules)
+        code_units = table.in_units(units.price_places)
+        if code_units is not None:
+            return _classify_in_units(fees, units, table, code_units)
     split = _split_by_code(fees, catalog, rules)
     ful_total = sum(compress(fees.det_item_fee_sumamt, map(split.class_c.__contains__, fees.med_list_codg)), ZERO)
     totals = _totals(fees, ful_total, sum(split.over_by_line.values(), ZERO), split.pre_values,
                      _unknown_by_code(fees, split.missing))
     return split.results(fees), totals
+
+
+def _classify_in_units(fees: FeeLines, units: FeeUnits, table: _CodeTable,
+                       code_units: CodeUnits) -> tuple[FeeResults, FeeTotals]:
+    """_classify_by_code's split in integers (unit_split.py); each line's Decimal parts are made
+    when the results are first read, equal to the Decimal split's in value and spelling."""
+    missing = fees.distinct_codes().difference(table.rules)
+    by_code = table.rules
+    if missing:  # fully self-paid, without share or cap
+        by_code = by_code | dict.fromkeys(missing, _UNKNOWN_CODE)
+        code_units = replace(code_units, fully_self_paid=code_units.fully_self_paid | dict.fromkeys(missing, 1),
+                             shares=code_units.shares | dict.fromkeys(missing, 0),
+                             capped=code_units.capped | dict.fromkeys(missing, 0))
+    split = split_in_units(fees.med_list_codg, units, code_units)
+
+    def parts() -> LineParts:
+        amounts = fees.det_item_fee_sumamt
+        over = {i: amounts[i] if i in split.clipped else fen(amount) for i, amount in split.over_by_line.items()}
+        return amounts, over, {i: fen(pre) for i, pre in split.pre_by_line().items()}
+
+    totals = FeeTotals(
+        medfee_sumamt=fen(split.total),
+        fulamt_ownpay_amt=fen(split.fully_self_paid),
+        overlmt_selfpay=fen(split.over_cap),
+        preselfpay_amt=fen(split.first_self_paid),
+        inscp_scp_amt=fen(split.total - split.fully_self_paid - split.over_cap - split.first_self_paid),
+        unknown_codes=_unknown_by_code(fees, missing),
+        has_negative_lines=False,
+    )
+    return FeeResults(fees.feedetl_sn, fees.med_list_codg, by_code.__getitem__, parts), totals
 
 
 def _classify_by_body(fees: FeeLines, groups: LineGroups, catalog: Catalog,
@@ -218,8 +284,8 @@ def _classify_each(fees: FeeLines, catalog: Catalog, rules: ItemRules) -> tuple[
     over_total = _split_lines(fees, line_rules.__getitem__, range(len(line_rules)), working, over_by_line,
                               pre_lines, pre_values)
     totals = _totals(fees, ful_total, over_total, pre_values, _unknown_codes(fees, line_rules))
-    return FeeResults(fees.feedetl_sn, range(len(line_rules)), line_rules.__getitem__, amounts, over_by_line,
-                      pre_lines, pre_values), totals
+    return FeeResults(fees.feedetl_sn, range(len(line_rules)), line_rules.__getitem__,
+                      lambda: (amounts, over_by_line, dict(zip(pre_lines, pre_values, strict=True)))), totals
 
 
 def _split_lines(fees: FeeLines, rule_of: Callable[[Any], _LineRule], keys: Sequence[Any], lines: Iterable[int],
@@ -290,9 +356,17 @@ def _catalogue_table(catalog: Catalog, rules: ItemRules) -> _CodeTable:
             class_c=frozenset(code for code, rule in by_code.items() if rule[0] == CLASS_C),
             shares={code: rule[1] for code, rule in by_code.items() if rule[0] != CLASS_C and rule[1] is not None},
             caps={code: rule[2] for code, rule in by_code.items() if rule[0] != CLASS_C and rule[2] is not None},
+            units_by_places={},
         )
         catalog.derived[key] = table
     return table
+
+
+def _places(value: Decimal) -> int:
+    """The decimal places a (finite) Decimal is written with."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
 
 
 def _rule(item: CatalogItem | None, level: str | None, share: Decimal | None, cap: Decimal | None,

@@ -100,34 +100,45 @@ class LineResults(Sequence[FeeResult]):
         return f"{type(self).__name__}({list(self)!r})"
 
 
+# Each line's amount, and its price-cap excess and first self-paid amount by line index (absent:
+# none applied), as FeeResults reads them.
+LineParts = tuple[Sequence[Decimal], dict[int, Decimal], dict[int, Decimal]]
+
+
 class FeeResults(LineResults):
     """Every line's split, held column by column.
 
-    Each line holds its rule and amount; its price-cap excess and first self-paid amount are kept
-    by line index where they were computed (absent: none applied).
+    Each line holds its rule; its amount, price-cap excess and first self-paid amount come from
+    ``parts``, called when a line is first read: lines read as integers (fee_units.py) make
+    their Decimal values only then, as a settlement often reads only the totals.
     """
 
-    __slots__ = ("_amounts", "_keys", "_over", "_pre", "_pre_lines", "_pre_values", "_rule_of", "_serials")
+    __slots__ = ("_amounts", "_keys", "_over", "_parts", "_pre", "_rule_of", "_serials")
 
     def __init__(self, serials: list[str], keys: Sequence[Any], rule_of: Callable[[Any], LineRule],
-                 amounts: list[Decimal], over: dict[int, Decimal], pre_lines: list[int],
-                 pre_values: list[Decimal]) -> None:
+                 parts: Callable[[], LineParts]) -> None:
         """Line i's rule is rule_of(keys[i]): by its code, or by its index in a list of rules."""
         self._serials = serials
         self._keys = keys
         self._rule_of = rule_of
-        self._amounts = amounts
-        self._over = over
-        self._pre_lines = pre_lines
-        self._pre_values = pre_values
-        self._pre: dict[int, Decimal] | None = None
+        self._parts: Callable[[], LineParts] | None = parts
+        self._amounts: Sequence[Decimal] = ()
+        self._over: dict[int, Decimal] = {}
+        self._pre: dict[int, Decimal] = {}
 
     def __len__(self) -> int:
         return len(self._serials)
 
+    def _made(self) -> None:
+        """The lines' amounts and parts, made on first read."""
+        if self._parts is not None:
+            self._amounts, self._over, self._pre = self._parts()
+            self._parts = None
+
     def to_dicts(self) -> list[dict[str, str]]:
         """Every line's FeeResult.to_dict(), without making the FeeResults."""
-        rule_of, over_get, pre_get = self._rule_of, self._over.get, self._pre_by_line().get
+        self._made()
+        rule_of, over_get, pre_get = self._rule_of, self._over.get, self._pre.get
         out: list[dict[str, str]] = []
         append = out.append
         for i, (serial, key, amount) in enumerate(zip(self._serials, self._keys, self._amounts, strict=True)):
@@ -150,19 +161,15 @@ class FeeResults(LineResults):
                     "inscp_scp_amt": fmt(rest - pre)})
         return out
 
-    def _pre_by_line(self) -> dict[int, Decimal]:
-        if self._pre is None:
-            self._pre = dict(zip(self._pre_lines, self._pre_values, strict=True))
-        return self._pre
-
     def _line(self, i: int) -> FeeResult:
+        self._made()
         level, _, _, known = self._rule_of(self._keys[i])
         amount = self._amounts[i]
         if level == CLASS_C:
             return FeeResult(self._serials[i], level, amount, ZERO, ZERO, ZERO, known)
         over = self._over.get(i)
         rest = amount if over is None else amount - over
-        pre = self._pre_by_line().get(i, ZERO)
+        pre = self._pre.get(i, ZERO)
         return FeeResult(self._serials[i], level, ZERO, ZERO if over is None else over, pre, rest - pre, known)
 
 
