@@ -3,6 +3,10 @@
 Selected by a database URL (``--db postgresql://USER@HOST:PORT/DB``; open_store.py). One
 connection in autocommit mode; ``transaction()`` is a real transaction, a nested one a savepoint
 (psycopg's ``Connection.transaction``). The service serialises requests, as with SQLite.
+The queries whose SQL both stores share are written once in store_queries.py (``StoreQueries``,
+whose ``?`` placeholders ``_pg`` turns into psycopg's); this module holds what is PostgreSQL's
+own: connections and reconnection, migrations, transactions and person locks, the bulk paths
+(binary COPY, unnest, pipelines) and the queue's claims.
 
 The same guarantees as the SQLite store: settlements, reversals, local keys, stored answers, true-ups
 and audit heads are append-only (triggers refuse UPDATE, DELETE and TRUNCATE); a site's local key is
@@ -25,12 +29,11 @@ keyed by it (ids from ``next_value``; ``local_key`` on (site, local_id)).
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from decimal import Decimal
 from typing import Any
 
 import psycopg
@@ -43,36 +46,24 @@ from .queue_numbers import reserve_numbers as _reserve_numbers
 from .stays_in_force import StayInForce, stays_in_force
 from .store import (
     Accumulators,
-    AuditHead,
     CatalogBlob,
-    ClearingApproval,
-    ClearingRecord,
-    ContractPremium,
-    EcToken,
-    FundIncome,
-    HifmiLine,
-    IncomeGroup,
-    InForce,
     Insurer,
-    InsurerCover,
     ItemRejection,
-    LegacyBatch,
-    LocalKey,
-    PackBlob,
-    PaymentGroup,
-    PersonCounts,
-    PersonRecord,
     QueuedWork,
     QueueEntry,
     ReversalRecord,
-    ReviewLibraryBlob,
-    SettlementListRecord,
-    SettlementListStateRecord,
     SettlementRecord,
-    Site,
-    StoredMessage,
     StoreError,
-    TrueUpGroup,
+)
+from .store_queries import StoreQueries
+from .store_rows import (
+    CATALOG_COLUMNS,
+    REVERSAL_COLUMNS,
+    SETTLEMENT_COLUMNS,
+    last_moves,
+    reversal_values,
+    settlement_values,
+    ytd_text,
 )
 from .store_unavailable import StoreUnavailable
 
@@ -480,55 +471,11 @@ MIGRATIONS: tuple[tuple[str, Callable[[], str]], ...] = (
 
 # --- values --------------------------------------------------------------------------------------
 
-_YTD_JSON = json.JSONEncoder(separators=(",", ":"))  # made once (json.dumps would make one a call)
-
-
-def _ytd_text(values: Accumulators) -> str:
-    return _YTD_JSON.encode({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()})
-
-
-def _ytd_values(text: str) -> Accumulators:
-    raw = json.loads(text)
-    return {k: (v if isinstance(v, int) else Decimal(v)) for k, v in raw.items()}
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-_SETTLEMENT_COLUMNS = (
-    "seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint, "
-    "pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, "
-    "ytd_after, adjustment, " + ", ".join(SETLINFO_KEYS)
-)
 # The settlement columns' types, as a binary COPY names them.
-_SETTLEMENT_TYPES = [{"seq": "int8", "year": "int4"}.get(c, "text") for c in _SETTLEMENT_COLUMNS.split(", ")]
-_REVERSAL_COLUMNS = (
-    "seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint, "
-    "ytd_before, ytd_after, " + ", ".join(SETLINFO_KEYS)
-)
-_AUDIT_HEAD_COLUMNS = ("site", "seq", "hash", "at", "kind", "msgid", "received_at", "restart_seq", "replaced_seq",
-                       "replaced_hash")
-_LIST_COLUMNS = ("site", "setl_id", "version", "setl_list_id", "list", "status", "qc", "msgid", "uploaded_at")
-_CLEARING_COLUMNS = ("clr_appy_evt_id", "site", "setlym", "clr_type", "insutype", "clr_way", "begndate", "enddate",
-                     "psntime", "amounts", "msgid", "applied_at")
-_CLEARING_SELECT = ("SELECT c.clr_appy_evt_id, c.site, c.setlym, c.clr_type, c.insutype, c.clr_way, c.begndate, "
-                    "c.enddate, c.psntime, c.amounts, c.msgid, c.applied_at, COALESCE(w.at, '') FROM clearing c "
-                    "LEFT JOIN clearing_withdrawal w ON w.clr_appy_evt_id = c.clr_appy_evt_id")
-_CATALOG_COLUMNS = ("med_list_codg", "name", "list_type", "chrgitm_lv", "selfpay_prop", "pric_uplmt_amt", "unit")
+_SETTLEMENT_TYPES = [{"seq": "int8", "year": "int4"}.get(c, "text") for c in SETTLEMENT_COLUMNS.split(", ")]
 
 # A claim storing this many settlements or more stores them (and their local keys) by COPY.
 _COPY_FROM = 3
-
-# A local_id made of digits only, and its number (the desk's journal keys are numbers).
-_NUMERIC = "local_id ~ '^[0-9]+$'"
-_NUMBER = "CAST(local_id AS NUMERIC)"
-
-
-def _day_after(day: str) -> str:
-    """'2026-01-31' -> '2026-02-01': times of a day range compare below the next day's date."""
-    first = dt.date.fromisoformat(day)
-    return "9999-12-32" if first == dt.date.max else (first + dt.timedelta(days=1)).isoformat()
 
 
 def _insert(table: str, columns: Sequence[str]) -> str:
@@ -541,56 +488,24 @@ def _insert_with_seq(table: str, columns: Sequence[str]) -> bytes:
             f"VALUES ({', '.join('%s' for _ in columns)})").encode()
 
 
-def _last_moves(moves: Sequence[tuple[str, int, Accumulators, str]]) -> dict[tuple[str, int], tuple[Accumulators, str]]:
-    """Where several accumulator moves leave each (psn_no, year): its row holds the last one only."""
-    return {(psn_no, year): (values, at) for psn_no, year, values, at in moves}
+@functools.lru_cache(maxsize=1024)
+def _pg(sql: str) -> str:
+    """store_queries.py's SQL with psycopg's placeholders: ``?`` becomes ``%s``, a ``%`` ``%%``."""
+    return sql.replace("%", "%%").replace("?", "%s")
 
 
-def _settlement(row: Sequence[Any]) -> SettlementRecord:
-    (seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint,
-     pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, ytd_after,
-     adjustment, *money) = row
-    return SettlementRecord(
-        seq=seq, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid, psn_no=psn_no, mdtrt_id=mdtrt_id,
-        year=year, setl_time=setl_time, adjudicated_at=adjudicated_at, fingerprint=fingerprint, pack_id=pack_id,
-        pack_version=pack_version, pack_sha256=pack_sha256, status=status, request_json=request,
-        person_json=person, provisional_json=provisional, final_json=final, summary_json=summary,
-        ytd_before=_ytd_values(ytd_before), ytd_after=_ytd_values(ytd_after), adjustment_json=adjustment,
-        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
-    )
+class PostgresStore(StoreQueries):
+    """CentralStore on one PostgreSQL database (psycopg 3); the queries written once for both stores
+    come from ``StoreQueries`` (store_queries.py)."""
 
-
-def _reversal(row: Sequence[Any]) -> ReversalRecord:
-    (seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint,
-     ytd_before, ytd_after, *money) = row
-    return ReversalRecord(
-        seq=seq, rev_setl_id=rev_setl_id, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid,
-        psn_no=psn_no, year=year, rev_time=rev_time, processed_at=processed_at, fingerprint=fingerprint,
-        ytd_before=_ytd_values(ytd_before), ytd_after=_ytd_values(ytd_after),
-        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
-    )
-
-
-def _settlement_values(record: SettlementRecord) -> list[Any]:
-    return [
-        record.setl_id, record.site, record.local_id, record.msgid, record.psn_no, record.mdtrt_id, record.year,
-        record.setl_time, record.adjudicated_at, record.fingerprint, record.pack_id, record.pack_version,
-        record.pack_sha256, record.status, record.request_json, record.person_json, record.provisional_json,
-        record.final_json, record.summary_json, _ytd_text(record.ytd_before), _ytd_text(record.ytd_after),
-        record.adjustment_json, *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
-    ]
-
-
-def _reversal_values(record: ReversalRecord) -> list[Any]:
-    return [
-        record.rev_setl_id, record.setl_id, record.site, record.local_id, record.msgid, record.psn_no,
-        record.year, record.rev_time, record.processed_at, record.fingerprint, _ytd_text(record.ytd_before),
-        _ytd_text(record.ytd_after), *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
-    ]
-
-
-class PostgresStore:
-    """CentralStore on one PostgreSQL database (psycopg 3)."""
+    _FUND = fund_queries.POSTGRES
+    _INSERT_IGNORING, _IGNORING_TAIL = "INSERT INTO", " ON CONFLICT DO NOTHING"
+    _POSITION = "strpos"
+    _FEE_LINE_ORDER = "line_seq"
+    _NUMERIC = "local_id ~ '^[0-9]+$'"
+    _NUMBER = "CAST(local_id AS NUMERIC)"
+    _FOR_UPDATE = " FOR UPDATE"
+    _NO_BYTES = "''::bytea"
 
     def __init__(self, url: str, *, create: bool = False) -> None:
         self.url = url
@@ -763,92 +678,28 @@ class PostgresStore:
     def _all(self, query: str, params: Sequence[Any] = (), prepare: bool | None = None) -> list[Any]:
         return self._read(query, params, prepare).fetchall()
 
-    def is_initialised(self) -> bool:
-        return self._one("SELECT 1 FROM meta WHERE key = 'initialised_at'") is not None
+    # (store_queries.py's hooks: its SQL with ``?`` placeholders, see _pg)
 
-    def mark_initialised(self, at: str) -> None:
-        self.conn.execute("INSERT INTO meta (key, value) VALUES ('initialised_at', %s)", (at,))
+    def _fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._one(_pg(sql), params)
 
-    def next_value(self, counter: str) -> int:
-        row = self._one(
-            "INSERT INTO meta (key, value) VALUES (%s, '1') "
-            "ON CONFLICT (key) DO UPDATE SET value = (CAST(meta.value AS BIGINT) + 1)::text RETURNING value",
-            (f"seq:{counter}",),
-        )
-        return int(row[0])
+    def _fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._all(_pg(sql), params)
 
-    # --- sites, sign-ins, nonces -------------------------------------------------------------
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(_pg(sql), params)
 
-    def add_site(self, site: Site) -> None:
-        if self.get_site(site.code) is not None:
-            raise StoreError(f"site {site.code} already exists")
-        self.conn.execute("INSERT INTO site (code, name, secret, created_at, active) VALUES (%s, %s, %s, %s, %s)",
-                          (site.code, site.name, site.secret, site.created_at, site.active))
+    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.conn.cursor() as cursor:
+            cursor.executemany(_pg(sql), rows)
 
-    def get_site(self, code: str) -> Site | None:
-        row = self._one("SELECT code, name, secret, created_at, active FROM site WHERE code = %s", (code,))
-        return None if row is None else Site(row[0], row[1], row[2], row[3], bool(row[4]))
-
-    def list_sites(self) -> list[Site]:
-        rows = self._all("SELECT code, name, secret, created_at, active FROM site ORDER BY code")
-        return [Site(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
-
-    def add_sign_in(self, sign_no: str, site: str, opter: str, at: str) -> None:
-        self.conn.execute("INSERT INTO sign_in (sign_no, site, opter, sign_time) VALUES (%s, %s, %s, %s)",
-                          (sign_no, site, opter, at))
-
-    def sign_in_site(self, sign_no: str) -> str | None:
-        row = self._one("SELECT site FROM sign_in WHERE sign_no = %s", (sign_no,))
-        return None if row is None else str(row[0])
-
-    def use_nonce(self, site: str, nonce: str, timestamp: int) -> bool:
-        cursor = self.conn.execute("INSERT INTO nonce (site, nonce, ts) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                                   (site, nonce, timestamp))
-        return cursor.rowcount == 1
-
-    def prune_nonces(self, older_than: int) -> None:
-        self.conn.execute("DELETE FROM nonce WHERE ts < %s", (older_than,))
-
-    # --- stored answers ----------------------------------------------------------------------
-
-    def get_message(self, msgid: str) -> StoredMessage | None:
-        row = self._one("SELECT msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, "
-                        "output FROM message WHERE msgid = %s", (msgid,))
-        return None if row is None else StoredMessage(*row)
-
-    def put_message(self, message: StoredMessage) -> None:
-        self.conn.execute(
-            "INSERT INTO message (msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, "
-            "output) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (message.msgid, message.site, message.infno, message.fingerprint, message.infcode,
-             message.inf_refmsgid, message.refmsg_time, message.err_msg, message.output_json),
-        )
+    def _fetch_by_ids(self, sql: str, head: Sequence[Any], ids: Sequence[str], *,
+                      replan: bool = False) -> list[Any]:
+        """One query, the ids an array (``= ANY(...)``)."""
+        return self._all(_pg(sql.replace("IN {ids}", "= ANY(?)")), (*head, list(ids)),
+                         prepare=False if replan else None)
 
     # --- reference data ----------------------------------------------------------------------
-
-    def put_pack(self, pack: PackBlob) -> None:
-        self.conn.execute(
-            "INSERT INTO pack (id, version, sha256, source_name, data) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
-            "source_name = excluded.source_name, data = excluded.data",
-            (pack.id, pack.version, pack.sha256, pack.source_name, pack.data),
-        )
-
-    def list_packs(self) -> list[PackBlob]:
-        rows = self._all("SELECT id, version, sha256, source_name, data FROM pack ORDER BY id")
-        return [PackBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
-
-    def put_review_library(self, library: ReviewLibraryBlob) -> None:
-        self.conn.execute(
-            "INSERT INTO review_library (id, version, sha256, source_name, data) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
-            "source_name = excluded.source_name, data = excluded.data",
-            (library.id, library.version, library.sha256, library.source_name, library.data),
-        )
-
-    def list_review_libraries(self) -> list[ReviewLibraryBlob]:
-        rows = self._all("SELECT id, version, sha256, source_name, data FROM review_library ORDER BY id")
-        return [ReviewLibraryBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
 
     def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None:
         with self._atomic():
@@ -859,59 +710,10 @@ class PostgresStore:
             )
             self.conn.execute("DELETE FROM catalog_item")
             with self.conn.cursor() as cursor:
-                cursor.executemany(_insert("catalog_item", _CATALOG_COLUMNS),
-                                   [[_catalog_value(item.get(c)) for c in _CATALOG_COLUMNS] for item in items])
-
-    def get_catalog(self) -> CatalogBlob | None:
-        row = self._one("SELECT sha256, source_name, data FROM catalog WHERE id = 1")
-        return None if row is None else CatalogBlob(row[0], row[1], bytes(row[2]))
-
-    def query_catalog(self, *, code: str, name: str, list_type: str, offset: int,
-                      limit: int) -> tuple[list[dict[str, Any]], int]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for value, clause in ((code, "med_list_codg = %s"), (name, "strpos(name, %s) > 0"),
-                              (list_type, "list_type = %s")):
-            if value:
-                clauses.append(clause)
-                params.append(value)
-        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        total = int(self._one(f"SELECT count(*) FROM catalog_item{where}", params)[0])
-        rows = self._all(f"SELECT {', '.join(_CATALOG_COLUMNS)} FROM catalog_item{where} "
-                         "ORDER BY med_list_codg LIMIT %s OFFSET %s", [*params, limit, offset])
-        return [dict(zip(_CATALOG_COLUMNS, row, strict=True)) for row in rows], total
+                cursor.executemany(_insert("catalog_item", CATALOG_COLUMNS),
+                                   [[_catalog_value(item.get(c)) for c in CATALOG_COLUMNS] for item in items])
 
     # --- persons and accumulators ------------------------------------------------------------
-
-    def put_person(self, person: PersonRecord) -> None:
-        data = person.data
-        rev = self.next_value("roster_rev")
-        self.conn.execute(
-            "INSERT INTO person (psn_no, certno, card_no, ecard_code, data, rev) VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (psn_no) DO UPDATE SET certno = excluded.certno, card_no = excluded.card_no, "
-            "ecard_code = excluded.ecard_code, data = excluded.data, rev = excluded.rev",
-            (person.psn_no, data.get("certno") or "", data.get("card_no") or "", data.get("ecard_code") or "",
-             json.dumps(data, ensure_ascii=False, sort_keys=True), rev),
-        )
-
-    def find_person(self, *, psn_no: str = "", certno: str = "", card_no: str = "",
-                    ecard_code: str = "") -> PersonRecord | None:
-        for column, value in (("psn_no", psn_no), ("certno", certno), ("card_no", card_no),
-                              ("ecard_code", ecard_code)):
-            if value:
-                row = self._one(f"SELECT psn_no, data, rev FROM person WHERE {column} = %s ORDER BY psn_no LIMIT 1",
-                                (value,))
-                return None if row is None else PersonRecord(row[0], json.loads(row[1]), row[2])
-        return None
-
-    def persons_since(self, cursor: int, limit: int) -> list[PersonRecord]:
-        rows = self._all("SELECT psn_no, data, rev FROM person WHERE rev > %s ORDER BY rev LIMIT %s", (cursor, limit))
-        return [PersonRecord(r[0], json.loads(r[1]), r[2]) for r in rows]
-
-    def get_accumulators(self, psn_no: str, year: int) -> Accumulators | None:
-        self._lock_person(psn_no)
-        row = self._one("SELECT ytd FROM accumulator WHERE psn_no = %s AND year = %s", (psn_no, year))
-        return None if row is None else _ytd_values(row[0])
 
     def put_accumulators(self, psn_no: str, year: int, values: Accumulators, at: str) -> None:
         self._lock_person(psn_no)
@@ -919,49 +721,13 @@ class PostgresStore:
             self.conn.execute(
                 "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (%s, %s, %s, %s) "
                 "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
-                (psn_no, year, _ytd_text(values), at),
+                (psn_no, year, ytd_text(values), at),
             )
             # The person's roster entry now carries new year-to-date figures: it is part of the next delta
             # (its revision moves at the commit: _move_roster_revs).
             self._rev_pending.append(psn_no)
 
-    def accumulators_of_year(self, year: int) -> Iterator[tuple[str, Accumulators]]:
-        rows = self._all("SELECT psn_no, ytd FROM accumulator WHERE year = %s ORDER BY psn_no", (year,))
-        for psn_no, ytd in rows:
-            yield psn_no, _ytd_values(ytd)
-
-    def latest_accumulators(self, psn_no: str) -> tuple[int, Accumulators] | None:
-        self._lock_person(psn_no)
-        row = self._one("SELECT year, ytd FROM accumulator WHERE psn_no = %s ORDER BY year DESC LIMIT 1", (psn_no,))
-        return None if row is None else (int(row[0]), _ytd_values(row[1]))
-
-    # --- admissions and fee uploads ----------------------------------------------------------
-
-    def get_admission(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
-        row = self._one("SELECT data FROM admission WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
-        return None if row is None else dict(json.loads(row[0]))
-
-    def put_admission(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
-        self.conn.execute(
-            "INSERT INTO admission (site, mdtrt_id, psn_no, data, created_at) VALUES (%s, %s, %s, %s, %s)",
-            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
-        )
-
-    def delete_admission(self, site: str, mdtrt_id: str) -> None:
-        with self._atomic():
-            self.conn.execute("DELETE FROM fee_upload WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
-            self.conn.execute("DELETE FROM admission WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
-
-    def update_admission(self, site: str, mdtrt_id: str, data: dict[str, Any], at: str) -> None:
-        self.conn.execute(
-            "UPDATE admission SET data = %s WHERE site = %s AND mdtrt_id = %s",
-            (json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), site, mdtrt_id),
-        )
-
-    def fee_line_numbers(self, site: str, mdtrt_id: str) -> list[str]:
-        rows = self._all("SELECT feedetl_sn FROM fee_upload WHERE site = %s AND mdtrt_id = %s ORDER BY line_seq",
-                         (site, mdtrt_id))
-        return [str(r[0]) for r in rows]
+    # --- fee uploads; 门诊慢特病 filings (2503/2504) -----------------------------------------
 
     def withdraw_fee_lines(self, site: str, mdtrt_id: str, feedetl_sns: Sequence[str] | None) -> list[str]:
         with self._atomic():
@@ -971,19 +737,6 @@ class PostgresStore:
                               (site, mdtrt_id, gone))
         return gone
 
-    # --- outpatient visits (2201-2208) and 门诊慢特病 filings (2503/2504) ------------------------
-
-    def get_visit(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
-        row = self._one("SELECT data FROM outpatient_visit WHERE site = %s AND mdtrt_id = %s", (site, mdtrt_id))
-        return None if row is None else dict(json.loads(row[0]))
-
-    def put_visit(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
-        self.conn.execute(
-            "INSERT INTO outpatient_visit (site, mdtrt_id, psn_no, data, updated_at) VALUES (%s, %s, %s, %s, %s) "
-            "ON CONFLICT (site, mdtrt_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
-        )
-
     def put_filing(self, trt_dcla_detl_sn: str, psn_no: str, data: dict[str, Any], at: str) -> None:
         self.conn.execute(
             "INSERT INTO chronic_filing (psn_no, trt_dcla_detl_sn, data, updated_at) VALUES (%s, %s, %s, %s) "
@@ -992,26 +745,7 @@ class PostgresStore:
             (psn_no, trt_dcla_detl_sn, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
         )
 
-    def filings_of(self, psn_no: str) -> list[dict[str, Any]]:
-        rows = self._all("SELECT data FROM chronic_filing WHERE psn_no = %s ORDER BY trt_dcla_detl_sn", (psn_no,))
-        return [dict(json.loads(row[0])) for row in rows]
-
-    def put_fee_upload(self, site: str, mdtrt_id: str, fees: Sequence[dict[str, Any]], at: str) -> None:
-        with self.conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO fee_upload (site, mdtrt_id, feedetl_sn, data, uploaded_at) VALUES (%s, %s, %s, %s, %s) "
-                "ON CONFLICT (site, mdtrt_id, feedetl_sn) DO UPDATE SET data = excluded.data, "
-                "uploaded_at = excluded.uploaded_at",
-                [(site, mdtrt_id, str(f["feedetl_sn"]),
-                  json.dumps(f, ensure_ascii=False, sort_keys=True, default=str), at) for f in fees],
-            )
-
     # --- settlements and reversals -----------------------------------------------------------
-
-    def get_local_key(self, site: str, local_id: str) -> LocalKey | None:
-        row = self._one("SELECT site, local_id, kind, fingerprint, ref FROM local_key "
-                        "WHERE site = %s AND local_id = %s", (site, local_id))
-        return None if row is None else LocalKey(*row)
 
     def add_settlement(self, record: SettlementRecord) -> None:
         with self._atomic(), self.conn.pipeline():  # both rows in one round trip
@@ -1020,15 +754,11 @@ class PostgresStore:
                 (record.site, record.local_id, record.fingerprint, record.setl_id),
             )
             if record.seq:  # the setl_id's number (settlement.py): the same whichever worker stores it
-                self.conn.execute(_insert_with_seq("settlement", _SETTLEMENT_COLUMNS.split(", ")),
-                                  [record.seq, *_settlement_values(record)])
+                self.conn.execute(_insert_with_seq("settlement", SETTLEMENT_COLUMNS.split(", ")),
+                                  [record.seq, *settlement_values(record)])
             else:
-                self.conn.execute(_insert("settlement", _SETTLEMENT_COLUMNS.split(", ")[1:]).encode("utf-8"),
-                                  _settlement_values(record))
-
-    def get_settlement(self, setl_id: str) -> SettlementRecord | None:
-        row = self._one(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = %s", (setl_id,))
-        return None if row is None else _settlement(row)
+                self.conn.execute(_insert("settlement", SETTLEMENT_COLUMNS.split(", ")[1:]).encode("utf-8"),
+                                  settlement_values(record))
 
     def add_reversal(self, record: ReversalRecord) -> None:
         with self._atomic():
@@ -1040,32 +770,11 @@ class PostgresStore:
                 (record.site, record.local_id, record.fingerprint, record.rev_setl_id),
             )
             if record.seq:  # the rev_setl_id's number
-                self.conn.execute(_insert_with_seq("reversal", _REVERSAL_COLUMNS.split(", ")),
-                                  [record.seq, *_reversal_values(record)])
+                self.conn.execute(_insert_with_seq("reversal", REVERSAL_COLUMNS.split(", ")),
+                                  [record.seq, *reversal_values(record)])
             else:
-                self.conn.execute(_insert("reversal", _REVERSAL_COLUMNS.split(", ")[1:]).encode("utf-8"),
-                                  _reversal_values(record))
-
-    def get_reversal_of(self, setl_id: str) -> ReversalRecord | None:
-        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = %s", (setl_id,))
-        return None if row is None else _reversal(row)
-
-    def get_reversal(self, rev_setl_id: str) -> ReversalRecord | None:
-        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id = %s", (rev_setl_id,))
-        return None if row is None else _reversal(row)
-
-    def settlements(self, *, site: str | None = None, after_seq: int = 0,
-                    limit: int | None = None) -> list[SettlementRecord]:
-        query = f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE seq > %s"
-        params: list[Any] = [after_seq]
-        if site is not None:
-            query += " AND site = %s"
-            params.append(site)
-        query += " ORDER BY seq"
-        if limit is not None:
-            query += " LIMIT %s"
-            params.append(limit)
-        return [_settlement(row) for row in self._all(query, params)]
+                self.conn.execute(_insert("reversal", REVERSAL_COLUMNS.split(", ")[1:]).encode("utf-8"),
+                                  reversal_values(record))
 
     def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
         """The person's settlements not reversed, from ``since_year`` on (a co-located join on psn_no),
@@ -1077,23 +786,6 @@ class PostgresStore:
                          "AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.psn_no = s.psn_no "
                          "AND r.setl_id = s.setl_id) ORDER BY s.seq", (psn_no, since_year))
         return stays_in_force(rows)
-
-    def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]:
-        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE site = %s "
-                         "AND substr(setl_time, 1, 10) BETWEEN %s AND %s ORDER BY seq", (site, first_day, last_day))
-        return [_settlement(row) for row in rows]
-
-    def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]:
-        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE site = %s "
-                         "AND substr(rev_time, 1, 10) BETWEEN %s AND %s ORDER BY seq", (site, first_day, last_day))
-        return [_reversal(row) for row in rows]
-
-    def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None:
-        self.conn.execute("INSERT INTO true_up (psn_no, year, amount, applied_at) VALUES (%s, %s, %s, %s)",
-                          (psn_no, year, _money(amount), at))
-
-    def add_sink(self, site: str, body: bytes, at: str) -> None:
-        self.conn.execute("INSERT INTO sink (site, received_at, body) VALUES (%s, %s, %s)", (site, at, body))
 
     # --- the fund administrator's statements (fund_reports/) ----------------------------------
 
@@ -1119,63 +811,8 @@ class PostgresStore:
                 raise StoreError(f"insurer {insurer.code}: {overlap[0]}:{overlap[1]} is covered by insurer "
                                  f"{overlap[2]} from {overlap[3]} to {overlap[4]}")
 
-    def list_insurers(self) -> list[Insurer]:
-        covers: dict[str, list[InsurerCover]] = {}
-        for admdvs, insutype, valid_from, valid_to, code in self._all(
-                "SELECT admdvs, insutype, valid_from, valid_to, insurer FROM insurer_cover "
-                "ORDER BY admdvs, insutype, valid_from"):
-            covers.setdefault(code, []).append(InsurerCover(admdvs, insutype, valid_from, valid_to))
-        rows = self._all("SELECT code, name, created_at FROM insurer ORDER BY code")
-        return [Insurer(code, name, created_at, tuple(covers.get(code, ()))) for code, name, created_at in rows]
-
-    def add_fund_income(self, rows: Sequence[FundIncome]) -> None:
-        with self.conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO fund_income (day, fund, kind, amount, admdvs, insutype, note, source, entered_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [(r.day, r.fund, r.kind, _money(r.amount), r.admdvs, r.insutype, r.note, r.source, r.entered_at)
-                 for r in rows])
-
-    def fund_income_between(self, first_day: str, last_day: str) -> list[FundIncome]:
-        rows = self._all(
-            "SELECT id, day, fund, kind, amount, admdvs, insutype, note, source, entered_at FROM fund_income "
-            "WHERE day BETWEEN %s AND %s ORDER BY day, id", (first_day, last_day))
-        return [FundIncome(id=r[0], day=r[1], fund=r[2], kind=r[3], amount=Decimal(r[4]), admdvs=r[5],
-                           insutype=r[6], note=r[7], source=r[8], entered_at=r[9]) for r in rows]
-
-    def add_contract_premium(self, premium: ContractPremium) -> None:
-        self.conn.execute(
-            "INSERT INTO contract_premium (insurer, year, premium, other_costs, note, recorded_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s)", (premium.insurer, premium.year, _money(premium.premium),
-                                                _money(premium.other_costs), premium.note, premium.recorded_at))
-
-    def contract_premiums(self, year: int | None = None) -> list[ContractPremium]:
-        where, params = ("", []) if year is None else (" WHERE year = %s", [year])
-        rows = self._all("SELECT id, insurer, year, premium, other_costs, note, recorded_at FROM "
-                         f"contract_premium{where} ORDER BY year, insurer, id", params)
-        return [ContractPremium(id=r[0], insurer=r[1], year=r[2], premium=Decimal(r[3]), other_costs=Decimal(r[4]),
-                                note=r[5], recorded_at=r[6]) for r in rows]
-
     def _fund_run(self, sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
         return self._all(sql, params)
-
-    def fund_payment_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[PaymentGroup]:
-        return fund_queries.payment_groups(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day),
-                                           year)
-
-    def fund_persons(self, first_day: str, last_day: str, insurer: str | None = None) -> PersonCounts:
-        return fund_queries.person_counts(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day),
-                                          insurer)
-
-    def fund_true_up_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[TrueUpGroup]:
-        return fund_queries.true_up_groups(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day),
-                                           year)
-
-    def fund_income_groups(self, first_day: str, last_day: str) -> list[IncomeGroup]:
-        return fund_queries.income_groups(fund_queries.POSTGRES, self._fund_run, first_day, last_day)
-
-    def fund_hifmi_lines(self, first_day: str, last_day: str, site: str | None = None) -> list[HifmiLine]:
-        return fund_queries.hifmi_lines(fund_queries.POSTGRES, self._fund_run, first_day, _day_after(last_day), site)
 
     # --- the adjudication queue (9511 with ack "stored") -------------------------------------
 
@@ -1223,23 +860,12 @@ class PostgresStore:
         )
         return int(row[0])
 
-    def queued_psn_no(self, site: str, local_id: str) -> str | None:
-        row = self._one("SELECT psn_no FROM queued_work WHERE site = %s AND local_id = %s "
-                        "ORDER BY batch_seq DESC, idx DESC LIMIT 1", (site, local_id))
-        return None if row is None else str(row[0])
-
     def claim_person(self, skip: Sequence[str] = ()) -> str | None:
         """Inside the caller's transaction: the oldest partition no other worker holds, locked until
         the transaction ends (a worker that dies mid-way: its connection closes, the server rolls
         the transaction back and the lock is free again). In two steps, as ``claim_person_in``, so that
         Citus can run it (the whole queue is share 0 of 1)."""
         return self.claim_person_in(0, 1, skip)
-
-    def person_work(self, psn_no: str) -> list[QueuedWork]:
-        rows = self._all(
-            'SELECT batch_seq, idx, site, local_id, kind, number, msgid, received_at, "full", item FROM queued_work '
-            "WHERE psn_no = %s ORDER BY batch_seq, idx", (psn_no,))
-        return [QueuedWork(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bytes(r[9])) for r in rows]
 
     def first_blocked_work(self, psn_no: str) -> tuple[int, int] | None:
         row = self._one(
@@ -1266,24 +892,24 @@ class PostgresStore:
                     copy.set_types(["text"] * 5)
                     for r in settlements:
                         copy.write_row((r.site, r.local_id, "settlement", r.fingerprint, r.setl_id))
-                with cursor.copy(f"COPY settlement ({_SETTLEMENT_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+                with cursor.copy(f"COPY settlement ({SETTLEMENT_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.set_types(_SETTLEMENT_TYPES)  # (seq given, as the INSERT's OVERRIDING SYSTEM VALUE)
                     for r in settlements:
-                        copy.write_row((r.seq, *_settlement_values(r)))
+                        copy.write_row((r.seq, *settlement_values(r)))
             with self.conn.pipeline() if moves or not copied else nullcontext():  # one round trip
                 if moves:
                     cursor.executemany(
                         "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (%s, %s, %s, %s) "
                         "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
-                        [(psn_no, year, _ytd_text(values), at)
-                         for (psn_no, year), (values, at) in _last_moves(moves).items()])
+                        [(psn_no, year, ytd_text(values), at)
+                         for (psn_no, year), (values, at) in last_moves(moves).items()])
                 if settlements and not copied:
                     cursor.executemany(
                         "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) "
                         "VALUES (%s, %s, 'settlement', %s, %s)",
                         [(r.site, r.local_id, r.fingerprint, r.setl_id) for r in settlements])
-                    cursor.executemany(_insert_with_seq("settlement", _SETTLEMENT_COLUMNS.split(", ")),
-                                       [[r.seq, *_settlement_values(r)] for r in settlements])
+                    cursor.executemany(_insert_with_seq("settlement", SETTLEMENT_COLUMNS.split(", ")),
+                                       [[r.seq, *settlement_values(r)] for r in settlements])
             # (their roster revisions move at the commit: _move_roster_revs)
             self._rev_pending.extend(m[0] for m in moves)
 
@@ -1304,17 +930,7 @@ class PostgresStore:
             self.conn.execute("DELETE FROM queued_person WHERE psn_no = %s AND NOT EXISTS "
                               "(SELECT 1 FROM queued_work WHERE psn_no = %s)", (psn_no, psn_no))
 
-    def close_batches(self, at: str) -> int:
-        done = self.conn.execute(
-            "UPDATE queued_batch SET done_items = items, finished_at = %s WHERE finished_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq) "
-            "AND length(input) = 0", (at,))  # (a batch of the version before: converted first, queue_upgrade.py)
-        return int(done.rowcount)
-
-    def has_queued(self) -> bool:
-        return self._one("SELECT 1 FROM queued_person LIMIT 1") is not None
-
-    # --- a worker's share of the queue (partitions.py); batches of the version before (queue_upgrade.py)
+    # --- a worker's share of the queue (partitions.py) -------------------------------------------
 
     def claim_person_in(self, index: int, count: int, skip: Sequence[str] = ()) -> str | None:
         """As ``claim_person``, within the share, in two steps that each stay on one shard on Citus
@@ -1334,107 +950,12 @@ class PostgresStore:
                 return None
             tried.extend(candidates)
 
-    def has_queued_in(self, index: int, count: int) -> bool:
-        return self._one("SELECT 1 FROM queued_person WHERE partition_hash %% %s = %s LIMIT 1",
-                         (count, index)) is not None
-
-    def legacy_batch_seqs(self) -> list[int]:
-        return [int(r[0]) for r in self._all("SELECT seq FROM queued_batch WHERE finished_at IS NULL "
-                                             "AND length(input) > 0 ORDER BY seq", ())]
-
-    def take_legacy_batch(self, seq: int) -> LegacyBatch | None:
-        row = self._one('SELECT seq, site, msgid, received_at, "full", done_items, input FROM queued_batch '
-                        "WHERE seq = %s AND finished_at IS NULL AND length(input) > 0 FOR UPDATE", (seq,))
-        return None if row is None else LegacyBatch(int(row[0]), str(row[1]), str(row[2]), str(row[3]),
-                                                     bool(row[4]), int(row[5]), bytes(row[6]))
-
-    def requeue_legacy_batch(self, batch: LegacyBatch, entries: Sequence[QueueEntry]) -> None:
-        first = batch.done_items  # the items before it were adjudicated by the version before
-        firsts: dict[str, int] = {}
-        for i, e in enumerate(entries):
-            firsts.setdefault(e.psn_no, first + i)
-        with self._atomic():
-            numbers = _reserve_numbers(self.next_values, entries)
-            with self.conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO queued_person (psn_no, first_batch, first_idx, partition_hash) "
-                    "VALUES (%s, %s, %s, %s) ON CONFLICT (psn_no) DO UPDATE SET (first_batch, first_idx) = "
-                    "(EXCLUDED.first_batch, EXCLUDED.first_idx) WHERE (EXCLUDED.first_batch, EXCLUDED.first_idx) < "
-                    "(queued_person.first_batch, queued_person.first_idx)",
-                    [(psn_no, batch.seq, i, partition_hash(psn_no)) for psn_no, i in sorted(firsts.items())])
-                cursor.execute("DELETE FROM queued_item WHERE site = %s AND batch_seq = %s", (batch.site, batch.seq))
-                cursor.executemany("INSERT INTO queued_item (site, local_id, batch_seq) VALUES (%s, %s, %s) "
-                                   "ON CONFLICT DO NOTHING", [(batch.site, e.local_id, batch.seq) for e in entries])
-                cursor.executemany(
-                    'INSERT INTO queued_work (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, '
-                    'received_at, "full", item) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)',
-                    [(e.psn_no, batch.seq, first + i, batch.site, e.local_id, e.kind, numbers[i], batch.msgid,
-                      batch.received_at, batch.full, e.item) for i, e in enumerate(entries)])
-                cursor.execute("UPDATE queued_batch SET input = ''::bytea WHERE site = %s AND seq = %s",
-                               (batch.site, batch.seq))
-
-    def pending_floor(self, site: str) -> int | None:
-        row = self._one("SELECT MIN(number) FROM queued_work WHERE site = %s AND kind = 'settlement'", (site,))
-        return None if row is None or row[0] is None else int(row[0])
-
-    def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
-                      at: str, output_json: str = "{}") -> None:
-        self.conn.execute(
-            "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at, output) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (site, local_id, kind, msgid, infcode, err_msg, at, output_json))
-
-    # --- the same look-ups for many ids at once (9512 by local_id): one query each, = ANY(array) ---
-
-    def queued_local_ids(self, site: str, local_ids: Sequence[str]) -> set[str]:
-        rows = self._all("SELECT DISTINCT local_id FROM queued_item WHERE site = %s AND local_id = ANY(%s)",
-                         (site, list(local_ids)))
-        return {str(row[0]) for row in rows}
-
-    def local_keys(self, site: str, local_ids: Sequence[str]) -> dict[str, LocalKey]:
-        # planned each time for the ids given: a plan kept from when the table was small (a worker's
-        # prepared statement) looks the site's keys up and filters them, reading every key of the site
-        rows = self._all("SELECT site, local_id, kind, fingerprint, ref FROM local_key "
-                         "WHERE site = %s AND local_id = ANY(%s)", (site, list(local_ids)), prepare=False)
-        return {str(row[1]): LocalKey(*row) for row in rows}
+    # --- the last refusal of each of many ids at once (9512 by local_id): one query, = ANY(array) ---
 
     def last_rejections(self, site: str, local_ids: Sequence[str]) -> dict[str, ItemRejection]:
         rows = self._all("SELECT DISTINCT ON (local_id) local_id, kind, infcode, err_msg, output FROM item_rejection "
                          "WHERE site = %s AND local_id = ANY(%s) ORDER BY local_id, id DESC", (site, list(local_ids)))
         return {str(row[0]): ItemRejection(str(row[1]), int(row[2]), str(row[3]), str(row[4])) for row in rows}
-
-    def settlements_by_id(self, setl_ids: Sequence[str]) -> dict[str, SettlementRecord]:
-        rows = self._all(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = ANY(%s)", (list(setl_ids),))
-        records = (_settlement(row) for row in rows)
-        return {record.setl_id: record for record in records}
-
-    def reversals_by_id(self, rev_setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
-        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id = ANY(%s)",
-                         (list(rev_setl_ids),))
-        records = (_reversal(row) for row in rows)
-        return {record.rev_setl_id: record for record in records}
-
-    def reversals_of(self, setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
-        rows = self._all(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = ANY(%s) ORDER BY seq",
-                         (list(setl_ids),))
-        found: dict[str, ReversalRecord] = {}
-        for record in (_reversal(row) for row in rows):
-            found.setdefault(record.setl_id, record)
-        return found
-
-    # --- one settlement in force per encounter; a site's numbers (9513) ------------------------
-
-    def encounters_in_force(self, psn_no: str) -> dict[str, InForce]:
-        self._lock_person(psn_no)
-        rows = self._all("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
-                         "WHERE psn_no = %s", (psn_no,))
-        return {str(row[1]): InForce(*row) for row in rows}
-
-    def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
-        self._lock_person(psn_no)
-        row = self._one("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
-                        "WHERE psn_no = %s AND mdtrt_id = %s", (psn_no, mdtrt_id))
-        return None if row is None else InForce(*row)
 
     # --- a stay settled in periods (中途结算, stay_periods.py) ------------------------------------
 
@@ -1448,126 +969,11 @@ class PostgresStore:
             if done.rowcount != 1:
                 raise StoreError(f"stay period {setl_id}: no settlement {prior_setl_id} to continue")
 
-    def prior_period(self, setl_id: str) -> str | None:
-        row = self._one("SELECT prior_setl_id FROM stay_period WHERE setl_id = %s", (setl_id,))
-        return None if row is None else str(row[0])
-
     def later_period_in_force(self, setl_id: str) -> str | None:
         row = self._one("SELECT p.setl_id FROM stay_period p WHERE p.prior_setl_id = %s AND NOT EXISTS "
                         "(SELECT 1 FROM reversal r WHERE r.psn_no = p.psn_no AND r.setl_id = p.setl_id)",
                         (setl_id,))
         return None if row is None else str(row[0])
-
-    def reinstate_in_force(self, setl_id: str) -> None:
-        self.conn.execute("INSERT INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time) "
-                          "SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM settlement "
-                          "WHERE setl_id = %s", (setl_id,))
-
-    def site_high_water_mark(self, site: str, below: int | None = None) -> int:
-        top = 2**63 - 1 if below is None else below
-        row = self._one(
-            f"SELECT MAX(n) FROM (SELECT {_NUMBER} AS n FROM local_key WHERE site = %s AND {_NUMERIC} "
-            f"UNION ALL SELECT {_NUMBER} FROM queued_item WHERE site = %s AND {_NUMERIC} "
-            f"UNION ALL SELECT {_NUMBER} FROM item_rejection WHERE site = %s AND {_NUMERIC}) AS numbers WHERE n < %s",
-            (site, site, site, top))
-        return int(row[0] or 0)
-
-    def local_keys_after(self, site: str, after: int, limit: int, below: int | None = None) -> list[LocalKey]:
-        top = 2**63 - 1 if below is None else below
-        rows = self._all(
-            f"SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = %s AND {_NUMERIC} "
-            f"AND {_NUMBER} > %s AND {_NUMBER} < %s ORDER BY {_NUMBER} LIMIT %s", (site, after, top, limit))
-        return [LocalKey(*row) for row in rows]
-
-    def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]:
-        rows = self._all(
-            "SELECT local_id FROM settlement WHERE site = %s AND psn_no = %s AND year = %s "
-            "UNION ALL SELECT local_id FROM reversal WHERE site = %s AND psn_no = %s AND year = %s",
-            (site, psn_no, year, site, psn_no, year))
-        return [str(r[0]) for r in rows]
-
-    # --- e-voucher tokens (evoucher.py) ---------------------------------------------------------
-
-    def add_ec_token(self, token: EcToken) -> None:
-        self.conn.execute("INSERT INTO ec_token (token, psn_no, issued_at, expires_at) VALUES (%s, %s, %s, %s)",
-                          (token.token, token.psn_no, token.issued_at, token.expires_at))
-
-    def get_ec_token(self, token: str) -> EcToken | None:
-        row = self._one("SELECT token, psn_no, issued_at, expires_at FROM ec_token WHERE token = %s", (token,))
-        return None if row is None else EcToken(*row)
-
-    # --- settlement lists (4101, 4103, 4104) and clearing (3203, 3204) ------------------------
-
-    def add_settlement_list(self, record: SettlementListRecord) -> None:
-        self.conn.execute(_insert("settlement_list", _LIST_COLUMNS).encode("utf-8"),
-                          (record.site, record.setl_id, record.version, record.setl_list_id, record.list_json,
-                           record.status, record.qc_json, record.msgid, record.uploaded_at))
-
-    def last_settlement_list(self, site: str, setl_id: str) -> SettlementListRecord | None:
-        row = self._one(f"SELECT {', '.join(_LIST_COLUMNS)} FROM settlement_list WHERE site = %s AND setl_id = %s "
-                        "ORDER BY version DESC LIMIT 1", (site, setl_id))
-        return None if row is None else SettlementListRecord(*row)
-
-    def add_clearing(self, record: ClearingRecord) -> None:
-        self.conn.execute(_insert("clearing", _CLEARING_COLUMNS).encode("utf-8"),
-                          (record.clr_appy_evt_id, record.site, record.setlym, record.clr_type, record.insutype,
-                           record.clr_way, record.begndate, record.enddate, record.psntime, record.amounts_json,
-                           record.msgid, record.applied_at))
-
-    def get_clearing(self, clr_appy_evt_id: str) -> ClearingRecord | None:
-        row = self._one(f"{_CLEARING_SELECT} WHERE c.clr_appy_evt_id = %s", (clr_appy_evt_id,))
-        return None if row is None else ClearingRecord(*row)
-
-    def clearings(self, site: str, setlym: str) -> list[ClearingRecord]:
-        rows = self._all(f"{_CLEARING_SELECT} WHERE c.site = %s AND c.setlym = %s ORDER BY c.applied_at, "
-                         "c.clr_appy_evt_id", (site, setlym))
-        return [ClearingRecord(*row) for row in rows]
-
-    def withdraw_clearing(self, clr_appy_evt_id: str, at: str, msgid: str) -> None:
-        self.conn.execute("INSERT INTO clearing_withdrawal (clr_appy_evt_id, at, msgid) VALUES (%s, %s, %s)",
-                          (clr_appy_evt_id, at, msgid))
-
-    # --- a list's status (4102) and clearing applications over months, approvals (3205A) -------
-
-    def add_settlement_list_state(self, record: SettlementListStateRecord) -> None:
-        self.conn.execute("INSERT INTO settlement_list_state (site, setl_id, setl_list_id, stas_type, msgid, at) "
-                          "VALUES (%s, %s, %s, %s, %s, %s)", (record.site, record.setl_id, record.setl_list_id,
-                                                              record.stas_type, record.msgid, record.at))
-
-    def last_settlement_list_state(self, site: str, setl_id: str) -> SettlementListStateRecord | None:
-        row = self._one("SELECT site, setl_id, setl_list_id, stas_type, msgid, at FROM settlement_list_state "
-                        "WHERE site = %s AND setl_id = %s ORDER BY id DESC LIMIT 1", (site, setl_id))
-        return None if row is None else SettlementListStateRecord(*row)
-
-    def clearings_between(self, site: str, setlym_from: str, setlym_to: str) -> list[ClearingRecord]:
-        rows = self._all(f"{_CLEARING_SELECT} WHERE c.site = %s AND c.setlym BETWEEN %s AND %s "
-                         "ORDER BY c.setlym, c.applied_at, c.clr_appy_evt_id", (site, setlym_from, setlym_to))
-        return [ClearingRecord(*row) for row in rows]
-
-    def approve_clearing(self, approval: ClearingApproval) -> None:
-        self.conn.execute("INSERT INTO clearing_approval (clr_appy_evt_id, at, opter_name) VALUES (%s, %s, %s)",
-                          (approval.clr_appy_evt_id, approval.at, approval.opter_name))
-
-    def clearing_approval(self, clr_appy_evt_id: str) -> ClearingApproval | None:
-        row = self._one("SELECT clr_appy_evt_id, at, opter_name FROM clearing_approval WHERE clr_appy_evt_id = %s",
-                        (clr_appy_evt_id,))
-        return None if row is None else ClearingApproval(*row)
-
-    # --- audit chain heads (audit_heads.py) ----------------------------------------------------
-
-    def add_audit_head(self, head: AuditHead) -> None:
-        self.conn.execute(_insert("audit_head", _AUDIT_HEAD_COLUMNS).encode("utf-8"),
-                          [getattr(head, name) for name in _AUDIT_HEAD_COLUMNS])
-
-    def last_audit_head(self, site: str) -> AuditHead | None:
-        row = self._one(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = %s "
-                        "ORDER BY id DESC LIMIT 1", (site,))
-        return None if row is None else AuditHead(*row)
-
-    def audit_restarts(self, site: str) -> list[AuditHead]:
-        rows = self._all(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = %s "
-                         "AND kind = 'restart' ORDER BY id", (site,))
-        return [AuditHead(*row) for row in rows]
 
 
 def _catalog_value(value: Any) -> Any:

@@ -2,6 +2,9 @@
 
 One connection, used by one thread at a time (the service serialises requests). Settlements,
 reversals, local keys and stored answers are append-only: triggers refuse UPDATE and DELETE.
+The queries whose SQL both stores share are written once in store_queries.py (``StoreQueries``,
+in this store's ``?`` placeholders); this module holds what is SQLite's own: the connection,
+encryption, migrations, transactions, the queue's arrival-order appends (executemany) and claims.
 
 Encryption at rest (optional): with ``encrypt=True``, or ``HOSPITAL_CENTRAL_ENCRYPT=1`` in the
 environment of ``central init``, a new central database is made the way the desk's is
@@ -12,13 +15,11 @@ as it is: plaintext, or encrypted (keyed from the keyring) when it has no SQLite
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from decimal import Decimal
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -29,44 +30,24 @@ from ..rules import SETLINFO_KEYS
 from ..store import connection as desk_connection
 from ..store import errors as desk_errors
 from ..store.file_header import SQLITE_MAGIC, read_head
-from ..store.sql import Where, append_only_triggers, insert_sql
+from ..store.sql import append_only_triggers, insert_sql
 from . import fund_queries
 from .partitions import partition_hash
 from .queue_numbers import reserve_numbers as _reserve_numbers
 from .stays_in_force import StayInForce, stays_in_force
 from .store import (
     Accumulators,
-    AuditHead,
     CatalogBlob,
-    ClearingApproval,
-    ClearingRecord,
-    ContractPremium,
-    EcToken,
-    FundIncome,
-    HifmiLine,
-    IncomeGroup,
-    InForce,
     Insurer,
-    InsurerCover,
     ItemRejection,
-    LegacyBatch,
-    LocalKey,
-    PackBlob,
-    PaymentGroup,
-    PersonCounts,
-    PersonRecord,
     QueuedWork,
     QueueEntry,
     ReversalRecord,
-    ReviewLibraryBlob,
-    SettlementListRecord,
-    SettlementListStateRecord,
     SettlementRecord,
-    Site,
-    StoredMessage,
     StoreError,
-    TrueUpGroup,
 )
+from .store_queries import StoreQueries
+from .store_rows import REVERSAL_COLUMNS, SETTLEMENT_COLUMNS, last_moves, reversal_values, settlement_values, ytd_text
 
 MIGRATIONS = Migrations("hospital_client_central")
 BUSY_TIMEOUT_MS = 10_000
@@ -455,104 +436,22 @@ CREATE INDEX queued_work_batch ON queued_work (batch_seq);
 """)
 
 
-_YTD_JSON = json.JSONEncoder(separators=(",", ":"))  # made once (json.dumps would make one a call)
-
-
-def _ytd_text(values: Accumulators) -> str:
-    return _YTD_JSON.encode({k: (v if isinstance(v, int) else f"{v:.2f}") for k, v in values.items()})
-
-
-def _ytd_values(text: str) -> Accumulators:
-    raw = json.loads(text)
-    return {k: (v if isinstance(v, int) else Decimal(v)) for k, v in raw.items()}
-
-
-def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
-def _day_after(day: str) -> str:
-    """'2026-01-31' -> '2026-02-01': times of a day range compare below the next day's date."""
-    first = dt.date.fromisoformat(day)
-    return "9999-12-32" if first == dt.date.max else (first + dt.timedelta(days=1)).isoformat()
-
-
-_SETTLEMENT_COLUMNS = (
-    "seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint, "
-    "pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, "
-    "ytd_after, adjustment, "
-    + ", ".join(SETLINFO_KEYS)
-)
-_REVERSAL_COLUMNS = (
-    "seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint, "
-    "ytd_before, ytd_after, " + ", ".join(SETLINFO_KEYS)
-)
-
-
 # Ids per query of the look-ups by many ids (well under SQLite's limit of bound parameters).
 _ID_CHUNK = 500
 
-# A local_id made of digits only, and its number (the desk's journal keys are numbers).
-_NUMERIC = "local_id <> '' AND local_id NOT GLOB '*[^0-9]*'"
-_NUMBER = "CAST(local_id AS INTEGER)"
 
-_AUDIT_HEAD_COLUMNS = ("site", "seq", "hash", "at", "kind", "msgid", "received_at", "restart_seq", "replaced_seq",
-                       "replaced_hash")
+class SQLiteStore(StoreQueries):
+    """CentralStore on one SQLite file; the queries written once for both stores come from
+    ``StoreQueries`` (store_queries.py)."""
 
-
-_LIST_COLUMNS = ("site", "setl_id", "version", "setl_list_id", "list", "status", "qc", "msgid", "uploaded_at")
-_CLEARING_COLUMNS = ("clr_appy_evt_id", "site", "setlym", "clr_type", "insutype", "clr_way", "begndate", "enddate",
-                     "psntime", "amounts", "msgid", "applied_at")
-_CLEARING_SELECT = ("SELECT c.clr_appy_evt_id, c.site, c.setlym, c.clr_type, c.insutype, c.clr_way, c.begndate, "
-                    "c.enddate, c.psntime, c.amounts, c.msgid, c.applied_at, COALESCE(w.at, '') FROM clearing c "
-                    "LEFT JOIN clearing_withdrawal w ON w.clr_appy_evt_id = c.clr_appy_evt_id")
-
-
-def _last_moves(moves: Sequence[tuple[str, int, Accumulators, str]]) -> dict[tuple[str, int], tuple[Accumulators, str]]:
-    """Where several accumulator moves leave each (psn_no, year): its row holds the last one only."""
-    return {(psn_no, year): (values, at) for psn_no, year, values, at in moves}
-
-
-def _settlement(row: sqlite3.Row | tuple[Any, ...]) -> SettlementRecord:
-    (seq, setl_id, site, local_id, msgid, psn_no, mdtrt_id, year, setl_time, adjudicated_at, fingerprint,
-     pack_id, pack_version, pack_sha256, status, request, person, provisional, final, summary, ytd_before, ytd_after,
-     adjustment, *money) = row
-    return SettlementRecord(
-        seq=seq, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid, psn_no=psn_no, mdtrt_id=mdtrt_id,
-        year=year, setl_time=setl_time, adjudicated_at=adjudicated_at, fingerprint=fingerprint, pack_id=pack_id,
-        pack_version=pack_version, pack_sha256=pack_sha256, status=status, request_json=request,
-        person_json=person, provisional_json=provisional, final_json=final, summary_json=summary,
-        ytd_before=_ytd_values(ytd_before),
-        ytd_after=_ytd_values(ytd_after), adjustment_json=adjustment,
-        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
-    )
-
-
-def _settlement_row(record: SettlementRecord) -> list[Any]:
-    """A settlement's columns after ``seq``, as stored."""
-    return [
-        record.setl_id, record.site, record.local_id, record.msgid, record.psn_no, record.mdtrt_id, record.year,
-        record.setl_time, record.adjudicated_at, record.fingerprint, record.pack_id, record.pack_version,
-        record.pack_sha256, record.status, record.request_json, record.person_json, record.provisional_json,
-        record.final_json, record.summary_json,
-        _ytd_text(record.ytd_before), _ytd_text(record.ytd_after), record.adjustment_json,
-        *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
-    ]
-
-
-def _reversal(row: sqlite3.Row | tuple[Any, ...]) -> ReversalRecord:
-    (seq, rev_setl_id, setl_id, site, local_id, msgid, psn_no, year, rev_time, processed_at, fingerprint,
-     ytd_before, ytd_after, *money) = row
-    return ReversalRecord(
-        seq=seq, rev_setl_id=rev_setl_id, setl_id=setl_id, site=site, local_id=local_id, msgid=msgid,
-        psn_no=psn_no, year=year, rev_time=rev_time, processed_at=processed_at, fingerprint=fingerprint,
-        ytd_before=_ytd_values(ytd_before), ytd_after=_ytd_values(ytd_after),
-        amounts={k: Decimal(v) for k, v in zip(SETLINFO_KEYS, money, strict=True)},
-    )
-
-
-class SQLiteStore:
-    """CentralStore on one SQLite file."""
+    _FUND = fund_queries.SQLITE
+    _INSERT_IGNORING, _IGNORING_TAIL = "INSERT OR IGNORE INTO", ""
+    _POSITION = "instr"
+    _FEE_LINE_ORDER = "rowid"
+    _NUMERIC = "local_id <> '' AND local_id NOT GLOB '*[^0-9]*'"
+    _NUMBER = "CAST(local_id AS INTEGER)"
+    _FOR_UPDATE = ""  # (a writer holds the whole database: BEGIN IMMEDIATE)
+    _NO_BYTES = "x''"
 
     def __init__(self, path: str | Path, *, create: bool = False, encrypt: bool | None = None,
                  known_encrypted: bool | None = None) -> None:
@@ -619,92 +518,36 @@ class SQLiteStore:
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.conn.execute(sql, params).fetchone()
 
-    def is_initialised(self) -> bool:
-        return self._one("SELECT 1 FROM meta WHERE key = 'initialised_at'") is not None
+    # (store_queries.py's hooks: its SQL is this store's, ``?`` placeholders)
 
-    def mark_initialised(self, at: str) -> None:
-        self.conn.execute("INSERT INTO meta (key, value) VALUES ('initialised_at', ?)", (at,))
+    _fetch_one = _one
 
-    def next_value(self, counter: str) -> int:
-        row = self._one(
-            "INSERT INTO meta (key, value) VALUES (?, '1') "
-            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value",
-            (f"seq:{counter}",),
-        )
-        return int(row[0])
+    def _fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self.conn.execute(sql, params).fetchall()
 
-    # --- sites, sign-ins, nonces -----------------------------------------------------------
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self.conn.execute(sql, params)
 
-    def add_site(self, site: Site) -> None:
-        if self.get_site(site.code) is not None:
-            raise StoreError(f"site {site.code} already exists")
-        self.conn.execute("INSERT INTO site (code, name, secret, created_at, active) VALUES (?, ?, ?, ?, ?)",
-                          (site.code, site.name, site.secret, site.created_at, int(site.active)))
+    def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
 
-    def get_site(self, code: str) -> Site | None:
-        row = self._one("SELECT code, name, secret, created_at, active FROM site WHERE code = ?", (code,))
-        return None if row is None else Site(row[0], row[1], row[2], row[3], bool(row[4]))
+    def _fetch_by_ids(self, sql: str, head: Sequence[Any], ids: Sequence[str], *,
+                      replan: bool = False) -> Iterator[Any]:
+        """The rows for the distinct ids, a chunk of them at a time (``IN (?, ?, ...)``)."""
+        distinct = list(dict.fromkeys(ids))
+        for start in range(0, len(distinct), _ID_CHUNK):
+            chunk = distinct[start:start + _ID_CHUNK]
+            yield from self.conn.execute(sql.replace("{ids}", f"({', '.join('?' * len(chunk))})"), [*head, *chunk])
 
-    def list_sites(self) -> list[Site]:
-        rows = self.conn.execute("SELECT code, name, secret, created_at, active FROM site ORDER BY code")
-        return [Site(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+    def _lock_person(self, psn_no: str) -> None:
+        """Nothing: a writer holds the whole database (BEGIN IMMEDIATE)."""
 
-    def add_sign_in(self, sign_no: str, site: str, opter: str, at: str) -> None:
-        self.conn.execute("INSERT INTO sign_in (sign_no, site, opter, sign_time) VALUES (?, ?, ?, ?)",
-                          (sign_no, site, opter, at))
+    def _atomic(self) -> AbstractContextManager[Any]:
+        return nullcontext()  # (each statement on its own, as it always was here)
 
-    def sign_in_site(self, sign_no: str) -> str | None:
-        row = self._one("SELECT site FROM sign_in WHERE sign_no = ?", (sign_no,))
-        return None if row is None else str(row[0])
-
-    def use_nonce(self, site: str, nonce: str, timestamp: int) -> bool:
-        cursor = self.conn.execute("INSERT OR IGNORE INTO nonce (site, nonce, ts) VALUES (?, ?, ?)",
-                                   (site, nonce, timestamp))
-        return cursor.rowcount == 1
-
-    def prune_nonces(self, older_than: int) -> None:
-        self.conn.execute("DELETE FROM nonce WHERE ts < ?", (older_than,))
-
-    # --- stored answers --------------------------------------------------------------------
-
-    def get_message(self, msgid: str) -> StoredMessage | None:
-        row = self._one("SELECT msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, output "
-                        "FROM message WHERE msgid = ?", (msgid,))
-        return None if row is None else StoredMessage(*row)
-
-    def put_message(self, message: StoredMessage) -> None:
-        self.conn.execute(
-            "INSERT INTO message (msgid, site, infno, fingerprint, infcode, inf_refmsgid, refmsg_time, err_msg, "
-            "output) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (message.msgid, message.site, message.infno, message.fingerprint, message.infcode,
-             message.inf_refmsgid, message.refmsg_time, message.err_msg, message.output_json),
-        )
+    _fund_run = _fetch_all  # (fund_queries.SQLITE's placeholders are this store's too)
 
     # --- reference data --------------------------------------------------------------------
-
-    def put_pack(self, pack: PackBlob) -> None:
-        self.conn.execute(
-            "INSERT INTO pack (id, version, sha256, source_name, data) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
-            "source_name = excluded.source_name, data = excluded.data",
-            (pack.id, pack.version, pack.sha256, pack.source_name, pack.data),
-        )
-
-    def list_packs(self) -> list[PackBlob]:
-        rows = self.conn.execute("SELECT id, version, sha256, source_name, data FROM pack ORDER BY id")
-        return [PackBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
-
-    def put_review_library(self, library: ReviewLibraryBlob) -> None:
-        self.conn.execute(
-            "INSERT INTO review_library (id, version, sha256, source_name, data) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO UPDATE SET version = excluded.version, sha256 = excluded.sha256, "
-            "source_name = excluded.source_name, data = excluded.data",
-            (library.id, library.version, library.sha256, library.source_name, library.data),
-        )
-
-    def list_review_libraries(self) -> list[ReviewLibraryBlob]:
-        rows = self.conn.execute("SELECT id, version, sha256, source_name, data FROM review_library ORDER BY id")
-        return [ReviewLibraryBlob(r[0], r[1], r[2], r[3], bytes(r[4])) for r in rows]
 
     def put_catalog(self, catalog: CatalogBlob, items: Sequence[dict[str, Any]]) -> None:
         self.conn.execute(
@@ -715,99 +558,18 @@ class SQLiteStore:
         self.conn.execute("DELETE FROM catalog_item")
         self.db["catalog_item"].insert_all(items)  # type: ignore[union-attr]
 
-    def get_catalog(self) -> CatalogBlob | None:
-        row = self._one("SELECT sha256, source_name, data FROM catalog WHERE id = 1")
-        return None if row is None else CatalogBlob(row[0], row[1], bytes(row[2]))
-
-    def query_catalog(self, *, code: str, name: str, list_type: str, offset: int,
-                      limit: int) -> tuple[list[dict[str, Any]], int]:
-        where = (Where().given(code, "med_list_codg = ?").given(name, "instr(name, ?) > 0")
-                 .given(list_type, "list_type = ?"))
-        total = int(self._one(f"SELECT count(*) FROM catalog_item{where}", where.params)[0])
-        cursor = self.conn.execute(
-            "SELECT med_list_codg, name, list_type, chrgitm_lv, selfpay_prop, pric_uplmt_amt, unit "
-            f"FROM catalog_item{where} ORDER BY med_list_codg LIMIT ? OFFSET ?", [*where.params, limit, offset])
-        names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor], total
-
     # --- persons and accumulators ----------------------------------------------------------
-
-    def put_person(self, person: PersonRecord) -> None:
-        data = person.data
-        rev = self.next_value("roster_rev")
-        self.conn.execute(
-            "INSERT INTO person (psn_no, certno, card_no, ecard_code, data, rev) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (psn_no) DO UPDATE SET certno = excluded.certno, card_no = excluded.card_no, "
-            "ecard_code = excluded.ecard_code, data = excluded.data, rev = excluded.rev",
-            (person.psn_no, data.get("certno") or "", data.get("card_no") or "", data.get("ecard_code") or "",
-             json.dumps(data, ensure_ascii=False, sort_keys=True), rev),
-        )
-
-    def find_person(self, *, psn_no: str = "", certno: str = "", card_no: str = "",
-                    ecard_code: str = "") -> PersonRecord | None:
-        for column, value in (("psn_no", psn_no), ("certno", certno), ("card_no", card_no),
-                              ("ecard_code", ecard_code)):
-            if value:
-                row = self._one(f"SELECT psn_no, data, rev FROM person WHERE {column} = ? ORDER BY psn_no LIMIT 1",
-                                (value,))
-                return None if row is None else PersonRecord(row[0], json.loads(row[1]), row[2])
-        return None
-
-    def persons_since(self, cursor: int, limit: int) -> list[PersonRecord]:
-        rows = self.conn.execute("SELECT psn_no, data, rev FROM person WHERE rev > ? ORDER BY rev LIMIT ?",
-                                 (cursor, limit))
-        return [PersonRecord(r[0], json.loads(r[1]), r[2]) for r in rows]
-
-    def get_accumulators(self, psn_no: str, year: int) -> Accumulators | None:
-        row = self._one("SELECT ytd FROM accumulator WHERE psn_no = ? AND year = ?", (psn_no, year))
-        return None if row is None else _ytd_values(row[0])
 
     def put_accumulators(self, psn_no: str, year: int, values: Accumulators, at: str) -> None:
         self.conn.execute(
             "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
-            (psn_no, year, _ytd_text(values), at),
+            (psn_no, year, ytd_text(values), at),
         )
         # The person's roster entry now carries new year-to-date figures: it is part of the next delta.
         self.conn.execute("UPDATE person SET rev = ? WHERE psn_no = ?", (self.next_value("roster_rev"), psn_no))
 
-    def accumulators_of_year(self, year: int) -> Iterator[tuple[str, Accumulators]]:
-        rows = self.conn.execute("SELECT psn_no, ytd FROM accumulator WHERE year = ? ORDER BY psn_no", (year,))
-        for psn_no, ytd in rows.fetchall():
-            yield psn_no, _ytd_values(ytd)
-
-    def latest_accumulators(self, psn_no: str) -> tuple[int, Accumulators] | None:
-        row = self._one("SELECT year, ytd FROM accumulator WHERE psn_no = ? ORDER BY year DESC LIMIT 1", (psn_no,))
-        return None if row is None else (int(row[0]), _ytd_values(row[1]))
-
-    # --- admissions and fee uploads --------------------------------------------------------
-
-    def get_admission(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
-        row = self._one("SELECT data FROM admission WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
-        return None if row is None else dict(json.loads(row[0]))
-
-    def put_admission(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
-        self.conn.execute(
-            "INSERT INTO admission (site, mdtrt_id, psn_no, data, created_at) VALUES (?, ?, ?, ?, ?)",
-            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
-        )
-
-    def delete_admission(self, site: str, mdtrt_id: str) -> None:
-        self.conn.execute("DELETE FROM fee_upload WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
-        self.conn.execute("DELETE FROM admission WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
-
-    # --- outpatient visits and 门诊慢特病 filings (outpatient.py) ------------------------------
-
-    def get_visit(self, site: str, mdtrt_id: str) -> dict[str, Any] | None:
-        row = self._one("SELECT data FROM outpatient_visit WHERE site = ? AND mdtrt_id = ?", (site, mdtrt_id))
-        return None if row is None else dict(json.loads(row[0]))
-
-    def put_visit(self, site: str, mdtrt_id: str, psn_no: str, data: dict[str, Any], at: str) -> None:
-        self.conn.execute(
-            "INSERT INTO outpatient_visit (site, mdtrt_id, psn_no, data, updated_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (site, mdtrt_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
-            (site, mdtrt_id, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
-        )
+    # --- fee uploads; 门诊慢特病 filings (outpatient.py) --------------------------------------
 
     def put_filing(self, trt_dcla_detl_sn: str, psn_no: str, data: dict[str, Any], at: str) -> None:
         self.conn.execute(
@@ -816,22 +578,6 @@ class SQLiteStore:
             (trt_dcla_detl_sn, psn_no, json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), at),
         )
 
-    def filings_of(self, psn_no: str) -> list[dict[str, Any]]:
-        rows = self.conn.execute("SELECT data FROM chronic_filing WHERE psn_no = ? ORDER BY trt_dcla_detl_sn",
-                                 (psn_no,))
-        return [dict(json.loads(row[0])) for row in rows.fetchall()]
-
-    def update_admission(self, site: str, mdtrt_id: str, data: dict[str, Any], at: str) -> None:
-        self.conn.execute(
-            "UPDATE admission SET data = ? WHERE site = ? AND mdtrt_id = ?",
-            (json.dumps(data, ensure_ascii=False, sort_keys=True, default=str), site, mdtrt_id),
-        )
-
-    def fee_line_numbers(self, site: str, mdtrt_id: str) -> list[str]:
-        rows = self.conn.execute("SELECT feedetl_sn FROM fee_upload WHERE site = ? AND mdtrt_id = ? ORDER BY rowid",
-                                 (site, mdtrt_id))
-        return [str(r[0]) for r in rows]
-
     def withdraw_fee_lines(self, site: str, mdtrt_id: str, feedetl_sns: Sequence[str] | None) -> list[str]:
         present = self.fee_line_numbers(site, mdtrt_id)
         gone = present if feedetl_sns is None else [sn for sn in present if sn in set(feedetl_sns)]
@@ -839,71 +585,29 @@ class SQLiteStore:
                               [(site, mdtrt_id, sn) for sn in gone])
         return gone
 
-    def put_fee_upload(self, site: str, mdtrt_id: str, fees: Sequence[dict[str, Any]], at: str) -> None:
-        self.conn.executemany(
-            "INSERT INTO fee_upload (site, mdtrt_id, feedetl_sn, data, uploaded_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (site, mdtrt_id, feedetl_sn) DO UPDATE SET data = excluded.data, "
-            "uploaded_at = excluded.uploaded_at",
-            [(site, mdtrt_id, str(f["feedetl_sn"]), json.dumps(f, ensure_ascii=False, sort_keys=True, default=str),
-              at) for f in fees],
-        )
-
     # --- settlements and reversals ---------------------------------------------------------
-
-    def get_local_key(self, site: str, local_id: str) -> LocalKey | None:
-        row = self._one("SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = ? AND local_id = ?",
-                        (site, local_id))
-        return None if row is None else LocalKey(*row)
 
     def add_settlement(self, record: SettlementRecord) -> None:
         self.conn.execute(
             "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (?, ?, 'settlement', ?, ?)",
             (record.site, record.local_id, record.fingerprint, record.setl_id),
         )
-        names = _SETTLEMENT_COLUMNS.split(", ")[1:]
-        values = _settlement_row(record)
+        names = SETTLEMENT_COLUMNS.split(", ")[1:]
+        values = settlement_values(record)
         if record.seq:  # the setl_id's number (settlement.py): the same whichever worker stores it
             names, values = ["seq", *names], [record.seq, *values]
         self.conn.execute(insert_sql("settlement", names), values)
-
-    def get_settlement(self, setl_id: str) -> SettlementRecord | None:
-        row = self._one(f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id = ?", (setl_id,))
-        return None if row is None else _settlement(row)
 
     def add_reversal(self, record: ReversalRecord) -> None:
         self.conn.execute(
             "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (?, ?, 'reversal', ?, ?)",
             (record.site, record.local_id, record.fingerprint, record.rev_setl_id),
         )
-        names = _REVERSAL_COLUMNS.split(", ")[1:]
-        values = [
-            record.rev_setl_id, record.setl_id, record.site, record.local_id, record.msgid, record.psn_no,
-            record.year, record.rev_time, record.processed_at, record.fingerprint, _ytd_text(record.ytd_before),
-            _ytd_text(record.ytd_after), *(_money(record.amounts[k]) for k in SETLINFO_KEYS),
-        ]
+        names = REVERSAL_COLUMNS.split(", ")[1:]
+        values = reversal_values(record)
         if record.seq:  # the rev_setl_id's number
             names, values = ["seq", *names], [record.seq, *values]
         self.conn.execute(insert_sql("reversal", names), values)
-
-    def get_reversal_of(self, setl_id: str) -> ReversalRecord | None:
-        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id = ?", (setl_id,))
-        return None if row is None else _reversal(row)
-
-    def get_reversal(self, rev_setl_id: str) -> ReversalRecord | None:
-        row = self._one(f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id = ?", (rev_setl_id,))
-        return None if row is None else _reversal(row)
-
-    def settlements(self, *, site: str | None = None, after_seq: int = 0,
-                    limit: int | None = None) -> list[SettlementRecord]:
-        where = Where().add("seq > ?", after_seq)
-        if site is not None:
-            where.add("site = ?", site)
-        sql = f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement{where} ORDER BY seq"
-        params = where.params
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [_settlement(row) for row in self.conn.execute(sql, params)]
 
     def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
         # site IN (...) lets the (site, psn_no, year) index serve a look-up by person.
@@ -913,25 +617,6 @@ class SQLiteStore:
             "AND psn_no = ? AND year >= ? AND NOT EXISTS (SELECT 1 FROM reversal r WHERE r.setl_id = s.setl_id) "
             "ORDER BY seq", (psn_no, since_year))
         return stays_in_force(rows)
-
-    def settlements_between(self, site: str, first_day: str, last_day: str) -> list[SettlementRecord]:
-        rows = self.conn.execute(
-            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE site = ? AND substr(setl_time, 1, 10) BETWEEN ? AND ? "
-            "ORDER BY seq", (site, first_day, last_day))
-        return [_settlement(row) for row in rows]
-
-    def reversals_between(self, site: str, first_day: str, last_day: str) -> list[ReversalRecord]:
-        rows = self.conn.execute(
-            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE site = ? AND substr(rev_time, 1, 10) BETWEEN ? AND ? "
-            "ORDER BY seq", (site, first_day, last_day))
-        return [_reversal(row) for row in rows]
-
-    def add_true_up(self, psn_no: str, year: int, amount: Decimal, at: str) -> None:
-        self.conn.execute("INSERT INTO true_up (psn_no, year, amount, applied_at) VALUES (?, ?, ?, ?)",
-                          (psn_no, year, _money(amount), at))
-
-    def add_sink(self, site: str, body: bytes, at: str) -> None:
-        self.conn.execute("INSERT INTO sink (site, received_at, body) VALUES (?, ?, ?)", (site, at, body))
 
     # --- the fund administrator's statements (fund_reports/) --------------------------------
 
@@ -953,63 +638,6 @@ class SQLiteStore:
             if overlap is not None:
                 raise StoreError(f"insurer {insurer.code}: {overlap[0]}:{overlap[1]} is covered by insurer "
                                  f"{overlap[2]} from {overlap[3]} to {overlap[4]}")
-
-    def list_insurers(self) -> list[Insurer]:
-        covers: dict[str, list[InsurerCover]] = {}
-        for admdvs, insutype, valid_from, valid_to, code in self.conn.execute(
-                "SELECT admdvs, insutype, valid_from, valid_to, insurer FROM insurer_cover "
-                "ORDER BY admdvs, insutype, valid_from"):
-            covers.setdefault(code, []).append(InsurerCover(admdvs, insutype, valid_from, valid_to))
-        rows = self.conn.execute("SELECT code, name, created_at FROM insurer ORDER BY code").fetchall()
-        return [Insurer(code, name, created_at, tuple(covers.get(code, ()))) for code, name, created_at in rows]
-
-    def add_fund_income(self, rows: Sequence[FundIncome]) -> None:
-        self.conn.executemany(
-            "INSERT INTO fund_income (day, fund, kind, amount, admdvs, insutype, note, source, entered_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.day, r.fund, r.kind, _money(r.amount), r.admdvs, r.insutype, r.note, r.source, r.entered_at)
-             for r in rows])
-
-    def fund_income_between(self, first_day: str, last_day: str) -> list[FundIncome]:
-        rows = self.conn.execute(
-            "SELECT id, day, fund, kind, amount, admdvs, insutype, note, source, entered_at FROM fund_income "
-            "WHERE day BETWEEN ? AND ? ORDER BY day, id", (first_day, last_day))
-        return [FundIncome(id=r[0], day=r[1], fund=r[2], kind=r[3], amount=Decimal(r[4]), admdvs=r[5],
-                           insutype=r[6], note=r[7], source=r[8], entered_at=r[9]) for r in rows]
-
-    def add_contract_premium(self, premium: ContractPremium) -> None:
-        self.conn.execute(
-            "INSERT INTO contract_premium (insurer, year, premium, other_costs, note, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (premium.insurer, premium.year, _money(premium.premium),
-                                          _money(premium.other_costs), premium.note, premium.recorded_at))
-
-    def contract_premiums(self, year: int | None = None) -> list[ContractPremium]:
-        where = Where()
-        if year is not None:
-            where.add("year = ?", year)
-        rows = self.conn.execute("SELECT id, insurer, year, premium, other_costs, note, recorded_at FROM "
-                                 f"contract_premium{where} ORDER BY year, insurer, id", where.params)
-        return [ContractPremium(id=r[0], insurer=r[1], year=r[2], premium=Decimal(r[3]), other_costs=Decimal(r[4]),
-                                note=r[5], recorded_at=r[6]) for r in rows]
-
-    def _fund_run(self, sql: str, params: Sequence[Any]) -> list[Sequence[Any]]:
-        return self.conn.execute(sql, params).fetchall()
-
-    def fund_payment_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[PaymentGroup]:
-        return fund_queries.payment_groups(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day), year)
-
-    def fund_persons(self, first_day: str, last_day: str, insurer: str | None = None) -> PersonCounts:
-        return fund_queries.person_counts(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day),
-                                          insurer)
-
-    def fund_true_up_groups(self, first_day: str, last_day: str, year: int | None = None) -> list[TrueUpGroup]:
-        return fund_queries.true_up_groups(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day), year)
-
-    def fund_income_groups(self, first_day: str, last_day: str) -> list[IncomeGroup]:
-        return fund_queries.income_groups(fund_queries.SQLITE, self._fund_run, first_day, last_day)
-
-    def fund_hifmi_lines(self, first_day: str, last_day: str, site: str | None = None) -> list[HifmiLine]:
-        return fund_queries.hifmi_lines(fund_queries.SQLITE, self._fund_run, first_day, _day_after(last_day), site)
 
     # --- the adjudication queue (9511 with ack "stored") ------------------------------------
 
@@ -1045,11 +673,6 @@ class SQLiteStore:
         )
         return int(row[0])
 
-    def queued_psn_no(self, site: str, local_id: str) -> str | None:
-        row = self._one("SELECT psn_no FROM queued_work WHERE site = ? AND local_id = ? "
-                        "ORDER BY batch_seq DESC, idx DESC LIMIT 1", (site, local_id))
-        return None if row is None else str(row[0])
-
     def claim_person(self, skip: Sequence[str] = ()) -> str | None:
         """Inside the caller's write transaction (BEGIN IMMEDIATE: the claim is the write lock itself,
         released by COMMIT, or by the process's death with nothing of it written)."""
@@ -1058,12 +681,6 @@ class SQLiteStore:
                         + (f" WHERE psn_no NOT IN ({marks})" if skip else "")
                         + " ORDER BY first_batch, first_idx, psn_no LIMIT 1", tuple(skip))
         return None if row is None else str(row[0])
-
-    def person_work(self, psn_no: str) -> list[QueuedWork]:
-        rows = self.conn.execute(
-            "SELECT batch_seq, idx, site, local_id, kind, number, msgid, received_at, full, item FROM queued_work "
-            "WHERE psn_no = ? ORDER BY batch_seq, idx", (psn_no,))
-        return [QueuedWork(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bool(r[8]), bytes(r[9])) for r in rows]
 
     def first_blocked_work(self, psn_no: str) -> tuple[int, int] | None:
         row = self._one(
@@ -1079,7 +696,7 @@ class SQLiteStore:
             self.conn.executemany(
                 "INSERT INTO accumulator (psn_no, year, ytd, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (psn_no, year) DO UPDATE SET ytd = excluded.ytd, updated_at = excluded.updated_at",
-                [(psn_no, year, _ytd_text(values), at) for (psn_no, year), (values, at) in _last_moves(moves).items()])
+                [(psn_no, year, ytd_text(values), at) for (psn_no, year), (values, at) in last_moves(moves).items()])
             # one roster revision per move, as put_accumulators takes them; a person keeps its last
             first = self.next_values("roster_rev", len(moves)) - len(moves) + 1
             revs = {psn_no: first + n for n, (psn_no, *_) in enumerate(moves)}
@@ -1093,8 +710,8 @@ class SQLiteStore:
         self.conn.executemany(
             "INSERT INTO local_key (site, local_id, kind, fingerprint, ref) VALUES (?, ?, 'settlement', ?, ?)",
             [(r.site, r.local_id, r.fingerprint, r.setl_id) for r in settlements])
-        self.conn.executemany(insert_sql("settlement", _SETTLEMENT_COLUMNS.split(", ")),
-                              [[r.seq, *_settlement_row(r)] for r in settlements])
+        self.conn.executemany(insert_sql("settlement", SETTLEMENT_COLUMNS.split(", ")),
+                              [[r.seq, *settlement_values(r)] for r in settlements])
 
     def finish_work(self, psn_no: str, done: Sequence[QueuedWork]) -> None:
         self.conn.executemany("DELETE FROM queued_work WHERE psn_no = ? AND batch_seq = ? AND idx = ?",
@@ -1111,17 +728,7 @@ class SQLiteStore:
             self.conn.execute("UPDATE queued_person SET first_batch = ?, first_idx = ? WHERE psn_no = ?",
                               (first[0], first[1], psn_no))
 
-    def close_batches(self, at: str) -> int:
-        done = self.conn.execute(
-            "UPDATE queued_batch SET done_items = items, finished_at = ? WHERE finished_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM queued_work w WHERE w.batch_seq = queued_batch.seq) "
-            "AND length(input) = 0", (at,))  # (a batch of the version before: converted first, queue_upgrade.py)
-        return int(done.rowcount)
-
-    def has_queued(self) -> bool:
-        return self._one("SELECT 1 FROM queued_person LIMIT 1") is not None
-
-    # --- a worker's share of the queue (partitions.py); batches of the version before (queue_upgrade.py)
+    # --- a worker's share of the queue (partitions.py) -------------------------------------------
 
     def claim_person_in(self, index: int, count: int, skip: Sequence[str] = ()) -> str | None:
         marks = ", ".join("?" for _ in skip)
@@ -1130,228 +737,23 @@ class SQLiteStore:
                         + " ORDER BY first_batch, first_idx, psn_no LIMIT 1", (count, index, *skip))
         return None if row is None else str(row[0])
 
-    def has_queued_in(self, index: int, count: int) -> bool:
-        return self._one("SELECT 1 FROM queued_person WHERE partition_hash % ? = ? LIMIT 1", (count, index)) is not None
-
-    def legacy_batch_seqs(self) -> list[int]:
-        return [int(row[0]) for row in self.conn.execute(
-            "SELECT seq FROM queued_batch WHERE finished_at IS NULL AND length(input) > 0 ORDER BY seq")]
-
-    def take_legacy_batch(self, seq: int) -> LegacyBatch | None:
-        row = self._one("SELECT seq, site, msgid, received_at, full, done_items, input FROM queued_batch "
-                        "WHERE seq = ? AND finished_at IS NULL AND length(input) > 0", (seq,))
-        return None if row is None else LegacyBatch(int(row[0]), str(row[1]), str(row[2]), str(row[3]),
-                                                     bool(row[4]), int(row[5]), bytes(row[6]))
-
-    def requeue_legacy_batch(self, batch: LegacyBatch, entries: Sequence[QueueEntry]) -> None:
-        first = batch.done_items  # the items before it were adjudicated by the version before
-        numbers = _reserve_numbers(self.next_values, entries)
-        self.conn.execute("DELETE FROM queued_item WHERE site = ? AND batch_seq = ?", (batch.site, batch.seq))
-        self.conn.executemany("INSERT OR IGNORE INTO queued_item (site, local_id, batch_seq) VALUES (?, ?, ?)",
-                              [(batch.site, e.local_id, batch.seq) for e in entries])
-        self.conn.executemany(
-            "INSERT INTO queued_work (psn_no, batch_seq, idx, site, local_id, kind, number, msgid, received_at, full, "
-            "item) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(e.psn_no, batch.seq, first + i, batch.site, e.local_id, e.kind, numbers[i], batch.msgid,
-              batch.received_at, int(batch.full), e.item) for i, e in enumerate(entries)])
-        firsts: dict[str, int] = {}
-        for i, e in enumerate(entries):
-            firsts.setdefault(e.psn_no, first + i)
-        self.conn.executemany(
-            "INSERT INTO queued_person (psn_no, first_batch, first_idx, partition_hash) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (psn_no) DO UPDATE SET first_batch = excluded.first_batch, first_idx = excluded.first_idx "
-            "WHERE (excluded.first_batch, excluded.first_idx) < (queued_person.first_batch, queued_person.first_idx)",
-            [(psn_no, batch.seq, i, partition_hash(psn_no)) for psn_no, i in sorted(firsts.items())])
-        self.conn.execute("UPDATE queued_batch SET input = x'' WHERE seq = ?", (batch.seq,))
-
-    def pending_floor(self, site: str) -> int | None:
-        row = self._one("SELECT MIN(number) FROM queued_work WHERE site = ? AND kind = 'settlement'", (site,))
-        return None if row is None or row[0] is None else int(row[0])
-
-    def add_rejection(self, site: str, local_id: str, kind: str, msgid: str, infcode: int, err_msg: str,
-                      at: str, output_json: str = "{}") -> None:
-        self.conn.execute(
-            "INSERT INTO item_rejection (site, local_id, kind, msgid, infcode, err_msg, at, output) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (site, local_id, kind, msgid, infcode, err_msg, at, output_json))
-
-    # --- the same look-ups for many ids at once (9512 by local_id) ---------------------------
-
-    def _in_chunks(self, sql: str, head: Sequence[Any], ids: Sequence[str]) -> Iterator[Any]:
-        """Rows of ``sql`` (its ``{ids}`` a list of placeholders) for the distinct ids, a chunk at a time."""
-        distinct = list(dict.fromkeys(ids))
-        for start in range(0, len(distinct), _ID_CHUNK):
-            chunk = distinct[start:start + _ID_CHUNK]
-            yield from self.conn.execute(sql.format(ids=", ".join("?" * len(chunk))), [*head, *chunk])
-
-    def queued_local_ids(self, site: str, local_ids: Sequence[str]) -> set[str]:
-        return {str(row[0]) for row in self._in_chunks(
-            "SELECT DISTINCT local_id FROM queued_item WHERE site = ? AND local_id IN ({ids})", (site,), local_ids)}
-
-    def local_keys(self, site: str, local_ids: Sequence[str]) -> dict[str, LocalKey]:
-        keys = (LocalKey(*row) for row in self._in_chunks(
-            "SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = ? AND local_id IN ({ids})",
-            (site,), local_ids))
-        return {key.local_id: key for key in keys}
+    # --- the last refusal of each of many ids at once (9512 by local_id) ---------------------
 
     def last_rejections(self, site: str, local_ids: Sequence[str]) -> dict[str, ItemRejection]:
         found: dict[str, ItemRejection] = {}
-        for row in self._in_chunks(
+        for row in self._fetch_by_ids(
                 "SELECT local_id, kind, infcode, err_msg, output FROM item_rejection WHERE site = ? "
-                "AND local_id IN ({ids}) ORDER BY id", (site,), local_ids):  # the last one of each wins
+                "AND local_id IN {ids} ORDER BY id", (site,), local_ids):  # the last one of each wins
             found[str(row[0])] = ItemRejection(str(row[1]), int(row[2]), str(row[3]), str(row[4]))
         return found
 
-    def settlements_by_id(self, setl_ids: Sequence[str]) -> dict[str, SettlementRecord]:
-        records = (_settlement(row) for row in self._in_chunks(
-            f"SELECT {_SETTLEMENT_COLUMNS} FROM settlement WHERE setl_id IN ({{ids}})", (), setl_ids))
-        return {record.setl_id: record for record in records}
-
-    def reversals_by_id(self, rev_setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
-        records = (_reversal(row) for row in self._in_chunks(
-            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE rev_setl_id IN ({{ids}})", (), rev_setl_ids))
-        return {record.rev_setl_id: record for record in records}
-
-    def reversals_of(self, setl_ids: Sequence[str]) -> dict[str, ReversalRecord]:
-        records = (_reversal(row) for row in self._in_chunks(
-            f"SELECT {_REVERSAL_COLUMNS} FROM reversal WHERE setl_id IN ({{ids}}) ORDER BY seq", (), setl_ids))
-        found: dict[str, ReversalRecord] = {}
-        for record in records:
-            found.setdefault(record.setl_id, record)
-        return found
-
-    # --- one settlement in force per encounter; a site's numbers (9513) ----------------------
+    # --- a stay settled in periods (中途结算, stay_periods.py) ----------------------------------
 
     def continue_stay(self, prior_setl_id: str, setl_id: str) -> None:
         self.conn.execute("DELETE FROM encounter_in_force WHERE setl_id = ?", (prior_setl_id,))
         self.conn.execute("INSERT INTO stay_period (setl_id, prior_setl_id) VALUES (?, ?)", (setl_id, prior_setl_id))
 
-    def prior_period(self, setl_id: str) -> str | None:
-        row = self._one("SELECT prior_setl_id FROM stay_period WHERE setl_id = ?", (setl_id,))
-        return None if row is None else str(row[0])
-
     def later_period_in_force(self, setl_id: str) -> str | None:
         row = self._one("SELECT p.setl_id FROM stay_period p WHERE p.prior_setl_id = ? AND NOT EXISTS "
                         "(SELECT 1 FROM reversal r WHERE r.setl_id = p.setl_id)", (setl_id,))
         return None if row is None else str(row[0])
-
-    def reinstate_in_force(self, setl_id: str) -> None:
-        self.conn.execute("INSERT INTO encounter_in_force (psn_no, mdtrt_id, setl_id, site, local_id, setl_time) "
-                          "SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM settlement "
-                          "WHERE setl_id = ?", (setl_id,))
-
-    def encounters_in_force(self, psn_no: str) -> dict[str, InForce]:
-        rows = self.conn.execute("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
-                                 "WHERE psn_no = ?", (psn_no,))
-        return {str(row[1]): InForce(*row) for row in rows}
-
-    def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
-        row = self._one("SELECT psn_no, mdtrt_id, setl_id, site, local_id, setl_time FROM encounter_in_force "
-                        "WHERE psn_no = ? AND mdtrt_id = ?", (psn_no, mdtrt_id))
-        return None if row is None else InForce(*row)
-
-    def site_high_water_mark(self, site: str, below: int | None = None) -> int:
-        top = 2**63 - 1 if below is None else below
-        row = self._one(
-            f"SELECT MAX(n) FROM (SELECT {_NUMBER} AS n FROM local_key WHERE site = ? AND {_NUMERIC} "
-            f"UNION ALL SELECT {_NUMBER} FROM queued_item WHERE site = ? AND {_NUMERIC} "
-            f"UNION ALL SELECT {_NUMBER} FROM item_rejection WHERE site = ? AND {_NUMERIC}) WHERE n < ?",
-            (site, site, site, top))
-        return int(row[0] or 0)
-
-    def local_keys_after(self, site: str, after: int, limit: int, below: int | None = None) -> list[LocalKey]:
-        top = 2**63 - 1 if below is None else below
-        rows = self.conn.execute(
-            f"SELECT site, local_id, kind, fingerprint, ref FROM local_key WHERE site = ? AND {_NUMERIC} "
-            f"AND {_NUMBER} > ? AND {_NUMBER} < ? ORDER BY {_NUMBER} LIMIT ?", (site, after, top, limit))
-        return [LocalKey(*row) for row in rows]
-
-    def site_local_ids(self, site: str, psn_no: str, year: int) -> list[str]:
-        rows = self.conn.execute(
-            "SELECT local_id FROM settlement WHERE site = ? AND psn_no = ? AND year = ? "
-            "UNION ALL SELECT local_id FROM reversal WHERE site = ? AND psn_no = ? AND year = ?",
-            (site, psn_no, year, site, psn_no, year))
-        return [str(r[0]) for r in rows]
-
-    # --- e-voucher tokens (evoucher.py) ------------------------------------------------------
-
-    def add_ec_token(self, token: EcToken) -> None:
-        self.conn.execute("INSERT INTO ec_token (token, psn_no, issued_at, expires_at) VALUES (?, ?, ?, ?)",
-                          (token.token, token.psn_no, token.issued_at, token.expires_at))
-
-    def get_ec_token(self, token: str) -> EcToken | None:
-        row = self._one("SELECT token, psn_no, issued_at, expires_at FROM ec_token WHERE token = ?", (token,))
-        return None if row is None else EcToken(*row)
-
-    # --- audit chain heads (audit_heads.py) -------------------------------------------------
-
-    def add_audit_head(self, head: AuditHead) -> None:
-        self.conn.execute(insert_sql("audit_head", _AUDIT_HEAD_COLUMNS),
-                          [getattr(head, name) for name in _AUDIT_HEAD_COLUMNS])
-
-    def last_audit_head(self, site: str) -> AuditHead | None:
-        row = self._one(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = ? "
-                        "ORDER BY id DESC LIMIT 1", (site,))
-        return None if row is None else AuditHead(*row)
-
-    def audit_restarts(self, site: str) -> list[AuditHead]:
-        rows = self.conn.execute(f"SELECT {', '.join(_AUDIT_HEAD_COLUMNS)} FROM audit_head WHERE site = ? "
-                                 "AND kind = 'restart' ORDER BY id", (site,))
-        return [AuditHead(*row) for row in rows]
-
-    # --- settlement lists (4101, 4103, 4104) and clearing (3203, 3204) ----------------------
-
-    def add_settlement_list(self, record: SettlementListRecord) -> None:
-        self.conn.execute(insert_sql("settlement_list", _LIST_COLUMNS),
-                          (record.site, record.setl_id, record.version, record.setl_list_id, record.list_json,
-                           record.status, record.qc_json, record.msgid, record.uploaded_at))
-
-    def last_settlement_list(self, site: str, setl_id: str) -> SettlementListRecord | None:
-        row = self._one(f"SELECT {', '.join(_LIST_COLUMNS)} FROM settlement_list WHERE site = ? AND setl_id = ? "
-                        "ORDER BY version DESC LIMIT 1", (site, setl_id))
-        return None if row is None else SettlementListRecord(*row)
-
-    def add_clearing(self, record: ClearingRecord) -> None:
-        self.conn.execute(insert_sql("clearing", _CLEARING_COLUMNS),
-                          (record.clr_appy_evt_id, record.site, record.setlym, record.clr_type, record.insutype,
-                           record.clr_way, record.begndate, record.enddate, record.psntime, record.amounts_json,
-                           record.msgid, record.applied_at))
-
-    def get_clearing(self, clr_appy_evt_id: str) -> ClearingRecord | None:
-        row = self._one(f"{_CLEARING_SELECT} WHERE c.clr_appy_evt_id = ?", (clr_appy_evt_id,))
-        return None if row is None else ClearingRecord(*row)
-
-    def clearings(self, site: str, setlym: str) -> list[ClearingRecord]:
-        rows = self.conn.execute(f"{_CLEARING_SELECT} WHERE c.site = ? AND c.setlym = ? ORDER BY c.applied_at, "
-                                 "c.clr_appy_evt_id", (site, setlym))
-        return [ClearingRecord(*row) for row in rows]
-
-    def withdraw_clearing(self, clr_appy_evt_id: str, at: str, msgid: str) -> None:
-        self.conn.execute("INSERT INTO clearing_withdrawal (clr_appy_evt_id, at, msgid) VALUES (?, ?, ?)",
-                          (clr_appy_evt_id, at, msgid))
-
-    # --- a list's status (4102) and clearing applications over months, approvals (3205A) -------
-
-    def add_settlement_list_state(self, record: SettlementListStateRecord) -> None:
-        self.conn.execute("INSERT INTO settlement_list_state (site, setl_id, setl_list_id, stas_type, msgid, at) "
-                          "VALUES (?, ?, ?, ?, ?, ?)", (record.site, record.setl_id, record.setl_list_id,
-                                                        record.stas_type, record.msgid, record.at))
-
-    def last_settlement_list_state(self, site: str, setl_id: str) -> SettlementListStateRecord | None:
-        row = self._one("SELECT site, setl_id, setl_list_id, stas_type, msgid, at FROM settlement_list_state "
-                        "WHERE site = ? AND setl_id = ? ORDER BY id DESC LIMIT 1", (site, setl_id))
-        return None if row is None else SettlementListStateRecord(*row)
-
-    def clearings_between(self, site: str, setlym_from: str, setlym_to: str) -> list[ClearingRecord]:
-        rows = self.conn.execute(f"{_CLEARING_SELECT} WHERE c.site = ? AND c.setlym BETWEEN ? AND ? "
-                                 "ORDER BY c.setlym, c.applied_at, c.clr_appy_evt_id", (site, setlym_from, setlym_to))
-        return [ClearingRecord(*row) for row in rows]
-
-    def approve_clearing(self, approval: ClearingApproval) -> None:
-        self.conn.execute("INSERT INTO clearing_approval (clr_appy_evt_id, at, opter_name) VALUES (?, ?, ?)",
-                          (approval.clr_appy_evt_id, approval.at, approval.opter_name))
-
-    def clearing_approval(self, clr_appy_evt_id: str) -> ClearingApproval | None:
-        row = self._one("SELECT clr_appy_evt_id, at, opter_name FROM clearing_approval WHERE clr_appy_evt_id = ?",
-                        (clr_appy_evt_id,))
-        return None if row is None else ClearingApproval(*row)

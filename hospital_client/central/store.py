@@ -3,7 +3,8 @@
 The service (service.py) and its transaction handlers talk only to ``CentralStore``;
 ``SQLiteStore`` (sqlite_store.py) implements it on an SQLite file and ``PostgresStore``
 (postgres_store.py) on PostgreSQL; open_store.py opens the one ``--db`` names. A method added here
-is added to both (tests/central/test_postgres_store.py checks the signatures). Every write
+is added to both (tests/central/test_postgres_store.py checks the signatures): once, in
+store_queries.py (``StoreQueries``, the base of both), when its SQL is the same for both. Every write
 happens inside ``transaction()``; a nested
 ``transaction()`` is a savepoint that rolls back on its own when its block raises, leaving the
 outer transaction usable.
