@@ -9,10 +9,45 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QListWidget, QSizePolicy, QVBoxLayout, QWidget
 
 from .messages import readable_warning
+
+
+class OneLineLabel(QLabel):
+    """One line of text that never wraps: where it is wider than the label it ends in "…" (the
+    whole text in the tooltip) instead of being cut in the middle of a character."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def text(self) -> str:
+        """The whole text (``shown_text`` is what fits)."""
+        return self._full
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def shown_text(self) -> str:
+        return super().text()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        if width > 0:  # not laid out yet: the whole text, cut at the first resize
+            super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+        else:
+            super().setText(self._full)
 
 
 class BreakdownPanel(QWidget):
@@ -63,10 +98,9 @@ class BreakdownPanel(QWidget):
         self.explain.setAlternatingRowColors(True)
         self.explain.setMinimumHeight(40)
         # One line (the whole text in its tooltip): at 1366x768 a wrapped warning squeezed the figures.
-        self.warnings = QLabel()
+        self.warnings = OneLineLabel()
         self.warnings.setObjectName("warnings_label")
         self.warnings.setStyleSheet("color:#8a5a00")
-        self.warnings.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         explain_box = QGroupBox(self.tr("How it was computed"))
         explain_layout = QVBoxLayout(explain_box)
         explain_layout.addWidget(self.explain, 1)

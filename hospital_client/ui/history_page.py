@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -138,6 +138,8 @@ class HistoryPage(DeskPage):
         self._searched_id = ""   # the ID number searched, kept off screen
         self._masked_id = ""     # what the box shows for it
         self._pending_reverse: int | None = None
+        self._take_keys = False  # the page just shown: the table takes the keys when its rows come
+        self._done = ""  # the reversal just made, shown with the next count
         self.reverse_dialog: ReverseDialog | None = None
         self.state = QComboBox()
         for key, label in (("", self.tr("All")), ("provisional", self.tr("Provisional (offline)")),
@@ -206,11 +208,14 @@ class HistoryPage(DeskPage):
                             day_to=self.day_to.date().toString("yyyy-MM-dd"),
                             text=self._search_text(), state=self.state.currentData() or "")
         self._names = None  # an operator added since is named too
+        self._take_keys = self._take_keys and not self.text.hasFocus()  # typing a search: the box keeps the keys
         self.model.reset_source(lambda after, limit: self.desk.history_page(flt, after, limit))
         self.tasks.run(lambda: self.desk.history_count(flt), self._counted, self._error)
 
     def _counted(self, count: int) -> None:
-        show_info(self.message, self.tr("%1 entries").replace("%1", str(count)))
+        counted = self.tr("%1 entries").replace("%1", str(count))
+        done, self._done = self._done, ""  # what was just done stays readable beside the count
+        show_info(self.message, f"{done}　{counted}" if done else counted)
 
     def _decorate(self, row: dict[str, Any]) -> dict[str, Any]:
         # Runs in the worker that fetched the page; low-cardinality texts are interned.
@@ -278,9 +283,10 @@ class HistoryPage(DeskPage):
             return
         name, password, reason = dialog.supervisor.text().strip(), dialog.password.text(), dialog.reason.text()
         desk, cashier = self.desk, self.operator  # the refund counts for the clerk at the window who pays it out
+        cash = str(row.get("cash") or "")  # what the patient paid, and gets back
         self.tasks.run(lambda: desk.reverse(desk.login(name, password, via="reversal"), local_id, reason,
                                             paid_by=cashier),
-                       self._reversed, self._error)
+                       lambda outcome: self._reversed(outcome, cash), self._error)
 
     def stay_actions_selected(self) -> None:
         """出院办理 / 入院撤销 / 出院撤销 / 明细撤销 for the selected settlement's stay (ui/stay_actions.py)."""
@@ -305,13 +311,19 @@ class HistoryPage(DeskPage):
         self._pending_reverse = local_id
         self.search()
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._take_keys = True
+
     def _select_pending(self) -> None:
         if self._pending_reverse is None:
+            self._select_newest()
             return
         wanted = self._pending_reverse
         for i, row in enumerate(self.model.rows()):
             if int(row["local_id"]) == wanted:
                 self._pending_reverse = None
+                self._take_keys = False  # the reversal's own dialog and row take them
                 self.view.selectRow(i)
                 self.view.setFocus()
                 dialog = ReverseDialog(wanted, self, entry=row)
@@ -320,8 +332,22 @@ class HistoryPage(DeskPage):
                 dialog.open()
                 return
 
-    def _reversed(self, outcome: object) -> None:
+    def _select_newest(self) -> None:
+        """The page just shown (from another tab): the newest settlement selected and the table
+        focused, so that Enter opens it, Ctrl+P reprints it and Ctrl+R reverses it at once."""
+        if not self._take_keys or not self.isVisible() or not self.model.rowCount():
+            return
+        self._take_keys = False
+        if not self.view.selectionModel().hasSelection():
+            self.view.selectRow(0)
+        self.view.setFocus()
+
+    def _reversed(self, outcome: object, cash: str = "") -> None:
         committed = getattr(outcome, "committed", None)
-        show_info(self.message, self.tr("Reversed: new entry %1.").replace("%1", str(getattr(committed, "local_id", ""))))
+        done = self.tr("Reversed: new entry %1.").replace("%1", str(getattr(committed, "local_id", "")))
+        if cash:
+            done += self.tr("Give the patient back %1 yuan.").replace("%1", cash)
+        self._done = done
+        show_info(self.message, done)
         self.reversed.emit(outcome)
         self.search()

@@ -297,6 +297,11 @@ class OutpatientPage(DeskPage):
         if not text:
             self.settle()
             return
+        if self.person is None:  # lines typed before the patient is known would go when they are found
+            show_info(self.message, self.tr("Identify the patient first (the box above, Enter), then type the items."))
+            if not self.id_edit.text().strip():
+                self.focus_id()
+            return
         line = self._parse_item(text)
         if line is None:
             show_info(self.message, self.tr("Unknown item: give its number in the quick list or its catalogue "
@@ -306,6 +311,8 @@ class OutpatientPage(DeskPage):
         self.item_edit.clear()
         self._show_lines()
         self._recompute()
+        if self.result is not None:  # the next step, now that there are figures
+            show_info(self.message, self.tr("Next item, or Enter in the empty box to settle."))
 
     def _parse_item(self, text: str) -> dict[str, str] | None:
         price_text = ""

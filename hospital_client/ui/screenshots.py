@@ -199,6 +199,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         window.show_page(outpatient)
         outpatient.id_edit.setText(str(persons[26]["psn_no"]))
         outpatient.lookup()
+        pump()  # the patient identified (in a worker) before the items are typed
         for typed in ("1*12", "4"):
             outpatient.item_edit.setText(typed)
             outpatient.item_entered()
@@ -230,6 +231,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         chooser = QFileDialog(window, QCoreApplication.translate("DayEndPage", "Save as"), str(out),
                               QCoreApplication.translate("DayEndPage", "Excel workbook (*.xlsx)"))
         chooser.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        chooser.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)  # as getSaveFileName opens it
         chooser.show()
         pump(0.2)
         save(chooser, folder, "12-file-dialog")

@@ -399,6 +399,7 @@ class SettlePage(DeskPage):
         self.tendered.setPlaceholderText(self.tr("amount tendered (F7)"))
         self.tendered.setMaximumWidth(160)
         self.tendered.textEdited.connect(self._update_change)
+        self.tendered.returnPressed.connect(self.settle)  # the amount typed, Enter settles (as F9)
         self.payment_method.currentIndexChanged.connect(self._update_change)
         self.change_label = QLabel()
         self.change_label.setObjectName("change_label")

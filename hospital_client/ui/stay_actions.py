@@ -35,7 +35,7 @@ from ..app import Desk, Operator
 from ..app import stay_transactions as st
 from .messages import Notice, show_error, show_info
 from .tasks import TaskRunner
-from .widgets import day_edit, key_button
+from .widgets import day_edit, key_button, with_key
 
 __all__ = ["StayActionsDialog"]
 
@@ -105,6 +105,7 @@ class StayActionsDialog(QDialog):
         self.message.setObjectName("stay_message")
         self.message.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(with_key(self.tr("Close"), "Esc"))
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(subject)

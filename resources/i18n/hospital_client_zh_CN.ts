@@ -51,77 +51,77 @@
 <context>
     <name>BreakdownPanel</name>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="23" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="58" />
         <source>Total bill</source>
         <translation>医疗费用总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="24" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="59" />
         <source>Fully self-paid (class C, not listed)</source>
         <translation>全自费（丙类及目录外）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="25" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="60" />
         <source>Over price cap</source>
         <translation>超限价自费</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="26" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="61" />
         <source>First self-pay of class B</source>
         <translation>乙类先行自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="27" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="62" />
         <source>Policy-range amount</source>
         <translation>政策范围内费用</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="28" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="63" />
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="32" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="67" />
         <source>Basic insurance pool</source>
         <translation>基本医保统筹支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="29" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="64" />
         <source>Patient's share in the pool band</source>
         <translation>统筹段个人自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="33" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="68" />
         <source>Critical-illness insurance</source>
         <translation>大病保险支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="34" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="69" />
         <source>Medical assistance</source>
         <translation>医疗救助支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="35" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="70" />
         <source>Funds in total</source>
         <translation>基金支付合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="36" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="71" />
         <source>Patient's share</source>
         <translation>个人负担合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="37" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="72" />
         <source>Patient pays in cash</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="39" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="74" />
         <source>Split of the bill</source>
         <translation>费用分割</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/breakdown.py" line="70" />
+        <location filename="../../hospital_client/ui/breakdown.py" line="104" />
         <source>How it was computed</source>
         <translation>计算说明</translation>
     </message>
@@ -603,7 +603,7 @@
         <location filename="../../hospital_client/ui/dayend_page.py" line="201" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="223" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="251" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="231" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="232" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -646,7 +646,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/dayend_page.py" line="218" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="230" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="231" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -1024,133 +1024,138 @@
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="143" />
+        <location filename="../../hospital_client/ui/history_page.py" line="145" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="143" />
+        <location filename="../../hospital_client/ui/history_page.py" line="145" />
         <source>Provisional (offline)</source>
         <translation>暂定（离线）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="144" />
-        <location filename="../../hospital_client/ui/history_page.py" line="164" />
+        <location filename="../../hospital_client/ui/history_page.py" line="146" />
+        <location filename="../../hospital_client/ui/history_page.py" line="166" />
         <source>Final</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="144" />
+        <location filename="../../hospital_client/ui/history_page.py" line="146" />
         <source>Reversed</source>
         <translation>已冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="145" />
+        <location filename="../../hospital_client/ui/history_page.py" line="147" />
         <source>Reversal entries</source>
         <translation>冲正记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="147" />
+        <location filename="../../hospital_client/ui/history_page.py" line="149" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="150" />
+        <location filename="../../hospital_client/ui/history_page.py" line="152" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="150" />
+        <location filename="../../hospital_client/ui/history_page.py" line="152" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="154" />
+        <location filename="../../hospital_client/ui/history_page.py" line="156" />
         <source>Queue no.</source>
         <translation>排队号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="157" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="155" />
+        <location filename="../../hospital_client/ui/history_page.py" line="157" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <location filename="../../hospital_client/ui/history_page.py" line="158" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="156" />
+        <location filename="../../hospital_client/ui/history_page.py" line="158" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="157" />
+        <location filename="../../hospital_client/ui/history_page.py" line="159" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="158" />
+        <location filename="../../hospital_client/ui/history_page.py" line="160" />
         <source>ID number</source>
         <translation>证件号码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="158" />
+        <location filename="../../hospital_client/ui/history_page.py" line="160" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="159" />
+        <location filename="../../hospital_client/ui/history_page.py" line="161" />
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="159" />
+        <location filename="../../hospital_client/ui/history_page.py" line="161" />
         <source>Funds</source>
         <translation>基金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="159" />
+        <location filename="../../hospital_client/ui/history_page.py" line="161" />
         <source>Cash</source>
         <translation>个人现金</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="160" />
+        <location filename="../../hospital_client/ui/history_page.py" line="162" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="160" />
+        <location filename="../../hospital_client/ui/history_page.py" line="162" />
         <source>Upload</source>
         <translation>上传状态</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="177" />
+        <location filename="../../hospital_client/ui/history_page.py" line="179" />
         <source>Open</source>
         <translation>查看</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="178" />
+        <location filename="../../hospital_client/ui/history_page.py" line="180" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="179" />
+        <location filename="../../hospital_client/ui/history_page.py" line="181" />
         <source>Reverse…</source>
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="163" />
+        <location filename="../../hospital_client/ui/history_page.py" line="347" />
+        <source>Give the patient back %1 yuan.</source>
+        <translation>退还患者 %1 元。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Settlement</source>
         <translation>结算</translation>
     </message>
@@ -1160,72 +1165,72 @@
         <translation>身份证号、姓名、人员编号、住院号或结算流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="163" />
+        <location filename="../../hospital_client/ui/history_page.py" line="165" />
         <source>Reversal</source>
         <translation>冲正</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="164" />
+        <location filename="../../hospital_client/ui/history_page.py" line="166" />
         <source>Provisional</source>
         <translation>暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="165" />
+        <location filename="../../hospital_client/ui/history_page.py" line="167" />
         <source>Queued</source>
         <translation>待上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="165" />
+        <location filename="../../hospital_client/ui/history_page.py" line="167" />
         <source>Sent</source>
         <translation>已发送</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="165" />
+        <location filename="../../hospital_client/ui/history_page.py" line="167" />
         <source>Accepted</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="166" />
+        <location filename="../../hospital_client/ui/history_page.py" line="168" />
         <source>Adjusted</source>
         <translation>有差额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="166" />
+        <location filename="../../hospital_client/ui/history_page.py" line="168" />
         <source>Rejected</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="167" />
+        <location filename="../../hospital_client/ui/history_page.py" line="169" />
         <source> (reversed)</source>
         <translation>（已冲正）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="180" />
+        <location filename="../../hospital_client/ui/history_page.py" line="182" />
         <source>Admission and discharge…</source>
         <translation>出入院办理…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="213" />
+        <location filename="../../hospital_client/ui/history_page.py" line="215" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="240" />
+        <location filename="../../hospital_client/ui/history_page.py" line="244" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="266" />
+        <location filename="../../hospital_client/ui/history_page.py" line="270" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="273" />
+        <location filename="../../hospital_client/ui/history_page.py" line="277" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="325" />
+        <location filename="../../hospital_client/ui/history_page.py" line="345" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -1589,7 +1594,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/outpatient_page.py" line="168" />
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="495" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="502" />
         <source>Visit from HIS file</source>
         <translation>从 HIS 文件读取就诊</translation>
     </message>
@@ -1659,43 +1664,53 @@
         <translation>该参保人的政策没有门诊慢特病病种目录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="302" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="301" />
+        <source>Identify the patient first (the box above, Enter), then type the items.</source>
+        <translation>请先识别患者（在上方输入框扫码或输入后按回车），再输入项目。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="307" />
         <source>Unknown item: give its number in the quick list or its catalogue code, e.g. 1*2 or CODE*2@3.50.</source>
         <translation>未知项目：请输入常用项目序号或目录编码，例如 1*2 或 编码*2@3.50。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="397" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="315" />
+        <source>Next item, or Enter in the empty box to settle.</source>
+        <translation>继续输入项目，或在空白的项目框按回车结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="404" />
         <source>Already settled. Ctrl+N for the next patient.</source>
         <translation>已结算。按 Ctrl+N 接待下一位。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="435" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="442" />
         <source>No visit settled yet: its slip is printed after the settlement.</source>
         <translation>尚无已结算的门诊：结算后会自动打印结算单。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="451" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="458" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="460" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="467" />
         <source>Identify the patient first, then Ctrl+B for their chronic disease filings.</source>
         <translation>请先识别患者，再按 Ctrl+B 办理其门诊慢特病备案。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="368" />
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="405" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="375" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="412" />
         <source>Identify the patient, choose the disease (14) and add at least one item first.</source>
         <translation>请先识别患者、选择病种（门诊慢特病）并至少添加一个项目。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="409" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="416" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="419" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="426" />
         <source>No. %1 settled: %2. Patient pays %3. Next patient: scan the number.</source>
         <translation>第 %1 号已结算：%2。个人现金支付 %3 元。下一位请扫码。</translation>
     </message>
@@ -1809,6 +1824,29 @@
         <location filename="../../hospital_client/ui/override_dialog.py" line="101" />
         <source>The reason is too long (at most 500 characters).</source>
         <translation>理由过长（最多 500 字）。</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <location filename="../../hospital_client/ui/i18n.py" line="32" />
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/i18n.py" line="33" />
+        <source>%1 File</source>
+        <translation>%1 文件</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/i18n.py" line="34" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/i18n.py" line="35" />
+        <source>Drive</source>
+        <translation>驱动器</translation>
     </message>
 </context>
 <context>
@@ -2305,7 +2343,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/settle_page.py" line="247" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="512" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="513" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
@@ -2403,15 +2441,15 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/settle_page.py" line="337" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="520" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="521" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/ui/settle_page.py" line="371" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="495" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="523" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="807" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="496" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="524" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="808" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
@@ -2421,294 +2459,294 @@
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="407" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="408" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="409" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="410" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="412" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="413" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="414" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="415" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="425" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="426" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="425" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="426" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="497" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="498" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="529" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="530" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="539" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="540" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="551" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="552" />
         <source>Only a stay taken from HIS has locked fields.</source>
         <translation>只有取自 HIS 的住院才有锁定字段。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="561" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="562" />
         <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
         <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="564" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="565" />
         <source>Field unlocked (recorded). Check it against the patient's papers.</source>
         <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="587" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="588" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="595" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="596" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="610" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="611" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="630" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="631" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="631" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="632" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="633" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="634" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="634" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="636" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="651" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="652" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="662" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="663" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="663" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="664" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="671" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="672" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="677" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="678" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="682" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="683" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="689" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="690" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="689" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="690" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="695" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="696" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="697" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="698" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="708" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="709" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="711" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="716" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="717" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="722" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="723" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="741" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="743" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="744" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="750" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="751" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="754" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="755" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="771" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="772" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="782" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="783" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="797" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="798" />
         <source>Mid-stay settlement, period %1: %2 – %3</source>
         <translation>中途结算（第%1段：%2—%3）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="798" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="799" />
         <source>Discharge settlement, period %1: %2 – %3 (the last of a stay settled in periods)</source>
         <translation>出院结算（第%1段：%2—%3，分段结算的最后一段）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="816" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="817" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="836" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="837" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="849" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="850" />
         <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
         <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="878" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="882" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="943" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="879" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="883" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="944" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="880" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="881" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="905" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="906" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="909" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="910" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="930" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="931" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="933" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="934" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="935" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="936" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="940" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="941" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="949" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="950" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="950" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="951" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="958" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="959" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="964" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="965" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="969" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="970" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -3091,172 +3129,177 @@
         <translation>费用明细流水号（0000：全部未结算明细）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="124" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="108" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/stay_actions.py" line="125" />
         <source>Change of admission information (信息变更)</source>
         <translation>住院信息变更</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="125" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="126" />
         <source>Admission day</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="136" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="137" />
         <source>Department code</source>
         <translation>科室编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="139" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="140" />
         <source>Department name</source>
         <translation>科室名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="149" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="150" />
         <source>Codes, the main one first (replace all)</source>
         <translation>诊断编码，主诊断在前（替换全部）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="152" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="153" />
         <source>Unchanged</source>
         <translation>不变更</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="158" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="159" />
         <source>The patient's main condition, in words</source>
         <translation>患者主要病情，用文字描述</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="161" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="162" />
         <source>Department</source>
         <translation>科室</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="162" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="163" />
         <source>Bed</source>
         <translation>床位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="163" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="164" />
         <source>Attending doctor</source>
         <translation>主诊医师</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="164" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="165" />
         <source>Diagnoses</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="165" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="166" />
         <source>&amp;Medical type</source>
         <translation>医疗类别(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="166" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="167" />
         <source>Main conditio&amp;n (主要病情描述)</source>
         <translation>主要病情描述(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="177" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="178" />
         <source>admission day %1</source>
         <translation>入院日期 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="180" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="181" />
         <source>department %1</source>
         <translation>科室 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="182" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="183" />
         <source>bed %1</source>
         <translation>床位 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="184" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="185" />
         <source>attending doctor %1</source>
         <translation>主诊医师 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="187" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="188" />
         <source>diagnoses %1</source>
         <translation>诊断 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="189" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="190" />
         <source>medical type %1</source>
         <translation>医疗类别 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="191" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="192" />
         <source>main condition %1</source>
         <translation>主要病情描述 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="224" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="225" />
         <source>Record the discharge of stay %1 on %2 (%3) at the insurance centre?</source>
         <translation>在医保中心为住院 %1 办理出院（出院日期 %2，%3）？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="228" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="229" />
         <source>Cancel the admission of stay %1 at the insurance centre? The stay can then no longer be settled.</source>
         <translation>在医保中心撤销住院 %1 的入院登记？撤销后该次住院不能再结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="231" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="232" />
         <source>Change the admission of stay %1 at the insurance centre: %2?</source>
         <translation>在医保中心变更就诊 %1 的住院信息：%2？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="234" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="235" />
         <source>Cancel the discharge of stay %1? The stay is open again (its settlement must have been reversed first).</source>
         <translation>撤销住院 %1 的出院？撤销后恢复为在院（须先撤销其结算）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="237" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="238" />
         <source>every uploaded fee line not yet settled</source>
         <translation>所有已上传、未结算的费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="238" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="239" />
         <source>fee line %1</source>
         <translation>费用明细 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="239" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="240" />
         <source>Withdraw %1 of stay %2 at the insurance centre?</source>
         <translation>在医保中心撤销住院 %2 的%1？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="245" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="246" />
         <source>Fill in what changes first (department, bed, doctor, diagnoses, medical type, main condition or the admission day).</source>
         <translation>请先填写要变更的内容（科室、床位、医师、诊断、医疗类别、主要病情描述或入院日期）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="253" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="254" />
         <source>&amp;Yes, %1</source>
         <translation>是，%1(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="254" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="255" />
         <source>&amp;No</source>
         <translation>否(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="265" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="266" />
         <source>Nothing was sent.</source>
         <translation>未发送任何交易。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="268" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="269" />
         <source>Sending to the insurance centre…</source>
         <translation>正在发送到医保中心…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="277" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="278" />
         <source>%1: the insurance centre cannot be reached just now; it is kept and sent with the next sync.</source>
         <translation>%1：暂时连接不上医保中心，已保存，下次同步时自动发送。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/stay_actions.py" line="280" />
+        <location filename="../../hospital_client/ui/stay_actions.py" line="281" />
         <source>%1: done at the insurance centre.</source>
         <translation>%1：医保中心已办理。</translation>
     </message>
@@ -3444,7 +3487,7 @@
         <translation>本机站点配置文件无法使用，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/credentials.py" line="34" />
+        <location filename="../../hospital_client/credentials.py" line="35" />
         <source>This machine has no usable system keyring; call IT.</source>
         <translation>本机没有可用的系统钥匙串，请联系信息科。</translation>
     </message>

@@ -199,6 +199,7 @@ def test_history_search_does_not_keep_the_full_id_number(
     settle_done()
     history = window.history_page
     certno = PERSONS[0]["certno"]
+    history.text.setFocus()  # the page opens with the table focused: the clerk goes to the search box
     history.text.setText(certno)
     qtbot.keyClick(history.text, Qt.Key.Key_Return)
     settle_done()

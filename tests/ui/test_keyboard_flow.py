@@ -1,0 +1,151 @@
+"""The clerk's whole round at the window with the keyboard only, real widgets off screen: the next
+patient handed over by HIS (F3), the split on screen, the amount tendered (F7) and Enter, the
+confirmation answered with Enter, the change, the slip (F12); then, on the history tab
+(Ctrl+Tab), the newest settlement selected, its reversal (Ctrl+R) filled with Tab and Enter.
+Esc backs out of the confirmation and clears for the next patient."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from hospital_client import paths
+from hospital_client.app.desk import Desk
+from hospital_client.ui.history_page import ReverseDialog
+from hospital_client.ui.settle_page import ConfirmDialog
+from hospital_client.ui.tasks import TaskRunner
+
+from .window_helpers import demo_window
+
+HIS_DEMO = paths.demo_dir() / "his"
+
+
+def _focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def _when_modal(qtbot: QtBot, answer: Callable[[QDialog], None], seen: list[QDialog]) -> None:
+    """Answer the next modal dialog (opened by exec() inside the key press) with keys; polls
+    for at most 20 s."""
+    deadline = time.monotonic() + 20
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QDialog) or not dialog.isVisible():
+            if time.monotonic() < deadline:
+                QTimer.singleShot(20, poll)
+            return
+        seen.append(dialog)
+        answer(dialog)
+    QTimer.singleShot(0, poll)
+
+
+def _back_to(qtbot: QtBot, window: QWidget) -> None:
+    """The offscreen platform has no window manager to give the window back its activation
+    when a modal dialog closes (a desktop does): do it, and check the window kept its focus."""
+    assert window.focusWidget() is not None
+    with qtbot.waitActive(window):
+        window.activateWindow()
+
+
+def test_next_patient_settle_cash_print_and_reverse_with_the_keyboard_only(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done, tmp_path: Path) -> None:
+    desk.his_import(HIS_DEMO / "handoff_01_ZY20261101.json", "test")
+    window = demo_window(qtbot, desk, tasks, settle_done)
+    page = window.settle_page
+    assert page.confirm_settle  # the real confirmation, answered with keys below
+    assert _focused() is page.identify  # the window opens ready to identify
+
+    # F3: the next patient handed over by HIS, the split on screen.
+    qtbot.keyClick(_focused(), Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: page.preview is not None)
+    settle_done()
+    assert page.mdtrt_id.text() == "ZY20261101"
+    due = Decimal(page.preview.result["setlinfo"]["psn_cash_pay"])
+    assert page.breakdown.figures["psn_cash_pay"].text() == f"{due:.2f}"
+    assert f"{due:,.2f}" in page.cash_label.text()
+
+    # F7, the amount tendered; Enter settles, the confirmation's Enter commits.
+    qtbot.keyClick(_focused(), Qt.Key.Key_F7)
+    assert _focused() is page.tendered
+    tendered = (due // 100 + 1) * 100
+    qtbot.keyClicks(page.tendered, f"{tendered}")
+    assert f"{tendered - due:,.2f}" in page.change_label.text()
+    seen: list[QDialog] = []
+    _when_modal(qtbot, lambda dialog: qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return), seen)
+    qtbot.keyClick(page.tendered, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.outcome is not None, timeout=20_000)
+    settle_done()
+    assert len(seen) == 1 and isinstance(seen[0], ConfirmDialog)
+    _back_to(qtbot, window)
+    assert page.outcome is not None
+    assert page.outcome.payment["tendered"] == f"{tendered:.2f}"
+    assert page.outcome.payment["change"] == f"{tendered - due:.2f}"
+    assert f"{tendered - due:,.2f}" in page.change_label.text()
+    assert "F12" in page.state_label.text()  # the next step is named
+
+    # F12: the slip (a PDF: no printer chosen on this desk).
+    qtbot.keyClick(_focused(), Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: page.slip_printed, timeout=20_000)
+    settle_done()
+    slip = Path(page.state_label.text().splitlines()[-1].split()[-1])
+    assert slip.suffix == ".pdf" and slip.stat().st_size > 0
+    settled_id = page.outcome.committed.local_id
+
+    # Ctrl+Tab: the history, the newest settlement selected and the table focused; Ctrl+R.
+    qtbot.keyClick(_focused(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    history = window.history_page
+    assert window.tabs.currentIndex() == 1
+    settle_done()
+    qtbot.waitUntil(lambda: history.view.hasFocus() and bool(history.view.selectionModel().selectedRows()))
+    assert history.selected()["local_id"] == settled_id
+
+    def reverse(dialog: QDialog) -> None:
+        qtbot.keyClicks(_focused(), "super")
+        qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+        qtbot.keyClicks(_focused(), "super123")
+        qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+        qtbot.keyClicks(_focused(), "paid twice")
+        qtbot.keyClick(_focused(), Qt.Key.Key_Return)
+
+    seen.clear()
+    _when_modal(qtbot, reverse, seen)
+    qtbot.keyClick(_focused(), Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: desk.entry(settled_id)["reversed_by"] is not None, timeout=20_000)
+    settle_done()
+    assert len(seen) == 1 and isinstance(seen[0], ReverseDialog)
+    _back_to(qtbot, window)
+    assert seen[0].supervisor.text() == "super" and seen[0].reason.text() == "paid twice"
+    # the reversal and the refund stay on screen after the list is read again
+    assert "已冲正" in history.message.text() and f"退还患者 {due:.2f} 元" in history.message.text()
+    assert "共 2 条" in history.message.text()  # the settlement and its reversal
+
+
+def test_esc_backs_out_of_the_confirmation_and_then_clears_for_the_next_patient(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
+    window = demo_window(qtbot, desk, tasks, settle_done)
+    page = window.settle_page
+    qtbot.keyClick(_focused(), Qt.Key.Key_F3)
+    qtbot.waitUntil(lambda: page.preview is not None)
+    settle_done()
+    seen: list[QDialog] = []
+    _when_modal(qtbot, lambda dialog: qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape), seen)
+    qtbot.keyClick(_focused(), Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: bool(seen), timeout=20_000)
+    settle_done()
+    assert isinstance(seen[0], ConfirmDialog) and seen[0].result() == QDialog.DialogCode.Rejected
+    _back_to(qtbot, window)
+    assert page.outcome is None and desk.journal() == []
+    # Esc on the page: the patient and the stay cleared, the focus back on identification.
+    qtbot.keyClick(_focused(), Qt.Key.Key_Escape)
+    settle_done()
+    assert page.person is None and page.preview is None and page.mdtrt_id.text() == ""
+    assert _focused() is page.identify
