@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from .. import config
 from ..app import Desk, Operator
-from .i18n import DEFAULT_LANGUAGE, install_translators
+from .i18n import DEFAULT_LANGUAGE, install_translators, use_language_locale
 from .login_dialog import LoginDialog
 from .messages import clerk_message, error_detail, error_text
 from .tasks import TaskRunner
@@ -43,10 +43,11 @@ def run_window(
     argv: list[str] | None = None,
 ) -> int:
     """Qt's part of the start (``ui.startup.run_gui`` opened the desk): log in, then the window."""
-    app = make_application(argv)
     from .preferences import SETTING_LANGUAGE, preferences
 
     language = os.environ.get(config.ENV_LANGUAGE) or str(preferences().value(SETTING_LANGUAGE, DEFAULT_LANGUAGE))
+    use_language_locale(language)  # before the application: Qt reads the system locale once
+    app = make_application(argv)
     translators = install_translators(app, language)  # noqa: F841 - must stay referenced
     if desk is None:  # a clear message, never a traceback, never an empty new database
         _start_up_done()

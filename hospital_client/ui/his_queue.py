@@ -13,6 +13,9 @@ from ..app import Desk
 from .tasks import TaskRunner
 from .widgets import key_button
 
+# The open list's room beside its text: the item's margins and the frame.
+POPUP_PADDING = 32
+
 
 class WaitingStays(QWidget):
     """A list of waiting stays and a button (F3) that takes the selected one."""
@@ -48,19 +51,31 @@ class WaitingStays(QWidget):
         self.rows = rows
         self.combo.clear()
         for row in rows:
-            # The amount before the department and date: on a narrow screen the end is what is cut.
-            text = (f"{row['ipt_no']}　{row['psn_name']}　"
-                    + self.tr("%1 yuan").replace("%1", str(row["medfee_sumamt"]))
-                    + f"　{row['dept']}　" + self.tr("discharged %1").replace("%1", str(row["endtime"])))
+            # Who and when first: on a narrow screen the end of the closed box is what is cut.
+            text = (f"{row['ipt_no']}　{row['psn_name']}　" + self.tr("discharged %1").replace("%1", str(row["endtime"]))
+                    + "　" + self.tr("%1 yuan").replace("%1", str(row["medfee_sumamt"])) + f"　{row['dept']}")
             self.combo.addItem(text, row["stay_key"])
             self.combo.setItemData(self.combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
         if not rows:
             self.combo.addItem(self.tr("No patient waiting"), "")
+        self._fit_popup()
         self.next_button.setEnabled(bool(rows))
         refused = dict(self.desk.his_refused)
         self.refused.setText(self.tr("%1 HIS file(s) refused").replace("%1", str(len(refused))))
         self.refused.setToolTip("\n".join(f"{name}: {reason}" for name, reason in sorted(refused.items())))
         self.refused.setVisible(bool(refused))
+
+    def _fit_popup(self) -> None:
+        """The open list as wide as its longest entry (wider than the box on a 1366 screen), so
+        every entry is read whole; never wider than the screen."""
+        view = self.combo.view()
+        metrics = view.fontMetrics()
+        widest = max((metrics.horizontalAdvance(self.combo.itemText(i)) for i in range(self.combo.count())), default=0)
+        wanted = widest + POPUP_PADDING + view.verticalScrollBar().sizeHint().width()
+        screen = self.screen()
+        if screen is not None:
+            wanted = min(wanted, screen.availableGeometry().width() - POPUP_PADDING)
+        view.setMinimumWidth(wanted)
 
     def take(self) -> None:
         key = self.combo.currentData()

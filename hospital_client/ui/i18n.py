@@ -5,11 +5,17 @@ qtbase_zh_CN.qm is loaded too so standard dialogs (file chooser, print dialog) s
 the few strings of Qt's own file dialog that qtbase_zh_CN leaves in English (Qt 6 renamed them)
 are in our catalogue under Qt's context (``QT_DIALOG_STRINGS``), which is installed after Qt's
 and so is asked first.
+
+Qt's own dialogs format sizes and dates in the system locale, which Qt reads from the
+environment once, when the application is made (on Linux; Windows gives the user's own):
+``use_language_locale`` makes it Chinese for a Chinese interface first. Chinese numbers keep
+the decimal point, so amounts read and show as before (123.45).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -59,6 +65,28 @@ def _lrelease() -> str:
     if not found:
         raise OSError("pyside6-lrelease not found")
     return found
+
+
+# The environment Qt reads the system locale from (LC_ALL overrides the others, LANG fills in).
+LOCALE_CATEGORIES = ("LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES",
+                     "LC_MEASUREMENT")
+# What Qt's dialogs format with (numbers: file sizes; dates) and where Qt reads the locale's name.
+FORMAT_CATEGORIES = ("LC_NUMERIC", "LC_TIME", "LC_MESSAGES")
+CHINESE_LOCALE = "zh_CN.UTF-8"
+
+
+def use_language_locale(language: str) -> None:
+    """Make the system locale Qt reads Chinese for a Chinese interface (before the application
+    is made: Qt reads it then): numbers, dates and messages; every other category as it was."""
+    if language == "en":
+        return
+    everything = os.environ.pop("LC_ALL", "")
+    if everything:  # LC_ALL would override the categories: spread it over them instead
+        for category in LOCALE_CATEGORIES:
+            os.environ.setdefault(category, everything)
+    for category in FORMAT_CATEGORIES:
+        if not os.environ.get(category, os.environ.get("LANG", "")).startswith("zh_CN"):
+            os.environ[category] = CHINESE_LOCALE
 
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:

@@ -51,6 +51,11 @@ QUEUED_STYLE = ("QLabel#offline_banner{background:#f0a000;color:black;font-size:
                 "padding:6px 10px;border-radius:3px}")
 
 
+def tab_key(index: int) -> str:
+    """The key of the tab at ``index`` (from 0): Ctrl+1 to Ctrl+9; the F-keys act on the pages."""
+    return f"Ctrl+{index + 1}"
+
+
 class PageSlot(QWidget):
     """A tab's place; the page in it is built when first needed."""
 
@@ -88,24 +93,26 @@ class MainWindow(QMainWindow):
         self.offline_banner.setWordWrap(True)
         self.offline_banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.tabs = QTabWidget()
+        self._tab_titles: dict[QWidget, str] = {}
         self.settle_page = SettlePage(desk, tasks, operator)
-        self.tabs.addTab(self.settle_page, self.tr("Settle"))
+        self._add_tab(self.settle_page, self.tr("Settle"), lambda: self.tabs.setCurrentWidget(self.settle_page))
         self._history = PageSlot(self._make_history)
-        self.tabs.addTab(self._history, self.tr("History"))
+        self._add_tab(self._history, self.tr("History"), lambda: self.tabs.setCurrentWidget(self._history))
         self._queue = PageSlot(self._make_queue)
-        self.tabs.addTab(self._queue, self.tr("Upload and sync"))
+        self._add_tab(self._queue, self.tr("Upload and sync"), lambda: self.tabs.setCurrentWidget(self._queue))
         self._dayend = PageSlot(self._make_dayend)
-        self.tabs.addTab(self._dayend, self.tr("Day-end"))
+        self._add_tab(self._dayend, self.tr("Day-end"), lambda: self.tabs.setCurrentWidget(self._dayend))
         self._lists = PageSlot(self._make_lists)
-        self.tabs.addTab(self._lists, self.tr("Settlement lists"))
+        self._add_tab(self._lists, self.tr("Settlement lists"), lambda: self.show_page(self.settlement_list_page))
         self._clearing = PageSlot(self._make_clearing)
-        self.tabs.addTab(self._clearing, self.tr("Clearing"))
+        self._add_tab(self._clearing, self.tr("Clearing"), self.show_clearing)
         self._outpatient = PageSlot(self._make_outpatient)
-        self.tabs.addTab(self._outpatient, self.tr("Outpatient"))
+        self._add_tab(self._outpatient, self.tr("Outpatient"), self.show_outpatient)
         self._settings: PageSlot | None = None
         if operator.has_role("admin"):
             self._settings = PageSlot(self._make_settings)
-            self.tabs.addTab(self._settings, self.tr("Settings"))
+            settings = self._settings
+            self._add_tab(settings, self.tr("Settings"), lambda: self.tabs.setCurrentWidget(settings))
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(4, 4, 4, 0)
@@ -114,7 +121,6 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.tabs.currentChanged.connect(self._page_shown)
-        self._queue_tab_text = self.tr("Upload and sync")
 
         self._add_key(self.tr("Identify patient"), "F2", self._identify)
         self._add_key(self.tr("Import bill"), "F4", self._on_settle(self.settle_page.choose_bill))
@@ -264,6 +270,17 @@ class MainWindow(QMainWindow):
 
         return SettingsPage(self.desk, self.tasks, self.operator)
 
+    def _add_tab(self, page: QWidget, title: str, go: Callable[[], object]) -> None:
+        """A tab with its key shown in its title: Ctrl+1 the first, Ctrl+2 the second (the history)…"""
+        index = self.tabs.addTab(page, "")
+        self._tab_titles[page] = title
+        self._add_key(title, tab_key(index), go)
+        self._title_tab(page)
+
+    def _title_tab(self, page: QWidget, count: str = "") -> None:
+        index = self.tabs.indexOf(page)
+        self.tabs.setTabText(index, with_key(self._tab_titles[page] + count, tab_key(index)))
+
     def _add_key(self, text: str, key: str, slot: object) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(key))
@@ -389,8 +406,7 @@ class MainWindow(QMainWindow):
             self.offline_banner.setVisible(False)
         self.queue_status.setText(self.tr("Queued: %1").replace("%1", str(waiting) if waiting is not None else "…"))
         self.queue_status.setStyleSheet("font-weight:bold;color:#b00000" if waiting else "font-weight:bold")
-        index = self.tabs.indexOf(self._queue)
-        self.tabs.setTabText(index, self._queue_tab_text + (f"（{waiting}）" if waiting else ""))
+        self._title_tab(self._queue, f"（{waiting}）" if waiting else "")
         self.settle_page.set_provisional_expected(self.provisional_expected)
 
     def _status_read(self, data: tuple[object, list[dict[str, str]]] | tuple[object, list[dict[str, str]],

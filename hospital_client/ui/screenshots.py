@@ -28,12 +28,12 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
-    from ..app import Desk, DuplicateSettlement, EncounterInput, demo_bills_dir, demo_roster, stay_transactions
+    from ..app import Desk, DuplicateSettlement, EncounterInput, Payment, demo_bills_dir, demo_roster, stay_transactions
     from ..app.bill_import import import_bill_bytes
     from .application import make_application
     from .bill_dialog import BillPreviewDialog
     from .history_page import EntryDialog, ReverseDialog
-    from .i18n import install_translators
+    from .i18n import install_translators, use_language_locale
     from .login_dialog import LoginDialog
     from .main_window import MainWindow
     from .settle_page import ConfirmDialog, FirstSettlementDialog, OverlapDialog
@@ -41,6 +41,7 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
     from .tasks import TaskRunner
 
     out.mkdir(parents=True, exist_ok=True)
+    use_language_locale(language)
     app = make_application()
     translators = install_translators(app, language)  # noqa: F841 - keep them installed
     desk = Desk(Path(tempfile.mkdtemp(prefix="hc-shots-")) / "desk.db")
@@ -95,7 +96,8 @@ def render_all(out: Path, *, language: str = "zh_CN") -> list[Path]:
         save(window, folder, "02-settle")
         if page.person is not None and page.preview is not None:
             confirm = ConfirmDialog(page.person, page.preview.result, window,
-                                    provisional=window.provisional_expected)
+                                    provisional=window.provisional_expected,
+                                    payment=Payment(str(page.payment_method.currentData()), None))
             confirm.show()
             pump(0.2)
             save(confirm, folder, "03-confirm")

@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -82,7 +82,7 @@ class ConfirmDialog(QDialog):
     the settlement will be provisional (离线结算·暂定). Enter confirms."""
 
     def __init__(self, person: PersonView, result: dict[str, Any], parent: QWidget | None = None, *,
-                 provisional: bool = False) -> None:
+                 provisional: bool = False, payment: Payment | None = None) -> None:
         super().__init__(parent)
         self.provisional = provisional
         self.setWindowTitle(self.tr("Confirm settlement") + ("　" + self.tr("Offline settlement · provisional")
@@ -112,6 +112,8 @@ class ConfirmDialog(QDialog):
         words = QLabel(self.tr("In words:") + " " + amount_in_words(cash))
         words.setStyleSheet("font-size:13pt")
         layout.addWidget(words)
+        if payment is not None:
+            layout.addWidget(self._tendered_line(payment, cash))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Settle (Enter)"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Back (Esc)"))
@@ -119,6 +121,26 @@ class ConfirmDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
         layout.addWidget(buttons)
+
+    def _tendered_line(self, payment: Payment, cash: Decimal) -> QLabel:
+        """What the patient hands over: the amount typed and the change, or, with none typed, that
+        the exact amount is taken as paid (the slip's 实收 is then the amount due)."""
+        if payment.tendered is None:
+            line = QLabel(exact_payment_text(cash))
+            line.setStyleSheet("font-size:12pt;color:#8a5a00;font-weight:bold")
+        else:
+            line = QLabel(self.tr("Tendered ¥%1, change ¥%2.").replace("%1", f"{payment.tendered:,.2f}")
+                          .replace("%2", f"{payment.tendered - cash:,.2f}"))
+            line.setStyleSheet("font-size:12pt")
+        line.setObjectName("confirm_tendered")
+        line.setWordWrap(True)
+        return line
+
+
+def exact_payment_text(due: Decimal) -> str:
+    """No amount tendered was typed: the settlement records the exact amount due as received."""
+    return QCoreApplication.translate("SettlePage", "No amount tendered was entered: exact payment of ¥%1 is "
+                                      "assumed (recorded as received on the slip, no change).").replace("%1", f"{due:,.2f}")
 
 
 class OverlapDialog(QDialog):
@@ -220,6 +242,9 @@ class FirstSettlementDialog(QDialog):
 
 # The fields a HIS hand-off fills, as the audit names them.
 HANDOFF_FIELDS = ("admission_no", "admitted", "discharged", "diagnosis")
+# Below this height (the page maximised on a 1366×768 screen is about 600 px) the smart review
+# folds its warnings so the bill keeps about eight rows.
+ROOMY_PAGE_HEIGHT = 760
 
 
 class SettlePage(DeskPage):
@@ -405,6 +430,7 @@ class SettlePage(DeskPage):
         self.change_label.setObjectName("change_label")
         self.change_label.setStyleSheet("font-size:24pt;font-weight:bold;color:#0a7d2c")
         self._due: Decimal | None = None
+        self._paid_exact = False  # the settlement on screen was made with no amount tendered typed
         self.compute_button = QPushButton(self.tr("Compute (F5)"))
         self.compute_button.clicked.connect(self.compute)
         self.settle_button = QPushButton(self.tr("Settle (F9)"))
@@ -456,6 +482,10 @@ class SettlePage(DeskPage):
         self.diagnosis.textEdited.connect(self._stay_changed)
         self.referral_paid.textEdited.connect(self._stay_changed)
         self.clear()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.review.panel.set_compact(self.height() < ROOMY_PAGE_HEIGHT)
 
     # --- helpers --------------------------------------------------------------------------------
     def _busy(self, busy: bool) -> None:
@@ -829,9 +859,11 @@ class SettlePage(DeskPage):
             self.tasks.run(lambda: self.desk.overlapping_stays(psn_no, encounter), self._overlaps_read, self._error)
             return
         if self.confirm_settle:
-            dialog = ConfirmDialog(self.person, self.preview.result, self, provisional=self.provisional_expected)
+            dialog = ConfirmDialog(self.person, self.preview.result, self, provisional=self.provisional_expected,
+                                   payment=payment)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
+        self._paid_exact = payment.tendered is None
         request = self.preview.request
         self._busy(True)
         self._info(self.tr("Saving…"))
@@ -940,7 +972,10 @@ class SettlePage(DeskPage):
         else:
             text = self.tr("Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).") \
                 .replace("%1", str(c.local_id)).replace("%2", c.queue_no)
-        if outcome.payment:
+        if outcome.payment and self._paid_exact:  # nothing typed: no change to count out
+            self.change_label.setText(self.tr("Change") + "　—")
+            text += "\n" + exact_payment_text(Decimal(outcome.payment["tendered"]))
+        elif outcome.payment:
             self.change_label.setText(self.tr("Change") + f"　¥ {Decimal(outcome.payment['change']):,.2f}")
         self._info(text)
         self.state_label.setToolTip(online.reason)  # the centre's or the network's words, for IT

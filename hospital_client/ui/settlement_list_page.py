@@ -11,6 +11,7 @@ system's quality-control result shown; the table is read again."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,22 @@ __all__ = ["SettlementListPage"]
 # The states that need someone's work first.
 TO_DO = ("missing", "rejected", "withdrawn")
 MAX_RECORD_BYTES = 1024 * 1024
+# The parts of a list, as the checks name them when a whole part is wrong.
+PART_NAMES = {"setlinfo": "结算清单主体", "diseinfo": "诊断信息", "oprninfo": "手术操作信息",
+              "iteminfo": "收费项目信息", "payinfo": "基金支付信息"}
+# 出院科别（dscg_caty）: a field's code (lower case, never a diagnosis code) in brackets after its name.
+_CODE_AFTER_NAME = re.compile(r"\s*[（(][a-z][a-z0-9_]*(\[[0-9]+\])?(\.[a-z][a-z0-9_]*)*[）)]")
+# setlinfo（结算清单主体）: a code with its Chinese name in brackets after it.
+_CODE_BEFORE_NAME = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z_]*\s*[（(]([^（）()]*[\u4e00-\u9fff][^（）()]*)[）)]")
+_PART_CODE = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(PART_NAMES) + r")(?![A-Za-z0-9_])\s*")
+
+
+def clerk_problem(msg: str) -> str:
+    """A check's sentence as a clerk reads it: the Chinese names only, without the field codes
+    (出院科别（dscg_caty）缺失 -> 出院科别缺失); the codes stay in the tooltip."""
+    text = _CODE_BEFORE_NAME.sub(r"\1", msg)
+    text = _CODE_AFTER_NAME.sub("", text)
+    return _PART_CODE.sub(lambda m: PART_NAMES[m.group(1)], text)
 
 
 class SettlementListPage(DeskPage):
@@ -270,8 +287,8 @@ class SettlementListPage(DeskPage):
         self._panel_id = local_id
         self.problems.clear()
         for problem in found:
-            self.problems.addItem(f"{problem.msg}")
-            self.problems.item(self.problems.count() - 1).setToolTip(f"{problem.code} {problem.field}")
+            self.problems.addItem(clerk_problem(str(problem.msg)))
+            self.problems.item(self.problems.count() - 1).setToolTip(f"{problem.code} {problem.field}\n{problem.msg}")
         if found:
             self.check_state.setStyleSheet("color:#b00000;font-weight:bold")
             self.check_state.setText(self.tr("The list of settlement no. %1 is incomplete: %2 problem(s); it is "
@@ -299,7 +316,9 @@ class SettlementListPage(DeskPage):
         text = self.tr("Settlement no. %1: %2").replace("%1", str(local_id)).replace("%2", state)
         if answer.get("setl_list_id"):
             text += "（" + self.tr("list no. %1").replace("%1", str(answer["setl_list_id"])) + "）"
-        self.qc_result.setText(text + "".join(f"\n• {x.get('msg', '')}" for x in items))
+        self.qc_result.setText(text + "".join(f"\n• {clerk_problem(str(x.get('msg', '')))}" for x in items))
+        self.qc_result.setToolTip("\n".join(f"{x.get('code', '')} {x.get('field', '')} {x.get('msg', '')}".strip()
+                                            for x in items))
         self.qc_result.setStyleSheet("color:#b00000" if answer.get("stas") == "rejected" else "color:#1e7b34")
         self.check_state.setText(self.tr("Uploaded."))
         show_info(self.message, text)

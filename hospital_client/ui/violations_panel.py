@@ -5,6 +5,10 @@ lines it concerns (line number and item), with the amount in 元 the fund would 
 (warn) may be refused later, a 拦截 (block) is charged to the patient now unless a supervisor
 overrides it. The clerk can re-import the bill from HIS (after HIS corrected it) or proceed.
 
+On a short screen (1366×768) the panel is compact while nothing is blocked: the summary and its
+buttons on one line, the table of warnings behind a button (the warned lines are flagged in the
+bill table anyway), so the bill keeps its rows; a 拦截 always shows the table.
+
 ``ReviewGate`` wires the panel into the settle page: it shows every computed result's
 violations, re-imports, and runs the supervisor's override (ui/override_dialog.py): the
 password checked and the bill recomputed with the override (app.Desk.preview), kept for the
@@ -13,6 +17,7 @@ settlement (app.Desk.settle_online). A new computation without it forgets the ov
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -86,16 +91,25 @@ class ViolationsPanel(QGroupBox):
         self.reimport_button.setToolTip(self.tr("After HIS corrected the bill: load it again and recompute"))
         self.override_button = QPushButton(self.tr("Supervisor override…"))
         self.override_button.setObjectName("override_button")
+        self.details_button = QPushButton()
+        self.details_button.setObjectName("violations_details")
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self._details_shown)
+        self.details_button.clicked.connect(self._details_chosen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
+        row.addWidget(self.details_button)
         row.addWidget(self.reimport_button)
         row.addWidget(self.override_button)
         layout.addLayout(row)
         layout.addWidget(self.table)
         self.violations: list[dict[str, Any]] = []
         self.names: dict[str, str] = {}  # the supervisors who let a rule through: name by login
+        self.compact = False      # a short screen: warnings behind the details button
+        self._chosen: bool | None = None  # the clerk opened or closed the table (until the next result)
+        self._summary_text = ""
         self.setVisible(False)
 
     def show_violations(self, violations: Sequence[dict[str, Any]], fees: Sequence[dict[str, Any]]) -> None:
@@ -143,13 +157,42 @@ class ViolationsPanel(QGroupBox):
             parts.append(self.tr("Warnings: the fund may refuse %1 yuan later.").replace("%1", f"{warned:,.2f}"))
         if not parts:
             parts.append(self.tr("Every block has been overridden by a supervisor."))
-        self.summary.setText(" ".join(parts))
+        self._summary_text = " ".join(parts)
         self.summary.setStyleSheet("color:#b00000;font-weight:bold" if open_blocks else "color:#b45f06")
         self.override_button.setEnabled(bool(open_blocks))
         visible_rows = min(len(self.violations), 3)
         self.table.setFixedHeight(self.table.horizontalHeader().height() + 22 * max(visible_rows, 1) + 4)
+        self._chosen = None
+        self._arrange()
         self.setVisible(bool(self.violations))
 
+    def set_compact(self, compact: bool) -> None:
+        """A short screen (the page's word): warnings only behind the details button."""
+        if compact != self.compact:
+            self.compact = compact
+            self._arrange()
+
+    @property
+    def details_open(self) -> bool:
+        return self.details_button.isChecked()
+
+    def _arrange(self) -> None:
+        """The table shown when a block is open, on a tall screen, or when the clerk opened it."""
+        wanted = bool(blocks_open(self.violations)) or not self.compact
+        self.details_button.setChecked(wanted if self._chosen is None else self._chosen)
+        self._details_shown(self.details_button.isChecked())
+
+    def _details_chosen(self, checked: bool) -> None:
+        self._chosen = checked
+
+    def _details_shown(self, shown: bool) -> None:
+        self.table.setVisible(shown)
+        self.details_button.setText(self.tr("Hide the list") if shown else
+                                    self.tr("Show the list (%1)").replace("%1", str(len(self.violations))))
+        # Folded, the title moves into the summary line: one line for the whole panel.
+        self.setTitle(self.tr("Smart review: what the fund would refuse") if shown else "")
+        self.summary.setText(self._summary_text if shown else
+                             "<b>" + self.tr("Smart review:") + "</b> " + html.escape(self._summary_text))
 
     def _name(self, login: object) -> str:
         return self.names.get(str(login or ""), str(login or ""))

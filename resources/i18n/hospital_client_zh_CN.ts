@@ -452,14 +452,19 @@
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="116" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="118" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="117" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="119" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="133" />
+        <source>Tendered ¥%1, change ¥%2.</source>
+        <translation>实收 ¥%1，找零 ¥%2。</translation>
     </message>
 </context>
 <context>
@@ -603,7 +608,7 @@
         <location filename="../../hospital_client/ui/dayend_page.py" line="201" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="223" />
         <location filename="../../hospital_client/ui/dayend_page.py" line="251" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="232" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="234" />
         <source>Excel workbook (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
@@ -646,7 +651,7 @@
     </message>
     <message>
         <location filename="../../hospital_client/ui/dayend_page.py" line="218" />
-        <location filename="../../hospital_client/ui/screenshots.py" line="231" />
+        <location filename="../../hospital_client/ui/screenshots.py" line="233" />
         <source>Save as</source>
         <translation>另存为</translation>
     </message>
@@ -955,68 +960,68 @@
 <context>
     <name>FirstSettlementDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
         <source>This stay is already settled</source>
         <translation>该次住院已结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="188" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
         <source>This stay already has a settlement in force:</source>
         <translation>该次住院已有一笔有效结算：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="194" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
         <source>Total</source>
         <translation>总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="194" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="195" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
         <source>yuan</source>
         <translation>元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="195" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
         <source>Patient paid</source>
         <translation>患者已付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="203" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="226" />
         <source>To correct it, a supervisor reverses it first; then the stay can be settled again.</source>
         <translation>如需更正，须由主管先冲正该笔结算，然后才能重新结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="206" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="229" />
         <source>Reprint its slip</source>
         <translation>补打其结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="231" />
         <source>Reverse (supervisor)…</source>
         <translation>冲正（主管）…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="210" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="233" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1150,7 +1155,7 @@
         <translation>冲正…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="347" />
+        <location filename="../../hospital_client/ui/history_page.py" line="349" />
         <source>Give the patient back %1 yuan.</source>
         <translation>退还患者 %1 元。</translation>
     </message>
@@ -1210,27 +1215,27 @@
         <translation>出入院办理…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="215" />
+        <location filename="../../hospital_client/ui/history_page.py" line="216" />
         <source>%1 entries</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="244" />
+        <location filename="../../hospital_client/ui/history_page.py" line="245" />
         <source>Select a settlement first.</source>
         <translation>请先选择一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="270" />
+        <location filename="../../hospital_client/ui/history_page.py" line="271" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="277" />
+        <location filename="../../hospital_client/ui/history_page.py" line="278" />
         <source>Only a settlement that is not yet reversed (冲正) can be reversed.</source>
         <translation>只能冲正尚未冲正的结算记录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/history_page.py" line="345" />
+        <location filename="../../hospital_client/ui/history_page.py" line="347" />
         <source>Reversed: new entry %1.</source>
         <translation>已冲正：新记录流水号 %1。</translation>
     </message>
@@ -1314,183 +1319,182 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="77" />
+        <location filename="../../hospital_client/ui/main_window.py" line="82" />
         <source>Discharge settlement — %1</source>
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="92" />
-        <location filename="../../hospital_client/ui/main_window.py" line="123" />
+        <location filename="../../hospital_client/ui/main_window.py" line="98" />
+        <location filename="../../hospital_client/ui/main_window.py" line="129" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="94" />
+        <location filename="../../hospital_client/ui/main_window.py" line="100" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="98" />
+        <location filename="../../hospital_client/ui/main_window.py" line="104" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="96" />
-        <location filename="../../hospital_client/ui/main_window.py" line="117" />
+        <location filename="../../hospital_client/ui/main_window.py" line="102" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="100" />
-        <location filename="../../hospital_client/ui/main_window.py" line="132" />
+        <location filename="../../hospital_client/ui/main_window.py" line="106" />
+        <location filename="../../hospital_client/ui/main_window.py" line="138" />
         <source>Settlement lists</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="102" />
-        <location filename="../../hospital_client/ui/main_window.py" line="134" />
+        <location filename="../../hospital_client/ui/main_window.py" line="108" />
+        <location filename="../../hospital_client/ui/main_window.py" line="140" />
         <source>Clearing</source>
         <translation>清算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="104" />
-        <location filename="../../hospital_client/ui/main_window.py" line="133" />
+        <location filename="../../hospital_client/ui/main_window.py" line="110" />
+        <location filename="../../hospital_client/ui/main_window.py" line="139" />
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="108" />
+        <location filename="../../hospital_client/ui/main_window.py" line="115" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="119" />
+        <location filename="../../hospital_client/ui/main_window.py" line="125" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="120" />
+        <location filename="../../hospital_client/ui/main_window.py" line="126" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="121" />
+        <location filename="../../hospital_client/ui/main_window.py" line="127" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="125" />
+        <location filename="../../hospital_client/ui/main_window.py" line="131" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="127" />
+        <location filename="../../hospital_client/ui/main_window.py" line="133" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="129" />
+        <location filename="../../hospital_client/ui/main_window.py" line="135" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="130" />
+        <location filename="../../hospital_client/ui/main_window.py" line="136" />
         <source>Amount tendered</source>
         <translation>实收金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="131" />
-        <location filename="../../hospital_client/ui/main_window.py" line="147" />
+        <location filename="../../hospital_client/ui/main_window.py" line="137" />
+        <location filename="../../hospital_client/ui/main_window.py" line="153" />
         <source>Log out / switch operator</source>
         <translation>注销/切换操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="155" />
+        <location filename="../../hospital_client/ui/main_window.py" line="161" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="158" />
+        <location filename="../../hospital_client/ui/main_window.py" line="164" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="371" />
+        <location filename="../../hospital_client/ui/main_window.py" line="388" />
         <source>%1 waiting</source>
         <translation>%1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="373" />
+        <location filename="../../hospital_client/ui/main_window.py" line="390" />
         <source>this desk has no insurance centre configured</source>
         <translation>本窗口未配置医保中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="374" />
+        <location filename="../../hospital_client/ui/main_window.py" line="391" />
         <source>the insurance centre does not answer</source>
         <translation>医保中心无应答</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="375" />
+        <location filename="../../hospital_client/ui/main_window.py" line="392" />
         <source>the last sync with the insurance centre failed</source>
         <translation>上次与医保中心同步未成功</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="376" />
+        <location filename="../../hospital_client/ui/main_window.py" line="393" />
         <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
         <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="379" />
+        <location filename="../../hospital_client/ui/main_window.py" line="396" />
         <source>Queued for upload: %1.</source>
         <translation>待上传：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="385" />
+        <location filename="../../hospital_client/ui/main_window.py" line="402" />
         <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
         <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="409" />
+        <location filename="../../hospital_client/ui/main_window.py" line="425" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="412" />
+        <location filename="../../hospital_client/ui/main_window.py" line="428" />
         <source>Offline: the insurance centre does not answer</source>
         <translation>离线：医保中心无应答</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="415" />
+        <location filename="../../hospital_client/ui/main_window.py" line="431" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="418" />
+        <location filename="../../hospital_client/ui/main_window.py" line="434" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="426" />
+        <location filename="../../hospital_client/ui/main_window.py" line="442" />
         <source>Policy packs: %1</source>
         <translation>政策包：%1 个</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="390" />
+        <location filename="../../hospital_client/ui/main_window.py" line="407" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="423" />
+        <location filename="../../hospital_client/ui/main_window.py" line="439" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="424" />
+        <location filename="../../hospital_client/ui/main_window.py" line="440" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="429" />
+        <location filename="../../hospital_client/ui/main_window.py" line="445" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
@@ -1718,42 +1722,42 @@
 <context>
     <name>OverlapDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="131" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
         <source>Overlapping stay</source>
         <translation>住院日期重叠</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="134" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="157" />
         <source>This patient already has a settlement in force for a stay whose dates overlap this one, and one of the two stays was typed by hand (no admission no. from HIS). It may be the same stay settled twice.</source>
         <translation>该患者已有一笔有效结算，其住院日期与本次重叠，且两次住院中有一次为手工录入（无 HIS 住院号）。可能是同一次住院重复结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="141" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
         <source>No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.</source>
         <translation>结算号 %1，流水号 %2：住院号 %3，%4 至 %5，%6 由 %7 结算，总额 %8 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="151" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="174" />
         <source>Why this is another stay (required, recorded)</source>
         <translation>为何是另一次住院（必填，将记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="153" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="176" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="161" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
         <source>Settle anyway</source>
         <translation>仍然结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="162" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="170" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
         <source>Give the reason first.</source>
         <translation>请先填写原因。</translation>
     </message>
@@ -1829,22 +1833,22 @@
 <context>
     <name>QAbstractFileIconProvider</name>
     <message>
-        <location filename="../../hospital_client/ui/i18n.py" line="32" />
+        <location filename="../../hospital_client/ui/i18n.py" line="38" />
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/i18n.py" line="33" />
+        <location filename="../../hospital_client/ui/i18n.py" line="39" />
         <source>%1 File</source>
         <translation>%1 文件</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/i18n.py" line="34" />
+        <location filename="../../hospital_client/ui/i18n.py" line="40" />
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/i18n.py" line="35" />
+        <location filename="../../hospital_client/ui/i18n.py" line="41" />
         <source>Drive</source>
         <translation>驱动器</translation>
     </message>
@@ -1852,12 +1856,12 @@
 <context>
     <name>QFileDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/i18n.py" line="29" />
+        <location filename="../../hospital_client/ui/i18n.py" line="35" />
         <source>&amp;Look in:</source>
         <translation>查找范围(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/i18n.py" line="30" />
+        <location filename="../../hospital_client/ui/i18n.py" line="36" />
         <source>Files of &amp;type:</source>
         <translation>文件类型(&amp;T)：</translation>
     </message>
@@ -2200,7 +2204,7 @@
 <context>
     <name>ReviewGate</name>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="232" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="275" />
         <source>Override by %1 applied: check the split, then settle (F9).</source>
         <translation>已按主管 %1 的放行重算：请核对分担后结算 (F9)。</translation>
     </message>
@@ -2332,421 +2336,427 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="243" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <source>No amount tendered was entered: exact payment of ¥%1 is assumed (recorded as received on the slip, no change).</source>
+        <translation>未录入实收金额：按应付金额 ¥%1 足额收讫（结算单实收金额同此，无找零）。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="269" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="245" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="247" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="513" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="273" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="544" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="250" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="276" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="283" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="280" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="281" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="287" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="313" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="289" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="315" />
         <source>Mid-stay settlement (中途结算): the stay goes on</source>
         <translation>中途结算（住院继续）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="291" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="295" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="297" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="323" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="299" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="325" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="345" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="301" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="327" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="345" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="332" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="315" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="341" />
         <source>Unlock a field</source>
         <translation>解锁字段</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="335" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="337" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="521" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="363" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="552" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="371" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="496" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="524" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="808" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="397" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="527" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="555" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="839" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="399" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="425" />
         <source>amount tendered (F7)</source>
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="408" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="435" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="410" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="437" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="413" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="440" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="415" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="442" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="426" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="453" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="426" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="453" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="498" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="529" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="530" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="561" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="540" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="571" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="552" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="583" />
         <source>Only a stay taken from HIS has locked fields.</source>
         <translation>只有取自 HIS 的住院才有锁定字段。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="562" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="593" />
         <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
         <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="565" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="596" />
         <source>Field unlocked (recorded). Check it against the patient's papers.</source>
         <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="588" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="619" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="596" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="627" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="611" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="642" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="631" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="662" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="632" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="663" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="634" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="666" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="636" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="667" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="652" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="683" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="663" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="694" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="664" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="695" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="672" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="703" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="678" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="709" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="683" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="714" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="690" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="721" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="690" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="721" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="696" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="727" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="698" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="729" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="709" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="743" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="717" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="748" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="723" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="754" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="741" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="772" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="744" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="775" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="751" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="782" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="755" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="786" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="772" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="803" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="783" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="814" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="798" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="829" />
         <source>Mid-stay settlement, period %1: %2 – %3</source>
         <translation>中途结算（第%1段：%2—%3）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="799" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="830" />
         <source>Discharge settlement, period %1: %2 – %3 (the last of a stay settled in periods)</source>
         <translation>出院结算（第%1段：%2—%3，分段结算的最后一段）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="817" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="848" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="837" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="870" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="850" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="883" />
         <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
         <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="879" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="883" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="944" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="912" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="916" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="977" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="980" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="881" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="914" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="906" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="939" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="910" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="943" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="931" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="964" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="934" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="967" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="936" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="969" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="941" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="974" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="950" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="986" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="951" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="987" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="959" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="995" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="965" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="1001" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="970" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="1006" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -2754,269 +2764,269 @@
 <context>
     <name>SettlementListPage</name>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="55" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="72" />
         <source>Only missing and rejected</source>
         <translation>只看未上传和未通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="58" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="75" />
         <source>Show</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="60" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="60" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="77" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
         <source>Missing (not uploaded)</source>
         <translation>未上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="65" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
         <source>Uploaded, passed</source>
         <translation>已上传，质控通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="66" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="83" />
         <source>Rejected by quality control</source>
         <translation>质控未通过</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="84" />
         <source>Confirmed by the records office</source>
         <translation>病案室已确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="67" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="84" />
         <source>Withdrawn (to upload again)</source>
         <translation>已撤回（待重新上传）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="68" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="85" />
         <source>Settlement not final yet</source>
         <translation>结算尚未最终确认</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="69" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="86" />
         <source>Unknown (central system not reached)</source>
         <translation>未知（未连上医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="96" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="79" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="96" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="80" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="97" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="80" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="97" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="81" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="98" />
         <source>Stay</source>
         <translation>住院号/就诊ID</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="81" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="98" />
         <source>Central settlement id</source>
         <translation>中心结算ID</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="99" />
         <source>Settlement list</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="82" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="99" />
         <source>Reasons</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="83" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="100" />
         <source>Uploaded</source>
         <translation>上传时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="84" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="101" />
         <source>Confirmed / withdrawn at</source>
         <translation>确认/撤回时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="126" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="143" />
         <source>Confirm the list</source>
         <translation>确认清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="128" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="145" />
         <source>Withdraw the list</source>
         <translation>撤回清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="219" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="236" />
         <source>Medical record (病案首页) of the settlement</source>
         <translation>选择结算的病案首页</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="220" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="237" />
         <source>Medical record (*.json);;All files (*)</source>
         <translation>病案首页 (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="235" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="252" />
         <source>The medical record file is not JSON text (UTF-8); export it from HIS again.</source>
         <translation>病案首页文件不是 JSON 文本（UTF-8），请从 HIS 重新导出。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="242" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="259" />
         <source>The medical record file must hold one JSON object (dscg_way, diseinfo, oprninfo, ...).</source>
         <translation>病案首页文件应为一个 JSON 对象（dscg_way、diseinfo、oprninfo 等），请从 HIS 重新导出。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="246" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="263" />
         <source>Medical record (病案首页): %1</source>
         <translation>病案首页：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="253" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="270" />
         <source>Select a settlement in the table first.</source>
         <translation>请先在表中选中一笔结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="277" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="294" />
         <source>The list of settlement no. %1 is incomplete: %2 problem(s); it is not uploaded.</source>
         <translation>结算号 %1 的结算清单不完整：%2 处问题，不能上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="281" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="298" />
         <source>The list of settlement no. %1 is complete and can be uploaded.</source>
         <translation>结算号 %1 的结算清单完整，可以上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="290" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="307" />
         <source>Uploading the list of settlement no. %1…</source>
         <translation>正在上传结算号 %1 的结算清单…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="301" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="318" />
         <source>list no. %1</source>
         <translation>清单号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="304" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="323" />
         <source>Uploaded.</source>
         <translation>已上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="321" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="340" />
         <source>Confirm the settlement list</source>
         <translation>确认结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="322" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="341" />
         <source>Confirm the uploaded list of settlement no. %1? A confirmed list is final and is not replaced by a new upload until it is withdrawn.</source>
         <translation>确认结算单号 %1 已上传的结算清单吗？确认后清单即为最终版本，撤回之前不能重新上传替换。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="324" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="343" />
         <source>&amp;Yes, confirm</source>
         <translation>确认(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="326" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="345" />
         <source>Withdraw the settlement list</source>
         <translation>撤回结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="327" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="346" />
         <source>Withdraw the uploaded list of settlement no. %1? It no longer counts until it is uploaded again.</source>
         <translation>撤回结算单号 %1 已上传的结算清单吗？撤回后清单不再有效，须重新上传。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="329" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="348" />
         <source>&amp;Yes, withdraw the list</source>
         <translation>撤回(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="333" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="352" />
         <source>&amp;No</source>
         <translation>否(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="344" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="363" />
         <source>Nothing was changed.</source>
         <translation>未作任何修改。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="93" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="110" />
         <source>Settlement lists</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="115" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="132" />
         <source>Build and upload the selected list</source>
         <translation>生成并上传选中结算的清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="119" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="136" />
         <source>Medical record (病案首页): none chosen</source>
         <translation>病案首页：未选择</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="123" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="140" />
         <source>Medical record file…</source>
         <translation>选择病案首页文件…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="124" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="141" />
         <source>Check the list</source>
         <translation>检查清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="125" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="142" />
         <source>Build and upload</source>
         <translation>生成并上传</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="153" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="170" />
         <source>Missing or wrong in the list:</source>
         <translation>清单缺少或有误的项目：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="155" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="172" />
         <source>Central quality control:</source>
         <translation>中心质控结果：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="182" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="199" />
         <source>%1 inpatient settlements</source>
         <translation>住院结算 %1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="186" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="203" />
         <source>The central system could not be asked; the upload states are unknown.</source>
         <translation>未能连上医保中心，清单上传状态未知。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="209" />
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="299" />
-        <location filename="../../hospital_client/ui/settlement_list_page.py" line="352" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="226" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="316" />
+        <location filename="../../hospital_client/ui/settlement_list_page.py" line="371" />
         <source>Settlement no. %1: %2</source>
         <translation>结算号 %1：%2</translation>
     </message>
@@ -3307,130 +3317,146 @@
 <context>
     <name>ViolationsPanel</name>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="61" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="66" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="193" />
         <source>Smart review: what the fund would refuse</source>
         <translation>智能审核：基金可能拒付的费用</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="69" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="74" />
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="69" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="74" />
         <source>Rule</source>
         <translation>规则</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="70" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="75" />
         <source>Bill lines</source>
         <translation>涉及明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="69" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="74" />
         <source>Fund refuses (yuan)</source>
         <translation>基金拒付（元）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="70" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="75" />
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="84" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="89" />
         <source>Re-import from HIS</source>
         <translation>从 HIS 重新导入</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="86" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="91" />
         <source>After HIS corrected the bill: load it again and recompute</source>
         <translation>HIS 更正费用后：重新载入并重算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="87" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="92" />
         <source>Supervisor override…</source>
         <translation>主管放行…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="109" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="123" />
         <source>Block</source>
         <translation>拦截</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="109" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="123" />
         <source>Warning</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="111" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="125" />
         <source>Overridden</source>
         <translation>已放行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="113" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="127" />
         <source>line %1 %2</source>
         <translation>第%1行 %2</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="116" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="130" />
         <source>and %1 more</source>
         <translation>等另 %1 行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="118" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="132" />
         <source>the whole stay</source>
         <translation>整次住院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="122" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="136" />
         <source>Let through by %1: %2</source>
         <translation>主管 %1 已放行：%2</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="140" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="154" />
         <source>%1 blocked: %2 yuan is charged to the patient unless a supervisor overrides.</source>
         <translation>%1 项拦截：%2 元按个人自费，主管放行后由基金支付。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="143" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="157" />
         <source>Warnings: the fund may refuse %1 yuan later.</source>
         <translation>提示：基金事后可能拒付 %1 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/violations_panel.py" line="145" />
+        <location filename="../../hospital_client/ui/violations_panel.py" line="159" />
         <source>Every block has been overridden by a supervisor.</source>
         <translation>所有拦截项目均已由主管放行。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="190" />
+        <source>Hide the list</source>
+        <translation>收起明细</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="191" />
+        <source>Show the list (%1)</source>
+        <translation>展开明细（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/violations_panel.py" line="195" />
+        <source>Smart review:</source>
+        <translation>智能审核：</translation>
     </message>
 </context>
 <context>
     <name>WaitingStays</name>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="31" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="34" />
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="38" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="41" />
         <source>Waiting (HIS)</source>
         <translation>待结算（HIS）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="54" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="55" />
         <source>discharged %1</source>
         <translation>%1 出院</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="53" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="56" />
         <source>%1 yuan</source>
         <translation>%1 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="58" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="60" />
         <source>No patient waiting</source>
         <translation>没有待结算的患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/his_queue.py" line="61" />
+        <location filename="../../hospital_client/ui/his_queue.py" line="64" />
         <source>%1 HIS file(s) refused</source>
         <translation>%1 份 HIS 交接文件被拒绝</translation>
     </message>
@@ -3438,7 +3464,7 @@
 <context>
     <name>application</name>
     <message>
-        <location filename="../../hospital_client/ui/application.py" line="54" />
+        <location filename="../../hospital_client/ui/application.py" line="55" />
         <source>Discharge settlement</source>
         <translation>出院结算</translation>
     </message>

@@ -3,6 +3,7 @@ rendered off screen, and a helper that waits until every background task has rep
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,41 @@ def chinese_interface(qapp):  # type: ignore[no-untyped-def]
     make_application()
     translators = install_translators(qapp, "zh_CN")
     yield translators
+
+
+UNANSWERED_SECONDS = 60
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_waiting(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """A modal dialog nobody answers (a key that reached another widget than meant, under load)
+    would keep its exec() waiting for ever, and the whole run with it: one open for a minute is
+    closed and the test fails, naming it."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    opened: dict[int, float] = {}
+    left: list[str] = []
+
+    def check() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            opened.clear()
+            return
+        if time.monotonic() - opened.setdefault(id(dialog), time.monotonic()) < UNANSWERED_SECONDS:
+            return
+        left.append(f"{type(dialog).__name__} «{dialog.windowTitle()}»")
+        if isinstance(dialog, QDialog):
+            dialog.reject()
+        else:
+            dialog.close()
+
+    timer = QTimer()
+    timer.timeout.connect(check)
+    timer.start(1000)
+    yield
+    timer.stop()
+    assert not left, f"a modal dialog waited {UNANSWERED_SECONDS} s unanswered and was closed: {left}"
 
 
 @pytest.fixture()
@@ -54,7 +90,7 @@ def tasks(qtbot: QtBot) -> Iterator[TaskRunner]:
 def settle_done(qtbot: QtBot, tasks: TaskRunner):  # type: ignore[no-untyped-def]
     """Wait until all background work has reported back to the GUI thread."""
 
-    def wait(timeout: int = 20_000) -> None:
+    def wait(timeout: int = 60_000) -> None:
         qtbot.waitUntil(lambda: tasks.running == 0, timeout=timeout)
 
     return wait

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -41,10 +42,10 @@ def _answering_modal(answer: Callable[[QDialog], None]) -> Iterator[list[QDialog
     is still answered, and none of a later test is. A dialog still open 30 s after its answer is
     rejected (and marked), so a wrong answer fails the test instead of leaving exec() waiting."""
     seen: list[QDialog] = []
-    polling = True
+    polling = [True]
 
     def poll() -> None:
-        if not polling:
+        if not polling[0]:
             return
         dialog = QApplication.activeModalWidget()
         focus = QApplication.focusWidget()
@@ -59,18 +60,18 @@ def _answering_modal(answer: Callable[[QDialog], None]) -> Iterator[list[QDialog
             return
         seen.append(dialog)
         answer(dialog)
-        _reject_if_still_open(dialog, time.monotonic() + 30)
+        _reject_if_still_open(dialog, time.monotonic() + 30, polling)
 
     QTimer.singleShot(0, poll)
     try:
         yield seen
     finally:
-        polling = False
+        polling[0] = False
 
 
-def _reject_if_still_open(dialog: QDialog, deadline: float) -> None:
+def _reject_if_still_open(dialog: QDialog, deadline: float, polling: list[bool]) -> None:
     def check() -> None:
-        if not dialog.isVisible():
+        if not polling[0] or not shiboken6.isValid(dialog) or not dialog.isVisible():
             return
         if time.monotonic() < deadline:
             QTimer.singleShot(50, check)
