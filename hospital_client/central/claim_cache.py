@@ -16,6 +16,14 @@ when an item's own write fails (worker_outage.py); anything else (an integrity o
 defect) raises ``FlushFailed`` and the claim is done again with every write passed straight on,
 each item in its own savepoint (``buffered=False``), which refuses just the item concerned. The
 results are the same either way.
+
+Checked (``checked=True``; SQLite, whose one writer at a time would otherwise make workers take
+turns, queue_work.py): the claim is read and adjudicated outside the write lock, so nothing may
+be written before its end. Every first read is kept aside, and ``unchanged()``, inside the write
+transaction that then stores the claim, reads it all again: equal, the claim is stored as it is;
+not (an online message of the person's came between), it is done again under the lock. Anything
+that would have to go real (a reversal, a refusal, any other call) raises ``NeedsLock`` for the
+same: such claims are done under the lock from the start.
 """
 
 from __future__ import annotations
@@ -64,13 +72,23 @@ class FlushFailed(HospitalClientError):
                                              "they are adjudicated again one by one.")
 
 
+class NeedsLock(HospitalClientError):
+    """A checked claim (see the module docstring) met what only the write lock may do: it is done
+    again under the lock. Never shown to anyone: queue_work.py handles it."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The queued settlements are adjudicated again while holding the "
+                                             "database.")
+
+
 class ClaimCache:
     """See the module docstring. ``item()`` around each item; ``forget()`` after a refused one;
     ``flush()`` before the claim's end."""
 
-    def __init__(self, store: CentralStore, *, buffered: bool = True) -> None:
+    def __init__(self, store: CentralStore, *, buffered: bool = True, checked: bool = False) -> None:
         self._store = store
         self._buffered = buffered
+        self._checked = checked
+        self._first_reads: dict[tuple[str, Any], Any] = {}  # (checked) what each read first gave
         self._persons: dict[str, PersonRecord | None] = {}
         self._accumulators: dict[tuple[str, int], Accumulators | None] = {}
         self._in_force: dict[tuple[str, int], list[StayInForce]] = {}
@@ -97,6 +115,8 @@ class ClaimCache:
     def _go_real(self) -> None:
         """Store what is kept (inside an item: the earlier items', then the item's own within its
         savepoint); the in-force encounters are read again after whatever the call changes."""
+        if self._checked:
+            raise NeedsLock("a checked claim must go real")
         self._encounters.clear()
         if not self._buffered:
             return
@@ -158,6 +178,8 @@ class ClaimCache:
 
     def forget(self) -> None:
         """After an item was undone: what it changed is read again from the store."""
+        if self._checked:  # the earlier items' writes are not in the store to read back
+            raise NeedsLock("a checked claim refused an item")
         self.flush()
         self._persons.clear()
         self._accumulators.clear()
@@ -175,7 +197,7 @@ class ClaimCache:
         for site, local_ids in by_site.items():
             found = self._store.local_keys(site, local_ids)
             for local_id in local_ids:
-                self._keys[(site, local_id)] = found.get(local_id)
+                self._keys[(site, local_id)] = self._read("local_key", (site, local_id), found.get(local_id))
 
     # --- read once ------------------------------------------------------------------------------
 
@@ -184,20 +206,20 @@ class ClaimCache:
             return self._store.get_local_key(site, local_id)
         key = (site, local_id)
         if key not in self._keys:  # a key no write of this claim made: the store knows it
-            self._keys[key] = self._store.get_local_key(site, local_id)
+            self._keys[key] = self._read("local_key", key, self._store.get_local_key(site, local_id))
         return self._keys[key]
 
     def encounter_in_force(self, psn_no: str, mdtrt_id: str) -> InForce | None:
         if not self._buffered:
             return self._store.encounter_in_force(psn_no, mdtrt_id)
         if psn_no not in self._encounters:
-            self._encounters[psn_no] = self._store.encounters_in_force(psn_no)
+            self._encounters[psn_no] = dict(self._read("encounters", psn_no, self._store.encounters_in_force(psn_no)))
         return self._encounters[psn_no].get(mdtrt_id)
 
     def stays_in_force(self, psn_no: str, since_year: int) -> list[StayInForce]:
         key = (psn_no, since_year)
         if key not in self._in_force:
-            self._in_force[key] = self._store.stays_in_force(psn_no, since_year)
+            self._in_force[key] = list(self._read("stays", key, self._store.stays_in_force(psn_no, since_year)))
         return list(self._in_force[key])
 
     def find_person(self, *, psn_no: str = "", certno: str = "", card_no: str = "",
@@ -205,15 +227,48 @@ class ClaimCache:
         if not psn_no or certno or card_no or ecard_code:
             return self._store.find_person(psn_no=psn_no, certno=certno, card_no=card_no, ecard_code=ecard_code)
         if psn_no not in self._persons:
-            self._persons[psn_no] = self._store.find_person(psn_no=psn_no)
+            self._persons[psn_no] = self._read("person", psn_no, self._store.find_person(psn_no=psn_no))
         return self._persons[psn_no]
 
     def get_accumulators(self, psn_no: str, year: int) -> Accumulators | None:
         key = (psn_no, year)
         if key not in self._accumulators:
-            self._accumulators[key] = self._store.get_accumulators(psn_no, year)
+            found = self._store.get_accumulators(psn_no, year)
+            self._accumulators[key] = self._read("accumulators", key, None if found is None else dict(found))
         values = self._accumulators[key]
         return None if values is None else dict(values)
+
+    def _read(self, kind: str, key: Any, value: Any) -> Any:
+        """``value``, as read; checked, its first reading kept aside (a copy of a dict or a list,
+        which the claim's writes change in the cache) for ``unchanged``."""
+        if self._checked:
+            self._first_reads.setdefault((kind, key), value.copy() if isinstance(value, dict | list) else value)
+        return value
+
+    def unchanged(self) -> bool:
+        """(checked) Whether the store still gives what the claim read first (call it inside the
+        write transaction that stores the claim)."""
+        store = self._store
+        keys_by_site: dict[str, list[str]] = {}
+        for (kind, key), value in self._first_reads.items():
+            if kind == "local_key":
+                keys_by_site.setdefault(key[0], []).append(key[1])
+                continue
+            if kind == "encounters":
+                now: Any = store.encounters_in_force(key)
+            elif kind == "stays":
+                now = store.stays_in_force(*key)
+            elif kind == "person":
+                now = store.find_person(psn_no=key)
+            else:
+                now = store.get_accumulators(*key)
+            if now != value:
+                return False
+        for site, local_ids in keys_by_site.items():
+            found = store.local_keys(site, local_ids)
+            if any(found.get(local_id) != self._first_reads[("local_key", (site, local_id))] for local_id in local_ids):
+                return False
+        return True
 
     # --- written at once (or passed on) -----------------------------------------------------------
 

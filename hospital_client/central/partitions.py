@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from ..errors import EXIT_BAD_INPUT, QT_TRANSLATE_NOOP, HospitalClientError
-from .store import CentralStore
+from .store import CentralStore, LeasingStore
 
 MAX_PARTITIONS = 1024
 
@@ -76,6 +76,12 @@ class _PartitionedStore:
 
     def has_queued(self) -> bool:
         return self._store.has_queued_in(self._share.index, self._share.count)
+
+    def lease_person(self, holder: str, seconds: float, skip: Sequence[str] = (),
+                     share: tuple[int, int] | None = None) -> str | None:
+        """(a store that leases its persons: store.LeasingStore) within the share."""
+        leasing = cast(LeasingStore, self._store)
+        return leasing.lease_person(holder, seconds, skip, (self._share.index, self._share.count))
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._store, name)

@@ -11,8 +11,16 @@ that touches that person's accumulators only, their results stored at once at it
 - PostgreSQL: ``SELECT ... FOR UPDATE SKIP LOCKED`` on the person's ``queued_person`` row; a
   worker that dies mid-way leaves an open transaction that the server rolls back when the
   connection drops, which frees the row for the next worker: nothing written twice, nothing lost;
-- SQLite: the claim is the write transaction itself (BEGIN IMMEDIATE), so workers take turns;
-  a worker killed mid-transaction never commits, and its lock ends with its process.
+- SQLite (one writer at a time): the claim is a lease on the person's ``queued_person`` row,
+  taken in a short write transaction; the items are read and adjudicated in a read transaction,
+  outside the write lock, so workers adjudicate side by side (``_adjudicate_leased``); then, in
+  a short write transaction, if the lease still holds and nothing read has changed (an online
+  message of the person's may have come between: claim_cache.py, checked), the results are
+  stored; if not, or when the claim meets what needs the lock (a reversal, a refusal), it is done
+  again under the write lock, as on PostgreSQL. A worker killed mid-claim commits nothing; its
+  lease runs out after ``LEASE_SECONDS`` and the person is claimed again. A claim's commits are
+  not each waited onto the disk (``redoable``): one lost in a power cut leaves its items queued,
+  to be done again to the same figures.
 
 The results do not depend on how many workers there are or which came first: a person's items
 are adjudicated in their order; ids come from the numbers reserved at arrival; a queued item's
@@ -23,10 +31,14 @@ central time (``adjudicated_at``, the setl_id's day) is its batch's arrival time
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import logging
+import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -35,11 +47,12 @@ from typing import cast
 
 from .. import protocol as p
 from ..protocol import BusinessError, WrongSite
-from .claim_cache import ClaimCache, FlushFailed
+from .claim_cache import ClaimCache, FlushFailed, NeedsLock
 from .context import Central, Context
 from .settlement import reverse_item, settle_item
 from .store import (
     CentralStore,
+    LeasingStore,
     QueuedWork,
 )
 from .store_failures import STORE_REFUSED_ERR_MSG, failure_reason, permanent_failure
@@ -47,6 +60,7 @@ from .worker_outage import OutageLog, database_failure
 
 log = logging.getLogger("hospital_client.central")
 
+LEASE_SECONDS = 30.0  # a SQLite claim's lease: far longer than a claim takes (one that outlasts it is done again)
 IDLE_SECONDS = 0.5  # an idle worker looks at the queue again this often (or when woken)
 BLOCKED_RETRY_SECONDS = 0.01  # persons waiting for another person's item: look again this soon
 
@@ -68,23 +82,42 @@ def adjudicate_next(central: Central, skip: Sequence[str] = ()) -> Claimed:
     """Claim the oldest partition no other worker holds (not in ``skip``) and adjudicate its items
     in arrival order, in one transaction: their results stored at once (claim_cache.py), or, when
     that fails, the claim done again item by item."""
+    if getattr(central.store, "claims_by_lease", False):
+        return _adjudicate_leased(central, skip)
+    return _adjudicate_locked(central, skip)
+
+
+def _adjudicate_locked(central: Central, skip: Sequence[str], lease: tuple[str, str] | None = None) -> Claimed:
     try:
-        return _adjudicate_claim(central, skip, buffered=True)
+        return _adjudicate_claim(central, skip, buffered=True, lease=lease)
     except FlushFailed as exc:
         log.warning("storing a claim at once failed (%s); adjudicating it item by item", type(exc.__cause__).__name__)
-        return _adjudicate_claim(central, skip, buffered=False)
+        return _adjudicate_claim(central, skip, buffered=False, lease=lease)
 
 
-def _adjudicate_claim(central: Central, skip: Sequence[str], *, buffered: bool) -> Claimed:
+def _claimable_work(store: CentralStore, psn_no: str) -> tuple[list[QueuedWork], tuple[int, int] | None]:
+    """The person's items up to the first that waits for another person's earlier item, and that one."""
+    work = store.person_work(psn_no)
+    blocked = store.first_blocked_work(psn_no)
+    if blocked is not None:
+        work = [w for w in work if (w.batch_seq, w.idx) < blocked]
+    return work, blocked
+
+
+def _adjudicate_claim(central: Central, skip: Sequence[str], *, buffered: bool,
+                      lease: tuple[str, str] | None = None) -> Claimed:
+    """The claim under the write lock; ``lease``: (psn_no, holder) of a person leased already."""
     store = central.store
     with store.transaction():
-        psn_no = store.claim_person(skip)
-        if psn_no is None:
-            return Claimed(None)
-        work = store.person_work(psn_no)
-        blocked = store.first_blocked_work(psn_no)
-        if blocked is not None:
-            work = [w for w in work if (w.batch_seq, w.idx) < blocked]
+        if lease is None:
+            psn_no = store.claim_person(skip)
+            if psn_no is None:
+                return Claimed(None)
+        else:
+            psn_no, holder = lease
+            if not cast(LeasingStore, store).holds_lease(psn_no, holder, []):
+                return Claimed(psn_no)  # (its lease ran out and another worker took the person)
+        work, blocked = _claimable_work(store, psn_no)
         cache = ClaimCache(store, buffered=buffered)
         cache.prefetch(work)
         central.store = cast(CentralStore, cache)
@@ -97,6 +130,57 @@ def _adjudicate_claim(central: Central, skip: Sequence[str], *, buffered: bool) 
             central.store = store
         if work or blocked is None:
             store.finish_work(psn_no, work)
+        elif lease is not None:
+            cast(LeasingStore, store).release_lease(*lease)
+    return Claimed(psn_no, len(work), blocked is not None)
+
+
+_holders = itertools.count(1)
+
+
+def _adjudicate_leased(central: Central, skip: Sequence[str]) -> Claimed:
+    """A claim of a store whose workers adjudicate outside its write lock (SQLite; the module
+    docstring): leased, read and adjudicated checked, stored if nothing read changed; otherwise
+    done under the lock. A failure gives the lease back, so the person is claimed again at once."""
+    store = cast(LeasingStore, central.store)
+    holder = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{next(_holders)}"
+    with store.redoable():
+        psn_no = store.lease_person(holder, LEASE_SECONDS, skip)
+        if psn_no is None:
+            return Claimed(None)
+        try:
+            claimed = _checked_claim(central, store, psn_no, holder)
+            return claimed if claimed is not None else _adjudicate_locked(central, skip, (psn_no, holder))
+        except BaseException:
+            with contextlib.suppress(Exception), store.transaction():
+                store.release_lease(psn_no, holder)
+            raise
+
+
+def _checked_claim(central: Central, store: LeasingStore, psn_no: str, holder: str) -> Claimed | None:
+    """The leased person's items adjudicated in a read transaction and stored if the lease holds
+    and nothing read has changed; None when that could not be: the claim is for the lock."""
+    try:
+        with store.snapshot():
+            work, blocked = _claimable_work(store, psn_no)
+            if not work:
+                return None
+            cache = ClaimCache(store, checked=True)
+            cache.prefetch(work)
+            central.store = cast(CentralStore, cache)
+            try:
+                for entry in work:
+                    if not adjudicate_work(central, entry):
+                        raise NeedsLock("an item was refused")
+            finally:
+                central.store = store
+        with store.transaction():
+            if not (store.holds_lease(psn_no, holder, work) and cache.unchanged()):
+                return None
+            cache.flush()
+            store.finish_work(psn_no, work)
+    except (NeedsLock, FlushFailed):  # (FlushFailed: the lock's way then stores it item by item)
+        return None
     return Claimed(psn_no, len(work), blocked is not None)
 
 
@@ -122,7 +206,7 @@ def adjudicate_work(central: Central, work: QueuedWork) -> bool:
                 reverse_item(central, ctx, item, where, number=work.number)
             else:
                 raise p.BadInput(f"{where}kind 应为 settlement 或 reversal")
-    except FlushFailed:
+    except (FlushFailed, NeedsLock):
         raise
     except (BusinessError, WrongSite) as exc:
         output = exc.output() if isinstance(exc, BusinessError) else {}

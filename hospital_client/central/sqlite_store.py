@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -436,6 +437,17 @@ CREATE INDEX queued_work_batch ON queued_work (batch_seq);
 """)
 
 
+@MIGRATIONS()
+def m016_queue_leases(db: Database) -> None:
+    """A queued person's lease: the worker adjudicating the person's items outside the write lock
+    (queue_work.py) and until when (seconds since the epoch); nobody else claims the person before
+    then. None for the persons queued."""
+    db.executescript("""
+ALTER TABLE queued_person ADD COLUMN lease_holder TEXT NOT NULL DEFAULT '';
+ALTER TABLE queued_person ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
+""")
+
+
 # Ids per query of the look-ups by many ids (well under SQLite's limit of bound parameters).
 _ID_CHUNK = 500
 
@@ -675,12 +687,69 @@ class SQLiteStore(StoreQueries):
 
     def claim_person(self, skip: Sequence[str] = ()) -> str | None:
         """Inside the caller's write transaction (BEGIN IMMEDIATE: the claim is the write lock itself,
-        released by COMMIT, or by the process's death with nothing of it written)."""
+        released by COMMIT, or by the process's death with nothing of it written); a person another
+        worker holds a lease on is not claimed."""
+        return self._claimable(None, skip)
+
+    def _claimable(self, share: tuple[int, int] | None, skip: Sequence[str]) -> str | None:
         marks = ", ".join("?" for _ in skip)
-        row = self._one("SELECT psn_no FROM queued_person"
-                        + (f" WHERE psn_no NOT IN ({marks})" if skip else "")
-                        + " ORDER BY first_batch, first_idx, psn_no LIMIT 1", tuple(skip))
+        row = self._one("SELECT psn_no FROM queued_person WHERE lease_until < ?"
+                        + (" AND partition_hash % ? = ?" if share else "")
+                        + (f" AND psn_no NOT IN ({marks})" if skip else "")
+                        + " ORDER BY first_batch, first_idx, psn_no LIMIT 1",
+                        (time.time(), *((share[1], share[0]) if share else ()), *skip))
         return None if row is None else str(row[0])
+
+    # --- leases: a person's items adjudicated outside the write lock (queue_work.py) ----------------
+
+    claims_by_lease = True
+
+    def lease_person(self, holder: str, seconds: float, skip: Sequence[str] = (),
+                     share: tuple[int, int] | None = None) -> str | None:
+        """In a write transaction of its own: the oldest person nobody holds (of ``share``, as
+        (index, count)), leased to ``holder`` for ``seconds``."""
+        with self.transaction():
+            psn_no = self._claimable(share, skip)
+            if psn_no is not None:
+                self.conn.execute("UPDATE queued_person SET lease_holder = ?, lease_until = ? WHERE psn_no = ?",
+                                  (holder, time.time() + seconds, psn_no))
+        return psn_no
+
+    @contextmanager
+    def redoable(self) -> Iterator[None]:
+        """Commits inside are not each waited onto the disk (``synchronous = NORMAL``; the WAL still
+        keeps every commit whole): a power cut may lose the last of them, never part of one, and
+        never one that a later commit waited for came after. For queue claims: their items stay
+        queued until the claim is stored, so a claim lost is done again, to the same figures."""
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield
+        finally:
+            self.conn.execute("PRAGMA synchronous = FULL")
+
+    def holds_lease(self, psn_no: str, holder: str, work: Sequence[QueuedWork]) -> bool:
+        """Whether ``holder`` still holds the person's lease and ``work`` is still the head of the
+        person's queue (items leave it only from the front, adjudicated)."""
+        row = self._one("SELECT lease_holder FROM queued_person WHERE psn_no = ?", (psn_no,))
+        if row is None or row[0] != holder:
+            return False
+        head = self.conn.execute("SELECT batch_seq, idx FROM queued_work WHERE psn_no = ? ORDER BY batch_seq, idx "
+                                 "LIMIT ?", (psn_no, len(work))).fetchall()
+        return [(int(r[0]), int(r[1])) for r in head] == [(w.batch_seq, w.idx) for w in work]
+
+    def release_lease(self, psn_no: str, holder: str) -> None:
+        self.conn.execute("UPDATE queued_person SET lease_holder = '', lease_until = 0 "
+                          "WHERE psn_no = ? AND lease_holder = ?", (psn_no, holder))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: what is read inside is one state of the database (WAL: writers go on)."""
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
 
     def first_blocked_work(self, psn_no: str) -> tuple[int, int] | None:
         row = self._one(
@@ -725,17 +794,13 @@ class SQLiteStore(StoreQueries):
         if first is None:
             self.conn.execute("DELETE FROM queued_person WHERE psn_no = ?", (psn_no,))
         else:
-            self.conn.execute("UPDATE queued_person SET first_batch = ?, first_idx = ? WHERE psn_no = ?",
-                              (first[0], first[1], psn_no))
+            self.conn.execute("UPDATE queued_person SET first_batch = ?, first_idx = ?, lease_holder = '', "
+                              "lease_until = 0 WHERE psn_no = ?", (first[0], first[1], psn_no))
 
     # --- a worker's share of the queue (partitions.py) -------------------------------------------
 
     def claim_person_in(self, index: int, count: int, skip: Sequence[str] = ()) -> str | None:
-        marks = ", ".join("?" for _ in skip)
-        row = self._one("SELECT psn_no FROM queued_person WHERE partition_hash % ? = ?"
-                        + (f" AND psn_no NOT IN ({marks})" if skip else "")
-                        + " ORDER BY first_batch, first_idx, psn_no LIMIT 1", (count, index, *skip))
-        return None if row is None else str(row[0])
+        return self._claimable((index, count), skip)
 
     # --- the last refusal of each of many ids at once (9512 by local_id) ---------------------
 

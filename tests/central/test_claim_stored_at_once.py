@@ -151,5 +151,7 @@ def test_a_claim_costs_a_handful_of_statements_not_some_per_item(tmp_path: Path)
     rows = ("INSERT INTO settlement", "INSERT INTO local_key", "INSERT INTO accumulator", "DELETE FROM queued_work",
             "DELETE FROM queued_item")
     others = [s for s in statements if not s.startswith(rows)]
-    assert len(others) <= 16, others  # per claim: the claim, the person's data once, the end (not per item)
+    # per claim, not per item: on SQLite the lease (its own short write transaction), the person's
+    # data read once outside the write lock, then the check that nothing read changed and the end
+    assert len(others) <= 32, others
     assert not any(s.startswith(("SAVEPOINT", "RELEASE")) for s in statements)
