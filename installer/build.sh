@@ -27,6 +27,14 @@ BUNDLE="$DIST_DIR/hospital-client"
 echo "$VERSION" > "$BUNDLE/VERSION"
 
 test -x "$BUNDLE/hospital-client" || { echo "build: no executable in $BUNDLE" >&2; exit 1; }
+# The rules core's loops compiled (setup.py, mypyc): the module and mypyc's library it loads (the
+# spec's hidden imports); else pure Python, where the build machine had no compiler.
+RULES="$BUNDLE/_internal/hospital_client/rules"
+if compgen -G "$RULES/fee_loops.*.so" >/dev/null && compgen -G "$RULES/fee_loops__mypyc.*.so" >/dev/null; then
+  echo "build: the rules core's loops are compiled"
+else
+  echo "build: the rules core's loops are pure Python (no compiler at install time): slower settlement" >&2
+fi
 ls "$BUNDLE"/_internal/resources/i18n/*.qm >/dev/null
 ls "$BUNDLE"/_internal/resources/policies/*.toml >/dev/null
 # Every bundled library must resolve (inside the bundle or from the system packages the .deb depends on).

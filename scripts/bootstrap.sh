@@ -11,7 +11,10 @@ VENV="$ROOT/.venv"
 # so the tests exercise the OS keyring the way a desktop does.
 DEBS=(xvfb xauth fonts-wqy-microhei libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0
       libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1
-      libfontconfig1 libdbus-1-3 poppler-utils dbus-daemon gnome-keyring)
+      libfontconfig1 libdbus-1-3 poppler-utils dbus-daemon gnome-keyring
+      # A C compiler and Python's headers: the install compiles the rules core's loop with mypyc
+      # (setup.py); without them it stays Python, the same results, slower.
+      gcc python3-dev)
 # The test command (BOOTSTRAP_FOR=tests) also builds the installers: binutils and xz-utils for
 # the PyInstaller bundle and the .deb, nsis for the Windows installer, and wine64 to run that
 # installer and its uninstaller silently (tests/installer/test_nsis_wine.py). PostgreSQL's server
@@ -54,8 +57,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   }
 fi
 
-# Reinstall only when pyproject.toml (or this script) changed since the last successful install.
-STAMP="$VENV/.installed-$(cat "$ROOT/pyproject.toml" "$ROOT/scripts/bootstrap.sh" | sha256sum | cut -c1-16)"
+# Reinstall only when pyproject.toml, setup.py, this script or the module setup.py compiles
+# (an extension module built from an older source would shadow the edited .py) changed since the
+# last successful install.
+STAMP="$VENV/.installed-$(cat "$ROOT/pyproject.toml" "$ROOT/setup.py" "$ROOT/scripts/bootstrap.sh" \
+  "$ROOT/hospital_client/rules/fee_loops.py" | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMP" ]; then
   echo "bootstrap: installing Python packages into $VENV (log: $VENV/pip.log)" >&2
   if ! { "$VENV/bin/python" -m pip install --upgrade pip &&

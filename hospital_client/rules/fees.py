@@ -13,6 +13,7 @@ from typing import Any
 
 from .catalog import CLASS_B, CLASS_C, Catalog, CatalogItem
 from .fee_lines import FeeLines
+from .fee_loops import COMPILED, split_plain
 from .fee_units import FeeUnits
 from .line_groups import LineGroups
 from .money import FEN, ZERO, fmt_yuan
@@ -140,7 +141,7 @@ def _classify_in_units(fees: FeeLines, units: FeeUnits, table: _CodeTable,
         code_units = replace(code_units, fully_self_paid=code_units.fully_self_paid | dict.fromkeys(missing, 1),
                              shares=code_units.shares | dict.fromkeys(missing, 0),
                              capped=code_units.capped | dict.fromkeys(missing, 0))
-    split = split_in_units(fees.med_list_codg, units, code_units)
+    split = (split_plain if COMPILED else split_in_units)(fees.med_list_codg, units, code_units)
 
     def parts() -> LineParts:
         amounts = fees.det_item_fee_sumamt

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from hospital_client.rules import fee_loops
+
 ROOT = Path(__file__).resolve().parents[2]
 PKG = "hospital-client"
 INSTALLED = Path("/usr/bin/hospital-client")
@@ -94,9 +96,11 @@ def _debs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]
     site.write_text(SITE, encoding="utf-8")
     base = _project_version()
     started = time.monotonic()
-    _ok(_run(["bash", "installer/build.sh"], env=_env(HOSPITAL_CLIENT_BUILD_VERSION=f"{base}+test1",
-                                                      DIST_DIR=str(out / "dist"), WORK_DIR=str(out / "work"))))
+    build = _ok(_run(["bash", "installer/build.sh"], env=_env(HOSPITAL_CLIENT_BUILD_VERSION=f"{base}+test1",
+                                                              DIST_DIR=str(out / "dist"), WORK_DIR=str(out / "work"))))
     built = time.monotonic()
+    if fee_loops.COMPILED:  # compiled here (setup.py): the bundle must carry it and its mypyc library (the spec)
+        assert "the rules core's loops are compiled" in build.stdout, build.stderr[-3000:]
     made: dict[str, Path] = {}
     for n in ("1", "2"):
         version = f"{base}+test{n}"

@@ -10,7 +10,8 @@ path's (fee_units patched away), every refusal the same, and the bills the integ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 from unittest.mock import patch
@@ -31,9 +32,12 @@ ITEM_RULES = [ItemRules(), ItemRules(class_b_selfpay=D("0.10")), ItemRules(class
               ItemRules(class_b_selfpay=D("0.25"), price_caps=False)]
 
 
-def decimal_path() -> Any:
+@contextmanager
+def decimal_path() -> Iterator[None]:
     """The column parse without the integers: the Decimal route these tests hold the integers to."""
-    return patch("hospital_client.rules.fee_lines.fee_units", return_value=None)
+    with patch("hospital_client.rules.fee_lines.fee_units", return_value=None), \
+            patch("hospital_client.rules.fee_lines.scan_plain", return_value=None):
+        yield
 
 
 @st.composite
