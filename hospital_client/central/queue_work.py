@@ -119,20 +119,26 @@ def _adjudicate_claim(central: Central, skip: Sequence[str], *, buffered: bool,
                 return Claimed(psn_no)  # (its lease ran out and another worker took the person)
         work, blocked = _claimable_work(store, psn_no)
         cache = ClaimCache(store, buffered=buffered)
-        cache.prefetch(work)
-        central.store = cast(CentralStore, cache)
-        try:
-            for entry in work:
-                if not adjudicate_work(central, entry):
-                    cache.forget()
-            cache.flush()
-        finally:
-            central.store = store
+        _adjudicate_in(central, cache, work)
+        cache.flush()
         if work or blocked is None:
             store.finish_work(psn_no, work)
         elif lease is not None:
             cast(LeasingStore, store).release_lease(*lease)
     return Claimed(psn_no, len(work), blocked is not None)
+
+
+def _adjudicate_in(central: Central, cache: ClaimCache, work: Sequence[QueuedWork]) -> None:
+    """The claim's items in order, through its cache; after a refused one the cache reads again."""
+    store = central.store
+    cache.prefetch(work)
+    central.store = cast(CentralStore, cache)
+    try:
+        for entry in work:
+            if not adjudicate_work(central, entry):
+                cache.forget()
+    finally:
+        central.store = store
 
 
 _holders = itertools.count(1)
@@ -166,14 +172,7 @@ def _checked_claim(central: Central, store: LeasingStore, psn_no: str, holder: s
             if not work:
                 return None
             cache = ClaimCache(store, checked=True)
-            cache.prefetch(work)
-            central.store = cast(CentralStore, cache)
-            try:
-                for entry in work:
-                    if not adjudicate_work(central, entry):
-                        raise NeedsLock("an item was refused")
-            finally:
-                central.store = store
+            _adjudicate_in(central, cache, work)  # (a refused item: NeedsLock)
         with store.transaction():
             if not (store.holds_lease(psn_no, holder, work) and cache.unchanged()):
                 return None
