@@ -462,7 +462,7 @@
         <translation>返回（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="133" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
         <source>Tendered ¥%1, change ¥%2.</source>
         <translation>实收 ¥%1，找零 ¥%2。</translation>
     </message>
@@ -960,68 +960,68 @@
 <context>
     <name>FirstSettlementDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="207" />
         <source>This stay is already settled</source>
         <translation>该次住院已结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="210" />
         <source>This stay already has a settlement in force:</source>
         <translation>该次住院已有一笔有效结算：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="214" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="214" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <source>Total</source>
         <translation>总额</translation>
     </message>
     <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <location filename="../../hospital_client/ui/settle_page.py" line="217" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
         <source>yuan</source>
         <translation>元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
         <source>Patient paid</source>
         <translation>患者已付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="226" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="225" />
         <source>To correct it, a supervisor reverses it first; then the stay can be settled again.</source>
         <translation>如需更正，须由主管先冲正该笔结算，然后才能重新结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="229" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="228" />
         <source>Reprint its slip</source>
         <translation>补打其结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="231" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="230" />
         <source>Reverse (supervisor)…</source>
         <translation>冲正（主管）…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="233" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="232" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1722,42 +1722,42 @@
 <context>
     <name>OverlapDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="153" />
         <source>Overlapping stay</source>
         <translation>住院日期重叠</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="157" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
         <source>This patient already has a settlement in force for a stay whose dates overlap this one, and one of the two stays was typed by hand (no admission no. from HIS). It may be the same stay settled twice.</source>
         <translation>该患者已有一笔有效结算，其住院日期与本次重叠，且两次住院中有一次为手工录入（无 HIS 住院号）。可能是同一次住院重复结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="163" />
         <source>No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.</source>
         <translation>结算号 %1，流水号 %2：住院号 %3，%4 至 %5，%6 由 %7 结算，总额 %8 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="174" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="173" />
         <source>Why this is another stay (required, recorded)</source>
         <translation>为何是另一次住院（必填，将记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="176" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="175" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
         <source>Settle anyway</source>
         <translation>仍然结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <source>Give the reason first.</source>
         <translation>请先填写原因。</translation>
     </message>
@@ -2336,427 +2336,427 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
         <source>No amount tendered was entered: exact payment of ¥%1 is assumed (recorded as received on the slip, no change).</source>
         <translation>未录入实收金额：按应付金额 ¥%1 足额收讫（结算单实收金额同此，无找零）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="269" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="270" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="273" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="544" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="272" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="543" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="276" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="275" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="309" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="313" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="312" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="315" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
         <source>Mid-stay settlement (中途结算): the stay goes on</source>
         <translation>中途结算（住院继续）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="316" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="320" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="323" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="322" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="325" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="345" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="324" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="327" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="345" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="326" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="332" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="331" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="341" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="340" />
         <source>Unlock a field</source>
         <translation>解锁字段</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="360" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="363" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="552" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="362" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="551" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="397" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="527" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="555" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="839" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="396" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="526" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="554" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="838" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="425" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="424" />
         <source>amount tendered (F7)</source>
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="435" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="434" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="437" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="436" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="440" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="439" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="442" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="441" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="453" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="453" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="529" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="528" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="561" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="560" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="571" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="570" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="583" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="582" />
         <source>Only a stay taken from HIS has locked fields.</source>
         <translation>只有取自 HIS 的住院才有锁定字段。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="593" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="592" />
         <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
         <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="596" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="595" />
         <source>Field unlocked (recorded). Check it against the patient's papers.</source>
         <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="619" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="618" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="627" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="626" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="642" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="641" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="662" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="661" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="663" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="662" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="664" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="666" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="667" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="666" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="683" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="682" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="694" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="693" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="695" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="694" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="703" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="702" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="709" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="708" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="714" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="713" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="721" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="720" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="721" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="720" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="727" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="726" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="729" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="728" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="740" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="739" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="743" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="742" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="748" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="747" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="754" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="753" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="772" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="771" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="775" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="774" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="782" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="781" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="786" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="785" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="803" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="802" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="814" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="813" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="829" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="828" />
         <source>Mid-stay settlement, period %1: %2 – %3</source>
         <translation>中途结算（第%1段：%2—%3）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="830" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="829" />
         <source>Discharge settlement, period %1: %2 – %3 (the last of a stay settled in periods)</source>
         <translation>出院结算（第%1段：%2—%3，分段结算的最后一段）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="848" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="847" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="870" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="869" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="883" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="882" />
         <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
         <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="912" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="916" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="977" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="980" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="911" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="915" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="976" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="979" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="914" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="913" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="939" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="938" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="943" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="942" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="964" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="963" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="967" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="966" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="969" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="968" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="974" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="973" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="986" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="985" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="987" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="986" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="995" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="994" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="1001" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="1000" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="1006" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="1005" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -3969,9 +3969,14 @@
         <translation>中心数据库暂时无法连接，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/central/claim_cache.py" line="63" />
+        <location filename="../../hospital_client/central/claim_cache.py" line="71" />
         <source>The queued settlements could not be stored together; they are adjudicated again one by one.</source>
         <translation>排队结算未能一并保存，正逐笔重新审核。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/central/claim_cache.py" line="79" />
+        <source>The queued settlements are adjudicated again while holding the database.</source>
+        <translation>排队结算期间数据有变动，正锁定数据库后重新审核。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/central/partitions.py" line="34" />
