@@ -721,10 +721,15 @@ class SQLiteStore(StoreQueries):
         keeps every commit whole): a power cut may lose the last of them, never part of one, and
         never one that a later commit waited for came after. For queue claims: their items stay
         queued until the claim is stored, so a claim lost is done again, to the same figures."""
+        if self.conn.in_transaction:  # (SQLite refuses the change inside one: the caller's commit decides)
+            yield
+            return
         self.conn.execute("PRAGMA synchronous = NORMAL")
         try:
             yield
         finally:
+            if self.conn.in_transaction:  # one left open inside is rolled back, never kept as redoable
+                self.conn.execute("ROLLBACK")
             self.conn.execute("PRAGMA synchronous = FULL")
 
     def holds_lease(self, psn_no: str, holder: str, work: Sequence[QueuedWork]) -> bool:
@@ -743,7 +748,11 @@ class SQLiteStore(StoreQueries):
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """A read transaction: what is read inside is one state of the database (WAL: writers go on)."""
+        """A read transaction: what is read inside is one state of the database (WAL: writers go on).
+        Inside the caller's transaction, that one."""
+        if self.conn.in_transaction:
+            yield
+            return
         self.conn.execute("BEGIN DEFERRED")
         try:
             yield

@@ -260,3 +260,23 @@ def test_a_claim_is_not_waited_onto_the_disk_everything_else_is(tmp_path: Path) 
         assert int(store.conn.execute("PRAGMA synchronous").fetchone()[0]) == 2
     finally:
         store.close()
+
+
+def test_redoable_inside_a_transaction_leaves_it_to_that_transaction(tmp_path: Path) -> None:
+    """SQLite refuses to change synchronous inside a transaction: a claim made inside one (not
+    what the workers do) is committed as that transaction is, and the connection stays FULL."""
+    db = _db(tmp_path, "inside")
+    _queue(db, persons=1, mixed=False)
+    store = _store(db, leases=True)
+    try:
+        with store.transaction():
+            with store.redoable():
+                assert int(store.conn.execute("PRAGMA synchronous").fetchone()[0]) == 2
+            assert adjudicate_next(Central(store)).done == 2  # read, checked and stored in it
+        assert db_rows(db, "SELECT COUNT(*) FROM settlement")[0][0] == 2
+        with store.redoable():
+            store.conn.execute("BEGIN")  # left open inside: rolled back, FULL again
+        assert not store.conn.in_transaction
+        assert int(store.conn.execute("PRAGMA synchronous").fetchone()[0]) == 2
+    finally:
+        store.close()
