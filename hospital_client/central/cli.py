@@ -373,6 +373,10 @@ def _add_subcommands(parser: argparse.ArgumentParser) -> None:
 
     add_work_command(sub, _open, _guarded, _one_line_errors, prog=parser.prog)
 
+    from .status_command import add_status_command
+
+    add_status_command(sub, _open, _guarded, _one_line_errors)
+
     p = _one_line_errors(sub.add_parser("report", help="every settlement with final figures, adjustments, msgid"))
     _add_db(p)
     p.add_argument("--json", action="store_true")

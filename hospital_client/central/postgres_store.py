@@ -29,6 +29,7 @@ keyed by it (ids from ``next_value``; ``local_key`` on (site, local_id)).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -51,6 +52,7 @@ from .store import (
     ItemRejection,
     QueuedWork,
     QueueEntry,
+    QueueFigures,
     ReversalRecord,
     SettlementRecord,
     StoreError,
@@ -70,6 +72,7 @@ from .store_unavailable import StoreUnavailable
 # Serialises schema changes of concurrent openers (pg_advisory_xact_lock key: "hcentral").
 _MIGRATION_LOCK = 0x6863656E7472616C
 _CONNECT_TIMEOUT_S = 10
+_APPLICATION_NAME = "hospital-client central"  # how its sessions show in pg_stat_activity
 # The first key of a person's advisory lock (pg_advisory_xact_lock(int, int)); the second is hashtext(psn_no).
 _PERSON_LOCK = 0x68630001
 # A partitioned worker's claim reads this many of its share's oldest persons at a time (claim_person_in).
@@ -533,7 +536,7 @@ class PostgresStore(StoreQueries):
 
     def _connect(self) -> psycopg.Connection[Any]:
         return psycopg.connect(self.url, autocommit=True, connect_timeout=_CONNECT_TIMEOUT_S,
-                               application_name="hospital-client central")
+                               application_name=_APPLICATION_NAME)
 
     def _reconnect_if_broken(self) -> None:
         """Outside any transaction, a new connection when the server closed the old one (a restart,
@@ -929,6 +932,14 @@ class PostgresStore(StoreQueries):
                               "AND EXISTS (SELECT 1 FROM queued_work WHERE psn_no = %s)", (psn_no, psn_no, psn_no))
             self.conn.execute("DELETE FROM queued_person WHERE psn_no = %s AND NOT EXISTS "
                               "(SELECT 1 FROM queued_work WHERE psn_no = %s)", (psn_no, psn_no))
+
+    def queue_figures(self, now: float, since: str) -> QueueFigures:
+        """The shared figures, and the central system's other sessions of this database now (its
+        server and workers connect as "hospital-client central")."""
+        sessions = self._one("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s "
+                             "AND datname = current_database() AND pid <> pg_backend_pid()",
+                             (_APPLICATION_NAME,))
+        return dataclasses.replace(super().queue_figures(now, since), connections=int(sessions[0]))
 
     # --- a worker's share of the queue (partitions.py) -------------------------------------------
 

@@ -204,6 +204,20 @@ class LegacyBatch:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueFigures:
+    """What an operator watches of the adjudication queue (`central status`)."""
+
+    settlements: int  # queued items waiting, by kind
+    reversals: int
+    persons: int  # persons with items waiting
+    open_batches: int  # 9511 batches not yet wholly adjudicated
+    oldest_received_at: str | None  # arrival (central time) of the oldest item waiting
+    claimed: int | None  # persons a worker holds now; None where the store cannot tell
+    refused_since: int  # items refused since the moment asked for
+    connections: int | None = None  # the central system's other database sessions (PostgreSQL), None: unknown
+
+
+@dataclass(frozen=True, slots=True)
 class QueuedWork:
     """A queued item waiting in its person's partition (queue_work.py adjudicates them, each
     person's in arrival order). ``number`` is the setl_id (or rev_setl_id) number reserved for it
@@ -570,6 +584,8 @@ class CentralStore(Protocol):
     def finish_work(self, psn_no: str, done: Sequence[QueuedWork]) -> None: ...
     def close_batches(self, at: str) -> int: ...
     def has_queued(self) -> bool: ...
+    # the queue's figures now (``now``: time.time(), for leases); refusals stored at or after ``since``
+    def queue_figures(self, now: float, since: str) -> QueueFigures: ...
     # a worker's share of the queue (`central work --partition K/N`, partitions.py): the persons whose
     # partition hash (crc32 of the psn_no, kept on their queued_person row) is ``index`` modulo ``count``
     def claim_person_in(self, index: int, count: int, skip: Sequence[str] = ()) -> str | None: ...

@@ -45,6 +45,7 @@ from .store import (
     PersonRecord,
     QueuedWork,
     QueueEntry,
+    QueueFigures,
     ReversalRecord,
     ReviewLibraryBlob,
     SettlementListRecord,
@@ -455,6 +456,20 @@ class StoreQueries(ABC):
 
     def has_queued(self) -> bool:
         return self._fetch_one("SELECT 1 FROM queued_person LIMIT 1") is not None
+
+    def queue_figures(self, now: float, since: str) -> QueueFigures:
+        kinds = {str(kind): int(n)
+                 for kind, n in self._fetch_all("SELECT kind, count(*) FROM queued_work GROUP BY kind")}
+        oldest = self._fetch_one("SELECT received_at FROM queued_work ORDER BY batch_seq, idx LIMIT 1")
+        claimed = None
+        if getattr(self, "claims_by_lease", False):
+            claimed = int(self._fetch_one("SELECT count(*) FROM queued_person WHERE lease_until > ?", (now,))[0])
+        return QueueFigures(
+            settlements=kinds.get("settlement", 0), reversals=kinds.get("reversal", 0),
+            persons=int(self._fetch_one("SELECT count(*) FROM queued_person")[0]),
+            open_batches=int(self._fetch_one("SELECT count(*) FROM queued_batch WHERE finished_at IS NULL")[0]),
+            oldest_received_at=None if oldest is None else str(oldest[0]), claimed=claimed,
+            refused_since=int(self._fetch_one("SELECT count(*) FROM item_rejection WHERE at >= ?", (since,))[0]))
 
     def has_queued_in(self, index: int, count: int) -> bool:
         return self._fetch_one("SELECT 1 FROM queued_person WHERE partition_hash % ? = ? LIMIT 1",
