@@ -188,8 +188,10 @@ def income_groups(d: Dialect, run: Run, first_day: str, last_day: str) -> list[I
 
 
 def hifmi_lines(d: Dialect, run: Run, first: str, after_last: str, site: str | None) -> list[HifmiLine]:
-    """The month's lines of the monthly statements: settlements and reversals whose 大病保险 is not
-    zero, and true-ups, each with its hospital and insurer; narrow rows, no JSON blobs."""
+    """The month's lines of the monthly statements: settlements whose final or provisional 大病保险
+    is not zero (a hospital that advanced 大病保险 the central system cut to nothing sees why),
+    reversals whose 大病保险 is not zero, and true-ups, each with its hospital and insurer; narrow
+    rows, no JSON blobs."""
     params: list[Any] = []
     site_s = site_r = ""
     if site is not None:
@@ -210,7 +212,8 @@ def hifmi_lines(d: Dialect, run: Run, first: str, after_last: str, site: str | N
         "'' AS reverses, '' AS reverses_at, "
         f"{d.text('s.person', 'insuplc_admdvs')} AS admdvs, {d.text('s.person', 'insutype')} AS insutype, "
         "substr(s.setl_time, 1, 10) AS day FROM settlement s "
-        f"WHERE s.adjudicated_at >= {d.ph} AND s.adjudicated_at < {d.ph} AND {d.money_nonzero('s.hifmi_pay')}{site_s} "
+        f"WHERE s.adjudicated_at >= {d.ph} AND s.adjudicated_at < {d.ph} AND ({d.money_nonzero('s.hifmi_pay')} "
+        f"OR {d.money_nonzero(d.raw('s.provisional', 'setlinfo.hifmi_pay'))}){site_s} "
         "UNION ALL "
         "SELECT 'reversal', r.rev_setl_id, r.site, r.psn_no, o.mdtrt_id, r.year, r.rev_time, r.processed_at, "
         "'reversed', r.hifmi_pay, NULL, o.setl_id, o.adjudicated_at, "

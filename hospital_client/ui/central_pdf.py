@@ -7,8 +7,42 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QTextDocument
+from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QTextBlock, QTextCursor, QTextDocument, QTextFormat
 from PySide6.QtPrintSupport import QPrinter
+
+# what lies from the first anchor to the second is kept on one page (central/fund_reports/document.py:
+# a statement's notes and its signature lines)
+KEEP_FROM, KEEP_TO = "keep-together-from", "keep-together-to"
+
+
+def _anchors(block: QTextBlock) -> list[str]:
+    names: list[str] = []
+    fragments = block.begin()
+    while not fragments.atEnd():
+        names += fragments.fragment().charFormat().anchorNames()
+        fragments += 1
+    return names
+
+
+def _keep_together(doc: QTextDocument) -> None:
+    """Qt breaks a page anywhere: where a break falls between a KEEP_FROM and the KEEP_TO after it,
+    the page breaks before KEEP_FROM instead (the signature lines never stand alone on a page)."""
+    layout, height = doc.documentLayout(), doc.pageSize().height()
+    start: QTextBlock | None = None
+    block = doc.begin()
+    while block.isValid():
+        names = _anchors(block)
+        if KEEP_FROM in names:
+            start = block
+        if KEEP_TO in names and start is not None:
+            first = layout.blockBoundingRect(start).top()
+            last = layout.blockBoundingRect(block).bottom()
+            if int(first // height) != int(last // height) and first % height > 0:
+                fmt = start.blockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(start).setBlockFormat(fmt)
+            start = None
+        block = block.next()
 
 
 def write_html_pdf(path: str | Path, page_html: str) -> Path:
@@ -28,6 +62,7 @@ def write_html_pdf(path: str | Path, page_html: str) -> Path:
     doc = QTextDocument()
     doc.setHtml(page_html)
     doc.setPageSize(QSizeF(printer.pageRect(QPrinter.Unit.Point).size()))
+    _keep_together(doc)
     doc.print_(printer)
     path.chmod(0o600)
     return path

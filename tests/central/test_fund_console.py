@@ -76,7 +76,7 @@ def test_an_insurer_cannot_take_a_cover_another_holds(year: SeededYear, capsys: 
     code, _ = run_cli("fund", "insurer", "add", "--db", str(year.db), "--code", "INSC", "--name", "丙",
                       "--cover", "990100:390")
     err = capsys.readouterr().err
-    assert code == 2 and "already covered by insurer INSA" in err
+    assert code == 2 and "已由承办机构 INSA 承办" in err
     code, _ = run_cli("fund", "insurer", "add", "--db", str(year.db), "--code", "INSC", "--name", "丙",
                       "--cover", "9901:390")
     assert code == 2 and "REGION:INSUTYPE" in capsys.readouterr().err

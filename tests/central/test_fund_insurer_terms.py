@@ -148,7 +148,7 @@ def test_the_premium_needs_the_insurer_when_the_contract_changed_hands(year: Ter
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = run_cli("fund", "premium", "--db", str(year.db), "--year", "2026", "--premium", "1000")
     err = capsys.readouterr().err
-    assert code == 2 and "3 insurers" in err and "INSA, INSB, INSC" in err
+    assert code == 2 and "有 3 个承办机构" in err and "INSA, INSB, INSC" in err
     # in 2027 INSA no longer covers anything: two contracts remain
     code, _ = run_cli("fund", "premium", "--db", str(year.db), "--year", "2027", "--premium", "1000")
     assert code == 2 and "INSB, INSC" in capsys.readouterr().err
@@ -184,11 +184,11 @@ def test_income_follows_the_term_of_its_day(year: Terms) -> None:
 
 
 @pytest.mark.parametrize("covers, words", [
-    (["990100:390:2026-06-01:2026-12-31"], "already covered by insurer INSA (990100:390::2026-06-30)"),
-    (["990200:390:2026-01-01"], "already covered by insurer INSB"),
-    (["990300:390:2026-01-01:2026-06-30", "990300:390:2026-06-30:"], "the terms overlap"),
-    (["990300:390:2026-02-30"], "days as YYYY-MM-DD"),
-    (["990300:390:2026-07-01:2026-06-30"], "the last day covered is before the first"),
+    (["990100:390:2026-06-01:2026-12-31"], "已由承办机构 INSA 承办（990100:390::2026-06-30）"),
+    (["990200:390:2026-01-01"], "已由承办机构 INSB 承办"),
+    (["990300:390:2026-01-01:2026-06-30", "990300:390:2026-06-30:"], "承办期限重叠"),
+    (["990300:390:2026-02-30"], "起止日期应写作 YYYY-MM-DD"),
+    (["990300:390:2026-07-01:2026-06-30"], "截止日期早于起始日期"),
     (["990300:390:2026-07-01:2026-12-31:x"], "REGION:INSUTYPE[:FROM[:TO]]"),
 ])
 def test_terms_that_overlap_or_are_not_days_are_refused(year: Terms, covers: list[str], words: str,

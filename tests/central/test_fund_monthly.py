@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from central_helpers import SITE_A, SITE_B, run_cli
+from central_helpers import SITE_A, SITE_B, local_settle, run_cli
 from central_stores import STORES
 from fund_seed import NO_SETTLEMENT_PERSON, SMALL_BILL_PERSON, SeededYear, open_year, request, seeded
 from openpyxl import load_workbook
+
+from hospital_client import protocol as p
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
 
@@ -211,3 +213,27 @@ def test_a_statement_says_whether_its_month_has_ended(year: SeededYear) -> None:
     assert monthly(year.db, "2026-01")["ended"] is True
     future = monthly(year.db, "2099-12")
     assert (future["ended"], future["statements"], future["totals"]["payable"]) == (False, [], "0.00")
+
+
+def test_a_settlement_the_centre_cut_to_no_hifmi_is_listed_for_the_hospital(
+        central_db: tuple[Path | str, dict[str, str]]) -> None:
+    """The desk advanced 大病保险 on figures the central system did not accept (its year-to-date
+    said the deductible had been reached; the central accumulators say not): the final 大病保险 is
+    zero, and the hospital's statement still lists the line, provisional beside final, so the
+    amount it advanced is accounted for."""
+    year = open_year(*central_db)
+    req = request("DEMO990100000040", "MDT-1", SITE_A, dt.date(2026, 3, 10), 2, 300)  # no 大病 on its own
+    stale = {**req, "year_to_date": {**req["year_to_date"], "hifmi_base": "200000.00"}}
+    provisional = local_settle(stale)
+    assert provisional["setlinfo"]["hifmi_pay"] != "0.00"
+    out = dict(year.call(SITE_A, p.SETTLEMENT, {"data": {
+        "kind": "settlement", "local_id": "1", "setl_time": "2026-03-10 10:00:00", "request": req,
+        "provisional": provisional}}, "2026-03-10 10:00:05"))
+    year.store.close()
+    assert out["final"]["setlinfo"]["hifmi_pay"] == "0.00"
+    [statement] = monthly(year.db, "2026-03")["statements"]
+    [line] = statement["lines"]
+    assert (line["ref"], line["provisional_hifmi_pay"], line["hifmi_pay"], line["status"]) == (
+        out["setl_id"], provisional["setlinfo"]["hifmi_pay"], "0.00", "adjusted")
+    assert statement["adjusted"] == {"count": 1, "difference": f"-{provisional['setlinfo']['hifmi_pay']}"}
+    assert statement["payable"] == "0.00"

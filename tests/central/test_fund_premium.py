@@ -16,6 +16,7 @@ from central_stores import STORES
 from fund_seed import SeededYear, seeded
 from openpyxl import load_workbook
 
+from hospital_client.central.fund_reports.common import Period, period_ended
 from hospital_client.central.fund_reports.premium import contract_terms
 
 # 惠州 2013's first insurance year: 保费总额 14,589.13 万元; 95% of it is 138,596,735.00 yuan.
@@ -43,9 +44,11 @@ def test_above_105_percent_next_years_premium_may_be_raised() -> None:
     at_105 = contract_terms(Decimal("153185865.00"), PREMIUM)  # exactly 105%: no adjustment
     assert at_105["next_year_adjustment"]["direction"] == "none" and at_105["rule"] == "full_premium"
     assert at_105["insurer_margin"] == "-7294565.00"
+    assert at_105["next_year_adjustment"]["costs_ratio_pct"] == "105.00%"
     above = contract_terms(Decimal("153185864.00"), PREMIUM, Decimal("1.01"))  # other contract costs count
+    # one fen above 105% (105.0000000069%) is shown above it, never as 105.00% beside "above 105%"
     assert above["next_year_adjustment"] == {"flag": True, "direction": "raise", "costs": "153185865.01",
-                                             "costs_ratio_pct": "105.00%"}
+                                             "costs_ratio_pct": "105.01%"}
 
 
 @pytest.fixture(scope="module", params=STORES)
@@ -116,6 +119,10 @@ def test_statement_as_excel(year: SeededYear, tmp_path: Path) -> None:
     out = tmp_path / "premium.xlsx"
     result = premium(year.db, "--premium", "44116.27", "--insurer", "INSA", "--xlsx", str(out))
     rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    # settled before its insurance year has ended, the statement says its figures will still change
+    ongoing = [r[0] for r in rows if r[0] and str(r[0]).startswith("本保险年度尚未结束")]
+    assert (result["ended"], len(ongoing)) == (period_ended(Period("2026", "2026-01-01", "2026-12-31")),
+                                               0 if result["ended"] else 1)
     [transfer] = [r for r in rows if r[0] == "应划拨承办机构"]
     assert Decimal(str(transfer[2])).quantize(Decimal("0.01")) == Decimal(result["transfer"]) == Decimal("43586.87")
 
@@ -154,7 +161,7 @@ def test_the_regions_one_contract_without_insurers(central_db: tuple[Path | str,
     db = str(central_db[0])
     code, _ = run_cli("fund", "premium", "--db", db, "--year", "2026")
     err = capsys.readouterr().err
-    assert code == 2 and "no premium recorded for the region's contract of 2026" in err and "premium-set" in err
+    assert code == 2 and "统筹地区的合同尚未登记 2026 年度的保费总额" in err and "premium-set" in err
     assert run_cli("fund", "premium-set", "--db", db, "--year", "2026", "--amount", "145891300.00")[0] == 0
     result = premium(db)
     assert (result["insurer"], result["premium"], result["paid"]["total"], result["next_year_adjustment"]["direction"]

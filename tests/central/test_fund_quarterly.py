@@ -150,9 +150,9 @@ def _bad_files(tmp: Path) -> list[tuple[Path, list[str]]]:
     xlsx_file = tmp / "bad.xlsx"
     book.save(xlsx_file)
     return [
-        (csv_file, [f"{csv_file} line 3: amount: '12.345'", f"{csv_file} line 4: date: '2026-02-30'",
-                    f"{csv_file} line 4: fund: 'bank'"]),
-        (xlsx_file, [f"{xlsx_file} line 3: kind: '捐赠'", f"{xlsx_file} line 4: admdvs: '99010'"]),
+        (csv_file, [f"{csv_file} 第 3 行 amount '12.345'：", f"{csv_file} 第 4 行 date '2026-02-30'：",
+                    f"{csv_file} 第 4 行 fund 'bank'："]),
+        (xlsx_file, [f"{xlsx_file} 第 3 行 kind '捐赠'：", f"{xlsx_file} 第 4 行 admdvs '99010'："]),
     ]
 
 
@@ -163,7 +163,7 @@ def test_import_errors_name_file_line_and_field_and_store_nothing(year: SeededYe
     for path, words in _bad_files(tmp_path):
         code, _ = run_cli("fund", "income", "import", str(path), "--db", str(year.db))
         err = capsys.readouterr().err
-        assert code == 2 and err.count("\n") == 1 and "nothing imported" in err, err
+        assert code == 2 and err.count("\n") == 1 and "未导入任何一行" in err, err
         for word in words:
             assert word in err, (word, err)
     code, after = run_cli("fund", "income", "list", "--db", str(year.db), "--from", "2026-01-01", "--to",
@@ -194,8 +194,10 @@ def test_a_good_xlsx_import_with_chinese_headers(central_db: tuple[Path | str, d
 @pytest.mark.parametrize("argv, words", [
     (("fund", "quarterly", "--quarter", "2026Q5"), "--quarter 2026Q5"),
     (("fund", "income", "add", "--date", "2026-01-01", "--fund", "pool", "--kind", "subsidy", "--amount", "1e5",
-      "--admdvs", "990100", "--insutype", "390"), "amount: '1e5'"),
-    (("fund", "income", "import", "/nonexistent/x.csv"), "/nonexistent/x.csv: no such file"),
+      "--admdvs", "990100", "--insutype", "390"), "--amount '1e5'："),
+    (("fund", "income", "import", "/nonexistent/x.csv"), "/nonexistent/x.csv：文件不存在"),
+    (("fund", "income", "list", "--from", "2026-03-01", "--to", "2026-01-31"),
+     "--from 2026-03-01 晚于 --to 2026-01-31"),
 ])
 def test_bad_input_exits_2_in_one_line(year: SeededYear, argv: tuple[str, ...], words: str,
                                        capsys: pytest.CaptureFixture[str]) -> None:

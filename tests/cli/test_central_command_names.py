@@ -83,5 +83,5 @@ def test_error_hints_name_the_program_run(prog: str, tmp_path: Path) -> None:
     code, _, err = _run(main, [*prefix, "fund", "monthly", "--db", str(db), "--month", "2026-03",
                                "--insurer", "NOBODY"])
     assert code == 2
-    assert err == f"{prog}: error: --insurer NOBODY: no such insurer (known: none yet; add one with " \
-                  f"`{prog} fund insurer add`)\n"
+    assert err == f"{prog}: error: --insurer NOBODY：没有这个承办机构（已有：尚无，请先用 " \
+                  f"`{prog} fund insurer add` 添加）\n"

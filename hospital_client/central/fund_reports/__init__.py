@@ -4,6 +4,7 @@ system), `hospital-client central fund ...`, or `hospital-central fund ...` on a
 
     common.py     periods, fund and insurance-type names, which insurer covers what when, input errors
     document.py   a statement as titled tables: JSON, Excel (openpyxl) and the HTML its PDF prints
+    output.py     writing a statement's files: all or none, 0600, never over a file unless --force
     insurers.py   insurers and the (region, insurance type) pairs each covers, for a term (独立核算)
     monthly.py    徐州: a hospital's monthly statement of the 大病保险 it advanced, true-ups included
     income.py     money into the funds: entered, or imported from CSV/XLSX

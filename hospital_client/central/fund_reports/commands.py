@@ -5,11 +5,13 @@
     central fund income add    --db DB --date DAY --fund F --kind K --amount YUAN --admdvs R --insutype T [--note N]
     central fund income import FILE --db DB [--json]
     central fund income list   --db DB --from DAY --to DAY [--json]
-    central fund monthly       --db DB --month YYYY-MM [--site CODE] [--insurer CODE] [--json] [--xlsx OUT] [--pdf OUT]
-    central fund quarterly     --db DB --quarter YYYYQn [--insurer CODE] [--json] [--xlsx OUT] [--pdf OUT]
+    central fund monthly       --db DB --month YYYY-MM [--site CODE] [--insurer CODE] [--json] OUTPUTS
+    central fund quarterly     --db DB --quarter YYYYQn [--insurer CODE] [--json] OUTPUTS
     central fund premium-set   --db DB --year Y --amount YUAN [--other-costs YUAN] [--insurer CODE] [--note N] [--json]
     central fund premium-list  --db DB [--year Y] [--json]
-    central fund premium       --db DB --year Y [--premium YUAN] [--other-costs YUAN] [--insurer CODE] [--json] ...
+    central fund premium       --db DB --year Y [--premium YUAN] [--other-costs YUAN] [--insurer CODE] [--json] OUTPUTS
+
+    OUTPUTS: [--xlsx OUT] [--pdf OUT] [--force] (written all or none, output.py)
 
 central/cli.py adds them, passing its store opener and error handling; the PDF printer (Qt, so
 in the ui layer) is handed in by whoever builds the parser (``args.pdf_writer``): `hospital-client
@@ -33,6 +35,7 @@ from .document import Document, documents_html, write_xlsx
 from .income import KINDS, add_income, import_income, income_dict, income_row
 from .insurers import add_insurer, insurer_dict, term_text
 from .monthly import monthly_documents, monthly_statements
+from .output import Writer, write_all
 from .premium import premium_dict, premium_documents, premium_settlement, record_premium
 from .quarterly import quarterly_documents, quarterly_publication
 
@@ -56,17 +59,25 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _write(args: argparse.Namespace, documents: Sequence[Document]) -> list[str]:
-    written: list[str] = []
+def _write(args: argparse.Namespace, documents: Sequence[Document], *, nothing: str = "") -> list[str]:
+    """The files asked for (--xlsx, --pdf), all written or none; ``nothing`` says why there is
+    nothing to state (then no file is written)."""
+    if not (args.xlsx or args.pdf):
+        return []
+    if nothing or not documents:
+        option = "--xlsx" if args.xlsx else "--pdf"
+        raise FundInputError(f"{option}：{nothing or '没有可输出的结算单'}，未写出文件")
+    outputs: list[tuple[str, Path, Writer]] = []
     if args.xlsx:
-        written.append(str(write_xlsx(args.xlsx, documents)))
+        outputs.append(("--xlsx", Path(args.xlsx), lambda tmp: write_xlsx(tmp, documents)))
     if args.pdf:
-        writer: PdfWriter | None = getattr(args, "pdf_writer", None)
-        if writer is None:
-            raise FundInputError("--pdf: PDFs are printed through Qt; run this as `hospital-client central fund ...` "
-                                 "or `hospital-central fund ...`")
-        written.append(str(writer(Path(args.pdf), documents_html(documents))))
-    return written
+        pdf_writer: PdfWriter | None = getattr(args, "pdf_writer", None)
+        if pdf_writer is None:
+            raise FundInputError("--pdf：PDF 经 Qt 打印，请以 `hospital-client central fund ...` 或 "
+                                 "`hospital-central fund ...` 运行")
+        page = documents_html(documents)
+        outputs.append(("--pdf", Path(args.pdf), lambda tmp: pdf_writer(tmp, page)))
+    return write_all(outputs, force=args.force)
 
 
 class _Opened:
@@ -135,11 +146,13 @@ def _day(text: str, option: str) -> str:
     try:
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise FundInputError(f"{option} {text}: expected a day as YYYY-MM-DD") from None
+        raise FundInputError(f"{option} {text}：日期应写作 YYYY-MM-DD") from None
 
 
 def _income_list(kit: Kit, args: argparse.Namespace) -> int:
     first, last = _day(args.from_day, "--from"), _day(args.to_day, "--to")
+    if first > last:
+        raise FundInputError(f"--from {first} 晚于 --to {last}：起始日期应不晚于截止日期")
     with _Opened(kit, args.db) as store:
         rows = [income_dict(r) for r in store.fund_income_between(first, last)]
     if args.json:
@@ -155,7 +168,8 @@ def _monthly(kit: Kit, args: argparse.Namespace) -> int:
     month = month_period(args.month)
     with _Opened(kit, args.db) as store:
         result = monthly_statements(store, month, site=args.site, insurer=args.insurer)
-    written = _write(args, monthly_documents(result, _now()))
+    written = _write(args, monthly_documents(result, _now()),
+                     nothing="" if result["statements"] else f"{result['month']} 没有大病保险结算、撤销或补充补偿")
     if args.json:
         _print_json({**result, "written": written})
         return 0
@@ -174,7 +188,10 @@ def _quarterly(kit: Kit, args: argparse.Namespace) -> int:
     period = quarter_period(args.quarter)
     with _Opened(kit, args.db) as store:
         result = quarterly_publication(store, period, insurer=args.insurer)
-    written = _write(args, quarterly_documents(result, _now()))
+    t = result["totals"]
+    idle = not (t["settlements"] or t["reversals"] or t["true_ups"] or result["income"]["entries"])
+    written = _write(args, quarterly_documents(result, _now()),
+                     nothing=f"{result['quarter']} 没有任何基金收入或支出记录" if idle else "")
     if args.json:
         _print_json({**result, "written": written})
         return 0
@@ -225,7 +242,10 @@ def _premium(kit: Kit, args: argparse.Namespace) -> int:
     other = None if args.other_costs is None else parse_amount(args.other_costs, "--other-costs")
     with _Opened(kit, args.db) as store:
         result = premium_settlement(store, year, premium, insurer=args.insurer, other_costs=other)
-    written = _write(args, premium_documents(result, _now()))
+    paid = result["paid"]
+    idle = not (paid["settlement_count"] or paid["reversal_count"] or paid["true_up_count"])
+    nothing = f"{result['year']} 保险年度没有任何大病保险赔付记录（结算、撤销或补充补偿）" if idle else ""
+    written = _write(args, premium_documents(result, _now()), nothing=nothing)
     if args.json:
         _print_json({**result, "written": written})
         return 0
@@ -246,6 +266,7 @@ def _outputs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the statement as JSON")
     parser.add_argument("--xlsx", metavar="OUT", help="write the statement as an Excel workbook (made 0600)")
     parser.add_argument("--pdf", metavar="OUT", help="write the statement as an A4 PDF (made 0600)")
+    parser.add_argument("--force", action="store_true", help="replace an OUT file that exists (else refused)")
 
 
 def add_fund_commands(sub: Any, kit: Kit) -> None:

@@ -60,7 +60,7 @@ ONGOING_NOTE = "本期尚未结束：以上为截至编制时的数字，期末�
 def month_period(text: str) -> Period:
     match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
     if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise FundInputError(f"--month {text}: expected a month as YYYY-MM, e.g. 2026-03")
+        raise FundInputError(f"--month {text}：月份应写作 YYYY-MM，例如 2026-03")
     year, month = int(match.group(1)), int(match.group(2))
     first = dt.date(year, month, 1)
     last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
@@ -70,7 +70,7 @@ def month_period(text: str) -> Period:
 def quarter_period(text: str) -> Period:
     match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", text or "")
     if match is None:
-        raise FundInputError(f"--quarter {text}: expected a quarter as YYYYQn, e.g. 2026Q1")
+        raise FundInputError(f"--quarter {text}：季度应写作 YYYYQn（n 为 1～4），例如 2026Q1")
     year, quarter = int(match.group(1)), int(match.group(2))
     first = dt.date(year, 3 * quarter - 2, 1)
     last = dt.date(year + quarter // 4, 3 * quarter % 12 + 1, 1) - dt.timedelta(days=1)
@@ -79,21 +79,28 @@ def quarter_period(text: str) -> Period:
 
 def check_year(year: int) -> int:
     if not 1990 <= year <= 2100:
-        raise FundInputError(f"--year {year}: not a plausible insurance year")
+        raise FundInputError(f"--year {year}：不是有效的保险年度（1990～2100）")
     return year
 
 
+# The largest amount taken (under ten trillion yuan): the stores sum to the fen exactly up to there.
+MAX_AMOUNT_DIGITS = 13
+
+
 def parse_amount(text: str, what: str, *, positive: bool = False) -> Decimal:
-    """Yuan with at most two decimals (12345.67); refuses exponents, NaN and more decimals."""
+    """Yuan with at most two decimals (12345.67); refuses exponents, NaN, more decimals and amounts
+    of more than MAX_AMOUNT_DIGITS digits before the point."""
     cleaned = str(text).strip().replace(",", "")
     if not re.fullmatch(r"-?\d+(\.\d{1,2})?", cleaned):
-        raise FundInputError(f"{what} {text!r}: not an amount in yuan with at most two decimals")
+        raise FundInputError(f"{what} {text!r}：不是金额（以元为单位，最多两位小数，如 12345.67）")
+    if len(cleaned.lstrip("-").split(".")[0].lstrip("0")) > MAX_AMOUNT_DIGITS:
+        raise FundInputError(f"{what} {text!r}：整数部分超过 {MAX_AMOUNT_DIGITS} 位，不是合理的金额（元）")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        raise FundInputError(f"{what} {text!r}: not an amount") from None
+        raise FundInputError(f"{what} {text!r}：不是金额") from None
     if positive and value <= 0:
-        raise FundInputError(f"{what} {text!r}: must be more than zero")
+        raise FundInputError(f"{what} {text!r}：必须大于零")
     return value
 
 
@@ -125,6 +132,6 @@ class Insurers:
         if code is None:
             return None
         if code not in self.names:
-            known = ", ".join(sorted(self.names)) or "none yet; add one with `central fund insurer add`"
-            raise FundInputError(f"--insurer {code}: no such insurer (known: {known})")
+            known = ", ".join(sorted(self.names)) or "尚无，请先用 `central fund insurer add` 添加"
+            raise FundInputError(f"--insurer {code}：没有这个承办机构（已有：{known}）")
         return code

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ...rules.money import fmt_yuan
 
@@ -77,9 +78,9 @@ def write_xlsx(path: str | Path, documents: Sequence[Document]) -> Path:
                         cell.number_format = "#,##0.00"
                     if bold:
                         cell.font = Font(bold=True)
-                    widths[column] = max(widths.get(column, 8), min(40, len(_cell_text(value)) + 4))
+                    widths[column] = max(widths.get(column, 8), min(40, _display_width(_cell_text(value)) + 2))
             for column, header in enumerate(table.headers, start=1):
-                widths[column] = max(widths.get(column, 8), min(24, len(header) * 2 + 2))
+                widths[column] = max(widths.get(column, 8), min(24, _display_width(header) + 2))
         if doc.notes:
             sheet.append([])
             for note in doc.notes:
@@ -89,10 +90,25 @@ def write_xlsx(path: str | Path, documents: Sequence[Document]) -> Path:
             sheet.append([f"{s}：" for s in doc.signatures])
         for column, width in widths.items():
             sheet.column_dimensions[_column_letter(column)].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
+        _print_setup(sheet)
     book.save(path)
     os.chmod(path, 0o600)
     return path
+
+
+def _display_width(text: str) -> int:
+    """Excel's column width of a text: a Chinese character is two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _print_setup(sheet: Any) -> None:
+    """Printed as the PDF is: A4 landscape, every column on the page's width, centred."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_options.horizontalCentered = True
 
 
 def _column_letter(column: int) -> str:
@@ -116,6 +132,9 @@ def _sheet_name(wanted: str, used: set[str]) -> str:
 # --- HTML (printed to PDF by ui/central_pdf.py) ----------------------------------------------------
 
 _FONT = "'WenQuanYi Micro Hei','Noto Sans CJK SC',sans-serif"
+# anchors the PDF printer (ui/central_pdf.py) keeps on one page: what lies from the first to the
+# second goes to the next page whole when a page break would fall between them
+KEEP_FROM_ANCHOR, KEEP_TO_ANCHOR = "keep-together-from", "keep-together-to"
 
 
 def _numeric(value: Cell) -> bool:
@@ -131,13 +150,16 @@ def table_html(table: Table) -> str:
         bold = index >= len(table.rows) - table.total_rows
         cells = []
         for value in row:
-            text = e(_cell_text(value))
-            cells.append(f"<td align='{'right' if _numeric(value) else 'left'}'>"
+            raw = _cell_text(value)
+            text = e(raw)
+            # a code or number (a settlement, person or visit id, an amount) is never broken over lines
+            keep = " style='white-space:nowrap'" if re.fullmatch(r"[!-~]+", raw) else ""
+            cells.append(f"<td align='{'right' if _numeric(value) else 'left'}'{keep}>"
                          f"{f'<b>{text}</b>' if bold else text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f"<p><b>{e(table.title)}</b></p>"
-            "<table border='1' cellspacing='0' cellpadding='3' style='font-size:8pt;border-collapse:collapse' "
-            f"width='100%'><tr>{head}</tr>{''.join(body)}</table>")
+            "<table border='1' cellspacing='0' cellpadding='2' style='font-size:8pt;border-collapse:collapse' "
+            f"width='100%'><thead><tr>{head}</tr></thead>{''.join(body)}</table>")  # thead: repeated on each page
 
 
 def documents_html(documents: Sequence[Document]) -> str:
@@ -147,12 +169,16 @@ def documents_html(documents: Sequence[Document]) -> str:
     for index, doc in enumerate(documents):
         brk = " style='page-break-before:always'" if index else ""
         subtitle = "<br/>".join(e(line) for line in doc.subtitle)
-        notes = "".join(f"<p style='font-size:8pt'>{e(n)}</p>" for n in doc.notes)
+        # the notes and the signature lines kept together: never a page of signature lines alone
+        notes = (f"<p style='font-size:8pt'><a name='{KEEP_FROM_ANCHOR}'></a>{'<br/>'.join(e(n) for n in doc.notes)}"
+                 "</p>" if doc.notes else "")
         signatures = ""
         if doc.signatures:
             width = 100 // len(doc.signatures)
-            cells = "".join(f"<td width='{width}%'>{e(s)}：______________</td>" for s in doc.signatures)
-            signatures = f"<p>&nbsp;</p><table width='100%' style='font-size:10pt'><tr>{cells}</tr></table>"
+            cells = "".join(f"<td width='{width}%'>{'' if i else f'<a name={KEEP_TO_ANCHOR!r}></a>'}"
+                            f"{e(s)}：______________</td>" for i, s in enumerate(doc.signatures))
+            signatures = (f"<p style='font-size:8pt'>&nbsp;</p>"
+                          f"<table width='100%' style='font-size:10pt'><tr>{cells}</tr></table>")
         pages.append(f"<h2 align='center'{brk}>{e(doc.title)}</h2><p style='font-size:9pt'>{subtitle}</p>"
                      + "".join(table_html(t) for t in doc.tables) + notes + signatures)
     return f"<html><body style=\"font-family:{_FONT}\">{''.join(pages)}</body></html>"

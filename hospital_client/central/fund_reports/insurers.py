@@ -38,15 +38,14 @@ def parse_cover(text: str) -> InsurerCover:
     990100:390:2026-01-01:2026-06-30 (days included; an empty or missing day is open)."""
     match = re.fullmatch(r"(\d{6}):(\d{3})(?::([^:]*))?(?::([^:]*))?", text.strip())
     if match is None:
-        raise FundInputError(f"--cover {text}: expected REGION:INSUTYPE[:FROM[:TO]], a 6-digit region, a 3-digit "
-                             "insurance type and optionally the first and last day covered, e.g. 990100:390 or "
-                             "990100:390:2026-01-01:2026-06-30")
+        raise FundInputError(f"--cover {text}：应写作 REGION:INSUTYPE[:FROM[:TO]]，即 6 位医保区划、3 位险种，"
+                             "可选承办的起止日期，例如 990100:390 或 990100:390:2026-01-01:2026-06-30")
     first, last = _day(match.group(3) or ""), _day(match.group(4) or "")
     if first == "" or last == "":
-        raise FundInputError(f"--cover {text}: the first and last day covered are days as YYYY-MM-DD")
+        raise FundInputError(f"--cover {text}：起止日期应写作 YYYY-MM-DD")
     cover = InsurerCover(match.group(1), match.group(2), first or OPEN_FROM, last or OPEN_TO)
     if cover.valid_from > cover.valid_to:
-        raise FundInputError(f"--cover {text}: the last day covered is before the first")
+        raise FundInputError(f"--cover {text}：截止日期早于起始日期")
     return cover
 
 
@@ -67,14 +66,14 @@ def _overlap(a: InsurerCover, b: InsurerCover) -> bool:
 def add_insurer(store: CentralStore, code: str, name: str, covers: Sequence[str], at: str) -> Insurer:
     code, name = code.strip(), name.strip()
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", code):
-        raise FundInputError(f"--code {code!r}: 1 to 32 letters, digits, '-' or '_'")
+        raise FundInputError(f"--code {code!r}：应为 1～32 个字母、数字、'-' 或 '_'")
     if not name:
-        raise FundInputError("--name: the insurer's name is empty")
+        raise FundInputError("--name：承办机构名称为空")
     terms = sorted({parse_cover(c) for c in covers}, key=lambda c: (c.admdvs, c.insutype, c.valid_from))
     for i, a in enumerate(terms):
         for b in terms[i + 1:]:
             if _overlap(a, b):
-                raise FundInputError(f"--cover {term_text(a)} and --cover {term_text(b)}: the terms overlap")
+                raise FundInputError(f"--cover {term_text(a)} 与 --cover {term_text(b)}：承办期限重叠")
     with store.transaction():
         existing = store.list_insurers()
         for other in existing:
@@ -83,9 +82,9 @@ def add_insurer(store: CentralStore, code: str, name: str, covers: Sequence[str]
             taken = [(a, b) for a in terms for b in other.covers if _overlap(a, b)]
             if taken:
                 mine, theirs = taken[0]
-                raise FundInputError(f"--cover {term_text(mine)}: already covered by insurer {other.code} "
-                                     f"({term_text(theirs)}); redefine {other.code} without it, or end its term "
-                                     "first")
+                raise FundInputError(f"--cover {term_text(mine)}：已由承办机构 {other.code} 承办"
+                                     f"（{term_text(theirs)}）；请先重新定义 {other.code}"
+                                     "（去掉这一项，或让其期限先结束）")
         created = next((i.created_at for i in existing if i.code == code), at)
         insurer = Insurer(code=code, name=name, created_at=created, covers=tuple(terms))
         store.put_insurer(insurer)

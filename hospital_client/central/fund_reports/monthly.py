@@ -61,7 +61,7 @@ def monthly_statements(store: CentralStore, month: Period, *, site: str | None =
     insurer = insurers.check(insurer)
     sites = {s.code: s.name for s in store.list_sites()}
     if site is not None and site != DIRECT and site not in sites:
-        raise FundInputError(f"--site {site}: no such site (see `central site list`)")
+        raise FundInputError(f"--site {site}：没有这个定点医疗机构（见 `central site list`）")
     lines: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     # narrow rows read by the store (fund_queries.py), each with its hospital and insurer
     for line in store.fund_hifmi_lines(month.first_day, month.last_day, site):

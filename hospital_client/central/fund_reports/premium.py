@@ -16,12 +16,12 @@ when rate >= 95%, else paid + round_fen(paid × 4%). Next year's premium may be 
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from typing import Any
 
 from ...rules.money import ZERO, fmt, round_fen
 from ..store import CentralStore, ContractPremium
-from .common import NO_INSURER, FundInputError, Insurers, check_year, total
+from .common import NO_INSURER, FundInputError, Insurers, Period, check_year, period_ended, total
 from .document import Document, Table
 
 FULL_RATE = Decimal("0.95")
@@ -31,9 +31,14 @@ ADJUST_BELOW = Decimal("0.95")
 _END = "9999-12-31"
 
 
-def _pct(ratio: Decimal) -> str:
-    """A percentage cut (not rounded) to two decimals: 94.99998% shows 94.99%, never 95.00%."""
-    return f"{(ratio * 100).quantize(Decimal('0.01'), rounding=ROUND_DOWN)}%"
+def _pct(ratio: Decimal, *, above: Decimal | None = None) -> str:
+    """A percentage cut (not rounded) to two decimals: 94.99998% shows 94.99%, never 95.00%; a ratio
+    known to be above ``above`` is cut upwards where cutting down would show it at the line:
+    105.00002% shows 105.01%, never 105.00%."""
+    shown = (ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    if above is not None and shown <= above * 100:
+        shown = (ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_UP)
+    return f"{shown}%"
 
 
 def contract_insurer(insurers: Insurers, year: int, insurer: str | None) -> str | None:
@@ -44,8 +49,9 @@ def contract_insurer(insurers: Insurers, year: int, insurer: str | None) -> str 
         return insurer
     covering = insurers.covering(f"{year}-01-01", f"{year}-12-31")
     if len(covering) > 1:
-        raise FundInputError(f"--insurer: {len(covering)} insurers cover parts of the region in {year} "
-                             f"({', '.join(i.code for i in covering)}); each contract is settled on its own")
+        codes = ", ".join(i.code for i in covering)
+        raise FundInputError(f"--insurer：{year} 年有 {len(covering)} 个承办机构（{codes}）分别承办统筹地区的一部分，"
+                             "每个合同单独结算，请用 --insurer 指定")
     return covering[0].code if covering else None
 
 
@@ -54,9 +60,9 @@ def record_premium(store: CentralStore, year: int, premium: Decimal, *, insurer:
     """Record the premium of an insurer's contract for a year (replacing an earlier record)."""
     check_year(year)
     if premium <= 0:
-        raise FundInputError(f"--amount {premium}: must be more than zero")
+        raise FundInputError(f"--amount {premium}：必须大于零")
     if other_costs < 0:
-        raise FundInputError(f"--other-costs {other_costs}: cannot be negative")
+        raise FundInputError(f"--other-costs {other_costs}：不能为负数")
     code = contract_insurer(Insurers.of(store), year, insurer)
     record = ContractPremium(insurer=code or NO_INSURER, year=year, premium=premium, other_costs=other_costs,
                              note=note.strip()[:200], recorded_at=at)
@@ -84,10 +90,10 @@ def premium_settlement(store: CentralStore, year: int, premium: Decimal | None =
     recorded = recorded_premium(store, year, insurer)
     if premium is None:
         if recorded is None:
-            whose = f"insurer {insurer}'s contract" if insurer else "the region's contract"
-            raise FundInputError(f"--premium: no premium recorded for {whose} of {year}; give --premium or record "
-                                 f"it with `central fund premium-set --year {year} --amount YUAN"
-                                 f"{' --insurer ' + insurer if insurer else ''}`")
+            whose = f"承办机构 {insurer} 的合同" if insurer else "统筹地区的合同"
+            raise FundInputError(f"--premium：{whose}尚未登记 {year} 年度的保费总额；请给出 --premium，或先用 "
+                                 f"`central fund premium-set --year {year} --amount 金额"
+                                 f"{' --insurer ' + insurer if insurer else ''}` 登记")
         premium = recorded.premium
         if other_costs is None:
             other_costs = recorded.other_costs
@@ -96,9 +102,9 @@ def premium_settlement(store: CentralStore, year: int, premium: Decimal | None =
         source = {"recorded": False, "recorded_at": None, "note": ""}
     other_costs = ZERO if other_costs is None else other_costs
     if premium <= 0:
-        raise FundInputError(f"--premium {premium}: must be more than zero")
+        raise FundInputError(f"--premium {premium}：必须大于零")
     if other_costs < 0:
-        raise FundInputError(f"--other-costs {other_costs}: cannot be negative")
+        raise FundInputError(f"--other-costs {other_costs}：不能为负数")
 
     def mine(code: str) -> bool:
         return insurer is None or code == insurer
@@ -120,7 +126,8 @@ def premium_settlement(store: CentralStore, year: int, premium: Decimal | None =
     true_up_sum = total([true_up_sum])
     paid = settled_sum + reversed_sum + true_up_sum
     return {
-        "year": year, "insurer": insurer, "insurer_name": None if insurer is None else insurers.name(insurer),
+        "year": year, "ended": period_ended(Period(str(year), first, f"{year}-12-31")),
+        "insurer": insurer, "insurer_name": None if insurer is None else insurers.name(insurer),
         "premium": fmt(premium), "premium_source": source,
         "paid": {"settlements": fmt(settled_sum), "settlement_count": counts["settlement"],
                  "reversals": fmt(reversed_sum), "reversal_count": counts["reversal"], "true_ups": fmt(true_up_sum),
@@ -151,7 +158,8 @@ def contract_terms(paid: Decimal, premium: Decimal, other_costs: Decimal = ZERO)
         "insurer_margin": fmt(transfer - paid - other_costs),
         "other_costs": fmt(other_costs),
         "next_year_adjustment": {"flag": direction != "none", "direction": direction, "costs": fmt(costs),
-                                 "costs_ratio_pct": _pct(costs / premium)},
+                                 "costs_ratio_pct": _pct(costs / premium,
+                                                         above=ADJUST_ABOVE if direction == "raise" else None)},
     }
 
 
@@ -167,6 +175,11 @@ def _source_text(result: dict[str, Any]) -> str:
         note = f"（{source['note']}）" if source.get("note") else ""
         return f"保费总额：经办机构 {source['recorded_at']} 登记{note}"
     return "保费总额：编制时给定"
+
+
+PAID_NOTE = "实际支付总额按保险年度计：该年度结算的大病保险赔付，减去其撤销，加上该年度的年度末补充补偿（截至编制时）。"
+YEAR_ONGOING_NOTE = ("本保险年度尚未结束：以上为截至编制时的数字，此后的结算、撤销和年度末补充补偿"
+                     "仍会改变实际支付总额；保费结算应在年度结束后进行。")
 
 
 def premium_documents(result: dict[str, Any], produced_at: str) -> list[Document]:
@@ -194,5 +207,5 @@ def premium_documents(result: dict[str, Any], produced_at: str) -> list[Document
                   f"编制时间：{produced_at}"],
         tables=[Table("保费结算", ["项目", "笔数", "金额（元）"], rows),
                 Table("下一年度保费调整", ["项目", "金额（元）/ 结论"], adjust_rows)],
-        notes=["实际支付总额按保险年度计：该年度结算的大病保险赔付，减去其撤销，加上该年度的年度末补充补偿（截至编制时）。"],
+        notes=([] if result.get("ended", True) else [YEAR_ONGOING_NOTE]) + [PAID_NOTE],
         signatures=["医保经办机构", "承办机构", "审核人"])]
