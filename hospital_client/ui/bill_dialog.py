@@ -47,6 +47,10 @@ class BillPreviewDialog(QDialog):
             item.setToolTip(error.detail)
             self.errors.setItem(row, 2, item)
         self.errors.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The file's line numbers only (a row count beside them read as a second, different line
+        # number); what the file said is read, not edited here.
+        self.errors.verticalHeader().setVisible(False)
+        self.errors.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.errors.setVisible(not bill.ok)
         layout.addWidget(self.errors, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -71,7 +71,7 @@ class BreakdownPanel(QWidget):
             ("psn_part_amt", self.tr("Patient's share")),
             ("psn_cash_pay", self.tr("Patient pays in cash")),
         ]
-        box = QGroupBox(self.tr("Split of the bill"))
+        box = self.figures_box = QGroupBox(self.tr("Split of the bill"))
         box.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         grid = QGridLayout(box)
         grid.setVerticalSpacing(3)
@@ -101,14 +101,29 @@ class BreakdownPanel(QWidget):
         self.warnings = OneLineLabel()
         self.warnings.setObjectName("warnings_label")
         self.warnings.setStyleSheet("color:#8a5a00")
-        explain_box = QGroupBox(self.tr("How it was computed"))
-        explain_layout = QVBoxLayout(explain_box)
+        explain_box = self.explain_box = QGroupBox(self.tr("How it was computed"))
+        explain_layout = self._explain_layout = QVBoxLayout(explain_box)
+        explain_layout.setContentsMargins(9, 4, 9, 4)  # the warnings line still fits at 1024×640
         explain_layout.addWidget(self.explain, 1)
         explain_layout.addWidget(self.warnings)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(box)
         layout.addWidget(explain_box, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_explain()
+
+    def _fit_explain(self) -> None:
+        """Where the panel is too short for the figures and the steps (the window at its minimum
+        height, a 1280×720 screen), the list of steps gives way, and where it is shorter still the
+        warnings line too: the figures are never squeezed; what gave way comes back with room."""
+        list_part = self.explain.minimumHeight() + self._explain_layout.spacing()
+        without_list = self.explain_box.minimumSizeHint().height() - (0 if self.explain.isHidden() else list_part)
+        figures = self.figures_box.sizeHint().height() + self._layout.spacing()
+        self.explain.setHidden(self.height() < figures + without_list + list_part)
+        self.explain_box.setHidden(self.height() < figures + without_list)
 
     def show_result(self, result: dict[str, Any] | None) -> None:
         self.explain.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -58,7 +59,9 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.name.returnPressed.connect(self.password.setFocus)
+        for key in ("Return", "Enter"):  # Enter in the name goes on to the password, trying no login yet
+            on = QShortcut(QKeySequence(key), self.name, self.password.setFocus)
+            on.setContext(Qt.ShortcutContext.WidgetShortcut)
         self.password.returnPressed.connect(self.try_login)
 
     def try_login(self) -> None:

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QPushButton, QSizePolicy, QTabWidget, QVBoxLayout, QWidget
 
@@ -94,6 +94,12 @@ class MainWindow(QMainWindow):
         self.offline_banner.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.tabs = QTabWidget()
         self._tab_titles: dict[QWidget, str] = {}
+        self._tab_counts: dict[QWidget, str] = {}
+        # How the tab titles show their keys: the first style in which they all fit the tab bar
+        # (an admin's eight tabs at 1024 px take the shorter one), so every tab is whole and
+        # reachable without scroll arrows; the key is in each tab's tooltip too.
+        self.tab_style = 0
+        self.tabs.installEventFilter(self)
         self.settle_page = SettlePage(desk, tasks, operator)
         self._add_tab(self.settle_page, self.tr("Settle"), lambda: self.tabs.setCurrentWidget(self.settle_page))
         self._history = PageSlot(self._make_history)
@@ -279,7 +285,35 @@ class MainWindow(QMainWindow):
 
     def _title_tab(self, page: QWidget, count: str = "") -> None:
         index = self.tabs.indexOf(page)
-        self.tabs.setTabText(index, with_key(self._tab_titles[page] + count, tab_key(index)))
+        self._tab_counts[page] = count
+        self.tabs.setTabText(index, self._tab_text(index, self.tab_style))
+        self.tabs.setTabToolTip(index, self._tab_text(index, 0))
+
+    def _tab_text(self, index: int, style: int) -> str:
+        """A tab's title in a style: 0 with its key (结算（Ctrl+1）), 1 the key without brackets
+        (结算 Ctrl+1), 2 the title alone."""
+        page = self.tabs.widget(index)
+        title = self._tab_titles.get(page, "") + self._tab_counts.get(page, "") if page is not None else ""
+        key = tab_key(index)
+        return with_key(title, key) if style == 0 else f"{title} {key}" if style == 1 else title
+
+    def _fit_tabs(self) -> None:
+        """The tab titles in the first style in which they all fit the tab bar."""
+        bar = self.tabs.tabBar()
+        metrics = bar.fontMetrics()
+        padding = sum(bar.tabSizeHint(i).width() - metrics.horizontalAdvance(self.tabs.tabText(i))
+                      for i in range(self.tabs.count()))
+        style = next((s for s in (0, 1) if padding + sum(metrics.horizontalAdvance(self._tab_text(i, s))
+                                                         for i in range(self.tabs.count())) <= self.tabs.width()), 2)
+        if style != self.tab_style:
+            self.tab_style = style
+            for page in self._tab_titles:
+                self._title_tab(page, self._tab_counts.get(page, ""))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tabs and event.type() == QEvent.Type.Resize:
+            self._fit_tabs()
+        return super().eventFilter(watched, event)
 
     def _add_key(self, text: str, key: str, slot: object) -> QAction:
         action = QAction(text, self)
@@ -392,7 +426,7 @@ class MainWindow(QMainWindow):
                    else self.tr("the last sync with the insurance centre failed"))
             text = "⚠ " + self.tr("OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are "
                                   "confirmed by the insurance centre once online.").replace("%1", why)
-            if count:
+            if waiting:  # nothing waiting is not news in a warning
                 text += "　" + self.tr("Queued for upload: %1.").replace("%1", count)
             self.offline_banner.setStyleSheet(OFFLINE_STYLE)
             self.offline_banner.setText(text)
@@ -407,6 +441,7 @@ class MainWindow(QMainWindow):
         self.queue_status.setText(self.tr("Queued: %1").replace("%1", str(waiting) if waiting is not None else "…"))
         self.queue_status.setStyleSheet("font-weight:bold;color:#b00000" if waiting else "font-weight:bold")
         self._title_tab(self._queue, f"（{waiting}）" if waiting else "")
+        self._fit_tabs()
         self.settle_page.set_provisional_expected(self.provisional_expected)
 
     def _status_read(self, data: tuple[object, list[dict[str, str]]] | tuple[object, list[dict[str, str]],

@@ -64,6 +64,7 @@ class OverrideDialog(QDialog):
         self.reason.setPlaceholderText(self.tr("Why the fund should pay (e.g. the indication is documented in "
                                                "the medical record)"))
         self.reason.setMaximumHeight(90)
+        self.reason.setTabChangesFocus(True)  # Tab goes on to the override button, as from the other fields
         form.addRow(self.tr("Supervisor login"), self.supervisor)
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.tr("Reason"), self.reason)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -64,7 +65,7 @@ from .models import FeeTableModel
 from .preferences import chosen_printer
 from .tasks import TaskRunner
 from .violations_panel import ReviewGate
-from .widgets import DeskPage, day_edit, key_button, with_key
+from .widgets import BlankDayEdit, DeskPage, day_edit, key_button, with_key
 
 if TYPE_CHECKING:  # the sync machinery (httpx) is loaded on first use, not at start-up
     from ..app.his_stays import TakenStay
@@ -293,9 +294,7 @@ class SettlePage(DeskPage):
         for lv, text in ((1, self.tr("Level 1")), (2, self.tr("Level 2")), (3, self.tr("Level 3"))):
             self.hosp_lv.addItem(text, lv)
         self.hosp_lv.setCurrentIndex(1)
-        self.begin = day_edit(today)  # empty (its minimum, shown blank) until given or from HIS
-        self.begin.setMinimumDate(QDate(2000, 1, 1))
-        self.begin.setSpecialValueText(" ")
+        self.begin: QDateEdit = BlankDayEdit(QDate(2000, 1, 1))  # blank until given or from HIS
         self.end = day_edit(today)
         # The card reader (F6) beside Find; the benefit status under the patient (ui/identify_controls.py).
         self.identification = IdentifyControls(self)
@@ -471,8 +470,13 @@ class SettlePage(DeskPage):
         self.setTabOrder(self.end, self.diagnosis)
         self.setTabOrder(self.diagnosis, self.import_button)
         self.setTabOrder(self.import_button, self.compute_button)
-        self.setTabOrder(self.compute_button, self.settle_button)
+        # As the round goes: the figures, how the patient pays and what they hand over, settle,
+        # print, the next patient.
+        self.setTabOrder(self.compute_button, self.payment_method)
+        self.setTabOrder(self.payment_method, self.tendered)
+        self.setTabOrder(self.tendered, self.settle_button)
         self.setTabOrder(self.settle_button, self.print_button)
+        self.setTabOrder(self.print_button, self.clear_button)
         for combo in (self.hosp_lv, self.referral_lv):
             combo.currentIndexChanged.connect(self._stay_changed)
         for date_edit in (self.begin, self.end):

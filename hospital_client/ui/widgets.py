@@ -1,19 +1,19 @@
 """What the pages of the main window share: the page itself (the desk, the task runner and the
-logged-in operator), a day field with its calendar, a table view over a model, and a button that
-shows its keyboard shortcut."""
+logged-in operator), a day field with its calendar (and one that starts blank), a table view over
+a model, and a button that shows its keyboard shortcut."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDate
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDateEdit, QHeaderView, QPushButton, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QHeaderView, QPushButton, QTableView, QWidget
 
 from ..app import Desk, Operator
 from .tasks import TaskRunner
 
-__all__ = ["DeskPage", "day_edit", "day_format", "key_button", "month_format", "table_view", "with_key"]
+__all__ = ["BlankDayEdit", "DeskPage", "day_edit", "day_format", "key_button", "month_format", "table_view", "with_key"]
 
 
 class DeskPage(QWidget):
@@ -42,9 +42,43 @@ def day_edit(day: QDate, display_format: str | None = None) -> QDateEdit:
     return edit
 
 
+class BlankDayEdit(QDateEdit):
+    """A day field that is blank (its earliest day, shown as nothing) until a day is given. From the
+    blank, the day typed (20261128), an arrow key and the calendar start at today: without this the
+    digits went into an invisible year 2000 and were lost, and the calendar opened on January 2000."""
+
+    def __init__(self, earliest: QDate) -> None:
+        super().__init__(earliest)
+        self.setCalendarPopup(True)
+        self.setDisplayFormat(day_format())
+        self.setMinimumDate(earliest)
+        self.setSpecialValueText(" ")
+        self.calendarWidget().installEventFilter(self)
+
+    def is_blank(self) -> bool:
+        return self.date() == self.minimumDate()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        steps = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+        typed = event.text().isdigit()
+        if self.is_blank() and not self.isReadOnly() and (typed or (event.key() in steps and not event.modifiers())):
+            self.setDate(QDate.currentDate())
+            self.setSelectedSection(QDateTimeEdit.Section.YearSection)
+            if not typed:
+                return  # the first step from the blank is today
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.calendarWidget() and event.type() == QEvent.Type.Show and self.is_blank():
+            today = QDate.currentDate()
+            self.calendarWidget().setCurrentPage(today.year(), today.month())
+        return super().eventFilter(watched, event)
+
+
 def with_key(text: str, key: str) -> str:
     """A button's text with its shortcut shown: 补打结算单（Ctrl+P）."""
     shown = QKeySequence(key).toString(QKeySequence.SequenceFormat.PortableText) or key
+    shown = shown.replace("Return", "Enter")  # as the key is labelled on a PC keyboard
     return QCoreApplication.translate("widgets", "%1 (%2)").replace("%1", text).replace("%2", shown)
 
 
@@ -60,7 +94,8 @@ def key_button(text: str, key: str, slot: Callable[[], object], name: str = "") 
 
 
 def table_view(model: QAbstractItemModel, name: str, *, select_rows: bool = True) -> QTableView:
-    """A table over ``model`` sized to its contents; one row selected at a time unless not ``select_rows``."""
+    """A table over ``model`` sized to its contents, without row numbers down the side; one row
+    selected at a time unless not ``select_rows``."""
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
@@ -68,4 +103,11 @@ def table_view(model: QAbstractItemModel, name: str, *, select_rows: bool = True
         view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # No row count down the side: beside a list's own numbers (序号, 流水号, newest first) it read
+    # as a second, different number for the same row. Its width changing as rows came was what
+    # made the columns fit rows added later: they are fitted whenever the rows change.
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    for changed in (model.rowsInserted, model.modelReset, model.dataChanged, model.layoutChanged):
+        changed.connect(header.resizeSections)
     return view

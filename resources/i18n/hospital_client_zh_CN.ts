@@ -38,12 +38,12 @@
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="54" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="58" />
         <source>Accept bill</source>
         <translation>确认导入</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/bill_dialog.py" line="55" />
+        <location filename="../../hospital_client/ui/bill_dialog.py" line="59" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -421,48 +421,48 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="94" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="95" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="95" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="96" />
         <source>The insurance centre cannot be reached now: this settlement is kept on this desk as provisional and confirmed by the centre once online; a difference is paid or refunded then.</source>
         <translation>当前无法连接医保中心：本次结算先在本机保存为暂定结果，联网后由医保中心复核确认；如有差额，届时补费或退费。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="105" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="106" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="108" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="109" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="112" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="113" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="118" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="119" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="119" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="120" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="133" />
         <source>Tendered ¥%1, change ¥%2.</source>
         <translation>实收 ¥%1，找零 ¥%2。</translation>
     </message>
@@ -960,68 +960,68 @@
 <context>
     <name>FirstSettlementDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="207" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
         <source>This stay is already settled</source>
         <translation>该次住院已结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="210" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
         <source>This stay already has a settlement in force:</source>
         <translation>该次住院已有一笔有效结算：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="214" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="214" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
         <source>Total</source>
         <translation>总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <location filename="../../hospital_client/ui/settle_page.py" line="217" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
         <source>yuan</source>
         <translation>元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
         <source>Patient paid</source>
         <translation>患者已付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="225" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="226" />
         <source>To correct it, a supervisor reverses it first; then the stay can be settled again.</source>
         <translation>如需更正，须由主管先冲正该笔结算，然后才能重新结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="228" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="229" />
         <source>Reprint its slip</source>
         <translation>补打其结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="230" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="231" />
         <source>Reverse (supervisor)…</source>
         <translation>冲正（主管）…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="232" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="233" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1276,42 +1276,42 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="28" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="29" />
         <source>Log in — Discharge settlement</source>
         <translation>登录 — 出院结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="44" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="45" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="45" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="46" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="47" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="48" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="48" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="49" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="54" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="55" />
         <source>Demo site: operator demo / demo123 (clerk), super / super123 (supervisor), admin / admin123 (admin).</source>
         <translation>演示站点：收费员 demo / demo123，主管 super / super123，管理员 admin / admin123。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="67" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="70" />
         <source>Enter operator name and password.</source>
         <translation>请输入操作员和密码。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/login_dialog.py" line="70" />
+        <location filename="../../hospital_client/ui/login_dialog.py" line="73" />
         <source>Checking…</source>
         <translation>正在验证…</translation>
     </message>
@@ -1324,177 +1324,177 @@
         <translation>出院结算 — %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="98" />
-        <location filename="../../hospital_client/ui/main_window.py" line="129" />
+        <location filename="../../hospital_client/ui/main_window.py" line="104" />
+        <location filename="../../hospital_client/ui/main_window.py" line="135" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="100" />
+        <location filename="../../hospital_client/ui/main_window.py" line="106" />
         <source>History</source>
         <translation>结算记录</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="104" />
+        <location filename="../../hospital_client/ui/main_window.py" line="110" />
         <source>Day-end</source>
         <translation>日结与月报</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="102" />
+        <location filename="../../hospital_client/ui/main_window.py" line="108" />
         <source>Upload and sync</source>
         <translation>上传与同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="106" />
-        <location filename="../../hospital_client/ui/main_window.py" line="138" />
+        <location filename="../../hospital_client/ui/main_window.py" line="112" />
+        <location filename="../../hospital_client/ui/main_window.py" line="144" />
         <source>Settlement lists</source>
         <translation>结算清单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="108" />
-        <location filename="../../hospital_client/ui/main_window.py" line="140" />
+        <location filename="../../hospital_client/ui/main_window.py" line="114" />
+        <location filename="../../hospital_client/ui/main_window.py" line="146" />
         <source>Clearing</source>
         <translation>清算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="110" />
-        <location filename="../../hospital_client/ui/main_window.py" line="139" />
+        <location filename="../../hospital_client/ui/main_window.py" line="116" />
+        <location filename="../../hospital_client/ui/main_window.py" line="145" />
         <source>Outpatient</source>
         <translation>门诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="115" />
+        <location filename="../../hospital_client/ui/main_window.py" line="121" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="125" />
+        <location filename="../../hospital_client/ui/main_window.py" line="131" />
         <source>Identify patient</source>
         <translation>识别患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="126" />
+        <location filename="../../hospital_client/ui/main_window.py" line="132" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="127" />
+        <location filename="../../hospital_client/ui/main_window.py" line="133" />
         <source>Compute</source>
         <translation>试算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="131" />
+        <location filename="../../hospital_client/ui/main_window.py" line="137" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="133" />
+        <location filename="../../hospital_client/ui/main_window.py" line="139" />
         <source>New patient</source>
         <translation>下一位患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="135" />
+        <location filename="../../hospital_client/ui/main_window.py" line="141" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="136" />
+        <location filename="../../hospital_client/ui/main_window.py" line="142" />
         <source>Amount tendered</source>
         <translation>实收金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="137" />
-        <location filename="../../hospital_client/ui/main_window.py" line="153" />
+        <location filename="../../hospital_client/ui/main_window.py" line="143" />
+        <location filename="../../hospital_client/ui/main_window.py" line="159" />
         <source>Log out / switch operator</source>
         <translation>注销/切换操作员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="161" />
+        <location filename="../../hospital_client/ui/main_window.py" line="167" />
         <source>Database not encrypted</source>
         <translation>数据库未加密</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="164" />
+        <location filename="../../hospital_client/ui/main_window.py" line="170" />
         <source>Ask IT to run: hospital-client encrypt --db PATH (docs/operations.md)</source>
         <translation>请信息科运行：hospital-client encrypt --db 路径（见 docs/operations.md）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="388" />
+        <location filename="../../hospital_client/ui/main_window.py" line="422" />
         <source>%1 waiting</source>
         <translation>%1 笔</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="390" />
+        <location filename="../../hospital_client/ui/main_window.py" line="424" />
         <source>this desk has no insurance centre configured</source>
         <translation>本窗口未配置医保中心</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="391" />
+        <location filename="../../hospital_client/ui/main_window.py" line="425" />
         <source>the insurance centre does not answer</source>
         <translation>医保中心无应答</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="392" />
+        <location filename="../../hospital_client/ui/main_window.py" line="426" />
         <source>the last sync with the insurance centre failed</source>
         <translation>上次与医保中心同步未成功</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="393" />
+        <location filename="../../hospital_client/ui/main_window.py" line="427" />
         <source>OFFLINE: %1. Settlements made now are provisional (离线结算·暂定) and are confirmed by the insurance centre once online.</source>
         <translation>离线：%1。现在办理的结算均为“离线结算·暂定”，联网后由医保中心复核确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="396" />
+        <location filename="../../hospital_client/ui/main_window.py" line="430" />
         <source>Queued for upload: %1.</source>
         <translation>待上传：%1。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="402" />
+        <location filename="../../hospital_client/ui/main_window.py" line="436" />
         <source>%1 provisional settlement(s) (离线结算·暂定) not yet confirmed by the insurance centre. Sync now: F8.</source>
         <translation>有 %1 笔离线结算·暂定尚未得到医保中心确认。立即同步请按 F8。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="425" />
+        <location filename="../../hospital_client/ui/main_window.py" line="460" />
         <source>Offline (no server configured)</source>
         <translation>离线（未配置医保中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="428" />
+        <location filename="../../hospital_client/ui/main_window.py" line="463" />
         <source>Offline: the insurance centre does not answer</source>
         <translation>离线：医保中心无应答</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="431" />
+        <location filename="../../hospital_client/ui/main_window.py" line="466" />
         <source>Offline: last sync failed</source>
         <translation>离线：上次同步失败</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="434" />
+        <location filename="../../hospital_client/ui/main_window.py" line="469" />
         <source>Online</source>
         <translation>联网</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="442" />
+        <location filename="../../hospital_client/ui/main_window.py" line="477" />
         <source>Policy packs: %1</source>
         <translation>政策包：%1 个</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="407" />
+        <location filename="../../hospital_client/ui/main_window.py" line="441" />
         <source>Queued: %1</source>
         <translation>待上传：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="439" />
+        <location filename="../../hospital_client/ui/main_window.py" line="474" />
         <source>Last sync: %1</source>
         <translation>最近同步：%1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="440" />
+        <location filename="../../hospital_client/ui/main_window.py" line="475" />
         <source>Last sync: never</source>
         <translation>最近同步：无</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/main_window.py" line="445" />
+        <location filename="../../hospital_client/ui/main_window.py" line="480" />
         <source>Clock differs from the centre</source>
         <translation>本机时钟与医保中心不一致</translation>
     </message>
@@ -1722,42 +1722,42 @@
 <context>
     <name>OverlapDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="153" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
         <source>Overlapping stay</source>
         <translation>住院日期重叠</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="157" />
         <source>This patient already has a settlement in force for a stay whose dates overlap this one, and one of the two stays was typed by hand (no admission no. from HIS). It may be the same stay settled twice.</source>
         <translation>该患者已有一笔有效结算，其住院日期与本次重叠，且两次住院中有一次为手工录入（无 HIS 住院号）。可能是同一次住院重复结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="163" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
         <source>No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.</source>
         <translation>结算号 %1，流水号 %2：住院号 %3，%4 至 %5，%6 由 %7 结算，总额 %8 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="173" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="174" />
         <source>Why this is another stay (required, recorded)</source>
         <translation>为何是另一次住院（必填，将记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="175" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="176" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
         <source>Settle anyway</source>
         <translation>仍然结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
         <source>Give the reason first.</source>
         <translation>请先填写原因。</translation>
     </message>
@@ -1785,47 +1785,47 @@
         <translation>基金应予支付的理由（如：病历中有适应症记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="67" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="68" />
         <source>Supervisor login</source>
         <translation>主管登录名</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="68" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="69" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="69" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="70" />
         <source>Reason</source>
         <translation>理由</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="76" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="77" />
         <source>Override</source>
         <translation>放行</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="77" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="78" />
         <source>Back (Esc)</source>
-        <translation>返回 (Esc)</translation>
+        <translation>返回（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="95" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="96" />
         <source>Tick at least one blocked item.</source>
         <translation>请至少勾选一项被拦截的项目。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="97" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="98" />
         <source>A supervisor signs in here with their own login and password.</source>
         <translation>请主管在此用本人登录名和密码确认。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="99" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="100" />
         <source>Give the reason.</source>
         <translation>请填写理由。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/override_dialog.py" line="101" />
+        <location filename="../../hospital_client/ui/override_dialog.py" line="102" />
         <source>The reason is too long (at most 500 characters).</source>
         <translation>理由过长（最多 500 字）。</translation>
     </message>
@@ -2336,427 +2336,427 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
         <source>No amount tendered was entered: exact payment of ¥%1 is assumed (recorded as received on the slip, no change).</source>
         <translation>未录入实收金额：按应付金额 ¥%1 足额收讫（结算单实收金额同此，无找零）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="269" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="270" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="272" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="543" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="273" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="547" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="275" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="276" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="308" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="304" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="312" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="311" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="313" />
         <source>Mid-stay settlement (中途结算): the stay goes on</source>
         <translation>中途结算（住院继续）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="316" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="315" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="320" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="322" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="324" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="323" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="326" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="344" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="325" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="331" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="330" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="340" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="339" />
         <source>Unlock a field</source>
         <translation>解锁字段</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="360" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="359" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="362" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="551" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="555" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="396" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="526" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="554" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="838" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="395" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="530" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="558" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="842" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="424" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="423" />
         <source>amount tendered (F7)</source>
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="434" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="433" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="436" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="435" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="439" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="441" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="440" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="451" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="452" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="451" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="528" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="532" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="560" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="564" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="570" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="574" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="582" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="586" />
         <source>Only a stay taken from HIS has locked fields.</source>
         <translation>只有取自 HIS 的住院才有锁定字段。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="592" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="596" />
         <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
         <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="595" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="599" />
         <source>Field unlocked (recorded). Check it against the patient's papers.</source>
         <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="618" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="622" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="626" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="630" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="641" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="645" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="661" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="662" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="666" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="664" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="668" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="669" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="666" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="670" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="682" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="686" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="693" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="697" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="694" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="698" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="702" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="706" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="708" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="713" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="717" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="720" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="724" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="720" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="724" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="726" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="730" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="728" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="732" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="739" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="743" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="742" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="746" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="747" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="751" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="753" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="757" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="771" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="775" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="774" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="778" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="781" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="785" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="785" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="789" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="802" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="806" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="813" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="817" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="828" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="832" />
         <source>Mid-stay settlement, period %1: %2 – %3</source>
         <translation>中途结算（第%1段：%2—%3）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="829" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="833" />
         <source>Discharge settlement, period %1: %2 – %3 (the last of a stay settled in periods)</source>
         <translation>出院结算（第%1段：%2—%3，分段结算的最后一段）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="847" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="851" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="869" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="873" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="882" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="886" />
         <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
         <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="911" />
         <location filename="../../hospital_client/ui/settle_page.py" line="915" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="976" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="979" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="919" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="980" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="983" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="913" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="917" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="938" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="942" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="942" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="946" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="963" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="967" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="966" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="970" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="968" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="972" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="973" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="977" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="985" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="989" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="986" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="990" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="994" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="998" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="1000" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="1004" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="1005" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="1009" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -3472,38 +3472,43 @@
 <context>
     <name>errors</name>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="40" />
+        <location filename="../../hospital_client/app/errors.py" line="42" />
         <location filename="../../hospital_client/errors.py" line="71" />
         <source>The operation was not completed.</source>
         <translation>操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="55" />
+        <location filename="../../hospital_client/app/errors.py" line="57" />
         <source>This person is not in the local roster and no year-to-date figures were given. Sync the roster or read the card, then try again.</source>
         <translation>本地参保人员名单中没有此人，且未提供年度累计信息。请联网同步名单或读卡后重试。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="59" />
+        <location filename="../../hospital_client/app/errors.py" line="61" />
         <source>Your role does not allow this; ask a supervisor.</source>
         <translation>当前操作员无权执行此操作，请由主管操作。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="63" />
+        <location filename="../../hospital_client/app/errors.py" line="65" />
         <source>The local database has not been initialised; call IT.</source>
         <translation>本地数据库尚未初始化，请联系信息科。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="67" />
+        <location filename="../../hospital_client/app/errors.py" line="69" />
         <source>The amount tendered is less than the amount due; nothing was settled.</source>
         <translation>实收金额少于应收金额，未结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="74" />
+        <location filename="../../hospital_client/app/errors.py" line="75" />
+        <source>The discharge date {endtime} is after today ({today}); check the dates. Nothing was settled.</source>
+        <translation>出院日期 {endtime} 晚于今天（{today}），请核对日期；本笔未结算。</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/app/errors.py" line="89" />
         <source>Another stay of this patient overlaps these dates; settle only after giving the reason why it is another stay.</source>
         <translation>该患者另有一次住院与本次住院日期重叠；须说明为何是另一次住院后方可结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/app/errors.py" line="82" />
+        <location filename="../../hospital_client/app/errors.py" line="97" />
         <source>This payment method is not allowed for this patient's insurance; choose another one. Nothing was settled.</source>
         <translation>该患者的医保政策不允许此支付方式，请选择其他支付方式。未办理结算。</translation>
     </message>
@@ -3676,7 +3681,7 @@
     <message>
         <location filename="../../hospital_client/sync/errors.py" line="51" />
         <source>No central system is configured at this desk (the demo site, or setup was not run); settlements are offline only.</source>
-        <translation>本机未配置医保中心地址（演示站点或尚未运行 setup），只能离线结算。</translation>
+        <translation>本机未配置医保中心地址（演示站点，或信息科尚未完成接入设置），只能离线结算。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/sync/errors.py" line="56" />
@@ -3701,7 +3706,7 @@
     <message>
         <location filename="../../hospital_client/sync/errors.py" line="78" />
         <source>The access secret is wrong; ask IT to run setup again.</source>
-        <translation>接入密钥不正确，请信息科重新运行 setup</translation>
+        <translation>接入密钥不正确，请信息科重新设置接入密钥。</translation>
     </message>
     <message>
         <location filename="../../hospital_client/sync/errors.py" line="80" />
@@ -4250,7 +4255,7 @@
         <translation>yyyy年MM月</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/widgets.py" line="48" />
+        <location filename="../../hospital_client/ui/widgets.py" line="81" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>

@@ -13,13 +13,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QDate, QPoint, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from hospital_client import paths
 from hospital_client.app.desk import Desk
 from hospital_client.ui.history_page import ReverseDialog
+from hospital_client.ui.login_dialog import LoginDialog
+from hospital_client.ui.override_dialog import OverrideDialog
 from hospital_client.ui.settle_page import ConfirmDialog
 from hospital_client.ui.tasks import TaskRunner
 
@@ -182,3 +185,93 @@ def test_esc_backs_out_of_the_confirmation_and_then_clears_for_the_next_patient(
     settle_done()
     assert page.person is None and page.preview is None and page.mdtrt_id.text() == ""
     assert _focused() is page.identify
+
+
+def test_tab_after_the_figures_goes_to_payment_tendered_settle_print_and_next(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
+    window = demo_window(qtbot, desk, tasks, settle_done)
+    page = window.settle_page
+    qtbot.keyClick(_focused(), Qt.Key.Key_F3)  # the next patient from HIS, the split on screen
+    qtbot.waitUntil(lambda: page.preview is not None)
+    settle_done()
+    page.compute_button.setFocus()
+    visited = []
+    for _ in range(5):
+        qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+        visited.append(_focused())
+    assert visited == [page.payment_method, page.tendered, page.settle_button, page.print_button,
+                       page.clear_button], [w.objectName() or type(w).__name__ for w in visited]
+
+
+def test_a_blank_admission_date_takes_the_day_typed_and_starts_from_today(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
+    window = demo_window(qtbot, desk, tasks, settle_done)
+    page = window.settle_page
+    page.mdtrt_id.setFocus()
+    qtbot.keyClicks(page.mdtrt_id, "ZY-TYPED-1")
+    qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+    assert _focused() is page.begin and page.begin.date() == page.begin.minimumDate()  # blank
+    qtbot.keyClicks(_focused(), "20261128")
+    qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+    assert page.begin.date() == QDate(2026, 11, 28), page.begin.text()
+    page.new_patient()
+    settle_done()
+    assert page.begin.date() == page.begin.minimumDate()
+    page.begin.setFocus()
+    qtbot.keyClick(page.begin, Qt.Key.Key_Up)  # a step from the blank: today, not 2001-01-01
+    assert page.begin.date() == QDate.currentDate()
+    page.new_patient()
+    settle_done()
+    arrow = QPoint(page.begin.width() - 8, page.begin.height() // 2)
+    qtbot.mouseClick(page.begin, Qt.MouseButton.LeftButton, pos=arrow)
+    calendar = page.begin.calendarWidget()
+    qtbot.waitUntil(calendar.isVisible)
+    today = QDate.currentDate()
+    assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())  # not January 2000
+    assert page.begin.date() == page.begin.minimumDate()  # still blank until a day is chosen
+    calendar.window().close()
+
+
+def test_login_with_the_keyboard_says_nothing_wrong_before_the_password(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
+    dialog = LoginDialog(desk, tasks)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    assert _focused() is dialog.name
+    qtbot.keyClicks(dialog.name, "demo")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Return)  # on to the password: no login tried yet
+    assert _focused() is dialog.password and dialog.message.text() == ""
+    qtbot.keyClicks(dialog.password, "demo123")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    settle_done()
+    qtbot.waitUntil(lambda: dialog.operator is not None)
+    assert dialog.operator is not None and dialog.operator.name == "demo"
+
+
+def test_a_supervisor_override_is_filled_and_given_with_the_keyboard(qtbot: QtBot) -> None:
+    dialog = OverrideDialog([{"rule_id": "QTY-001", "text": "降钙素原测定每次住院限1次，超出1次", "amount": "120.00"}])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    dialog.supervisor.setFocus()
+    for text in ("super", "super123", "indication on record"):
+        qtbot.keyClicks(_focused(), text)
+        qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
+    assert dialog.reason_text() == "indication on record"  # no tab typed into the reason
+    assert _focused() is dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.keyClick(_focused(), Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted and dialog.rule_ids() == ["QTY-001"]
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "返回（Esc）"
+
+
+def test_keys_are_named_as_printed_on_the_keyboard(qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
+    window = demo_window(qtbot, desk, tasks, settle_done)
+    window.show_outpatient()
+    settle_done()
+    button = window.outpatient_page.findChild(QPushButton, "op_settle")
+    assert button is not None and button.text() == "结算（Ctrl+Enter）"  # the key a PC keyboard labels Enter
+    assert button.shortcut() == QKeySequence("Ctrl+Return")
+    assert not any("Return" in b.text() for b in window.findChildren(QPushButton) if b.isVisible())
