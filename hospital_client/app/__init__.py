@@ -56,6 +56,7 @@ from .encounter import EncounterInput
 from .errors import (
     AppError,
     AuthenticationFailed,
+    DischargeInFuture,
     HospitalClientError,
     NotInitialised,
     PermissionDenied,
@@ -122,6 +123,7 @@ __all__ = [
     "DemoSettlement",
     "Desk",
     "DeskDatabase",
+    "DischargeInFuture",
     "DuplicateSettlement",
     "EncounterInput",
     "FeeRow",

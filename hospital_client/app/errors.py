@@ -8,6 +8,7 @@ and the error types the faces (ui/, cli/) need, re-exported so that they import 
       TenderedTooLittle   the amount tendered is less than the cash due
       OverlappingStay     a typed stay overlaps another settled stay of the person, no reason given
       PaymentNotAllowed   the payment method is not allowed by the settlement's policy pack
+      DischargeInFuture   the encounter ends after today: a stay not yet over cannot be settled
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..store.operators import AuthenticationFailed
 __all__ = [
     "AppError",
     "AuthenticationFailed",
+    "DischargeInFuture",
     "HospitalClientError",
     "NotInitialised",
     "OverlappingStay",
@@ -65,6 +67,19 @@ class NotInitialised(AppError):
 
 class TenderedTooLittle(AppError):
     clerk_text = QT_TRANSLATE_NOOP("errors", "The amount tendered is less than the amount due; nothing was settled.")
+
+
+class DischargeInFuture(AppError):
+    """The encounter's end (discharge, the visit, a mid-stay period's end) is after today."""
+
+    clerk_text = QT_TRANSLATE_NOOP("errors", "The discharge date {endtime} is after today ({today}); check the dates. Nothing was settled.")
+
+    def __init__(self, endtime: str, today: str) -> None:
+        super().__init__(f"encounter.endtime {endtime} is after today ({today}): a stay not yet over cannot be settled")
+        self.endtime, self.today = endtime, today
+
+    def clerk_args(self) -> Mapping[str, object]:
+        return {"endtime": self.endtime, "today": self.today}
 
 
 class OverlappingStay(AppError):

@@ -24,7 +24,7 @@ from ..store.money import money_text
 from ..store.opening import DAY_END_CHECK_BUDGET_S, quick_check
 from ..store.operators import Operator
 from . import payment_methods, review_context
-from .errors import PermissionDenied, TenderedTooLittle, UnknownPerson
+from .errors import DischargeInFuture, PermissionDenied, TenderedTooLittle, UnknownPerson
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +249,8 @@ def settle(
         when = store.now()
         cash.require_open(db.conn, operator.name, when.date().isoformat(), "settling")
         parsed, data, source = with_year_to_date(db, request)
+        if parsed.encounter.endtime > when.date():
+            raise DischargeInFuture(parsed.encounter.endtime.isoformat(), when.date().isoformat())
         pack = pack or choose_pack(db, parsed, pack_id)
         parsed, data = with_pack_accumulators(db, parsed, data, source, pack)
         payment_methods.require_allowed(pack, payment.method)  # 医保个人账户 only where the pack allows

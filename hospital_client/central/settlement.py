@@ -202,6 +202,9 @@ def settle_item(central: Central, ctx: Context, item: dict[str, Any], where: str
     overrides = smart_review.parse_overrides(item.get("review_overrides"), where)
     raw, prior = stay_periods.continuing(central, raw, where)  # 中途结算: the next period of the stay
     request, person, before, result, year = compute(central, ctx, raw, f"{where}request", overrides)
+    endtime = str(request["encounter"].get("endtime", ""))[:10]
+    if endtime > setl_time[:10]:  # (ISO dates compare as text)
+        raise BadInput(f"{where}request.encounter.endtime={endtime} 晚于结算时间 {setl_time}：就诊尚未结束，不能结算")
     filings.check_request(central, request, where)  # 门诊慢特病 (14): the person's 备案 for the disease
     mdtrt_id = str(request["encounter"].get("mdtrt_id", ""))
     in_force = store.encounter_in_force(person.psn_no, mdtrt_id)

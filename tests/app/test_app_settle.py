@@ -3,6 +3,8 @@ brings none, so a second admission during an outage is computed from the right y
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from app_helpers import load_request
 
@@ -91,3 +93,20 @@ def test_only_operators_with_a_role_settle(demo_db: store.LocalDatabase) -> None
     nobody = store.Operator("x", "x", "visitor")
     with pytest.raises(app.PermissionDenied):
         app.settle(demo_db, nobody, load_request())
+
+
+def test_a_stay_not_yet_over_is_refused(demo_db: store.LocalDatabase, clerk: store.Operator) -> None:
+    """A discharge after today (a date typed wrong, a stay not yet over) is refused before anything
+    is written, with the clerk's words naming both dates; a discharge today is settled."""
+    today = store.now().date()
+    request = load_request()
+    request["encounter"]["begntime"] = (today - dt.timedelta(days=3)).isoformat()
+    request["encounter"]["endtime"] = (today + dt.timedelta(days=1)).isoformat()
+    with pytest.raises(app.DischargeInFuture) as refused:
+        app.settle(demo_db, clerk, request)
+    assert refused.value.clerk_text.format(**refused.value.clerk_args()) == (
+        f"The discharge date {today + dt.timedelta(days=1)} is after today ({today}); check the dates. "
+        "Nothing was settled.")
+    assert store.journal.list_entries(demo_db) == []
+    request["encounter"]["endtime"] = today.isoformat()
+    assert app.settle(demo_db, clerk, request).committed.state == "provisional"

@@ -88,3 +88,17 @@ def test_without_a_provisional_result_there_is_no_adjustment(site_a: Client) -> 
     request = make_request("DEMO990100000066", "MDT-NOPROV")
     out = site_a.call(p.SETTLEMENT, {"data": {"local_id": "noprov-1", "request": request, "provisional": None}})
     assert out["status"] == "accepted" and out["adjustment"] is None
+
+
+def test_an_encounter_ending_after_its_settlement_time_is_refused(site_a: Client) -> None:
+    """A stay not yet over cannot be settled: its end after the settlement's time is refused, online
+    and in a batch, naming the field; the same encounter ending that day is settled."""
+    late = item("future-1", make_request("DEMO990100000067", "MDT-FUTURE", endtime="2026-03-11"))
+    response = site_a.send(p.SETTLEMENT, {"data": late})
+    refused = p.parse_response(response.content)
+    assert refused.infcode == p.BadInput.infcode
+    assert "encounter.endtime=2026-03-11 晚于结算时间 2026-03-10 10:00:00" in refused.err_msg
+    batch = site_a.call(p.BATCH_UPLOAD, {"data": [{**late, "local_id": "future-2"}]})
+    assert batch["results"][0]["status"] == "rejected" and "encounter.endtime" in batch["results"][0]["err_msg"]
+    same_day = item("future-3", make_request("DEMO990100000067", "MDT-FUTURE", endtime="2026-03-10"))
+    assert site_a.call(p.SETTLEMENT, {"data": same_day})["status"] == "accepted"

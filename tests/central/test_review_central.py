@@ -69,8 +69,14 @@ def request(psn: str, mdtrt_id: str, begin: str, end: str, *, fees: list[dict[st
     return req
 
 
+def settled(local_id: str, req: dict[str, Any]) -> dict[str, Any]:
+    """The item, settled on its discharge day when that is after the test items' 2026-03-10 (a stay
+    ending after its settlement time is refused)."""
+    return {**item(local_id, req), "setl_time": max("2026-03-10 10:00:00", f"{req['encounter']['endtime']} 10:00:00")}
+
+
 def settle(client: Client, local_id: str, req: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    out: dict[str, Any] = client.call(p.SETTLEMENT, {"data": {**item(local_id, req), **extra}})
+    out: dict[str, Any] = client.call(p.SETTLEMENT, {"data": {**settled(local_id, req), **extra}})
     return out
 
 
@@ -164,7 +170,7 @@ def test_the_monthly_violations_report(server: Server, a: Client, tmp_path: Path
 def test_the_9511_summary_carries_the_violations_and_the_override(a: Client) -> None:
     req = request(OTHER, "BT-MDT-1", "2026-06-01", "2026-06-04", fees=BLOCKED_FEES)
     override = {"rule_id": "PAIR-001", "operator": "super", "reason": "经医务科审批", "feedetl_sn": ["3"]}
-    out = a.call(p.BATCH_UPLOAD, {"data": [{**item("BT-1", req), "review_overrides": [override]}]})
+    out = a.call(p.BATCH_UPLOAD, {"data": [{**settled("BT-1", req), "review_overrides": [override]}]})
     [result] = out["results"]
     final = result["final"]
     assert set(final) >= {"policy", "review", "setlinfo", "violations"} and "fees" not in final
