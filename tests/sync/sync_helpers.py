@@ -326,7 +326,7 @@ class FaultProxy:
                 if action == "lose" or action.startswith("late:"):
                     if action.startswith("late:"):
                         wait = float(action.split(":", 1)[1])
-                        later = threading.Timer(wait, proxy.forward, (headers, body))
+                        later = threading.Timer(wait, proxy.forward_late, (headers, body))
                         later.daemon = True
                         later.start()
                         proxy.late.append(later)
@@ -380,6 +380,11 @@ class FaultProxy:
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
+
+    def forward_late(self, headers: dict[str, str], body: bytes) -> None:
+        """A late request, forwarded on its own: lost for good when the server is down then."""
+        with contextlib.suppress(httpx.TransportError):
+            self.forward(headers, body)
 
     def forward(self, headers: dict[str, str], body: bytes) -> httpx.Response:
         self.forwarded += 1
