@@ -421,9 +421,9 @@ def add_central_commands(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser(pdf_writer: Callable[[Path, str], Path] | None = None, *,
+def build_parser(pdf_writer: Callable[[Path, list[tuple[str, str]]], Path] | None = None, *,
                  prog: str = PROG) -> argparse.ArgumentParser:
-    """The central commands' parser; ``pdf_writer`` prints an HTML page to a PDF for `fund ... --pdf`
+    """The central commands' parser; ``pdf_writer`` prints HTML pages to a PDF for `fund ... --pdf`
     (Qt, so handed in from outside this layer: cli/central_console.py); ``prog`` the program's name in
     usage and error lines (`hospital-central` for the console entry point)."""
     parser = argparse.ArgumentParser(prog=prog, description="参考中心系统 reference central system")
@@ -432,7 +432,7 @@ def build_parser(pdf_writer: Callable[[Path, str], Path] | None = None, *,
     return parser
 
 
-def main(argv: list[str] | None = None, *, pdf_writer: Callable[[Path, str], Path] | None = None,
+def main(argv: list[str] | None = None, *, pdf_writer: Callable[[Path, list[tuple[str, str]]], Path] | None = None,
          prog: str = PROG) -> int:
     parser = build_parser(pdf_writer, prog=prog)
     try:

@@ -12,11 +12,12 @@ from ..central.cli import main as central_main
 __all__ = ["main", "write_pdf"]
 
 
-def write_pdf(path: Path, page_html: str) -> Path:
-    """The fund statements' PDF printer (Qt, loaded only when a PDF is asked for)."""
+def write_pdf(path: Path, statements: list[tuple[str, str]]) -> Path:
+    """The fund statements' PDF printer (Qt, loaded only when a PDF is asked for): each statement's
+    HTML page and the running header of its pages after the first."""
     from ..ui.central_pdf import write_html_pdf
 
-    return write_html_pdf(path, page_html)
+    return write_html_pdf(path, statements)
 
 
 PROG = "hospital-central"

@@ -1,14 +1,18 @@
 """The central system's statements (central/fund_reports/) printed to PDF through Qt, outside any
-window: the statement modules build the HTML, this prints it (A4 landscape, made 0600)."""
+window: the statement modules build the HTML, this prints it (A4 landscape, made 0600), each
+statement from a new page and numbered of its own pages (paged_print.py)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QSizeF
+from PySide6.QtCore import QMarginsF
 from PySide6.QtGui import QGuiApplication, QPageLayout, QPageSize, QTextBlock, QTextCursor, QTextDocument, QTextFormat
 from PySide6.QtPrintSupport import QPrinter
+
+from .paged_print import paint_documents
 
 # what lies from the first anchor to the second is kept on one page (central/fund_reports/document.py:
 # a statement's notes and its signature lines)
@@ -45,8 +49,9 @@ def _keep_together(doc: QTextDocument) -> None:
         block = block.next()
 
 
-def write_html_pdf(path: str | Path, page_html: str) -> Path:
-    """Print ``page_html`` to an A4 landscape PDF at ``path`` (offscreen when no display is set up)."""
+def write_html_pdf(path: str | Path, statements: Sequence[tuple[str, str]]) -> Path:
+    """Print each statement, (its HTML page, the header of its pages after the first), to an A4
+    landscape PDF at ``path`` (offscreen when no display is set up)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if QGuiApplication.instance() is None:
         from .application import make_application
@@ -59,10 +64,11 @@ def write_html_pdf(path: str | Path, page_html: str) -> Path:
     printer.setOutputFileName(str(path))
     printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Landscape,
                                       QMarginsF(10, 10, 10, 10), QPageLayout.Unit.Millimeter))
-    doc = QTextDocument()
-    doc.setHtml(page_html)
-    doc.setPageSize(QSizeF(printer.pageRect(QPrinter.Unit.Point).size()))
-    _keep_together(doc)
-    doc.print_(printer)
+    docs = []
+    for page_html, header in statements:
+        doc = QTextDocument()
+        doc.setHtml(page_html)
+        docs.append((doc, header))
+    paint_documents(docs, printer, adjust=_keep_together)
     path.chmod(0o600)
     return path

@@ -64,7 +64,7 @@ def test_an_unwritable_target_is_named_and_nothing_is_written(year: SeededYear, 
 def test_a_failed_write_leaves_no_file_behind(year: SeededYear, tmp_path: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """The PDF printer fails after the workbook was written: neither file is left, nor a part."""
-    def broken_printer(path: Path, page: str) -> Path:
+    def broken_printer(path: Path, pages: list[tuple[str, str]]) -> Path:
         raise OSError(28, "No space left on device")
 
     from hospital_client.central.cli import main as central_main
@@ -153,6 +153,56 @@ def test_a_long_table_repeats_its_headers_on_each_page_and_keeps_ids_whole(tmp_p
     assert all("人员编号" in page and "确认大病金额" in page for page in pages)
     # an id is never broken over two lines
     assert all(f"C2026071000000{n:06d}" in text and f"DEMO99010000{n:04d}" in text for n in (1, 60, 120))
+
+
+def _pdf_pages(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+def _page_numbers(pages: list[str]) -> list[tuple[int, int]]:
+    """Each page's "第 n 页 共 m 页" (pdftotext drops the spaces in it)."""
+    found = [re.findall(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", page) for page in pages]
+    assert all(len(f) == 1 for f in found), found
+    return [(int(f[0][0]), int(f[0][1])) for f in found]
+
+
+def test_every_page_says_its_number_of_its_statements_pages(year: SeededYear, tmp_path: Path) -> None:
+    """第 n 页 共 m 页 at the foot of every page, counted in each statement: a month's file holds one
+    statement per hospital and insurer, and each is handed on whole by itself; from a statement's
+    second page its title and whose it is stand at the top of the page."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    rows: list[list[Cell]] = [[f"第 {n} 行", f"C2026071000000{n:06d}", Decimal("100.00")] for n in range(1, 121)]
+    long = Document(title="大病保险先行垫付费用月度结算单", sheet="a", subtitle=["定点医疗机构：H99010000001"],
+                    tables=[Table("明细", ["项目", "编号", "金额（元）"], rows)], notes=["注：截至编制时。"],
+                    signatures=["经办人", "复核人"], running_header="月度结算单（续）　定点医疗机构：H99010000001")
+    short = Document(title="大病保险先行垫付费用月度结算单", sheet="b", subtitle=["定点医疗机构：H99010000002"],
+                     tables=[Table("明细", ["项目", "金额（元）"], [["合计", Decimal("1.00")]])])
+    pages = _pdf_pages(write_html_pdf(tmp_path / "two.pdf", documents_html([long, short, long])))
+    numbers = _page_numbers(pages)
+    n = numbers[0][1]
+    assert n >= 3 and numbers == [*((i, n) for i in range(1, n + 1)), (1, 1), *((i, n) for i in range(1, n + 1))]
+    heads = [page.lstrip().splitlines()[0] for page in pages]
+    continued = (*range(1, n), *range(n + 2, 2 * n + 1))
+    assert all("月度结算单（续）" in heads[i] and "H99010000001" in heads[i] for i in continued)
+    assert not any("（续）" in heads[i] for i in (0, n, n + 1))
+    assert "H99010000002" in pages[n] and "C2026071000000000120" in pages[2 * n]
+    # the statements as written: every page of each numbered
+    for argv in (("monthly", "--month", "2026-12"), ("quarterly", "--quarter", "2026Q4"),
+                 ("premium", "--year", "2026", "--insurer", "INSA", "--premium", "60000")):
+        out = tmp_path / f"{argv[0]}.pdf"
+        assert console_main(["fund", *argv, "--db", str(year.db), "--pdf", str(out)]) == 0
+        pages = _pdf_pages(out)
+        numbers = _page_numbers(pages)
+        starts = [i for i, (page, _) in enumerate(numbers) if page == 1]
+        for start, end in zip(starts, [*starts[1:], len(numbers)], strict=True):
+            assert numbers[start:end] == [(i, end - start) for i in range(1, end - start + 1)], (argv, numbers)
+        if argv[0] == "monthly":
+            assert len(starts) == 4  # four statements in December (fund_seed.py)
+        if argv[0] == "quarterly" and len(pages) > 1:
+            assert "医保基金收支情况公布表（2026年第4季度）（续）" in pages[1]
 
 
 def test_the_same_file_imported_twice_is_refused(year: SeededYear, tmp_path: Path,

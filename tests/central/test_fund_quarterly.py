@@ -5,6 +5,8 @@ reconciled to the fen against `central report`."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +17,8 @@ from central_helpers import run_cli
 from central_stores import STORES
 from fund_seed import SeededYear, seeded
 from openpyxl import Workbook, load_workbook
+
+from hospital_client.cli.central_console import main as console_main
 
 QUARTERS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4")
 INCOME_CSV = """date,fund,kind,amount,admdvs,insutype,note
@@ -134,6 +138,96 @@ def test_publishable_table_as_excel(year: SeededYear, tmp_path: Path) -> None:
     assert rows[0][0] == "医保基金收支情况公布表（2026年第4季度）"
     totals = [r for r in rows if r[0] == "合计" and len(r) > 9 and r[9] is not None]
     assert Decimal(str(totals[0][9])).quantize(Decimal("0.01")) == Decimal(result["totals"]["fund_total"])
+
+
+def test_the_balance_table_has_a_total_and_the_year_to_date(year: SeededYear) -> None:
+    """二、基金收支与结余 carries a 合计 row and 本年累计 beside the quarter: each quarter's year to
+    date is the sum of the quarters so far, and the year's, at Q4, is `central report`'s."""
+    code, out = run_cli("report", "--db", str(year.db), "--json")
+    assert code == 0
+    rep = json.loads(out)
+    code, out = run_cli("fund", "income", "list", "--db", str(year.db), "--from", "2026-01-01", "--to",
+                        "2026-12-31", "--json")
+    assert code == 0
+    income_rows = json.loads(out)
+    keys = ("income", "expenditure", "balance")
+    running: dict[str, dict[str, Decimal]] = {}
+    for quarter in QUARTERS:
+        result = quarterly(year.db, quarter)
+        assert result["year_first_day"] == "2026-01-01"
+        funds, whole = result["balance"], result["balance_total"]
+        assert list(funds) == ["pool", "hifmi", "maf", "other"]
+        assert funds["other"]["expenditure"] == result["expenditure"]["by_fund"]["other"]
+        # the 合计 row: the funds' rows added up, the quarter's income and fund payments
+        for key in keys:
+            assert Decimal(whole[key]) == sum(Decimal(b[key]) for b in funds.values()), (quarter, key)
+            assert Decimal(whole["year_to_date"][key]) == sum(Decimal(b["year_to_date"][key])
+                                                              for b in funds.values()), (quarter, key)
+        assert whole["income"] == result["income"]["total"]
+        assert whole["expenditure"] == result["expenditure"]["total"] == result["totals"]["fund_total"]
+        # 本年累计: the quarters so far, to the fen
+        for fund, b in [*funds.items(), ("total", whole)]:
+            so_far = running.setdefault(fund, dict.fromkeys(keys, Decimal("0.00")))
+            for key in keys:
+                so_far[key] += Decimal(b[key])
+                assert Decimal(b["year_to_date"][key]) == so_far[key], (quarter, fund, key)
+            for row in (b, b["year_to_date"]):
+                assert Decimal(row["balance"]) == Decimal(row["income"]) - Decimal(row["expenditure"])
+        if quarter == "2026Q1":
+            assert {f: b["year_to_date"] for f, b in funds.items()} == {
+                f: {k: b[k] for k in keys} for f, b in funds.items()}
+    # the year, at Q4: `central report` (the settlements not reversed, and the true-ups) and the income
+    year_end = {f: b["year_to_date"] for f, b in result["balance"].items()}
+    report_totals = rep["totals_not_reversed"]
+    assert year_end["pool"]["expenditure"] == report_totals["hifp_pay"] == "474402.00"
+    assert Decimal(year_end["hifmi"]["expenditure"]) == (Decimal(report_totals["hifmi_pay"])
+                                                         + Decimal(year.true_up["total_shortfall"]))
+    assert year_end["maf"]["expenditure"] == report_totals["maf_pay"]
+    assert Decimal(year_end["other"]["expenditure"]) == sum(
+        (Decimal(r["final"]["oth_pay"]) for r in rep["settlements"] if not r["reversed"]), Decimal("0.00"))
+    for fund in ("pool", "hifmi", "maf"):
+        assert Decimal(year_end[fund]["income"]) == sum(
+            (Decimal(r["amount"]) for r in income_rows if r["fund"] == fund), Decimal("0.00"))
+    assert result["balance_total"]["year_to_date"]["income"] == "1005000.00"
+    # an insurer's account: its own income and payments, to the quarter's end
+    q2_a = quarterly(year.db, "2026Q2", "--insurer", "INSA")
+    assert {f: b["year_to_date"]["income"] for f, b in q2_a["balance"].items()} == {
+        "pool": "750000.00", "hifmi": "60000.00", "maf": "20000.00", "other": "0.00"}
+    q1_a, q3_a = quarterly(year.db, "2026Q1", "--insurer", "INSA"), quarterly(year.db, "2026Q3", "--insurer", "INSA")
+    assert Decimal(q3_a["balance_total"]["year_to_date"]["expenditure"]) == sum(
+        Decimal(q["balance_total"]["expenditure"]) for q in (q1_a, q2_a, q3_a))
+
+
+def test_the_balance_table_in_the_workbook_and_the_pdf(year: SeededYear, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    xlsx, pdf = tmp_path / "q3.xlsx", tmp_path / "q3.pdf"
+    assert console_main(["fund", "quarterly", "--db", str(year.db), "--quarter", "2026Q3", "--json", "--xlsx",
+                         str(xlsx), "--pdf", str(pdf)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    funds, whole = result["balance"], result["balance_total"]
+
+    def figures(b: dict[str, Any]) -> list[Decimal]:
+        y = b["year_to_date"]
+        return [Decimal(v) for v in (b["income"], b["expenditure"], b["balance"], y["income"], y["expenditure"],
+                                     y["balance"])]
+
+    expected = [["基本医疗保险统筹基金", *figures(funds["pool"])], ["大病保险", *figures(funds["hifmi"])],
+                ["医疗救助", *figures(funds["maf"])], ["合计", *figures(whole)]]  # 其他基金 paid nothing
+    rows = list(load_workbook(xlsx).worksheets[0].iter_rows(values_only=True))
+    start = rows.index(("二、基金收支与结余",) + (None,) * (len(rows[0]) - 1))
+    assert rows[start + 1][:7] == ("基金", "本季收入", "本季支出", "本季结余", "本年累计收入", "本年累计支出",
+                                   "本年累计结余")
+    table = [[r[0], *(Decimal(str(v)).quantize(Decimal("0.01")) for v in r[1:7])] for r in rows[start + 2:start + 6]]
+    assert table == expected
+    assert Decimal(whole["year_to_date"]["expenditure"]) > Decimal(whole["expenditure"]) > 0
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    lines = [line.split() for line in text.splitlines()]
+    assert ["基金", "本季收入", "本季支出", "本季结余", "本年累计收入", "本年累计支出", "本年累计结余"] in lines
+    for row in expected:
+        assert [row[0], *(f"{v:,.2f}" for v in row[1:])] in lines, row
 
 
 def _bad_files(tmp: Path) -> list[tuple[Path, list[str]]]:

@@ -39,7 +39,7 @@ from .output import Writer, write_all
 from .premium import premium_dict, premium_documents, premium_settlement, record_premium
 from .quarterly import quarterly_documents, quarterly_publication
 
-PdfWriter = Callable[[Path, str], Path]
+PdfWriter = Callable[[Path, list[tuple[str, str]]], Path]  # ui/central_pdf.py: write_html_pdf
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +75,8 @@ def _write(args: argparse.Namespace, documents: Sequence[Document], *, nothing: 
         if pdf_writer is None:
             raise FundInputError("--pdf：PDF 经 Qt 打印，请以 `hospital-client central fund ...` 或 "
                                  "`hospital-central fund ...` 运行")
-        page = documents_html(documents)
-        outputs.append(("--pdf", Path(args.pdf), lambda tmp: pdf_writer(tmp, page)))
+        pages = documents_html(documents)
+        outputs.append(("--pdf", Path(args.pdf), lambda tmp: pdf_writer(tmp, pages)))
     return write_all(outputs, force=args.force)
 
 

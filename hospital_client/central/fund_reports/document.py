@@ -34,6 +34,7 @@ class Document:
     tables: list[Table]
     notes: list[str] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)
+    running_header: str = ""  # at the top of its printed pages after the first (default: the title, 续)
 
 
 def _cell_text(value: Cell) -> str:
@@ -158,19 +159,20 @@ def table_html(table: Table) -> str:
                          f"{f'<b>{text}</b>' if bold else text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f"<p><b>{e(table.title)}</b></p>"
-            "<table border='1' cellspacing='0' cellpadding='2' style='font-size:8pt;border-collapse:collapse' "
+            "<table border='1' cellspacing='0' cellpadding='2' style='font-size:9pt;border-collapse:collapse' "
             f"width='100%'><thead><tr>{head}</tr></thead>{''.join(body)}</table>")  # thead: repeated on each page
 
 
-def documents_html(documents: Sequence[Document]) -> str:
-    """Every document on its own page(s): title, subtitle, tables, notes, signature lines."""
+def documents_html(documents: Sequence[Document]) -> list[tuple[str, str]]:
+    """Each document as its own HTML page (title, subtitle, tables, notes, signature lines), with
+    the running header of its printed pages after the first: printed each from a new page and
+    numbered of its own pages."""
     e = html.escape
     pages = []
-    for index, doc in enumerate(documents):
-        brk = " style='page-break-before:always'" if index else ""
+    for doc in documents:
         subtitle = "<br/>".join(e(line) for line in doc.subtitle)
         # the notes and the signature lines kept together: never a page of signature lines alone
-        notes = (f"<p style='font-size:8pt'><a name='{KEEP_FROM_ANCHOR}'></a>{'<br/>'.join(e(n) for n in doc.notes)}"
+        notes = (f"<p style='font-size:9pt'><a name='{KEEP_FROM_ANCHOR}'></a>{'<br/>'.join(e(n) for n in doc.notes)}"
                  "</p>" if doc.notes else "")
         signatures = ""
         if doc.signatures:
@@ -179,6 +181,8 @@ def documents_html(documents: Sequence[Document]) -> str:
                             f"{e(s)}：______________</td>" for i, s in enumerate(doc.signatures))
             signatures = (f"<p style='font-size:8pt'>&nbsp;</p>"
                           f"<table width='100%' style='font-size:10pt'><tr>{cells}</tr></table>")
-        pages.append(f"<h2 align='center'{brk}>{e(doc.title)}</h2><p style='font-size:9pt'>{subtitle}</p>"
-                     + "".join(table_html(t) for t in doc.tables) + notes + signatures)
-    return f"<html><body style=\"font-family:{_FONT}\">{''.join(pages)}</body></html>"
+        page = (f"<h2 align='center'>{e(doc.title)}</h2><p style='font-size:10pt'>{subtitle}</p>"
+                + "".join(table_html(t) for t in doc.tables) + notes + signatures)
+        pages.append((f"<html><body style=\"font-family:{_FONT}\">{page}</body></html>",
+                      doc.running_header or f"{doc.title}（续）"))
+    return pages

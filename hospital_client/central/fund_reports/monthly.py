@@ -153,5 +153,7 @@ def monthly_documents(result: dict[str, Any], produced_at: str) -> list[Document
                       f"编制时间：{produced_at}"],
             tables=[summary, detail],
             notes=([] if result["ended"] else [ONGOING_NOTE]) + MONTHLY_NOTES,
-            signatures=["承办机构经办人", "复核人", "医疗机构确认"]))
+            signatures=["承办机构经办人", "复核人", "医疗机构确认"],
+            running_header=f"大病保险先行垫付费用月度结算单（续）　定点医疗机构：{site_text}　"
+                           f"承办机构：{s['insurer']} {s['insurer_name']}　结算月份：{s['month']}"))
     return docs

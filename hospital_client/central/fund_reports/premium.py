@@ -208,4 +208,5 @@ def premium_documents(result: dict[str, Any], produced_at: str) -> list[Document
         tables=[Table("保费结算", ["项目", "笔数", "金额（元）"], rows),
                 Table("下一年度保费调整", ["项目", "金额（元）/ 结论"], adjust_rows)],
         notes=([] if result.get("ended", True) else [YEAR_ONGOING_NOTE]) + [PAID_NOTE],
-        signatures=["医保经办机构", "承办机构", "审核人"])]
+        signatures=["医保经办机构", "承办机构", "审核人"],
+        running_header=f"{result['year']}年度大病保险保费结算单（续）　承办机构：{who}")]

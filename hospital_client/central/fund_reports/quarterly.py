@@ -5,7 +5,9 @@
   oth_pay), by insurance type and by hospital level, with the number of persons and settlements:
   settlements adjudicated in the quarter add, reversals processed in it subtract (counted on the
   type and level of the settlement they undo), year-end true-ups applied in it add to 大病保险;
-- each fund's balance for the quarter (income - payments);
+- each fund's balance (income - payments) for the quarter and for the year to the quarter's end
+  (本年累计), with their 合计 (other funds, oth_pay, have no income: their balance is what they paid
+  out, so that the 合计 row's payments are the quarter's and the year's fund payments);
 - with ``insurer``, that insurer's separate account only (独立核算); without, the whole fund and,
   when insurers are defined, one row per insurer.
 """
@@ -13,6 +15,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +27,8 @@ from .income import KINDS
 
 PAY_KEYS = ("hifp_pay", "hifmi_pay", "maf_pay", "oth_pay")
 PAY_TITLES = {"hifp_pay": "统筹基金", "hifmi_pay": "大病保险", "maf_pay": "医疗救助", "oth_pay": "其他基金"}
+# the balance table's rows: the funds that take income, and the other funds (oth_pay) that only pay
+BALANCE_FUNDS = {**FUNDS, "other": ("oth_pay", "其他基金")}
 TRUE_UP_LEVEL = "true_up"
 
 
@@ -55,6 +60,33 @@ class _Group:
 
 def _level_key(hosp_lv: str) -> str:
     return hosp_lv or "None"  # a settlement without a hospital level (as str(None) always keyed it)
+
+
+def _flows(store: CentralStore, first_day: str, last_day: str, mine: Callable[[str], bool]
+           ) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    """Income by fund and payments by PAY_KEYS between two days, counted as the quarter's are."""
+    income: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in store.fund_income_groups(first_day, last_day):
+        if mine(row.insurer):
+            income[row.fund] += row.amount
+    paid = {k: ZERO for k in PAY_KEYS}
+    for group in store.fund_payment_groups(first_day, last_day):
+        if mine(group.insurer):
+            for key in PAY_KEYS:
+                paid[key] += group.sums.get(key, ZERO)
+    for true_up in store.fund_true_up_groups(first_day, last_day):
+        if mine(true_up.insurer):
+            paid["hifmi_pay"] += true_up.amount
+    return income, paid
+
+
+def _balance(income: dict[str, Decimal], paid: dict[str, Decimal]) -> dict[str, dict[str, Decimal]]:
+    """Each fund of BALANCE_FUNDS: its income, expenditure and balance; and their 合计 ("total")."""
+    rows = {f: {"income": income.get(f, ZERO), "expenditure": paid[key]} for f, (key, _) in BALANCE_FUNDS.items()}
+    rows["total"] = {k: total(r[k] for r in rows.values()) for k in ("income", "expenditure")}
+    for row in rows.values():
+        row["balance"] = row["income"] - row["expenditure"]
+    return rows
 
 
 def quarterly_publication(store: CentralStore, period: Period, *, insurer: str | None = None) -> dict[str, Any]:
@@ -97,6 +129,14 @@ def quarterly_publication(store: CentralStore, period: Period, *, insurer: str |
             entries += row.count
     income_fund = {fund: total(v for (f, _), v in income_by.items() if f == fund) for fund in FUNDS}
     paid_fund = {fund: overall.pay[FUNDS[fund][0]] for fund in FUNDS}
+    quarter = _balance(income_fund, overall.pay)
+    year_first_day = f"{period.first_day[:4]}-01-01"
+    ytd = _balance(*_flows(store, year_first_day, period.last_day, mine))
+
+    def balance_row(key: str) -> dict[str, Any]:
+        return {**{k: fmt(v) for k, v in quarter[key].items()},
+                "year_to_date": {k: fmt(v) for k, v in ytd[key].items()}}
+
     return {
         "quarter": period.label, "first_day": period.first_day, "last_day": period.last_day,
         "ended": period_ended(period),
@@ -111,8 +151,9 @@ def quarterly_publication(store: CentralStore, period: Period, *, insurer: str |
                         "true_ups": fmt(by_level[TRUE_UP_LEVEL].pay["hifmi_pay"]) if TRUE_UP_LEVEL in by_level
                         else "0.00",
                         "total": fmt(total(overall.pay.values()))},
-        "balance": {f: {"income": fmt(income_fund[f]), "expenditure": fmt(paid_fund[f]),
-                        "balance": fmt(income_fund[f] - paid_fund[f])} for f in FUNDS},
+        "year_first_day": year_first_day,
+        "balance": {f: balance_row(f) for f in BALANCE_FUNDS},
+        "balance_total": balance_row("total"),
         "by_insutype": [{"insutype": k, "name": insutype_name(k), **g.as_dict()} for k, g in sorted(by_type.items())],
         "by_level": [{"hosp_lv": k, "name": "年度末补充补偿" if k == TRUE_UP_LEVEL else
                       level_name(int(k) if k.isdigit() else 0), **g.as_dict()}
@@ -140,11 +181,20 @@ def quarterly_documents(result: dict[str, Any], produced_at: str) -> list[Docume
     income_rows: list[list[Any]] = [[FUNDS[r["fund"]][1], KINDS.get(r["kind"], r["kind"]), Decimal(r["amount"])]
                                     for r in result["income"]["rows"]]
     income_rows.append(["合计", "", Decimal(result["income"]["total"])])
-    balance_rows: list[list[Any]] = [[FUNDS[f][1], Decimal(b["income"]), Decimal(b["expenditure"]),
-                                      Decimal(b["balance"])] for f, b in result["balance"].items()]
+
+    def balance_cells(name: str, b: dict[str, Any]) -> list[Any]:
+        y = b["year_to_date"]
+        return [name, *(Decimal(v) for v in (b["income"], b["expenditure"], b["balance"], y["income"],
+                                               y["expenditure"], y["balance"]))]
+
+    # the other funds' row only when they paid something (the rules pay nothing from them today)
+    balance_rows = [balance_cells(BALANCE_FUNDS[f][1], b) for f, b in result["balance"].items()
+                    if f in FUNDS or any(Decimal(v) for v in (b["expenditure"], b["year_to_date"]["expenditure"]))]
+    balance_rows.append(balance_cells("合计", result["balance_total"]))
     tables = [
         Table("一、基金收入", ["基金", "收入类别", "金额（元）"], income_rows, total_rows=1),
-        Table("二、基金收支与结余", ["基金", "本季收入", "本季支出", "本季结余"], balance_rows),
+        Table("二、基金收支与结余", ["基金", "本季收入", "本季支出", "本季结余", "本年累计收入", "本年累计支出",
+                                   "本年累计结余"], balance_rows, total_rows=1),
         Table("三、支出按险种", ["险种", *GROUP_HEADERS],
               _group_rows([{**r, "label": r["name"]} for r in result["by_insutype"]], "label",
                           {**result["totals"], "label": ""}), total_rows=1),
@@ -158,10 +208,13 @@ def quarterly_documents(result: dict[str, Any], produced_at: str) -> list[Docume
                                          for r in result["by_insurer"]], "label", {**result["totals"], "label": ""}),
                             total_rows=1))
     who = f"承办机构：{result['insurer']} {result['insurer_name']}" if result["insurer"] else "范围：全部统筹地区"
+    title = f"医保基金收支情况公布表（{result['quarter'][:4]}年第{result['quarter'][-1]}季度）"
     return [Document(
-        title=f"医保基金收支情况公布表（{result['quarter'][:4]}年第{result['quarter'][-1]}季度）",
+        title=title,
         sheet=f"{result['quarter']}-{result['insurer'] or 'all'}",
-        subtitle=[who, f"期间：{result['first_day']} 至 {result['last_day']}", f"编制时间：{produced_at}"],
+        subtitle=[who, f"期间：{result['first_day']} 至 {result['last_day']}（本年累计自 {result['year_first_day']}）",
+                  f"编制时间：{produced_at}"],
         tables=tables,
         notes=([] if result["ended"] else [ONGOING_NOTE]) + [QUARTERLY_NOTE],
-        signatures=["编制人", "审核人", "负责人"])]
+        signatures=["编制人", "审核人", "负责人"],
+        running_header=f"{title}（续）　{who}")]
