@@ -76,7 +76,38 @@ class RowTableModel(QAbstractTableModel, Generic[T]):
 
 
 class FeeTableModel(RowTableModel[FeeRow]):
-    """The bill's lines with their class and split; unknown codes, over-cap and refund lines marked."""
+    """The bill's lines with their class and split; unknown codes, over-cap and refund lines marked.
+    A header's tooltip says the column in full; the item's tooltip gives its whole name and code."""
+
+    NO, CODE, ITEM, PRICE, QTY = 0, 1, 2, 4, 5
+    # The columns that give way, in this order, where the table is too narrow for them all.
+    GIVE_WAY = (CODE, NO, PRICE, QTY)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._full_headers = [
+            self.tr("Bill line no."), self.tr("Catalogue code"), self.tr("Item name"),
+            self.tr("Class (甲/乙/丙)"), self.tr("Unit price"), self.tr("Quantity"), self.tr("Amount"),
+            self.tr("Self-pay share of a class B item"), self.tr("Over the price cap (self-paid)"),
+            self.tr("First self-pay of a class B item"), self.tr("In the policy's range (the fund pays from it)"),
+            self.tr("Flags: what the fund refuses or pays only partly"),
+        ]
+
+    def full_header(self, column: int) -> str:
+        return self._full_headers[column]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal \
+                and 0 <= section < len(self._full_headers):
+            return self._full_headers[section]
+        return super().headerData(section, orientation, role)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and index.column() == self.ITEM \
+                and 0 <= index.row() < len(self._rows):
+            row = self._rows[index.row()]
+            return f"{row.name}\n{row.med_list_codg}"
+        return super().data(index, role)
 
     def columns(self) -> list[tuple[str, Callable[[FeeRow], Any], bool]]:
         return [

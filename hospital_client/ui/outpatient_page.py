@@ -13,7 +13,7 @@
     Enter (item box empty)   confirm and settle (online through the chain, or offline, queued)
     Ctrl+O            the visit from a HIS file (the JSON of `outpatient settle`)
     Ctrl+Del          remove the last line;  Ctrl+N  the next patient
-    F5 / F9 / Esc     (the window's keys, on this page) compute / settle / the next patient
+    F5 / F9 / Esc     (the window's keys, on this page) compute / settle (Ctrl+Enter too) / the next patient
     F12               print the last visit's slip again (门诊费用结算单: printed at once after each
                       settlement, on the chosen printer or as a PDF in the slips folder)
     Ctrl+B            门诊慢特病备案 of the patient: file a disease (2503), revoke (2504), list (5301)
@@ -57,7 +57,7 @@ from ..app.outpatient import DiseaseChoice, VisitInput, parse_visit
 from .identify_controls import IdentifyControls
 from .messages import show_error, show_info
 from .tasks import TaskRunner
-from .widgets import DeskPage, key_button, with_key
+from .widgets import DeskPage, FlowLayout, key_button, with_key
 
 if TYPE_CHECKING:
     from ..app.sync_usecases import OnlineOutcome
@@ -120,12 +120,13 @@ class OutpatientPage(DeskPage):
         self.item_edit.setPlaceholderText(self.tr("Item no. or code, *quantity, @price; Enter adds; "
                                                   "Enter on an empty box settles"))
         self.item_edit.returnPressed.connect(self.item_entered)
-        quick_text = "　".join(f"{n}. {item.name} {item.demo_pric}"
-                              for n, item in enumerate(self.quick, start=1))
-        self.quick_label = QLabel(self.tr("Quick items: %1").replace("%1", quick_text))
-        self.quick_label.setObjectName("op_quick")
-        self.quick_label.setWordWrap(True)
-        self.quick_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # One label per item: a narrow window wraps the line between items, never an item from its price.
+        self.quick_box = QWidget()
+        self.quick_box.setObjectName("op_quick")
+        quick_flow = FlowLayout(self.quick_box)
+        quick_flow.addWidget(QLabel(self.tr("Quick items:")))
+        for n, item in enumerate(self.quick, start=1):
+            quick_flow.addWidget(QLabel(f"{n}. {item.name} {item.demo_pric}"))
 
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("op_lines")
@@ -163,7 +164,12 @@ class OutpatientPage(DeskPage):
         self.state_label = self.message
         self.identification = IdentifyControls(self)
         self.identification.status_shown.connect(self._benefit_shown)
-        settle_button = key_button(self.tr("Settle"), "Ctrl+Return", self.settle, "op_settle")
+        # Named by F9, the window's settle key on this page as on the settle page; Ctrl+Enter works too.
+        settle_button = QPushButton(with_key(self.tr("Settle"), "F9"))
+        settle_button.setObjectName("op_settle")
+        settle_button.setShortcut(QKeySequence("Ctrl+Return"))  # after the text: setText resets it
+        settle_button.setToolTip(self.tr("F9 or Ctrl+Enter"))
+        settle_button.clicked.connect(lambda: self.settle())
         next_button = key_button(self.tr("Next patient"), "Ctrl+N", self.new_visit, "op_next")
         file_button = key_button(self.tr("Visit from HIS file"), "Ctrl+O", self.open_file, "op_file")
         # F12 is the window's key (main_window routes it here while this page is shown)
@@ -199,7 +205,7 @@ class OutpatientPage(DeskPage):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.quick_label)
+        layout.addWidget(self.quick_box)
         layout.addWidget(self.table, 1)
         layout.addWidget(figures)
         layout.addLayout(buttons)

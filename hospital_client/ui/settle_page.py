@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -58,6 +56,7 @@ from ..app.his_handoff import HandoffMismatch
 from ..app.stay_periods import StayPeriod
 from .bill_dialog import BillPreviewDialog
 from .breakdown import BreakdownPanel
+from .fee_table import FeeTableView
 from .his_queue import WaitingStays
 from .identify_controls import IdentifyControls
 from .messages import Notice, clerk_message, show_error, show_info
@@ -361,17 +360,7 @@ class SettlePage(DeskPage):
         self.bill_label = QLabel(self.tr("No bill loaded."))
         self.bill_label.setObjectName("bill_label")
         self.fee_model = FeeTableModel(self)
-        self.fee_view = QTableView()
-        self.fee_view.setObjectName("fee_table")
-        self.fee_view.setModel(self.fee_model)
-        self.fee_view.setAlternatingRowColors(True)
-        self.fee_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        header = self.fee_view.horizontalHeader()
-        header.setResizeContentsPrecision(60)  # measure the first rows only: bills can have thousands
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, 220)
-        self.fee_view.verticalHeader().setDefaultSectionSize(22)
+        self.fee_view = FeeTableView(self.fee_model)  # the columns fitted to the room (ui/fee_table.py)
         bill_box = QWidget()
         bl = QVBoxLayout(bill_box)
         bl.setContentsMargins(0, 0, 0, 0)
@@ -389,6 +378,7 @@ class SettlePage(DeskPage):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)  # dragging the divider never hides a figure
+        split.setSizes([3000, 2000])  # the bill three fifths from the start: the split has room to spare
         self.fee_view.setMinimumWidth(320)
 
         # --- the amount and the actions -----------------------------------------------------------

@@ -1,19 +1,39 @@
 """What the pages of the main window share: the page itself (the desk, the task runner and the
 logged-in operator), a day field with its calendar (and one that starts blank), a table view over
-a model, and a button that shows its keyboard shortcut."""
+a model, a button that shows its keyboard shortcut, and a layout that wraps between its widgets."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QCoreApplication, QDate, QEvent, QObject, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QDate,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QSignalBlocker,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QDateEdit, QDateTimeEdit, QHeaderView, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDateTimeEdit,
+    QHeaderView,
+    QLayout,
+    QLayoutItem,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from ..app import Desk, Operator
 from .tasks import TaskRunner
 
-__all__ = ["BlankDayEdit", "DeskPage", "day_edit", "day_format", "key_button", "month_format", "table_view", "with_key"]
+__all__ = ["BlankDayEdit", "DeskPage", "FlowLayout", "day_edit", "day_format", "key_button", "month_format", "table_view", "with_key"]
 
 
 class DeskPage(QWidget):
@@ -69,9 +89,12 @@ class BlankDayEdit(QDateEdit):
         super().keyPressEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.calendarWidget() and event.type() == QEvent.Type.Show and self.is_blank():
-            today = QDate.currentDate()
-            self.calendarWidget().setCurrentPage(today.year(), today.month())
+        calendar = self.calendarWidget()
+        if watched is calendar and event.type() == QEvent.Type.Show and self.is_blank():
+            # Today is selected (so the arrow keys step from it) without the field taking it: Esc
+            # leaves the field blank, an arrow key or Enter gives it a day as from any other.
+            with QSignalBlocker(calendar):
+                calendar.setSelectedDate(QDate.currentDate())
         return super().eventFilter(watched, event)
 
 
@@ -111,3 +134,65 @@ def table_view(model: QAbstractItemModel, name: str, *, select_rows: bool = True
     for changed in (model.rowsInserted, model.modelReset, model.dataChanged, model.layoutChanged):
         changed.connect(header.resizeSections)
     return view
+
+
+class FlowLayout(QLayout):
+    """Widgets side by side, the next line begun between two widgets, never inside one (an item
+    of a list with its price stays whole, as on a 1024-pixel window)."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 12) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._gap = spacing
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), place=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, place=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _arrange(self, rect: QRect, *, place: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        x, y, line = area.x(), area.y(), 0
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if x > area.x() and x + hint.width() > area.right() + 1:
+                x, y, line = area.x(), y + line + self._gap // 3, 0
+            if place:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + self._gap
+            line = max(line, hint.height())
+        return y + line - rect.y() + margins.bottom()

@@ -421,48 +421,48 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
         <source>Confirm settlement</source>
         <translation>确认结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="89" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="95" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="88" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="94" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="96" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="95" />
         <source>The insurance centre cannot be reached now: this settlement is kept on this desk as provisional and confirmed by the centre once online; a difference is paid or refunded then.</source>
         <translation>当前无法连接医保中心：本次结算先在本机保存为暂定结果，联网后由医保中心复核确认；如有差额，届时补费或退费。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="106" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="105" />
         <source>Total %1 yuan; funds pay %2 yuan.</source>
         <translation>医疗费用总额 %1 元，基金支付 %2 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="109" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="108" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="113" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="112" />
         <source>In words:</source>
         <translation>大写：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="119" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="118" />
         <source>Settle (Enter)</source>
         <translation>确认结算（Enter）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="120" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="119" />
         <source>Back (Esc)</source>
         <translation>返回（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="133" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="132" />
         <source>Tendered ¥%1, change ¥%2.</source>
         <translation>实收 ¥%1，找零 ¥%2。</translation>
     </message>
@@ -707,102 +707,158 @@
 <context>
     <name>FeeTableModel</name>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="83" />
+        <location filename="../../hospital_client/ui/models.py" line="114" />
         <source>No.</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="84" />
+        <location filename="../../hospital_client/ui/models.py" line="115" />
         <source>Code</source>
         <translation>医保编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="85" />
+        <location filename="../../hospital_client/ui/models.py" line="116" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="86" />
+        <location filename="../../hospital_client/ui/models.py" line="117" />
         <source>Class</source>
         <translation>等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="87" />
+        <location filename="../../hospital_client/ui/models.py" line="118" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="88" />
+        <location filename="../../hospital_client/ui/models.py" line="119" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="89" />
+        <location filename="../../hospital_client/ui/models.py" line="90" />
+        <location filename="../../hospital_client/ui/models.py" line="120" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
+        <location filename="../../hospital_client/ui/models.py" line="89" />
+        <source>Bill line no.</source>
+        <translation>明细序号</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="89" />
+        <source>Catalogue code</source>
+        <translation>医保目录编码</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="89" />
+        <source>Item name</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
         <location filename="../../hospital_client/ui/models.py" line="90" />
+        <source>Class (甲/乙/丙)</source>
+        <translation>等级（甲类/乙类/丙类）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="90" />
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="90" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="91" />
+        <source>Self-pay share of a class B item</source>
+        <translation>乙类项目个人先行自付比例</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="91" />
+        <source>Over the price cap (self-paid)</source>
+        <translation>超限价金额（个人自付）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="92" />
+        <source>First self-pay of a class B item</source>
+        <translation>乙类项目先行自付金额</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="92" />
+        <source>In the policy's range (the fund pays from it)</source>
+        <translation>政策范围内金额（医保按比例支付）</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="93" />
+        <source>Flags: what the fund refuses or pays only partly</source>
+        <translation>标记：医保拒付或只部分支付的原因</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/models.py" line="121" />
         <source>Self-pay share</source>
         <translation>自付比例</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="91" />
+        <location filename="../../hospital_client/ui/models.py" line="122" />
         <source>Over cap</source>
         <translation>超限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="92" />
+        <location filename="../../hospital_client/ui/models.py" line="123" />
         <source>First self-pay</source>
         <translation>先行自付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="93" />
+        <location filename="../../hospital_client/ui/models.py" line="124" />
         <source>In policy range</source>
         <translation>政策范围内</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="94" />
+        <location filename="../../hospital_client/ui/models.py" line="125" />
         <source>Flags</source>
         <translation>标记</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="98" />
+        <location filename="../../hospital_client/ui/models.py" line="129" />
         <source>A (甲)</source>
         <translation>甲类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="98" />
+        <location filename="../../hospital_client/ui/models.py" line="129" />
         <source>B (乙)</source>
         <translation>乙类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="98" />
+        <location filename="../../hospital_client/ui/models.py" line="129" />
         <source>C (丙)</source>
         <translation>丙类</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="103" />
+        <location filename="../../hospital_client/ui/models.py" line="134" />
         <source>review block %1: self-paid</source>
         <translation>审核拦截 %1：按自费</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="105" />
+        <location filename="../../hospital_client/ui/models.py" line="136" />
         <source>review warning %1</source>
         <translation>审核提示 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="107" />
+        <location filename="../../hospital_client/ui/models.py" line="138" />
         <source>not in catalogue: self-paid</source>
         <translation>目录外，全自费</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="109" />
+        <location filename="../../hospital_client/ui/models.py" line="140" />
         <source>over price cap</source>
         <translation>超限价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/models.py" line="111" />
+        <location filename="../../hospital_client/ui/models.py" line="142" />
         <source>returned item</source>
         <translation>退费</translation>
     </message>
@@ -960,68 +1016,68 @@
 <context>
     <name>FirstSettlementDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="208" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="207" />
         <source>This stay is already settled</source>
         <translation>该次住院已结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="211" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="210" />
         <source>This stay already has a settlement in force:</source>
         <translation>该次住院已有一笔有效结算：</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="214" />
         <source>Settlement no.</source>
         <translation>结算号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="214" />
         <source>Queue no.</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="215" />
         <source>Clerk</source>
         <translation>收费员</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <source>Total</source>
         <translation>总额</translation>
     </message>
     <message>
+        <location filename="../../hospital_client/ui/settle_page.py" line="216" />
         <location filename="../../hospital_client/ui/settle_page.py" line="217" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
         <source>yuan</source>
         <translation>元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="218" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="217" />
         <source>Patient paid</source>
         <translation>患者已付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="226" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="225" />
         <source>To correct it, a supervisor reverses it first; then the stay can be settled again.</source>
         <translation>如需更正，须由主管先冲正该笔结算，然后才能重新结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="229" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="228" />
         <source>Reprint its slip</source>
         <translation>补打其结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="231" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="230" />
         <source>Reverse (supervisor)…</source>
         <translation>冲正（主管）…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="233" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="232" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1527,194 +1583,199 @@
         <translation>项目序号或编码，*数量，@单价；回车添加；空白时回车结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="125" />
-        <source>Quick items: %1</source>
-        <translation>常用项目：%1</translation>
-    </message>
-    <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
         <source>Code</source>
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="132" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
         <source>Price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="134" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="133" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="134" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="140" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="141" />
         <source>Total</source>
         <translation>医疗费总额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="140" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="141" />
         <source>Deductible</source>
         <translation>起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="141" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="142" />
         <source>Pool pays</source>
         <translation>统筹支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="141" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="142" />
         <source>Funds pay</source>
         <translation>基金支付合计</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="142" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="143" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="143" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="144" />
         <source>Figures</source>
         <translation>结算金额</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="166" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="168" />
         <source>Settle</source>
         <translation>结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="167" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="171" />
+        <source>F9 or Ctrl+Enter</source>
+        <translation>F9 或 Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="173" />
         <source>Next patient</source>
         <translation>下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="168" />
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="502" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="174" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="508" />
         <source>Visit from HIS file</source>
         <translation>从 HIS 文件读取就诊</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="170" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="176" />
         <source>Reprint slip</source>
         <translation>补打结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="174" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="180" />
         <source>Chronic disease filing</source>
         <translation>慢特病备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="187" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="193" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="194" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="200" />
         <source>Type (Ctrl+M)</source>
         <translation>医疗类别（Ctrl+M）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="195" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="201" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="208" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="214" />
         <source>Scan or type the patient's number and press Enter.</source>
         <translation>请扫码或输入患者编号，然后按回车。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="221" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="227" />
         <source>Looking up…</source>
         <translation>正在查找…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="230" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="236" />
         <source>No insured person with this number in the roster.</source>
         <translation>参保人员名册中没有此编号的人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="240" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="246" />
         <source>Type an item (its number or code) and press Enter.</source>
         <translation>请输入项目（序号或编码）后按回车。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="281" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="287" />
         <source>filed</source>
         <translation>已备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="281" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="287" />
         <source>not filed</source>
         <translation>未备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="281" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="287" />
         <source>filing unknown (offline)</source>
         <translation>备案未知（未连中心）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="285" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="291" />
         <source>The patient's policy has no chronic disease list.</source>
         <translation>该参保人的政策没有门诊慢特病病种目录。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="301" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="307" />
         <source>Identify the patient first (the box above, Enter), then type the items.</source>
         <translation>请先识别患者（在上方输入框扫码或输入后按回车），再输入项目。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="307" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="313" />
         <source>Unknown item: give its number in the quick list or its catalogue code, e.g. 1*2 or CODE*2@3.50.</source>
         <translation>未知项目：请输入常用项目序号或目录编码，例如 1*2 或 编码*2@3.50。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="315" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="321" />
         <source>Next item, or Enter in the empty box to settle.</source>
         <translation>继续输入项目，或在空白的项目框按回车结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="404" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="410" />
         <source>Already settled. Ctrl+N for the next patient.</source>
         <translation>已结算。按 Ctrl+N 接待下一位。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="442" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="448" />
         <source>No visit settled yet: its slip is printed after the settlement.</source>
         <translation>尚无已结算的门诊：结算后会自动打印结算单。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="458" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="464" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="467" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="473" />
         <source>Identify the patient first, then Ctrl+B for their chronic disease filings.</source>
         <translation>请先识别患者，再按 Ctrl+B 办理其门诊慢特病备案。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="375" />
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="412" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="381" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="418" />
         <source>Identify the patient, choose the disease (14) and add at least one item first.</source>
         <translation>请先识别患者、选择病种（门诊慢特病）并至少添加一个项目。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="416" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="127" />
+        <source>Quick items:</source>
+        <translation>常用项目：</translation>
+    </message>
+    <message>
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="422" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/outpatient_page.py" line="426" />
+        <location filename="../../hospital_client/ui/outpatient_page.py" line="432" />
         <source>No. %1 settled: %2. Patient pays %3. Next patient: scan the number.</source>
         <translation>第 %1 号已结算：%2。个人现金支付 %3 元。下一位请扫码。</translation>
     </message>
@@ -1722,42 +1783,42 @@
 <context>
     <name>OverlapDialog</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="154" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="153" />
         <source>Overlapping stay</source>
         <translation>住院日期重叠</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="157" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="156" />
         <source>This patient already has a settlement in force for a stay whose dates overlap this one, and one of the two stays was typed by hand (no admission no. from HIS). It may be the same stay settled twice.</source>
         <translation>该患者已有一笔有效结算，其住院日期与本次重叠，且两次住院中有一次为手工录入（无 HIS 住院号）。可能是同一次住院重复结算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="164" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="163" />
         <source>No. %1, queue no. %2: admission no. %3, %4 to %5, settled %6 by %7, total %8 yuan.</source>
         <translation>结算号 %1，流水号 %2：住院号 %3，%4 至 %5，%6 由 %7 结算，总额 %8 元。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="174" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="173" />
         <source>Why this is another stay (required, recorded)</source>
         <translation>为何是另一次住院（必填，将记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="176" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="175" />
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="183" />
         <source>Settle anyway</source>
         <translation>仍然结算</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="185" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="184" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="193" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="192" />
         <source>Give the reason first.</source>
         <translation>请先填写原因。</translation>
     </message>
@@ -2336,427 +2397,427 @@
 <context>
     <name>SettlePage</name>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="143" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="142" />
         <source>No amount tendered was entered: exact payment of ¥%1 is assumed (recorded as received on the slip, no change).</source>
         <translation>未录入实收金额：按应付金额 ¥%1 足额收讫（结算单实收金额同此，无找零）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="269" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="268" />
         <source>Scan the e-voucher or social security card, or type the ID number (F2)</source>
         <translation>扫描医保电子凭证、社保卡，或输入身份证号（F2）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="271" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="270" />
         <source>Find</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="273" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="547" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="272" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="537" />
         <source>No patient yet.</source>
         <translation>尚未识别患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="276" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="275" />
         <source>Patient</source>
         <translation>患者</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>Level 1</source>
         <translation>一级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>Level 2</source>
         <translation>二级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="294" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="307" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="293" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="306" />
         <source>Level 3</source>
         <translation>三级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="304" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="303" />
         <source>ICD-10, e.g. J18.900</source>
         <translation>ICD-10 编码，如 J18.900</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="305" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="304" />
         <source>Referred from</source>
         <translation>转诊自</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="311" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="310" />
         <source>Out-of-area stay registered (异地备案)</source>
         <translation>已办理异地就医备案</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="313" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="312" />
         <source>Mid-stay settlement (中途结算): the stay goes on</source>
         <translation>中途结算（住院继续）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="315" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="314" />
         <source>Stay</source>
         <translation>住院信息</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="317" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="316" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="341" />
         <source>Admission no.</source>
         <translation>住院号</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="319" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="318" />
         <source>Hospital level</source>
         <translation>医院等级</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="321" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="320" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="341" />
         <source>Admitted</source>
         <translation>入院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="323" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="322" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
         <source>Discharged</source>
         <translation>出院日期</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="325" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="343" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="324" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="342" />
         <source>Diagnosis</source>
         <translation>诊断</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="330" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="329" />
         <source>deductible paid</source>
         <translation>已付起付线</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="339" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="338" />
         <source>Unlock a field</source>
         <translation>解锁字段</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="359" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="358" />
         <source>Import bill (F4)</source>
         <translation>导入明细（F4）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="361" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="555" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="360" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="545" />
         <source>No bill loaded.</source>
         <translation>尚未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="395" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="530" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="558" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="842" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="385" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="520" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="548" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="832" />
         <source>Patient pays</source>
         <translation>个人现金支付</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="423" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="413" />
         <source>amount tendered (F7)</source>
         <translation>实收金额（F7）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="433" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="423" />
         <source>Compute (F5)</source>
         <translation>试算（F5）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="435" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="425" />
         <source>Settle (F9)</source>
         <translation>结算（F9）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="438" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="428" />
         <source>Print slip (F12)</source>
         <translation>打印结算单（F12）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="440" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="430" />
         <source>New patient (Esc)</source>
         <translation>下一位（Esc）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="451" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="441" />
         <source>Payment</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="451" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="441" />
         <source>Tendered</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="532" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="522" />
         <source>The stay changed: press F5 to compute again.</source>
         <translation>住院信息已修改，请按 F5 重新试算。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="564" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="554" />
         <source>Scan or type the patient's code, then import the bill (F4).</source>
         <translation>请扫描或输入患者凭证号，然后导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="574" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="564" />
         <source>From the HIS hand-off</source>
         <translation>来自 HIS 交接，只读</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="586" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="576" />
         <source>Only a stay taken from HIS has locked fields.</source>
         <translation>只有取自 HIS 的住院才有锁定字段。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="596" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="586" />
         <source>From the HIS hand-off, unlocked by the clerk (recorded)</source>
         <translation>来自 HIS 交接，已由收费员解锁（已记录）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="599" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="589" />
         <source>Field unlocked (recorded). Check it against the patient's papers.</source>
         <translation>字段已解锁（已记录）。请对照患者资料核对。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="622" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="612" />
         <source>Press Esc for the next patient first.</source>
         <translation>请先按 Esc 进入下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="630" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="620" />
         <source>Taking the stay from HIS…</source>
         <translation>正在从 HIS 读取住院信息…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="645" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="635" />
         <source>From HIS, admission no. %1 (%2): %3 lines, total %4 yuan</source>
         <translation>来自 HIS，住院号 %1（%2）：%3 行，合计 %4 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="665" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="655" />
         <source>Slip not printed</source>
         <translation>结算单未打印</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="666" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="656" />
         <source>The slip of settlement no. %1 has not been printed. Print it before the next patient?</source>
         <translation>结算流水号 %1 的结算单尚未打印。是否先打印，再接待下一位？</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="668" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="658" />
         <source>Print slip</source>
         <translation>打印结算单</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="669" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="659" />
         <source>Next patient without printing</source>
         <translation>不打印，下一位</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="670" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="660" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="686" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="676" />
         <source>Looking up…</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="697" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="687" />
         <source>Not found in the roster. Check the code, or sync the roster.</source>
         <translation>参保人员名册中没有此人。请核对号码，或同步名册。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="698" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="688" />
         <source>No insured person with this code.</source>
         <translation>没有此号码的参保人员。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="706" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="696" />
         <source>out-of-area insured (%1)</source>
         <translation>异地参保（%1）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="712" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="702" />
         <source>This year: %1 admission(s), pool paid %2, critical-illness base %3, paid %4</source>
         <translation>本年度：住院 %1 次，统筹已付 %2，大病累计合规费用 %3，大病已付 %4</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="717" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="707" />
         <source>Patient found. Import the bill (F4).</source>
         <translation>已识别患者。请导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="724" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="714" />
         <source>Import bill</source>
         <translation>导入费用明细</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="724" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="714" />
         <source>Bills (*.json *.csv *.txt *.xlsx);;All files (*)</source>
         <translation>费用明细 (*.json *.csv *.txt *.xlsx);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="730" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="720" />
         <source>This stay's bill comes from HIS; press Esc to enter another patient by hand.</source>
         <translation>本次住院的账单来自 HIS；如需手工录入其他患者，请按 Esc。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="732" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="722" />
         <source>Reading the bill…</source>
         <translation>正在读取费用明细…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="743" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="733" />
         <source>The bill has %1 problem(s) and was refused.</source>
         <translation>费用明细有 %1 处问题，已整单拒收。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="746" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="736" />
         <source>Bill not accepted.</source>
         <translation>未导入费用明细。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="751" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="741" />
         <source>%1: %2 lines, total %3 yuan</source>
         <translation>%1：共 %2 条，合计 %3 元</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="757" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="747" />
         <source>Bill loaded. Identify the patient (F2).</source>
         <translation>已导入费用明细。请识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="775" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="765" />
         <source>Identify the patient first (F2).</source>
         <translation>请先识别患者（F2）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="778" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="768" />
         <source>Import the bill first (F4).</source>
         <translation>请先导入费用明细（F4）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="785" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="775" />
         <source>Enter the admission no. (住院号), or take the next waiting patient (F3).</source>
         <translation>请输入住院号，或按 F3 取下一位待结算患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="789" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="779" />
         <source>Enter the admission date.</source>
         <translation>请输入入院日期。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="806" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="796" />
         <source>Computing…</source>
         <translation>正在试算…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="817" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="807" />
         <source>Check the split, then settle (F9).</source>
         <translation>请核对费用分割，然后结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="832" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="822" />
         <source>Mid-stay settlement, period %1: %2 – %3</source>
         <translation>中途结算（第%1段：%2—%3）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="833" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="823" />
         <source>Discharge settlement, period %1: %2 – %3 (the last of a stay settled in periods)</source>
         <translation>出院结算（第%1段：%2—%3，分段结算的最后一段）</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="851" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="841" />
         <source>Already settled (no. %1). Press Esc for the next patient.</source>
         <translation>已结算（流水号 %1）。按 Esc 接待下一位患者。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="873" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="863" />
         <source>Saving…</source>
         <translation>正在保存…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="886" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="876" />
         <source>Another stay of this patient overlaps these dates: confirm with a reason, or go back.</source>
         <translation>该患者另一次住院与本次日期重叠：请填写原因确认，或返回。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="915" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="919" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="980" />
-        <location filename="../../hospital_client/ui/settle_page.py" line="983" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="905" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="909" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="970" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="973" />
         <source>Change</source>
         <translation>找零</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="917" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="907" />
         <source>Short by</source>
         <translation>还差</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="942" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="932" />
         <source>The amount tendered is not an amount of money (e.g. 100 or 86.50).</source>
         <translation>实收金额格式不对（例如 100 或 86.50）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="946" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="936" />
         <source>The amount tendered is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="967" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="957" />
         <source>Settled: no. %1, confirmed by the insurance centre with a different figure: the patient pays %2 more (negative: gets it back). See Upload and sync. Print the slip (F12).</source>
         <translation>结算完成：流水号 %1。医保中心确认的金额与本机不同：患者需补交 %2 元（负数为退还），请到“上传与同步”处理。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="970" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="960" />
         <source>Settled and confirmed by the insurance centre: no. %1. Print the slip (F12).</source>
         <translation>结算完成并经医保中心确认：流水号 %1。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="972" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="962" />
         <source>Settled locally (provisional): no. %1, queue no. %2, but the insurance centre refused it. See Upload and sync.</source>
         <translation>已在本机结算（暂定）：流水号 %1，排队号 %2，但医保中心拒绝了该结算。请到“上传与同步”查看。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="977" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="967" />
         <source>Settled offline (provisional): no. %1, queue no. %2. It will be confirmed by the insurance centre when online. Print the slip (F12).</source>
         <translation>离线结算（暂定）：流水号 %1，排队号 %2。联网后由医保中心复核。请打印结算单（F12）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="989" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="979" />
         <source>Offline settlement · provisional</source>
         <translation>离线结算·暂定</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="990" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="980" />
         <source>queue no. %1</source>
         <translation>排队号 %1</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="998" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="988" />
         <source>Nothing to print yet: settle first (F9).</source>
         <translation>还没有可打印的结算单，请先结算（F9）。</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="1004" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="994" />
         <source>Printing…</source>
         <translation>正在打印…</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/settle_page.py" line="1009" />
+        <location filename="../../hospital_client/ui/settle_page.py" line="999" />
         <source>Slip written to %1</source>
         <translation>结算单已输出到 %1</translation>
     </message>
@@ -4245,17 +4306,17 @@
 <context>
     <name>widgets</name>
     <message>
-        <location filename="../../hospital_client/ui/widgets.py" line="29" />
+        <location filename="../../hospital_client/ui/widgets.py" line="49" />
         <source>yyyy-MM-dd</source>
         <translation>yyyy年MM月dd日</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/widgets.py" line="34" />
+        <location filename="../../hospital_client/ui/widgets.py" line="54" />
         <source>yyyy-MM</source>
         <translation>yyyy年MM月</translation>
     </message>
     <message>
-        <location filename="../../hospital_client/ui/widgets.py" line="81" />
+        <location filename="../../hospital_client/ui/widgets.py" line="105" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>

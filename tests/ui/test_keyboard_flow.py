@@ -229,7 +229,16 @@ def test_a_blank_admission_date_takes_the_day_typed_and_starts_from_today(
     today = QDate.currentDate()
     assert (calendar.yearShown(), calendar.monthShown()) == (today.year(), today.month())  # not January 2000
     assert page.begin.date() == page.begin.minimumDate()  # still blank until a day is chosen
-    calendar.window().close()
+    assert calendar.selectedDate() == today  # the arrow keys step from today, not from 2000-01-01
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not calendar.isVisible())
+    assert page.begin.date() == page.begin.minimumDate()  # Esc leaves it blank
+    qtbot.mouseClick(page.begin, Qt.MouseButton.LeftButton, pos=arrow)
+    qtbot.waitUntil(calendar.isVisible)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not calendar.isVisible())
+    assert page.begin.date() == today.addDays(-1), page.begin.date()  # yesterday, not 2000-01-01
 
 
 def test_login_with_the_keyboard_says_nothing_wrong_before_the_password(
@@ -272,6 +281,13 @@ def test_keys_are_named_as_printed_on_the_keyboard(qtbot: QtBot, desk: Desk, tas
     window.show_outpatient()
     settle_done()
     button = window.outpatient_page.findChild(QPushButton, "op_settle")
-    assert button is not None and button.text() == "结算（Ctrl+Enter）"  # the key a PC keyboard labels Enter
-    assert button.shortcut() == QKeySequence("Ctrl+Return")
+    # named by the key the settle page names (F9, the window's key on this page too); Ctrl+Enter still works
+    assert button is not None and button.text() == "结算（F9）" == window.settle_page.settle_button.text()
+    assert button.shortcut() == QKeySequence("Ctrl+Return") and "Ctrl+Enter" in button.toolTip()
+    page = window.outpatient_page
+    for key, modifier in ((Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+                          (Qt.Key.Key_F9, Qt.KeyboardModifier.NoModifier)):
+        page.message.clear()
+        qtbot.keyClick(page.item_edit, key, modifier)  # both settle: nothing to settle yet, it says so
+        qtbot.waitUntil(lambda: "至少" in page.message.text())  # a button's key clicks it a moment later
     assert not any("Return" in b.text() for b in window.findChildren(QPushButton) if b.isVisible())

@@ -2,14 +2,16 @@
 asserted on real widgets off screen: an admin's eight tabs are all whole without scroll arrows,
 each still showing its key; the figures of the split are never squeezed in height (the list of
 steps gives way, and comes back with room); the offline banner does not announce an empty queue;
-a desk with no central system says so without a command name."""
+a desk with no central system says so without a command name; the outpatient page's quick items
+wrap between items, never an item from its price."""
 
 from __future__ import annotations
 
 import re
 from types import SimpleNamespace
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtGui import QTextLayout, QTextOption
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from hospital_client.app.desk import Desk
@@ -87,3 +89,39 @@ def test_a_desk_without_a_central_system_says_so_without_a_command_name(
     shown = " ".join(label.text() for label in page.findChildren(QLabel) if label.isVisible())
     assert "未配置医保中心" in shown
     assert english_on(page) == [] and not re.search(r"setup", shown)
+
+
+def drawn_lines(label: QLabel) -> list[str]:
+    """The lines a label draws its text on (wrapped at its width where it wraps)."""
+    text = label.text()
+    if not label.wordWrap():
+        return text.split("\n")
+    layout = QTextLayout(text, label.font())
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(label.contentsRect().width())
+        lines.append(text[line.textStart():line.textStart() + line.textLength()])
+    layout.endLayout()
+    return lines
+
+
+def test_the_quick_items_wrap_between_items_never_an_item_from_its_price(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
+    window = window_at(qtbot, desk, tasks, settle_done, NARROW)
+    window.show_outpatient()
+    settle_done()
+    page = window.outpatient_page
+    box = page.findChild(QWidget, "op_quick")
+    assert box is not None and len(page.quick) == 8
+    labels = [w for w in (box, *box.findChildren(QLabel)) if isinstance(w, QLabel) and w.isVisible()]
+    lines = [line.replace("\u00a0", " ").strip() for label in labels for line in drawn_lines(label)]
+    assert len(lines) > 1 or len({label.y() for label in labels}) > 1  # too long for one line at 1024
+    for n, item in enumerate(page.quick, start=1):
+        whole = f"{n}. {item.name} {item.demo_pric}"
+        assert any(whole in line for line in lines), (whole, lines)
+    for label in box.findChildren(QLabel):  # each drawn whole, inside the line's box
+        assert box.rect().contains(label.geometry()) and label.width() >= label.sizeHint().width(), label.text()
