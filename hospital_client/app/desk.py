@@ -284,6 +284,7 @@ class Desk:
         db = self.db()
         _require_benefits(db, request)
         parsed, data, source = usecases.with_year_to_date(db, request)
+        usecases.require_ended(parsed, store.now().date())
         pack = choose_pack(db, parsed, self.site_pack_id)
         parsed, _ = usecases.with_pack_accumulators(db, parsed, data, source, pack)
         inputs = review_context.review_inputs(db, parsed)

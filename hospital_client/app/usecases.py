@@ -249,8 +249,7 @@ def settle(
         when = store.now()
         cash.require_open(db.conn, operator.name, when.date().isoformat(), "settling")
         parsed, data, source = with_year_to_date(db, request)
-        if parsed.encounter.endtime > when.date():
-            raise DischargeInFuture(parsed.encounter.endtime.isoformat(), when.date().isoformat())
+        require_ended(parsed, when.date())
         pack = pack or choose_pack(db, parsed, pack_id)
         parsed, data = with_pack_accumulators(db, parsed, data, source, pack)
         payment_methods.require_allowed(pack, payment.method)  # 医保个人账户 only where the pack allows
@@ -281,6 +280,13 @@ def settle(
     log.info("settlement committed local_id=%d queue_no=%s lines=%d ytd=%s pack=%s",
              committed.local_id, committed.queue_no, len(parsed.fees), source, pack.id)
     return SettleOutcome(committed, result, source, payment=payment_view(payment.method, tendered, change))
+
+
+def require_ended(parsed: rules.SettlementRequest, today: dt.date) -> None:
+    """A stay not yet over (its end, the discharge or the visit, after ``today``) is not settled,
+    nor its figures shown: the date is wrong, or the patient has not left."""
+    if parsed.encounter.endtime > today:
+        raise DischargeInFuture(parsed.encounter.endtime.isoformat(), today.isoformat())
 
 
 def payment_view(method: str, tendered: Decimal, change: Decimal) -> dict[str, str]:

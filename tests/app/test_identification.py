@@ -15,7 +15,7 @@ import pytest
 from app_helpers import roster, write_request
 
 from hospital_client import app, cli, store
-from hospital_client.app import Desk, EncounterInput
+from hospital_client.app import Desk, DischargeInFuture, EncounterInput
 from hospital_client.app.card_readers import (
     CardReader,
     Credential,
@@ -189,3 +189,16 @@ def test_the_identify_command(demo_path: Path, capsys: pytest.CaptureFixture[str
     code = cli.main(["identify", "--read-card", "--json", "--db", str(demo_path)])
     out, _ = capsys.readouterr()
     assert code == 0 and json.loads(out)["person"]["psn_no"] == roster()[0]["psn_no"]
+
+
+def test_a_stay_not_yet_over_shows_no_figures(desk: Desk) -> None:
+    """The figures of a stay ending after today are not shown either: the clerk corrects the date
+    at 试算, before any money is asked for."""
+    today = store.now().date()
+    future = EncounterInput(mdtrt_id="ZY-FUTURE", hosp_lv=2, begntime=today,
+                            endtime=today + dt.timedelta(days=2), diagnoses=("E11.900",))
+    with pytest.raises(DischargeInFuture, match="after today"):
+        desk.preview(desk.build_request(NORMAL, future, FEES))
+    ended = EncounterInput(mdtrt_id="ZY-FUTURE", hosp_lv=2, begntime=today - dt.timedelta(days=2),
+                           endtime=today, diagnoses=("E11.900",))
+    assert desk.preview(desk.build_request(NORMAL, ended, FEES)).result["setlinfo"]["medfee_sumamt"] == "165.00"
