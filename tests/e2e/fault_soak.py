@@ -1,7 +1,8 @@
-"""Fault soak: two hospitals' desks settle, reverse and sync against the real central system for a
-while, through a proxy that loses, delays, repeats and refuses their messages, while the central
-server, its queue worker process and (on PostgreSQL) the database server are killed and started
-again at random. At the end, with everything up, each desk syncs until nothing is left, and:
+"""Fault soak: three desks of two hospitals (two windows of one sharing its site code) settle, reverse
+and sync against the real central system for a while, through a proxy that loses, delays, repeats
+and refuses their messages, while the central server, its queue worker process and (on PostgreSQL)
+the database server are killed and started again at random. At the end, with everything up, each
+desk syncs until nothing is left, and:
 
 - every desk's journal equals the central store (each settlement there once, final at the desk
   with the central figures; each reversal recorded against its settlement);
@@ -48,7 +49,6 @@ from sync_helpers import (  # noqa: E402
     Central,
     FaultProxy,
     assert_consistent,
-    client_for,
     desk_request,
     operator,
     pulled_desk,
@@ -58,10 +58,12 @@ from sync_helpers import (  # noqa: E402
 from hospital_client import store  # noqa: E402
 from hospital_client.app import sync_usecases as su  # noqa: E402
 from hospital_client.errors import HospitalClientError  # noqa: E402
+from hospital_client.store import numbering  # noqa: E402
+from hospital_client.sync.client import CentralClient  # noqa: E402
 from hospital_client.sync.drain import DrainSettings, drain  # noqa: E402
 from hospital_client.sync.errors import DrainBusy  # noqa: E402
 
-SITES = (SITE_A, SITE_B)
+DESKS = ((SITE_A, 1), (SITE_A, 2), (SITE_B, 1))  # (site, desk number): two windows of hospital A
 DRAIN = DrainSettings(batch_size=15, result_wait=5.0, poll_initial=0.02, poll_max=0.2)
 # What the proxy does to a message: mostly passes, else one of the faults of a bad network.
 FAULTS = ["pass"] * 12 + ["500", "drop", "lose", "twice", "delay:1.5", "late:0.5"]
@@ -140,31 +142,38 @@ class Soak:
     # --- a desk --------------------------------------------------------------------------------
 
     def ready_desks(self) -> None:
-        for code in SITES:
-            folder = self.tmp / f"desk-{code}"
+        for code, number in DESKS:
+            folder = self.tmp / f"desk-{code}-{number}"
             folder.mkdir()
-            pulled_desk(folder, self.central, code).close()
+            db = pulled_desk(folder, self.central, code)
+            if number > 1:
+                numbering.set_desk(db, number)
+            db.close()
 
-    def desk(self, code: str, index: int, seed: int) -> None:
+    def client(self, code: str, number: int, url: str | None = None) -> CentralClient:
+        site = dataclasses.replace(site_config(self.central, code, url=url), desk=number)
+        return CentralClient(site, self.central.secrets[code], settings=FAST, operator="001", operator_name="收费员")
+
+    def desk(self, code: str, number: int, index: int, seed: int) -> None:
         rng = random.Random(seed)
-        db = store.open_database(self.tmp / f"desk-{code}" / "desk.db")
+        db = store.open_database(self.tmp / f"desk-{code}-{number}" / "desk.db")
         clerk = operator(db)
-        site = site_config(self.central, code)
+        site = dataclasses.replace(site_config(self.central, code), desk=number)
         slots: Counter[str] = Counter()
         settled: list[tuple[int, str, str]] = []  # (local_id, psn_no, mdtrt_id) in force at the desk
         proxy = FaultProxy(self.central.url, secret=self.central.secrets[code],
                            chooser=lambda _body: rng.choice(FAULTS))
         try:
-            with proxy, client_for(self.central, code, url=proxy.url, settings=FAST) as client:
+            with proxy, self.client(code, number, proxy.url) as client:
                 while not self.stop.is_set():
                     roll = rng.random()
                     try:
                         if roll < 0.55:
                             psn = rng.choice(self.persons)
                             slots[psn] += 1
-                            # (a person's stays 3 days apart, the two sites' interleaved, within 2026)
-                            day = dt.date(2026, 1, 3) + dt.timedelta(days=(6 * slots[psn] + 3 * index) % 330)
-                            mdtrt = f"SOAK-{code[-1]}-{psn[-4:]}-{slots[psn]}"
+                            # (a person's stays 2 days apart, the desks' interleaved, within 2026)
+                            day = dt.date(2026, 1, 3) + dt.timedelta(days=(6 * slots[psn] + 2 * index) % 330)
+                            mdtrt = f"SOAK-{code[-1]}{number}-{psn[-4:]}-{slots[psn]}"
                             online = rng.random() < 0.5
                             outcome = su.settle_online(db, site, clerk, _request(psn, mdtrt, code, day),
                                                        client=client if online else None, wait=1.0)
@@ -181,7 +190,7 @@ class Soak:
                     except (HospitalClientError, DrainBusy) as exc:
                         self.tally.refused[type(exc).__name__] += 1
         except BaseException:
-            self.tally.errors.append(f"desk {code}: " + traceback.format_exc())
+            self.tally.errors.append(f"desk {code}/{number}: " + traceback.format_exc())
             self.stop.set()
         finally:
             db.close()
@@ -190,18 +199,18 @@ class Soak:
 
     def settle_up(self) -> None:
         """Everything up and no faults: each desk syncs until nothing is left to send or collect."""
-        for code in SITES:
-            db = store.open_database(self.tmp / f"desk-{code}" / "desk.db")
+        for code, number in DESKS:
+            db = store.open_database(self.tmp / f"desk-{code}-{number}" / "desk.db")
             try:
                 deadline = time.monotonic() + 180
-                with client_for(self.central, code, settings=FAST) as client:
+                with self.client(code, number) as client:
                     while True:
                         report = drain(db, client, settings=DRAIN)
                         if report.ok and report.still_queued == 0:
                             break
-                        assert time.monotonic() < deadline, f"{code}: not all final: {report.to_dict()}"
+                        assert time.monotonic() < deadline, f"{code}/{number}: not all final: {report.to_dict()}"
                         time.sleep(0.2)
-                assert_consistent(self.central, db, code)
+                assert_consistent(self.central, db, code, desk=number)
             finally:
                 db.close()
 
@@ -228,8 +237,8 @@ class Soak:
     def run(self, seconds: float, every: float) -> dict[str, Any]:
         self.start_central()
         self.ready_desks()
-        desks = [threading.Thread(target=self.desk, args=(code, i, self.rng.randrange(1 << 30)), name=f"desk-{code}")
-                 for i, code in enumerate(SITES)]
+        desks = [threading.Thread(target=self.desk, args=(code, number, i, self.rng.randrange(1 << 30)),
+                                  name=f"desk-{code}-{number}") for i, (code, number) in enumerate(DESKS)]
         chaos = threading.Thread(target=self.blows, args=(every,), name="blows")
         for thread in (*desks, chaos):
             thread.start()

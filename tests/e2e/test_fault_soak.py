@@ -1,4 +1,4 @@
-"""The fault soak (fault_soak.py), briefly, on each central store: two hospitals' desks settle,
+"""The fault soak (fault_soak.py), briefly, on each central store: three desks of two hospitals settle,
 reverse and sync through a lossy proxy while the central server, its queue worker and (on
 PostgreSQL) the database are killed and started again; at the end nothing is lost or doubled and
 the accumulators are one chain of what was applied."""

@@ -46,7 +46,7 @@ from hospital_client import app, credentials, store
 from hospital_client import protocol as p
 from hospital_client.app import sync_usecases as su
 from hospital_client.config import SiteConfig
-from hospital_client.store import operators
+from hospital_client.store import numbering, operators
 from hospital_client.sync.client import CentralClient, ClientSettings
 from hospital_client.sync.drain import DrainSettings
 from hospital_client.sync.pulls import pull_all
@@ -214,10 +214,15 @@ def journal_states(db: store.LocalDatabase) -> dict[int, str]:
     return {e.local_id: e.state for e in store.journal.list_entries(db)}
 
 
-def assert_consistent(central: Central, db: store.LocalDatabase, site: str = SITE_A) -> None:
+def assert_consistent(central: Central, db: store.LocalDatabase, site: str = SITE_A, *, desk: int | None = None) \
+        -> None:
     """Every local settlement is at the central system exactly once, final locally, with the
-    central setl_id recorded; every local reversal is recorded centrally against its settlement."""
+    central setl_id recorded; every local reversal is recorded centrally against its settlement.
+    ``desk``: one of several desks sharing the site code (only its range of local ids is compared)."""
     rows = central.settlements(site)
+    if desk is not None:
+        low = 0 if desk == 1 else desk * numbering.DESK_SPAN
+        rows = [row for row in rows if low < int(row["local_id"]) < low + numbering.DESK_SPAN]
     by_local: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_local.setdefault(row["local_id"], []).append(row)
