@@ -9,7 +9,8 @@ desk syncs until nothing is left, and:
 - no encounter has two settlements in force at the central system;
 - each person's year-to-date accumulators are the end of one unbroken chain of what the central
   system applied: every settlement and reversal moves them from its ``ytd_before`` to its
-  ``ytd_after``, the chain starts at the figures before the soak and ends at the figures stored.
+  ``ytd_after``, the chain starts at the figures before the soak and ends at the figures stored;
+- the central server's and worker's output hold no name or ID number of the persons settled.
 
     .venv/bin/python tests/e2e/fault_soak.py [--db sqlite|postgresql] [--seconds 60] [--seed 1]
 
@@ -43,7 +44,6 @@ for helpers in ("central", "sync"):
 
 from central_helpers import SITE_A, SITE_B, db_rows, init_db, roster  # noqa: E402
 from pg_cluster import PgCluster, throwaway_cluster  # noqa: E402
-from queue_helpers import start_work  # noqa: E402
 from sync_helpers import (  # noqa: E402
     FAST,
     Central,
@@ -89,7 +89,7 @@ class Soak:
         self.tally = Tally()
         self.stop = threading.Event()
         self.lock = threading.Lock()  # the blows and the final checks do not overlap
-        self.worker: subprocess.Popen[str] | None = None
+        self.worker: subprocess.Popen[bytes] | None = None
         self.persons = [p for p in sorted(roster()) if p != "DEMO990100000031"][:24]
         self.before = self._accumulators()
 
@@ -101,7 +101,13 @@ class Soak:
 
     def start_central(self) -> None:
         self.central.start()
-        self.worker = start_work(self.central.db, 1)
+        self.start_worker()
+
+    def start_worker(self) -> None:
+        """`central work` beside the server, its output appended to worker.log."""
+        with (self.tmp / "worker.log").open("ab") as log:
+            self.worker = subprocess.Popen([sys.executable, "-m", "hospital_client.central", "work", "--db",
+                                            str(self.central.db)], stdout=log, stderr=subprocess.STDOUT)
 
     def stop_central(self) -> None:
         if self.worker is not None:
@@ -119,7 +125,7 @@ class Soak:
                 self.worker.kill()
                 self.worker.wait()
                 time.sleep(self.rng.uniform(0.0, 1.0))
-                self.worker = start_work(self.central.db, 1)
+                self.start_worker()
             elif what == "server" and self.central.proc is not None:
                 self.central.proc.kill()
                 self.central.proc.wait()
@@ -234,6 +240,16 @@ class Soak:
                 "reversals": int(db_rows(self.central.db, "SELECT count(*) FROM reversal")[0][0]),
                 "persons": len(moves)}
 
+    def check_logs(self) -> None:
+        """The central server's and worker's output name no person settled, nor their ID number."""
+        people = roster()
+        for name in ("server.log", "worker.log"):
+            text = (self.tmp / name).read_text(encoding="utf-8", errors="replace")
+            assert name != "server.log" or "serving" in text, "the server's output was not kept"
+            for psn in self.persons:
+                assert people[psn]["certno"] not in text, f"{name} holds an ID number"
+                assert people[psn]["psn_name"] not in text, f"{name} holds a name"
+
     def run(self, seconds: float, every: float) -> dict[str, Any]:
         self.start_central()
         self.ready_desks()
@@ -253,6 +269,7 @@ class Soak:
             found = self.check_central()
         finally:
             self.stop_central()
+        self.check_logs()
         return {**found, "desk_settled": self.tally.settled, "desk_reversed": self.tally.reversed,
                 "syncs": self.tally.synced, "refused_at_desk": dict(self.tally.refused),
                 "blows": dict(self.tally.blows)}
