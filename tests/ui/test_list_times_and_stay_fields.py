@@ -77,7 +77,8 @@ def test_the_list_table_shows_when_a_list_was_confirmed_and_withdrawn(
         assert confirmed["changed_at"] and MINUTE.match(confirmed["changed_text"]), confirmed
         shown = page.model.data(page.model.index(0, column), Qt.ItemDataRole.DisplayRole)
         assert shown == confirmed["changed_text"]
-        assert confirmed["changed_text"][:10] == dt.date.today().isoformat()
+        # (the central system's time: China's date, which is not this machine's in UTC 16:00-24:00)
+        assert confirmed["changed_text"][:10] == dt.datetime.now(p.CST).date().isoformat()
 
         _select(qtbot, page.view, 0)
         _key(qtbot, window, Qt.Key.Key_W, CTRL | SHIFT)
