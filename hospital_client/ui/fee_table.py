@@ -5,7 +5,7 @@ without scrolling on a 1366-pixel screen: the figures' columns fit their figures
 and the marks share what is left (cut with an ellipsis, whole in their tooltip), and where even that
 is too narrow the code, the line number, the price and the quantity give way, in that order (and
 then the name is cut shorter). The header's menu (right click) shows or hides any column; the
-clerk's choice then holds.
+clerk's choice then holds, also at the next start (the user's preferences).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView, QWidget
 
 from .models import FeeTableModel
+from .preferences import bill_columns, save_bill_columns
 
 __all__ = ["FeeTableView"]
 
@@ -42,7 +43,9 @@ class FeeTableView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.column_menu)
         self.column_menu_shown: QMenu | None = None
-        self.chosen: dict[int, bool] = {}  # column -> shown, as the clerk chose in the header's menu
+        # column -> shown, as the clerk chose in the header's menu (kept for the next start)
+        self.chosen: dict[int, bool] = {model.KEYS.index(key): shown for key, shown in bill_columns().items()
+                                        if key in model.KEYS}
         for changed in (model.modelReset, model.layoutChanged, model.rowsInserted):
             changed.connect(self.fit_columns)
 
@@ -92,4 +95,5 @@ class FeeTableView(QTableView):
 
     def choose_column(self, column: int, shown: bool) -> None:
         self.chosen[column] = shown
+        save_bill_columns({self.fee_model.KEYS[c]: on for c, on in self.chosen.items()})
         self.fit_columns()

@@ -82,6 +82,9 @@ class FeeTableModel(RowTableModel[FeeRow]):
     NO, CODE, ITEM, PRICE, QTY = 0, 1, 2, 4, 5
     # The columns that give way, in this order, where the table is too narrow for them all.
     GIVE_WAY = (CODE, NO, PRICE, QTY)
+    # Each column's key, kept in the user's preferences (the clerk's choice of columns)
+    KEYS = ("no", "code", "item", "class", "price", "qty", "amount", "self_share", "over_cap", "first_self",
+            "in_range", "flags")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

@@ -101,3 +101,24 @@ def test_at_the_smallest_window_the_marks_stay_in_view_and_the_name_is_cut(
     assert view.horizontalScrollBar().maximum() == 0
     item = column(view, "项目名称")
     assert 0 < view.horizontalHeader().sectionSize(item) < view.sizeHintForColumn(item)  # cut, whole in its tooltip
+
+
+def test_the_clerks_choice_of_columns_holds_at_the_next_start(
+        qtbot: QtBot, desk: Desk, tasks: TaskRunner, settle_done) -> None:
+    """A column shown or hidden from the header's menu stays so in the next window (the user's
+    preferences); what cannot be read there is left out."""
+    from hospital_client.ui.preferences import SETTING_BILL_COLUMNS, bill_columns, preferences
+
+    window = window_at(qtbot, desk, tasks, settle_done, SMALL)
+    view = window.settle_page.fee_view
+    code, price = column(view, "医保编码"), column(view, "单价")
+    view.choose_column(code, True)
+    view.choose_column(price, False)
+    assert bill_columns() == {"code": True, "price": False}
+    window.close()
+    again = window_at(qtbot, desk, tasks, settle_done, SMALL)
+    page = load_patient_and_bill(qtbot, again, settle_done)
+    qtbot.waitUntil(lambda: page.fee_view.model().rowCount() == 39)
+    assert not page.fee_view.isColumnHidden(code) and page.fee_view.isColumnHidden(price)
+    preferences().setValue(SETTING_BILL_COLUMNS, "code=1,,nonsense,price=yes,flags=0")
+    assert bill_columns() == {"code": True, "flags": False}
